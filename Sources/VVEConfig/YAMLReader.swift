@@ -1,0 +1,133 @@
+import Yams
+
+/// A configuration problem, located at `file:line`, with the fix in the message.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    /// 1-based line; 0 when the problem concerns the whole file.
+    public var line: Int
+    public var message: String
+
+    public init(file: String, line: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)"
+    }
+}
+
+/// Every problem found in one file, reported together.
+public struct ConfigErrors: Error, Sendable, Equatable, CustomStringConvertible {
+    public var errors: [ConfigError]
+
+    public init(_ errors: [ConfigError]) {
+        self.errors = errors
+    }
+
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+/// Reads one YAML mapping, keeping the line of every key so that errors point at it, and
+/// reporting keys that nothing reads (typos) and keys given twice.
+public struct YAMLMappingReader {
+    /// The file being read, as errors name it.
+    public let file: String
+    /// The line where the mapping starts.
+    public let line: Int
+    private var entries: [(key: String, line: Int, value: Node)] = []
+    private var used: Set<String> = []
+    /// Problems found so far.
+    public private(set) var errors: [ConfigError] = []
+
+    /// Parses a whole document whose root must be a mapping.
+    public static func document(_ text: String, file: String) throws(ConfigErrors) -> YAMLMappingReader {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigErrors([Self.describe(error, file: file)])
+        } catch {
+            throw ConfigErrors([ConfigError(file: file, line: 0, message: "cannot be read as YAML: \(error)")])
+        }
+        guard let root else {
+            throw ConfigErrors([ConfigError(file: file, line: 0, message: "is empty; see README.md, Configuration, for the keys it needs")])
+        }
+        guard let reader = YAMLMappingReader(root, file: file) else {
+            throw ConfigErrors([ConfigError(file: file, line: root.mark?.line ?? 0, message: "must be a mapping of `key: value` lines")])
+        }
+        if !reader.errors.isEmpty { throw ConfigErrors(reader.errors) }
+        return reader
+    }
+
+    /// Starts reading a node, or returns nil when it is not a mapping.
+    public init?(_ node: Node, file: String) {
+        guard let mapping = node.mapping else { return nil }
+        self.file = file
+        self.line = node.mark?.line ?? 0
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let keyLine = keyNode.mark?.line ?? 0
+            if entries.contains(where: { $0.key == key }) {
+                errors.append(ConfigError(file: file, line: keyLine, message: "`\(key)` is given twice; keep one"))
+            } else {
+                entries.append((key, keyLine, value))
+            }
+        }
+    }
+
+    private static func describe(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            ConfigError(file: file, line: mark.line, message: "is not valid YAML: \(problem)")
+        default:
+            ConfigError(file: file, line: 0, message: "is not valid YAML: \(error)")
+        }
+    }
+
+    /// Records a problem at a line.
+    public mutating func fail(line: Int, _ message: String) {
+        errors.append(ConfigError(file: file, line: line, message: message))
+    }
+
+    /// The value node and line of `key`, marking it as read.
+    public mutating func node(_ key: String) -> (node: Node, line: Int)? {
+        used.insert(key)
+        guard let entry = entries.first(where: { $0.key == key }) else { return nil }
+        return (entry.value, entry.line)
+    }
+
+    /// A scalar string value; records an error when it is required and missing, or not a scalar.
+    public mutating func string(_ key: String, required hint: String? = nil) -> (value: String, line: Int)? {
+        guard let (node, line) = node(key) else {
+            if let hint { fail(line: self.line, "`\(key)` is missing: \(hint)") }
+            return nil
+        }
+        guard let scalar = node.scalar else {
+            fail(line: line, "`\(key)` must be a single value, not a list or mapping")
+            return nil
+        }
+        return (scalar.string, line)
+    }
+
+    /// A string value parsed by `parse`; `rule` explains a value it rejects.
+    public mutating func value<Value>(
+        _ key: String, required hint: String? = nil, rule: String, _ parse: (String) -> Value?
+    ) -> (value: Value, line: Int)? {
+        guard let (text, line) = string(key, required: hint) else { return nil }
+        guard let value = parse(text) else {
+            fail(line: line, "`\(key)` is \"\(text)\"; it \(rule)")
+            return nil
+        }
+        return (value, line)
+    }
+
+    /// Records an error for every key that was never read, naming the keys that are known.
+    public mutating func finish() {
+        for entry in entries where !used.contains(entry.key) {
+            let known = used.sorted().map { "`\($0)`" }.joined(separator: ", ")
+            fail(line: entry.line, "`\(entry.key)` is not a known setting here; known settings are \(known)")
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Crypto
+
+/// What an audit entry records, in the words of DPA 2018 s.62: collection, consultation,
+/// alteration, disclosure and erasure.
+public enum AuditAction: String, Sendable, CaseIterable, JSONEnumeration {
+    case create
+    case read
+    case update
+    case erase
+    case export
+    case disclose
+    case lookup
+}
+
+/// Something to record in the audit log, before it is sealed into the chain.
+public struct AuditEvent: Sendable, Hashable {
+    public var time: Timestamp
+    /// Who acted: an operator, or a peer node for what peers cause.
+    public var actor: String
+    public var action: AuditAction
+    public var recordID: RecordID?
+    public var justification: String?
+    /// Extra context that is not case data, such as a list filter or a count.
+    public var detail: String?
+
+    public init(time: Timestamp, actor: String, action: AuditAction, recordID: RecordID? = nil, justification: String? = nil, detail: String? = nil) {
+        self.time = time
+        self.actor = actor
+        self.action = action
+        self.recordID = recordID
+        self.justification = justification
+        self.detail = detail
+    }
+}
+
+/// An audit event sealed into the hash chain: its sequence number, and the hash that binds it
+/// to every entry before it.
+public struct AuditEntry: Sendable, Hashable {
+    public var sequence: Int64
+    public var event: AuditEvent
+    /// The hash of the previous entry (64 zeros for the first).
+    public var previousHash: String
+    /// SHA-256 over this entry's canonical form, which includes `previousHash`.
+    public var hash: String
+
+    public init(sequence: Int64, event: AuditEvent, previousHash: String, hash: String) {
+        self.sequence = sequence
+        self.event = event
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// The entry as JSON, for `vve audit list --json`.
+    public var jsonValue: JSONValue {
+        .compactObject([
+            ("sequence", .integer(sequence)),
+            ("time", event.time.jsonValue),
+            ("actor", .string(event.actor)),
+            ("action", event.action.jsonValue),
+            ("recordId", event.recordID?.jsonValue),
+            ("justification", event.justification.map(JSONValue.string)),
+            ("detail", event.detail.map(JSONValue.string)),
+            ("previousHash", .string(previousHash)),
+            ("hash", .string(hash)),
+        ])
+    }
+}
+
+/// Where an audit chain first fails to verify.
+public struct AuditBreak: Sendable, Hashable, CustomStringConvertible {
+    /// The sequence number of the first entry that does not verify.
+    public var sequence: Int64
+    /// What is wrong with it.
+    public var reason: String
+
+    public init(sequence: Int64, reason: String) {
+        self.sequence = sequence
+        self.reason = reason
+    }
+
+    public var description: String { "audit entry \(sequence) \(reason)" }
+}
+
+/// The hash chain over the audit log: sealing new entries and verifying stored ones.
+public enum AuditChain {
+    /// The previous hash of the first entry.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// Seals an event as entry `sequence`, chained to `previousHash`.
+    public static func seal(_ event: AuditEvent, sequence: Int64, previousHash: String) -> AuditEntry {
+        AuditEntry(
+            sequence: sequence, event: event, previousHash: previousHash,
+            hash: hash(of: event, sequence: sequence, previousHash: previousHash))
+    }
+
+    /// SHA-256 over the canonical JSON of the entry's content and its predecessor's hash.
+    static func hash(of event: AuditEvent, sequence: Int64, previousHash: String) -> String {
+        let canonical = JSONWriter.canonicalBytes(
+            .compactObject([
+                ("sequence", .integer(sequence)),
+                ("time", event.time.jsonValue),
+                ("actor", .string(event.actor)),
+                ("action", event.action.jsonValue),
+                ("recordId", event.recordID?.jsonValue),
+                ("justification", event.justification.map(JSONValue.string)),
+                ("detail", event.detail.map(JSONValue.string)),
+                ("previousHash", .string(previousHash)),
+            ]))
+        return Hex.encode(SHA256.hash(data: canonical))
+    }
+
+    /// Checks entries one at a time, in sequence order, so a long log verifies in constant memory.
+    public struct Verifier: Sendable {
+        private var expectedSequence: Int64 = 1
+        private var expectedPreviousHash = AuditChain.genesisHash
+        /// How many entries have verified so far.
+        public private(set) var verifiedCount = 0
+
+        public init() {}
+
+        /// The hash of the last verified entry: the chain's head.
+        public var headHash: String { expectedPreviousHash }
+
+        /// Verifies the next entry; returns where the chain breaks, if it does here.
+        public mutating func check(_ entry: AuditEntry) -> AuditBreak? {
+            if entry.sequence != expectedSequence {
+                return AuditBreak(
+                    sequence: expectedSequence,
+                    reason: "is missing: the next entry found is \(entry.sequence), so entries were deleted or renumbered")
+            }
+            if entry.previousHash != expectedPreviousHash {
+                return AuditBreak(sequence: entry.sequence, reason: "does not link to entry \(entry.sequence - 1): its previous hash differs")
+            }
+            let recomputed = AuditChain.hash(of: entry.event, sequence: entry.sequence, previousHash: entry.previousHash)
+            if recomputed != entry.hash {
+                return AuditBreak(sequence: entry.sequence, reason: "was altered: its content no longer matches its hash")
+            }
+            expectedSequence += 1
+            expectedPreviousHash = entry.hash
+            verifiedCount += 1
+            return nil
+        }
+    }
+}

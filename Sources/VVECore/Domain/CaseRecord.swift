@@ -1,0 +1,210 @@
+/// What a record holds: its fields, or nothing but the fact and time of its erasure.
+public enum RecordContent: Sendable, Hashable {
+    case fields(RecordFields)
+    /// A tombstone: the body is gone, the id and envelope remain so erasure can propagate.
+    case erased(at: Timestamp)
+}
+
+/// A record with its common envelope: identity, owner (the data controller), times, review
+/// date, status and version vector.
+public struct CaseRecord: Sendable, Hashable {
+    public var id: RecordID
+    public var kind: RecordKind
+    /// The node that created the record; its authority is the data controller.
+    public var owner: AuthorityName
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+    /// When the record must be reviewed, or erased everywhere it was shared.
+    public var reviewDate: CalendarDate
+    public var status: RecordStatus
+    public var version: VersionVector
+    public var content: RecordContent
+
+    public init(
+        id: RecordID, kind: RecordKind, owner: AuthorityName, createdAt: Timestamp, updatedAt: Timestamp,
+        reviewDate: CalendarDate, status: RecordStatus, version: VersionVector, content: RecordContent
+    ) {
+        self.id = id
+        self.kind = kind
+        self.owner = owner
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.reviewDate = reviewDate
+        self.status = status
+        self.version = version
+        self.content = content
+    }
+
+    /// A new record made from a validated draft by `node`, at version `{node: 1}`.
+    public init(draft: RecordDraft, id: RecordID, node: AuthorityName, at time: Timestamp) {
+        self.init(
+            id: id, kind: draft.kind, owner: node, createdAt: time, updatedAt: time, reviewDate: draft.reviewDate,
+            status: draft.status, version: VersionVector.empty.incremented(by: node), content: .fields(draft.fields))
+    }
+
+    /// The fields, or nil for a tombstone.
+    public var fields: RecordFields? {
+        if case .fields(let fields) = content { return fields }
+        return nil
+    }
+
+    /// Whether the record has been erased.
+    public var isErased: Bool { fields == nil }
+
+    /// The user-editable part (`reviewDate`, `status`, `fields`), the document a patch applies to.
+    public var editableJSON: JSONValue {
+        .compactObject([
+            ("reviewDate", reviewDate.jsonValue),
+            ("status", status.jsonValue),
+            ("fields", fields?.jsonValue),
+        ])
+    }
+
+    /// This record after a local edit by `node`; nil when the draft changes nothing.
+    public func updated(with draft: RecordDraft, by node: AuthorityName, at time: Timestamp) -> CaseRecord? {
+        guard draft.reviewDate != reviewDate || draft.status != status || draft.fields != fields else { return nil }
+        var copy = self
+        copy.reviewDate = draft.reviewDate
+        copy.status = draft.status
+        copy.content = .fields(draft.fields)
+        copy.updatedAt = time
+        copy.version = version.incremented(by: node)
+        return copy
+    }
+
+    /// This record's tombstone, erased by `node`.
+    public func erased(by node: AuthorityName, at time: Timestamp) -> CaseRecord {
+        var copy = self
+        copy.content = .erased(at: time)
+        copy.updatedAt = time
+        copy.version = version.incremented(by: node)
+        return copy
+    }
+
+    /// The whole record in canonical JSON form.
+    public var jsonValue: JSONValue {
+        var erasedAt: JSONValue?
+        if case .erased(let time) = content { erasedAt = time.jsonValue }
+        return .compactObject([
+            ("id", id.jsonValue),
+            ("kind", kind.jsonValue),
+            ("owner", owner.jsonValue),
+            ("createdAt", createdAt.jsonValue),
+            ("updatedAt", updatedAt.jsonValue),
+            ("reviewDate", reviewDate.jsonValue),
+            ("status", status.jsonValue),
+            ("version", version.jsonValue),
+            ("fields", fields?.jsonValue),
+            ("erasedAt", erasedAt),
+        ])
+    }
+
+    /// Reads a whole record, as stored or as received, checking its schema (not its dates
+    /// against today, which only local input is held to).
+    public static func read(from value: JSONValue) throws(ValidationError) -> CaseRecord {
+        var issues = IssueCollector()
+        guard var reader = ObjectReader(value, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
+        let id = reader.required("id", as: RecordID.self, hint: "the record's UUID", issues: &issues)
+        let kind = reader.required("kind", as: RecordKind.self, hint: "one of \(RecordKind.allowedValues)", issues: &issues)
+        let owner = reader.required("owner", as: AuthorityName.self, hint: "the node that created the record", issues: &issues)
+        let createdAt = reader.required("createdAt", as: Timestamp.self, hint: "when the record was created", issues: &issues)
+        let updatedAt = reader.required("updatedAt", as: Timestamp.self, hint: "when the record last changed", issues: &issues)
+        let reviewDate = reader.required("reviewDate", as: CalendarDate.self, hint: "the review date", issues: &issues)
+        let status = reader.required("status", as: RecordStatus.self, hint: "one of \(RecordStatus.allowedValues)", issues: &issues)
+        let version = reader.required("version", as: VersionVector.self, hint: "the version vector", issues: &issues)
+        let erasedAt = reader.optional("erasedAt", as: Timestamp.self, issues: &issues)
+        var content: RecordContent?
+        if let erasedAt {
+            if reader.raw("fields") != nil {
+                issues.add(FieldPath.root.appending("fields"), nil, "must be absent on an erased record")
+            }
+            content = .erased(at: erasedAt)
+        } else if let kind, let rawFields = reader.raw("fields") {
+            content = RecordFields.read(kind: kind, from: rawFields, at: FieldPath.root.appending("fields"), issues: &issues)
+                .map(RecordContent.fields)
+        } else if kind != nil {
+            issues.add(FieldPath.root.appending("fields"), nil, "is required unless the record is erased")
+        }
+        reader.finish(issues: &issues)
+        if let kind, let status, !kind.allowedStatuses.contains(status) {
+            issues.add(FieldPath.root.appending("status"), status.jsonValue, "is not a status of \(kind.rawValue)")
+        }
+        guard let id, let kind, let owner, let createdAt, let updatedAt, let reviewDate, let status, let version, let content,
+            issues.isEmpty
+        else { throw ValidationError(issues: issues.issues) }
+        return CaseRecord(
+            id: id, kind: kind, owner: owner, createdAt: createdAt, updatedAt: updatedAt, reviewDate: reviewDate, status: status,
+            version: version, content: content)
+    }
+}
+
+/// What a person supplies to create or edit a record: kind, review date, status and fields.
+public struct RecordDraft: Sendable, Hashable {
+    public var kind: RecordKind
+    public var reviewDate: CalendarDate
+    public var status: RecordStatus
+    public var fields: RecordFields
+
+    public init(kind: RecordKind, reviewDate: CalendarDate, status: RecordStatus, fields: RecordFields) {
+        self.kind = kind
+        self.reviewDate = reviewDate
+        self.status = status
+        self.fields = fields
+    }
+
+    /// The furthest ahead a review date may be set: records must be reviewed at least this often.
+    public static let maximumReviewPeriodDays = 3653
+
+    /// Reads and fully validates a draft, including its dates against `today`.
+    ///
+    /// `kind` is the kind named on the command line; the document may repeat it in a `kind`
+    /// member, which must then agree. When `kind` is nil the document must name it.
+    /// `previousReviewDate` is the review date before an edit: an edit that leaves an overdue
+    /// review date alone (closing an overdue record, say) is not refused for it.
+    public static func read(
+        from value: JSONValue, kind expectedKind: RecordKind?, today: CalendarDate, previousReviewDate: CalendarDate? = nil
+    ) throws(ValidationError) -> RecordDraft {
+        var issues = IssueCollector()
+        guard var reader = ObjectReader(value, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
+        var kind = expectedKind
+        if let raw = reader.raw("kind") {
+            let named = RecordKind.read(from: raw, at: FieldPath.root.appending("kind"), issues: &issues)
+            if let named, let expectedKind, named != expectedKind {
+                issues.add(FieldPath.root.appending("kind"), raw, "does not match the kind named on the command line (\(expectedKind.rawValue))")
+            }
+            kind = kind ?? named
+        } else if expectedKind == nil {
+            issues.add(FieldPath.root.appending("kind"), nil, "is required: one of \(RecordKind.allowedValues)")
+        }
+        let reviewDate = reader.required(
+            "reviewDate", as: CalendarDate.self, hint: "every record needs a review date, as YYYY-MM-DD", issues: &issues)
+        let status = reader.optional("status", as: RecordStatus.self, issues: &issues) ?? .active
+        var fields: RecordFields?
+        if let rawFields = reader.raw("fields") {
+            if let kind {
+                fields = RecordFields.read(kind: kind, from: rawFields, at: FieldPath.root.appending("fields"), issues: &issues)
+            }
+        } else {
+            issues.add(FieldPath.root.appending("fields"), nil, "is required: an object with the record's fields")
+        }
+        reader.finish(issues: &issues)
+        if let kind, !kind.allowedStatuses.contains(status) {
+            let allowed = kind.allowedStatuses.map(\.rawValue).joined(separator: ", ")
+            issues.add(FieldPath.root.appending("status"), status.jsonValue, "is not a status of \(kind.rawValue); use one of: \(allowed)")
+        }
+        if let reviewDate, reviewDate != previousReviewDate {
+            if reviewDate < today {
+                issues.add(FieldPath.root.appending("reviewDate"), reviewDate.jsonValue, "is in the past; set a review date of \(today) or later")
+            } else if reviewDate > today.adding(days: maximumReviewPeriodDays) {
+                issues.add(
+                    FieldPath.root.appending("reviewDate"), reviewDate.jsonValue,
+                    "is more than 10 years ahead; records must be reviewed by \(today.adding(days: maximumReviewPeriodDays))")
+            }
+        }
+        for (path, date) in fields?.pastDates ?? [] where date > today {
+            issues.add(FieldPath(text: path), date.jsonValue, "is in the future; it records something that has happened, so use \(today) or earlier")
+        }
+        guard let kind, let reviewDate, let fields, issues.isEmpty else { throw ValidationError(issues: issues.issues) }
+        return RecordDraft(kind: kind, reviewDate: reviewDate, status: status, fields: fields)
+    }
+}

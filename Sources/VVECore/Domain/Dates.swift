@@ -1,0 +1,226 @@
+/// A day in the proleptic Gregorian calendar, written `YYYY-MM-DD`.
+public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Creates a date, or returns nil when the day does not exist (2026-02-30).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1900...2999).contains(year), (1...12).contains(month),
+            (1...Self.daysInMonth(year: year, month: month)).contains(day)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// The date a number of days since 1970-01-01 falls on.
+    public init(daysSinceEpoch days: Int) {
+        // Howard Hinnant's civil_from_days.
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        self.year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        self.month = month
+        self.day = day
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    public var daysSinceEpoch: Int {
+        let adjustedYear = month <= 2 ? year - 1 : year
+        let era = (adjustedYear >= 0 ? adjustedYear : adjustedYear - 399) / 400
+        let yearOfEra = adjustedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The date `count` days later (earlier when negative).
+    public func adding(days count: Int) -> CalendarDate {
+        CalendarDate(daysSinceEpoch: daysSinceEpoch + count)
+    }
+
+    /// Whether `year` is a Gregorian leap year.
+    public static func isLeapYear(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    /// The number of days in a month.
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public var description: String {
+        "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+}
+
+func pad(_ number: Int, _ width: Int) -> String {
+    let digits = String(number)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+}
+
+extension CalendarDate: JSONFieldValue {
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> CalendarDate? {
+        guard let text = value.stringValue else {
+            issues.add(path, value, "is \(value.typeName); expected a date as YYYY-MM-DD")
+            return nil
+        }
+        guard let date = CalendarDate(text) else {
+            issues.add(path, value, "is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)")
+            return nil
+        }
+        return date
+    }
+
+    public var jsonValue: JSONValue { .string(description) }
+}
+
+/// A date that may be known only in part: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. Dates of birth
+/// are often like this in case files. An unknown date is simply absent.
+public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
+    public let year: Int
+    /// The month, when known.
+    public let month: Int?
+    /// The day, when known; only present with a month.
+    public let day: Int?
+
+    /// Creates a partial date, or nil when the parts that are given cannot exist together.
+    public init?(year: Int, month: Int? = nil, day: Int? = nil) {
+        guard (1900...2999).contains(year) else { return nil }
+        if let month {
+            guard (1...12).contains(month) else { return nil }
+            if let day, !(1...CalendarDate.daysInMonth(year: year, month: month)).contains(day) { return nil }
+        } else if day != nil {
+            return nil
+        }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let widths = [4, 2, 2]
+        guard (1...3).contains(parts.count),
+            zip(parts, widths).allSatisfy({ $0.count == $1 && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else { return nil }
+        let numbers = parts.compactMap { Int($0) }
+        self.init(
+            year: numbers[0],
+            month: numbers.count > 1 ? numbers[1] : nil,
+            day: numbers.count > 2 ? numbers[2] : nil)
+    }
+
+    /// The full date, when every part is known.
+    public var calendarDate: CalendarDate? {
+        guard let month, let day else { return nil }
+        return CalendarDate(year: year, month: month, day: day)
+    }
+
+    public var description: String {
+        var text = pad(year, 4)
+        if let month { text += "-" + pad(month, 2) }
+        if let day { text += "-" + pad(day, 2) }
+        return text
+    }
+}
+
+extension PartialDate: JSONFieldValue {
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> PartialDate? {
+        guard let text = value.stringValue else {
+            issues.add(path, value, "is \(value.typeName); expected YYYY-MM-DD, YYYY-MM or YYYY")
+            return nil
+        }
+        guard let date = PartialDate(text) else {
+            issues.add(path, value, "is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY, or leave it out when unknown")
+            return nil
+        }
+        return date
+    }
+
+    public var jsonValue: JSONValue { .string(description) }
+}
+
+/// An instant, held as whole milliseconds since 1970-01-01T00:00:00Z and written in
+/// ISO 8601 UTC with milliseconds (`2026-11-23T18:59:00.000Z`).
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Milliseconds since the Unix epoch.
+    public let millisecondsSinceEpoch: Int64
+
+    public init(millisecondsSinceEpoch: Int64) {
+        self.millisecondsSinceEpoch = millisecondsSinceEpoch
+    }
+
+    /// The UTC day this instant falls in.
+    public var calendarDate: CalendarDate {
+        CalendarDate(daysSinceEpoch: Int(floorDivide(millisecondsSinceEpoch, 86_400_000)))
+    }
+
+    /// Parses the exact form that `description` writes.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 24, bytes[10] == UInt8(ascii: "T"), bytes[19] == UInt8(ascii: "."),
+            bytes[23] == UInt8(ascii: "Z"), let date = CalendarDate(String(text.prefix(10)))
+        else { return nil }
+        let clock = String(decoding: bytes[11..<19], as: UTF8.self).split(separator: ":")
+        guard clock.count == 3, let hours = Int(clock[0]), let minutes = Int(clock[1]), let seconds = Int(clock[2]),
+            let millis = Int(String(decoding: bytes[20..<23], as: UTF8.self)),
+            (0..<24).contains(hours), (0..<60).contains(minutes), (0..<60).contains(seconds)
+        else { return nil }
+        let dayMillis = Int64(date.daysSinceEpoch) * 86_400_000
+        self.millisecondsSinceEpoch = dayMillis + Int64(((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
+    }
+
+    public var description: String {
+        let millisOfDay = Int(millisecondsSinceEpoch - floorDivide(millisecondsSinceEpoch, 86_400_000) * 86_400_000)
+        let seconds = millisOfDay / 1000
+        return "\(calendarDate)T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))"
+            + ".\(pad(millisOfDay % 1000, 3))Z"
+    }
+}
+
+private func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+    let quotient = value / divisor
+    return (value % divisor != 0 && value < 0) ? quotient - 1 : quotient
+}
+
+extension Timestamp: JSONFieldValue {
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Timestamp? {
+        guard let text = value.stringValue, let timestamp = Timestamp(text) else {
+            issues.add(path, value, "is not a timestamp; expected UTC as YYYY-MM-DDTHH:MM:SS.mmmZ")
+            return nil
+        }
+        return timestamp
+    }
+
+    public var jsonValue: JSONValue { .string(description) }
+}

@@ -1,0 +1,100 @@
+/// A record's identity: a UUID, version 7 when vve makes it.
+///
+/// Version 7 puts the creation time in the leading bits, so new ids sort after old ones and
+/// inserts land at the end of the primary-key index instead of at random pages.
+public struct RecordID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The sixteen bytes of the UUID.
+    public let bytes: [UInt8]
+
+    /// Parses the hyphenated UUID form, in either case.
+    public init?(_ text: String) {
+        let hex = Array(text.utf8)
+        guard hex.count == 36, [8, 13, 18, 23].allSatisfy({ hex[$0] == UInt8(ascii: "-") }) else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        var position = 0
+        while position < 36 {
+            if hex[position] == UInt8(ascii: "-") {
+                position += 1
+                continue
+            }
+            guard let high = Self.nibble(hex[position]), let low = Self.nibble(hex[position + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            position += 2
+        }
+        self.bytes = bytes
+    }
+
+    /// A new version 7 id for an instant, with random bits from `generator`.
+    public static func make(at time: Timestamp, using generator: inout some RandomNumberGenerator) -> RecordID {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let millis = UInt64(max(0, time.millisecondsSinceEpoch))
+        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
+        let random = generator.next() as UInt64
+        let moreRandom = generator.next() as UInt64
+        for index in 6..<16 {
+            let source = index < 14 ? random : moreRandom
+            bytes[index] = UInt8(truncatingIfNeeded: source >> (8 * (index % 8)))
+        }
+        bytes[6] = 0x70 | (bytes[6] & 0x0F)
+        bytes[8] = 0x80 | (bytes[8] & 0x3F)
+        return RecordID(validatedBytes: bytes)
+    }
+
+    private init(validatedBytes: [UInt8]) {
+        self.bytes = validatedBytes
+    }
+
+    private static func nibble(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// The lowercase hyphenated form.
+    public var description: String {
+        var text = ""
+        text.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if [4, 6, 8, 10].contains(index) { text.append("-") }
+            text.append(contentsOf: Hex.encode([byte]))
+        }
+        return text
+    }
+
+    public static func < (lhs: RecordID, rhs: RecordID) -> Bool {
+        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+    }
+}
+
+extension RecordID: JSONFieldValue {
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> RecordID? {
+        guard let text = value.stringValue, let id = RecordID(text) else {
+            issues.add(path, value, "is not a record id; expected a UUID such as 0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b")
+            return nil
+        }
+        return id
+    }
+
+    public var jsonValue: JSONValue { .string(description) }
+}
+
+/// Lowercase hexadecimal. `String(format:)` is slow on Linux, and fingerprints and hashes are
+/// written often.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// The bytes as lowercase hex, two digits a byte.
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

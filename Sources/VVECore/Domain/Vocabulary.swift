@@ -1,0 +1,233 @@
+/// The three kinds of record a node holds and shares.
+public enum RecordKind: String, Sendable, CaseIterable, JSONEnumeration, Comparable {
+    case countyLinesLink = "county-lines-link"
+    case relocation
+    case sharedPerpetrator = "shared-perpetrator"
+
+    /// The statuses a record of this kind may have. Every kind can be closed.
+    public var allowedStatuses: [RecordStatus] {
+        switch self {
+        case .countyLinesLink: [.active, .disrupted, .closed]
+        case .relocation: [.active, .closed]
+        case .sharedPerpetrator: [.active, .dormant, .closed]
+        }
+    }
+
+    public static func < (lhs: RecordKind, rhs: RecordKind) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A record's lifecycle state, shared by all kinds; `RecordKind.allowedStatuses` says which apply.
+public enum RecordStatus: String, Sendable, CaseIterable, JSONEnumeration {
+    case active
+    /// A county lines link whose line has been disrupted but may re-emerge.
+    case disrupted
+    /// A perpetrator not currently active (for example in custody).
+    case dormant
+    case closed
+}
+
+/// Assessed risk of harm, ordered from lowest to highest; merges keep the higher.
+public enum RiskLevel: String, Sendable, CaseIterable, JSONEnumeration, Comparable {
+    case low
+    case medium
+    case high
+    case veryHigh = "very-high"
+
+    public static func < (lhs: RiskLevel, rhs: RiskLevel) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// How a person is connected to a county lines link. Victims and perpetrators are never mixed
+/// (a lesson of the Gangs Matrix enforcement notice).
+public enum LinkedPersonRole: String, Sendable, CaseIterable, JSONEnumeration {
+    case victim
+    case exploiter
+    case associate
+}
+
+/// Where a relocated young person was placed.
+public enum AccommodationType: String, Sendable, CaseIterable, JSONEnumeration {
+    case bedAndBreakfast = "bed-and-breakfast"
+    case temporaryAccommodation = "temporary-accommodation"
+    case relatives
+    case socialHousing = "social-housing"
+    case privateRented = "private-rented"
+    case supportedAccommodation = "supported-accommodation"
+    case fosterPlacement = "foster-placement"
+    case residentialPlacement = "residential-placement"
+    case other
+}
+
+/// Why a young person was moved out of borough.
+public enum RelocationReason: String, Sendable, CaseIterable, JSONEnumeration {
+    case threatOfViolence = "threat-of-violence"
+    case criminalExploitation = "criminal-exploitation"
+    case sexualExploitation = "sexual-exploitation"
+    case gangAssociation = "gang-association"
+    case domesticAbuse = "domestic-abuse"
+    case other
+}
+
+/// What a shared perpetrator is known to do.
+public enum PerpetratorRole: String, Sendable, CaseIterable, JSONEnumeration {
+    case controller
+    case lineHolder = "line-holder"
+    case recruiter
+    case enforcer
+    case associate
+}
+
+/// A disruption tactic used against a perpetrator.
+public enum DisruptionType: String, Sendable, CaseIterable, JSONEnumeration {
+    /// Child Abduction Warning Notice.
+    case cawn
+    /// Slavery and Trafficking Prevention Order.
+    case stpo
+    /// Slavery and Trafficking Risk Order.
+    case stro
+    /// Criminal Behaviour Order.
+    case cbo
+    case injunction
+    case arrest
+    case charge
+    case conviction
+    case other
+}
+
+/// A region-wide name for an authority, node or area: lowercase letters, digits and hyphens,
+/// starting with a letter (`camden`, `tower-hamlets`, `norfolk`).
+public struct AuthorityName: Sendable, Hashable, Comparable, CustomStringConvertible, JSONFieldValue {
+    /// The name as written.
+    public let rawValue: String
+
+    /// Accepts a valid name exactly as written; nil otherwise.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard (2...63).contains(bytes.count), let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first),
+            bytes.last != UInt8(ascii: "-"),
+            bytes.allSatisfy({
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || $0 == UInt8(ascii: "-")
+            })
+        else { return nil }
+        self.rawValue = text
+    }
+
+    /// The rule, for error messages.
+    public static let rule = "must be 2-63 lowercase letters, digits or hyphens, starting with a letter (for example tower-hamlets)"
+
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> AuthorityName? {
+        guard let text = value.stringValue, let name = AuthorityName(text) else {
+            issues.add(path, value, rule)
+            return nil
+        }
+        return name
+    }
+
+    public var jsonValue: JSONValue { .string(rawValue) }
+    public var description: String { rawValue }
+    public static func < (lhs: AuthorityName, rhs: AuthorityName) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A telephone number in one canonical form: UK numbers as `0` and ten digits, others as `+` and digits.
+/// Deal lines are matched across boroughs, so `+44 7700 900123` and `07700-900123` must be equal.
+public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible, JSONFieldValue {
+    /// The canonical digits.
+    public let canonical: String
+
+    /// Normalises a written number; nil when it is not a plausible number.
+    public init?(_ text: String) {
+        var digits = ""
+        var leadingPlus = false
+        for (position, character) in text.enumerated() {
+            if character.isASCII, character.isNumber {
+                digits.append(character)
+            } else if character == "+", position == 0 {
+                leadingPlus = true
+            } else if !" -()".contains(character) {
+                return nil
+            }
+        }
+        if leadingPlus, digits.hasPrefix("44") {
+            digits = "0" + digits.dropFirst(2)
+            leadingPlus = false
+        }
+        if leadingPlus {
+            guard (8...15).contains(digits.count) else { return nil }
+            canonical = "+" + digits
+        } else {
+            guard digits.hasPrefix("0"), (10...11).contains(digits.count) else { return nil }
+            canonical = digits
+        }
+    }
+
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> PhoneNumber? {
+        guard let text = value.stringValue, let number = PhoneNumber(text) else {
+            issues.add(path, value, "is not a telephone number; write a UK number such as 07700 900123 or an international one starting with +")
+            return nil
+        }
+        return number
+    }
+
+    public var jsonValue: JSONValue { .string(canonical) }
+    public var description: String { canonical }
+}
+
+/// An email address, checked for shape only (one `@`, a dotted domain, no spaces).
+public struct EmailAddress: Sendable, Hashable, CustomStringConvertible, JSONFieldValue {
+    /// The address, with the domain lowercased.
+    public let address: String
+
+    /// Accepts a plausible address; nil otherwise.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard text.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            !text.contains(where: { $0.isWhitespace || $0.isNewline })
+        else { return nil }
+        address = "\(parts[0])@\(parts[1].lowercased())"
+    }
+
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> EmailAddress? {
+        guard let text = value.stringValue, let email = EmailAddress(text) else {
+            issues.add(path, value, "is not an email address; write it as name@example.gov.uk")
+            return nil
+        }
+        return email
+    }
+
+    public var jsonValue: JSONValue { .string(address) }
+    public var description: String { address }
+}
+
+/// A UK postcode in its canonical spaced, uppercase form (`NR1 1AA`).
+public struct Postcode: Sendable, Hashable, CustomStringConvertible, JSONFieldValue {
+    /// The postcode, uppercase, with one space before the inward code.
+    public let canonical: String
+
+    /// Normalises a written postcode; nil when it does not have a postcode's shape.
+    public init?(_ text: String) {
+        let compact = text.uppercased().filter { $0 != " " }
+        guard (5...7).contains(compact.count), compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            return nil
+        }
+        let inward = compact.suffix(3)
+        let outward = compact.dropLast(3)
+        guard inward.first!.isNumber, inward.dropFirst().allSatisfy(\.isLetter),
+            outward.first!.isLetter, outward.contains(where: \.isNumber)
+        else { return nil }
+        canonical = "\(outward) \(inward)"
+    }
+
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Postcode? {
+        guard let text = value.stringValue, let postcode = Postcode(text) else {
+            issues.add(path, value, "is not a UK postcode; write it like NR1 1AA")
+            return nil
+        }
+        return postcode
+    }
+
+    public var jsonValue: JSONValue { .string(canonical) }
+    public var description: String { canonical }
+}

@@ -1,0 +1,106 @@
+/// How two versions of a record relate in causal order.
+public enum VersionOrder: String, Sendable, CaseIterable {
+    /// Both versions have seen exactly the same edits.
+    case equal
+    /// The left version has seen every edit of the right one, and more.
+    case dominates
+    /// The right version has seen every edit of the left one, and more.
+    case dominated
+    /// Each has seen an edit the other has not: a conflict to merge.
+    case concurrent
+}
+
+/// A version vector: for each node, how many edits of a record that node has made.
+///
+/// Zero counters are never stored, so two vectors that mean the same are `==` and encode to
+/// the same bytes.
+public struct VersionVector: Sendable, Hashable, CustomStringConvertible {
+    private(set) var counters: [AuthorityName: UInt64]
+
+    /// The vector of a record nobody has edited.
+    public static let empty = VersionVector(counters: [:])
+
+    /// Builds a vector from counters, dropping zeros.
+    public init(counters: [AuthorityName: UInt64] = [:]) {
+        self.counters = counters.filter { $0.value > 0 }
+    }
+
+    /// The number of edits `node` has made.
+    public subscript(node: AuthorityName) -> UInt64 {
+        counters[node] ?? 0
+    }
+
+    /// The nodes with at least one edit, in name order.
+    public var nodes: [AuthorityName] { counters.keys.sorted() }
+
+    /// This vector after one more edit by `node`.
+    public func incremented(by node: AuthorityName) -> VersionVector {
+        var copy = self
+        copy.counters[node, default: 0] += 1
+        return copy
+    }
+
+    /// The pointwise maximum: the least vector that has seen everything both have seen.
+    public func joined(with other: VersionVector) -> VersionVector {
+        VersionVector(counters: counters.merging(other.counters, uniquingKeysWith: max))
+    }
+
+    /// How this vector relates to `other`.
+    public func compare(to other: VersionVector) -> VersionOrder {
+        var someGreater = false
+        var someLess = false
+        for node in Set(counters.keys).union(other.counters.keys) {
+            let mine = self[node]
+            let theirs = other[node]
+            if mine > theirs { someGreater = true }
+            if mine < theirs { someLess = true }
+            if someGreater && someLess { return .concurrent }
+        }
+        switch (someGreater, someLess) {
+        case (false, false): return .equal
+        case (true, false): return .dominates
+        case (false, true): return .dominated
+        case (true, true): return .concurrent
+        }
+    }
+
+    /// Whether this vector has seen strictly more than `other`.
+    public func dominates(_ other: VersionVector) -> Bool {
+        compare(to: other) == .dominates
+    }
+
+    /// Whether each vector has seen something the other has not.
+    public func isConcurrent(with other: VersionVector) -> Bool {
+        compare(to: other) == .concurrent
+    }
+
+    public var description: String {
+        "{" + nodes.map { "\($0):\(self[$0])" }.joined(separator: ",") + "}"
+    }
+}
+
+extension VersionVector: JSONFieldValue {
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> VersionVector? {
+        guard let members = value.objectValue else {
+            issues.add(path, value, "is \(value.typeName); expected an object of node names to edit counts")
+            return nil
+        }
+        var counters: [AuthorityName: UInt64] = [:]
+        for (key, count) in members {
+            guard let node = AuthorityName(key) else {
+                issues.add(path.appending(key), .string(key), "is not a node name: \(AuthorityName.rule)")
+                continue
+            }
+            guard case .integer(let number) = count, number > 0 else {
+                issues.add(path.appending(key), count, "is not a positive whole number of edits")
+                continue
+            }
+            counters[node] = UInt64(number)
+        }
+        return VersionVector(counters: counters)
+    }
+
+    public var jsonValue: JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: counters.map { ($0.key.rawValue, JSONValue.integer(Int64($0.value))) }))
+    }
+}

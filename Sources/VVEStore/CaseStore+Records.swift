@@ -1,0 +1,254 @@
+import GRDB
+import VVECore
+
+/// Which records a list or export covers. Nil members do not filter.
+public struct RecordFilter: Sendable, Hashable {
+    public var kind: RecordKind?
+    public var status: RecordStatus?
+    public var riskLevel: RiskLevel?
+    /// Whether tombstones are included.
+    public var includeErased: Bool
+
+    public init(kind: RecordKind? = nil, status: RecordStatus? = nil, riskLevel: RiskLevel? = nil, includeErased: Bool = false) {
+        self.kind = kind
+        self.status = status
+        self.riskLevel = riskLevel
+        self.includeErased = includeErased
+    }
+
+    /// The filter as the audit log records it (`kind=relocation risk=high`).
+    var auditDetail: String {
+        let parts = [kind.map { "kind=\($0.rawValue)" }, status.map { "status=\($0.rawValue)" }, riskLevel.map { "risk=\($0.rawValue)" }]
+            .compactMap { $0 }
+        return parts.isEmpty ? "all records" : parts.joined(separator: " ")
+    }
+}
+
+/// The result of an edit: the new version, or the unchanged record when the edit changed nothing.
+public enum UpdateOutcome: Sendable, Equatable {
+    case updated(CaseRecord)
+    case unchanged(CaseRecord)
+}
+
+/// What a change-log entry says happened to a record.
+public enum ChangeOperation: String, Sendable, CaseIterable {
+    case create
+    case update
+    case erase
+}
+
+/// One entry of the change log, which sync reads in sequence order.
+public struct ChangeLogEntry: Sendable, Hashable {
+    public var sequence: Int64
+    public var recordID: RecordID
+    public var operation: ChangeOperation
+    public var version: VersionVector
+    public var time: Timestamp
+}
+
+extension CaseStore {
+    /// Creates one record from a validated draft.
+    public func add(_ draft: RecordDraft, context: OperationContext) throws -> CaseRecord {
+        try importDrafts([draft], context: context)[0]
+    }
+
+    /// Creates many records in one transaction: all of them, or none.
+    public func importDrafts(_ drafts: [RecordDraft], context: OperationContext) throws -> [CaseRecord] {
+        var random = SystemRandomNumberGenerator()
+        let records = drafts.map { draft in
+            CaseRecord(draft: draft, id: RecordID.make(at: context.time, using: &random), node: node, at: context.time)
+        }
+        try transaction { db in
+            var audit = try AuditAppender(db)
+            for record in records {
+                try write(record, insert: true, db)
+                try logChange(record, .create, db)
+                try audit.append(AuditEvent(time: context.time, actor: context.actor.rawValue, action: .create, recordID: record.id), db)
+            }
+        }
+        return records
+    }
+
+    /// Applies an RFC 7396 merge patch to a record's `reviewDate`, `status` and `fields`, and
+    /// validates the result as a whole. Reading, checking and writing are one transaction, so a
+    /// concurrent edit can never be lost in between.
+    public func update(id: RecordID, patch: JSONValue, today: CalendarDate, context: OperationContext) throws -> UpdateOutcome {
+        try transaction { db in
+            let current = try liveRecord(id, db)
+            let draft = try RecordDraft.read(
+                from: current.editableJSON.merging(patch: patch), kind: current.kind, today: today,
+                previousReviewDate: current.reviewDate)
+            guard let updated = current.updated(with: draft, by: node, at: context.time) else { return .unchanged(current) }
+            try write(updated, insert: false, db)
+            try logChange(updated, .update, db)
+            var audit = try AuditAppender(db)
+            try audit.append(
+                AuditEvent(time: context.time, actor: context.actor.rawValue, action: .update, recordID: id, detail: changedParts(current, updated)), db)
+            return .updated(updated)
+        }
+    }
+
+    /// Sets a record's status to closed.
+    public func close(id: RecordID, today: CalendarDate, context: OperationContext) throws -> UpdateOutcome {
+        try update(id: id, patch: ["status": "closed"], today: today, context: context)
+    }
+
+    /// Erases a record: its body is deleted and a tombstone with the id and envelope remains,
+    /// so that the erasure can reach every copy.
+    public func erase(id: RecordID, justification: Justification, context: OperationContext) throws -> CaseRecord {
+        try transaction { db in
+            let tombstone = try liveRecord(id, db).erased(by: node, at: context.time)
+            try write(tombstone, insert: false, db)
+            try logChange(tombstone, .erase, db)
+            var audit = try AuditAppender(db)
+            try audit.append(
+                AuditEvent(time: context.time, actor: context.actor.rawValue, action: .erase, recordID: id, justification: justification.text), db)
+            return tombstone
+        }
+    }
+
+    /// Reads one record (or its tombstone), auditing the read.
+    public func record(id: RecordID, context: OperationContext) throws -> CaseRecord {
+        try transaction { db in
+            guard let record = try fetchRecord(id, db) else { throw StoreError.recordNotFound(id) }
+            var audit = try AuditAppender(db)
+            try audit.append(AuditEvent(time: context.time, actor: context.actor.rawValue, action: .read, recordID: id), db)
+            return record
+        }
+    }
+
+    /// Lists records matching a filter, oldest first, auditing the consultation as one entry.
+    public func records(matching filter: RecordFilter, context: OperationContext) throws -> [CaseRecord] {
+        try transaction { db in
+            let records = try fetchRecords(filter, db)
+            var audit = try AuditAppender(db)
+            try audit.append(
+                AuditEvent(
+                    time: context.time, actor: context.actor.rawValue, action: .read,
+                    detail: "list \(filter.auditDetail): \(records.count) records"), db)
+            return records
+        }
+    }
+
+    /// Exports records for use outside vve, auditing each one as exported with the reason.
+    public func export(matching filter: RecordFilter, justification: Justification, context: OperationContext) throws -> [CaseRecord] {
+        try transaction { db in
+            let records = try fetchRecords(filter, db)
+            var audit = try AuditAppender(db)
+            for record in records {
+                try audit.append(
+                    AuditEvent(
+                        time: context.time, actor: context.actor.rawValue, action: .export, recordID: record.id,
+                        justification: justification.text), db)
+            }
+            return records
+        }
+    }
+
+    /// The number of records, tombstones included. Not audited: it reveals no case data.
+    public func recordCount() throws -> Int {
+        try reading { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record") ?? 0 }
+    }
+
+    /// The change log after `sequence`, in order.
+    public func changes(after sequence: Int64 = 0, limit: Int = 1000) throws -> [ChangeLogEntry] {
+        try reading { db in
+            try Row.fetchAll(
+                db, sql: "SELECT seq, record_id, operation, version, at FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
+                arguments: [sequence, limit]
+            ).map { row in
+                let versionJSON = try JSONParser.parse(row["version"] as String)
+                var issues = IssueCollector()
+                guard let id = RecordID(row["record_id"]), let operation = ChangeOperation(rawValue: row["operation"]),
+                    let version = VersionVector.read(from: versionJSON, at: .root, issues: &issues), let time = Timestamp(row["at"])
+                else { throw StoreError.database(path: path, message: "change log entry \(row["seq"] as Int64) is malformed") }
+                return ChangeLogEntry(sequence: row["seq"], recordID: id, operation: operation, version: version, time: time)
+            }
+        }
+    }
+
+    // MARK: - Rows
+
+    private func write(_ record: CaseRecord, insert: Bool, _ db: Database) throws {
+        let sql =
+            insert
+            ? """
+            INSERT INTO record(kind, owner, status, risk_level, review_date, created_at, updated_at, version, erased, document, id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+            : """
+            UPDATE record SET kind = ?, owner = ?, status = ?, risk_level = ?, review_date = ?, created_at = ?,
+                updated_at = ?, version = ?, erased = ?, document = ? WHERE id = ?
+            """
+        try db.cachedStatement(sql: sql).execute(arguments: [
+            record.kind.rawValue, record.owner.rawValue, record.status.rawValue, record.fields?.riskLevel.rawValue,
+            record.reviewDate.description, record.createdAt.description, record.updatedAt.description,
+            JSONWriter.canonical(record.version.jsonValue), record.isErased, JSONWriter.canonical(record.jsonValue),
+            record.id.description,
+        ])
+    }
+
+    private func logChange(_ record: CaseRecord, _ operation: ChangeOperation, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO change_log(record_id, operation, version, at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [
+                record.id.description, operation.rawValue, JSONWriter.canonical(record.version.jsonValue), record.updatedAt.description,
+            ])
+    }
+
+    private func fetchRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord? {
+        guard let document = try String.fetchOne(db, sql: "SELECT document FROM record WHERE id = ?", arguments: [id.description]) else {
+            return nil
+        }
+        return try decode(document, id: id)
+    }
+
+    private func liveRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord {
+        guard let record = try fetchRecord(id, db) else { throw StoreError.recordNotFound(id) }
+        if case .erased(let time) = record.content { throw StoreError.recordErased(id, at: time) }
+        return record
+    }
+
+    private func fetchRecords(_ filter: RecordFilter, _ db: Database) throws -> [CaseRecord] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let kind = filter.kind {
+            conditions.append("kind = ?")
+            arguments += [kind.rawValue]
+        }
+        if let status = filter.status {
+            conditions.append("status = ?")
+            arguments += [status.rawValue]
+        }
+        if let risk = filter.riskLevel {
+            conditions.append("risk_level = ?")
+            arguments += [risk.rawValue]
+        }
+        if !filter.includeErased { conditions.append("erased = 0") }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try Row.fetchAll(db, sql: "SELECT id, document FROM record \(whereClause) ORDER BY id", arguments: arguments).map { row in
+            try decode(row["document"], id: RecordID(row["id"]))
+        }
+    }
+
+    private func decode(_ document: String, id: RecordID?) throws -> CaseRecord {
+        let fallbackID = id ?? RecordID("00000000-0000-0000-0000-000000000000")!
+        do {
+            return try CaseRecord.read(from: try JSONParser.parse(document))
+        } catch let error as ValidationError {
+            throw StoreError.corruptRecord(fallbackID, error)
+        } catch {
+            throw StoreError.corruptRecord(
+                fallbackID, ValidationError(issues: [ValidationIssue(path: .root, value: nil, rule: "\(error)")]))
+        }
+    }
+
+    private func changedParts(_ before: CaseRecord, _ after: CaseRecord) -> String {
+        var parts: [String] = []
+        if before.reviewDate != after.reviewDate { parts.append("reviewDate") }
+        if before.status != after.status { parts.append("status") }
+        if let old = before.fields?.jsonValue.objectValue, let new = after.fields?.jsonValue.objectValue {
+            parts += Set(old.keys).union(new.keys).sorted().filter { old[$0] != new[$0] }.map { "fields.\($0)" }
+        }
+        return "changed " + parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,76 @@
+import GRDB
+
+/// The store's schema, as named migrations. A migration, once released, never changes: later
+/// schema changes are new migrations appended here.
+enum Schema {
+    /// `PRAGMA application_id` of every vve store ("VVE1"), so vve never mistakes another
+    /// application's SQLite file for a node's store, or the other way round.
+    static let applicationID: Int32 = 0x5656_4531
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-node-meta") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            try db.execute(
+                sql: """
+                    CREATE TABLE node_meta (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    ) STRICT
+                    """)
+        }
+        migrator.registerMigration("2026-11-records") { db in
+            // The document is the canonical JSON of the whole record; the other columns are
+            // copies of envelope fields so that lists and filters need no JSON parsing.
+            try db.execute(
+                sql: """
+                    CREATE TABLE record (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        kind TEXT NOT NULL,
+                        owner TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        risk_level TEXT,
+                        review_date TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        erased INTEGER NOT NULL DEFAULT 0,
+                        document TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX record_by_kind_status ON record(kind, status);
+                    CREATE INDEX record_by_review_date ON record(review_date);
+                    """)
+        }
+        migrator.registerMigration("2026-11-change-log") { db in
+            // AUTOINCREMENT: a sequence number is never reused, even after old entries are
+            // collected, so a peer's cursor always means the same point in history.
+            try db.execute(
+                sql: """
+                    CREATE TABLE change_log (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        record_id TEXT NOT NULL,
+                        operation TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        at TEXT NOT NULL
+                    ) STRICT
+                    """)
+        }
+        migrator.registerMigration("2026-11-audit-log") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_log (
+                        seq INTEGER PRIMARY KEY NOT NULL,
+                        at TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        record_id TEXT,
+                        justification TEXT,
+                        detail TEXT,
+                        previous_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    ) STRICT
+                    """)
+        }
+        return migrator
+    }
+}

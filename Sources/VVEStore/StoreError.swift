@@ -1,0 +1,46 @@
+import VVECore
+
+/// Why the case store could not do what was asked. Each message says what to do about it.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// There is no database file where one was expected.
+    case missing(path: String)
+    /// A database already exists where a new one was to be created.
+    case alreadyExists(path: String)
+    /// The file exists but is not an SQLite database.
+    case notADatabase(path: String)
+    /// The file is an SQLite database of some other application.
+    case notAVVEStore(path: String, applicationID: Int32)
+    /// The database was written by a newer vve, whose migrations this build does not know.
+    case newerSchema(path: String, unknownMigrations: [String])
+    /// No record has this id.
+    case recordNotFound(RecordID)
+    /// The record was erased; only its tombstone remains.
+    case recordErased(RecordID, at: Timestamp)
+    /// A stored record no longer parses: the file was edited outside vve.
+    case corruptRecord(RecordID, ValidationError)
+    /// SQLite refused an operation.
+    case database(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path):
+            "no vve database at \(path); run `vve init --name NAME` to create a node, or pass --dir to the node's folder"
+        case .alreadyExists(let path):
+            "a database already exists at \(path); vve never overwrites a node: choose another --dir, or remove it deliberately"
+        case .notADatabase(let path):
+            "\(path) is not an SQLite database (the file header is wrong); restore the node's vve.sqlite from backup"
+        case .notAVVEStore(let path, let applicationID):
+            "\(path) is an SQLite database but not a vve store (application_id \(applicationID)); point --dir at a folder made by `vve init`"
+        case .newerSchema(let path, let unknown):
+            "\(path) was written by a newer version of vve (unknown migrations: \(unknown.joined(separator: ", "))); upgrade vve to open it"
+        case .recordNotFound(let id):
+            "no record with id \(id); `vve record list` shows the records this node holds"
+        case .recordErased(let id, let time):
+            "record \(id) was erased at \(time); only its tombstone remains and it cannot be changed"
+        case .corruptRecord(let id, let error):
+            "stored record \(id) does not parse (\(error.issues.first?.redactedDescription ?? "unknown problem")); the database was changed outside vve: run `vve audit verify` and restore from backup"
+        case .database(let path, let message):
+            "database error on \(path): \(message)"
+        }
+    }
+}

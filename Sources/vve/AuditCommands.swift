@@ -1,0 +1,67 @@
+import ArgumentParser
+import VVECore
+import VVEStore
+
+/// `vve audit ...`: the hash-chained audit log.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Read and verify the audit log.", subcommands: [ListAudit.self, VerifyAudit.self])
+}
+
+struct ListAudit: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List audit entries, oldest first.")
+
+    @Option(help: "Only this action.")
+    var action: AuditAction?
+
+    @Option(help: "Only the last N entries.")
+    var limit: Int?
+
+    @Flag(help: "Print a JSON array of entries instead of a table.")
+    var json = false
+
+    @OptionGroup var location: NodeLocation
+
+    func run() throws {
+        try runReportingFailures {
+            if let limit, limit < 1 { throw CommandFailure("--limit must be 1 or more", status: .usage) }
+            let (_, store) = try location.openNode()
+            let entries = try store.auditEntries(action: action, limit: limit)
+            if json {
+                Output.json(.array(entries.map(\.jsonValue)))
+                return
+            }
+            var table = TextTable("SEQ", "TIME", "ACTOR", "ACTION", "RECORD", "WHY / DETAIL")
+            for entry in entries {
+                let event = entry.event
+                let why = [event.justification, event.detail].compactMap { $0 }.joined(separator: " / ")
+                table.add(
+                    String(entry.sequence), event.time.description, event.actor, event.action.rawValue,
+                    event.recordID?.description ?? "-", why.isEmpty ? "-" : why)
+            }
+            Output.line(table.rendered)
+            Output.line("\(entries.count) entr\(entries.count == 1 ? "y" : "ies")")
+        }
+    }
+}
+
+struct VerifyAudit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Check every link of the audit chain. Exits 1 and names the first bad entry if broken.")
+
+    @OptionGroup var location: NodeLocation
+
+    func run() throws {
+        try runReportingFailures {
+            let (_, store) = try location.openNode()
+            switch try store.verifyAudit() {
+            case .intact(let count, let head):
+                Output.line("Audit chain intact: \(count) entries, head sha256:\(head)")
+            case .broken(let fault):
+                throw CommandFailure(
+                    "audit chain broken: \(fault); entries from \(fault.sequence) on cannot be trusted. Restore the database from backup and investigate",
+                    status: .auditBroken)
+            }
+        }
+    }
+}

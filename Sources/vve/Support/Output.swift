@@ -1,0 +1,51 @@
+import Foundation
+import VVECore
+
+/// Writing to the terminal: results on stdout, diagnostics on stderr.
+enum Output {
+    /// Writes a line to stdout.
+    static func line(_ text: String = "") {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Writes a JSON value, indented, to stdout.
+    static func json(_ value: JSONValue) {
+        line(JSONWriter.pretty(value))
+    }
+
+    /// Writes `vve: error: ...` to stderr.
+    static func error(_ message: String) {
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
+        let text = lines.enumerated().map { $0.offset == 0 ? "vve: error: \($0.element)" : "  \($0.element)" }.joined(separator: "\n")
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Writes a note to stderr, for progress that must not mix with results.
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data(("vve: " + message + "\n").utf8))
+    }
+}
+
+/// A plain-text table with left-aligned columns two spaces apart, no trailing spaces.
+struct TextTable {
+    var headers: [String]
+    var rows: [[String]] = []
+
+    init(_ headers: String...) {
+        self.headers = headers
+    }
+
+    mutating func add(_ cells: String...) {
+        rows.append(cells)
+    }
+
+    var rendered: String {
+        let all = [headers] + rows
+        let widths = headers.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { cells in
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
