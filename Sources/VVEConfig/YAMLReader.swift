@@ -30,7 +30,7 @@ public struct ConfigErrors: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 /// Reads one YAML mapping, keeping the line of every key so that errors point at it, and
-/// reporting keys that nothing reads (typos) and keys given twice.
+/// reporting keys that nothing reads (typos). Yams itself refuses duplicate keys.
 public struct YAMLMappingReader {
     /// The file being read, as errors name it.
     public let file: String
@@ -66,14 +66,9 @@ public struct YAMLMappingReader {
         guard let mapping = node.mapping else { return nil }
         self.file = file
         self.line = node.mark?.line ?? 0
+        // Yams refuses duplicate keys while composing, so every key here is unique.
         for (keyNode, value) in mapping {
-            let key = keyNode.string ?? ""
-            let keyLine = keyNode.mark?.line ?? 0
-            if entries.contains(where: { $0.key == key }) {
-                errors.append(ConfigError(file: file, line: keyLine, message: "`\(key)` is given twice; keep one"))
-            } else {
-                entries.append((key, keyLine, value))
-            }
+            entries.append((keyNode.string ?? "", keyNode.mark?.line ?? 0, value))
         }
     }
 
@@ -81,6 +76,10 @@ public struct YAMLMappingReader {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             ConfigError(file: file, line: mark.line, message: "is not valid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            ConfigError(
+                file: file, line: context.mark.line,
+                message: duplicates.map { "`\($0)`" }.joined(separator: ", ") + " is given more than once; keep one")
         default:
             ConfigError(file: file, line: 0, message: "is not valid YAML: \(error)")
         }

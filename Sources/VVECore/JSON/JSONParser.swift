@@ -7,6 +7,12 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     /// What is wrong, phrased for a person.
     public var reason: String
 
+    public init(line: Int, column: Int, reason: String) {
+        self.line = line
+        self.column = column
+        self.reason = reason
+    }
+
     public var description: String {
         "invalid JSON at line \(line), column \(column): \(reason)"
     }
@@ -162,6 +168,7 @@ public struct JSONParser {
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     guard let text = String(validating: slice, as: UTF8.self) else {
+                        index = start - 1
                         throw error("string is not valid UTF-8")
                     }
                     index += 1
@@ -177,6 +184,7 @@ public struct JSONParser {
                 switch byte {
                 case UInt8(ascii: "\""):
                     guard let text = String(validating: scalars, as: UTF8.self) else {
+                        index = start - 1
                         throw error("string is not valid UTF-8")
                     }
                     index += 1

@@ -1,0 +1,40 @@
+import Testing
+import VVECore
+import VVEConfig
+
+@Suite struct NodeConfigurationTests {
+    func errors(_ text: String) -> [String] {
+        do {
+            _ = try NodeConfiguration.parse(text, file: "node.yaml")
+            return []
+        } catch {
+            return error.errors.map(\.description)
+        }
+    }
+
+    @Test func whatInitWritesParsesBack() throws {
+        let configuration = NodeConfiguration(name: AuthorityName("tower-hamlets")!)
+        #expect(try NodeConfiguration.parse(configuration.yaml, file: "node.yaml") == configuration)
+        #expect(configuration.database == "vve.sqlite")
+    }
+
+    @Test func errorsPointAtTheLineAndSayTheFix() {
+        #expect(errors("# comment\nname: Camden Council\n") == [
+            "node.yaml:2: `name` is \"Camden Council\"; it must be 2-63 lowercase letters, digits or hyphens, starting with a letter (for example tower-hamlets)"
+        ])
+        #expect(errors("database: vve.sqlite\n") == ["node.yaml:1: `name` is missing: set it to the node's authority name, such as `name: camden`"])
+        #expect(errors("name: camden\n\ndatabse: x.sqlite\n") == [
+            "node.yaml:3: `databse` is not a known setting here; known settings are `database`, `name`"
+        ])
+        #expect(errors("name: camden\nname: hackney\n") == ["node.yaml:1: `name` is given more than once; keep one"])
+        #expect(errors("\nname:\n  - camden\n") == ["node.yaml:2: `name` must be a single value, not a list or mapping"])
+    }
+
+    @Test func brokenYAMLAndEmptyFilesAreExplained() {
+        let broken = errors("name: camden\ndatabase: [vve.sqlite\n")
+        #expect(broken.count == 1)
+        #expect(broken.first?.hasPrefix("node.yaml:3: is not valid YAML") == true)
+        #expect(errors("") == ["node.yaml: is empty; see README.md, Configuration, for the keys it needs"])
+        #expect(errors("- camden\n") == ["node.yaml:1: must be a mapping of `key: value` lines"])
+    }
+}

@@ -1,0 +1,107 @@
+import Testing
+import VVECore
+
+@Suite struct DateTests {
+    @Test func calendarDatesAreRealDaysOnly() {
+        #expect(CalendarDate("2024-02-29") != nil)
+        #expect(CalendarDate("2000-02-29") != nil)
+        #expect(CalendarDate("2026-02-29") == nil)
+        #expect(CalendarDate("1900-02-29") == nil)
+        #expect(CalendarDate("2026-02-30") == nil)
+        #expect(CalendarDate("2026-04-31") == nil)
+        #expect(CalendarDate("2026-13-01") == nil)
+        #expect(CalendarDate("2026-00-10") == nil)
+        #expect(CalendarDate("2026-1-10") == nil)
+        #expect(CalendarDate("26-01-10") == nil)
+        #expect(CalendarDate("2026-01-10T00:00") == nil)
+        #expect(CalendarDate("٢٠٢٦-01-10") == nil)
+    }
+
+    @Test func daysSinceEpochRoundTripsOverCenturies() {
+        var previous: CalendarDate?
+        for days in stride(from: -25_000, through: 60_000, by: 1) {
+            let date = CalendarDate(daysSinceEpoch: days)
+            #expect(date.daysSinceEpoch == days)
+            if let previous { #expect(previous < date) }
+            previous = date
+        }
+        #expect(CalendarDate(daysSinceEpoch: 0).description == "1970-01-01")
+        #expect(CalendarDate("2026-11-23")!.adding(days: 38) == CalendarDate("2026-12-31"))
+    }
+
+    @Test func partialDatesAcceptKnownPartsOnly() {
+        #expect(PartialDate("2009")?.description == "2009")
+        #expect(PartialDate("2009-07")?.description == "2009-07")
+        #expect(PartialDate("2009-07-15")?.calendarDate == CalendarDate("2009-07-15"))
+        #expect(PartialDate("2009-07")?.calendarDate == nil)
+        #expect(PartialDate("2009-02-30") == nil)
+        #expect(PartialDate("2009-13") == nil)
+        #expect(PartialDate("09") == nil)
+        #expect(PartialDate("") == nil)
+        #expect(PartialDate(year: 2009, month: nil, day: 3) == nil)
+    }
+
+    @Test func timestampsRoundTripAndFormat() {
+        let instant = Timestamp(millisecondsSinceEpoch: 1_795_460_340_123)
+        #expect(instant.description == "2026-11-23T18:59:00.123Z")
+        #expect(Timestamp(instant.description) == instant)
+        #expect(Timestamp(millisecondsSinceEpoch: -1).description == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp("2026-11-23T24:00:00.000Z") == nil)
+        #expect(Timestamp("2026-11-23 18:59:00.000Z") == nil)
+        #expect(instant.calendarDate == CalendarDate("2026-11-23"))
+    }
+}
+
+@Suite struct VocabularyTests {
+    @Test func phoneNumbersNormaliseToOneForm() {
+        #expect(PhoneNumber("07700 900123")?.canonical == "07700900123")
+        #expect(PhoneNumber("+44 7700-900123")?.canonical == "07700900123")
+        #expect(PhoneNumber("(020) 7946 0001")?.canonical == "02079460001")
+        #expect(PhoneNumber("+353 1 234 5678")?.canonical == "+35312345678")
+        #expect(PhoneNumber("7700900123") == nil)
+        #expect(PhoneNumber("07700 90012x") == nil)
+        #expect(PhoneNumber("0770") == nil)
+    }
+
+    @Test func postcodesGradingsAndNames() {
+        #expect(Postcode("nr11aa")?.canonical == "NR1 1AA")
+        #expect(Postcode("SW1A 1AA")?.canonical == "SW1A 1AA")
+        #expect(Postcode("12345") == nil)
+        #expect(IntelligenceGrading("2-b-p")?.description == "2BP")
+        #expect(IntelligenceGrading("4AP") == nil)
+        #expect(IntelligenceGrading("1FP") == nil)
+        #expect(IntelligenceGrading("1AX") == nil)
+        #expect(AuthorityName("tower-hamlets") != nil)
+        #expect(AuthorityName("Tower Hamlets") == nil)
+        #expect(AuthorityName("camden-") == nil)
+        #expect(AuthorityName("9lives") == nil)
+        #expect(EmailAddress("a.b@Camden.GOV.uk")?.address == "a.b@camden.gov.uk")
+        #expect(EmailAddress("a.b@camden") == nil)
+    }
+
+    @Test func riskLevelsAreOrdered() {
+        #expect(RiskLevel.allCases.sorted() == [.low, .medium, .high, .veryHigh])
+        #expect(RiskLevel.veryHigh > .high)
+    }
+
+    @Test func recordIDsAreVersion7AndTimeOrdered() {
+        var random = SeededGenerator(seed: 5)
+        let early = RecordID.make(at: Timestamp(millisecondsSinceEpoch: 1_000), using: &random)
+        let late = RecordID.make(at: Timestamp(millisecondsSinceEpoch: 2_000), using: &random)
+        #expect(early < late)
+        #expect(Array(early.description)[14] == "7")
+        #expect("89ab".contains(Array(early.description)[19]))
+        #expect(RecordID(early.description) == early)
+        #expect(RecordID(early.description.uppercased()) == early)
+        #expect(RecordID("not-a-uuid") == nil)
+        #expect(RecordID("0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2g") == nil)
+    }
+
+    @Test func justificationsNeedSeveralWords() throws {
+        #expect(throws: ValidationError.self) { try Justification("test") }
+        #expect(throws: ValidationError.self) { try Justification("a b c") }
+        #expect(try Justification("  retention period has ended  ").text == "retention period has ended")
+        #expect(throws: ValidationError.self) { try OperatorName("x") }
+        #expect(try OperatorName(" PC 4471 Hale ").rawValue == "PC 4471 Hale")
+    }
+}

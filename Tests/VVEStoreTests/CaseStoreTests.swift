@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+import Testing
+import VVECore
+
+@testable import VVEStore
+
+let camden = AuthorityName("camden")!
+let today = CalendarDate("2026-11-23")!
+
+func context(_ millis: Int64 = 0) -> OperationContext {
+    OperationContext(actor: try! OperatorName("j.okafor"), time: Timestamp(millisecondsSinceEpoch: 1_795_460_340_000 + millis))
+}
+
+func drafts(_ count: Int, seed: UInt64 = 1, kind: RecordKind? = nil) -> [RecordDraft] {
+    var generator = SyntheticRecords(seed: seed, owner: camden, today: today)
+    return (0..<count).map { _ in generator.nextDraft(kind: kind) }
+}
+
+/// A fresh folder under the system's temporary directory, removed when the test ends.
+final class TemporaryDirectory {
+    let path: String
+
+    init() {
+        var template = Array((NSTemporaryDirectory() + "/vve-test-XXXXXX").utf8CString)
+        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// Counts of every table, to show that a failed operation changed nothing.
+func tableCounts(_ store: CaseStore) throws -> [Int] {
+    try store.reading { db in
+        try ["record", "change_log", "audit_log"].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1 }
+    }
+}
+
+@Suite struct CaseStoreRecordTests {
+    @Test func addWritesRecordChangeAndAuditTogether() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let record = try store.add(drafts(1)[0], context: context())
+        #expect(record.owner == camden)
+        #expect(record.version == VersionVector(counters: [camden: 1]))
+        #expect(try tableCounts(store) == [1, 1, 1])
+        let change = try store.changes()[0]
+        #expect(change.recordID == record.id && change.operation == .create && change.version == record.version)
+        let audit = try store.auditEntries()[0]
+        #expect(audit.event.action == .create && audit.event.recordID == record.id && audit.event.actor == "j.okafor")
+        #expect(try store.record(id: record.id, context: context(1)) == record)
+    }
+
+    @Test func readsAndListsAreAudited() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let records = try store.importDrafts(drafts(30), context: context())
+        _ = try store.record(id: records[3].id, context: context(1))
+        let relocations = try store.records(matching: RecordFilter(kind: .relocation), context: context(2))
+        #expect(!relocations.isEmpty && relocations.allSatisfy { $0.kind == .relocation })
+        let reads = try store.auditEntries(action: .read)
+        #expect(reads.count == 2)
+        #expect(reads[0].event.recordID == records[3].id)
+        #expect(reads[1].event.detail == "list kind=relocation: \(relocations.count) records")
+    }
+
+    @Test func filtersCombine() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let all = try store.importDrafts(drafts(200), context: context())
+        let filter = RecordFilter(kind: .sharedPerpetrator, status: .active, riskLevel: .high)
+        let expected = all.filter { $0.kind == .sharedPerpetrator && $0.status == .active && $0.fields?.riskLevel == .high }
+        #expect(!expected.isEmpty)
+        #expect(try store.records(matching: filter, context: context()).map(\.id) == expected.map(\.id).sorted())
+    }
+
+    @Test func updateAppliesAMergePatchAndBumpsTheVersion() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let record = try store.add(drafts(1, kind: .relocation)[0], context: context())
+        let newRisk: RiskLevel = record.fields?.riskLevel == .low ? .veryHigh : .low
+        let spoc: JSONValue = ["name": "Ama Mensah", "email": "ama.mensah@enfield.example.gov.uk"]
+        let outcome = try store.update(
+            id: record.id, patch: ["fields": ["riskLevel": newRisk.jsonValue, "receivingSpoc": spoc]], today: today, context: context(5))
+        guard case .updated(let updated) = outcome, case .relocation(let relocation) = updated.fields else {
+            Issue.record("expected an updated relocation, got \(outcome)")
+            return
+        }
+        #expect(relocation.riskLevel == newRisk)
+        #expect(relocation.receivingSpoc?.name == "Ama Mensah")
+        #expect(updated.version == VersionVector(counters: [camden: 2]))
+        #expect(updated.updatedAt == context(5).time && updated.createdAt == record.createdAt)
+        #expect(try store.auditEntries(action: .update).first?.event.detail?.contains("fields.riskLevel") == true)
+        #expect(try store.changes().map(\.operation) == [.create, .update])
+    }
+
+    @Test func anEditThatChangesNothingWritesNothing() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let record = try store.add(drafts(1)[0], context: context())
+        let before = try tableCounts(store)
+        #expect(try store.update(id: record.id, patch: ["status": .string(record.status.rawValue)], today: today, context: context()) == .unchanged(record))
+        #expect(try tableCounts(store) == before)
+    }
+
+    @Test func anInvalidPatchChangesNothing() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let record = try store.add(drafts(1, kind: .countyLinesLink)[0], context: context())
+        let before = try tableCounts(store)
+        #expect(throws: ValidationError.self) {
+            try store.update(id: record.id, patch: ["fields": ["importingAreas": []]], today: today, context: context())
+        }
+        #expect(try tableCounts(store) == before)
+        #expect(try store.record(id: record.id, context: context()) == record)
+    }
+
+    @Test func closeSetsTheStatusOnce() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let record = try store.add(drafts(1, kind: .relocation)[0], context: context())
+        guard case .updated(let closed) = try store.close(id: record.id, today: today, context: context()) else {
+            Issue.record("expected the first close to change the record")
+            return
+        }
+        #expect(closed.status == .closed)
+        #expect(try store.close(id: record.id, today: today, context: context()) == .unchanged(closed))
+    }
+
+    @Test func eraseLeavesATombstoneWithoutTheBody() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let record = try store.add(drafts(1, kind: .relocation)[0], context: context())
+        guard case .relocation(let relocation) = record.fields, let surname = relocation.youngPerson.surname else {
+            Issue.record("expected a relocation with a surname")
+            return
+        }
+        let reason = try Justification("retention period ended, case closed")
+        let tombstone = try store.erase(id: record.id, justification: reason, context: context(9))
+        #expect(tombstone.isErased && tombstone.version.dominates(record.version))
+        let document = try store.reading { db in try String.fetchOne(db, sql: "SELECT document FROM record")! }
+        #expect(!document.contains(surname))
+        #expect(!document.contains("\"fields\""))
+        #expect(try store.records(matching: RecordFilter(), context: context()).isEmpty)
+        #expect(try store.records(matching: RecordFilter(includeErased: true), context: context()).map(\.id) == [record.id])
+        let erasure = try store.auditEntries(action: .erase)
+        #expect(erasure.map(\.event.justification) == ["retention period ended, case closed"])
+        #expect(throws: StoreError.recordErased(record.id, at: context(9).time)) {
+            try store.erase(id: record.id, justification: reason, context: context())
+        }
+        #expect(throws: StoreError.recordErased(record.id, at: context(9).time)) {
+            try store.update(id: record.id, patch: ["status": "closed"], today: today, context: context())
+        }
+    }
+
+    @Test func unknownRecordsAreReported() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let id = RecordID("01a209d4-e4af-71d9-9c1a-2533df440516")!
+        #expect(throws: StoreError.recordNotFound(id)) { try store.record(id: id, context: context()) }
+        #expect(try tableCounts(store) == [0, 0, 0])
+    }
+
+    @Test func exportAuditsEveryRecordWithItsReason() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let records = try store.importDrafts(drafts(12), context: context())
+        let exported = try store.export(
+            matching: RecordFilter(kind: .relocation), justification: try Justification("subject access request 2291"), context: context())
+        #expect(exported.map(\.id) == records.filter { $0.kind == .relocation }.map(\.id).sorted())
+        let entries = try store.auditEntries(action: .export)
+        #expect(entries.map(\.event.recordID) == exported.map(\.id))
+        #expect(entries.allSatisfy { $0.event.justification == "subject access request 2291" })
+    }
+
+    @Test func theAuditChainVerifiesAcrossOperations() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let records = try store.importDrafts(drafts(40), context: context())
+        _ = try store.close(id: records[0].id, today: today, context: context(1))
+        _ = try store.erase(id: records[1].id, justification: try Justification("entered in error by duty desk"), context: context(2))
+        _ = try store.records(matching: RecordFilter(), context: context(3))
+        guard case .intact(let count, let head) = try store.verifyAudit() else {
+            Issue.record("the chain should verify")
+            return
+        }
+        #expect(count == 43)
+        #expect(head == (try store.auditEntries(limit: 1)).first?.hash)
+    }
+}
