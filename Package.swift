@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "VVEConfigTests", dependencies: ["VVEConfig", "VVECore"], swiftSettings: strictSwift6),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["VVECore", "VVEStore"],
+            dependencies: ["vve", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift6
         ),
     ]
