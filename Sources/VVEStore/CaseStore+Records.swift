@@ -46,6 +46,24 @@ public struct ChangeLogEntry: Sendable, Hashable {
     public var time: Timestamp
 }
 
+/// A record with the column values that are costly to encode, encoded once.
+struct EncodedRecord: Sendable {
+    let record: CaseRecord
+    let id: String
+    let version: String
+    let updatedAt: String
+    /// The canonical JSON of the whole record.
+    let document: String
+
+    init(_ record: CaseRecord) {
+        self.record = record
+        id = record.id.description
+        version = JSONWriter.canonical(record.version.jsonValue)
+        updatedAt = record.updatedAt.description
+        document = JSONWriter.canonical(record.jsonValue)
+    }
+}
+
 extension CaseStore {
     /// Creates one record from a validated draft.
     public func add(_ draft: RecordDraft, context: OperationContext) throws -> CaseRecord {
@@ -54,16 +72,18 @@ extension CaseStore {
 
     /// Creates many records in one transaction: all of them, or none.
     public func importDrafts(_ drafts: [RecordDraft], context: OperationContext) throws -> [CaseRecord] {
-        var random = SystemRandomNumberGenerator()
+        var random = BulkRandom()
         let records = drafts.map { draft in
             CaseRecord(draft: draft, id: RecordID.make(at: context.time, using: &random), node: node, at: context.time)
         }
+        // Encoding is pure and per record: do it on every core before taking the write lock.
+        let rows = records.concurrentMap(EncodedRecord.init)
         try transaction { db in
             var audit = try AuditAppender(db)
-            for record in records {
-                try write(record, insert: true, db)
-                try logChange(record, .create, db)
-                try audit.append(AuditEvent(time: context.time, actor: context.actor.rawValue, action: .create, recordID: record.id), db)
+            for row in rows {
+                try write(row, insert: true, db)
+                try logChange(row, .create, db)
+                try audit.append(AuditEvent(time: context.time, actor: context.actor.rawValue, action: .create, recordID: row.record.id), db)
             }
         }
         return records
@@ -79,8 +99,9 @@ extension CaseStore {
                 from: current.editableJSON.merging(patch: patch), kind: current.kind, today: today,
                 previousReviewDate: current.reviewDate)
             guard let updated = current.updated(with: draft, by: node, at: context.time) else { return .unchanged(current) }
-            try write(updated, insert: false, db)
-            try logChange(updated, .update, db)
+            let row = EncodedRecord(updated)
+            try write(row, insert: false, db)
+            try logChange(row, .update, db)
             var audit = try AuditAppender(db)
             try audit.append(
                 AuditEvent(time: context.time, actor: context.actor.rawValue, action: .update, recordID: id, detail: changedParts(current, updated)), db)
@@ -98,8 +119,9 @@ extension CaseStore {
     public func erase(id: RecordID, justification: Justification, context: OperationContext) throws -> CaseRecord {
         try transaction { db in
             let tombstone = try liveRecord(id, db).erased(by: node, at: context.time)
-            try write(tombstone, insert: false, db)
-            try logChange(tombstone, .erase, db)
+            let row = EncodedRecord(tombstone)
+            try write(row, insert: false, db)
+            try logChange(row, .erase, db)
             var audit = try AuditAppender(db)
             try audit.append(
                 AuditEvent(time: context.time, actor: context.actor.rawValue, action: .erase, recordID: id, justification: justification.text), db)
@@ -169,7 +191,8 @@ extension CaseStore {
 
     // MARK: - Rows
 
-    private func write(_ record: CaseRecord, insert: Bool, _ db: Database) throws {
+    private func write(_ row: EncodedRecord, insert: Bool, _ db: Database) throws {
+        let record = row.record
         let sql =
             insert
             ? """
@@ -182,17 +205,14 @@ extension CaseStore {
             """
         try db.cachedStatement(sql: sql).execute(arguments: [
             record.kind.rawValue, record.owner.rawValue, record.status.rawValue, record.fields?.riskLevel.rawValue,
-            record.reviewDate.description, record.createdAt.description, record.updatedAt.description,
-            JSONWriter.canonical(record.version.jsonValue), record.isErased, JSONWriter.canonical(record.jsonValue),
-            record.id.description,
+            record.reviewDate.description, record.createdAt.description, row.updatedAt, row.version, record.isErased, row.document,
+            row.id,
         ])
     }
 
-    private func logChange(_ record: CaseRecord, _ operation: ChangeOperation, _ db: Database) throws {
+    private func logChange(_ row: EncodedRecord, _ operation: ChangeOperation, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO change_log(record_id, operation, version, at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [
-                record.id.description, operation.rawValue, JSONWriter.canonical(record.version.jsonValue), record.updatedAt.description,
-            ])
+            .execute(arguments: [row.id, operation.rawValue, row.version, row.updatedAt])
     }
 
     private func fetchRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord? {

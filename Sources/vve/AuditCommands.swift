@@ -31,16 +31,7 @@ struct ListAudit: ParsableCommand {
                 Output.json(.array(entries.map(\.jsonValue)))
                 return
             }
-            var table = TextTable("SEQ", "TIME", "ACTOR", "ACTION", "RECORD", "WHY / DETAIL")
-            for entry in entries {
-                let event = entry.event
-                let why = [event.justification, event.detail].compactMap { $0 }.joined(separator: " / ")
-                table.add(
-                    String(entry.sequence), event.time.description, event.actor, event.action.rawValue,
-                    event.recordID?.description ?? "-", why.isEmpty ? "-" : why)
-            }
-            Output.line(table.rendered)
-            Output.line("\(entries.count) entr\(entries.count == 1 ? "y" : "ies")")
+            Output.line(AuditPresentation.table(entries))
         }
     }
 }

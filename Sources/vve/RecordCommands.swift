@@ -44,9 +44,9 @@ struct AddRecord: ParsableCommand {
     func run() throws {
         try runReportingFailures {
             let context = try operatorOption.context()
-            var input = try document.map(InputSource.document) ?? .object([:])
+            var input = try document.map(InputSource.document) ?? .object(JSONObject())
             if !assignments.isEmpty {
-                input = input.merging(patch: ["fields": try SetFlags.apply(assignments, to: input["fields"] ?? .object([:]))])
+                input = input.merging(patch: ["fields": try SetFlags.apply(assignments, to: input["fields"] ?? .object(JSONObject()))])
             }
             if let reviewDate { input = input.merging(patch: ["reviewDate": .string(reviewDate)]) }
             if let status { input = input.merging(patch: ["status": .string(status)]) }
@@ -81,19 +81,18 @@ struct ImportRecords: ParsableCommand {
             let context = try operatorOption.context()
             let (_, store) = try location.openNode()
             let lines = InputSource.lines(of: try InputSource.readBytes(path: file))
-            let today = context.time.calendarDate
             var drafts: [RecordDraft] = []
             drafts.reserveCapacity(lines.count)
             var failures: [String] = []
             var failedLines = 0
-            for line in lines {
-                do {
-                    drafts.append(try RecordDraft.read(from: try JSONParser.parse(line.bytes), kind: nil, today: today))
-                } catch {
+            for outcome in ParallelValidation.validate(lines, today: context.time.calendarDate) {
+                switch outcome {
+                case .valid(let draft):
+                    drafts.append(draft)
+                case .invalid(let number, let messages):
                     failedLines += 1
-                    if failures.count < Self.listedFailures {
-                        let message = classify(error).message.split(separator: "\n").map { "line \(line.number): \($0)" }
-                        failures.append(contentsOf: message)
+                    if failedLines <= Self.listedFailures {
+                        failures.append(contentsOf: messages.map { "line \(number): \($0)" })
                     }
                 }
             }
@@ -147,14 +146,7 @@ struct ListRecords: ParsableCommand {
                 Output.json(.array(records.map(\.jsonValue)))
                 return
             }
-            var table = TextTable("ID", "KIND", "STATUS", "RISK", "REVIEW", "LABEL")
-            for record in records {
-                table.add(
-                    record.id.description, record.kind.rawValue, record.status.rawValue, record.fields?.riskLevel.rawValue ?? "-",
-                    record.reviewDate.description, record.fields?.label ?? "(erased)")
-            }
-            Output.line(table.rendered)
-            Output.line("\(records.count) record\(records.count == 1 ? "" : "s")")
+            Output.line(RecordPresentation.table(records))
         }
     }
 }
@@ -288,28 +280,5 @@ struct ExportRecords: ParsableCommand {
             FileHandle.standardOutput.write(Data(records.map { JSONWriter.canonical($0.jsonValue) + "\n" }.joined().utf8))
             Output.note("exported \(records.count) record\(records.count == 1 ? "" : "s")")
         }
-    }
-}
-
-/// How a record reads for a person.
-enum RecordPresentation {
-    static func describe(_ record: CaseRecord) -> String {
-        var lines = [
-            "\(record.kind.rawValue) \(record.id)",
-            "  owner:    \(record.owner)",
-            "  status:   \(record.status.rawValue)",
-            "  review:   \(record.reviewDate)",
-            "  created:  \(record.createdAt)",
-            "  updated:  \(record.updatedAt)",
-            "  version:  \(record.version)",
-        ]
-        switch record.content {
-        case .erased(let time):
-            lines.append("  erased:   \(time) (only this tombstone remains)")
-        case .fields(let fields):
-            lines.append("fields:")
-            lines.append(JSONWriter.pretty(fields.jsonValue).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        }
-        return lines.joined(separator: "\n")
     }
 }

@@ -12,7 +12,7 @@ struct VVECommand: AsyncParsableCommand {
         abstract: "A borough's node in the regional exploitation-safeguarding network.",
         discussion: "Run commands inside a node's folder, or pass --dir or set VVE_HOME. README.md documents every command.",
         version: "0.1.0",
-        subcommands: [InitCommand.self, RecordCommand.self, AuditCommand.self, GenerateCommand.self])
+        subcommands: [DemoCommand.self, InitCommand.self, RecordCommand.self, AuditCommand.self, GenerateCommand.self])
 }
 
 /// `vve init`: creates a node's folder, configuration and store.
@@ -31,25 +31,31 @@ struct InitCommand: ParsableCommand {
                 throw CommandFailure("--name \(name): the node name \(AuthorityName.rule)", status: .usage)
             }
             let directory = location.directory
-            let configuration = NodeConfiguration(name: node)
-            let configPath = directory + "/" + NodeConfiguration.fileName
-            let databasePath = directory + "/" + configuration.database
-            let files = FileManager.default
-            for path in [configPath, databasePath] where files.fileExists(atPath: path) {
-                throw CommandFailure(
-                    "\(path) already exists; vve never overwrites a node: choose another --dir, or remove the old node deliberately",
-                    status: .nodeExists)
-            }
-            try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            _ = try CaseStore.create(at: databasePath, node: node)
-            // The configuration is written last, so a failed init leaves no node.yaml pointing at nothing.
-            guard files.createFile(atPath: configPath, contents: Data(configuration.yaml.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw CommandFailure("cannot write \(configPath)", status: .storeError)
-            }
+            let (configuration, _) = try Self.createNode(node, in: directory)
             Output.line("Created node \(node) in \(directory)")
             Output.line("  \(NodeConfiguration.fileName)  configuration")
             Output.line("  \(configuration.database)  case store (SQLite, WAL, mode 0600)")
         }
+    }
+
+    /// Creates node.yaml and the store in `directory`, refusing to overwrite either.
+    static func createNode(_ node: AuthorityName, in directory: String) throws -> (NodeConfiguration, CaseStore) {
+        let configuration = NodeConfiguration(name: node)
+        let configPath = directory + "/" + NodeConfiguration.fileName
+        let databasePath = directory + "/" + configuration.database
+        let files = FileManager.default
+        for path in [configPath, databasePath] where files.fileExists(atPath: path) {
+            throw CommandFailure(
+                "\(path) already exists; vve never overwrites a node: choose another --dir, or remove the old node deliberately",
+                status: .nodeExists)
+        }
+        try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let store = try CaseStore.create(at: databasePath, node: node)
+        // The configuration is written last, so a failed init leaves no node.yaml pointing at nothing.
+        guard files.createFile(atPath: configPath, contents: Data(configuration.yaml.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CommandFailure("cannot write \(configPath)", status: .storeError)
+        }
+        return (configuration, store)
     }
 }
 

@@ -1,5 +1,6 @@
 import Testing
-import VVECore
+
+@testable import VVECore
 
 @Suite struct AuditChainTests {
     static func chain(_ count: Int) -> [AuditEntry] {
@@ -60,5 +61,20 @@ import VVECore
         var entries = Self.chain(20)
         entries.swapAt(3, 4)
         #expect(Self.verify(entries)?.sequence == 4)
+    }
+
+    @Test func theDirectHashInputIsTheCanonicalJSON() {
+        var random = SeededGenerator(seed: 12)
+        for sequence in Int64(1)...300 {
+            let event = AuditEvent(
+                time: Timestamp(millisecondsSinceEpoch: Int64(random.next() % 4_000_000_000_000)),
+                actor: ["j.okafor", "PC 4471 \"Hale\"", "ünï\\code"][Int(sequence % 3)],
+                action: AuditAction.allCases[Int(sequence) % AuditAction.allCases.count],
+                recordID: sequence % 4 == 0 ? nil : RecordID.make(at: Timestamp(millisecondsSinceEpoch: sequence), using: &random),
+                justification: sequence % 2 == 0 ? "retention ended\ttab" : nil, detail: sequence % 5 == 0 ? "list all records: 3" : nil)
+            let previous = Hex.encode((0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+            let generic = JSONWriter.canonicalBytes(.compactObject(AuditChain.hashedMembers(of: event, sequence: sequence, previousHash: previous)))
+            #expect(AuditChain.canonicalHashInput(of: event, sequence: sequence, previousHash: previous) == generic)
+        }
     }
 }

@@ -50,19 +50,9 @@ public struct AuditEntry: Sendable, Hashable {
         self.hash = hash
     }
 
-    /// The entry as JSON, for `vve audit list --json`.
+    /// The entry as JSON, for `vve audit list --json`: what is hashed, and the hash.
     public var jsonValue: JSONValue {
-        .compactObject([
-            ("sequence", .integer(sequence)),
-            ("time", event.time.jsonValue),
-            ("actor", .string(event.actor)),
-            ("action", event.action.jsonValue),
-            ("recordId", event.recordID?.jsonValue),
-            ("justification", event.justification.map(JSONValue.string)),
-            ("detail", event.detail.map(JSONValue.string)),
-            ("previousHash", .string(previousHash)),
-            ("hash", .string(hash)),
-        ])
+        .compactObject(AuditChain.hashedMembers(of: event, sequence: sequence, previousHash: previousHash) + [("hash", .string(hash))])
     }
 }
 
@@ -95,18 +85,46 @@ public enum AuditChain {
 
     /// SHA-256 over the canonical JSON of the entry's content and its predecessor's hash.
     static func hash(of event: AuditEvent, sequence: Int64, previousHash: String) -> String {
-        let canonical = JSONWriter.canonicalBytes(
-            .compactObject([
-                ("sequence", .integer(sequence)),
-                ("time", event.time.jsonValue),
-                ("actor", .string(event.actor)),
-                ("action", event.action.jsonValue),
-                ("recordId", event.recordID?.jsonValue),
-                ("justification", event.justification.map(JSONValue.string)),
-                ("detail", event.detail.map(JSONValue.string)),
-                ("previousHash", .string(previousHash)),
-            ]))
-        return Hex.encode(SHA256.hash(data: canonical))
+        Hex.encode(SHA256.hash(data: canonicalHashInput(of: event, sequence: sequence, previousHash: previousHash)))
+    }
+
+    /// `JSONWriter.canonicalBytes(.compactObject(hashedMembers(...)))`, written directly in
+    /// its sorted member order: every write seals an entry, and an import seals one a record.
+    /// A test holds the two equal.
+    static func canonicalHashInput(of event: AuditEvent, sequence: Int64, previousHash: String) -> [UInt8] {
+        var output: [UInt8] = [UInt8(ascii: "{")]
+        output.reserveCapacity(384)
+        func member(_ key: String, _ value: String?) {
+            guard let value else { return }
+            if output.count > 1 { output.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(key, into: &output)
+            output.append(UInt8(ascii: ":"))
+            JSONWriter.writeString(value, into: &output)
+        }
+        member("action", event.action.rawValue)
+        member("actor", event.actor)
+        member("detail", event.detail)
+        member("justification", event.justification)
+        member("previousHash", previousHash)
+        member("recordId", event.recordID?.description)
+        output.append(contentsOf: ",\"sequence\":\(sequence)".utf8)
+        member("time", event.time.description)
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
+    /// Everything the hash covers. Changing this list changes every hash: it is part of the format.
+    static func hashedMembers(of event: AuditEvent, sequence: Int64, previousHash: String) -> [(String, JSONValue?)] {
+        [
+            ("sequence", .integer(sequence)),
+            ("time", event.time.jsonValue),
+            ("actor", .string(event.actor)),
+            ("action", event.action.jsonValue),
+            ("recordId", event.recordID?.jsonValue),
+            ("justification", event.justification.map(JSONValue.string)),
+            ("detail", event.detail.map(JSONValue.string)),
+            ("previousHash", .string(previousHash)),
+        ]
     }
 
     /// Checks entries one at a time, in sequence order, so a long log verifies in constant memory.

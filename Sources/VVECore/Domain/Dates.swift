@@ -16,12 +16,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return nil }
-        self.init(year: year, month: month, day: day)
+        guard let parts = DateDigits.parse(text), parts.count == 3 else { return nil }
+        self.init(year: parts[0], month: parts[1], day: parts[2])
     }
 
     /// The date a number of days since 1970-01-01 falls on.
@@ -74,13 +70,60 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     public var description: String {
-        "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        String(unsafeUninitializedCapacity: 10) { buffer in
+            DateDigits.write(year, width: 4, into: buffer, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            DateDigits.write(month, width: 2, into: buffer, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            DateDigits.write(day, width: 2, into: buffer, at: 8)
+            return 10
+        }
     }
 }
 
 func pad(_ number: Int, _ width: Int) -> String {
     let digits = String(number)
     return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+}
+
+/// Reading and writing the fixed-width digit groups of dates and times, byte by byte: these
+/// are parsed and written for every record, so they avoid Character and String work.
+enum DateDigits {
+    /// Splits `YYYY`, `YYYY-MM` or `YYYY-MM-DD` into numbers; nil for any other shape.
+    static func parse(_ text: String) -> [Int]? {
+        var text = text
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { bytes -> [Int]? in
+            var parts: [Int] = []
+            var position = 0
+            for (index, width) in [4, 2, 2].enumerated() {
+                if index > 0 {
+                    if position == bytes.count { break }
+                    guard bytes[position] == UInt8(ascii: "-") else { return nil }
+                    position += 1
+                }
+                guard position + width <= bytes.count else { return nil }
+                var value = 0
+                for offset in 0..<width {
+                    let byte = bytes[position + offset]
+                    guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                    value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                }
+                parts.append(value)
+                position += width
+            }
+            return position == bytes.count ? parts : nil
+        } ?? nil
+    }
+
+    /// Writes `number` as exactly `width` decimal digits.
+    static func write(_ number: Int, width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        var remaining = number
+        for offset in stride(from: width - 1, through: 0, by: -1) {
+            buffer[start + offset] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+        }
+    }
 }
 
 extension CalendarDate: JSONFieldValue {
@@ -124,12 +167,7 @@ public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        let widths = [4, 2, 2]
-        guard (1...3).contains(parts.count),
-            zip(parts, widths).allSatisfy({ $0.count == $1 && $0.allSatisfy { $0.isASCII && $0.isNumber } })
-        else { return nil }
-        let numbers = parts.compactMap { Int($0) }
+        guard let numbers = DateDigits.parse(text), !numbers.isEmpty else { return nil }
         self.init(
             year: numbers[0],
             month: numbers.count > 1 ? numbers[1] : nil,
@@ -203,8 +241,20 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String {
         let millisOfDay = Int(millisecondsSinceEpoch - floorDivide(millisecondsSinceEpoch, 86_400_000) * 86_400_000)
         let seconds = millisOfDay / 1000
-        return "\(calendarDate)T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))"
-            + ".\(pad(millisOfDay % 1000, 3))Z"
+        let date = calendarDate
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            DateDigits.write(date.year, width: 4, into: buffer, at: 0)
+            DateDigits.write(date.month, width: 2, into: buffer, at: 5)
+            DateDigits.write(date.day, width: 2, into: buffer, at: 8)
+            DateDigits.write(seconds / 3600, width: 2, into: buffer, at: 11)
+            DateDigits.write(seconds / 60 % 60, width: 2, into: buffer, at: 14)
+            DateDigits.write(seconds % 60, width: 2, into: buffer, at: 17)
+            DateDigits.write(millisOfDay % 1000, width: 3, into: buffer, at: 20)
+            for (index, separator) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] as [(Int, Unicode.Scalar)] {
+                buffer[index] = UInt8(ascii: separator)
+            }
+            return 24
+        }
     }
 }
 

@@ -56,13 +56,19 @@ public struct RecordID: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// The lowercase hyphenated form.
     public var description: String {
-        var text = ""
-        text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if [4, 6, 8, 10].contains(index) { text.append("-") }
-            text.append(contentsOf: Hex.encode([byte]))
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            var position = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    buffer[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                buffer[position] = Hex.digits[Int(byte >> 4)]
+                buffer[position + 1] = Hex.digits[Int(byte & 0x0F)]
+                position += 2
+            }
+            return position
         }
-        return text
     }
 
     public static func < (lhs: RecordID, rhs: RecordID) -> Bool {
@@ -85,7 +91,7 @@ extension RecordID: JSONFieldValue {
 /// Lowercase hexadecimal. `String(format:)` is slow on Linux, and fingerprints and hashes are
 /// written often.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
+    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// The bytes as lowercase hex, two digits a byte.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {

@@ -181,12 +181,17 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible, JSONFie
 
     /// Accepts a plausible address; nil otherwise.
     public init?(_ text: String) {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard text.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-            !text.contains(where: { $0.isWhitespace || $0.isNewline })
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0,
+            bytes.lastIndex(of: UInt8(ascii: "@")) == at,
+            !bytes.contains(where: { $0 <= 0x20 || $0 == 0x7F })
         else { return nil }
-        address = "\(parts[0])@\(parts[1].lowercased())"
+        let domain = bytes[(at + 1)...]
+        guard domain.contains(UInt8(ascii: ".")), domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: ".") else {
+            return nil
+        }
+        let lowered = domain.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }
+        address = String(decoding: bytes[...at] + lowered, as: UTF8.self)
     }
 
     public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> EmailAddress? {

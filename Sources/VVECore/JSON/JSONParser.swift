@@ -25,17 +25,20 @@ public struct JSONParser {
 
     /// Parses one complete JSON document.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
-            var parser = Cursor(bytes: buffer)
-            parser.skipWhitespace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            if parser.index != buffer.count {
-                throw parser.error("unexpected content after the JSON value")
-            }
-            return value
+        let result = bytes.withContiguousStorageIfAvailable { buffer in Result { () throws(JSONSyntaxError) in try parse(buffer) } }
+        if let result { return try result.get() }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in try parse(buffer) }
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        var parser = Cursor(bytes: buffer)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        if parser.index != buffer.count {
+            throw parser.error("unexpected content after the JSON value")
         }
+        return value
     }
 
     /// Parses one complete JSON document from text.
@@ -99,11 +102,11 @@ public struct JSONParser {
         mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
             guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
             index += 1
-            var members: [String: JSONValue] = [:]
+            var members: [(key: String, value: JSONValue, offset: Int)] = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                return .object(JSONObject())
             }
             while true {
                 skipWhitespace()
@@ -112,26 +115,33 @@ public struct JSONParser {
                 }
                 let keyStart = index
                 let key = try parseString()
-                if members[key] != nil {
-                    index = keyStart
-                    throw error("duplicate member \"\(key)\"")
-                }
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name") }
                 index += 1
                 skipWhitespace()
-                members[key] = try parseValue(depth: depth)
+                members.append((key, try parseValue(depth: depth), keyStart))
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unexpected end of input inside an object") }
                 if bytes[index] == UInt8(ascii: ",") {
                     index += 1
                 } else if bytes[index] == UInt8(ascii: "}") {
                     index += 1
-                    return .object(members)
+                    return .object(try sortedMembers(members))
                 } else {
                     throw error("expected ',' or '}' in an object")
                 }
             }
+        }
+
+        /// Sorts members into canonical order and refuses a name given twice, pointing at its
+        /// second use. Sorting first keeps this O(n log n) for any number of members.
+        mutating func sortedMembers(_ members: [(key: String, value: JSONValue, offset: Int)]) throws(JSONSyntaxError) -> JSONObject {
+            let sorted = members.count < 2 ? members : members.sorted { $0.key < $1.key || ($0.key == $1.key && $0.offset < $1.offset) }
+            for position in sorted.indices.dropFirst() where sorted[position].key == sorted[position - 1].key {
+                index = sorted[position].offset
+                throw error("duplicate member \"\(sorted[position].key)\"")
+            }
+            return JSONObject(sortedUniqueMembers: sorted.map { ($0.key, $0.value) })
         }
 
         mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {

@@ -12,10 +12,10 @@ public enum JSONValue: Sendable, Hashable {
     case double(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// The object's members, or nil for any other value.
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: JSONObject? {
         if case .object(let members) = self { return members }
         return nil
     }
@@ -58,7 +58,7 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        self = .object(JSONObject(elements))
     }
     public init(nilLiteral: ()) { self = .null }
 }
@@ -68,7 +68,7 @@ extension JSONValue {
     /// a member, and any other value replaces the target whole.
     public func merging(patch: JSONValue) -> JSONValue {
         guard case .object(let patchMembers) = patch else { return patch }
-        var members = objectValue ?? [:]
+        var members = objectValue ?? JSONObject()
         for (key, value) in patchMembers {
             if value == .null {
                 members.removeValue(forKey: key)

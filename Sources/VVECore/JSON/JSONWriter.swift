@@ -1,6 +1,7 @@
 /// Writes JSON in vve's two stable forms.
 ///
-/// Both sort object members by their UTF-8 bytes, so equal values always give equal bytes:
+/// Both sort object members by name (Unicode scalar order, which for the ASCII names vve
+/// uses is byte order), so equal values always give equal bytes:
 /// `canonical` is compact and is what gets stored, hashed and sent; `pretty` indents by two
 /// spaces for people and for `--json` output.
 public enum JSONWriter {
@@ -45,14 +46,13 @@ public enum JSONWriter {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (position, key) in keys.enumerated() {
+            for (position, member) in members.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 newline(into: &output, indent: indent, level: level + 1)
-                writeString(key, into: &output)
+                writeString(member.key, into: &output)
                 output.append(UInt8(ascii: ":"))
                 if indent != nil { output.append(UInt8(ascii: " ")) }
-                write(members[key]!, into: &output, indent: indent, level: level + 1)
+                write(member.value, into: &output, indent: indent, level: level + 1)
             }
             if !members.isEmpty { newline(into: &output, indent: indent, level: level) }
             output.append(UInt8(ascii: "}"))
@@ -72,8 +72,20 @@ public enum JSONWriter {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func writeString(_ text: String, into output: inout [UInt8]) {
+    /// Appends `text` as a JSON string: quoted, with `"`, `\\` and control characters escaped.
+    static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        var text = text
+        text.makeContiguousUTF8()
+        let copiedWhole = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if copiedWhole == true {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])

@@ -51,12 +51,19 @@ public enum FreeText {
             issues.add(path, value, "is empty; give a value or leave the field out")
             return nil
         }
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // Most case text is ASCII: check it byte by byte and count bytes as characters.
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        let hasControl =
+            isASCII
+            ? text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+            : text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        if hasControl {
             issues.add(path, value, "contains a control character (such as a tab or newline); remove it")
             return nil
         }
-        if text.count > limit {
-            issues.add(path, value, "is \(text.count) characters long; the limit is \(limit)")
+        let length = isASCII ? text.utf8.count : text.count
+        if length > limit {
+            issues.add(path, value, "is \(length) characters long; the limit is \(limit)")
             return nil
         }
         return text
@@ -66,6 +73,10 @@ public enum FreeText {
 extension String {
     /// The string without leading and trailing white space (spaces, tabs, newlines).
     public func trimmingWhitespace() -> String {
+        let bytes = utf8
+        if let first = bytes.first, let last = bytes.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
@@ -78,8 +89,9 @@ extension String {
 public struct ObjectReader {
     /// Where the object sits in the document.
     public let path: FieldPath
-    private let members: [String: JSONValue]
-    private var used: Set<String> = []
+    private let members: JSONObject
+    /// The members read so far; a handful per object, so an array beats a set.
+    private var used: [String] = []
 
     /// Starts reading `value`, or records an issue and returns nil when it is not an object.
     public init?(_ value: JSONValue, at path: FieldPath, issues: inout IssueCollector) {
@@ -93,7 +105,7 @@ public struct ObjectReader {
 
     /// The raw member, treating `null` as absent.
     public mutating func raw(_ key: String) -> JSONValue? {
-        used.insert(key)
+        if !used.contains(key) { used.append(key) }
         guard let value = members[key], value != .null else { return nil }
         return value
     }
@@ -192,9 +204,10 @@ public struct ObjectReader {
 
     /// Reports every member that was never read: a typo or a field that this kind does not have.
     public func finish(allowed: [String] = [], issues: inout IssueCollector) {
-        let known = used.union(allowed)
-        for key in members.keys.sorted() where !known.contains(key) {
-            let expected = known.sorted().joined(separator: ", ")
+        let unknown = members.keys.filter { !used.contains($0) && !allowed.contains($0) }.sorted()
+        guard !unknown.isEmpty else { return }
+        let expected = Set(used + allowed).sorted().joined(separator: ", ")
+        for key in unknown {
             issues.add(path.appending(key), nil, "is not a known field here; known fields are: \(expected)")
         }
     }
@@ -203,12 +216,12 @@ public struct ObjectReader {
 extension JSONValue {
     /// Builds an object from optional members, leaving out the nil ones and empty arrays.
     public static func compactObject(_ members: [(String, JSONValue?)]) -> JSONValue {
-        var object: [String: JSONValue] = [:]
-        for (key, value) in members {
-            guard let value else { continue }
-            if case .array(let elements) = value, elements.isEmpty { continue }
-            object[key] = value
-        }
-        return .object(object)
+        .object(
+            JSONObject(
+                members.compactMap { key, value in
+                    guard let value else { return nil }
+                    if case .array(let elements) = value, elements.isEmpty { return nil }
+                    return (key, value)
+                }))
     }
 }

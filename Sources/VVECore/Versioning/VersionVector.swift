@@ -101,6 +101,6 @@ extension VersionVector: JSONFieldValue {
     }
 
     public var jsonValue: JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: counters.map { ($0.key.rawValue, JSONValue.integer(Int64($0.value))) }))
+        .object(JSONObject(counters.map { ($0.key.rawValue, JSONValue.integer(Int64($0.value))) }))
     }
 }

@@ -77,6 +77,6 @@ enum SetFlags {
     }
 
     private static func nested(_ path: [String], _ value: JSONValue) -> JSONValue {
-        path.reversed().reduce(value) { inner, key in .object([key: inner]) }
+        path.reversed().reduce(value) { inner, key in .object(JSONObject([(key, inner)])) }
     }
 }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Store benchmark (issue 2): `vve record import` of N synthetic records, against the sqlite3
+# shell bulk-loading exactly the same rows into an equivalent table, in the same run.
+#
+# The baseline is the fastest load the sqlite3 shell offers: `.import` of CSV in a single
+# transaction into a table with the same columns, indexes and settings as vve's store (WAL,
+# synchronous=FULL, the same 64 MiB page cache).
+# vve's figure is end to end: process start, reading and validating every line, writing each
+# record with its change-log entry and its hash-chained audit entry, in one transaction.
+#
+# Usage: Tools/bench-store.sh [N]   (default 100000). Goal: ratio >= 0.5.
+set -euo pipefail
+count=${1:-100000}
+root=$(cd "$(dirname "$0")/.." && pwd)
+command -v sqlite3 >/dev/null || { echo "bench-store: needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 2; }
+
+echo "bench-store: building vve (release)..." >&2
+swift build -c release --product vve --package-path "$root" >/dev/null
+vve="$root/.build/release/vve"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
+"$vve" generate --count "$count" --seed 42 > "$work/records.ndjson"
+"$vve" init --name camden --dir "$work/node" > /dev/null
+
+start=$(now)
+VVE_OPERATOR=bench.runner "$vve" record import "$work/records.ndjson" --dir "$work/node" > /dev/null
+vve_seconds=$(calc "$(now) - $start")
+
+# The same rows vve wrote, as CSV, and the same table definition.
+columns="id, kind, owner, status, risk_level, review_date, created_at, updated_at, version, erased, document"
+sqlite3 -csv "$work/node/vve.sqlite" "SELECT $columns FROM record" > "$work/rows.csv"
+schema=$(sqlite3 "$work/node/vve.sqlite" ".schema record")
+sqlite3 "$work/raw.sqlite" "PRAGMA journal_mode=WAL;" > /dev/null
+
+start=$(now)
+sqlite3 "$work/raw.sqlite" <<SQL
+PRAGMA synchronous=FULL;
+PRAGMA cache_size=-65536;
+$schema
+BEGIN;
+.import --csv $work/rows.csv record
+COMMIT;
+SQL
+raw_seconds=$(calc "$(now) - $start")
+
+raw_rows=$(sqlite3 "$work/raw.sqlite" "SELECT COUNT(*) FROM record")
+vve_rows=$(sqlite3 "$work/node/vve.sqlite" "SELECT COUNT(*) FROM record")
+audit_rows=$(sqlite3 "$work/node/vve.sqlite" "SELECT COUNT(*) FROM audit_log")
+[ "$raw_rows" = "$count" ] && [ "$vve_rows" = "$count" ] && [ "$audit_rows" = "$count" ] || {
+  echo "bench-store: row counts differ (vve $vve_rows, audit $audit_rows, raw $raw_rows, expected $count)" >&2; exit 1; }
+
+vve_rate=$(calc "$count / $vve_seconds")
+raw_rate=$(calc "$count / $raw_seconds")
+ratio=$(calc "$vve_rate / $raw_rate")
+printf 'records:                      %d (%s MB of NDJSON)\n' "$count" "$(( $(stat -c %s "$work/records.ndjson") / 1000000 ))"
+printf 'vve record import:            %8.2f s  %9.0f records/s  (with change log and audit chain)\n' "$vve_seconds" "$vve_rate"
+printf 'sqlite3 .import (same rows):  %8.2f s  %9.0f rows/s\n' "$raw_seconds" "$raw_rate"
+printf 'ratio vve/raw:                %8.2f  (goal >= 0.50)\n' "$ratio"
