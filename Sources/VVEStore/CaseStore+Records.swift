@@ -30,6 +30,17 @@ public enum UpdateOutcome: Sendable, Equatable {
     case unchanged(CaseRecord)
 }
 
+/// The result of a chunked import.
+public enum ImportOutcome: Sendable {
+    /// Every record was written, in this order.
+    case imported([CaseRecord])
+    /// Some input was invalid, so nothing was written.
+    case refused
+}
+
+/// Rolls back an import whose input turned out to be invalid.
+private struct ImportRefused: Error {}
+
 /// What a change-log entry says happened to a record.
 public enum ChangeOperation: String, Sendable, CaseIterable {
     case create
@@ -72,21 +83,56 @@ extension CaseStore {
 
     /// Creates many records in one transaction: all of them, or none.
     public func importDrafts(_ drafts: [RecordDraft], context: OperationContext) throws -> [CaseRecord] {
-        var random = BulkRandom()
-        let records = drafts.map { draft in
-            CaseRecord(draft: draft, id: RecordID.make(at: context.time, using: &random), node: node, at: context.time)
+        let chunkSize = 1024
+        let chunkCount = (drafts.count + chunkSize - 1) / chunkSize
+        let outcome = try importChunks(count: chunkCount, context: context) { chunk in
+            Array(drafts[chunk * chunkSize..<min(drafts.count, (chunk + 1) * chunkSize)])
         }
-        // Encoding is pure and per record: do it on every core before taking the write lock.
-        let rows = records.concurrentMap(EncodedRecord.init)
-        try transaction { db in
-            var audit = try AuditAppender(db)
-            for row in rows {
-                try write(row, insert: true, db)
-                try logChange(row, .create, db)
-                try audit.append(AuditEvent(time: context.time, actor: context.actor.rawValue, action: .create, recordID: row.record.id), db)
+        guard case .imported(let records) = outcome else { preconditionFailure("every chunk of drafts is valid") }
+        return records
+    }
+
+    /// Creates records in one transaction from drafts produced in chunks, all or nothing.
+    ///
+    /// `produce` runs on every core, in any order, while this thread writes the chunks in
+    /// order into the open transaction. A chunk that `produce` returns as nil (invalid input)
+    /// refuses the import: every chunk is still produced, so that the caller can report every
+    /// problem, and then the transaction rolls back.
+    public func importChunks(
+        count: Int, context: OperationContext, produce: @escaping @Sendable (Int) -> [RecordDraft]?
+    ) throws -> ImportOutcome {
+        let node = node
+        let pipeline = ChunkPipeline(count: count) { index -> [EncodedRecord]? in
+            var random = BulkRandom()
+            return produce(index)?.map { draft in
+                EncodedRecord(CaseRecord(draft: draft, id: RecordID.make(at: context.time, using: &random), node: node, at: context.time))
             }
         }
-        return records
+        defer { pipeline.waitUntilFinished() }
+        var records: [CaseRecord] = []
+        do {
+            try transaction { db in
+                var audit = try AuditAppender(db)
+                var refused = false
+                for index in 0..<count {
+                    guard let rows = pipeline.take(index), !refused else {
+                        refused = true
+                        continue
+                    }
+                    for row in rows {
+                        try write(row, insert: true, db)
+                        try logChange(row, .create, db)
+                        try audit.append(
+                            AuditEvent(time: context.time, actor: context.actor.rawValue, action: .create, recordID: row.record.id), db)
+                        records.append(row.record)
+                    }
+                }
+                if refused { throw ImportRefused() }
+            }
+        } catch is ImportRefused {
+            return .refused
+        }
+        return .imported(records)
     }
 
     /// Applies an RFC 7396 merge patch to a record's `reviewDate`, `status` and `fields`, and

@@ -41,7 +41,7 @@ public final class CaseStore: Sendable {
     /// shared-memory files the same mode, so case data is never readable by other users.
     public static func create(at path: String, node: AuthorityName) throws -> CaseStore {
         try createPrivateFile(at: path)
-        let pool = try translatingErrors(path: path) { try DatabasePool(path: path, configuration: configuration()) }
+        let pool = try openPool(at: path)
         try translatingErrors(path: path) {
             try Schema.migrator.migrate(pool)
             try pool.write { db in
@@ -58,7 +58,7 @@ public final class CaseStore: Sendable {
     public static func open(at path: String) throws -> CaseStore {
         guard access(path, F_OK) == 0 else { throw StoreError.missing(path: path) }
         try inspect(path: path)
-        let pool = try translatingErrors(path: path) { try DatabasePool(path: path, configuration: configuration()) }
+        let pool = try openPool(at: path)
         let node = try translatingErrors(path: path) { () throws -> String? in
             try Schema.migrator.migrate(pool)
             return try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'node.name'") }
@@ -79,8 +79,9 @@ public final class CaseStore: Sendable {
         return CaseStore(node: node, path: ":memory:", writer: queue)
     }
 
-    /// The page cache of each connection, in KiB (`PRAGMA cache_size = -N`).
-    static let pageCacheKiB = 65_536
+    /// The writer connection's page cache, in KiB (`PRAGMA cache_size = -N`): enough to hold a
+    /// 100,000-record import without spilling.
+    static let writerPageCacheKiB = 262_144
 
     private static func configuration() -> Configuration {
         var configuration = Configuration()
@@ -88,13 +89,26 @@ public final class CaseStore: Sendable {
         // rather than fail at once.
         configuration.busyMode = .timeout(15)
         configuration.prepareDatabase { db in
-            // FULL makes every commit durable across power loss, not only process crashes.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            // 64 MiB of page cache: a large import is one transaction, and with SQLite's
-            // default 2 MiB its dirty pages spill to the WAL and are rewritten many times.
-            try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)")
+            // A large import is one transaction; with SQLite's default 2 MiB cache its dirty
+            // pages spill to the WAL and are rewritten many times. Only the writer needs this:
+            // the cache grows as it is used, and readers keep the default.
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA cache_size = -\(writerPageCacheKiB)")
+            }
         }
         return configuration
+    }
+
+    /// Opens the pool in WAL mode with every commit made durable.
+    private static func openPool(at path: String) throws -> DatabasePool {
+        try translatingErrors(path: path) {
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            // FULL makes every commit durable across power loss, not only process crashes.
+            // GRDB sets NORMAL on the writer when it enables WAL, after `prepareDatabase`,
+            // so this has to come once the pool exists.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            return pool
+        }
     }
 
     private static func inspect(path: String) throws {

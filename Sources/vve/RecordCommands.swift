@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import VVECore
 import VVEStore
 
@@ -81,29 +82,36 @@ struct ImportRecords: ParsableCommand {
             let context = try operatorOption.context()
             let (_, store) = try location.openNode()
             let lines = InputSource.lines(of: try InputSource.readBytes(path: file))
-            var drafts: [RecordDraft] = []
-            drafts.reserveCapacity(lines.count)
-            var failures: [String] = []
-            var failedLines = 0
-            for outcome in ParallelValidation.validate(lines, today: context.time.calendarDate) {
-                switch outcome {
-                case .valid(let draft):
-                    drafts.append(draft)
-                case .invalid(let number, let messages):
-                    failedLines += 1
-                    if failedLines <= Self.listedFailures {
-                        failures.append(contentsOf: messages.map { "line \(number): \($0)" })
+            let today = context.time.calendarDate
+            let chunkSize = 1024
+            let invalidLines = Mutex<[(line: Int, messages: [String])]>([])
+            // Lines are validated on every core while earlier chunks are already being written;
+            // one invalid line anywhere rolls the whole import back.
+            let outcome = try store.importChunks(count: (lines.count + chunkSize - 1) / chunkSize, context: context) { chunk in
+                var drafts: [RecordDraft] = []
+                var invalid: [(line: Int, messages: [String])] = []
+                for line in lines[chunk * chunkSize..<min(lines.count, (chunk + 1) * chunkSize)] {
+                    do {
+                        drafts.append(try RecordDraft.read(from: try JSONParser.parse(line.bytes), kind: nil, today: today))
+                    } catch {
+                        invalid.append((line.number, classify(error).message.split(separator: "\n").map(String.init)))
                     }
                 }
+                guard invalid.isEmpty else {
+                    invalidLines.withLock { $0 += invalid }
+                    return nil
+                }
+                return drafts
             }
-            if failedLines > 0 {
-                let more = failedLines > Self.listedFailures ? "\n...and more; \(failedLines) lines are invalid in all" : ""
+            guard case .imported(let records) = outcome else {
+                let invalid = invalidLines.withLock { $0 }.sorted { $0.line < $1.line }
+                let listed = invalid.prefix(Self.listedFailures).flatMap { entry in entry.messages.map { "line \(entry.line): \($0)" } }
+                let more = invalid.count > Self.listedFailures ? "\n...and more; \(invalid.count) lines are invalid in all" : ""
                 throw CommandFailure(
-                    failures.joined(separator: "\n") + more
-                        + "\nnothing was imported: \(failedLines) of \(lines.count) lines are invalid; fix them and import the file again",
+                    listed.joined(separator: "\n") + more
+                        + "\nnothing was imported: \(invalid.count) of \(lines.count) lines are invalid; fix them and import the file again",
                     status: .invalidInput)
             }
-            let records = try store.importDrafts(drafts, context: context)
             let byKind = Dictionary(grouping: records, by: \.kind).sorted { $0.key < $1.key }
                 .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
             Output.line("Imported \(records.count) records" + (records.isEmpty ? "" : " (\(byKind))"))

@@ -96,6 +96,9 @@ import VVECore
         let store = try CaseStore.create(at: folder.file("vve.sqlite"), node: camden)
         _ = try store.importDrafts(drafts(50), context: context())
         #expect(try store.reading { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try store.transaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2, "FULL")
+        #expect(try store.transaction { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -CaseStore.writerPageCacheKiB)
+        #expect(try store.reading { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -2000, "readers keep the default")
         #expect(try store.integrityCheck() == "ok")
         #expect(try CaseStore.open(at: folder.file("vve.sqlite")).node == camden)
     }
