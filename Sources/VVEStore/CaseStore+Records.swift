@@ -32,8 +32,8 @@ public enum UpdateOutcome: Sendable, Equatable {
 
 /// The result of a chunked import.
 public enum ImportOutcome: Sendable {
-    /// Every record was written, in this order.
-    case imported([CaseRecord])
+    /// Every record was written: their ids and kinds, in input order.
+    case imported([(id: RecordID, kind: RecordKind)])
     /// Some input was invalid, so nothing was written.
     case refused
 }
@@ -57,20 +57,35 @@ public struct ChangeLogEntry: Sendable, Hashable {
     public var time: Timestamp
 }
 
-/// A record with the column values that are costly to encode, encoded once.
+/// A record as the values of its row, encoded once. It holds no `CaseRecord`, so a bulk
+/// import frees each record where it was encoded, not one by one in the writer.
 struct EncodedRecord: Sendable {
-    let record: CaseRecord
+    let recordID: RecordID
+    let kind: RecordKind
     let id: String
-    let version: String
+    let owner: String
+    let status: String
+    let riskLevel: String?
+    let reviewDate: String
+    let createdAt: String
     let updatedAt: String
+    let version: String
+    let erased: Bool
     /// The canonical JSON of the whole record.
     let document: String
 
     init(_ record: CaseRecord) {
-        self.record = record
+        recordID = record.id
+        kind = record.kind
         id = record.id.description
-        version = JSONWriter.canonical(record.version.jsonValue)
+        owner = record.owner.rawValue
+        status = record.status.rawValue
+        riskLevel = record.fields?.riskLevel.rawValue
+        reviewDate = record.reviewDate.description
+        createdAt = record.createdAt.description
         updatedAt = record.updatedAt.description
+        version = JSONWriter.canonical(record.version.jsonValue)
+        erased = record.isErased
         document = JSONWriter.canonical(record.jsonValue)
     }
 }
@@ -88,8 +103,10 @@ extension CaseStore {
         let outcome = try importChunks(count: chunkCount, context: context) { chunk in
             Array(drafts[chunk * chunkSize..<min(drafts.count, (chunk + 1) * chunkSize)])
         }
-        guard case .imported(let records) = outcome else { preconditionFailure("every chunk of drafts is valid") }
-        return records
+        guard case .imported(let imported) = outcome else { preconditionFailure("every chunk of drafts is valid") }
+        // Records are a pure function of draft, id, node and time: rebuild them rather than
+        // keep every one alive through the import.
+        return zip(drafts, imported).map { draft, record in CaseRecord(draft: draft, id: record.id, node: node, at: context.time) }
     }
 
     /// Creates records in one transaction from drafts produced in chunks, all or nothing.
@@ -109,7 +126,7 @@ extension CaseStore {
             }
         }
         defer { pipeline.waitUntilFinished() }
-        var records: [CaseRecord] = []
+        var imported: [(id: RecordID, kind: RecordKind)] = []
         do {
             try transaction { db in
                 var audit = try AuditAppender(db)
@@ -123,8 +140,8 @@ extension CaseStore {
                         try write(row, insert: true, db)
                         try logChange(row, .create, db)
                         try audit.append(
-                            AuditEvent(time: context.time, actor: context.actor.rawValue, action: .create, recordID: row.record.id), db)
-                        records.append(row.record)
+                            AuditEvent(time: context.time, actor: context.actor.rawValue, action: .create, recordID: row.recordID), db)
+                        imported.append((row.recordID, row.kind))
                     }
                 }
                 if refused { throw ImportRefused() }
@@ -132,7 +149,7 @@ extension CaseStore {
         } catch is ImportRefused {
             return .refused
         }
-        return .imported(records)
+        return .imported(imported)
     }
 
     /// Applies an RFC 7396 merge patch to a record's `reviewDate`, `status` and `fields`, and
@@ -238,7 +255,6 @@ extension CaseStore {
     // MARK: - Rows
 
     private func write(_ row: EncodedRecord, insert: Bool, _ db: Database) throws {
-        let record = row.record
         let sql =
             insert
             ? """
@@ -250,9 +266,8 @@ extension CaseStore {
                 updated_at = ?, version = ?, erased = ?, document = ? WHERE id = ?
             """
         try db.cachedStatement(sql: sql).execute(arguments: [
-            record.kind.rawValue, record.owner.rawValue, record.status.rawValue, record.fields?.riskLevel.rawValue,
-            record.reviewDate.description, record.createdAt.description, row.updatedAt, row.version, record.isErased, row.document,
-            row.id,
+            row.kind.rawValue, row.owner, row.status, row.riskLevel, row.reviewDate, row.createdAt, row.updatedAt, row.version,
+            row.erased, row.document, row.id,
         ])
     }
 

@@ -61,18 +61,23 @@ struct DemoCommand: ParsableCommand {
         Output.line(RecordPresentation.table(Array(urgent.prefix(8))))
         if urgent.count > 8 { Output.line("(showing 8 of \(urgent.count))") }
 
-        guard let chosen = urgent.first ?? records.first(where: { $0.kind == .relocation }) else { return }
+        // Ids are random, so pick by content: an active relocation, the most urgent available.
+        guard let chosen = urgent.first(where: { $0.status == .active })
+            ?? records.first(where: { $0.kind == .relocation && $0.status == .active })
+        else { return }
         step(4, "One record in full (vve record show ID)")
         Output.line(RecordPresentation.describe(try store.record(id: chosen.id, context: context())))
 
         step(5, "The receiving borough acknowledges; then the case is closed (vve record update, vve record close)")
         let today = Clock.today()
         let acknowledgement: JSONValue = ["acknowledgement": ["by": "Duty manager", "date": today.jsonValue]]
-        if case .updated(let updated) = try store.update(id: chosen.id, patch: ["fields": acknowledgement], today: today, context: context()) {
-            Output.line("Acknowledged: version \(updated.version)")
+        switch try store.update(id: chosen.id, patch: ["fields": acknowledgement], today: today, context: context()) {
+        case .updated(let updated): Output.line("Acknowledged: version \(updated.version)")
+        case .unchanged: Output.line("Already acknowledged today: nothing to change")
         }
-        if case .updated(let closed) = try store.close(id: chosen.id, today: today, context: context()) {
-            Output.line("Closed: status \(closed.status.rawValue), version \(closed.version)")
+        switch try store.close(id: chosen.id, today: today, context: context()) {
+        case .updated(let closed): Output.line("Closed: status \(closed.status.rawValue), version \(closed.version)")
+        case .unchanged: Output.line("Already closed: nothing to change")
         }
 
         step(6, "Erase a record entered in error (vve record erase ID --reason ...)")

@@ -64,7 +64,7 @@ struct ImportRecords: ParsableCommand {
         commandName: "import", abstract: "Import NDJSON records: all of them in one transaction, or none.",
         discussion: """
             Each non-blank line is one record as `vve record add` reads it, with a `kind` member. Every line is \
-            validated before anything is written; if any line is invalid, the lines at fault are listed and \
+            validated; if any line is invalid, the lines at fault are listed, the transaction is rolled back and \
             nothing is imported.
             """)
 
