@@ -126,20 +126,9 @@ enum DateDigits {
     }
 }
 
-extension CalendarDate: JSONFieldValue {
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> CalendarDate? {
-        guard let text = value.stringValue else {
-            issues.add(path, value, "is \(value.typeName); expected a date as YYYY-MM-DD")
-            return nil
-        }
-        guard let date = CalendarDate(text) else {
-            issues.add(path, value, "is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)")
-            return nil
-        }
-        return date
-    }
-
-    public var jsonValue: JSONValue { .string(description) }
+extension CalendarDate: JSONStringValue {
+    public static let expectedForm = "a date as YYYY-MM-DD"
+    public static let formRule = "is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)"
 }
 
 /// A date that may be known only in part: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. Dates of birth
@@ -188,20 +177,9 @@ public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-extension PartialDate: JSONFieldValue {
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> PartialDate? {
-        guard let text = value.stringValue else {
-            issues.add(path, value, "is \(value.typeName); expected YYYY-MM-DD, YYYY-MM or YYYY")
-            return nil
-        }
-        guard let date = PartialDate(text) else {
-            issues.add(path, value, "is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY, or leave it out when unknown")
-            return nil
-        }
-        return date
-    }
-
-    public var jsonValue: JSONValue { .string(description) }
+extension PartialDate: JSONStringValue {
+    public static let expectedForm = "YYYY-MM-DD, YYYY-MM or YYYY"
+    public static let formRule = "is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY, or leave it out when unknown"
 }
 
 /// An instant, held as whole milliseconds since 1970-01-01T00:00:00Z and written in
@@ -263,14 +241,7 @@ private func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
     return (value % divisor != 0 && value < 0) ? quotient - 1 : quotient
 }
 
-extension Timestamp: JSONFieldValue {
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Timestamp? {
-        guard let text = value.stringValue, let timestamp = Timestamp(text) else {
-            issues.add(path, value, "is not a timestamp; expected UTC as YYYY-MM-DDTHH:MM:SS.mmmZ")
-            return nil
-        }
-        return timestamp
-    }
-
-    public var jsonValue: JSONValue { .string(description) }
+extension Timestamp: JSONStringValue {
+    public static let expectedForm = "a UTC timestamp as YYYY-MM-DDTHH:MM:SS.mmmZ"
+    public static let formRule = "is not a timestamp; write it in UTC as YYYY-MM-DDTHH:MM:SS.mmmZ"
 }

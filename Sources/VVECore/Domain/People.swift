@@ -169,7 +169,7 @@ public struct Disruption: Sendable, Hashable, JSONFieldValue {
 
 /// The 3x5x2 intelligence grading: source evaluation (1-3), information assessment (A-E) and
 /// handling code (P: lawful sharing permitted, C: conditions apply). Written as `2BP`.
-public struct IntelligenceGrading: Sendable, Hashable, CustomStringConvertible, JSONFieldValue {
+public struct IntelligenceGrading: Sendable, Hashable, JSONStringValue {
     public let source: Int
     public let information: Character
     public let handling: Character
@@ -185,15 +185,8 @@ public struct IntelligenceGrading: Sendable, Hashable, CustomStringConvertible, 
         self.handling = letters[2]
     }
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> IntelligenceGrading? {
-        guard let text = value.stringValue, let grading = IntelligenceGrading(text) else {
-            issues.add(path, value, "is not a 3x5x2 grading; write source 1-3, information A-E and handling P or C, as in 2BP")
-            return nil
-        }
-        return grading
-    }
-
-    public var jsonValue: JSONValue { .string(description) }
+    public static let expectedForm = "a 3x5x2 grading such as 2BP"
+    public static let formRule = "is not a 3x5x2 grading; write source 1-3, information A-E and handling P or C, as in 2BP"
     public var description: String { "\(source)\(information)\(handling)" }
 }
 

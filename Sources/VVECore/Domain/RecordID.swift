@@ -76,16 +76,9 @@ public struct RecordID: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 }
 
-extension RecordID: JSONFieldValue {
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> RecordID? {
-        guard let text = value.stringValue, let id = RecordID(text) else {
-            issues.add(path, value, "is not a record id; expected a UUID such as 0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b")
-            return nil
-        }
-        return id
-    }
-
-    public var jsonValue: JSONValue { .string(description) }
+extension RecordID: JSONStringValue {
+    public static let expectedForm = "a record id (a UUID)"
+    public static let formRule = "is not a record id; expected a UUID such as 0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"
 }
 
 /// Lowercase hexadecimal. `String(format:)` is slow on Linux, and fingerprints and hashes are

@@ -97,7 +97,7 @@ public enum DisruptionType: String, Sendable, CaseIterable, JSONEnumeration {
 
 /// A region-wide name for an authority, node or area: lowercase letters, digits and hyphens,
 /// starting with a letter (`camden`, `tower-hamlets`, `norfolk`).
-public struct AuthorityName: Sendable, Hashable, Comparable, CustomStringConvertible, JSONFieldValue {
+public struct AuthorityName: Sendable, Hashable, Comparable, JSONStringValue {
     /// The name as written.
     public let rawValue: String
 
@@ -117,22 +117,15 @@ public struct AuthorityName: Sendable, Hashable, Comparable, CustomStringConvert
     /// The rule, for error messages.
     public static let rule = "must be 2-63 lowercase letters, digits or hyphens, starting with a letter (for example tower-hamlets)"
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> AuthorityName? {
-        guard let text = value.stringValue, let name = AuthorityName(text) else {
-            issues.add(path, value, rule)
-            return nil
-        }
-        return name
-    }
-
-    public var jsonValue: JSONValue { .string(rawValue) }
+    public static let expectedForm = "an area name such as tower-hamlets"
+    public static let formRule = rule
     public var description: String { rawValue }
     public static func < (lhs: AuthorityName, rhs: AuthorityName) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// A telephone number in one canonical form: UK numbers as `0` and ten digits, others as `+` and digits.
 /// Deal lines are matched across boroughs, so `+44 7700 900123` and `07700-900123` must be equal.
-public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible, JSONFieldValue {
+public struct PhoneNumber: Sendable, Hashable, JSONStringValue {
     /// The canonical digits.
     public let canonical: String
 
@@ -162,20 +155,13 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible, JSONFiel
         }
     }
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> PhoneNumber? {
-        guard let text = value.stringValue, let number = PhoneNumber(text) else {
-            issues.add(path, value, "is not a telephone number; write a UK number such as 07700 900123 or an international one starting with +")
-            return nil
-        }
-        return number
-    }
-
-    public var jsonValue: JSONValue { .string(canonical) }
+    public static let expectedForm = "a telephone number"
+    public static let formRule = "is not a telephone number; write a UK number such as 07700 900123 or an international one starting with +"
     public var description: String { canonical }
 }
 
 /// An email address, checked for shape only (one `@`, a dotted domain, no spaces).
-public struct EmailAddress: Sendable, Hashable, CustomStringConvertible, JSONFieldValue {
+public struct EmailAddress: Sendable, Hashable, JSONStringValue {
     /// The address, with the domain lowercased.
     public let address: String
 
@@ -194,20 +180,13 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible, JSONFie
         address = String(decoding: bytes[...at] + lowered, as: UTF8.self)
     }
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> EmailAddress? {
-        guard let text = value.stringValue, let email = EmailAddress(text) else {
-            issues.add(path, value, "is not an email address; write it as name@example.gov.uk")
-            return nil
-        }
-        return email
-    }
-
-    public var jsonValue: JSONValue { .string(address) }
+    public static let expectedForm = "an email address"
+    public static let formRule = "is not an email address; write it as name@example.gov.uk"
     public var description: String { address }
 }
 
 /// A UK postcode in its canonical spaced, uppercase form (`NR1 1AA`).
-public struct Postcode: Sendable, Hashable, CustomStringConvertible, JSONFieldValue {
+public struct Postcode: Sendable, Hashable, JSONStringValue {
     /// The postcode, uppercase, with one space before the inward code.
     public let canonical: String
 
@@ -225,14 +204,7 @@ public struct Postcode: Sendable, Hashable, CustomStringConvertible, JSONFieldVa
         canonical = "\(outward) \(inward)"
     }
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Postcode? {
-        guard let text = value.stringValue, let postcode = Postcode(text) else {
-            issues.add(path, value, "is not a UK postcode; write it like NR1 1AA")
-            return nil
-        }
-        return postcode
-    }
-
-    public var jsonValue: JSONValue { .string(canonical) }
+    public static let expectedForm = "a UK postcode"
+    public static let formRule = "is not a UK postcode; write it like NR1 1AA"
     public var description: String { canonical }
 }

@@ -6,6 +6,32 @@ public protocol JSONFieldValue: Sendable, Equatable {
     var jsonValue: JSONValue { get }
 }
 
+/// A value written in JSON as one string of a fixed form: a date, a name, a phone number.
+public protocol JSONStringValue: JSONFieldValue, CustomStringConvertible {
+    /// Parses the string form; nil when it is not of the form.
+    init?(_ text: String)
+    /// What the string looks like, completing "expected ...": `a date as YYYY-MM-DD`.
+    static var expectedForm: String { get }
+    /// Why a string of the wrong form is refused, with the fix.
+    static var formRule: String { get }
+}
+
+extension JSONStringValue {
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Self? {
+        guard let text = value.stringValue else {
+            issues.add(path, value, "is \(value.typeName); expected \(expectedForm)")
+            return nil
+        }
+        guard let parsed = Self(text) else {
+            issues.add(path, value, formRule)
+            return nil
+        }
+        return parsed
+    }
+
+    public var jsonValue: JSONValue { .string(description) }
+}
+
 /// A closed set of words, written in JSON as one of its raw values.
 public protocol JSONEnumeration: JSONFieldValue, CaseIterable, RawRepresentable where RawValue == String {}
 
