@@ -229,10 +229,10 @@ public struct ObjectReader {
     }
 
     /// Reports every member that was never read: a typo or a field that this kind does not have.
-    public func finish(allowed: [String] = [], issues: inout IssueCollector) {
-        let unknown = members.keys.filter { !used.contains($0) && !allowed.contains($0) }.sorted()
+    public func finish(issues: inout IssueCollector) {
+        let unknown = members.keys.filter { !used.contains($0) }
         guard !unknown.isEmpty else { return }
-        let expected = Set(used + allowed).sorted().joined(separator: ", ")
+        let expected = used.sorted().joined(separator: ", ")
         for key in unknown {
             issues.add(path.appending(key), nil, "is not a known field here; known fields are: \(expected)")
         }
