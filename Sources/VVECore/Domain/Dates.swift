@@ -81,11 +81,6 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     }
 }
 
-func pad(_ number: Int, _ width: Int) -> String {
-    let digits = String(number)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-}
-
 /// Reading and writing the fixed-width digit groups of dates and times, byte by byte: these
 /// are parsed and written for every record, so they avoid Character and String work.
 enum DateDigits {
@@ -170,10 +165,19 @@ public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = pad(year, 4)
-        if let month { text += "-" + pad(month, 2) }
-        if let day { text += "-" + pad(day, 2) }
-        return text
+        let length = day != nil ? 10 : month != nil ? 7 : 4
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            DateDigits.write(year, width: 4, into: buffer, at: 0)
+            if let month {
+                buffer[4] = UInt8(ascii: "-")
+                DateDigits.write(month, width: 2, into: buffer, at: 5)
+            }
+            if let day {
+                buffer[7] = UInt8(ascii: "-")
+                DateDigits.write(day, width: 2, into: buffer, at: 8)
+            }
+            return length
+        }
     }
 }
 
@@ -228,9 +232,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             DateDigits.write(seconds / 60 % 60, width: 2, into: buffer, at: 14)
             DateDigits.write(seconds % 60, width: 2, into: buffer, at: 17)
             DateDigits.write(millisOfDay % 1000, width: 3, into: buffer, at: 20)
-            for (index, separator) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] as [(Int, Unicode.Scalar)] {
-                buffer[index] = UInt8(ascii: separator)
-            }
+            buffer[4] = UInt8(ascii: "-")
+            buffer[7] = UInt8(ascii: "-")
+            buffer[10] = UInt8(ascii: "T")
+            buffer[13] = UInt8(ascii: ":")
+            buffer[16] = UInt8(ascii: ":")
+            buffer[19] = UInt8(ascii: ".")
+            buffer[23] = UInt8(ascii: "Z")
             return 24
         }
     }

@@ -58,7 +58,7 @@ public struct SyntheticRecords: Sendable {
         let local = "\(forename).\(surname)".lowercased().filter { $0.isLetter || $0 == "." }
         return Contact(
             name: "\(forename) \(surname)", organisation: organisation(of: authority), role: role,
-            phone: PhoneNumber("020 7946 \(pad(between(0, 999), 4))"), email: EmailAddress("\(local)@\(authority).example.gov.uk"))
+            phone: PhoneNumber("020 7946 \(String(between(1000, 1999)).dropFirst())"), email: EmailAddress("\(local)@\(authority).example.gov.uk"))
     }
 
     private func organisation(of authority: AuthorityName) -> String {
@@ -79,7 +79,7 @@ public struct SyntheticRecords: Sendable {
                 postcode: Postcode("\(pick(["NR", "CO", "CM", "ME", "IP", "SG"]))\(between(1, 30)) \(between(1, 9))\(letter())\(letter())"))
         }
         return CountyLinesLink(
-            lineName: "\(pick(NameBank.lineNames)) line", dealLines: [PhoneNumber("07700 900\(pad(between(0, 999), 3))")!],
+            lineName: "\(pick(NameBank.lineNames)) line", dealLines: [PhoneNumber("07700 900\(String(between(1000, 1999)).dropFirst())")!],
             exportingArea: owner, importingAreas: importing.filter { $0 != owner }, linkedPeople: people, cuckooedAddresses: addresses,
             firstSeen: firstSeen, lastSeen: lastSeen, nrmReferral: roll(0.4),
             grading: IntelligenceGrading("\(between(1, 3))\(pick(["A", "B", "C", "D", "E"]))\(pick(["P", "P", "C"]))"),
