@@ -1,20 +1,73 @@
 import VVECore
 
-/// A node's own settings, from `node.yaml` in the node's folder.
+/// An address to listen on: `HOST:PORT`.
+public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    /// 0 asks the system for a free port, which `vve serve` prints once it listens.
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `HOST:PORT`, such as `127.0.0.1:7443` or `0.0.0.0:7443`.
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
+        else { return nil }
+        let host = String(text[..<colon])
+        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" }) else { return nil }
+        self.host = host
+        self.port = port
+    }
+
+    /// The rule, for error messages.
+    public static let rule = "must be HOST:PORT, such as 127.0.0.1:7443, or 0.0.0.0:7443 to listen on every interface"
+    public var description: String { "\(host):\(port)" }
+}
+
+/// A node's own settings, from `node.yaml` in the node's folder. Relative paths are relative
+/// to the node's folder.
 public struct NodeConfiguration: Sendable, Equatable {
     /// The node's name: its authority's region-wide name, which owns the records made here.
     public var name: AuthorityName
-    /// The case store's file, relative to the node's folder unless absolute. Default `vve.sqlite`.
+    /// The case store's file. Default `vve.sqlite`.
     public var database: String
+    /// Where `vve serve` listens. Default `127.0.0.1:7443`: loopback only, until an admin
+    /// deliberately opens it.
+    public var listen: ListenAddress
+    /// The node's certificate, signed by the region CA. Default `Certificates/NAME.pem`.
+    public var certificate: String
+    /// The node's private key, mode 0600. Default `Certificates/NAME.key`.
+    public var privateKey: String
+    /// The region CA's certificate: the only issuer a peer's certificate may chain to.
+    /// Default `Certificates/ca.pem`.
+    public var caCertificate: String
 
     /// The file name of a node's configuration inside its folder.
     public static let fileName = "node.yaml"
     /// The default database file name.
     public static let defaultDatabase = "vve.sqlite"
+    /// The default listening address.
+    public static let defaultListen = ListenAddress(host: "127.0.0.1", port: 7443)
+    /// The default CA certificate path.
+    public static let defaultCACertificate = "Certificates/ca.pem"
 
-    public init(name: AuthorityName, database: String = NodeConfiguration.defaultDatabase) {
+    /// The default certificate path for a node.
+    public static func defaultCertificate(for name: AuthorityName) -> String { "Certificates/\(name).pem" }
+    /// The default private key path for a node.
+    public static func defaultPrivateKey(for name: AuthorityName) -> String { "Certificates/\(name).key" }
+
+    public init(
+        name: AuthorityName, database: String = NodeConfiguration.defaultDatabase, listen: ListenAddress = NodeConfiguration.defaultListen,
+        certificate: String? = nil, privateKey: String? = nil, caCertificate: String = NodeConfiguration.defaultCACertificate
+    ) {
         self.name = name
         self.database = database
+        self.listen = listen
+        self.certificate = certificate ?? Self.defaultCertificate(for: name)
+        self.privateKey = privateKey ?? Self.defaultPrivateKey(for: name)
+        self.caCertificate = caCertificate
     }
 
     /// Parses `node.yaml` text. `file` names the file in error messages.
@@ -22,12 +75,17 @@ public struct NodeConfiguration: Sendable, Equatable {
         var reader = try YAMLMappingReader.document(text, file: file)
         let name = reader.value(
             "name", required: "set it to the node's authority name, such as `name: camden`", rule: AuthorityName.rule, AuthorityName.init)
-        let database = reader.value(
-            "database", rule: "must be a file name such as vve.sqlite",
-            { $0.isEmpty || $0.hasSuffix("/") ? nil : $0 })
+        let filePath: (String) -> String? = { $0.isEmpty || $0.hasSuffix("/") ? nil : $0 }
+        let database = reader.value("database", rule: "must be a file name such as vve.sqlite", filePath)
+        let listen = reader.value("listen", rule: ListenAddress.rule, ListenAddress.init)
+        let certificate = reader.value("certificate", rule: "must be a PEM file, such as Certificates/camden.pem", filePath)
+        let privateKey = reader.value("private-key", rule: "must be a PEM file, such as Certificates/camden.key", filePath)
+        let caCertificate = reader.value("ca-certificate", rule: "must be a PEM file, such as Certificates/ca.pem", filePath)
         reader.finish()
         guard let name, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
-        return NodeConfiguration(name: name.value, database: database?.value ?? defaultDatabase)
+        return NodeConfiguration(
+            name: name.value, database: database?.value ?? defaultDatabase, listen: listen?.value ?? defaultListen,
+            certificate: certificate?.value, privateKey: privateKey?.value, caCertificate: caCertificate?.value ?? defaultCACertificate)
     }
 
     /// The file's text, as `vve init` writes it.
@@ -38,6 +96,13 @@ public struct NodeConfiguration: Sendable, Equatable {
         name: \(name)
         # The case store, relative to this folder.
         database: \(database)
+        # Where `vve serve` listens for peers (mutual TLS only).
+        listen: \(listen)
+        # This node's certificate and private key (from `vve cert request` and `vve cert sign`),
+        # and the region CA's certificate, the only issuer peers may chain to.
+        certificate: \(certificate)
+        private-key: \(privateKey)
+        ca-certificate: \(caCertificate)
 
         """
     }

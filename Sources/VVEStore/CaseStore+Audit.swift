@@ -42,6 +42,15 @@ struct AuditAppender {
 }
 
 extension CaseStore {
+    /// Appends events that touch no record, such as refused connections, in one transaction.
+    public func audit(_ events: [AuditEvent]) throws {
+        guard !events.isEmpty else { return }
+        try transaction { db in
+            var appender = try AuditAppender(db)
+            for event in events { try appender.append(event, db) }
+        }
+    }
+
     /// Audit entries in sequence order: the last `limit` of them when a limit is given.
     public func auditEntries(action: AuditAction? = nil, limit: Int? = nil) throws -> [AuditEntry] {
         try reading { db in

@@ -12,7 +12,10 @@ struct VVECommand: AsyncParsableCommand {
         abstract: "A borough's node in the regional exploitation-safeguarding network.",
         discussion: "Run commands inside a node's folder, or pass --dir or set VVE_HOME. README.md documents every command.",
         version: "0.1.0",
-        subcommands: [DemoCommand.self, InitCommand.self, RecordCommand.self, AuditCommand.self, GenerateCommand.self])
+        subcommands: [
+            DemoCommand.self, InitCommand.self, RecordCommand.self, AuditCommand.self, CertCommand.self, PeerCommand.self, ServeCommand.self,
+            GenerateCommand.self,
+        ])
 }
 
 /// `vve init`: creates a node's folder, configuration and store.

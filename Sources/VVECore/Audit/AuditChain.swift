@@ -10,6 +10,8 @@ public enum AuditAction: String, Sendable, CaseIterable, JSONEnumeration {
     case export
     case disclose
     case lookup
+    /// A connection or payload from outside that was refused: who presented what, and why.
+    case refuse
 }
 
 /// Something to record in the audit log, before it is sealed into the chain.

@@ -2,6 +2,7 @@ import ArgumentParser
 import VVECore
 import VVEConfig
 import VVEStore
+import VVENet
 
 /// The process exit codes; README.md, "Exit codes", documents them.
 enum ExitStatus: Int32, CaseIterable {
@@ -10,6 +11,8 @@ enum ExitStatus: Int32, CaseIterable {
     case auditBroken = 1
     /// The record named does not exist, or is erased and cannot be changed.
     case recordNotFound = 3
+    /// `vve peer check` found the peer unreachable or its certificate wrong, or was refused.
+    case peerCheckFailed = 4
     /// Bad options: a missing operator or reason, an unknown flag.
     case usage = 64
     /// The input is not valid: malformed JSON, a field that breaks a rule.
@@ -37,6 +40,19 @@ struct CommandFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
+/// The async form of `runReportingFailures`, for commands that serve or connect.
+func runReportingFailures(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        let failure = classify(error)
+        Output.error(failure.message)
+        throw ExitCode(failure.status.rawValue)
+    }
+}
+
 /// Runs a command body, printing any failure as `vve: error: ...` on stderr with the right
 /// exit code. ArgumentParser's own usage errors keep their code (64).
 func runReportingFailures(_ body: () throws -> Void) throws {
@@ -62,6 +78,8 @@ func classify(_ error: any Error) -> CommandFailure {
         return CommandFailure(syntax.description, status: .invalidInput)
     case let config as ConfigErrors:
         return CommandFailure(config.description, status: .configError)
+    case let certificate as CertificateError:
+        return CommandFailure(certificate.description, status: .configError)
     case let store as StoreError:
         switch store {
         case .recordNotFound, .recordErased: return CommandFailure(store.description, status: .recordNotFound)

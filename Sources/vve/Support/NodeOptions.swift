@@ -15,8 +15,8 @@ struct NodeLocation: ParsableArguments {
         return URL(fileURLWithPath: chosen).standardizedFileURL.path
     }
 
-    /// Reads node.yaml and opens the store it names, checking that both agree on the node.
-    func openNode() throws -> (NodeConfiguration, CaseStore) {
+    /// Reads node.yaml.
+    func configuration() throws -> NodeConfiguration {
         let configPath = directory + "/" + NodeConfiguration.fileName
         guard FileManager.default.fileExists(atPath: configPath) else {
             throw CommandFailure(
@@ -24,7 +24,19 @@ struct NodeLocation: ParsableArguments {
                 status: .configError)
         }
         let text = try InputSource.readText(path: configPath)
-        let configuration = try NodeConfiguration.parse(text, file: configPath)
+        return try NodeConfiguration.parse(text, file: configPath)
+    }
+
+    /// The node's `Peers` folder.
+    var peersFolder: String { directory + "/" + PeerDirectory.folderName }
+
+    /// A path from node.yaml, resolved against the node's folder.
+    func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : directory + "/" + path }
+
+    /// Reads node.yaml and opens the store it names, checking that both agree on the node.
+    func openNode() throws -> (NodeConfiguration, CaseStore) {
+        let configPath = directory + "/" + NodeConfiguration.fileName
+        let configuration = try configuration()
         let databasePath = configuration.database.hasPrefix("/") ? configuration.database : directory + "/" + configuration.database
         let store = try CaseStore.open(at: databasePath)
         guard store.node == configuration.name else {

@@ -1,0 +1,259 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import NIOTLS
+import ServiceLifecycle
+import Synchronization
+import VVECore
+import VVEConfig
+import X509
+
+/// The request context of every handler: the peer that called, as its pinned certificate
+/// identifies it. Handlers never see a request from an unidentified caller.
+public struct PeerRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The connection, from which the peer's certificate is read.
+    public let channel: any Channel
+    /// The calling peer; set by `PeerIdentityMiddleware` before any route runs.
+    public var peer: PeerConfiguration?
+    /// The fingerprint of the certificate the caller presented.
+    public var peerFingerprint: CertificateFingerprint?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        channel = source.channel
+    }
+}
+
+/// Resolves the calling peer on every request, from the certificate of its connection. The
+/// handshake already checked the pin; checking again here means a peer removed while its
+/// connection stays open is refused from its next request on.
+public struct PeerIdentityMiddleware: RouterMiddleware {
+    public typealias Context = PeerRequestContext
+    let registry: PeerRegistry
+    let refusals: RefusalLog
+
+    public func handle(
+        _ request: Request, context: PeerRequestContext, next: (Request, PeerRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let remote = remoteAddress(context.channel)
+        guard let presented = try await context.channel.nioSSL_peerCertificate().get(),
+            let certificate = try? Certificate(derEncoded: presented.toDERBytes())
+        else {
+            refusals.record(.noCertificate, remote: remote, at: Timestamp(Date()))
+            return NodeServer.refusal(.forbidden, "no client certificate")
+        }
+        let fingerprint = CertificateFiles.fingerprint(certificate)
+        if Date() > certificate.notValidAfter {
+            refusals.record(.expired(fingerprint: fingerprint, notAfter: certificate.notValidAfter), remote: remote, at: Timestamp(Date()))
+            return NodeServer.refusal(.forbidden, "certificate \(fingerprint.short) expired; renew it")
+        }
+        guard let peer = registry.peer(pinning: fingerprint) else {
+            refusals.record(
+                .unpinned(fingerprint: fingerprint, subject: certificate.subject.description, expected: []), remote: remote, at: Timestamp(Date()))
+            return NodeServer.refusal(.forbidden, "certificate \(fingerprint.short) is not pinned by this node")
+        }
+        var context = context
+        context.peer = peer
+        context.peerFingerprint = fingerprint
+        context.logger[metadataKey: "peer.name"] = "\(peer.name)"
+        return try await next(request, context)
+    }
+}
+
+func remoteAddress(_ channel: any Channel) -> String {
+    guard let address = channel.remoteAddress else { return "unknown" }
+    return "\(address.ipAddress ?? "unknown"):\(address.port ?? 0)"
+}
+
+/// Settings of the node server, with the defaults `vve serve` uses.
+public struct NodeServerConfiguration: Sendable {
+    /// Where to listen.
+    public var listen: ListenAddress
+    /// Connections idle this long are closed, so a removed peer's open connection does not
+    /// linger. Default 60 seconds.
+    public var idleTimeout: Duration = .seconds(60)
+
+    public init(listen: ListenAddress) {
+        self.listen = listen
+    }
+}
+
+/// The node's HTTPS server: mutual TLS, peers identified by pinned certificates.
+public enum NodeServer {
+    /// Builds the server as a Service for the node's ServiceGroup. `onListening` receives the
+    /// bound port once the socket listens (useful with port 0).
+    public static func application(
+        identity: NodeIdentity, registry: PeerRegistry, refusals: RefusalLog, configuration: NodeServerConfiguration,
+        logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some Service {
+        let router = Router(context: PeerRequestContext.self)
+        router.add(middleware: PeerIdentityMiddleware(registry: registry, refusals: refusals))
+        let started = Date()
+        router.get("/v1/health") { _, _ -> Response in
+            let certificate: JSONValue = [
+                "fingerprint": .string(identity.fingerprint.description),
+                "not-after": .string(CertificateFiles.format(identity.certificate.notValidAfter)),
+                "days-to-expiry": .integer(Int64(CertificateFiles.daysToExpiry(identity.certificate))),
+            ]
+            let health: JSONValue = [
+                "node": .string(identity.name.rawValue),
+                "status": "ok",
+                "time": .string(Timestamp(Date()).description),
+                "uptime-seconds": .integer(Int64(Date().timeIntervalSince(started))),
+                "peers": .integer(Int64(registry.peers.count)),
+                "certificate": certificate,
+            ]
+            return json(health)
+        }
+        router.get("/v1/whoami") { _, context -> Response in
+            guard let peer = context.peer, let fingerprint = context.peerFingerprint else {
+                return refusal(.forbidden, "unidentified")
+            }
+            let caller: JSONValue = [
+                "peer": .string(peer.name.rawValue),
+                "role": .string(peer.role.rawValue),
+                "fingerprint": .string(fingerprint.description),
+                "agreement": .string(peer.agreement.reference),
+                "node": .string(identity.name.rawValue),
+                "time": .string(Timestamp(Date()).description),
+            ]
+            return json(caller)
+        }
+        let tlsContext = try NIOSSLContext(configuration: identity.tlsConfiguration(server: true))
+        let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000)
+        let server = HTTPServerBuilder { responder in
+            PeerTLSChannel(
+                base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idle)),
+                context: tlsContext, gate: ConnectionGate(trust: identity.trust, registry: registry, refusals: refusals))
+        }
+        return Application(
+            router: router, server: server,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: JSONWriter.canonical(value) + "\n")))
+    }
+
+    static func refusal(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        json(["error": .string(message)], status: status)
+    }
+}
+
+/// Decides, during the handshake, whether a connecting peer is served: its certificate must
+/// pass `PeerTrust` and be pinned by a peer file. Anything else is refused and recorded.
+struct ConnectionGate: Sendable {
+    let trust: PeerTrust
+    let registry: PeerRegistry
+    let refusals: RefusalLog
+
+    func verify(_ presented: [NIOSSLCertificate], remote: String) -> NIOSSLVerificationResult {
+        var certificates: [Certificate] = []
+        for certificate in presented {
+            guard let bytes = try? certificate.toDERBytes(), let parsed = try? Certificate(derEncoded: bytes) else {
+                refusals.record(.unreadable, remote: remote, at: Timestamp(Date()))
+                return .failed
+            }
+            certificates.append(parsed)
+        }
+        switch trust.evaluate(certificates, as: .client) {
+        case .failure(let refusal):
+            refusals.record(refusal, remote: remote, at: Timestamp(Date()))
+            return .failed
+        case .success(let (leaf, fingerprint)):
+            guard registry.peer(pinning: fingerprint) != nil else {
+                refusals.record(
+                    .unpinned(fingerprint: fingerprint, subject: leaf.subject.description, expected: []), remote: remote, at: Timestamp(Date()))
+                return .failed
+            }
+            return .certificateVerified
+        }
+    }
+}
+
+/// What one connection's handshake came to, so a failure BoringSSL raises before our
+/// verification runs (no certificate at all) is recorded once, and one we refused is not
+/// recorded twice.
+final class HandshakeAttempt: Sendable {
+    private let verified = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+
+    func markVerified() { verified.store(true, ordering: .relaxed) }
+    var wasVerified: Bool { verified.load(ordering: .relaxed) }
+    /// True the first time only.
+    func finish() -> Bool { !finished.exchange(true, ordering: .relaxed) }
+}
+
+/// Sees handshake failures on the way up the pipeline and records those that BoringSSL
+/// raised itself, such as a client that presented no certificate.
+final class HandshakeFailureRecorder: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = NIOAny
+    let attempt: HandshakeAttempt
+    let refusals: RefusalLog
+
+    init(attempt: HandshakeAttempt, refusals: RefusalLog) {
+        self.attempt = attempt
+        self.refusals = refusals
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent {
+            _ = attempt.finish()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if !attempt.wasVerified, attempt.finish(), let ssl = error as? NIOSSLError, case .handshakeFailed = ssl {
+            let text = "\(ssl)"
+            if text.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE") || text.contains("CERTIFICATE_REQUIRED") {
+                refusals.record(.noCertificate, remote: remoteAddress(context.channel), at: Timestamp(Date()))
+            }
+        }
+        context.fireErrorCaught(error)
+    }
+}
+
+/// Hummingbird's TLS child channel, with the handshake wired to `ConnectionGate` per
+/// connection, and handshake failures recorded.
+struct PeerTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Base.Value
+    let base: Base
+    let context: NIOSSLContext
+    let gate: ConnectionGate
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let attempt = HandshakeAttempt()
+        let gate = self.gate
+        let remote = remoteAddress(channel)
+        return channel.eventLoop.makeCompletedFuture {
+            let handler = NIOSSLServerHandler(
+                context: context,
+                customVerificationCallback: { certificates, promise in
+                    let result = gate.verify(certificates, remote: remote)
+                    // A refusal was recorded by the gate; the failure it causes must not be again.
+                    attempt.markVerified()
+                    promise.succeed(result)
+                },
+                configuration: .init())
+            try channel.pipeline.syncOperations.addHandler(handler)
+            try channel.pipeline.syncOperations.addHandler(HandshakeFailureRecorder(attempt: attempt, refusals: gate.refusals))
+        }.flatMap {
+            self.base.setup(channel: channel, logger: logger)
+        }
+    }
+
+    func handle(value: Base.Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+}

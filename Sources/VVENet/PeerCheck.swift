@@ -1,0 +1,345 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+import VVECore
+import VVEConfig
+import X509
+
+/// Why `vve peer check` failed, precise enough that an admin knows whom to call.
+public enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Nothing listens at the peer's address.
+    case connectionRefused(address: String)
+    /// No answer within the time allowed.
+    case timeout(seconds: Int, stage: String)
+    /// The host name does not resolve.
+    case unresolvable(host: String)
+    /// The peer's certificate fails a check (expired, wrong CA, unpinned, name mismatch...).
+    case certificate(CertificateRefusal)
+    /// The peer refused this node's certificate. `detail` is what it said; `hint` what we know.
+    case refusedByPeer(detail: String, hint: String)
+    /// Something else went wrong on the connection.
+    case connection(String)
+    /// The peer answered, but not as a vve node does.
+    case unexpectedAnswer(String)
+
+    /// A short, stable label for JSON and tests.
+    public var label: String {
+        switch self {
+        case .connectionRefused: "connection-refused"
+        case .timeout: "timeout"
+        case .unresolvable: "unresolvable"
+        case .certificate(let refusal): refusal.label
+        case .refusedByPeer: "refused-by-peer"
+        case .connection: "connection-failed"
+        case .unexpectedAnswer: "unexpected-answer"
+        }
+    }
+
+    /// The step of the check where this failure shows.
+    public var step: String {
+        switch self {
+        case .connectionRefused, .unresolvable: "connect"
+        case .timeout: "answer"
+        case .certificate: "peer identity"
+        case .refusedByPeer: "our identity"
+        case .connection, .unexpectedAnswer: "exchange"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .connectionRefused(let address):
+            "connection refused at \(address): the peer's vve serve is not running there, or the url's port is wrong"
+        case .timeout(let seconds, let stage):
+            "timeout: no answer within \(seconds) s while \(stage); check the url, firewalls, and that the peer is up"
+        case .unresolvable(let host):
+            "cannot resolve \(host); fix the peer's url, or its DNS entry"
+        case .certificate(let refusal):
+            "the peer's " + refusal.description
+        case .refusedByPeer(let detail, let hint):
+            "the peer refused our certificate (\(detail)); \(hint)"
+        case .connection(let text):
+            "the connection failed: \(text)"
+        case .unexpectedAnswer(let text):
+            "the peer answered unexpectedly: \(text)"
+        }
+    }
+}
+
+/// The outcome of one `vve peer check`: each step's finding, and the failure if any.
+public struct PeerCheckReport: Sendable {
+    public var peer: PeerConfiguration
+    /// Findings in order, as `(step, finding)`.
+    public var steps: [(String, String)] = []
+    /// Warnings that do not fail the check, such as a certificate expiring soon.
+    public var warnings: [String] = []
+    public var failure: PeerCheckFailure?
+    /// The peer's certificate fingerprint, when it presented one.
+    public var presented: CertificateFingerprint?
+    public var peerDaysToExpiry: Int?
+    public var ownDaysToExpiry: Int
+    /// The peer's clock minus ours, in seconds.
+    public var clockSkewSeconds: Double?
+    /// The round trip of one request on the open connection, in milliseconds.
+    public var roundTripMilliseconds: Double?
+    /// How the peer identified this node.
+    public var identifiedAs: String?
+
+    /// True when every step passed.
+    public var succeeded: Bool { failure == nil }
+
+    /// The report as JSON, for `vve peer check --json`.
+    public var jsonValue: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("peer", .string(peer.name.rawValue)),
+            ("url", .string(peer.url.description)),
+            ("ok", .bool(succeeded)),
+            ("own-certificate-days-to-expiry", .integer(Int64(ownDaysToExpiry))),
+        ]
+        if let failure {
+            members.append(("failure", ["reason": .string(failure.label), "message": .string(failure.description)]))
+        }
+        if let presented { members.append(("presented", .string(presented.description))) }
+        if let peerDaysToExpiry { members.append(("peer-certificate-days-to-expiry", .integer(Int64(peerDaysToExpiry)))) }
+        if let identifiedAs { members.append(("identified-as", .string(identifiedAs))) }
+        if let clockSkewSeconds { members.append(("clock-skew-seconds", .double((clockSkewSeconds * 1000).rounded() / 1000))) }
+        if let roundTripMilliseconds { members.append(("round-trip-ms", .double((roundTripMilliseconds * 10).rounded() / 10))) }
+        members.append(("warnings", .array(warnings.map { .string($0) })))
+        return .object(JSONObject(members))
+    }
+}
+
+/// Connects to a peer as this node does and reports each step: the connection, the handshake,
+/// the peer's certificate against the CA and the pins, the expiry of both certificates, how
+/// the peer identifies us, the clock skew and the round trip.
+public enum PeerCheck {
+    /// Days before expiry at which a certificate earns a warning.
+    public static let expiryWarningDays = 30
+
+    public static func run(peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration = .seconds(5)) async -> PeerCheckReport {
+        let now = Date()
+        var report = PeerCheckReport(peer: peer, ownDaysToExpiry: CertificateFiles.daysToExpiry(identity.certificate, now: now))
+        let ownProblem = identity.ownCertificateProblem(now: now)
+        if let ownProblem {
+            report.warnings.append("our own " + ownProblem.description)
+        } else if report.ownDaysToExpiry < expiryWarningDays {
+            report.warnings.append("our certificate expires in \(report.ownDaysToExpiry) days; renew it now")
+        }
+        let verdict = VerdictBox()
+        let seconds = Int(timeout.components.seconds)
+        let address = "\(peer.url.host):\(peer.url.port)"
+        do {
+            let channel = try await connect(peer: peer, identity: identity, timeout: timeout, verdict: verdict)
+            report.steps.append(("connect", "ok (\(address))"))
+            let exchanged = try await withDeadline(timeout, stage: "waiting for the TLS handshake and the first answer") {
+                try await channel.executeThenClose { inbound, outbound -> Exchanged in
+                    var responses = inbound.makeAsyncIterator()
+                    let whoami = try await exchange("/v1/whoami", host: peer.url.host, inbound: &responses, outbound: outbound)
+                    guard whoami.status == .ok else { return Exchanged(whoami: whoami) }
+                    let sent = Date()
+                    let clockStart = ContinuousClock.now
+                    let health = try await exchange("/v1/health", host: peer.url.host, inbound: &responses, outbound: outbound)
+                    let elapsed = ContinuousClock.now - clockStart
+                    let received = Date()
+                    guard health.status == .ok, let time = health.body["time"]?.stringValue.flatMap(Timestamp.init) else {
+                        throw PeerCheckFailure.unexpectedAnswer("GET /v1/health gave HTTP \(health.status.code)")
+                    }
+                    let peerTime = Double(time.millisecondsSinceEpoch) / 1000
+                    let midpoint = (sent.timeIntervalSince1970 + received.timeIntervalSince1970) / 2
+                    let trip = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                    return Exchanged(whoami: whoami, clockSkewSeconds: peerTime - midpoint, roundTripMilliseconds: trip)
+                }
+            }
+            try record(whoami: exchanged.whoami, into: &report, verdict: verdict, now: now)
+            report.clockSkewSeconds = exchanged.clockSkewSeconds
+            report.roundTripMilliseconds = exchanged.roundTripMilliseconds
+        } catch let failure as PeerCheckFailure {
+            report.failure = failure
+        } catch {
+            report.failure = classify(error, address: address, host: peer.url.host, seconds: seconds, verdict: verdict, identity: identity, ownProblem: ownProblem)
+        }
+        if let failure = report.failure {
+            report.steps.append((failure.step, "FAILED: \(failure.label)"))
+        } else {
+            finish(&report)
+        }
+        return report
+    }
+
+    private static func finish(_ report: inout PeerCheckReport) {
+        if let skew = report.clockSkewSeconds {
+            report.steps.append(("clock skew", String(format: "%+.3f s (the peer's clock minus ours)", skew)))
+            if abs(skew) > 60 {
+                report.warnings.append(String(format: "the clocks differ by %.0f s; certificate validity and audit times depend on them: fix NTP", abs(skew)))
+            }
+        }
+        if let trip = report.roundTripMilliseconds {
+            report.steps.append(("round trip", String(format: "%.1f ms", trip)))
+        }
+    }
+
+    private static func record(
+        whoami: Answer, into report: inout PeerCheckReport, verdict: VerdictBox,
+        now: Date
+    ) throws {
+        guard case .success(let (leaf, fingerprint)) = verdict.value else {
+            throw PeerCheckFailure.connection("the handshake finished without checking the peer's certificate")
+        }
+        report.presented = fingerprint
+        report.peerDaysToExpiry = CertificateFiles.daysToExpiry(leaf, now: now)
+        let pinIndex = report.peer.pins.firstIndex(of: fingerprint) ?? 0
+        report.steps.append(("handshake", "ok, mutual TLS"))
+        report.steps.append((
+            "peer identity",
+            "\(report.peer.name), \(fingerprint.short) matches the \(pinIndex == 0 ? "current" : "next") pin"))
+        guard whoami.status == .ok else {
+            let message = whoami.body["error"]?.stringValue ?? "HTTP \(whoami.status.code)"
+            throw PeerCheckFailure.refusedByPeer(detail: message, hint: "ask the peer's admin to pin our certificate")
+        }
+        let name = whoami.body["peer"]?.stringValue ?? "?"
+        report.identifiedAs = name
+        report.steps.append(("our identity", "the peer knows us as \(name)"))
+        report.steps.append(("certificates", "the peer's expires in \(report.peerDaysToExpiry ?? 0) days; ours in \(report.ownDaysToExpiry) days"))
+        if let days = report.peerDaysToExpiry, days < expiryWarningDays {
+            report.warnings.append("the peer's certificate expires in \(days) days; ask its admin to renew it")
+        }
+    }
+
+    struct Answer: Sendable {
+        var status: HTTPResponseStatus
+        var body: JSONObject
+    }
+
+    struct Exchanged: Sendable {
+        var whoami: Answer
+        var clockSkewSeconds: Double?
+        var roundTripMilliseconds: Double?
+    }
+
+    private static func exchange(
+        _ path: String, host: String, inbound: inout NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
+    ) async throws -> Answer {
+        var headers = HTTPHeaders()
+        headers.add(name: "host", value: host)
+        headers.add(name: "accept", value: "application/json")
+        try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)))
+        try await outbound.write(.end(nil))
+        var status: HTTPResponseStatus?
+        var body = ByteBuffer()
+        while let part = try await inbound.next() {
+            switch part {
+            case .head(let head): status = head.status
+            case .body(var chunk): body.writeBuffer(&chunk)
+            case .end:
+                guard let status else { throw PeerCheckFailure.unexpectedAnswer("a response with no status") }
+                let object = (try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue ?? JSONObject()
+                return Answer(status: status, body: object)
+            }
+        }
+        throw PeerCheckFailure.connection("the peer closed the connection without answering GET \(path)")
+    }
+
+    private static func connect(
+        peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration,
+        verdict: VerdictBox
+    ) async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
+        let context = try NIOSSLContext(configuration: identity.tlsConfiguration(server: false))
+        let host = peer.url.host
+        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+        let trust = identity.trust
+        let pins = peer.pins
+        return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(Int64(timeout.components.seconds)))
+            .connect(host: host, port: peer.url.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = try NIOSSLClientHandler(
+                        context: context, serverHostname: isAddress ? nil : host,
+                        customVerificationCallback: { certificates, promise in
+                            let parsed = certificates.compactMap { try? Certificate(derEncoded: $0.toDERBytes()) }
+                            var result = parsed.count == certificates.count ? trust.evaluate(parsed, as: .server(host: host)) : .failure(.unreadable)
+                            if case .success(let (leaf, fingerprint)) = result, !pins.contains(fingerprint) {
+                                result = .failure(.unpinned(fingerprint: fingerprint, subject: leaf.subject.description, expected: pins))
+                            }
+                            verdict.set(result)
+                            if case .success = result { promise.succeed(.certificateVerified) } else { promise.succeed(.failed) }
+                        })
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
+    private static func classify(
+        _ error: any Error, address: String, host: String, seconds: Int,
+        verdict: VerdictBox, identity: NodeIdentity,
+        ownProblem: CertificateRefusal?
+    ) -> PeerCheckFailure {
+        if case .failure(let refusal) = verdict.value { return .certificate(refusal) }
+        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
+            return .timeout(seconds: seconds, stage: "connecting")
+        }
+        if let connection = error as? NIOConnectionError {
+            if connection.connectionErrors.isEmpty { return .unresolvable(host: host) }
+            for failure in connection.connectionErrors {
+                if let io = failure.error as? IOError, io.errnoCode == ECONNREFUSED { return .connectionRefused(address: address) }
+                if let channelError = failure.error as? ChannelError, case .connectTimeout = channelError {
+                    return .timeout(seconds: seconds, stage: "connecting")
+                }
+            }
+            return .connection("\(connection)")
+        }
+        if let io = error as? IOError, io.errnoCode == ECONNREFUSED { return .connectionRefused(address: address) }
+        let text = "\(error)"
+        if let alert = alertName(in: text) {
+            let hint: String
+            if let ownProblem {
+                hint = "our own " + ownProblem.description
+            } else {
+                hint = "the peer does not pin our certificate \(identity.fingerprint) (never pinned, removed, or it trusts another CA): ask its admin to run `vve peer add` with our certificate"
+            }
+            return .refusedByPeer(detail: "TLS alert \(alert)", hint: hint)
+        }
+        if case .success = verdict.value, error is NIOSSLError {
+            return .refusedByPeer(
+                detail: "the connection was closed during the handshake",
+                hint: "the peer does not pin our certificate \(identity.fingerprint), or it was removed: ask its admin to check `vve peer list`")
+        }
+        return .connection(text)
+    }
+
+    /// The TLS alert name in a BoringSSL error, such as `certificate unknown`.
+    static func alertName(in text: String) -> String? {
+        guard let range = text.range(of: #"ALERT_[A-Z_]+"#, options: .regularExpression) else { return nil }
+        return text[range].dropFirst(6).lowercased().replacingOccurrences(of: "_", with: " ")
+    }
+
+    private static func withDeadline<T: Sendable>(_ timeout: Duration, stage: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw PeerCheckFailure.timeout(seconds: Int(timeout.components.seconds), stage: stage)
+            }
+            return value
+        }
+    }
+}
+
+/// The verdict on the peer's certificate, written by the TLS callback on the event loop and
+/// read by the check afterwards.
+final class VerdictBox: Sendable {
+    typealias Verdict = Result<(Certificate, CertificateFingerprint), CertificateRefusal>
+    private let state = Mutex<Verdict?>(nil)
+
+    func set(_ verdict: Verdict) { state.withLock { $0 = verdict } }
+    var value: Verdict? { state.withLock { $0 } }
+}

@@ -1,0 +1,77 @@
+import Logging
+import Synchronization
+import VVECore
+import VVEConfig
+
+/// The peers this node currently trusts, looked up by the certificate they present. The TLS
+/// handshake and every request read it; the peer-file watcher replaces it whole, so a peer
+/// added or removed on disk takes effect on the next handshake or request.
+public final class PeerRegistry: Sendable {
+    private struct State {
+        var byFingerprint: [CertificateFingerprint: PeerConfiguration] = [:]
+        var byName: [AuthorityName: PeerConfiguration] = [:]
+        var problems: [ConfigErrors] = []
+    }
+
+    private let state = Mutex(State())
+
+    public init(_ directory: PeerDirectory = PeerDirectory(peers: [], problems: [])) {
+        _ = replace(with: directory)
+    }
+
+    /// What changed when the registry was replaced, for the log.
+    public struct Changes: Sendable, Equatable {
+        public var added: [AuthorityName] = []
+        public var removed: [AuthorityName] = []
+        public var changed: [AuthorityName] = []
+        /// True when anything differs.
+        public var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
+    }
+
+    /// Replaces every peer at once and reports the difference.
+    @discardableResult
+    public func replace(with directory: PeerDirectory) -> Changes {
+        var next = State()
+        for peer in directory.peers {
+            next.byName[peer.name] = peer
+            for pin in peer.pins { next.byFingerprint[pin] = peer }
+        }
+        next.problems = directory.problems
+        return state.withLock { current in
+            var changes = Changes()
+            for (name, peer) in next.byName {
+                if let old = current.byName[name] {
+                    if old != peer { changes.changed.append(name) }
+                } else {
+                    changes.added.append(name)
+                }
+            }
+            changes.removed = current.byName.keys.filter { next.byName[$0] == nil }
+            changes.added.sort()
+            changes.removed.sort()
+            changes.changed.sort()
+            current = next
+            return changes
+        }
+    }
+
+    /// The peer that pins this certificate, if any.
+    public func peer(pinning fingerprint: CertificateFingerprint) -> PeerConfiguration? {
+        state.withLock { $0.byFingerprint[fingerprint] }
+    }
+
+    /// The peer of this name, if it is trusted now.
+    public func peer(named name: AuthorityName) -> PeerConfiguration? {
+        state.withLock { $0.byName[name] }
+    }
+
+    /// Every trusted peer, by name.
+    public var peers: [PeerConfiguration] {
+        state.withLock { $0.byName.values.sorted { $0.name < $1.name } }
+    }
+
+    /// The peer files that were refused at the last load.
+    public var problems: [ConfigErrors] {
+        state.withLock { $0.problems }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import VVECore
+import VVEConfig
+import VVENet
+
+/// `vve serve`: the node's mutual-TLS server, with its peer-file watcher and refusal audit,
+/// in one ServiceGroup that shuts down gracefully on SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve peers over mutual TLS until SIGTERM or SIGINT.",
+        discussion: """
+            Only peers whose certificate chains to the region CA and matches a pin in Peers/ are served; every other \
+            connection is refused and audited. Peer files are re-read within a second of a change, and on SIGHUP.
+            """)
+
+    @Option(help: ArgumentHelp("Listen here instead of node.yaml's `listen` (port 0 picks a free port).", valueName: "HOST:PORT"))
+    var listen: String?
+
+    @Option(help: "Seconds between looks for changed peer files (SIGHUP reloads at once).")
+    var reloadInterval = 1
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @OptionGroup var location: NodeLocation
+
+    func run() async throws {
+        try await runReportingFailures {
+            guard let level = Logger.Level(rawValue: logLevel) else {
+                throw CommandFailure("--log-level \(logLevel): use trace, debug, info, notice, warning, error or critical", status: .usage)
+            }
+            guard (1...86400).contains(reloadInterval) else {
+                throw CommandFailure("--reload-interval must be 1-86400 seconds", status: .usage)
+            }
+            var address: ListenAddress?
+            if let listen {
+                guard let parsed = ListenAddress(listen) else { throw CommandFailure("--listen \(listen): \(ListenAddress.rule)", status: .usage) }
+                address = parsed
+            }
+            let (configuration, store) = try location.openNode()
+            let identity = try NodeIdentity.load(configuration, directory: location.directory)
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            var logger = Logger(label: "vve")
+            logger[metadataKey: "node.name"] = "\(configuration.name)"
+            if let problem = identity.ownCertificateProblem() {
+                logger.error("this node's certificate will be refused by every peer", metadata: ["certificate.problem": "\(problem)"])
+            }
+            let registry = PeerRegistry()
+            let watcher = PeerFileWatcher(folder: location.peersFolder, localNode: configuration.name, registry: registry, logger: logger,
+                interval: .seconds(reloadInterval))
+            watcher.reload(reason: "start")
+            let refusals = RefusalLog(store: store, logger: logger)
+            let listenAddress = address ?? configuration.listen
+            let node = configuration.name
+            let server = try NodeServer.application(
+                identity: identity, registry: registry, refusals: refusals, configuration: NodeServerConfiguration(listen: listenAddress),
+                logger: logger,
+                onListening: { port in
+                    Output.line("vve serve: node \(node) listening on \(listenAddress.host):\(port) (mutual TLS, \(registry.peers.count) peers)")
+                })
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [.init(service: server), .init(service: refusals), .init(service: watcher)],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+            Output.line("vve serve: node \(node) stopped")
+        }
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import Testing
+
+/// `vve serve` and `vve peer check` over real mutual-TLS sockets on 127.0.0.1, with real
+/// processes, certificates made by `vve cert`, and curl as an independent client.
+@Suite(.serialized) struct TLSTests {
+    /// camden serves; haringey is pinned by camden and pins camden.
+    func pinnedPair() throws -> (TestRegion, RegionNode, RegionNode, TestServer) {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        try camden.pin(haringey, port: 1)
+        let server = try camden.serve()
+        try haringey.pin(camden, port: server.port)
+        return (region, camden, haringey, server)
+    }
+
+    @Test func aPinnedPeerIsServedAndIdentifiedAndTheServerStopsGracefully() throws {
+        let (region, camden, haringey, server) = try pinnedPair()
+        defer { withExtendedLifetime(region) {} }
+        let whoami = try curl(as: haringey.certificate, key: haringey.key, ca: camden.directory + "/Certificates/ca.pem", port: server.port)
+        #expect(whoami.status == 0)
+        #expect(whoami.stdout.contains(#""peer":"haringey","role":"borough""#))
+        #expect(whoami.stdout.contains(#""node":"camden""#))
+        let health = try curl(as: haringey.certificate, key: haringey.key, ca: camden.directory + "/Certificates/ca.pem", port: server.port, path: "/v1/health")
+        #expect(health.status == 0)
+        #expect(health.stdout.contains(#""status":"ok""#))
+
+        let checked = try haringey.run(["peer", "check", "camden"])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        let lines = checked.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 9)
+        #expect(lines.first == "Checking peer camden at https://localhost:\(server.port)")
+        #expect(lines.dropFirst().first == "  connect:       ok (localhost:\(server.port))")
+        #expect(lines.contains("  handshake:     ok, mutual TLS"))
+        #expect(lines.contains { $0.hasPrefix("  peer identity: camden, sha256:") && $0.hasSuffix(".. matches the current pin") })
+        #expect(lines.contains("  our identity:  the peer knows us as haringey"))
+        #expect(lines.contains("  certificates:  the peer's expires in 364 days; ours in 364 days"))
+        #expect(lines.contains { $0.range(of: #"^  clock skew:    [+-]\d+\.\d{3} s \(the peer's clock minus ours\)$"#, options: .regularExpression) != nil })
+        #expect(lines.contains { $0.range(of: #"^  round trip:    \d+\.\d ms$"#, options: .regularExpression) != nil })
+        #expect(lines.last == "Peer check passed.")
+
+        let stopped = server.stop()
+        #expect(stopped.status == 0)
+        #expect(stopped.stdout.hasSuffix("vve serve: node camden stopped\n"))
+        #expect(try camden.refusals().isEmpty)
+    }
+
+    @Test func everyBadCertificateIsRefusedAndAudited() throws {
+        let (region, camden, haringey, server) = try pinnedPair()
+        let ca = camden.directory + "/Certificates/ca.pem"
+        let rogue = try region.rogueCA()
+        let other = try region.certificate(for: haringey, stem: region.root + "/other-ca", ca: rogue)
+        let unpinned = try region.certificate(for: haringey, stem: region.root + "/unpinned")
+        let expired = try region.certificate(for: haringey, stem: region.root + "/expired", notBefore: "2024-01-01", days: 30)
+        let future = try region.certificate(for: haringey, stem: region.root + "/future", notBefore: "2099-01-01", days: 30)
+
+        let attempts: [(String?, String?, String)] = [
+            (nil, nil, "no-certificate"),
+            (other, region.root + "/other-ca.key", "wrong-ca"),
+            (unpinned, region.root + "/unpinned.key", "unpinned"),
+            (expired, region.root + "/expired.key", "expired"),
+            (future, region.root + "/future.key", "not-yet-valid"),
+        ]
+        for (certificate, key, reason) in attempts {
+            let result = try curl(as: certificate, key: key, ca: ca, port: server.port)
+            #expect(result.status != 0, "\(reason) was served: \(result.stdout)")
+            #expect(result.stdout.isEmpty, "\(reason) got an answer")
+            #expect(result.stderr.contains("alert"), "\(reason): \(result.stderr)")
+        }
+        let refusals = try camden.waitForRefusals(attempts.count)
+        #expect(refusals.count == attempts.count)
+        for (detail, attempt) in zip(refusals, attempts) {
+            #expect(detail.hasPrefix("connection from 127.0.0.1:"), "\(detail)")
+            #expect(detail.contains("refused (\(attempt.2)):"), "\(detail)")
+        }
+        // The pinned certificate is still served after all that.
+        #expect(try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status == 0)
+        let log = server.stop().stderr
+        #expect(log.contains("refusal.reason=unpinned"))
+        // Logs name peers and certificates, never a key or a case.
+        #expect(!log.contains("PRIVATE KEY"))
+    }
+
+    @Test func aPeerRemovedWhileTheServerRunsIsRefusedWithinSeconds() throws {
+        let (region, camden, haringey, server) = try pinnedPair()
+        defer { withExtendedLifetime(region) {} }
+        let ca = camden.directory + "/Certificates/ca.pem"
+        #expect(try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status == 0)
+        try check(camden.run(["peer", "remove", "haringey"]))
+        let deadline = Date().addingTimeInterval(5)
+        var refused = false
+        while !refused, Date() < deadline {
+            refused = try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status != 0
+            if !refused { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(refused)
+        #expect(try camden.waitForRefusals(1).first?.contains("refused (unpinned)") == true)
+        let checked = try haringey.run(["peer", "check", "camden"])
+        #expect(checked.status == 4)
+        #expect(checked.stdout.hasSuffix("  our identity:  FAILED: refused-by-peer\n"))
+        #expect(checked.stderr.hasPrefix("vve: error: peer check of camden failed: refused-by-peer: the peer refused our certificate (TLS alert certificate unknown); the peer does not pin our certificate sha256:"))
+    }
+
+    @Test func sighupReloadsPeerFilesAtOnce() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        let server = try camden.serve(["--reload-interval", "3600"])
+        let ca = camden.directory + "/Certificates/ca.pem"
+        try camden.pin(haringey, port: 1)
+        // With an hour between looks, only SIGHUP can make the new peer known.
+        #expect(try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status != 0)
+        server.signal(SIGHUP)
+        let deadline = Date().addingTimeInterval(5)
+        var served = false
+        while !served, Date() < deadline {
+            served = try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status == 0
+            if !served { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(served)
+        #expect(server.stop().stderr.contains("reload.reason=SIGHUP"))
+    }
+
+    @Test func rotationServesEitherPinnedCertificateUntilTheOldPinIsDropped() throws {
+        let (region, camden, haringey, server) = try pinnedPair()
+        let ca = camden.directory + "/Certificates/ca.pem"
+        let next = try region.certificate(for: haringey, stem: region.root + "/haringey-next")
+        let nextKey = region.root + "/haringey-next.key"
+        try check(camden.run(["peer", "pin", "haringey", "--cert", next]))
+        #expect(try camden.run(["peer", "show", "haringey"]).stdout.contains("pin (next):    sha256:"))
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status == 0)
+        #expect(try curl(as: next, key: nextKey, ca: ca, port: server.port).status == 0)
+        try check(camden.run(["peer", "pin", "haringey", "--cert", next, "--only"]))
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(try curl(as: next, key: nextKey, ca: ca, port: server.port).status == 0)
+        #expect(try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status != 0)
+    }
+
+    @Test func peerCheckNamesEachCertificateFailure() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        try haringey.pin(camden, port: 1)
+        let rogue = try region.rogueCA()
+        try region.certificate(for: haringey, stem: haringey.directory + "/expired", notBefore: "2024-01-01", days: 30)
+        try region.certificate(for: haringey, stem: haringey.directory + "/future", notBefore: "2099-01-01", days: 30)
+        try region.certificate(for: haringey, stem: haringey.directory + "/rogue", ca: rogue)
+        try region.certificate(for: haringey, stem: haringey.directory + "/unpinned")
+
+        let cases: [(stem: String?, ca: String?, host: String, reason: String)] = [
+            (haringey.directory + "/expired", nil, "localhost", "expired"),
+            (haringey.directory + "/future", nil, "localhost", "not-yet-valid"),
+            (haringey.directory + "/rogue", rogue + "/ca.pem", "localhost", "wrong-ca"),
+            (haringey.directory + "/unpinned", nil, "localhost", "unpinned"),
+            (nil, nil, "127.0.0.1", "name-mismatch"),
+        ]
+        for scenario in cases {
+            try haringey.use(certificateStem: scenario.stem, caCertificate: scenario.ca)
+            let server = try haringey.serve()
+            try? FileManager.default.removeItem(atPath: camden.directory + "/Peers/haringey.yaml")
+            let pinned = haringey.certificate
+            var arguments = ["peer", "add", "haringey", "--url", "https://\(scenario.host):\(server.port)", "--role", "borough", "--cert", pinned]
+            arguments += ["--agreement", "NL-ISA-2026-004", "--lawful-basis", "Children Act 1989 s.47"]
+            try check(camden.run(arguments))
+            let checked = try camden.run(["peer", "check", "haringey", "--timeout", "3"])
+            #expect(checked.status == 4, "\(scenario.reason): \(checked.stdout)")
+            #expect(checked.stdout.hasSuffix("  peer identity: FAILED: \(scenario.reason)\n"), "\(scenario.reason): \(checked.stdout)")
+            #expect(checked.stderr.hasPrefix("vve: error: peer check of haringey failed: \(scenario.reason): the peer's certificate sha256:"), "\(checked.stderr)")
+            _ = server.stop()
+        }
+    }
+
+    @Test func peerCheckNamesRefusedConnectionsAndTimeouts() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        // A socket that accepts TCP connections and never speaks TLS.
+        let silent = try SilentListener()
+        try camden.pin(haringey, port: silent.port)
+        let timedOut = try camden.run(["peer", "check", "haringey", "--timeout", "1"])
+        #expect(timedOut.status == 4)
+        #expect(timedOut.stderr == "vve: error: peer check of haringey failed: timeout: timeout: no answer within 1 s while waiting for the TLS handshake and the first answer; check the url, firewalls, and that the peer is up\n")
+        let port = silent.port
+        silent.close()
+        let refused = try camden.run(["peer", "check", "haringey", "--timeout", "1"])
+        #expect(refused.status == 4)
+        #expect(refused.stdout == "Checking peer haringey at https://localhost:\(port)\n  connect:       FAILED: connection-refused\n")
+        #expect(refused.stderr == "vve: error: peer check of haringey failed: connection-refused: connection refused at localhost:\(port): the peer's vve serve is not running there, or the url's port is wrong\n")
+    }
+
+    @Test func aPrivateKeyReadableByOthersStopsTheServerFromStarting() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        chmod(camden.key, 0o644)
+        let result = try camden.run(["serve", "--listen", "127.0.0.1:0"])
+        #expect(result.status == 78)
+        #expect(result.stderr == "vve: error: private key \(camden.key) has mode 644, readable by group or others; run `chmod 600 \(camden.key)` and check who may have copied it\n")
+    }
+}
+
+/// A loopback TCP socket that is listening but never accepts: connections complete in the
+/// kernel and then hear nothing.
+final class SilentListener {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(descriptor, 16) == 0 else {
+            Glibc.close(descriptor)
+            throw TestFailure("cannot listen on loopback")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        Glibc.close(descriptor)
+    }
+}
