@@ -88,9 +88,9 @@ let package = Package(
         .testTarget(
             name: "VVENetTests",
             dependencies: [
-                "VVENet", "VVECore", "VVEConfig",
+                "VVENet", "VVECore", "VVEConfig", "VVEStore",
                 .product(name: "X509", package: "swift-certificates"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6
         ),

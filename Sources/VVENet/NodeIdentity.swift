@@ -34,7 +34,7 @@ public struct NodeIdentity: Sendable {
         do {
             privateKey = try NIOSSLPrivateKey(bytes: Array(keyText.utf8), format: .pem)
         } catch {
-            throw CertificateError("private key \(keyPath) is not a private key in PEM; restore it, or make a new one with `vve cert request`")
+            throw CertificateFileError("private key \(keyPath) is not a private key in PEM; restore it, or make a new one with `vve cert request`")
         }
         let keyMatches: Bool
         if let signingKey = try? Certificate.PrivateKey(pemEncoded: keyText) {
@@ -43,11 +43,11 @@ public struct NodeIdentity: Sendable {
             keyMatches = false
         }
         guard keyMatches else {
-            throw CertificateError("private key \(keyPath) does not belong to certificate \(certificatePath); use the key made with its request")
+            throw CertificateFileError("private key \(keyPath) does not belong to certificate \(certificatePath); use the key made with its request")
         }
         let trust = PeerTrust(ca: ca)
         if case .failure(let refusal) = trust.evaluate([chain[0]], as: .client, now: chain[0].notValidBefore), case .wrongCA = refusal {
-            throw CertificateError("node certificate \(certificatePath) was not issued by the region CA in \(caPath); every peer would refuse it: have it signed with `vve cert sign --ca`")
+            throw CertificateFileError("node certificate \(certificatePath) was not issued by the region CA in \(caPath); every peer would refuse it: have it signed with `vve cert sign --ca`")
         }
         let nioChain = try chain.map { try NIOSSLCertificate(bytes: CertificateFiles.derBytes($0), format: .der) }
         let caNIO = try NIOSSLCertificate(bytes: CertificateFiles.derBytes(ca), format: .der)

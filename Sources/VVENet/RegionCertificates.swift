@@ -21,7 +21,7 @@ public struct RegionCA: Sendable {
     public static func create(in directory: String, name: String, now: Date = Date()) throws -> RegionCA {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard (3...64).contains(trimmed.count), !trimmed.contains(where: \.isNewline) else {
-            throw CertificateError("--name \"\(name)\": the CA name must be 3-64 characters on one line, such as \"North London Region CA\"")
+            throw CertificateFileError("--name \"\(name)\": the CA name must be 3-64 characters on one line, such as \"North London Region CA\"")
         }
         let key = P256.Signing.PrivateKey()
         let publicKey = Certificate.PublicKey(key.publicKey)
@@ -42,7 +42,7 @@ public struct RegionCA: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let certificatePath = directory + "/" + certificateFile
         if FileManager.default.fileExists(atPath: certificatePath) {
-            throw CertificateError("\(certificatePath) already exists; a region has one CA: use it, or choose another --dir")
+            throw CertificateFileError("\(certificatePath) already exists; a region has one CA: use it, or choose another --dir")
         }
         try PEMFiles.create(directory + "/" + keyFile, contents: key.pemRepresentation + "\n", mode: 0o600)
         try PEMFiles.create(certificatePath, contents: try certificate.serializeAsPEM().pemString + "\n", mode: 0o644)
@@ -57,13 +57,13 @@ public struct RegionCA: Sendable {
         let key: P256.Signing.PrivateKey
         do {
             key = try P256.Signing.PrivateKey(pemRepresentation: try PEMFiles.read(keyPath, what: "CA key"))
-        } catch let error as CertificateError {
+        } catch let error as CertificateFileError {
             throw error
         } catch {
-            throw CertificateError("CA key \(keyPath) is not a P-256 private key in PEM; restore it from the CA's backup")
+            throw CertificateFileError("CA key \(keyPath) is not a P-256 private key in PEM; restore it from the CA's backup")
         }
         guard Certificate.PublicKey(key.publicKey) == certificate.publicKey else {
-            throw CertificateError("CA key \(keyPath) does not belong to \(directory)/\(certificateFile); restore the matching pair")
+            throw CertificateFileError("CA key \(keyPath) does not belong to \(directory)/\(certificateFile); restore the matching pair")
         }
         return RegionCA(certificate: certificate, key: key)
     }
@@ -74,13 +74,13 @@ public struct RegionCA: Sendable {
     /// tolerance) for `days`.
     public func sign(_ request: CertificateSigningRequest, days: Int, notBefore: Date? = nil, now: Date = Date()) throws -> Certificate {
         guard (1...825).contains(days) else {
-            throw CertificateError("--days \(days): a node certificate lasts 1-825 days; renew it before it expires")
+            throw CertificateFileError("--days \(days): a node certificate lasts 1-825 days; renew it before it expires")
         }
         guard request.publicKey.isValidSignature(request.signature, for: request) else {
-            throw CertificateError("the request's signature does not verify; it was altered or damaged: make a new one with `vve cert request`")
+            throw CertificateFileError("the request's signature does not verify; it was altered or damaged: make a new one with `vve cert request`")
         }
         guard let commonName = NodeRequest.commonName(of: request.subject), AuthorityName(commonName) != nil else {
-            throw CertificateError("the request's subject (\(request.subject)) does not name a node; make it with `vve cert request --node NAME`")
+            throw CertificateFileError("the request's subject (\(request.subject)) does not name a node; make it with `vve cert request --node NAME`")
         }
         let requested = try request.attributes.extensionRequest?.extensions.subjectAlternativeNames
         let dnsNames = (requested ?? SubjectAlternativeNames([])).compactMap { name -> String? in
@@ -116,7 +116,7 @@ public enum NodeRequest {
     /// `dnsNames` as the DNS names its certificate will carry. Returns the request.
     public static func create(node: AuthorityName, dnsNames: [String], stem: String) throws -> CertificateSigningRequest {
         for name in dnsNames where !isDNSName(name) {
-            throw CertificateError("--dns \(name): not a DNS name; use letters, digits, hyphens and dots, such as camden.vve.example")
+            throw CertificateFileError("--dns \(name): not a DNS name; use letters, digits, hyphens and dots, such as camden.vve.example")
         }
         let key = P256.Signing.PrivateKey()
         let names = [node.rawValue] + dnsNames.map { $0.lowercased() }.filter { $0 != node.rawValue }
@@ -134,7 +134,7 @@ public enum NodeRequest {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         if FileManager.default.fileExists(atPath: stem + ".csr") {
-            throw CertificateError("\(stem).csr already exists; vve never overwrites keys or requests: use another --out")
+            throw CertificateFileError("\(stem).csr already exists; vve never overwrites keys or requests: use another --out")
         }
         try PEMFiles.create(stem + ".key", contents: key.pemRepresentation + "\n", mode: 0o600)
         try PEMFiles.create(stem + ".csr", contents: try request.serializeAsPEM().pemString + "\n", mode: 0o644)
@@ -147,7 +147,7 @@ public enum NodeRequest {
         do {
             return try CertificateSigningRequest(pemEncoded: text)
         } catch {
-            throw CertificateError("\(path) is not a certificate request in PEM; make one with `vve cert request`")
+            throw CertificateFileError("\(path) is not a certificate request in PEM; make one with `vve cert request`")
         }
     }
 
@@ -180,17 +180,17 @@ public enum CertificateFiles {
         do {
             documents = try PEMDocument.parseMultiple(pemString: text)
         } catch {
-            throw CertificateError("\(what) \(path) is not PEM; expected -----BEGIN CERTIFICATE-----")
+            throw CertificateFileError("\(what) \(path) is not PEM; expected -----BEGIN CERTIFICATE-----")
         }
         let certificates = try documents.filter { $0.discriminator == "CERTIFICATE" }.map { document in
             do {
                 return try Certificate(derEncoded: document.derBytes)
             } catch {
-                throw CertificateError("\(what) \(path) holds a damaged certificate: \(error)")
+                throw CertificateFileError("\(what) \(path) holds a damaged certificate: \(error)")
             }
         }
         guard !certificates.isEmpty else {
-            throw CertificateError("\(what) \(path) holds no certificate; expected -----BEGIN CERTIFICATE-----")
+            throw CertificateFileError("\(what) \(path) holds no certificate; expected -----BEGIN CERTIFICATE-----")
         }
         return certificates
     }

@@ -78,7 +78,7 @@ func classify(_ error: any Error) -> CommandFailure {
         return CommandFailure(syntax.description, status: .invalidInput)
     case let config as ConfigErrors:
         return CommandFailure(config.description, status: .configError)
-    case let certificate as CertificateError:
+    case let certificate as CertificateFileError:
         return CommandFailure(certificate.description, status: .configError)
     case let store as StoreError:
         switch store {

@@ -2,7 +2,7 @@ import Foundation
 import VVECore
 
 /// A problem with certificate or key files, saying which file and what to do.
-public struct CertificateError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct CertificateFileError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
 
     public init(_ message: String) {
@@ -20,9 +20,9 @@ public enum PEMFiles {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
             if errno == EEXIST {
-                throw CertificateError("\(path) already exists; vve never overwrites keys or certificates: move it aside or choose another path")
+                throw CertificateFileError("\(path) already exists; vve never overwrites keys or certificates: move it aside or choose another path")
             }
-            throw CertificateError("cannot create \(path): \(String(cString: strerror(errno)))")
+            throw CertificateFileError("cannot create \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         // The umask may have narrowed the mode; set it exactly.
@@ -32,20 +32,20 @@ public enum PEMFiles {
         while written < bytes.count {
             let result = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             guard result > 0 else {
-                throw CertificateError("cannot write \(path): \(String(cString: strerror(errno)))")
+                throw CertificateFileError("cannot write \(path): \(String(cString: strerror(errno)))")
             }
             written += result
         }
-        guard fsync(descriptor) == 0 else { throw CertificateError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard fsync(descriptor) == 0 else { throw CertificateFileError("cannot write \(path): \(String(cString: strerror(errno)))") }
     }
 
     /// The text of a PEM file, or an error naming it.
     public static func read(_ path: String, what: String) throws -> String {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw CertificateError("\(what) \(path) does not exist; check the path")
+            throw CertificateFileError("\(what) \(path) does not exist; check the path")
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw CertificateError("\(what) \(path) cannot be read; check its permissions")
+            throw CertificateFileError("\(what) \(path) cannot be read; check its permissions")
         }
         return text
     }
@@ -54,11 +54,11 @@ public enum PEMFiles {
     public static func requirePrivate(_ path: String) throws {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            throw CertificateError("private key \(path) does not exist; create it with `vve cert request`")
+            throw CertificateFileError("private key \(path) does not exist; create it with `vve cert request`")
         }
         let mode = status.st_mode & 0o777
         if mode & 0o077 != 0 {
-            throw CertificateError(
+            throw CertificateFileError(
                 "private key \(path) has mode \(String(mode, radix: 8)), readable by group or others; run `chmod 600 \(path)` and check who may have copied it")
         }
     }
