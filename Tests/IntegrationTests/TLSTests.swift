@@ -231,3 +231,24 @@ final class SilentListener {
         Glibc.close(descriptor)
     }
 }
+
+/// The README's walkthrough, as `Tools/tls-walkthrough.sh` runs it, so the documented steps
+/// keep working.
+@Suite struct WalkthroughTests {
+    @Test func theREADMEWalkthroughSucceedsBothWays() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [root.appendingPathComponent("Tools/tls-walkthrough.sh").path, VVE.binary]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.components(separatedBy: "Peer check passed.").count == 3)
+        #expect(text.contains(#""node":"camden","peer":"haringey""#))
+        #expect(text.hasSuffix("tls-walkthrough: ok\n"))
+    }
+}
