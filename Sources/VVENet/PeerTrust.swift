@@ -21,6 +21,9 @@ public enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConverti
     case unpinned(fingerprint: CertificateFingerprint, subject: String, expected: [CertificateFingerprint])
     /// The certificate does not name the host this node connected to.
     case nameMismatch(fingerprint: CertificateFingerprint, host: String, names: [String])
+    /// The TLS handshake failed before any certificate was judged: not TLS, or no common
+    /// protocol version or cipher. `detail` is BoringSSL's reason.
+    case handshakeFailed(detail: String)
 
     /// A short, stable label: `expired`, `unpinned` and so on, for JSON and tests.
     public var label: String {
@@ -33,6 +36,7 @@ public enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConverti
         case .wrongUsage: "wrong-usage"
         case .unpinned: "unpinned"
         case .nameMismatch: "name-mismatch"
+        case .handshakeFailed: "handshake-failed"
         }
     }
 
@@ -60,6 +64,8 @@ public enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConverti
             }
         case .nameMismatch(let fingerprint, let host, let names):
             "certificate \(fingerprint.short) names \(names.isEmpty ? "no DNS names" : names.joined(separator: ", ")), not \(host); fix the peer's url, or issue its certificate with `--dns \(host)`"
+        case .handshakeFailed(let detail):
+            "the TLS handshake failed (\(Self.clean(detail))); peers must speak TLS 1.2 or later and present their node certificate"
         }
     }
 

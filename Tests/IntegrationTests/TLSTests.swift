@@ -68,12 +68,17 @@ import Testing
             #expect(result.stdout.isEmpty, "\(reason) got an answer")
             #expect(result.stderr.contains("alert"), "\(reason): \(result.stderr)")
         }
-        let refusals = try camden.waitForRefusals(attempts.count)
-        #expect(refusals.count == attempts.count)
+        // Not TLS at all, and TLS older than 1.2.
+        #expect(try curl(["http://localhost:\(server.port)/v1/health"]).stdout.isEmpty)
+        #expect(try curl(["--tls-max", "1.1", "--cacert", ca, "https://localhost:\(server.port)/v1/health"]).status != 0)
+        let refusals = try camden.waitForRefusals(attempts.count + 2)
+        #expect(refusals.count == attempts.count + 2)
         for (detail, attempt) in zip(refusals, attempts) {
             #expect(detail.hasPrefix("connection from 127.0.0.1:"), "\(detail)")
             #expect(detail.contains("refused (\(attempt.2)):"), "\(detail)")
         }
+        #expect(refusals.dropFirst(attempts.count).first?.hasSuffix("refused (handshake-failed): the TLS handshake failed (HTTP_REQUEST); peers must speak TLS 1.2 or later and present their node certificate") == true)
+        #expect(refusals.last?.contains("(handshake-failed): the TLS handshake failed (UNSUPPORTED_PROTOCOL)") == true)
         // The pinned certificate is still served after all that.
         #expect(try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status == 0)
         let log = server.stop().stderr
@@ -170,6 +175,31 @@ import Testing
             #expect(checked.stderr.hasPrefix("vve: error: peer check of haringey failed: \(scenario.reason): the peer's certificate sha256:"), "\(checked.stderr)")
             _ = server.stop()
         }
+    }
+
+    @Test func peerCheckExplainsARefusalCausedByOurOwnCertificate() throws {
+        let (region, camden, haringey, server) = try pinnedPair()
+        defer { withExtendedLifetime(region) {} }
+        // haringey switches to an expired certificate that camden even pins: camden still refuses it.
+        let expired = try region.certificate(for: haringey, stem: haringey.directory + "/expired", notBefore: "2024-01-01", days: 30)
+        try check(camden.run(["peer", "pin", "haringey", "--cert", expired]))
+        try haringey.use(certificateStem: haringey.directory + "/expired")
+        Thread.sleep(forTimeInterval: 1.5)
+        let checked = try haringey.run(["peer", "check", "camden", "--json"])
+        #expect(checked.status == 4)
+        #expect(checked.stdout.contains(#""reason": "refused-by-peer""#), "\(checked.stdout)")
+        #expect(checked.stdout.contains("our own certificate sha256:"))
+        #expect(checked.stderr.contains("the peer refused our certificate (TLS alert certificate unknown); our own certificate sha256:"))
+        #expect(checked.stderr.hasSuffix("expired at 2024-01-31T00:00:00Z; it must be renewed (`vve cert request`, then `vve cert sign`)\n"))
+        #expect(try camden.waitForRefusals(1).first?.contains("refused (expired)") == true)
+        _ = server.stop()
+        // A certificate from another CA than this node's own is refused before anything is sent.
+        let rogue = try region.rogueCA()
+        try region.certificate(for: haringey, stem: haringey.directory + "/rogue", ca: rogue)
+        try haringey.use(certificateStem: haringey.directory + "/rogue")
+        let foreign = try haringey.run(["peer", "check", "camden"])
+        #expect(foreign.status == 78)
+        #expect(foreign.stderr == "vve: error: node certificate \(haringey.directory)/rogue.pem was not issued by the region CA in \(haringey.directory)/Certificates/ca.pem; every peer would refuse it: have it signed with `vve cert sign --ca`\n")
     }
 
     @Test func peerCheckNamesRefusedConnectionsAndTimeouts() throws {
