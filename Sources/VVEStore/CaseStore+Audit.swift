@@ -27,15 +27,22 @@ struct AuditAppender {
 
     mutating func append(_ event: AuditEvent, _ db: Database) throws {
         let entry = AuditChain.seal(event, sequence: lastSequence + 1, previousHash: lastHash)
-        try db.cachedStatement(
+        let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO audit_log(seq, at, actor, action, record_id, justification, detail, previous_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            entry.sequence, event.time.description, event.actor, event.action.rawValue, event.recordID?.description,
-            event.justification, event.detail, entry.previousHash, entry.hash,
-        ])
+                """)
+        try DirectBinding.execute(statement, db) { bind in
+            bind.integer(entry.sequence)
+            bind.text(event.time.description)
+            bind.text(event.actor)
+            bind.text(event.action.rawValue)
+            bind.text(event.recordID?.description)
+            bind.text(event.justification)
+            bind.text(event.detail)
+            bind.text(entry.previousHash)
+            bind.text(entry.hash)
+        }
         lastSequence = entry.sequence
         lastHash = entry.hash
     }

@@ -265,15 +265,29 @@ extension CaseStore {
             UPDATE record SET kind = ?, owner = ?, status = ?, risk_level = ?, review_date = ?, created_at = ?,
                 updated_at = ?, version = ?, erased = ?, document = ? WHERE id = ?
             """
-        try db.cachedStatement(sql: sql).execute(arguments: [
-            row.kind.rawValue, row.owner, row.status, row.riskLevel, row.reviewDate, row.createdAt, row.updatedAt, row.version,
-            row.erased, row.document, row.id,
-        ])
+        try DirectBinding.execute(try db.cachedStatement(sql: sql), db) { bind in
+            bind.text(row.kind.rawValue)
+            bind.text(row.owner)
+            bind.text(row.status)
+            bind.text(row.riskLevel)
+            bind.text(row.reviewDate)
+            bind.text(row.createdAt)
+            bind.text(row.updatedAt)
+            bind.text(row.version)
+            bind.integer(row.erased ? 1 : 0)
+            bind.text(row.document)
+            bind.text(row.id)
+        }
     }
 
     private func logChange(_ row: EncodedRecord, _ operation: ChangeOperation, _ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO change_log(record_id, operation, version, at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [row.id, operation.rawValue, row.version, row.updatedAt])
+        try DirectBinding.execute(try db.cachedStatement(sql: "INSERT INTO change_log(record_id, operation, version, at) VALUES (?, ?, ?, ?)"), db) {
+            bind in
+            bind.text(row.id)
+            bind.text(operation.rawValue)
+            bind.text(row.version)
+            bind.text(row.updatedAt)
+        }
     }
 
     private func fetchRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord? {

@@ -102,7 +102,11 @@ public struct JSONParser {
         mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
             guard depth <= JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
             index += 1
-            var members: [(key: String, value: JSONValue, offset: Int)] = []
+            var members: [JSONObject.Element] = []
+            var keyOffsets: [Int] = []
+            // Canonical input (what vve writes and exports) is already in order; only input
+            // that is not pays for a sort.
+            var ascending = true
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -113,20 +117,22 @@ public struct JSONParser {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                     throw error("expected a quoted member name")
                 }
-                let keyStart = index
+                keyOffsets.append(index)
                 let key = try parseString()
+                if ascending, let previous = members.last, !(previous.key < key) { ascending = false }
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name") }
                 index += 1
                 skipWhitespace()
-                members.append((key, try parseValue(depth: depth), keyStart))
+                members.append((key, try parseValue(depth: depth)))
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unexpected end of input inside an object") }
                 if bytes[index] == UInt8(ascii: ",") {
                     index += 1
                 } else if bytes[index] == UInt8(ascii: "}") {
                     index += 1
-                    return .object(try sortedMembers(members))
+                    if ascending { return .object(JSONObject(sortedUniqueMembers: members)) }
+                    return .object(try sortedMembers(members, keyOffsets: keyOffsets))
                 } else {
                     throw error("expected ',' or '}' in an object")
                 }
@@ -135,13 +141,13 @@ public struct JSONParser {
 
         /// Sorts members into canonical order and refuses a name given twice, pointing at its
         /// second use. Sorting first keeps this O(n log n) for any number of members.
-        mutating func sortedMembers(_ members: [(key: String, value: JSONValue, offset: Int)]) throws(JSONSyntaxError) -> JSONObject {
-            let sorted = members.count < 2 ? members : members.sorted { $0.key < $1.key || ($0.key == $1.key && $0.offset < $1.offset) }
-            for position in sorted.indices.dropFirst() where sorted[position].key == sorted[position - 1].key {
-                index = sorted[position].offset
-                throw error("duplicate member \"\(sorted[position].key)\"")
+        mutating func sortedMembers(_ members: [JSONObject.Element], keyOffsets: [Int]) throws(JSONSyntaxError) -> JSONObject {
+            let order = members.indices.sorted { members[$0].key < members[$1].key || (members[$0].key == members[$1].key && $0 < $1) }
+            for position in order.indices.dropFirst() where members[order[position]].key == members[order[position - 1]].key {
+                index = keyOffsets[order[position]]
+                throw error("duplicate member \"\(members[order[position]].key)\"")
             }
-            return JSONObject(sortedUniqueMembers: sorted.map { ($0.key, $0.value) })
+            return JSONObject(sortedUniqueMembers: order.map { members[$0] })
         }
 
         mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
