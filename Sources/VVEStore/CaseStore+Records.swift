@@ -84,9 +84,9 @@ struct EncodedRecord: Sendable {
         reviewDate = record.reviewDate.description
         createdAt = record.createdAt.description
         updatedAt = record.updatedAt.description
-        version = JSONWriter.canonical(record.version.jsonValue)
+        version = String(decoding: CanonicalJSONWriter.bytes(of: record.version, capacity: 64), as: UTF8.self)
         erased = record.isErased
-        document = JSONWriter.canonical(record.jsonValue)
+        document = String(decoding: CanonicalJSONWriter.bytes(of: record, capacity: 1024), as: UTF8.self)
     }
 }
 
