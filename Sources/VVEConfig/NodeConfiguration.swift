@@ -43,6 +43,9 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// The region CA's certificate: the only issuer a peer's certificate may chain to.
     /// Default `Certificates/ca.pem`.
     public var caCertificate: String
+    /// The region's linkage key for match keys, mode 0600, the same file on every node of the
+    /// region. Default `Certificates/linkage.key`.
+    public var linkageKey: String
 
     /// The file name of a node's configuration inside its folder.
     public static let fileName = "node.yaml"
@@ -52,6 +55,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public static let defaultListen = ListenAddress(host: "127.0.0.1", port: 7443)
     /// The default CA certificate path.
     public static let defaultCACertificate = "Certificates/ca.pem"
+    /// The default linkage key path.
+    public static let defaultLinkageKey = "Certificates/linkage.key"
 
     /// The default certificate path for a node.
     public static func defaultCertificate(for name: AuthorityName) -> String { "Certificates/\(name).pem" }
@@ -60,7 +65,8 @@ public struct NodeConfiguration: Sendable, Equatable {
 
     public init(
         name: AuthorityName, database: String = NodeConfiguration.defaultDatabase, listen: ListenAddress = NodeConfiguration.defaultListen,
-        certificate: String? = nil, privateKey: String? = nil, caCertificate: String = NodeConfiguration.defaultCACertificate
+        certificate: String? = nil, privateKey: String? = nil, caCertificate: String = NodeConfiguration.defaultCACertificate,
+        linkageKey: String = NodeConfiguration.defaultLinkageKey
     ) {
         self.name = name
         self.database = database
@@ -68,6 +74,7 @@ public struct NodeConfiguration: Sendable, Equatable {
         self.certificate = certificate ?? Self.defaultCertificate(for: name)
         self.privateKey = privateKey ?? Self.defaultPrivateKey(for: name)
         self.caCertificate = caCertificate
+        self.linkageKey = linkageKey
     }
 
     /// Parses `node.yaml` text. `file` names the file in error messages.
@@ -81,11 +88,13 @@ public struct NodeConfiguration: Sendable, Equatable {
         let certificate = reader.value("certificate", rule: "must be a PEM file, such as Certificates/camden.pem", filePath)
         let privateKey = reader.value("private-key", rule: "must be a PEM file, such as Certificates/camden.key", filePath)
         let caCertificate = reader.value("ca-certificate", rule: "must be a PEM file, such as Certificates/ca.pem", filePath)
+        let linkageKey = reader.value("linkage-key", rule: "must be a file, such as Certificates/linkage.key", filePath)
         reader.finish()
         guard let name, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
         return NodeConfiguration(
             name: name.value, database: database?.value ?? defaultDatabase, listen: listen?.value ?? defaultListen,
-            certificate: certificate?.value, privateKey: privateKey?.value, caCertificate: caCertificate?.value ?? defaultCACertificate)
+            certificate: certificate?.value, privateKey: privateKey?.value, caCertificate: caCertificate?.value ?? defaultCACertificate,
+            linkageKey: linkageKey?.value ?? defaultLinkageKey)
     }
 
     /// The file's text, as `vve init` writes it.
@@ -103,6 +112,9 @@ public struct NodeConfiguration: Sendable, Equatable {
         certificate: \(certificate)
         private-key: \(privateKey)
         ca-certificate: \(caCertificate)
+        # The region's linkage key for match keys (from `vve linkage-key create`), mode 0600:
+        # the same file on every node of the region. It never leaves the node in any message.
+        linkage-key: \(linkageKey)
 
         """
     }

@@ -1,0 +1,72 @@
+import Testing
+import VVECore
+
+@Suite struct MatchKeyTests {
+    let key = LinkageKey(hex: String(repeating: "5a", count: 32))!
+    let today = CalendarDate(year: 2026, month: 11, day: 25)!
+
+    @Test func namesFoldToLettersAndCanonicalVariants() {
+        #expect(NameNormaliser.fold("  Zoë O'Brien-Smyth ") == "zoeobriensmyth")
+        #expect(NameNormaliser.fold("JOSÉ Łukasz Straße Æthel") == "joselukaszstrasseaethel")
+        #expect(NameNormaliser.fold("Rene\u{301}e") == "renee")
+        #expect(NameNormaliser.forename("Mohammed Ali") == "muhammad")
+        #expect(NameNormaliser.forename("MUHAMMAD") == "muhammad")
+        #expect(NameNormaliser.forename("Mo") == "muhammad")
+        #expect(NameNormaliser.forename("Aliyah") == "aaliyah")
+        #expect(NameNormaliser.forename("Bill") == "william")
+        #expect(NameNormaliser.surname("Smyth") == "smith")
+        #expect(NameNormaliser.surname("O'Brien") == "obrien")
+        #expect(NameNormaliser.surname("Da Silva") == NameNormaliser.surname("DaSilva"))
+    }
+
+    @Test func exactKeysNeedAFullIdentityAndIgnoreSpelling() {
+        let encoder = MatchKeyEncoder(key: key)
+        let a = encoder.keys(for: Person(forenames: "Mohammed", surname: "Hussain", dateOfBirth: PartialDate("2010-04-17")))
+        let b = encoder.keys(for: Person(forenames: "muhammad  ", surname: "HUSSEIN", dateOfBirth: PartialDate("2010-04-17")))
+        #expect(a.exact != nil && a.exact == b.exact)
+        #expect(a.fuzzy == b.fuzzy)
+        let other = encoder.keys(for: Person(forenames: "Mohammed", surname: "Hussain", dateOfBirth: PartialDate("2010-04-18")))
+        #expect(other.exact != a.exact)
+        #expect(encoder.keys(for: Person(forenames: "Mohammed", surname: "Hussain", dateOfBirth: PartialDate("2010"))).exact == nil)
+        #expect(encoder.keys(for: Person(forenames: nil, surname: "Hussain", dateOfBirth: PartialDate("2010-04-17"))).exact == nil)
+        // Another region's key gives unrelated keys.
+        let elsewhere = MatchKeyEncoder(key: LinkageKey(hex: String(repeating: "a5", count: 32))!)
+        let c = elsewhere.keys(for: Person(forenames: "Mohammed", surname: "Hussain", dateOfBirth: PartialDate("2010-04-17")))
+        #expect(c.exact != a.exact)
+        #expect(c.fuzzy.dice(a.fuzzy) < 0.7)
+    }
+
+    @Test func encodingsAreBalancedAndRoundTrip() {
+        let encoder = MatchKeyEncoder(key: key)
+        var people = SyntheticRecords(seed: 4, owner: AuthorityName("camden")!, today: today)
+        for _ in 0..<50 {
+            let keys = encoder.keys(for: people.nextPerson(ageRange: 10...17))
+            // Exactly half the bits set, whatever the name: set-bit counts reveal nothing.
+            #expect(keys.fuzzy.words.reduce(0) { $0 + $1.nonzeroBitCount } == FuzzyEncoding.filterBits)
+            #expect(FuzzyEncoding(hex: keys.fuzzy.hex) == keys.fuzzy)
+        }
+        #expect(LinkageKey(hex: "abcd") == nil)
+        #expect(LinkageKey(hex: String(repeating: "zz", count: 32)) == nil)
+    }
+
+    /// One person recorded twice with one realistic error each (typo, transposed day and
+    /// month, no date of birth, a nickname, a split double-barrelled surname, a spelling
+    /// variant), against ten different people for each, a fifth of them siblings.
+    @Test(arguments: [11, 12] as [UInt64])
+    func recallAndPrecisionHoldTheirFloorsAtTheThreshold(seed: UInt64) {
+        let encoder = MatchKeyEncoder(key: key)
+        let pairs = MatchQuality.pairs(seed: seed, positives: 350, today: today)
+        #expect(pairs.filter(\.samePerson).count == 350)
+        #expect(pairs.filter { !$0.samePerson }.count > 3000)
+        let row = MatchQuality.table(pairs, encoder: encoder, thresholds: [MatchKeyEncoder.possibleMatchThreshold])[0]
+        #expect(row.recall >= 0.97, "recall \(row.recall)")
+        #expect(row.precision >= 0.95, "precision \(row.precision)")
+        for (error, recall) in row.recallByError {
+            #expect(recall >= 0.9, "recall for \(error.rawValue): \(recall)")
+        }
+        #expect(Set(row.recallByError.keys) == Set(MatchQuality.Error.allCases))
+        // And the threshold is not free: far below it, precision collapses.
+        let loose = MatchQuality.table(pairs, encoder: encoder, thresholds: [0.75])[0]
+        #expect(loose.precision < 0.6)
+    }
+}
