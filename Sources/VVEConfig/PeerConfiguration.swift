@@ -70,16 +70,22 @@ public struct PeerConfiguration: Sendable, Hashable {
     /// The certificates this peer may present: the current one and, during a rotation, the next.
     public var pins: [CertificateFingerprint]
     public var agreement: SharingAgreement
+    /// What this node shares with the peer and takes from it; deny-all unless the file says.
+    public var policy: SharingPolicy
 
     /// At most two pins: current and next.
     public static let maximumPins = 2
 
-    public init(name: AuthorityName, url: PeerURL, role: PeerRole, pins: [CertificateFingerprint], agreement: SharingAgreement) {
+    public init(
+        name: AuthorityName, url: PeerURL, role: PeerRole, pins: [CertificateFingerprint], agreement: SharingAgreement,
+        policy: SharingPolicy = .denyAll
+    ) {
         self.name = name
         self.url = url
         self.role = role
         self.pins = pins
         self.agreement = agreement
+        self.policy = policy
     }
 
     /// The file name of a peer's configuration in the Peers folder.
@@ -103,9 +109,10 @@ public struct PeerConfiguration: Sendable, Hashable {
             rule: "must be one of " + PeerRole.allCases.map(\.rawValue).joined(separator: ", "), PeerRole.init(rawValue:))
         let pins = readPins(&reader)
         let agreement = readAgreement(&reader)
+        let policy = PolicyReader.read(&reader, peer: name?.value.rawValue ?? expectedName ?? "the peer", role: role?.value)
         reader.finish()
-        guard let name, let url, let role, let pins, let agreement, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
-        return PeerConfiguration(name: name.value, url: url.value, role: role.value, pins: pins, agreement: agreement)
+        guard let name, let url, let role, let pins, let agreement, let policy, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
+        return PeerConfiguration(name: name.value, url: url.value, role: role.value, pins: pins, agreement: agreement, policy: policy)
     }
 
     private static func readPins(_ reader: inout YAMLMappingReader) -> [CertificateFingerprint]? {
@@ -186,8 +193,11 @@ public struct PeerConfiguration: Sendable, Hashable {
             agreement:
               reference: \(agreement.reference)
               lawful-basis: \(Self.quoted(agreement.lawfulBasis))
+            # What this node shares with the peer and takes from it: nothing unless listed.
+            # README.md, "Sharing policy", lists the kinds, groups and audience rules.
 
             """
+        text += PolicyReader.yaml(policy)
         return text
     }
 

@@ -122,6 +122,19 @@ public struct YAMLMappingReader {
         return (value, line)
     }
 
+    /// Keys present but never read, with their lines.
+    func unusedKeys() -> [(name: String, line: Int)] {
+        entries.filter { !used.contains($0.key) }.map { ($0.key, $0.line) }
+    }
+
+    /// Keys read so far, sorted.
+    func usedKeys() -> [String] { used.sorted() }
+
+    /// Marks every key as read, once a caller has reported the unread ones itself.
+    mutating func markAllUsed() {
+        for entry in entries { used.insert(entry.key) }
+    }
+
     /// Records an error for every key that was never read, naming the keys that are known.
     public mutating func finish() {
         for entry in entries where !used.contains(entry.key) {

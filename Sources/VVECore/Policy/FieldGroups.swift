@@ -1,0 +1,126 @@
+/// A named part of a record kind's fields that a sharing policy grants or withholds whole.
+public struct FieldGroup: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let kind: RecordKind
+    public let name: String
+    /// The `fields` members the group carries.
+    public let members: [String]
+    /// What the group is, for `vve policy explain`.
+    public let summary: String
+
+    public var description: String { name }
+    public static func < (lhs: FieldGroup, rhs: FieldGroup) -> Bool { lhs.name < rhs.name }
+    public static func == (lhs: FieldGroup, rhs: FieldGroup) -> Bool { lhs.kind == rhs.kind && lhs.name == rhs.name }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(name)
+    }
+}
+
+/// Who, among the peers granted a kind, receives a particular record of it.
+public enum AudienceRule: String, Sendable, CaseIterable, Comparable {
+    /// Every record of the kind.
+    case all
+    /// A relocation's originating authority.
+    case originatingAuthority = "originating-authority"
+    /// A relocation's receiving authority.
+    case receivingAuthority = "receiving-authority"
+    /// A county lines link's exporting area.
+    case exportingArea = "exporting-area"
+    /// A county lines link's importing areas.
+    case importingAreas = "importing-areas"
+    /// A shared perpetrator's areas of activity.
+    case areasOfActivity = "areas-of-activity"
+    /// Any peer whose role is police.
+    case police
+    /// Any peer whose role is vru.
+    case vru
+
+    public static func < (lhs: AudienceRule, rhs: AudienceRule) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The kinds the rule can be used with.
+    public var kinds: Set<RecordKind> {
+        switch self {
+        case .all, .police, .vru: Set(RecordKind.allCases)
+        case .originatingAuthority, .receivingAuthority: [.relocation]
+        case .exportingArea, .importingAreas: [.countyLinesLink]
+        case .areasOfActivity: [.sharedPerpetrator]
+        }
+    }
+
+    /// Whether `peer` (named `name`, of `role`) is in this record's audience under this rule.
+    public func admits(_ name: AuthorityName, role: PeerRole, record fields: RecordFields) -> Bool {
+        switch (self, fields) {
+        case (.all, _): true
+        case (.police, _): role == .police
+        case (.vru, _): role == .vru
+        case (.originatingAuthority, .relocation(let relocation)): relocation.originatingAuthority == name
+        case (.receivingAuthority, .relocation(let relocation)): relocation.receivingAuthority == name
+        case (.exportingArea, .countyLinesLink(let link)): link.exportingArea == name
+        case (.importingAreas, .countyLinesLink(let link)): link.importingAreas.contains(name)
+        case (.areasOfActivity, .sharedPerpetrator(let perpetrator)): perpetrator.areasOfActivity.contains(name)
+        default: false
+        }
+    }
+}
+
+extension RecordKind {
+    /// The groups a policy can grant for this kind. The people in a record always travel as
+    /// match keys when any group is shared; `identity` replaces the keys with names, dates
+    /// of birth and aliases. `status` carries the record's status.
+    public var fieldGroups: [FieldGroup] {
+        func group(_ name: String, _ members: [String], _ summary: String) -> FieldGroup {
+            FieldGroup(kind: self, name: name, members: members, summary: summary)
+        }
+        switch self {
+        case .countyLinesLink:
+            return [
+                group("identity", [], "names, dates of birth and aliases of the linked people, instead of match keys"),
+                group("line", ["lineName", "dealLines", "grading"], "the line's name, deal-line numbers and intelligence grading"),
+                group("areas", ["exportingArea", "importingAreas"], "the exporting and importing areas"),
+                group("people", ["linkedPeople"], "the linked people: each role, with match keys unless identity is granted"),
+                group("addresses", ["cuckooedAddresses"], "cuckooed addresses"),
+                group("activity", ["firstSeen", "lastSeen", "nrmReferral", "riskLevel"], "when the line was seen, NRM referral, risk level"),
+                group("status", [], "the record's status"),
+            ]
+        case .relocation:
+            return [
+                group("identity", [], "the young person's name, date of birth and aliases, instead of match keys"),
+                group(
+                    "placement", ["originatingAuthority", "receivingAuthority", "moveDate", "accommodationType", "reasonCategory", "riskLevel"],
+                    "the two authorities, the move date, accommodation, reason and risk level"),
+                group("contacts", ["originatingSpoc"], "the originating authority's single point of contact"),
+                group(
+                    "follow-up", ["receivingSpoc", "acknowledgement", "allocatedWorker", "followUps"],
+                    "the receiving side's response: its SPOC, the acknowledgement, the allocated worker, follow-ups"),
+                group("status", [], "the record's status"),
+            ]
+        case .sharedPerpetrator:
+            return [
+                group("identity", [], "the person's name, date of birth and aliases, instead of match keys"),
+                group("profile", ["role", "associatedLines", "areasOfActivity", "riskLevel"], "role, associated lines, areas of activity, risk level"),
+                group("disruptions", ["disruptions"], "disruptions (CAWN, STPO, arrest, charge...) with their dates"),
+                group("contacts", ["policeContact"], "the police contact"),
+                group("status", [], "the record's status"),
+            ]
+        }
+    }
+
+    /// The group of this kind with this name.
+    public func fieldGroup(named name: String) -> FieldGroup? {
+        fieldGroups.first { $0.name == name }
+    }
+
+    /// The member of `fields` that holds the record's one person, if the kind has one.
+    var personMember: String? {
+        switch self {
+        case .relocation: "youngPerson"
+        case .sharedPerpetrator: "person"
+        case .countyLinesLink: nil
+        }
+    }
+
+    /// The audience rules that apply to this kind.
+    public var audienceRules: [AudienceRule] {
+        AudienceRule.allCases.filter { $0.kinds.contains(self) }
+    }
+}

@@ -1,0 +1,175 @@
+/// What one kind of record a peer receives: which records (the audience) and which parts.
+public struct KindGrant: Sendable, Hashable {
+    /// A record goes to the peer when any rule admits it.
+    public var audience: [AudienceRule]
+    /// The field groups the peer receives.
+    public var groups: Set<String>
+
+    public init(audience: [AudienceRule], groups: Set<String>) {
+        self.audience = audience
+        self.groups = groups
+    }
+}
+
+/// What this node shares with one peer and takes from it. Everything not named is denied.
+public struct SharingPolicy: Sendable, Hashable {
+    /// The kinds the peer receives.
+    public var share: [RecordKind: KindGrant]
+    /// Days a shared copy may be kept before review: a copy's review date is the record's,
+    /// or today plus this, whichever is sooner. Required when anything is shared.
+    public var reviewDays: Int?
+    /// The field groups the peer may write, per kind; only groups it receives.
+    public var accept: [RecordKind: Set<String>]
+    /// Whether this node answers the peer's lookups.
+    public var lookups: Bool
+    /// Whether this node answers the peer's aggregate queries.
+    public var aggregates: Bool
+
+    /// Nothing shared, nothing accepted, nothing answered.
+    public static let denyAll = SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false)
+
+    public init(share: [RecordKind: KindGrant], reviewDays: Int?, accept: [RecordKind: Set<String>], lookups: Bool, aggregates: Bool) {
+        self.share = share
+        self.reviewDays = reviewDays
+        self.accept = accept
+        self.lookups = lookups
+        self.aggregates = aggregates
+    }
+}
+
+/// Why a group is in or out of a projection, for `vve policy explain`.
+public struct GroupDecision: Sendable, Hashable {
+    public var group: String
+    public var included: Bool
+    public var reason: String
+}
+
+/// What a peer receives for one record: the projected document, or nothing, and why.
+public struct Projection: Sendable {
+    /// The JSON the peer receives; nil when it receives nothing.
+    public var document: JSONValue?
+    /// Why the record goes to the peer or not.
+    public var reason: String
+    /// Each group of the kind, in or out.
+    public var groups: [GroupDecision]
+}
+
+/// The one function that decides what a peer receives for a record. Every path that sends a
+/// record to a peer (sync, `vve policy explain`) goes through it.
+public enum PolicyProjection {
+    /// Projects `record` for the peer `peer` (of `role`) under `policy`. People become match
+    /// keys under `encoder` unless `identity` is granted.
+    public static func project(
+        _ record: CaseRecord, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy, encoder: MatchKeyEncoder, today: CalendarDate
+    ) -> Projection {
+        let kind = record.kind
+        let undecided = kind.fieldGroups.map { GroupDecision(group: $0.name, included: false, reason: "the record is not sent") }
+        guard let grant = policy.share[kind], let reviewDays = policy.reviewDays else {
+            return Projection(
+                document: nil, reason: "\(kind.rawValue) records are not shared with \(peer): its peer file does not grant the kind (deny by default)",
+                groups: undecided)
+        }
+        guard let fields = record.fields else {
+            return Projection(document: nil, reason: "the record is erased; its tombstone reaches former holders through sync", groups: undecided)
+        }
+        let admitting = grant.audience.filter { $0.admits(peer, role: role, record: fields) }
+        guard let rule = admitting.first else {
+            return Projection(
+                document: nil,
+                reason: "\(peer) is not in this record's audience: " + grant.audience.map { audienceMiss($0, peer: peer, role: role, fields: fields) }.joined(separator: "; "),
+                groups: undecided)
+        }
+        var decisions: [GroupDecision] = []
+        for group in kind.fieldGroups {
+            let granted = grant.groups.contains(group.name)
+            let reason: String
+            switch (group.name, granted) {
+            case ("identity", true): reason = "granted: \(group.summary)"
+            case ("identity", false): reason = "not granted: people are sent as match keys only"
+            case (_, true): reason = "granted: \(group.summary)"
+            case (_, false): reason = "not granted (deny by default): \(group.summary)"
+            }
+            decisions.append(GroupDecision(group: group.name, included: granted, reason: reason))
+        }
+        let identity = grant.groups.contains("identity")
+        let source = fields.jsonValue.objectValue ?? JSONObject()
+        var projected = JSONObject()
+        for group in kind.fieldGroups where grant.groups.contains(group.name) {
+            for member in group.members {
+                if let value = source[member] { projected[member] = value }
+            }
+        }
+        // People: plain only with identity; otherwise their match keys stand in for them.
+        switch fields {
+        case .relocation(let relocation):
+            projected["youngPerson"] = identity ? relocation.youngPerson.jsonValue : keysObject(relocation.youngPerson, encoder)
+        case .sharedPerpetrator(let perpetrator):
+            projected["person"] = identity ? perpetrator.person.jsonValue : keysObject(perpetrator.person, encoder)
+        case .countyLinesLink(let link):
+            if grant.groups.contains("people"), !link.linkedPeople.isEmpty {
+                projected["linkedPeople"] = .array(link.linkedPeople.map { linked in
+                    ["role": linked.role.jsonValue, "person": identity ? linked.person.jsonValue : keysObject(linked.person, encoder)]
+                })
+            }
+        }
+        let copyReview = min(record.reviewDate, today.adding(days: reviewDays))
+        let document = JSONValue.compactObject([
+            ("id", record.id.jsonValue),
+            ("kind", kind.jsonValue),
+            ("owner", record.owner.jsonValue),
+            ("createdAt", record.createdAt.jsonValue),
+            ("updatedAt", record.updatedAt.jsonValue),
+            ("version", record.version.jsonValue),
+            ("reviewDate", copyReview.jsonValue),
+            ("status", grant.groups.contains("status") ? record.status.jsonValue : nil),
+            ("groups", .array(decisions.filter(\.included).map { .string($0.group) })),
+            ("fields", .object(projected)),
+        ])
+        return Projection(document: document, reason: "sent: \(peer) is admitted by the audience rule `\(rule.rawValue)`", groups: decisions)
+    }
+
+    static func keysObject(_ person: Person, _ encoder: MatchKeyEncoder) -> JSONValue {
+        ["matchKeys": encoder.keys(for: person).jsonValue]
+    }
+
+    static func audienceMiss(_ rule: AudienceRule, peer: AuthorityName, role: PeerRole, fields: RecordFields) -> String {
+        switch (rule, fields) {
+        case (.police, _), (.vru, _): "`\(rule.rawValue)` admits \(rule.rawValue) peers, and \(peer) is a \(role.rawValue) peer"
+        case (.originatingAuthority, .relocation(let relocation)): "`originating-authority` is \(relocation.originatingAuthority)"
+        case (.receivingAuthority, .relocation(let relocation)): "`receiving-authority` is \(relocation.receivingAuthority)"
+        case (.exportingArea, .countyLinesLink(let link)): "`exporting-area` is \(link.exportingArea)"
+        case (.importingAreas, .countyLinesLink(let link)):
+            "`importing-areas` are \(link.importingAreas.map(\.rawValue).joined(separator: ", "))"
+        case (.areasOfActivity, .sharedPerpetrator(let perpetrator)):
+            "`areas-of-activity` are \(perpetrator.areasOfActivity.map(\.rawValue).joined(separator: ", "))"
+        default: "`\(rule.rawValue)` does not apply"
+        }
+    }
+
+    /// Checks a write a peer sends for a record of `kind`: the `fields` members and whether
+    /// it changes the status. Returns why it is refused, or nil when every part is in a group
+    /// this node accepts from the peer. A refused write is refused whole.
+    public static func refusal(
+        ofWriteTo kind: RecordKind, members: [String], changesStatus: Bool, from peer: AuthorityName, policy: SharingPolicy
+    ) -> String? {
+        let accepted = policy.accept[kind] ?? []
+        var problems: [String] = []
+        for member in members.sorted() {
+            let group: String?
+            if member == kind.personMember {
+                group = "identity"
+            } else {
+                group = kind.fieldGroups.first { $0.members.contains(member) }?.name
+            }
+            guard let group else {
+                problems.append("`fields.\(member)` is not a field of \(kind.rawValue)")
+                continue
+            }
+            if !accepted.contains(group) { problems.append("`fields.\(member)` (group \(group))") }
+        }
+        if changesStatus, !accepted.contains("status") { problems.append("the status (group status)") }
+        guard !problems.isEmpty else { return nil }
+        let acceptedText = accepted.isEmpty ? "nothing" : accepted.sorted().joined(separator: ", ")
+        return "\(peer) may not write " + problems.joined(separator: ", ") + " of a \(kind.rawValue); this node accepts \(acceptedText) from it"
+    }
+}
