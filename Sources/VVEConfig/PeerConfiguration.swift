@@ -111,7 +111,10 @@ public struct PeerConfiguration: Sendable, Hashable {
         let agreement = readAgreement(&reader)
         let policy = PolicyReader.read(&reader, peer: name?.value.rawValue ?? expectedName ?? "the peer", role: role?.value)
         reader.finish()
-        guard let name, let url, let role, let pins, let agreement, let policy, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
+        guard let name, let url, let role, let pins, let agreement, let policy, reader.errors.isEmpty else {
+            // In file order, so an admin can work down the file.
+            throw ConfigErrors(reader.errors.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element))
+        }
         return PeerConfiguration(name: name.value, url: url.value, role: role.value, pins: pins, agreement: agreement, policy: policy)
     }
 

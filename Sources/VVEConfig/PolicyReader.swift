@@ -117,8 +117,8 @@ enum PolicyReader {
         let path = "share.\(kind.rawValue)"
         let rules = kind.audienceRules.map(\.rawValue).joined(separator: ", ")
         let groupNames = kind.fieldGroups.map(\.name).sorted().joined(separator: ", ")
-        let audienceList = section.scalarList("audience", required: "say which records go to the peer: one or more of \(rules)")
-        let groupList = section.scalarList("groups", required: "say which parts go to the peer: one or more of \(groupNames)")
+        let audienceList = section.scalarList("audience", required: "say which \(kind.rawValue) records go to the peer: one or more of \(rules)")
+        let groupList = section.scalarList("groups", required: "say which parts of them go to the peer: one or more of \(groupNames)")
         var audience: [AudienceRule] = []
         var valid = true
         if let (items, line) = audienceList {

@@ -109,9 +109,9 @@ import Testing
         #expect(listed.status == 0)
         #expect(listed.stdout.hasPrefix("No peers."))
         #expect(listed.stderr == """
-            vve: refused peer file: \(path):3: `role` is "borugh"; it must be one of borough, police, vru
-            \(path):1: `pins` is missing: list the peer's certificate fingerprint: `pins: [sha256:...]`, as `vve cert show` prints it
+            vve: refused peer file: \(path):1: `pins` is missing: list the peer's certificate fingerprint: `pins: [sha256:...]`, as `vve cert show` prints it
             \(path):1: `agreement` is missing: every peer rests on an information sharing agreement: add `agreement:` with `reference:` and `lawful-basis:`
+            \(path):3: `role` is "borugh"; it must be one of borough, police, vru
 
             """)
     }

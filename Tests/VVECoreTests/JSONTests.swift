@@ -97,4 +97,11 @@ import VVECore
         let merged = try JSONParser.parse(target).merging(patch: try JSONParser.parse(patch))
         #expect(JSONWriter.canonical(merged) == result)
     }
+
+    @Test func anAbsentMemberIsAbsentNotNull() throws {
+        let value = try JSONParser.parse(Array(#"{"a": null, "b": 1}"#.utf8))
+        #expect(value["a"] == .some(.null))
+        #expect(value["missing"] == Optional<JSONValue>.none)
+        #expect(JSONObject()["missing"] == Optional<JSONValue>.none)
+    }
 }

@@ -43,7 +43,10 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     public subscript(key: String) -> JSONValue? {
         get {
             let index = position(of: key)
-            return index < members.count && members[index].key == key ? members[index].value : nil
+            // `.none`, spelled out: JSONValue is ExpressibleByNilLiteral, and a bare `nil` in a
+            // conditional expression here became JSON null, so absent members read as null.
+            guard index < members.count, members[index].key == key else { return .none }
+            return members[index].value
         }
         set {
             let index = position(of: key)

@@ -121,7 +121,8 @@ public enum PolicyProjection {
             ("updatedAt", record.updatedAt.jsonValue),
             ("version", record.version.jsonValue),
             ("reviewDate", copyReview.jsonValue),
-            ("status", grant.groups.contains("status") ? record.status.jsonValue : nil),
+            // `Optional.none`, not `nil`: JSONValue takes a bare nil literal as JSON null.
+            ("status", grant.groups.contains("status") ? record.status.jsonValue : Optional<JSONValue>.none),
             ("groups", .array(decisions.filter(\.included).map { .string($0.group) })),
             ("fields", .object(projected)),
         ])
@@ -162,7 +163,7 @@ public enum PolicyProjection {
                 group = kind.fieldGroups.first { $0.members.contains(member) }?.name
             }
             guard let group else {
-                problems.append("`fields.\(member)` is not a field of \(kind.rawValue)")
+                problems.append("`fields.\(member)` (not a \(kind.rawValue) field)")
                 continue
             }
             if !accepted.contains(group) { problems.append("`fields.\(member)` (group \(group))") }

@@ -1,0 +1,143 @@
+import Testing
+import VVECore
+
+@Suite struct PolicyProjectionTests {
+    let today = CalendarDate(year: 2026, month: 11, day: 25)!
+    let time = Timestamp(millisecondsSinceEpoch: 1_764_000_000_000)
+    let encoder = MatchKeyEncoder(key: LinkageKey(hex: String(repeating: "3c", count: 32))!)
+    let camden = AuthorityName("camden")!
+
+    func records(seed: UInt64, count: Int) -> [CaseRecord] {
+        var generator = SyntheticRecords(seed: seed, owner: camden, today: today)
+        var random = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in
+            CaseRecord(draft: generator.nextDraft(), id: RecordID.make(at: time, using: &random), node: camden, at: time)
+        }
+    }
+
+    /// Every string in a JSON value, with the path where it sits.
+    func strings(_ value: JSONValue, path: String = "") -> [(String, String)] {
+        switch value {
+        case .string(let text): [(path, text)]
+        case .array(let elements): elements.flatMap { strings($0, path: path + "[]") }
+        case .object(let members): members.flatMap { strings($0.value, path: path + "." + $0.key) }
+        default: []
+        }
+    }
+
+    func people(_ record: CaseRecord) -> [Person] {
+        switch record.fields {
+        case .relocation(let relocation)?: [relocation.youngPerson]
+        case .sharedPerpetrator(let perpetrator)?: [perpetrator.person]
+        case .countyLinesLink(let link)?: link.linkedPeople.map(\.person)
+        case nil: []
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func generatedPoliciesNeverLeakWhatTheyWithhold(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed &* 7919)
+        let peers: [(AuthorityName, PeerRole)] = DemoRegion.boroughs.map { ($0, .borough) } + [(AuthorityName("met-police")!, .police), (AuthorityName("london-vru")!, .vru)]
+        var sent = 0
+        var withheldChecked = 0
+        for record in records(seed: seed, count: 400) {
+            let kind = record.kind
+            let (peer, role) = peers.randomElement(using: &random)!
+            var groups = Set(kind.fieldGroups.map(\.name).filter { _ in Bool.random(using: &random) })
+            if kind == .countyLinesLink, groups.contains("identity") { groups.insert("people") }
+            let audience = Array(kind.audienceRules.filter { _ in Int.random(in: 0..<3, using: &random) == 0 })
+            let grant = KindGrant(audience: audience.isEmpty ? [.all] : audience, groups: groups)
+            let policy = SharingPolicy(share: [kind: grant], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
+            let projection = PolicyProjection.project(record, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+            let admitted = grant.audience.contains { $0.admits(peer, role: role, record: record.fields!) }
+            #expect((projection.document != nil) == admitted, "\(projection.reason)")
+            guard let document = projection.document else { continue }
+            sent += 1
+            let bytes = String(decoding: JSONWriter.canonicalBytes(document), as: UTF8.self)
+            let included = Set(strings(document).map(\.1))
+            // Values of withheld groups appear nowhere, unless the same value is also in a part
+            // that was granted (an authority name, say).
+            let source = record.fields!.jsonValue.objectValue!
+            for group in kind.fieldGroups where !groups.contains(group.name) {
+                for member in group.members {
+                    guard let value = source[member] else { continue }
+                    for (_, text) in strings(value) where !included.contains(text) {
+                        #expect(!bytes.contains(JSONWriter.canonical(.string(text))), "group \(group.name) leaked \(text)")
+                        withheldChecked += 1
+                    }
+                }
+            }
+            // Without identity, no name, alias or date of birth of any person is in the bytes.
+            if !groups.contains("identity") {
+                for person in people(record) {
+                    // As JSON strings: a forename may also be part of a contact's name, which is not a leak.
+                    for text in [person.forenames, person.surname, person.dateOfBirth?.description].compactMap({ $0 }) + person.aliases
+                    where !included.contains(text) {
+                        #expect(!bytes.contains(JSONWriter.canonical(.string(text))), "identity leaked: \(text)")
+                        withheldChecked += 1
+                    }
+                }
+            }
+            #expect(document["reviewDate"]?.stringValue.flatMap(CalendarDate.init).map { $0 <= today.adding(days: 30) } == true)
+            let expectedStatus: JSONValue? = groups.contains("status") ? .string(record.status.rawValue) : Optional<JSONValue>.none
+            #expect(document["status"] == expectedStatus)
+        }
+        #expect(sent > 50)
+        #expect(withheldChecked > 500)
+    }
+
+    @Test func aKeysOnlyProjectionCarriesKeysAndNoIdentity() throws {
+        let relocation = try #require(records(seed: 9, count: 60).first { $0.kind == .relocation })
+        guard case .relocation(let fields)? = relocation.fields else { return }
+        let policy = SharingPolicy(
+            share: [.relocation: KindGrant(audience: [.all], groups: ["placement"])], reviewDays: 365, accept: [:], lookups: false, aggregates: false)
+        let projection = PolicyProjection.project(relocation, to: fields.receivingAuthority, role: .borough, policy: policy, encoder: encoder, today: today)
+        let document = try #require(projection.document)
+        let keys = encoder.keys(for: fields.youngPerson)
+        #expect(document["fields"]?["youngPerson"] == ["matchKeys": keys.jsonValue])
+        #expect(document["fields"]?["originatingSpoc"] == Optional<JSONValue>.none)
+        #expect(document["groups"] == ["placement"])
+        #expect(projection.groups.first { $0.group == "identity" }?.reason == "not granted: people are sent as match keys only")
+        let bytes = JSONWriter.canonical(document)
+        for text in [fields.youngPerson.forenames, fields.youngPerson.surname].compactMap({ $0 }) {
+            #expect(!bytes.contains(text))
+        }
+    }
+
+    @Test func aRelocationReachesOnlyItsTwoAuthoritiesAndPolice() {
+        let policy = SharingPolicy(
+            share: [.relocation: KindGrant(audience: [.originatingAuthority, .receivingAuthority, .police], groups: ["identity", "placement"])],
+            reviewDays: 90, accept: [:], lookups: false, aggregates: false)
+        var checked = 0
+        for record in records(seed: 5, count: 300) where record.kind == .relocation {
+            guard case .relocation(let fields)? = record.fields else { continue }
+            for borough in DemoRegion.boroughs + DemoRegion.countyAreas {
+                let sent = PolicyProjection.project(record, to: borough, role: .borough, policy: policy, encoder: encoder, today: today).document != nil
+                #expect(sent == (borough == fields.originatingAuthority || borough == fields.receivingAuthority))
+                checked += 1
+            }
+            #expect(PolicyProjection.project(record, to: AuthorityName("met-police")!, role: .police, policy: policy, encoder: encoder, today: today).document != nil)
+        }
+        #expect(checked > 100)
+        let unshared = PolicyProjection.project(records(seed: 5, count: 1)[0], to: camden, role: .borough, policy: .denyAll, encoder: encoder, today: today)
+        #expect(unshared.document == nil)
+        #expect(unshared.reason.hasSuffix("its peer file does not grant the kind (deny by default)"))
+    }
+
+    @Test func writesOutsideTheAcceptedGroupsAreRefusedWhole() {
+        let policy = SharingPolicy(
+            share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "follow-up", "contacts"])], reviewDays: 90,
+            accept: [.relocation: ["follow-up"]], lookups: false, aggregates: false)
+        let enfield = AuthorityName("enfield")!
+        #expect(PolicyProjection.refusal(ofWriteTo: .relocation, members: ["acknowledgement", "allocatedWorker"], changesStatus: false, from: enfield, policy: policy) == nil)
+        #expect(
+            PolicyProjection.refusal(ofWriteTo: .relocation, members: ["acknowledgement", "originatingSpoc", "youngPerson"], changesStatus: true, from: enfield, policy: policy)
+                == "enfield may not write `fields.originatingSpoc` (group contacts), `fields.youngPerson` (group identity), the status (group status) of a relocation; this node accepts follow-up from it")
+        #expect(
+            PolicyProjection.refusal(ofWriteTo: .countyLinesLink, members: ["lineName"], changesStatus: false, from: enfield, policy: policy)
+                == "enfield may not write `fields.lineName` (group line) of a county-lines-link; this node accepts nothing from it")
+        #expect(
+            PolicyProjection.refusal(ofWriteTo: .relocation, members: ["shoeSize"], changesStatus: false, from: enfield, policy: policy)
+                == "enfield may not write `fields.shoeSize` (not a relocation field) of a relocation; this node accepts follow-up from it")
+    }
+}
