@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import VVECore
+import VVEConfig
+import VVENet
+
+/// `vve policy ...`: what this node shares with each peer, checked and explained.
+struct PolicyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy", abstract: "Check the sharing policies in Peers/*.yaml, show them as a matrix, and explain a record's projection.",
+        discussion: "Nothing is shared without a policy: a kind, group or peer a peer file does not name gets nothing.",
+        subcommands: [PolicyCheck.self, PolicyMatrix.self, PolicyExplain.self])
+}
+
+struct PolicyCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Validate every peer file's policy; exit 78 naming each problem with file:line.")
+
+    @OptionGroup var location: NodeLocation
+
+    func run() throws {
+        try runReportingFailures {
+            let node = try location.configuration()
+            let directory = PeerDirectory.load(location.peersFolder, localNode: node.name)
+            for peer in directory.peers {
+                Output.line("\(peer.name): " + PolicyPresentation.summary(peer.policy))
+            }
+            guard directory.problems.isEmpty else {
+                throw CommandFailure(
+                    directory.problems.map(\.description).joined(separator: "\n")
+                        + "\n\(directory.problems.count) peer file\(directory.problems.count == 1 ? " is" : "s are") refused; nothing is shared with \(directory.problems.count == 1 ? "that peer" : "those peers") until fixed",
+                    status: .configError)
+            }
+            Output.line("\(directory.peers.count) peer file\(directory.peers.count == 1 ? "" : "s") valid.")
+        }
+    }
+}
+
+struct PolicyMatrix: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "matrix", abstract: "Print the field groups each peer receives, kind by kind, and what it may write and ask.")
+
+    @OptionGroup var location: NodeLocation
+
+    func run() throws {
+        try runReportingFailures {
+            let node = try location.configuration()
+            let directory = PeerDirectory.load(location.peersFolder, localNode: node.name)
+            guard !directory.peers.isEmpty else {
+                Output.line("No peers, so nothing is shared.")
+                return
+            }
+            Output.line(PolicyPresentation.matrix(directory.peers))
+            for problem in directory.problems { Output.note("refused peer file (shares nothing): \(problem)") }
+        }
+    }
+}
+
+struct PolicyExplain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Print the exact JSON a peer would receive for a record, and the rule behind each group. The read is audited.")
+
+    @Option(help: ArgumentHelp("The peer.", valueName: "NAME"))
+    var peer: String
+
+    @Option(help: ArgumentHelp("The record's id.", valueName: "ID"))
+    var record: RecordID
+
+    @OptionGroup var location: NodeLocation
+    @OptionGroup var operatorOption: OperatorOption
+
+    func run() throws {
+        try runReportingFailures {
+            let context = try operatorOption.context()
+            let files = try PeerFiles(location)
+            let peerConfiguration = try files.load(try files.name(peer))
+            let key = try loadLinkageKey(files.node, location: location)
+            let (_, store) = try location.openNode()
+            let stored = try store.record(id: record, context: context)
+            let projection = PolicyProjection.project(
+                stored, to: peerConfiguration.name, role: peerConfiguration.role, policy: peerConfiguration.policy,
+                encoder: MatchKeyEncoder(key: key), today: Clock.today())
+            Output.line("Record \(stored.id) (\(stored.kind.rawValue)) for peer \(peerConfiguration.name) (\(peerConfiguration.role.rawValue)), under \(peerConfiguration.agreement.reference):")
+            Output.line("  " + (projection.document == nil ? "NOT SENT: " : "") + projection.reason)
+            if projection.document != nil {
+                var table = TextTable("GROUP", "SENT", "WHY")
+                for decision in projection.groups {
+                    table.add(decision.group, decision.included ? "yes" : "no", decision.reason)
+                }
+                Output.line(table.rendered.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            }
+            if let document = projection.document {
+                Output.line("The JSON \(peerConfiguration.name) would receive:")
+                Output.json(document)
+            }
+        }
+    }
+}
+
+/// How policies are shown.
+enum PolicyPresentation {
+    /// One line: what is shared, accepted and answered.
+    static func summary(_ policy: SharingPolicy) -> String {
+        guard !policy.share.isEmpty || policy.lookups || policy.aggregates else { return "shares nothing, accepts nothing, answers nothing" }
+        var parts: [String] = []
+        for kind in RecordKind.allCases {
+            guard let grant = policy.share[kind] else { continue }
+            let groups = kind.fieldGroups.map(\.name).filter(grant.groups.contains)
+            parts.append("\(kind.rawValue) to \(grant.audience.map(\.rawValue).joined(separator: "|")): \(groups.joined(separator: ","))")
+        }
+        var line = parts.isEmpty ? "shares nothing" : "shares " + parts.joined(separator: "; ")
+        if let days = policy.reviewDays { line += "; copies reviewed within \(days) days" }
+        let accepted = RecordKind.allCases.compactMap { kind -> String? in
+            guard let groups = policy.accept[kind], !groups.isEmpty else { return nil }
+            return "\(kind.rawValue): \(kind.fieldGroups.map(\.name).filter(groups.contains).joined(separator: ","))"
+        }
+        line += accepted.isEmpty ? "; accepts no writes" : "; accepts " + accepted.joined(separator: "; ")
+        line += "; lookups \(policy.lookups ? "yes" : "no"); aggregates \(policy.aggregates ? "yes" : "no")"
+        return line
+    }
+
+    /// Kinds (and the other permissions) down, peers across.
+    static func matrix(_ peers: [PeerConfiguration]) -> String {
+        var table = TextTable()
+        table.headers = ["KIND"] + peers.map { "\($0.name) (\($0.role.rawValue))" }
+        for kind in RecordKind.allCases {
+            table.rows.append([kind.rawValue] + peers.map { peer in
+                guard let grant = peer.policy.share[kind] else { return "-" }
+                return kind.fieldGroups.map(\.name).filter(grant.groups.contains).joined(separator: ",")
+            })
+        }
+        for kind in RecordKind.allCases where peers.contains(where: { $0.policy.accept[kind] != nil }) {
+            table.rows.append(["writes: \(kind.rawValue)"] + peers.map { peer in
+                guard let groups = peer.policy.accept[kind], !groups.isEmpty else { return "-" }
+                return kind.fieldGroups.map(\.name).filter(groups.contains).joined(separator: ",")
+            })
+        }
+        table.rows.append(["lookups"] + peers.map { $0.policy.lookups ? "yes" : "no" })
+        table.rows.append(["aggregates"] + peers.map { $0.policy.aggregates ? "yes" : "no" })
+        return table.rendered
+    }
+}
