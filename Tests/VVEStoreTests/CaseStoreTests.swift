@@ -181,3 +181,27 @@ func tableCounts(_ store: CaseStore) throws -> [Int] {
         #expect(head == (try store.auditEntries(limit: 1)).first?.hash)
     }
 }
+
+@Suite struct PeerWriteTests {
+    @Test func aWriteOutsideTheAcceptedGroupsIsRefusedWholeAndAudited() throws {
+        let store = try CaseStore.inMemory(node: AuthorityName("camden")!)
+        let enfield = AuthorityName("enfield")!
+        let id = RecordID("01a214cd-e069-76a5-a31a-458bc69b14b5")!
+        let policy = SharingPolicy(
+            share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "follow-up"])], reviewDays: 90,
+            accept: [.relocation: ["follow-up"]], lookups: false, aggregates: false)
+        let time = Timestamp(millisecondsSinceEpoch: 1_764_000_000_000)
+        try store.admitPeerWrite(from: enfield, recordID: id, kind: .relocation, members: ["acknowledgement"], changesStatus: false, policy: policy, at: time)
+        #expect(try store.auditEntries(action: .refuse).isEmpty)
+        #expect(throws: StoreError.self) {
+            try store.admitPeerWrite(
+                from: enfield, recordID: id, kind: .relocation, members: ["acknowledgement", "moveDate"], changesStatus: false, policy: policy, at: time)
+        }
+        let entries = try store.auditEntries(action: .refuse)
+        #expect(entries.count == 1)
+        #expect(entries.first?.event.actor == "peer:enfield")
+        #expect(entries.first?.event.recordID == id)
+        #expect(entries.first?.event.detail == "write refused: enfield may not write `fields.moveDate` (group placement) of a relocation; this node accepts follow-up from it")
+        #expect(try store.recordCount() == 0)
+    }
+}
