@@ -54,7 +54,7 @@ public enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertibl
         case .connectionRefused(let address):
             "connection refused at \(address): the peer's vve serve is not running there, or the url's port is wrong"
         case .timeout(let seconds, let stage):
-            "timeout: no answer within \(seconds) s while \(stage); check the url, firewalls, and that the peer is up"
+            "no answer within \(seconds) s while \(stage); check the url, firewalls, and that the peer is up"
         case .unresolvable(let host):
             "cannot resolve \(host); fix the peer's url, or its DNS entry"
         case .certificate(let refusal):

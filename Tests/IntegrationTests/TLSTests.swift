@@ -211,7 +211,7 @@ import Testing
         try camden.pin(haringey, port: silent.port)
         let timedOut = try camden.run(["peer", "check", "haringey", "--timeout", "1"])
         #expect(timedOut.status == 4)
-        #expect(timedOut.stderr == "vve: error: peer check of haringey failed: timeout: timeout: no answer within 1 s while waiting for the TLS handshake and the first answer; check the url, firewalls, and that the peer is up\n")
+        #expect(timedOut.stderr == "vve: error: peer check of haringey failed: timeout: no answer within 1 s while waiting for the TLS handshake and the first answer; check the url, firewalls, and that the peer is up\n")
         let port = silent.port
         silent.close()
         let refused = try camden.run(["peer", "check", "haringey", "--timeout", "1"])
