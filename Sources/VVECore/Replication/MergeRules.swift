@@ -1,0 +1,64 @@
+/// A field whose concurrent writes could not all be kept: the value shown, and the others,
+/// kept for a person to review (`vve conflicts`).
+public struct FieldConflict: Sendable, Hashable {
+    public var field: String
+    public var chosen: FieldWrite
+    public var others: [FieldWrite]
+}
+
+/// What a reader sees of concurrent writes to one field, favouring the child's safety:
+/// - the risk level takes the highest value;
+/// - an active (or any open) status beats a concurrent close, unless the owner closed it;
+/// - importing areas, deal lines, linked people, disruptions, and a person's aliases are
+///   unioned;
+/// - any other value gets a deterministic winner, and the others are kept as a conflict.
+/// Every rule is a function of the set of writes alone, so every node shows the same.
+public enum MergeRules {
+    /// Fields whose concurrent values are unioned.
+    public static let unionFields: Set<String> = [
+        "fields.importingAreas", "fields.dealLines", "fields.linkedPeople", "fields.disruptions",
+    ]
+    /// Fields holding a person, whose aliases are unioned.
+    public static let personFields: Set<String> = ["fields.youngPerson", "fields.person"]
+
+    /// The value shown for `field`, and the conflict to keep if the rules had to drop a write.
+    public static func resolve(_ field: String, _ register: FieldRegister, owner: AuthorityName) -> (JSONValue, FieldConflict?) {
+        let writes = register.writes
+        guard writes.count > 1 else { return (writes[0].value, nil) }
+        if Set(writes.map(\.value)).count == 1 { return (writes[0].value, nil) }
+        switch field {
+        case "fields.riskLevel":
+            let highest = writes.max { RiskLevel(rawValue: $0.value.stringValue ?? "") ?? .low < RiskLevel(rawValue: $1.value.stringValue ?? "") ?? .low }!
+            return (highest.value, nil)
+        case "status":
+            if let ownerClose = writes.last(where: { $0.writer == owner && $0.value == .string(RecordStatus.closed.rawValue) }) {
+                return (ownerClose.value, nil)
+            }
+            let open = writes.filter { $0.value != .string(RecordStatus.closed.rawValue) }
+            return winner(field, open.isEmpty ? writes : open, all: writes)
+        case _ where unionFields.contains(field):
+            var seen = Set<[UInt8]>()
+            var elements: [(bytes: [UInt8], value: JSONValue)] = []
+            for write in writes {
+                for element in write.value.arrayValue ?? [] where seen.insert(JSONWriter.canonicalBytes(element)).inserted {
+                    elements.append((JSONWriter.canonicalBytes(element), element))
+                }
+            }
+            return (.array(elements.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }.map(\.value)), nil)
+        case _ where personFields.contains(field):
+            let (chosen, conflict) = winner(field, writes, all: writes)
+            guard var person = chosen.objectValue else { return (chosen, conflict) }
+            let aliases = Set(writes.flatMap { $0.value["aliases"]?.arrayValue ?? [] }.compactMap(\.stringValue)).sorted()
+            person["aliases"] = aliases.isEmpty ? Optional<JSONValue>.none : .array(aliases.map { .string($0) })
+            return (.object(person), conflict)
+        default:
+            return winner(field, writes, all: writes)
+        }
+    }
+
+    private static func winner(_ field: String, _ candidates: [FieldWrite], all: [FieldWrite]) -> (JSONValue, FieldConflict?) {
+        let chosen = candidates.max(by: FieldWrite.deterministicallyBefore)!
+        let others = all.filter { $0 != chosen && $0.value != chosen.value }
+        return (chosen.value, others.isEmpty ? nil : FieldConflict(field: field, chosen: chosen, others: others))
+    }
+}
