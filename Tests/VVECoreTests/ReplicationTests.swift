@@ -5,12 +5,13 @@ import VVECore
 /// rules, and a seeded simulation of a partitioned, lossy network.
 @Suite struct ReplicationTests {
     static let nodes = ["camden", "haringey", "enfield", "hackney", "met-police"].map { AuthorityName($0)! }
-    static let fields = ["fields.riskLevel", "status", "fields.moveDate", "fields.importingAreas", "fields.youngPerson", "reviewDate"]
+    /// County lines link fields: a ranked one, the status, scalars, and a set.
+    static let fields = ["fields.riskLevel", "status", "fields.lineName", "fields.importingAreas", "fields.firstSeen", "reviewDate"]
     let id = RecordID("01a214cd-e069-76a5-a31a-458bc69b14b5")!
     let created = Timestamp(millisecondsSinceEpoch: 1_764_000_000_000)
 
     func blank() -> ReplicatedRecord {
-        ReplicatedRecord(id: id, kind: .relocation, owner: Self.nodes[0], createdAt: created)
+        ReplicatedRecord(id: id, kind: .countyLinesLink, owner: Self.nodes[0], createdAt: created)
     }
 
     static func randomValue(for field: String, _ random: inout SeededGenerator) -> JSONValue {
@@ -176,5 +177,47 @@ import VVECore
             let kept = survivors.contains(write) || survivors.contains { $0.version.dominates(write.version) }
             #expect(kept, "seed \(seed): a write of \(field) by \(write.writer) was lost")
         }
+    }
+}
+
+@Suite struct ReplicatedRecordCodingTests {
+    @Test(arguments: 0..<10 as Range<UInt64>)
+    func recordsRoundTripThroughJSON(seed: UInt64) throws {
+        let replicas = ReplicationTests().randomReplicas(seed: seed, count: 3, steps: 40)
+        for replica in replicas {
+            let bytes = JSONWriter.canonicalBytes(replica.jsonValue)
+            let read = try ReplicatedRecord.read(from: try JSONParser.parse(bytes))
+            #expect(read == replica, "seed \(seed)")
+        }
+        var erased = replicas[0]
+        erased.erase(at: Timestamp(millisecondsSinceEpoch: 1_764_000_000_000), by: AuthorityName("camden")!)
+        #expect(try ReplicatedRecord.read(from: try JSONParser.parse(JSONWriter.canonicalBytes(erased.jsonValue))) == erased)
+    }
+
+    func problems(_ text: String) -> [String] {
+        do {
+            _ = try ReplicatedRecord.read(from: try JSONParser.parse(Array(text.utf8)))
+            return []
+        } catch let error as ValidationError {
+            return error.issues.map(\.description)
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    @Test func malformedReplicasAreRefusedWithTheirPaths() {
+        let head = #""id": "01a214cd-e069-76a5-a31a-458bc69b14b5", "kind": "relocation", "owner": "camden", "createdAt": "2026-01-01T00:00:00.000Z""#
+        #expect(problems("{\(head), \"registers\": {\"fields.lineName\": [{\"value\": \"x\", \"version\": {\"camden\": 1}, \"writer\": \"camden\"}]}}") == [
+            "registers.fields.lineName: is not a field of relocation"
+        ])
+        #expect(problems("{\(head), \"registers\": {\"status\": []}}") == ["registers.status: [] must be a non-empty array of writes"])
+        #expect(problems("{\(head), \"registers\": {\"status\": [{\"value\": \"active\", \"version\": {}, \"writer\": \"camden\"}]}}") == [
+            "registers.status[0].version: {} is empty; every write has a version"
+        ])
+        #expect(problems("{\(head), \"registers\": {\"status\": [{\"version\": {\"camden\": 1}, \"writer\": \"Camden Council\"}]}}").count == 2)
+        let many = (1...65).map { "{\"value\": \"active\", \"version\": {\"n\($0)\": 1}, \"writer\": \"camden\"}" }.joined(separator: ",")
+        #expect(problems("{\(head), \"registers\": {\"status\": [\(many)]}}") == [
+            "registers.status: has 65 concurrent writes; at most 64 are accepted"
+        ])
     }
 }

@@ -11,7 +11,7 @@ public struct ReplicatedRecord: Sendable, Hashable {
     /// The registers, by name.
     public private(set) var registers: [String: FieldRegister]
     /// When and by whom the record was erased; nil while it lives.
-    public private(set) var erasure: FieldWrite?
+    public internal(set) var erasure: FieldWrite?
 
     /// The most registers one record may keep in conflict for review before the oldest
     /// conflicts are resolved by the rules alone.
