@@ -164,6 +164,7 @@ extension CaseStore {
             guard let updated = current.updated(with: draft, by: node, at: context.time) else { return .unchanged(current) }
             let row = EncodedRecord(updated)
             try write(row, insert: false, db)
+            try recordReplicaChange(from: current, to: updated, db)
             try logChange(row, .update, db)
             var audit = try AuditAppender(db)
             try audit.append(
@@ -181,9 +182,11 @@ extension CaseStore {
     /// so that the erasure can reach every copy.
     public func erase(id: RecordID, justification: Justification, context: OperationContext) throws -> CaseRecord {
         try transaction { db in
-            let tombstone = try liveRecord(id, db).erased(by: node, at: context.time)
+            let current = try liveRecord(id, db)
+            let tombstone = current.erased(by: node, at: context.time)
             let row = EncodedRecord(tombstone)
             try write(row, insert: false, db)
+            try recordReplicaChange(from: current, to: tombstone, db)
             try logChange(row, .erase, db)
             var audit = try AuditAppender(db)
             try audit.append(
@@ -325,7 +328,7 @@ extension CaseStore {
         }
     }
 
-    private func decode(_ document: String, id: RecordID?) throws -> CaseRecord {
+    func decode(_ document: String, id: RecordID?) throws -> CaseRecord {
         let fallbackID = id ?? RecordID("00000000-0000-0000-0000-000000000000")!
         do {
             return try CaseRecord.read(from: try JSONParser.parse(document))

@@ -71,6 +71,12 @@ enum Schema {
                     ) STRICT
                     """)
         }
+        migrator.registerMigration("2026-11-replica-registers") { db in
+            // The replica state of a record (ReplicatedRecord's registers and erasure) once an
+            // edit or a peer has touched it. NULL means every field as the owner wrote it at
+            // the record's version, so creating records costs nothing extra.
+            try db.execute(sql: "ALTER TABLE record ADD COLUMN registers TEXT")
+        }
         return migrator
     }
 }

@@ -205,3 +205,36 @@ func tableCounts(_ store: CaseStore) throws -> [Int] {
         #expect(try store.recordCount() == 0)
     }
 }
+
+@Suite struct ReplicaStateTests {
+    @Test func aNewRecordsReplicaIsImplicitAndEditsMaterialiseOnlyWhatChanged() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let record = try store.add(drafts(1, kind: .relocation)[0], context: context())
+        let implicit = try store.replica(id: record.id)
+        #expect(implicit.version == record.version)
+        #expect(implicit.registers["fields.riskLevel"]?.writes.map(\.version) == [record.version])
+        #expect(try store.reading { db in try String.fetchOne(db, sql: "SELECT registers FROM record") } == nil)
+
+        let newRisk: JSONValue = record.fields?.riskLevel == .veryHigh ? "low" : "very-high"
+        guard case .updated(let updated) = try store.update(
+            id: record.id, patch: ["fields": ["riskLevel": newRisk, "allocatedWorker": nil]], today: today, context: context(1))
+        else {
+            Issue.record("the edit changed nothing")
+            return
+        }
+        let replica = try store.replica(id: record.id)
+        #expect(replica.version == updated.version)
+        #expect(replica.registers["fields.riskLevel"]?.writes.first?.value == newRisk)
+        #expect(replica.registers["fields.riskLevel"]?.writes.first?.version == updated.version)
+        // Untouched fields keep the version they were written at.
+        #expect(replica.registers["fields.moveDate"]?.writes.first?.version == record.version)
+        // What the registers resolve to is what the record says.
+        let values = replica.resolved().values
+        #expect(values == ReplicatedRecord.registerValues(of: updated))
+
+        _ = try store.erase(id: record.id, justification: try Justification("entered in error by duty desk"), context: context(2))
+        let erased = try store.replica(id: record.id)
+        #expect(erased.erasure != nil && erased.registers.isEmpty)
+        #expect(erased.version == VersionVector(counters: [camden: 3]))
+    }
+}

@@ -33,11 +33,17 @@ public struct ReplicatedRecord: Sendable, Hashable {
     /// Writes `value` to a field at `node`, superseding every write of it seen so far.
     /// A write to an erased record is ignored: erasure is final.
     public mutating func write(_ field: String, _ value: JSONValue, by node: AuthorityName) {
-        guard erasure == nil else { return }
-        if let register = registers[field] {
-            registers[field] = register.writing(value, by: node)
-        } else {
-            registers[field] = FieldRegister(FieldWrite(value: value, version: VersionVector.empty.incremented(by: node), writer: node))
+        apply([(field, value)], by: node)
+    }
+
+    /// One edit at `node`: every changed field written at the record's version incremented by
+    /// `node`, so the record's version moves by one per edit, as `CaseRecord.updated` does,
+    /// and each new write dominates every write of its field this replica has seen.
+    public mutating func apply(_ changes: [(field: String, value: JSONValue)], by node: AuthorityName) {
+        guard erasure == nil, !changes.isEmpty else { return }
+        let next = version.incremented(by: node)
+        for (field, value) in changes {
+            registers[field] = FieldRegister(FieldWrite(value: value, version: next, writer: node))
         }
     }
 
@@ -69,6 +75,38 @@ public struct ReplicatedRecord: Sendable, Hashable {
                 result.registers[field] = result.registers[field].map { $0.merged(with: register) } ?? register
             }
             return result
+        }
+    }
+
+    /// The register values a record holds: `status`, `reviewDate` and each `fields.MEMBER`.
+    public static func registerValues(of record: CaseRecord) -> [String: JSONValue] {
+        var values: [String: JSONValue] = ["status": record.status.jsonValue, "reviewDate": record.reviewDate.jsonValue]
+        for (member, value) in record.fields?.jsonValue.objectValue ?? JSONObject() { values["fields." + member] = value }
+        return values
+    }
+
+    /// The replica state of a record no peer and no later edit has touched: every register
+    /// written by the owner at the record's version. The store keeps no registers for such a
+    /// record, so a bulk import pays nothing for replication.
+    public init(implicit record: CaseRecord) {
+        self.init(id: record.id, kind: record.kind, owner: record.owner, createdAt: record.createdAt)
+        if case .erased(let time) = record.content {
+            erasure = FieldWrite(value: time.jsonValue, version: record.version, writer: record.owner)
+            return
+        }
+        for (field, value) in Self.registerValues(of: record) {
+            registers[field] = FieldRegister(FieldWrite(value: value, version: record.version, writer: record.owner))
+        }
+    }
+
+    /// The changes from one local state of a record to the next, as register writes; a
+    /// member that disappeared is written as JSON null.
+    public static func changes(from current: CaseRecord, to updated: CaseRecord) -> [(field: String, value: JSONValue)] {
+        let before = registerValues(of: current)
+        let after = registerValues(of: updated)
+        return Set(before.keys).union(after.keys).sorted().compactMap { field in
+            let value = after[field] ?? .null
+            return before[field] == value ? nil : (field, value)
         }
     }
 

@@ -1,0 +1,43 @@
+import GRDB
+import VVECore
+
+extension CaseStore {
+    /// The replica state of a record: its per-field registers, for sync. Not audited as a
+    /// read: sync audits what it discloses, and nothing here reaches an operator.
+    public func replica(id: RecordID) throws -> ReplicatedRecord {
+        try reading { db in try replica(id, db) }
+    }
+
+    func replica(_ id: RecordID, _ db: Database, implicitFrom known: CaseRecord? = nil) throws -> ReplicatedRecord {
+        guard let row = try Row.fetchOne(db, sql: "SELECT document, registers FROM record WHERE id = ?", arguments: [id.description]) else {
+            throw StoreError.recordNotFound(id)
+        }
+        if let registers: String = row["registers"] {
+            do {
+                return try ReplicatedRecord.read(from: try JSONParser.parse(Array(registers.utf8)))
+            } catch let error as ValidationError {
+                throw StoreError.corruptRecord(id, error)
+            } catch {
+                throw StoreError.corruptRecord(id, ValidationError(issues: [ValidationIssue(path: .root, value: nil, rule: "registers are not JSON")]))
+            }
+        }
+        return ReplicatedRecord(implicit: try known ?? decode(row["document"], id: id))
+    }
+
+    /// Records a local edit or erasure in the record's registers, in the caller's transaction.
+    /// `current` is the record before the edit, which implicit registers are made from: the
+    /// stored document may already be the edited one.
+    func recordReplicaChange(from current: CaseRecord, to updated: CaseRecord, _ db: Database) throws {
+        var replica = try replica(current.id, db, implicitFrom: current)
+        if case .erased(let time) = updated.content {
+            replica.erase(at: time, by: node)
+        } else {
+            replica.apply(ReplicatedRecord.changes(from: current, to: updated), by: node)
+        }
+        // The two views of one record agree on its version, or sync would lose an edit.
+        precondition(replica.version == updated.version, "replica version \(replica.version) differs from record version \(updated.version)")
+        try db.execute(
+            sql: "UPDATE record SET registers = ? WHERE id = ?",
+            arguments: [JSONWriter.canonical(replica.jsonValue), current.id.description])
+    }
+}
