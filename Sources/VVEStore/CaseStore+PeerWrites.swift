@@ -1,21 +1,114 @@
 import GRDB
 import VVECore
 
+/// What applying a peer's writes to one of this node's records did.
+public enum PeerWriteOutcome: Sendable, Equatable {
+    /// The record changed; the new state.
+    case applied(CaseRecord)
+    /// The peer sent nothing this node had not seen.
+    case unchanged
+}
+
 extension CaseStore {
-    /// Checks a write a peer sent for a record against what this node accepts from that peer
-    /// (`accept:` in its peer file). A write touching any field outside the accepted groups is
-    /// refused whole: this audits the refusal (action `refuse`, actor `peer:NAME`) and throws
-    /// `StoreError.writeRefused`, and nothing of the write is applied. Sync calls this before
-    /// merging anything a peer sends.
-    public func admitPeerWrite(
-        from peer: AuthorityName, recordID: RecordID, kind: RecordKind, members: [String], changesStatus: Bool, policy: SharingPolicy,
-        at time: Timestamp
-    ) throws {
-        guard let reason = PolicyProjection.refusal(ofWriteTo: kind, members: members, changesStatus: changesStatus, from: peer, policy: policy)
-        else { return }
-        try audit([
-            AuditEvent(time: time, actor: "peer:\(peer)", action: .refuse, recordID: recordID, detail: "write refused: \(reason)")
-        ])
+    /// Merges what a peer wrote to one of this node's own records, such as a receiving
+    /// authority's acknowledgement, in one transaction: the record, its registers, the change
+    /// log and the audit log move together.
+    ///
+    /// The whole write is refused, audited, and nothing of it applied, when: the record is not
+    /// this node's; it carries writes the peer did not make itself, or an erasure; any new
+    /// write falls outside the groups this node accepts from the peer; or the merged record
+    /// would not be valid.
+    public func applyPeerWrites(_ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp) throws
+        -> PeerWriteOutcome
+    {
+        let result: Result<PeerWriteOutcome, RefusedWrite> = try transaction { db in
+            let current = try liveRecord(incoming.id, db)
+            guard current.owner == node else {
+                return .failure(RefusedWrite("record \(current.id) is owned by \(current.owner); writes go to the owner's copy only"))
+            }
+            guard incoming.kind == current.kind, incoming.owner == current.owner, incoming.createdAt == current.createdAt else {
+                return .failure(RefusedWrite("the copy's kind, owner or creation time differ from record \(current.id)"))
+            }
+            guard incoming.erasure == nil else {
+                return .failure(RefusedWrite("\(peer) may not erase a record \(node) owns"))
+            }
+            let local = try replica(incoming.id, db, implicitFrom: current)
+            var touched: [String] = []
+            var relayed = Set<AuthorityName>()
+            for (field, register) in incoming.registers.sorted(by: { $0.key < $1.key }) {
+                let known = local.registers[field]?.writes ?? []
+                for write in register.writes where !known.contains(write) && !known.contains(where: { $0.version.dominates(write.version) }) {
+                    if write.writer == peer { touched.append(field) } else { relayed.insert(write.writer) }
+                }
+            }
+            guard relayed.isEmpty else {
+                return .failure(RefusedWrite(
+                    "it carries writes by \(relayed.map(\.rawValue).sorted().joined(separator: ", ")), which \(peer) did not make; a write reaches the owner from its writer only"))
+            }
+            guard !touched.contains("reviewDate") else {
+                return .failure(RefusedWrite("\(peer) may not change the review date; only the owner reviews its records"))
+            }
+            let members = touched.filter { $0.hasPrefix("fields.") }.map { String($0.dropFirst("fields.".count)) }
+            if let reason = PolicyProjection.refusal(
+                ofWriteTo: current.kind, members: members, changesStatus: touched.contains("status"), from: peer, policy: policy)
+            {
+                return .failure(RefusedWrite(reason))
+            }
+            let merged = local.merged(with: incoming)
+            guard merged != local else { return .success(.unchanged) }
+            let updated: CaseRecord
+            do {
+                updated = try Self.record(from: merged, updatedAt: time)
+            } catch let invalid as ValidationError {
+                return .failure(RefusedWrite("the merged record would be invalid: " + invalid.issues.map(\.redactedDescription).joined(separator: "; ")))
+            }
+            let row = EncodedRecord(updated)
+            try write(row, insert: false, db)
+            try db.execute(
+                sql: "UPDATE record SET registers = ? WHERE id = ?", arguments: [JSONWriter.canonical(merged.jsonValue), current.id.description])
+            try logChange(row, .update, db)
+            var audit = try AuditAppender(db)
+            try audit.append(
+                AuditEvent(
+                    time: time, actor: "peer:\(peer)", action: .update, recordID: current.id,
+                    detail: "written by \(peer): " + Set(touched).sorted().joined(separator: ", ")), db)
+            return .success(.applied(updated))
+        }
+        switch result {
+        case .success(let outcome): return outcome
+        case .failure(let refusal): try refuse(refusal.reason, from: peer, recordID: incoming.id, at: time)
+        }
+    }
+
+    /// The record a merged replica stands for: its resolved values, validated as a whole.
+    static func record(from replica: ReplicatedRecord, updatedAt time: Timestamp) throws(ValidationError) -> CaseRecord {
+        let values = replica.resolved().values
+        var fields = JSONObject()
+        var envelope: [(String, JSONValue?)] = [
+            ("id", replica.id.jsonValue), ("kind", replica.kind.jsonValue), ("owner", replica.owner.jsonValue),
+            ("createdAt", replica.createdAt.jsonValue), ("updatedAt", time.jsonValue), ("version", replica.version.jsonValue),
+        ]
+        for (name, value) in values {
+            if name.hasPrefix("fields.") {
+                fields[String(name.dropFirst("fields.".count))] = value
+            } else {
+                envelope.append((name, value))
+            }
+        }
+        envelope.append(("fields", .object(fields)))
+        return try CaseRecord.read(from: .compactObject(envelope))
+    }
+
+    /// Audits a refused write in its own transaction and throws it.
+    private func refuse(_ reason: String, from peer: AuthorityName, recordID: RecordID, at time: Timestamp) throws -> Never {
+        try audit([AuditEvent(time: time, actor: "peer:\(peer)", action: .refuse, recordID: recordID, detail: "write refused: \(reason)")])
         throw StoreError.writeRefused(peer: peer, recordID: recordID, reason: reason)
     }
+}
+
+/// Why a peer's write was refused, carried out of the transaction so the refusal can be
+/// audited after the transaction rolled nothing forward.
+private struct RefusedWrite: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
 }

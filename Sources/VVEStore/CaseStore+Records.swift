@@ -257,7 +257,7 @@ extension CaseStore {
 
     // MARK: - Rows
 
-    private func write(_ row: EncodedRecord, insert: Bool, _ db: Database) throws {
+    func write(_ row: EncodedRecord, insert: Bool, _ db: Database) throws {
         let sql =
             insert
             ? """
@@ -283,7 +283,7 @@ extension CaseStore {
         }
     }
 
-    private func logChange(_ row: EncodedRecord, _ operation: ChangeOperation, _ db: Database) throws {
+    func logChange(_ row: EncodedRecord, _ operation: ChangeOperation, _ db: Database) throws {
         try DirectBinding.execute(try db.cachedStatement(sql: "INSERT INTO change_log(record_id, operation, version, at) VALUES (?, ?, ?, ?)"), db) {
             bind in
             bind.text(row.id)
@@ -300,7 +300,7 @@ extension CaseStore {
         return try decode(document, id: id)
     }
 
-    private func liveRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord {
+    func liveRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord {
         guard let record = try fetchRecord(id, db) else { throw StoreError.recordNotFound(id) }
         if case .erased(let time) = record.content { throw StoreError.recordErased(id, at: time) }
         return record

@@ -183,26 +183,70 @@ func tableCounts(_ store: CaseStore) throws -> [Int] {
 }
 
 @Suite struct PeerWriteTests {
-    @Test func aWriteOutsideTheAcceptedGroupsIsRefusedWholeAndAudited() throws {
-        let store = try CaseStore.inMemory(node: AuthorityName("camden")!)
-        let enfield = AuthorityName("enfield")!
-        let id = RecordID("01a214cd-e069-76a5-a31a-458bc69b14b5")!
-        let policy = SharingPolicy(
-            share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "follow-up"])], reviewDays: 90,
-            accept: [.relocation: ["follow-up"]], lookups: false, aggregates: false)
-        let time = Timestamp(millisecondsSinceEpoch: 1_764_000_000_000)
-        try store.admitPeerWrite(from: enfield, recordID: id, kind: .relocation, members: ["acknowledgement"], changesStatus: false, policy: policy, at: time)
-        #expect(try store.auditEntries(action: .refuse).isEmpty)
-        #expect(throws: StoreError.self) {
-            try store.admitPeerWrite(
-                from: enfield, recordID: id, kind: .relocation, members: ["acknowledgement", "moveDate"], changesStatus: false, policy: policy, at: time)
+    let haringey = AuthorityName("haringey")!
+    let policy = SharingPolicy(
+        share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "follow-up", "status"])], reviewDays: 90,
+        accept: [.relocation: ["follow-up"]], lookups: false, aggregates: false)
+    let later = Timestamp(millisecondsSinceEpoch: 1_795_460_340_000 + 60_000)
+
+    /// camden's relocation, and haringey's copy of its registers.
+    func relocation() throws -> (CaseStore, CaseRecord, ReplicatedRecord) {
+        let store = try CaseStore.inMemory(node: camden)
+        let record = try store.add(drafts(1, kind: .relocation)[0], context: context())
+        return (store, record, try store.replica(id: record.id))
+    }
+
+    @Test func anAcceptedWriteMergesWithAConcurrentLocalEdit() throws {
+        let (store, record, copy) = try relocation()
+        var theirs = copy
+        theirs.apply([("fields.acknowledgement", ["by": "Duty manager, Haringey", "date": .string(today.description)])], by: haringey)
+        // Meanwhile camden raises the risk.
+        let newRisk: JSONValue = record.fields?.riskLevel == .veryHigh ? "high" : "very-high"
+        _ = try store.update(id: record.id, patch: ["fields": ["riskLevel": newRisk]], today: today, context: context(1))
+        guard case .applied(let merged) = try store.applyPeerWrites(theirs, from: haringey, policy: policy, at: later) else {
+            Issue.record("not applied")
+            return
         }
-        let entries = try store.auditEntries(action: .refuse)
-        #expect(entries.count == 1)
-        #expect(entries.first?.event.actor == "peer:enfield")
-        #expect(entries.first?.event.recordID == id)
-        #expect(entries.first?.event.detail == "write refused: enfield may not write `fields.moveDate` (group placement) of a relocation; this node accepts follow-up from it")
-        #expect(try store.recordCount() == 0)
+        guard case .relocation(let fields)? = merged.fields else { return }
+        #expect(fields.acknowledgement?.by == "Duty manager, Haringey")
+        #expect(fields.riskLevel.jsonValue == newRisk)
+        #expect(merged.version == VersionVector(counters: [camden: 2, haringey: 1]))
+        #expect(try store.replica(id: record.id).version == merged.version)
+        let audit = try store.auditEntries(action: .update).last
+        #expect(audit?.event.actor == "peer:haringey")
+        #expect(audit?.event.detail == "written by haringey: fields.acknowledgement")
+        // The same batch again changes nothing.
+        #expect(try store.applyPeerWrites(theirs, from: haringey, policy: policy, at: later) == .unchanged)
+    }
+
+    @Test func writesOutsideWhatIsAcceptedAreRefusedWholeAndAudited() throws {
+        let (store, record, copy) = try relocation()
+        let before = try tableCounts(store)
+        func refusal(_ change: (inout ReplicatedRecord) -> Void) throws -> String? {
+            var theirs = copy
+            change(&theirs)
+            do {
+                _ = try store.applyPeerWrites(theirs, from: haringey, policy: policy, at: later)
+                return nil
+            } catch let error as StoreError {
+                guard case .writeRefused(_, _, let reason) = error else { return "\(error)" }
+                return reason
+            }
+        }
+        #expect(try refusal { $0.apply([("fields.moveDate", "2026-01-01"), ("fields.acknowledgement", ["by": "x y", "date": "2026-01-01"])], by: haringey) }
+            == "haringey may not write `fields.moveDate` (group placement) of a relocation; this node accepts follow-up from it")
+        #expect(try refusal { $0.apply([("fields.acknowledgement", ["by": "x y", "date": "2026-01-01"])], by: AuthorityName("enfield")!) }
+            == "it carries writes by enfield, which haringey did not make; a write reaches the owner from its writer only")
+        #expect(try refusal { $0.erase(at: later, by: haringey) } == "haringey may not erase a record camden owns")
+        #expect(try refusal { $0.apply([("reviewDate", "2030-01-01")], by: haringey) } == "haringey may not change the review date; only the owner reviews its records")
+        #expect(try refusal { $0.apply([("fields.acknowledgement", ["by": "x y", "date": "31/01/2026"])], by: haringey) }?
+            .hasPrefix("the merged record would be invalid: fields.acknowledgement.date") == true)
+        // Nothing applied: the record and its replica are as they were; only refusals were audited.
+        #expect(try store.record(id: record.id, context: context(5)) == record)
+        #expect(try store.replica(id: record.id) == copy)
+        let after = try tableCounts(store)
+        #expect(after[0] == before[0] && after[1] == before[1])
+        #expect(try store.auditEntries(action: .refuse).count == 5)
     }
 }
 
