@@ -86,6 +86,69 @@ import VVECore
         #expect(withheldChecked > 500)
     }
 
+    /// Registers carry every concurrent write of a field, so the projection of each write
+    /// must hold back what the projection of the record holds back.
+    @Test(arguments: [21, 22] as [UInt64])
+    func projectedRegistersNeverLeakWhatTheyWithhold(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let haringey = AuthorityName("haringey")!
+        let all = records(seed: seed, count: 240)
+        var checked = 0
+        for (index, record) in all.enumerated() {
+            // A concurrent edit elsewhere, with the values of another record of the same kind.
+            guard let donor = all[(index + 1)...].first(where: { $0.kind == record.kind }) else { continue }
+            let base = ReplicatedRecord(implicit: record)
+            var local = base
+            var remote = base
+            let donorValues = ReplicatedRecord.registerValues(of: donor).filter { _ in Bool.random(using: &random) }
+            remote.apply(donorValues.map { ($0.key, $0.value) }, by: haringey)
+            local.apply([("status", "disrupted")], by: camden)
+            let replica = local.merged(with: remote)
+            let groups = Set(record.kind.fieldGroups.map(\.name).filter { _ in Bool.random(using: &random) })
+            let policy = SharingPolicy(
+                share: [record.kind: KindGrant(audience: [.all], groups: groups)], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
+            let projection = PolicyProjection.project(record, replica: replica, to: haringey, role: .borough, policy: policy, encoder: encoder, today: today)
+            let document = try #require(projection.document)
+            let bytes = String(decoding: JSONWriter.canonicalBytes(document), as: UTF8.self)
+            // What may appear: the values of the record-level projection (itself held to the
+            // same rules by the test above), never anything only the registers would add.
+            var recordPart = document.objectValue!
+            recordPart["registers"] = nil
+            let sent = Set(record.kind.fieldGroups.filter { groups.contains($0.name) }.flatMap(\.members))
+            // Also legitimate: the values of registers that are sent as they are, and node
+            // names, which appear as writers and in versions.
+            var included = Set(strings(.object(recordPart)).map(\.1))
+            for (name, register) in replica.registers where (name == "status" && groups.contains("status")) || sent.contains(String(name.dropFirst("fields.".count))) {
+                if ["fields.youngPerson", "fields.person", "fields.linkedPeople"].contains(name) { continue }
+                for write in register.writes { included.formUnion(strings(write.value).map(\.1)) }
+            }
+            for write in replica.registers.values.flatMap(\.writes) {
+                included.insert(write.writer.rawValue)
+                included.formUnion(write.version.nodes.map(\.rawValue))
+            }
+            for (name, register) in replica.registers {
+                let member = String(name.dropFirst("fields.".count))
+                let isPerson = name == "fields.youngPerson" || name == "fields.person" || name == "fields.linkedPeople"
+                let withheld = !(name == "status" && groups.contains("status")) && !(name.hasPrefix("fields.") && sent.contains(member)) && !isPerson
+                for write in register.writes {
+                    if withheld {
+                        for (_, text) in strings(write.value) where !included.contains(text) {
+                            #expect(!bytes.contains(JSONWriter.canonical(.string(text))), "register \(name) leaked \(text)")
+                            checked += 1
+                        }
+                    } else if isPerson, !groups.contains("identity") {
+                        for (path, text) in strings(write.value) where !path.hasSuffix(".role") && !included.contains(text) {
+                            #expect(!bytes.contains(JSONWriter.canonical(.string(text))), "identity in \(name) leaked \(text)")
+                            checked += 1
+                        }
+                    }
+                }
+            }
+            #expect(document["registers"]?["reviewDate"] == Optional<JSONValue>.none)
+        }
+        #expect(checked > 300)
+    }
+
     @Test func aKeysOnlyProjectionCarriesKeysAndNoIdentity() throws {
         let relocation = try #require(records(seed: 9, count: 60).first { $0.kind == .relocation })
         guard case .relocation(let fields)? = relocation.fields else { return }

@@ -58,9 +58,11 @@ public struct Projection: Sendable {
 /// record to a peer (sync, `vve policy explain`) goes through it.
 public enum PolicyProjection {
     /// Projects `record` for the peer `peer` (of `role`) under `policy`. People become match
-    /// keys under `encoder` unless `identity` is granted.
+    /// keys under `encoder` unless `identity` is granted. With `replica`, the projection also
+    /// carries the record's registers for the members sent, which is what sync sends.
     public static func project(
-        _ record: CaseRecord, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy, encoder: MatchKeyEncoder, today: CalendarDate
+        _ record: CaseRecord, replica: ReplicatedRecord? = nil, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
+        encoder: MatchKeyEncoder, today: CalendarDate
     ) -> Projection {
         let kind = record.kind
         let undecided = kind.fieldGroups.map { GroupDecision(group: $0.name, included: false, reason: "the record is not sent") }
@@ -92,25 +94,27 @@ public enum PolicyProjection {
             decisions.append(GroupDecision(group: group.name, included: granted, reason: reason))
         }
         let identity = grant.groups.contains("identity")
-        let source = fields.jsonValue.objectValue ?? JSONObject()
+        let sent = sentMembers(of: kind, groups: grant.groups)
         var projected = JSONObject()
-        for group in kind.fieldGroups where grant.groups.contains(group.name) {
-            for member in group.members {
-                if let value = source[member] { projected[member] = value }
-            }
+        for (member, value) in fields.jsonValue.objectValue ?? JSONObject() where sent.contains(member) {
+            projected[member] = outgoing(member, value, kind: kind, identity: identity, encoder: encoder)
         }
-        // People: plain only with identity; otherwise their match keys stand in for them.
-        switch fields {
-        case .relocation(let relocation):
-            projected["youngPerson"] = identity ? relocation.youngPerson.jsonValue : keysObject(relocation.youngPerson, encoder)
-        case .sharedPerpetrator(let perpetrator):
-            projected["person"] = identity ? perpetrator.person.jsonValue : keysObject(perpetrator.person, encoder)
-        case .countyLinesLink(let link):
-            if grant.groups.contains("people"), !link.linkedPeople.isEmpty {
-                projected["linkedPeople"] = .array(link.linkedPeople.map { linked in
-                    ["role": linked.role.jsonValue, "person": identity ? linked.person.jsonValue : keysObject(linked.person, encoder)]
-                })
+        // The registers, when given: the same members, each write's value projected the
+        // same way, so a holder merges exactly what it may see. The review date is the
+        // copy's own and travels in the envelope.
+        var registers: JSONValue?
+        if let replica {
+            var members: [(String, JSONValue)] = []
+            for (name, register) in replica.registers.sorted(by: { $0.key < $1.key }) {
+                let member = name.hasPrefix("fields.") ? String(name.dropFirst("fields.".count)) : nil
+                guard (name == "status" && grant.groups.contains("status")) || member.map(sent.contains) == true else { continue }
+                members.append((name, .array(register.writes.map { write in
+                    var projectedWrite = write
+                    if let member { projectedWrite.value = outgoing(member, write.value, kind: kind, identity: identity, encoder: encoder) }
+                    return projectedWrite.jsonValue
+                })))
             }
+            registers = .object(JSONObject(members))
         }
         let copyReview = min(record.reviewDate, today.adding(days: reviewDays))
         let document = JSONValue.compactObject([
@@ -125,12 +129,37 @@ public enum PolicyProjection {
             ("status", grant.groups.contains("status") ? record.status.jsonValue : Optional<JSONValue>.none),
             ("groups", .array(decisions.filter(\.included).map { .string($0.group) })),
             ("fields", .object(projected)),
+            ("registers", registers),
         ])
         return Projection(document: document, reason: "sent: \(peer) is admitted by the audience rule `\(rule.rawValue)`", groups: decisions)
     }
 
-    static func keysObject(_ person: Person, _ encoder: MatchKeyEncoder) -> JSONValue {
-        ["matchKeys": encoder.keys(for: person).jsonValue]
+    /// The `fields` members a peer granted `groups` receives: the groups' members, and the
+    /// record's person always (as match keys unless `identity` is granted).
+    static func sentMembers(of kind: RecordKind, groups: Set<String>) -> Set<String> {
+        var members = Set(kind.fieldGroups.filter { groups.contains($0.name) }.flatMap(\.members))
+        if let person = kind.personMember { members.insert(person) }
+        return members
+    }
+
+    /// A member's value as the peer receives it: people become their match keys unless
+    /// identity is granted. A person that cannot be read becomes null: never a guess, never
+    /// the plaintext.
+    static func outgoing(_ member: String, _ value: JSONValue, kind: RecordKind, identity: Bool, encoder: MatchKeyEncoder) -> JSONValue {
+        guard !identity, value != .null else { return value }
+        if member == kind.personMember { return keys(ofPerson: value, encoder) }
+        if kind == .countyLinesLink, member == "linkedPeople" {
+            return .array((value.arrayValue ?? []).map { linked in
+                ["role": linked["role"] ?? .null, "person": keys(ofPerson: linked["person"] ?? .null, encoder)]
+            })
+        }
+        return value
+    }
+
+    static func keys(ofPerson value: JSONValue, _ encoder: MatchKeyEncoder) -> JSONValue {
+        var issues = IssueCollector()
+        guard let person = Person.read(from: value, at: .root, issues: &issues) else { return .null }
+        return ["matchKeys": encoder.keys(for: person).jsonValue]
     }
 
     static func audienceMiss(_ rule: AudienceRule, peer: AuthorityName, role: PeerRole, fields: RecordFields) -> String {
