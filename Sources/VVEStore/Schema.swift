@@ -77,6 +77,22 @@ enum Schema {
             // the record's version, so creating records costs nothing extra.
             try db.execute(sql: "ALTER TABLE record ADD COLUMN registers TEXT")
         }
+        migrator.registerMigration("2026-11-shared-copies") { db in
+            // Other nodes' records as this node holds them: only the groups their owners'
+            // policies grant, with registers so that both sides' edits merge.
+            try db.execute(
+                sql: """
+                    CREATE TABLE shared_copy (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        kind TEXT NOT NULL,
+                        owner TEXT NOT NULL,
+                        review_date TEXT NOT NULL,
+                        copy TEXT NOT NULL,
+                        received_at TEXT NOT NULL
+                    ) STRICT
+                    """)
+            try db.execute(sql: "CREATE INDEX shared_copy_owner ON shared_copy(owner)")
+        }
         return migrator
     }
 }

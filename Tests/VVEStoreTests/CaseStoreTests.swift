@@ -282,3 +282,78 @@ func tableCounts(_ store: CaseStore) throws -> [Int] {
         #expect(erased.version == VersionVector(counters: [camden: 3]))
     }
 }
+
+/// Two stores, two nodes: camden owns a relocation to haringey; haringey holds the copy
+/// camden's policy grants, acknowledges it, and camden merges the acknowledgement.
+@Suite struct SharedCopyTests {
+    let haringey = AuthorityName("haringey")!
+    let encoder = MatchKeyEncoder(key: LinkageKey(bytes: Array(repeating: 7, count: 32))!)
+    let policy = SharingPolicy(
+        share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "follow-up", "status"])], reviewDays: 90,
+        accept: [.relocation: ["follow-up"]], lookups: false, aggregates: false)
+    let later = Timestamp(millisecondsSinceEpoch: 1_795_460_340_000 + 60_000)
+
+    func projection(of record: CaseRecord, in store: CaseStore) throws -> JSONValue {
+        let projection = PolicyProjection.project(
+            record, replica: try store.replica(id: record.id), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today)
+        return try #require(projection.document)
+    }
+
+    /// A relocation from camden to haringey, not yet acknowledged.
+    func relocationToHaringey(in store: CaseStore) throws -> CaseRecord {
+        var draft = drafts(1, kind: .relocation)[0]
+        guard case .relocation(var fields) = draft.fields else { throw TestError() }
+        fields.receivingAuthority = haringey
+        fields.acknowledgement = nil
+        draft.fields = .relocation(fields)
+        return try store.add(draft, context: context())
+    }
+
+    struct TestError: Error {}
+
+    @Test func theReceivingAuthorityHoldsItsGroupsAcknowledgesAndTheOwnerSeesIt() throws {
+        let camdenStore = try CaseStore.inMemory(node: camden)
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        let record = try relocationToHaringey(in: camdenStore)
+
+        guard case .created(let copy) = try haringeyStore.receiveSharedCopy(try projection(of: record, in: camdenStore), from: camden, at: later) else {
+            Issue.record("no copy made")
+            return
+        }
+        #expect(copy.groups == ["placement", "follow-up", "status"])
+        #expect(copy.values["fields.receivingAuthority"] == "haringey")
+        #expect(copy.values["fields.originatingSpoc"] == Optional<JSONValue>.none)
+        #expect(copy.values["fields.youngPerson"]?["matchKeys"] != nil)
+        #expect(try haringeyStore.auditEntries(action: .create).last?.event.actor == "peer:camden")
+
+        let acknowledgement: JSONValue = ["by": "Duty manager, Haringey", "date": .string(today.description)]
+        let edited = try haringeyStore.editSharedCopy(id: record.id, changes: [("fields.acknowledgement", acknowledgement)], context: context(1))
+        let payload = edited.ownWrites(by: haringey)
+        #expect(Array(payload.registers.keys) == ["fields.acknowledgement"])
+        guard case .applied(let acknowledged) = try camdenStore.applyPeerWrites(payload, from: haringey, policy: policy, at: later) else {
+            Issue.record("the acknowledgement was not applied")
+            return
+        }
+        guard case .relocation(let merged)? = acknowledged.fields else { return }
+        #expect(merged.acknowledgement?.by == "Duty manager, Haringey")
+
+        // camden's next projection carries the acknowledgement back; haringey already has it.
+        #expect(try haringeyStore.receiveSharedCopy(try projection(of: acknowledged, in: camdenStore), from: camden, at: later) == .unchanged)
+        // A copy of camden's record sent by someone else is refused and audited.
+        #expect(throws: StoreError.self) {
+            try haringeyStore.receiveSharedCopy(try projection(of: acknowledged, in: camdenStore), from: AuthorityName("enfield")!, at: later)
+        }
+        #expect(try haringeyStore.auditEntries(action: .refuse).count == 1)
+    }
+
+    @Test func aCopyHoldingMoreThanItsGroupsIsRefused() throws {
+        let camdenStore = try CaseStore.inMemory(node: camden)
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        let record = try relocationToHaringey(in: camdenStore)
+        var document = try projection(of: record, in: camdenStore).objectValue!
+        document["groups"] = ["placement"]
+        #expect(throws: ValidationError.self) { try haringeyStore.receiveSharedCopy(.object(document), from: camden, at: later) }
+        #expect(try haringeyStore.auditEntries(action: .refuse).first?.event.detail?.hasPrefix("shared copy refused: registers.") == true)
+        #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: record.id, context: context(2)) }
+    }
+}

@@ -1,0 +1,100 @@
+import GRDB
+import VVECore
+
+/// What receiving a shared copy did.
+public enum SharedCopyOutcome: Sendable, Equatable {
+    /// A copy this node did not hold.
+    case created(SharedCopy)
+    /// The copy changed.
+    case updated(SharedCopy)
+    /// Nothing new.
+    case unchanged
+}
+
+extension CaseStore {
+    /// Takes a copy of a peer's record as the peer projected it for this node, merging it with
+    /// the copy already held, in one transaction with its audit entry. A copy is taken only
+    /// from its owner; a malformed copy is refused whole, audited, and nothing applied.
+    public func receiveSharedCopy(_ document: JSONValue, from peer: AuthorityName, at time: Timestamp) throws -> SharedCopyOutcome {
+        let incoming: SharedCopy
+        do {
+            incoming = try SharedCopy.read(from: document)
+        } catch {
+            let id = document["id"]?.stringValue.flatMap(RecordID.init)
+            try audit([AuditEvent(time: time, actor: "peer:\(peer)", action: .refuse, recordID: id, detail: "shared copy refused: \(error.issues.map(\.redactedDescription).joined(separator: "; "))")])
+            throw error
+        }
+        guard incoming.owner == peer else {
+            try audit([AuditEvent(time: time, actor: "peer:\(peer)", action: .refuse, recordID: incoming.id, detail: "shared copy refused: \(peer) sent a copy of a record \(incoming.owner) owns")])
+            throw StoreError.writeRefused(peer: peer, recordID: incoming.id, reason: "\(peer) sent a copy of a record \(incoming.owner) owns; copies come from their owner only")
+        }
+        return try transaction { db in
+            var audit = try AuditAppender(db)
+            let groups = incoming.groups.sorted().joined(separator: ",")
+            guard let held = try sharedCopy(incoming.id, db) else {
+                try saveSharedCopy(incoming, at: time, insert: true, db)
+                try audit.append(
+                    AuditEvent(time: time, actor: "peer:\(peer)", action: .create, recordID: incoming.id, detail: "shared copy received: \(groups)"), db)
+                return .created(incoming)
+            }
+            var merged = held
+            merged.replica = held.replica.merged(with: incoming.replica)
+            merged.groups = incoming.groups
+            merged.reviewDate = incoming.reviewDate
+            guard merged != held else { return .unchanged }
+            try saveSharedCopy(merged, at: time, insert: false, db)
+            try audit.append(
+                AuditEvent(time: time, actor: "peer:\(peer)", action: .update, recordID: incoming.id, detail: "shared copy updated: \(groups)"), db)
+            return .updated(merged)
+        }
+    }
+
+    /// A local edit of a shared copy, such as the receiving authority's acknowledgement:
+    /// written to the copy's registers, audited, and sent back to the owner by sync.
+    public func editSharedCopy(id: RecordID, changes: [(field: String, value: JSONValue)], context: OperationContext) throws -> SharedCopy {
+        try transaction { db in
+            guard var copy = try sharedCopy(id, db) else { throw StoreError.recordNotFound(id) }
+            copy.replica.apply(changes, by: node)
+            try saveSharedCopy(copy, at: context.time, insert: false, db)
+            var audit = try AuditAppender(db)
+            try audit.append(
+                AuditEvent(
+                    time: context.time, actor: context.actor.rawValue, action: .update, recordID: id,
+                    detail: "shared copy: " + changes.map(\.field).sorted().joined(separator: ", ")), db)
+            return copy
+        }
+    }
+
+    /// A shared copy this node holds, with the read audited.
+    public func sharedCopy(id: RecordID, context: OperationContext) throws -> SharedCopy {
+        try transaction { db in
+            guard let copy = try sharedCopy(id, db) else { throw StoreError.recordNotFound(id) }
+            var audit = try AuditAppender(db)
+            try audit.append(AuditEvent(time: context.time, actor: context.actor.rawValue, action: .read, recordID: id, detail: "shared copy"), db)
+            return copy
+        }
+    }
+
+    func sharedCopy(_ id: RecordID, _ db: Database) throws -> SharedCopy? {
+        guard let text = try String.fetchOne(db, sql: "SELECT copy FROM shared_copy WHERE id = ?", arguments: [id.description]) else { return nil }
+        do {
+            return try SharedCopy.read(from: try JSONParser.parse(Array(text.utf8)))
+        } catch let error as ValidationError {
+            throw StoreError.corruptRecord(id, error)
+        }
+    }
+
+    private func saveSharedCopy(_ copy: SharedCopy, at time: Timestamp, insert: Bool, _ db: Database) throws {
+        let arguments: StatementArguments = [
+            copy.replica.kind.rawValue, copy.owner.rawValue, copy.reviewDate.description, JSONWriter.canonical(copy.jsonValue),
+            time.description, copy.id.description,
+        ]
+        if insert {
+            try db.execute(
+                sql: "INSERT INTO shared_copy(kind, owner, review_date, copy, received_at, id) VALUES (?, ?, ?, ?, ?, ?)", arguments: arguments)
+        } else {
+            try db.execute(
+                sql: "UPDATE shared_copy SET kind = ?, owner = ?, review_date = ?, copy = ?, received_at = ? WHERE id = ?", arguments: arguments)
+        }
+    }
+}
