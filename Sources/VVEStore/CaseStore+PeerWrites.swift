@@ -21,63 +21,70 @@ extension CaseStore {
     public func applyPeerWrites(_ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp) throws
         -> PeerWriteOutcome
     {
-        let result: Result<PeerWriteOutcome, RefusedWrite> = try transaction { db in
-            let current = try liveRecord(incoming.id, db)
-            guard current.owner == node else {
-                return .failure(RefusedWrite("record \(current.id) is owned by \(current.owner); writes go to the owner's copy only"))
-            }
-            guard incoming.kind == current.kind, incoming.owner == current.owner, incoming.createdAt == current.createdAt else {
-                return .failure(RefusedWrite("the copy's kind, owner or creation time differ from record \(current.id)"))
-            }
-            guard incoming.erasure == nil else {
-                return .failure(RefusedWrite("\(peer) may not erase a record \(node) owns"))
-            }
-            let local = try replica(incoming.id, db, implicitFrom: current)
-            var touched: [String] = []
-            var relayed = Set<AuthorityName>()
-            for (field, register) in incoming.registers.sorted(by: { $0.key < $1.key }) {
-                let known = local.registers[field]?.writes ?? []
-                for write in register.writes where !known.contains(write) && !known.contains(where: { $0.version.dominates(write.version) }) {
-                    if write.writer == peer { touched.append(field) } else { relayed.insert(write.writer) }
-                }
-            }
-            guard relayed.isEmpty else {
-                return .failure(RefusedWrite(
-                    "it carries writes by \(relayed.map(\.rawValue).sorted().joined(separator: ", ")), which \(peer) did not make; a write reaches the owner from its writer only"))
-            }
-            guard !touched.contains("reviewDate") else {
-                return .failure(RefusedWrite("\(peer) may not change the review date; only the owner reviews its records"))
-            }
-            let members = touched.filter { $0.hasPrefix("fields.") }.map { String($0.dropFirst("fields.".count)) }
-            if let reason = PolicyProjection.refusal(
-                ofWriteTo: current.kind, members: members, changesStatus: touched.contains("status"), from: peer, policy: policy)
-            {
-                return .failure(RefusedWrite(reason))
-            }
-            let merged = local.merged(with: incoming)
-            guard merged != local else { return .success(.unchanged) }
-            let updated: CaseRecord
-            do {
-                updated = try Self.record(from: merged, updatedAt: time)
-            } catch let invalid as ValidationError {
-                return .failure(RefusedWrite("the merged record would be invalid: " + invalid.issues.map(\.redactedDescription).joined(separator: "; ")))
-            }
-            let row = EncodedRecord(updated)
-            try write(row, insert: false, db)
-            try db.execute(
-                sql: "UPDATE record SET registers = ? WHERE id = ?", arguments: [JSONWriter.canonical(merged.jsonValue), current.id.description])
-            try logChange(row, .update, db)
-            var audit = try AuditAppender(db)
-            try audit.append(
-                AuditEvent(
-                    time: time, actor: "peer:\(peer)", action: .update, recordID: current.id,
-                    detail: "written by \(peer): " + Set(touched).sorted().joined(separator: ", ")), db)
-            return .success(.applied(updated))
+        do {
+            return try transaction { db in try applyPeerWrites(incoming, from: peer, policy: policy, at: time, db) }
+        } catch let refusal as RefusedWrite {
+            // Thrown inside the transaction, so it rolled back: nothing of the write remains.
+            try refuse(refusal.reason, from: peer, recordID: incoming.id, at: time)
         }
-        switch result {
-        case .success(let outcome): return outcome
-        case .failure(let refusal): try refuse(refusal.reason, from: peer, recordID: incoming.id, at: time)
+    }
+
+    /// `applyPeerWrites` inside the caller's transaction; a refusal throws `RefusedWrite`.
+    func applyPeerWrites(_ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp, _ db: Database) throws
+        -> PeerWriteOutcome
+    {
+        let current = try liveRecord(incoming.id, db)
+        guard current.owner == node else {
+            throw RefusedWrite("record \(current.id) is owned by \(current.owner); writes go to the owner's copy only")
         }
+        guard incoming.kind == current.kind, incoming.owner == current.owner, incoming.createdAt == current.createdAt else {
+            throw RefusedWrite("the copy's kind, owner or creation time differ from record \(current.id)")
+        }
+        guard incoming.erasure == nil else {
+            throw RefusedWrite("\(peer) may not erase a record \(node) owns")
+        }
+        let local = try replica(incoming.id, db, implicitFrom: current)
+        var touched: [String] = []
+        var relayed = Set<AuthorityName>()
+        for (field, register) in incoming.registers.sorted(by: { $0.key < $1.key }) {
+            let known = local.registers[field]?.writes ?? []
+            for write in register.writes where !known.contains(write) && !known.contains(where: { $0.version.dominates(write.version) }) {
+                if write.writer == peer { touched.append(field) } else { relayed.insert(write.writer) }
+            }
+        }
+        guard relayed.isEmpty else {
+            throw RefusedWrite(
+                "it carries writes by \(relayed.map(\.rawValue).sorted().joined(separator: ", ")), which \(peer) did not make; a write reaches the owner from its writer only")
+        }
+        guard !touched.contains("reviewDate") else {
+            throw RefusedWrite("\(peer) may not change the review date; only the owner reviews its records")
+        }
+        let members = touched.filter { $0.hasPrefix("fields.") }.map { String($0.dropFirst("fields.".count)) }
+        if let reason = PolicyProjection.refusal(
+            ofWriteTo: current.kind, members: members, changesStatus: touched.contains("status"), from: peer, policy: policy)
+        {
+            throw RefusedWrite(reason)
+        }
+        let merged = local.merged(with: incoming)
+        guard merged != local else { return .unchanged }
+        // A Result, not do/catch: the 6.3 compiler crashes on a typed catch in this function.
+        let updated: CaseRecord
+        switch Result(catching: { () throws(ValidationError) -> CaseRecord in try Self.record(from: merged, updatedAt: time) }) {
+        case .success(let record): updated = record
+        case .failure(let invalid):
+            throw RefusedWrite("the merged record would be invalid: " + invalid.issues.map(\.redactedDescription).joined(separator: "; "))
+        }
+        let row = EncodedRecord(updated)
+        try write(row, insert: false, db)
+        try db.execute(
+            sql: "UPDATE record SET registers = ? WHERE id = ?", arguments: [JSONWriter.canonical(merged.jsonValue), current.id.description])
+        try logChange(row, .update, db)
+        var audit = try AuditAppender(db)
+        try audit.append(
+            AuditEvent(
+                time: time, actor: "peer:\(peer)", action: .update, recordID: current.id,
+                detail: "written by \(peer): " + Set(touched).sorted().joined(separator: ", ")), db)
+        return .applied(updated)
     }
 
     /// The record a merged replica stands for: its resolved values, validated as a whole.
@@ -100,7 +107,7 @@ extension CaseStore {
     }
 
     /// Audits a refused write in its own transaction and throws it.
-    private func refuse(_ reason: String, from peer: AuthorityName, recordID: RecordID, at time: Timestamp) throws -> Never {
+    func refuse(_ reason: String, from peer: AuthorityName, recordID: RecordID?, at time: Timestamp) throws -> Never {
         try audit([AuditEvent(time: time, actor: "peer:\(peer)", action: .refuse, recordID: recordID, detail: "write refused: \(reason)")])
         throw StoreError.writeRefused(peer: peer, recordID: recordID, reason: reason)
     }
@@ -108,7 +115,7 @@ extension CaseStore {
 
 /// Why a peer's write was refused, carried out of the transaction so the refusal can be
 /// audited after the transaction rolled nothing forward.
-private struct RefusedWrite: Error {
+struct RefusedWrite: Error {
     let reason: String
     init(_ reason: String) { self.reason = reason }
 }

@@ -16,37 +16,41 @@ extension CaseStore {
     /// the copy already held, in one transaction with its audit entry. A copy is taken only
     /// from its owner; a malformed copy is refused whole, audited, and nothing applied.
     public func receiveSharedCopy(_ document: JSONValue, from peer: AuthorityName, at time: Timestamp) throws -> SharedCopyOutcome {
-        let incoming: SharedCopy
         do {
-            incoming = try SharedCopy.read(from: document)
-        } catch {
-            let id = document["id"]?.stringValue.flatMap(RecordID.init)
-            try audit([AuditEvent(time: time, actor: "peer:\(peer)", action: .refuse, recordID: id, detail: "shared copy refused: \(error.issues.map(\.redactedDescription).joined(separator: "; "))")])
-            throw error
+            return try transaction { db in try receiveSharedCopy(document, from: peer, at: time, db) }
+        } catch let refusal as RefusedWrite {
+            try refuse(refusal.reason, from: peer, recordID: document["id"]?.stringValue.flatMap(RecordID.init), at: time)
+        }
+    }
+
+    /// `receiveSharedCopy` inside the caller's transaction; a refusal throws `RefusedWrite`.
+    func receiveSharedCopy(_ document: JSONValue, from peer: AuthorityName, at time: Timestamp, _ db: Database) throws -> SharedCopyOutcome {
+        let incoming: SharedCopy
+        switch Result(catching: { () throws(ValidationError) -> SharedCopy in try SharedCopy.read(from: document) }) {
+        case .success(let copy): incoming = copy
+        case .failure(let invalid):
+            throw RefusedWrite("shared copy malformed: " + invalid.issues.map(\.redactedDescription).joined(separator: "; "))
         }
         guard incoming.owner == peer else {
-            try audit([AuditEvent(time: time, actor: "peer:\(peer)", action: .refuse, recordID: incoming.id, detail: "shared copy refused: \(peer) sent a copy of a record \(incoming.owner) owns")])
-            throw StoreError.writeRefused(peer: peer, recordID: incoming.id, reason: "\(peer) sent a copy of a record \(incoming.owner) owns; copies come from their owner only")
+            throw RefusedWrite("\(peer) sent a copy of a record \(incoming.owner) owns; copies come from their owner only")
         }
-        return try transaction { db in
-            var audit = try AuditAppender(db)
-            let groups = incoming.groups.sorted().joined(separator: ",")
-            guard let held = try sharedCopy(incoming.id, db) else {
-                try saveSharedCopy(incoming, at: time, insert: true, db)
-                try audit.append(
-                    AuditEvent(time: time, actor: "peer:\(peer)", action: .create, recordID: incoming.id, detail: "shared copy received: \(groups)"), db)
-                return .created(incoming)
-            }
-            var merged = held
-            merged.replica = held.replica.merged(with: incoming.replica)
-            merged.groups = incoming.groups
-            merged.reviewDate = incoming.reviewDate
-            guard merged != held else { return .unchanged }
-            try saveSharedCopy(merged, at: time, insert: false, db)
+        var audit = try AuditAppender(db)
+        let groups = incoming.groups.sorted().joined(separator: ",")
+        guard let held = try sharedCopy(incoming.id, db) else {
+            try saveSharedCopy(incoming, at: time, insert: true, db)
             try audit.append(
-                AuditEvent(time: time, actor: "peer:\(peer)", action: .update, recordID: incoming.id, detail: "shared copy updated: \(groups)"), db)
-            return .updated(merged)
+                AuditEvent(time: time, actor: "peer:\(peer)", action: .create, recordID: incoming.id, detail: "shared copy received: \(groups)"), db)
+            return .created(incoming)
         }
+        var merged = held
+        merged.replica = held.replica.merged(with: incoming.replica)
+        merged.groups = incoming.groups
+        merged.reviewDate = incoming.reviewDate
+        guard merged != held else { return .unchanged }
+        try saveSharedCopy(merged, at: time, insert: false, db)
+        try audit.append(
+            AuditEvent(time: time, actor: "peer:\(peer)", action: .update, recordID: incoming.id, detail: "shared copy updated: \(groups)"), db)
+        return .updated(merged)
     }
 
     /// A local edit of a shared copy, such as the receiving authority's acknowledgement:
@@ -56,6 +60,10 @@ extension CaseStore {
             guard var copy = try sharedCopy(id, db) else { throw StoreError.recordNotFound(id) }
             copy.replica.apply(changes, by: node)
             try saveSharedCopy(copy, at: context.time, insert: false, db)
+            // Logged like an edit of an own record, so sync sends the writes to the owner.
+            try db.execute(
+                sql: "INSERT INTO change_log(record_id, operation, version, at) VALUES (?, ?, ?, ?)",
+                arguments: [id.description, ChangeOperation.update.rawValue, JSONWriter.canonical(copy.replica.version.jsonValue), context.time.description])
             var audit = try AuditAppender(db)
             try audit.append(
                 AuditEvent(

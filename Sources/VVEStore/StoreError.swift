@@ -21,7 +21,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// SQLite refused an operation.
     case database(path: String, message: String)
     /// A peer sent a write this node's policy does not accept from it; nothing was applied.
-    case writeRefused(peer: AuthorityName, recordID: RecordID, reason: String)
+    case writeRefused(peer: AuthorityName, recordID: RecordID?, reason: String)
 
     public var description: String {
         switch self {
@@ -43,8 +43,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "stored record \(id) does not parse (\(error.issues.first?.redactedDescription ?? "unknown problem")); the database was changed outside vve: run `vve audit verify` and restore from backup"
         case .database(let path, let message):
             "database error on \(path): \(message)"
-        case .writeRefused(_, let recordID, let reason):
-            "write to record \(recordID) refused, nothing of it applied: \(reason); the refusal is audited. Widen `accept:` in the peer file only if the agreement allows it"
+        case .writeRefused(let peer, let recordID, let reason):
+            "write from \(peer)\(recordID.map { " to record \($0)" } ?? "") refused, nothing of it applied: \(reason); the refusal is audited. Widen `accept:` in the peer file only if the agreement allows it"
         }
     }
 }
