@@ -48,6 +48,11 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .target(
+            name: "VVESync",
+            dependencies: ["VVECore", "VVEStore"],
+            swiftSettings: strictSwift6
+        ),
+        .target(
             name: "VVENet",
             dependencies: [
                 "VVECore", "VVEStore", "VVEConfig",
@@ -85,6 +90,7 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "VVEConfigTests", dependencies: ["VVEConfig", "VVECore"], swiftSettings: strictSwift6),
+        .testTarget(name: "VVESyncTests", dependencies: ["VVESync", "VVEStore", "VVECore"], swiftSettings: strictSwift6),
         .testTarget(
             name: "VVENetTests",
             dependencies: [

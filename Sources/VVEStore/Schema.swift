@@ -93,6 +93,18 @@ enum Schema {
                     """)
             try db.execute(sql: "CREATE INDEX shared_copy_owner ON shared_copy(owner)")
         }
+        migrator.registerMigration("2026-11-peer-cursors") { db in
+            // How far into each peer's change log this node has applied. Written in the same
+            // transaction as the batch it follows, so a crash never loses or repeats a batch.
+            try db.execute(
+                sql: """
+                    CREATE TABLE peer_cursor (
+                        peer TEXT PRIMARY KEY NOT NULL,
+                        cursor INTEGER NOT NULL,
+                        updated_at TEXT NOT NULL
+                    ) STRICT
+                    """)
+        }
         return migrator
     }
 }

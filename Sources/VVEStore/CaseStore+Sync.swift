@@ -1,0 +1,98 @@
+import GRDB
+import VVECore
+
+/// What a change in the log stands for when a feed is built for a peer.
+public enum SyncSource: Sendable {
+    /// One of this node's records, with its registers.
+    case own(CaseRecord, ReplicatedRecord)
+    /// A copy of a peer's record this node holds.
+    case copy(SharedCopy)
+}
+
+/// What applying a peer's batch did.
+public struct BatchOutcome: Sendable, Equatable {
+    /// Items that changed something here.
+    public var applied = 0
+    /// Items this node already had.
+    public var unchanged = 0
+
+    public init(applied: Int = 0, unchanged: Int = 0) {
+        self.applied = applied
+        self.unchanged = unchanged
+    }
+}
+
+extension CaseStore {
+    /// The records and shared copies behind changed ids, for building a peer's batch. Not
+    /// audited here: the batch is audited as a disclosure when it is sent.
+    public func syncSources(_ ids: [RecordID]) throws -> [RecordID: SyncSource] {
+        try reading { db in
+            var sources: [RecordID: SyncSource] = [:]
+            for id in ids {
+                if let document = try String.fetchOne(db, sql: "SELECT document FROM record WHERE id = ?", arguments: [id.description]) {
+                    let record = try decode(document, id: id)
+                    sources[id] = .own(record, try replica(id, db, implicitFrom: record))
+                } else if let copy = try sharedCopy(id, db) {
+                    sources[id] = .copy(copy)
+                }
+            }
+            return sources
+        }
+    }
+
+    /// Audits a batch sent to a peer: one `disclose` entry naming the peer and every record.
+    public func auditDisclosure(to peer: AuthorityName, ids: [RecordID], at time: Timestamp) throws {
+        guard !ids.isEmpty else { return }
+        try audit([
+            AuditEvent(
+                time: time, actor: "sync", action: .disclose,
+                detail: "to \(peer): " + ids.map(\.description).joined(separator: ", "))
+        ])
+    }
+
+    /// How far into `peer`'s change log this node has applied; 0 before the first batch.
+    public func cursor(for peer: AuthorityName) throws -> Int64 {
+        try reading { db in try Int64.fetchOne(db, sql: "SELECT cursor FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue]) ?? 0 }
+    }
+
+    /// Applies a batch from `peer` whole, in one transaction with the cursor that follows it:
+    /// copies of the peer's records (`{"copy": ...}`) and the peer's writes to this node's
+    /// records (`{"writes": ...}`). Any item refused refuses the batch: nothing of it is
+    /// applied, the cursor stays, and the refusal is audited. Applying a batch twice changes
+    /// nothing the second time, so a crash between applying and acknowledging is harmless.
+    public func applyBatch(_ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp) throws
+        -> BatchOutcome
+    {
+        do {
+            return try transaction { db in
+                var outcome = BatchOutcome()
+                for (index, item) in items.enumerated() {
+                    let changed: Bool
+                    if let copy = item["copy"] {
+                        changed = try receiveSharedCopy(copy, from: peer, at: time, db) != .unchanged
+                    } else if let writes = item["writes"] {
+                        let replica: ReplicatedRecord
+                        switch Result(catching: { () throws(ValidationError) -> ReplicatedRecord in try ReplicatedRecord.read(from: writes) }) {
+                        case .success(let read): replica = read
+                        case .failure(let invalid):
+                            throw RefusedWrite("item \(index) is malformed: " + invalid.issues.map(\.redactedDescription).joined(separator: "; "))
+                        }
+                        changed = try applyPeerWrites(replica, from: peer, policy: policy, at: time, db) != .unchanged
+                    } else {
+                        throw RefusedWrite("item \(index) is neither a copy nor writes")
+                    }
+                    if changed { outcome.applied += 1 } else { outcome.unchanged += 1 }
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO peer_cursor(peer, cursor, updated_at) VALUES (?, ?, ?)
+                        ON CONFLICT(peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
+                        """,
+                    arguments: [peer.rawValue, cursor, time.description])
+                return outcome
+            }
+        } catch let refusal as RefusedWrite {
+            try refuse("batch refused whole: " + refusal.reason, from: peer, recordID: nil, at: time)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import VVECore
+import VVEStore
+
+/// One batch of the change feed for a peer: what it may receive of the changes after its
+/// cursor, and the cursor to ask from next time.
+public struct ChangeBatch: Sendable {
+    /// `{"copy": projection}` for this node's records, `{"writes": replica}` for this node's
+    /// writes to copies of the peer's records.
+    public var items: [JSONValue]
+    /// The last change-log sequence this batch covers, seen or not.
+    public var cursor: Int64
+    /// Whether more changes wait after `cursor`.
+    public var hasMore: Bool
+
+    public var jsonValue: JSONValue {
+        ["items": .array(items), "cursor": .integer(cursor), "hasMore": .bool(hasMore)]
+    }
+}
+
+/// Builds a peer's batches from the change log. Every record goes through
+/// `PolicyProjection.project`, and only through it; a change the peer may not see is
+/// skipped, but the cursor still moves past it, so a peer that is allowed little never
+/// rescans a long history.
+public struct ChangeFeed: Sendable {
+    let store: CaseStore
+    let encoder: MatchKeyEncoder
+
+    public init(store: CaseStore, encoder: MatchKeyEncoder) {
+        self.store = store
+        self.encoder = encoder
+    }
+
+    /// The batch for `peer` after `cursor`: at most `limit` change-log entries scanned. The
+    /// records it carries are audited as disclosed to the peer.
+    public func batch(
+        for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, limit: Int, today: CalendarDate, at time: Timestamp
+    ) throws -> ChangeBatch {
+        let entries = try store.changes(after: cursor, limit: limit)
+        // Each record once, at its latest state, in the order of its last change.
+        var order: [RecordID] = []
+        var seen = Set<RecordID>()
+        for entry in entries.reversed() where seen.insert(entry.recordID).inserted { order.append(entry.recordID) }
+        order.reverse()
+        let sources = try store.syncSources(order)
+        var items: [JSONValue] = []
+        var disclosed: [RecordID] = []
+        for id in order {
+            switch sources[id] {
+            case .own(let record, let replica)?:
+                let projection = PolicyProjection.project(record, replica: replica, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+                if let document = projection.document {
+                    items.append(["copy": document])
+                    disclosed.append(id)
+                }
+            case .copy(let copy)?:
+                // Only the owner gets writes to its record, and only this node's own writes.
+                guard copy.owner == peer else { continue }
+                let writes = copy.ownWrites(by: store.node)
+                guard !writes.registers.isEmpty else { continue }
+                items.append(["writes": writes.jsonValue])
+                disclosed.append(id)
+            case nil:
+                continue
+            }
+        }
+        try store.auditDisclosure(to: peer, ids: disclosed, at: time)
+        return ChangeBatch(items: items, cursor: entries.last?.sequence ?? cursor, hasMore: entries.count == limit)
+    }
+}

@@ -1,0 +1,115 @@
+import Testing
+import VVECore
+import VVEStore
+import VVESync
+
+/// Two nodes' stores exchanging batches through the change feed, without the network.
+@Suite struct ChangeFeedTests {
+    let camden = AuthorityName("camden")!
+    let haringey = AuthorityName("haringey")!
+    let enfield = AuthorityName("enfield")!
+    let today = CalendarDate("2026-11-23")!
+    let encoder = MatchKeyEncoder(key: LinkageKey(bytes: Array(repeating: 9, count: 32))!)
+    /// camden's policy for haringey: relocations it receives, and its follow-up back.
+    let haringeyPolicy = SharingPolicy(
+        share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "follow-up", "status"])], reviewDays: 90,
+        accept: [.relocation: ["follow-up"]], lookups: false, aggregates: false)
+
+    func context(_ millis: Int64 = 0) -> OperationContext {
+        OperationContext(actor: try! OperatorName("j.okafor"), time: Timestamp(millisecondsSinceEpoch: 1_795_460_340_000 + millis))
+    }
+
+    /// camden's relocations: two to haringey, one to enfield, and a county lines link.
+    func camdenStore() throws -> (CaseStore, [CaseRecord]) {
+        let store = try CaseStore.inMemory(node: camden)
+        var generator = SyntheticRecords(seed: 3, owner: camden, today: today)
+        var records: [CaseRecord] = []
+        for receiving in [haringey, enfield, haringey] {
+            var draft = generator.nextDraft(kind: .relocation)
+            guard case .relocation(var fields) = draft.fields else { continue }
+            fields.receivingAuthority = receiving
+            fields.acknowledgement = nil
+            draft.fields = .relocation(fields)
+            records.append(try store.add(draft, context: context()))
+        }
+        records.append(try store.add(generator.nextDraft(kind: .countyLinesLink), context: context()))
+        return (store, records)
+    }
+
+    func batch(_ store: CaseStore, for peer: AuthorityName, policy: SharingPolicy, after cursor: Int64, limit: Int = 100) throws -> ChangeBatch {
+        try ChangeFeed(store: store, encoder: encoder).batch(
+            for: peer, role: .borough, policy: policy, after: cursor, limit: limit, today: today, at: context(10).time)
+    }
+
+    @Test func aRelocationReachesItsReceivingAuthorityOnlyAndTheAcknowledgementComesBack() throws {
+        let (camdenStore, records) = try camdenStore()
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+
+        let first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
+        let sentIDs = first.items.compactMap { $0["copy"]?["id"]?.stringValue }
+        #expect(sentIDs == [records[0].id.description, records[2].id.description])
+        #expect(first.cursor == 4 && !first.hasMore)
+        let disclosure = try camdenStore.auditEntries(action: .disclose).last?.event
+        #expect(disclosure?.detail == "to haringey: \(records[0].id), \(records[2].id)")
+        // enfield's relocation and the county lines link: not for haringey, but passed.
+        #expect(try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: first.cursor).items.isEmpty)
+
+        #expect(try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(20).time) == BatchOutcome(applied: 2, unchanged: 0))
+        #expect(try haringeyStore.cursor(for: camden) == 4)
+        // A crash after applying and before acknowledging: the same batch comes again.
+        #expect(try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(21).time) == BatchOutcome(applied: 0, unchanged: 2))
+
+        _ = try haringeyStore.editSharedCopy(
+            id: records[0].id, changes: [("fields.acknowledgement", ["by": "Duty manager, Haringey", "date": .string(today.description)])],
+            context: context(30))
+        let back = try batch(haringeyStore, for: camden, policy: .denyAll, after: 0)
+        #expect(back.items.count == 1 && back.items[0]["writes"] != nil)
+        #expect(try camdenStore.applyBatch(back.items, from: haringey, policy: haringeyPolicy, cursor: back.cursor, at: context(40).time).applied == 1)
+        guard case .relocation(let acknowledged)? = try camdenStore.record(id: records[0].id, context: context(41)).fields else { return }
+        #expect(acknowledged.acknowledgement?.by == "Duty manager, Haringey")
+
+        // camden's next batch carries the acknowledged record back; haringey already has it all.
+        let echo = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: first.cursor)
+        #expect(echo.items.count == 1)
+        #expect(try haringeyStore.applyBatch(echo.items, from: camden, policy: .denyAll, cursor: echo.cursor, at: context(50).time) == BatchOutcome(applied: 0, unchanged: 1))
+    }
+
+    @Test func aBatchWithOneRefusedItemIsRefusedWhole() throws {
+        let (camdenStore, records) = try camdenStore()
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        let first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
+        _ = try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(20).time)
+        // One acceptable write, one outside the accepted groups.
+        _ = try haringeyStore.editSharedCopy(
+            id: records[0].id, changes: [("fields.acknowledgement", ["by": "Duty manager", "date": .string(today.description)])], context: context(30))
+        _ = try haringeyStore.editSharedCopy(id: records[2].id, changes: [("fields.moveDate", .string(today.description))], context: context(31))
+        let back = try batch(haringeyStore, for: camden, policy: .denyAll, after: 0)
+        #expect(back.items.count == 2)
+        let before = try camdenStore.changes().count
+        #expect(throws: StoreError.self) {
+            try camdenStore.applyBatch(back.items, from: haringey, policy: haringeyPolicy, cursor: back.cursor, at: context(40).time)
+        }
+        #expect(try camdenStore.changes().count == before)
+        #expect(try camdenStore.cursor(for: haringey) == 0)
+        let refusal = try camdenStore.auditEntries(action: .refuse).last?.event.detail
+        #expect(refusal == "write refused: batch refused whole: haringey may not write `fields.moveDate` (group placement) of a relocation; this node accepts follow-up from it")
+        guard case .relocation(let untouched)? = try camdenStore.record(id: records[0].id, context: context(41)).fields else { return }
+        #expect(untouched.acknowledgement == nil)
+    }
+
+    @Test func theCursorMovesPastWhatAPeerMayNotSee() throws {
+        let (camdenStore, _) = try camdenStore()
+        // A peer granted nothing: every batch is empty, and the cursor still reaches the end.
+        var cursor: Int64 = 0
+        var batches = 0
+        repeat {
+            let next = try batch(camdenStore, for: enfield, policy: .denyAll, after: cursor, limit: 1)
+            #expect(next.items.isEmpty)
+            cursor = next.cursor
+            batches += 1
+            if !next.hasMore { break }
+        } while batches < 10
+        #expect(cursor == 4)
+        #expect(try camdenStore.auditEntries(action: .disclose).isEmpty)
+    }
+}
