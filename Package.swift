@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "vve",
             dependencies: [
-                "VVECore", "VVEStore", "VVEConfig", "VVENet",
+                "VVECore", "VVEStore", "VVEConfig", "VVESync", "VVENet",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -87,9 +87,15 @@ public struct NodeServerConfiguration: Sendable {
 public enum NodeServer {
     /// Builds the server as a Service for the node's ServiceGroup. `onListening` receives the
     /// bound port once the socket listens (useful with port 0).
+    /// Serves a peer's change feed: the batch after a cursor, at most `limit` changes, as JSON.
+    public typealias ChangesProvider = @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ limit: Int) throws -> JSONValue
+
+    /// The most changes one `GET /v1/changes` scans.
+    public static let maximumBatch = 1000
+
     public static func application(
         identity: NodeIdentity, registry: PeerRegistry, refusals: RefusalLog, configuration: NodeServerConfiguration,
-        logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        changes: ChangesProvider? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some Service {
         let router = Router(context: PeerRequestContext.self)
         router.add(middleware: PeerIdentityMiddleware(registry: registry, refusals: refusals))
@@ -123,6 +129,24 @@ public enum NodeServer {
                 "time": .string(Timestamp(Date()).description),
             ]
             return json(caller)
+        }
+        router.get("/v1/changes") { request, context -> Response in
+            guard let peer = context.peer else { return refusal(.forbidden, "unidentified") }
+            guard let changes else {
+                return refusal(.serviceUnavailable, "this node does not serve changes yet: it has no linkage key; its admin must install the region's")
+            }
+            let query = request.uri.queryParameters
+            guard let since = Int64(query["since"].map(String.init) ?? "0"), since >= 0,
+                let limit = Int(query["limit"].map(String.init) ?? "500"), (1...maximumBatch).contains(limit)
+            else {
+                return refusal(.badRequest, "since must be a change-log sequence (0 or more) and limit 1-\(maximumBatch)")
+            }
+            do {
+                return json(try changes(peer, since, limit))
+            } catch {
+                context.logger.error("cannot build a batch", metadata: ["error": "\(error)"])
+                return refusal(.internalServerError, "cannot build a batch; see the node's log")
+            }
         }
         let tlsContext = try NIOSSLContext(configuration: identity.tlsConfiguration(server: true))
         let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000)

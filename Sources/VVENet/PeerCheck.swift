@@ -219,7 +219,7 @@ public enum PeerCheck {
         var roundTripMilliseconds: Double?
     }
 
-    private static func exchange(
+    static func exchange(
         _ path: String, host: String, inbound: inout NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator,
         outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
     ) async throws -> Answer {
@@ -243,7 +243,7 @@ public enum PeerCheck {
         throw PeerCheckFailure.connection("the peer closed the connection without answering GET \(path)")
     }
 
-    private static func connect(
+    static func connect(
         peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration,
         verdict: VerdictBox
     ) async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
@@ -274,7 +274,7 @@ public enum PeerCheck {
             }
     }
 
-    private static func classify(
+    static func classify(
         _ error: any Error, address: String, host: String, seconds: Int,
         verdict: VerdictBox, identity: NodeIdentity,
         ownProblem: CertificateRefusal?
@@ -318,7 +318,7 @@ public enum PeerCheck {
         return text[range].dropFirst(6).lowercased().replacingOccurrences(of: "_", with: " ")
     }
 
-    private static func withDeadline<T: Sendable>(_ timeout: Duration, stage: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func withDeadline<T: Sendable>(_ timeout: Duration, stage: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import VVECore
 import VVEConfig
 import VVENet
+import VVESync
 
 /// `vve serve`: the node's mutual-TLS server, with its peer-file watcher and refusal audit,
 /// in one ServiceGroup that shuts down gracefully on SIGTERM or SIGINT.
@@ -59,9 +60,20 @@ struct ServeCommand: AsyncParsableCommand {
             let refusals = RefusalLog(store: store, logger: logger)
             let listenAddress = address ?? configuration.listen
             let node = configuration.name
+            var changes: NodeServer.ChangesProvider?
+            if let key = try? loadLinkageKey(configuration, location: location) {
+                let feed = ChangeFeed(store: store, encoder: MatchKeyEncoder(key: key))
+                changes = { peer, cursor, limit in
+                    try feed.batch(
+                        for: peer.name, role: peer.role, policy: peer.policy, after: cursor, limit: limit, today: Clock.today(), at: Clock.now()
+                    ).jsonValue
+                }
+            } else {
+                logger.warning("no linkage key: peers cannot pull changes until the region's key is installed", metadata: ["linkage.key.path": "\(configuration.linkageKey)"])
+            }
             let server = try NodeServer.application(
                 identity: identity, registry: registry, refusals: refusals, configuration: NodeServerConfiguration(listen: listenAddress),
-                logger: logger,
+                changes: changes, logger: logger,
                 onListening: { port in
                     Output.line("vve serve: node \(node) listening on \(listenAddress.host):\(port) (mutual TLS, \(registry.peers.count) peers)")
                 })

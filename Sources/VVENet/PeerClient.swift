@@ -1,0 +1,43 @@
+import Foundation
+import VVECore
+import VVEConfig
+
+/// Why a request to a peer failed.
+public struct PeerRequestError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// Requests to a peer over the same mutual TLS, checks and pins as `vve peer check`.
+public enum PeerClient {
+    /// GETs `path` from `peer` and returns the JSON object it answers with. Fails on any
+    /// certificate problem, a refusal, a timeout or a status other than 200, naming it.
+    public static func get(_ path: String, from peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration = .seconds(30)) async throws
+        -> JSONObject
+    {
+        let verdict = VerdictBox()
+        let address = "\(peer.url.host):\(peer.url.port)"
+        do {
+            let channel = try await PeerCheck.connect(peer: peer, identity: identity, timeout: timeout, verdict: verdict)
+            let answer = try await PeerCheck.withDeadline(timeout, stage: "waiting for GET \(path)") {
+                try await channel.executeThenClose { inbound, outbound in
+                    var responses = inbound.makeAsyncIterator()
+                    return try await PeerCheck.exchange(path, host: peer.url.host, inbound: &responses, outbound: outbound)
+                }
+            }
+            guard answer.status == .ok else {
+                throw PeerRequestError(
+                    description: "\(peer.name) answered GET \(path) with HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
+            }
+            return answer.body
+        } catch let error as PeerRequestError {
+            throw error
+        } catch let failure as PeerCheckFailure {
+            throw PeerRequestError(description: "\(peer.name): \(failure.label): \(failure)")
+        } catch {
+            let failure = PeerCheck.classify(
+                error, address: address, host: peer.url.host, seconds: Int(timeout.components.seconds), verdict: verdict, identity: identity,
+                ownProblem: identity.ownCertificateProblem())
+            throw PeerRequestError(description: "\(peer.name): \(failure.label): \(failure)")
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import VVECore
+import VVEConfig
+import VVENet
+import VVEStore
+
+/// `vve sync`: pull a peer's changes by hand.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Pull a peer's changes now: its records shared with this node, and its writes to this node's records.",
+        discussion: """
+            Batches apply whole, each in one transaction with the cursor that follows it, so an interrupted sync resumes \
+            where it stopped and applies nothing twice. A refused batch is audited and stops the sync.
+            """)
+
+    @Option(help: ArgumentHelp("The peer to pull from.", valueName: "NAME"))
+    var peer: String
+
+    @Flag(help: "Pull until the peer has nothing more, then stop (the only mode until the pull loop arrives).")
+    var once = false
+
+    @Option(help: "Changes per batch (1-1000).")
+    var batchSize = 500
+
+    @OptionGroup var location: NodeLocation
+
+    func run() async throws {
+        try await runReportingFailures {
+            guard once else { throw CommandFailure("pass --once: continuous sync runs inside `vve serve` (not yet built)", status: .usage) }
+            guard (1...NodeServer.maximumBatch).contains(batchSize) else {
+                throw CommandFailure("--batch-size must be 1-\(NodeServer.maximumBatch)", status: .usage)
+            }
+            let files = try PeerFiles(location)
+            let peerConfiguration = try files.load(try files.name(peer))
+            let identity = try NodeIdentity.load(files.node, directory: location.directory)
+            let (_, store) = try location.openNode()
+            var total = BatchOutcome()
+            var cursor = try store.cursor(for: peerConfiguration.name)
+            var batches = 0
+            while true {
+                let answer: JSONObject
+                do {
+                    answer = try await PeerClient.get("/v1/changes?since=\(cursor)&limit=\(batchSize)", from: peerConfiguration, identity: identity)
+                } catch let error as PeerRequestError {
+                    throw CommandFailure("sync with \(peerConfiguration.name) failed: \(error)", status: .peerCheckFailed)
+                }
+                guard let items = answer["items"]?.arrayValue, let next = answer["cursor"].flatMap({ if case .integer(let n) = $0 { n } else { nil } }),
+                    case .bool(let hasMore)? = answer["hasMore"], next >= cursor
+                else {
+                    throw CommandFailure("\(peerConfiguration.name) sent a malformed batch; nothing of it was applied", status: .peerCheckFailed)
+                }
+                let outcome = try store.applyBatch(items, from: peerConfiguration.name, policy: peerConfiguration.policy, cursor: next, at: Clock.now())
+                total.applied += outcome.applied
+                total.unchanged += outcome.unchanged
+                cursor = next
+                batches += 1
+                if !hasMore { break }
+            }
+            Output.line(
+                "Synced from \(peerConfiguration.name): \(total.applied) applied, \(total.unchanged) already held, in \(batches) batch\(batches == 1 ? "" : "es"); cursor \(cursor)")
+        }
+    }
+}

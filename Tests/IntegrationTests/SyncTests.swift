@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import Testing
+
+/// `vve sync --once` between real `vve serve` processes over mutual TLS.
+@Suite struct SyncTests {
+    static let policy = """
+        share:
+          review-days: 90
+          relocation:
+            audience: [receiving-authority]
+            groups: [placement, follow-up, status]
+        accept:
+          relocation: [follow-up]
+        lookups: no
+        aggregates: no
+
+        """
+
+    func relocation(to receiving: String, person: String) -> String {
+        """
+        {"reviewDate": "\(TestDates.review)", "fields": {"youngPerson": {"forenames": "\(person)", "surname": "Okonjo", "dateOfBirth": "2011-03-04"}, \
+        "originatingAuthority": "camden", "receivingAuthority": "\(receiving)", "moveDate": "\(TestDates.firstSeen)", \
+        "accommodationType": "relatives", "reasonCategory": "threat-of-violence", "riskLevel": "high", \
+        "originatingSpoc": {"name": "Ada Brennan", "phone": "020 7946 0001"}}}
+        """
+    }
+
+    func sharedCopies(_ node: RegionNode) throws -> [String] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: node.directory + "/vve.sqlite", configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in try String.fetchAll(db, sql: "SELECT copy FROM shared_copy ORDER BY id") }
+    }
+
+    @Test func aRelocationReachesItsReceivingAuthorityAndNoOtherBorough() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        let enfield = try region.node("enfield")
+        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        for peer in [haringey, enfield] {
+            try camden.pin(peer, port: 1)
+            let file = camden.directory + "/Peers/\(peer.name).yaml"
+            let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "lookups: no\naggregates: no\n", with: Self.policy)
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        for (receiving, person) in [("haringey", "Tia"), ("enfield", "Kemi"), ("haringey", "Dami")] {
+            try check(VVE.run(
+                ["record", "add", "relocation", "--json", "-", "--dir", camden.directory], environment: ["VVE_OPERATOR": "a.admin"],
+                stdin: Data(relocation(to: receiving, person: person).utf8)))
+        }
+        let server = try camden.serve()
+        try haringey.pin(camden, port: server.port)
+        try enfield.pin(camden, port: server.port)
+
+        let synced = try haringey.run(["sync", "--peer", "camden", "--once", "--batch-size", "2"])
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(synced.stdout == "Synced from camden: 2 applied, 0 already held, in 2 batches; cursor 3\n")
+        let copies = try sharedCopies(haringey)
+        #expect(copies.count == 2)
+        for copy in copies {
+            #expect(copy.contains(#""fields.receivingAuthority":[{"value":"haringey""#), "\(copy)")
+            // Placement, follow-up and status only; the young person as match keys.
+            for withheld in ["Tia", "Dami", "Kemi", "Okonjo", "2011-03-04", "Ada Brennan"] {
+                #expect(!copy.contains(withheld), "\(withheld) reached haringey")
+            }
+        }
+        #expect(try haringey.run(["sync", "--peer", "camden", "--once"]).stdout == "Synced from camden: 0 applied, 0 already held, in 1 batch; cursor 3\n")
+
+        #expect(try enfield.run(["sync", "--peer", "camden", "--once"]).stdout == "Synced from camden: 1 applied, 0 already held, in 1 batch; cursor 3\n")
+        #expect(try sharedCopies(enfield).count == 1)
+        #expect(try sharedCopies(enfield).allSatisfy { $0.contains(#""fields.receivingAuthority":[{"value":"enfield""#) && !$0.contains("haringey") })
+
+        // Every batch sent was audited at camden as a disclosure to its peer.
+        let disclosures = try camden.run(["audit", "list", "--action", "disclose"]).stdout
+        #expect(disclosures.contains("to haringey: ") && disclosures.contains("to enfield: "))
+        _ = server.stop()
+    }
+}
