@@ -40,14 +40,38 @@ extension CaseStore {
         }
     }
 
-    /// Audits a batch sent to a peer: one `disclose` entry naming the peer and every record.
-    public func auditDisclosure(to peer: AuthorityName, ids: [RecordID], at time: Timestamp) throws {
+    /// Records a batch sent to a peer, in one transaction: one `disclose` entry naming the
+    /// peer and every record in it, the peer as a holder of the records sent as copies, and no
+    /// longer a holder of those it was told to delete. `writes` are this node's writes to the
+    /// peer's own records, which it holds already.
+    public func recordDisclosure(
+        to peer: AuthorityName, copies: [RecordID], writes: [RecordID] = [], deletions: [RecordID], at time: Timestamp
+    ) throws {
+        let ids = copies + writes + deletions
         guard !ids.isEmpty else { return }
-        try audit([
-            AuditEvent(
-                time: time, actor: "sync", action: .disclose,
-                detail: "to \(peer): " + ids.map(\.description).joined(separator: ", "))
-        ])
+        try transaction { db in
+            for id in copies {
+                try db.execute(sql: "INSERT OR IGNORE INTO holder(record_id, peer) VALUES (?, ?)", arguments: [id.description, peer.rawValue])
+            }
+            for id in deletions {
+                try db.execute(sql: "DELETE FROM holder WHERE record_id = ? AND peer = ?", arguments: [id.description, peer.rawValue])
+            }
+            var audit = try AuditAppender(db)
+            try audit.append(
+                AuditEvent(time: time, actor: "sync", action: .disclose, detail: "to \(peer): " + ids.map(\.description).joined(separator: ", ")), db)
+        }
+    }
+
+    /// The peers that hold a copy of records, by record.
+    public func holders(of ids: [RecordID]) throws -> [RecordID: Set<AuthorityName>] {
+        try reading { db in
+            var holders: [RecordID: Set<AuthorityName>] = [:]
+            for id in ids {
+                let peers = try String.fetchAll(db, sql: "SELECT peer FROM holder WHERE record_id = ?", arguments: [id.description])
+                holders[id] = Set(peers.compactMap(AuthorityName.init))
+            }
+            return holders
+        }
     }
 
     /// How far into `peer`'s change log this node has applied; 0 before the first batch.
@@ -70,6 +94,12 @@ extension CaseStore {
                     let changed: Bool
                     if let copy = item["copy"] {
                         changed = try receiveSharedCopy(copy, from: peer, at: time, db) != .unchanged
+                    } else if let deletion = item["erase"] ?? item["withdraw"] {
+                        guard let id = deletion["id"]?.stringValue.flatMap(RecordID.init) else {
+                            throw RefusedWrite("item \(index) names no record to delete")
+                        }
+                        let reason = item["erase"] != nil ? "erased by its owner" : "withdrawn by its owner: this node is no longer in its audience"
+                        changed = try deleteSharedCopy(id, owner: peer, reason: reason, at: time, db)
                     } else if let writes = item["writes"] {
                         let replica: ReplicatedRecord
                         switch Result(catching: { () throws(ValidationError) -> ReplicatedRecord in try ReplicatedRecord.read(from: writes) }) {
@@ -79,7 +109,7 @@ extension CaseStore {
                         }
                         changed = try applyPeerWrites(replica, from: peer, policy: policy, at: time, db) != .unchanged
                     } else {
-                        throw RefusedWrite("item \(index) is neither a copy nor writes")
+                        throw RefusedWrite("item \(index) is not a copy, writes, an erasure or a withdrawal")
                     }
                     if changed { outcome.applied += 1 } else { outcome.unchanged += 1 }
                 }
@@ -94,5 +124,17 @@ extension CaseStore {
         } catch let refusal as RefusedWrite {
             try refuse("batch refused whole: " + refusal.reason, from: peer, recordID: nil, at: time)
         }
+    }
+
+    /// Deletes this node's copy of `owner`'s record, auditing why; false when none was held.
+    func deleteSharedCopy(_ id: RecordID, owner: AuthorityName, reason: String, at time: Timestamp, _ db: Database) throws -> Bool {
+        guard let copy = try sharedCopy(id, db) else { return false }
+        guard copy.owner == owner else {
+            throw RefusedWrite("\(owner) asked to delete a copy of a record \(copy.owner) owns")
+        }
+        try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [id.description])
+        var audit = try AuditAppender(db)
+        try audit.append(AuditEvent(time: time, actor: "peer:\(owner)", action: .erase, recordID: id, detail: "shared copy deleted: \(reason)"), db)
+        return true
     }
 }

@@ -105,6 +105,18 @@ enum Schema {
                     ) STRICT
                     """)
         }
+        migrator.registerMigration("2026-11-holders") { db in
+            // Which peers hold a copy of which of this node's records, so that an erasure or
+            // a withdrawal reaches exactly them.
+            try db.execute(
+                sql: """
+                    CREATE TABLE holder (
+                        record_id TEXT NOT NULL,
+                        peer TEXT NOT NULL,
+                        PRIMARY KEY (record_id, peer)
+                    ) STRICT
+                    """)
+        }
         return migrator
     }
 }

@@ -5,7 +5,8 @@ import VVEStore
 /// cursor, and the cursor to ask from next time.
 public struct ChangeBatch: Sendable {
     /// `{"copy": projection}` for this node's records, `{"writes": replica}` for this node's
-    /// writes to copies of the peer's records.
+    /// writes to copies of the peer's records, and `{"erase": {"id"}}` or `{"withdraw":
+    /// {"id"}}` for copies the peer holds and must delete.
     public var items: [JSONValue]
     /// The last change-log sequence this batch covers, seen or not.
     public var cursor: Int64
@@ -42,8 +43,11 @@ public struct ChangeFeed: Sendable {
         for entry in entries.reversed() where seen.insert(entry.recordID).inserted { order.append(entry.recordID) }
         order.reverse()
         let sources = try store.syncSources(order)
+        let holders = try store.holders(of: order)
         var items: [JSONValue] = []
         var disclosed: [RecordID] = []
+        var written: [RecordID] = []
+        var deleted: [RecordID] = []
         for id in order {
             switch sources[id] {
             case .own(let record, let replica)?:
@@ -51,6 +55,10 @@ public struct ChangeFeed: Sendable {
                 if let document = projection.document {
                     items.append(["copy": document])
                     disclosed.append(id)
+                } else if holders[id]?.contains(peer) == true {
+                    // The peer holds a copy it may no longer have: erased, or out of its audience.
+                    items.append([record.isErased ? "erase" : "withdraw": ["id": .string(id.description)]])
+                    deleted.append(id)
                 }
             case .copy(let copy)?:
                 // Only the owner gets writes to its record, and only this node's own writes.
@@ -58,12 +66,12 @@ public struct ChangeFeed: Sendable {
                 let writes = copy.ownWrites(by: store.node)
                 guard !writes.registers.isEmpty else { continue }
                 items.append(["writes": writes.jsonValue])
-                disclosed.append(id)
+                written.append(id)
             case nil:
                 continue
             }
         }
-        try store.auditDisclosure(to: peer, ids: disclosed, at: time)
+        try store.recordDisclosure(to: peer, copies: disclosed, writes: written, deletions: deleted, at: time)
         return ChangeBatch(items: items, cursor: entries.last?.sequence ?? cursor, hasMore: entries.count == limit)
     }
 }

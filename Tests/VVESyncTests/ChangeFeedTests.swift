@@ -113,3 +113,34 @@ import VVESync
         #expect(try camdenStore.auditEntries(action: .disclose).isEmpty)
     }
 }
+
+extension ChangeFeedTests {
+    @Test func anErasureAndAWithdrawalReachExactlyTheHolders() throws {
+        let (camdenStore, records) = try camdenStore()
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        let enfieldStore = try CaseStore.inMemory(node: enfield)
+        let first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
+        _ = try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(20).time)
+        let enfieldFirst = try batch(camdenStore, for: enfield, policy: haringeyPolicy, after: 0)
+        _ = try enfieldStore.applyBatch(enfieldFirst.items, from: camden, policy: .denyAll, cursor: enfieldFirst.cursor, at: context(20).time)
+
+        // camden erases one of haringey's records, and moves the other to enfield.
+        _ = try camdenStore.erase(id: records[0].id, justification: try Justification("entered in error by duty desk"), context: context(30))
+        _ = try camdenStore.update(id: records[2].id, patch: ["fields": ["receivingAuthority": "enfield"]], today: today, context: context(31))
+
+        let next = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: first.cursor)
+        #expect(next.items.map { $0.objectValue?.keys.first ?? "?" } == ["erase", "withdraw"])
+        #expect(try haringeyStore.applyBatch(next.items, from: camden, policy: .denyAll, cursor: next.cursor, at: context(40).time).applied == 2)
+        #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: records[0].id, context: context(41)) }
+        #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: records[2].id, context: context(42)) }
+        let deletions = try haringeyStore.auditEntries(action: .erase).compactMap(\.event.detail)
+        #expect(deletions == ["shared copy deleted: erased by its owner", "shared copy deleted: withdrawn by its owner: this node is no longer in its audience"])
+
+        // enfield never held the erased record, so it hears nothing of it; it gets the moved one.
+        let enfieldNext = try batch(camdenStore, for: enfield, policy: haringeyPolicy, after: enfieldFirst.cursor)
+        #expect(enfieldNext.items.map { $0.objectValue?.keys.first ?? "?" } == ["copy"])
+        #expect(enfieldNext.items.first?["copy"]?["id"]?.stringValue == records[2].id.description)
+        // Told once: haringey is no longer a holder, so later batches say nothing more.
+        #expect(try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: first.cursor).items.isEmpty)
+    }
+}
