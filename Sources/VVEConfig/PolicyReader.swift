@@ -204,7 +204,7 @@ enum PolicyReader {
                 guard let grant = policy.share[kind] else { continue }
                 text += "  \(kind.rawValue):\n"
                 text += "    audience: [\(grant.audience.map(\.rawValue).joined(separator: ", "))]\n"
-                let ordered = kind.fieldGroups.map(\.name).filter(grant.groups.contains)
+                let ordered = kind.orderedGroupNames(grant.groups)
                 text += "    groups: [\(ordered.joined(separator: ", "))]\n"
             }
         }
@@ -212,7 +212,7 @@ enum PolicyReader {
         if !accepted.isEmpty {
             text += "accept:\n"
             for kind in accepted {
-                let ordered = kind.fieldGroups.map(\.name).filter(policy.accept[kind]!.contains)
+                let ordered = kind.orderedGroupNames(policy.accept[kind]!)
                 text += "  \(kind.rawValue): [\(ordered.joined(separator: ", "))]\n"
             }
         }

@@ -76,8 +76,7 @@ extension CaseStore {
         }
         let row = EncodedRecord(updated)
         try write(row, insert: false, db)
-        try db.execute(
-            sql: "UPDATE record SET registers = ? WHERE id = ?", arguments: [JSONWriter.canonical(merged.jsonValue), current.id.description])
+        try saveRegisters(merged, db)
         try logChange(row, .update, db)
         var audit = try AuditAppender(db)
         try audit.append(

@@ -284,12 +284,17 @@ extension CaseStore {
     }
 
     func logChange(_ row: EncodedRecord, _ operation: ChangeOperation, _ db: Database) throws {
+        try logChange(id: row.id, operation, version: row.version, at: row.updatedAt, db)
+    }
+
+    /// Appends to the change log: the record (or shared copy) id, and its canonical version.
+    func logChange(id: String, _ operation: ChangeOperation, version: String, at time: String, _ db: Database) throws {
         try DirectBinding.execute(try db.cachedStatement(sql: "INSERT INTO change_log(record_id, operation, version, at) VALUES (?, ?, ?, ?)"), db) {
             bind in
-            bind.text(row.id)
+            bind.text(id)
             bind.text(operation.rawValue)
-            bind.text(row.version)
-            bind.text(row.updatedAt)
+            bind.text(version)
+            bind.text(time)
         }
     }
 

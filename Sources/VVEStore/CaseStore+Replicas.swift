@@ -36,8 +36,12 @@ extension CaseStore {
         }
         // The two views of one record agree on its version, or sync would lose an edit.
         precondition(replica.version == updated.version, "replica version \(replica.version) differs from record version \(updated.version)")
+        try saveRegisters(replica, db)
+    }
+
+    /// Stores a record's registers, in the caller's transaction.
+    func saveRegisters(_ replica: ReplicatedRecord, _ db: Database) throws {
         try db.execute(
-            sql: "UPDATE record SET registers = ? WHERE id = ?",
-            arguments: [JSONWriter.canonical(replica.jsonValue), current.id.description])
+            sql: "UPDATE record SET registers = ? WHERE id = ?", arguments: [JSONWriter.canonical(replica.jsonValue), replica.id.description])
     }
 }

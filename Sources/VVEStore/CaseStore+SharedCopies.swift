@@ -61,9 +61,8 @@ extension CaseStore {
             copy.replica.apply(changes, by: node)
             try saveSharedCopy(copy, at: context.time, insert: false, db)
             // Logged like an edit of an own record, so sync sends the writes to the owner.
-            try db.execute(
-                sql: "INSERT INTO change_log(record_id, operation, version, at) VALUES (?, ?, ?, ?)",
-                arguments: [id.description, ChangeOperation.update.rawValue, JSONWriter.canonical(copy.replica.version.jsonValue), context.time.description])
+            try logChange(
+                id: id.description, .update, version: JSONWriter.canonical(copy.replica.version.jsonValue), at: context.time.description, db)
             var audit = try AuditAppender(db)
             try audit.append(
                 AuditEvent(

@@ -106,14 +106,14 @@ enum PolicyPresentation {
         var parts: [String] = []
         for kind in RecordKind.allCases {
             guard let grant = policy.share[kind] else { continue }
-            let groups = kind.fieldGroups.map(\.name).filter(grant.groups.contains)
+            let groups = kind.orderedGroupNames(grant.groups)
             parts.append("\(kind.rawValue) to \(grant.audience.map(\.rawValue).joined(separator: "|")): \(groups.joined(separator: ","))")
         }
         var line = parts.isEmpty ? "shares nothing" : "shares " + parts.joined(separator: "; ")
         if let days = policy.reviewDays { line += "; copies reviewed within \(days) days" }
         let accepted = RecordKind.allCases.compactMap { kind -> String? in
             guard let groups = policy.accept[kind], !groups.isEmpty else { return nil }
-            return "\(kind.rawValue): \(kind.fieldGroups.map(\.name).filter(groups.contains).joined(separator: ","))"
+            return "\(kind.rawValue): \(kind.orderedGroupNames(groups).joined(separator: ","))"
         }
         line += accepted.isEmpty ? "; accepts no writes" : "; accepts " + accepted.joined(separator: "; ")
         line += "; lookups \(policy.lookups ? "yes" : "no"); aggregates \(policy.aggregates ? "yes" : "no")"
@@ -127,13 +127,13 @@ enum PolicyPresentation {
         for kind in RecordKind.allCases {
             table.rows.append([kind.rawValue] + peers.map { peer in
                 guard let grant = peer.policy.share[kind] else { return "-" }
-                return kind.fieldGroups.map(\.name).filter(grant.groups.contains).joined(separator: ",")
+                return kind.orderedGroupNames(grant.groups).joined(separator: ",")
             })
         }
         for kind in RecordKind.allCases where peers.contains(where: { $0.policy.accept[kind] != nil }) {
             table.rows.append(["writes: \(kind.rawValue)"] + peers.map { peer in
                 guard let groups = peer.policy.accept[kind], !groups.isEmpty else { return "-" }
-                return kind.fieldGroups.map(\.name).filter(groups.contains).joined(separator: ",")
+                return kind.orderedGroupNames(groups).joined(separator: ",")
             })
         }
         table.rows.append(["lookups"] + peers.map { $0.policy.lookups ? "yes" : "no" })

@@ -105,6 +105,11 @@ extension RecordKind {
         }
     }
 
+    /// The names among `names` that are groups of this kind, in the kind's group order.
+    public func orderedGroupNames(_ names: Set<String>) -> [String] {
+        fieldGroups.map(\.name).filter(names.contains)
+    }
+
     /// The group of this kind with this name.
     public func fieldGroup(named name: String) -> FieldGroup? {
         fieldGroups.first { $0.name == name }

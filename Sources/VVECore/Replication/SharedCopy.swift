@@ -40,8 +40,7 @@ public struct SharedCopy: Sendable, Hashable {
         reader.finish(issues: &issues)
         guard issues.issues.isEmpty, let kind, let reviewDate else { throw ValidationError(issues: issues.issues) }
         let replica = try ReplicatedRecord.read(from: .object(JSONObject(replicaMembers)))
-        var allowed = Set(kind.fieldGroups.filter { groups.contains($0.name) }.flatMap(\.members).map { "fields." + $0 })
-        if let person = kind.personMember { allowed.insert("fields." + person) }
+        var allowed = Set(PolicyProjection.sentMembers(of: kind, groups: groups).map { "fields." + $0 })
         if groups.contains("status") { allowed.insert("status") }
         for name in replica.registers.keys.sorted() where !allowed.contains(name) {
             issues.add(FieldPath.root.appending("registers").appending(name), nil, "is outside the groups the copy holds")
@@ -65,7 +64,7 @@ public struct SharedCopy: Sendable, Hashable {
     public var jsonValue: JSONValue {
         var members = replica.jsonValue.objectValue ?? JSONObject()
         members["reviewDate"] = reviewDate.jsonValue
-        members["groups"] = .array(replica.kind.fieldGroups.map(\.name).filter(groups.contains).map { .string($0) })
+        members["groups"] = .array(replica.kind.orderedGroupNames(groups).map { .string($0) })
         return .object(members)
     }
 }
