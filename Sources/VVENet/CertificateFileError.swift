@@ -51,15 +51,15 @@ public enum PEMFiles {
     }
 
     /// Refuses a private key that anyone but its owner can read or write.
-    public static func requirePrivate(_ path: String) throws {
+    public static func requirePrivate(_ path: String, what: String = "private key") throws {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            throw CertificateFileError("private key \(path) does not exist; create it with `vve cert request`")
+            throw CertificateFileError("\(what) \(path) does not exist; create it with `vve cert request`")
         }
         let mode = status.st_mode & 0o777
         if mode & 0o077 != 0 {
             throw CertificateFileError(
-                "private key \(path) has mode \(String(mode, radix: 8)), readable by group or others; run `chmod 600 \(path)` and check who may have copied it")
+                "\(what) \(path) has mode \(String(mode, radix: 8)), readable by group or others; run `chmod 600 \(path)` and check who may have copied it")
         }
     }
 }

@@ -61,7 +61,10 @@ struct ServeCommand: AsyncParsableCommand {
             let listenAddress = address ?? configuration.listen
             let node = configuration.name
             var changes: NodeServer.ChangesProvider?
-            if let key = try? loadLinkageKey(configuration, location: location) {
+            // An absent key only disables the change feed; a key that is present but unsafe or
+            // damaged stops the start, like an unsafe private key.
+            if FileManager.default.fileExists(atPath: location.resolve(configuration.linkageKey)) {
+                let key = try loadLinkageKey(configuration, location: location)
                 let feed = ChangeFeed(store: store, encoder: MatchKeyEncoder(key: key))
                 changes = { peer, cursor, limit in
                     try feed.batch(

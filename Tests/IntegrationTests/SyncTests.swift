@@ -79,3 +79,16 @@ import Testing
         _ = server.stop()
     }
 }
+
+extension SyncTests {
+    @Test func aLinkageKeyReadableByOthersStopsTheServerFromStarting() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let key = camden.directory + "/Certificates/linkage.key"
+        try check(VVE.run(["linkage-key", "create", key]))
+        chmod(key, 0o644)
+        let result = try camden.run(["serve", "--listen", "127.0.0.1:0"])
+        #expect(result.status == 78)
+        #expect(result.stderr == "vve: error: linkage key \(key) has mode 644, readable by group or others; run `chmod 600 \(key)` and check who may have copied it\n")
+    }
+}
