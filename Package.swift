@@ -49,13 +49,17 @@ let package = Package(
         ),
         .target(
             name: "VVESync",
-            dependencies: ["VVECore", "VVEStore"],
+            dependencies: [
+                "VVECore", "VVEStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSwift6
         ),
         .target(
             name: "VVENet",
             dependencies: [
-                "VVECore", "VVEStore", "VVEConfig",
+                "VVECore", "VVEStore", "VVEConfig", "VVESync",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -85,14 +85,18 @@ public struct NodeServerConfiguration: Sendable {
 
 /// The node's HTTPS server: mutual TLS, peers identified by pinned certificates.
 public enum NodeServer {
-    /// Builds the server as a Service for the node's ServiceGroup. `onListening` receives the
-    /// bound port once the socket listens (useful with port 0).
-    /// Serves a peer's change feed: the batch after a cursor, at most `limit` changes, as JSON.
-    public typealias ChangesProvider = @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ limit: Int) throws -> JSONValue
+    /// Serves a peer's change feed: the batch after a cursor, at most `limit` changes, as JSON,
+    /// waiting up to `wait` for a change when there is nothing for the peer.
+    public typealias ChangesProvider = @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ limit: Int, _ wait: Duration) async throws -> JSONValue
 
     /// The most changes one `GET /v1/changes` scans.
     public static let maximumBatch = 1000
+    /// The longest `wait` a peer may ask a `GET /v1/changes` to hold on for: below the idle
+    /// timeout, so a waiting connection is never closed as idle.
+    public static let maximumWaitSeconds = 55
 
+    /// Builds the server as a Service for the node's ServiceGroup. `onListening` receives the
+    /// bound port once the socket listens (useful with port 0).
     public static func application(
         identity: NodeIdentity, registry: PeerRegistry, refusals: RefusalLog, configuration: NodeServerConfiguration,
         changes: ChangesProvider? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -137,12 +141,14 @@ public enum NodeServer {
             }
             let query = request.uri.queryParameters
             guard let since = Int64(query["since"].map(String.init) ?? "0"), since >= 0,
-                let limit = Int(query["limit"].map(String.init) ?? "500"), (1...maximumBatch).contains(limit)
+                let limit = Int(query["limit"].map(String.init) ?? "500"), (1...maximumBatch).contains(limit),
+                let wait = Int(query["wait"].map(String.init) ?? "0"), (0...maximumWaitSeconds).contains(wait)
             else {
-                return refusal(.badRequest, "since must be a change-log sequence (0 or more) and limit 1-\(maximumBatch)")
+                return refusal(
+                    .badRequest, "since must be a change-log sequence (0 or more), limit 1-\(maximumBatch) and wait 0-\(maximumWaitSeconds) seconds")
             }
             do {
-                return json(try changes(peer, since, limit))
+                return json(try await changes(peer, since, limit, .seconds(wait)))
             } catch {
                 context.logger.error("cannot build a batch", metadata: ["error": "\(error)"])
                 return refusal(.internalServerError, "cannot build a batch; see the node's log")

@@ -1,6 +1,7 @@
 import Foundation
 import VVECore
 import VVEConfig
+import VVESync
 
 /// Why a request to a peer failed.
 public struct PeerRequestError: Error, Sendable, CustomStringConvertible {
@@ -38,6 +39,33 @@ public enum PeerClient {
                 error, address: address, host: peer.url.host, seconds: Int(timeout.components.seconds), verdict: verdict, identity: identity,
                 ownProblem: identity.ownCertificateProblem())
             throw PeerRequestError(description: "\(peer.name): \(failure.label): \(failure)")
+        }
+    }
+}
+
+/// The pull loop's `PeerClient`: `GET /v1/changes` over mutual TLS, to the peer as its file
+/// in `Peers/` says now, so a re-pinned or moved peer is reached at once.
+public struct NetworkPeerClient: VVESync.PeerClient {
+    let registry: PeerRegistry
+    let identity: NodeIdentity
+
+    public init(registry: PeerRegistry, identity: NodeIdentity) {
+        self.registry = registry
+        self.identity = identity
+    }
+
+    public func changes(from peer: AuthorityName, after cursor: Int64, limit: Int, wait: Duration) async throws -> IncomingBatch {
+        guard let configuration = registry.peer(named: peer) else {
+            throw PeerRequestError(description: "\(peer) is no longer a peer: Peers/\(peer).yaml was removed")
+        }
+        let seconds = min(Int(wait.components.seconds), NodeServer.maximumWaitSeconds)
+        let answer = try await PeerClient.get(
+            "/v1/changes?since=\(cursor)&limit=\(limit)&wait=\(seconds)", from: configuration, identity: identity,
+            timeout: .seconds(seconds + 30))
+        do {
+            return try IncomingBatch.read(answer, since: cursor)
+        } catch {
+            throw PeerRequestError(description: "\(peer) sent a malformed batch (\(error)); nothing of it was applied")
         }
     }
 }

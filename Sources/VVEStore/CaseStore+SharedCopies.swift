@@ -72,6 +72,21 @@ extension CaseStore {
         }
     }
 
+    /// Every shared copy this node holds, by id, with the consultation audited as one read.
+    public func sharedCopies(context: OperationContext) throws -> [SharedCopy] {
+        try transaction { db in
+            var copies: [SharedCopy] = []
+            for id in try String.fetchAll(db, sql: "SELECT id FROM shared_copy ORDER BY id") {
+                guard let recordID = RecordID(id), let copy = try sharedCopy(recordID, db) else { continue }
+                copies.append(copy)
+            }
+            var audit = try AuditAppender(db)
+            try audit.append(
+                AuditEvent(time: context.time, actor: context.actor.rawValue, action: .read, detail: "list shared copies: \(copies.count) copies"), db)
+            return copies
+        }
+    }
+
     /// A shared copy this node holds, with the read audited.
     public func sharedCopy(id: RecordID, context: OperationContext) throws -> SharedCopy {
         try transaction { db in

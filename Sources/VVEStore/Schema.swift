@@ -117,6 +117,23 @@ enum Schema {
                     ) STRICT
                     """)
         }
+        migrator.registerMigration("2026-11-peer-sync-state") { db in
+            // What the pull loop last saw of each peer, for `vve status`: kept in the store so
+            // that a command in another process can read it while `vve serve` runs.
+            try db.execute(
+                sql: """
+                    CREATE TABLE peer_sync_state (
+                        peer TEXT PRIMARY KEY NOT NULL,
+                        last_attempt TEXT NOT NULL,
+                        last_success TEXT,
+                        caught_up_at TEXT,
+                        lag_changes INTEGER,
+                        last_error TEXT,
+                        last_error_at TEXT,
+                        failures INTEGER NOT NULL DEFAULT 0
+                    ) STRICT
+                    """)
+        }
         return migrator
     }
 }

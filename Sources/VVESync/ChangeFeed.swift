@@ -12,9 +12,11 @@ public struct ChangeBatch: Sendable {
     public var cursor: Int64
     /// Whether more changes wait after `cursor`.
     public var hasMore: Bool
+    /// The last sequence in the log when the batch was built, so the peer knows its lag.
+    public var head: Int64
 
     public var jsonValue: JSONValue {
-        ["items": .array(items), "cursor": .integer(cursor), "hasMore": .bool(hasMore)]
+        ["items": .array(items), "cursor": .integer(cursor), "hasMore": .bool(hasMore), "head": .integer(head)]
     }
 }
 
@@ -36,6 +38,7 @@ public struct ChangeFeed: Sendable {
     public func batch(
         for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, limit: Int, today: CalendarDate, at time: Timestamp
     ) throws -> ChangeBatch {
+        let head = try store.latestChangeSequence()
         let entries = try store.changes(after: cursor, limit: limit)
         // Each record once, at its latest state, in the order of its last change.
         var order: [RecordID] = []
@@ -72,6 +75,25 @@ public struct ChangeFeed: Sendable {
             }
         }
         try store.recordDisclosure(to: peer, copies: disclosed, writes: written, deletions: deleted, at: time)
-        return ChangeBatch(items: items, cursor: entries.last?.sequence ?? cursor, hasMore: entries.count == limit)
+        let next = entries.last?.sequence ?? cursor
+        return ChangeBatch(items: items, cursor: next, hasMore: entries.count == limit && next < head, head: max(head, next))
+    }
+
+    /// Like `batch`, but when the peer has nothing to receive, holds on until a change it may
+    /// see is logged, `wait` passes or the node shuts down. Changes it may not see move the
+    /// cursor on while it waits, so the answer never makes it rescan them.
+    public func batch(
+        for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, limit: Int, wait: Duration, signal: ChangeSignal,
+        clock: @Sendable () -> Timestamp
+    ) async throws -> ChangeBatch {
+        let deadline = ContinuousClock.now + wait
+        var from = cursor
+        while true {
+            let time = clock()
+            let batch = try batch(for: peer, role: role, policy: policy, after: from, limit: limit, today: time.calendarDate, at: time)
+            if !batch.items.isEmpty || batch.hasMore || ContinuousClock.now >= deadline { return batch }
+            guard await signal.wait(after: batch.cursor, until: deadline) else { return batch }
+            from = batch.cursor
+        }
     }
 }

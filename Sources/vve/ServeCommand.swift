@@ -23,6 +23,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between looks for changed peer files (SIGHUP reloads at once).")
     var reloadInterval = 1
 
+    @Option(help: "Seconds a caught-up pull asks a peer to hold its request open for a new change (1-\(NodeServer.maximumWaitSeconds)).")
+    var longPoll = 25
+
+    @Flag(inversion: .prefixedNo, help: "Pull from every peer continuously (--no-pull serves only; `vve sync --once` then pulls by hand).")
+    var pull = true
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -32,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
         try await runReportingFailures {
             guard let level = Logger.Level(rawValue: logLevel) else {
                 throw CommandFailure("--log-level \(logLevel): use trace, debug, info, notice, warning, error or critical", status: .usage)
+            }
+            guard (1...NodeServer.maximumWaitSeconds).contains(longPoll) else {
+                throw CommandFailure("--long-poll must be 1-\(NodeServer.maximumWaitSeconds) seconds", status: .usage)
             }
             guard (1...86400).contains(reloadInterval) else {
                 throw CommandFailure("--reload-interval must be 1-86400 seconds", status: .usage)
@@ -60,15 +69,17 @@ struct ServeCommand: AsyncParsableCommand {
             let refusals = RefusalLog(store: store, logger: logger)
             let listenAddress = address ?? configuration.listen
             let node = configuration.name
+            let signal = ChangeSignal(store: store, logger: logger)
             var changes: NodeServer.ChangesProvider?
             // An absent key only disables the change feed; a key that is present but unsafe or
             // damaged stops the start, like an unsafe private key.
             if FileManager.default.fileExists(atPath: location.resolve(configuration.linkageKey)) {
                 let key = try loadLinkageKey(configuration, location: location)
                 let feed = ChangeFeed(store: store, encoder: MatchKeyEncoder(key: key))
-                changes = { peer, cursor, limit in
-                    try feed.batch(
-                        for: peer.name, role: peer.role, policy: peer.policy, after: cursor, limit: limit, today: Clock.today(), at: Clock.now()
+                changes = { peer, cursor, limit, wait in
+                    try await feed.batch(
+                        for: peer.name, role: peer.role, policy: peer.policy, after: cursor, limit: limit, wait: wait, signal: signal,
+                        clock: { Clock.now() }
                     ).jsonValue
                 }
             } else {
@@ -80,10 +91,20 @@ struct ServeCommand: AsyncParsableCommand {
                 onListening: { port in
                     Output.line("vve serve: node \(node) listening on \(listenAddress.host):\(port) (mutual TLS, \(registry.peers.count) peers)")
                 })
+            var pullSettings = PullConfiguration()
+            pullSettings.longPoll = .seconds(longPoll)
+            let puller = PullScheduler(
+                store: store, client: NetworkPeerClient(registry: registry, identity: identity),
+                targets: { registry.peers.map { PullTarget(name: $0.name, policy: $0.policy) } }, signal: signal, configuration: pullSettings,
+                clock: { Clock.now() }, logger: logger)
+            // Shutdown runs in reverse: the pull loops stop first, then the signal releases
+            // waiting long-polls so the server can stop without holding them to their end.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: server), .init(service: refusals), .init(service: watcher), .init(service: signal),
+            ]
+            if pull { services.append(.init(service: puller)) }
             let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: [.init(service: server), .init(service: refusals), .init(service: watcher)],
-                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             Output.line("vve serve: node \(node) stopped")
         }

@@ -4,6 +4,7 @@ import VVECore
 import VVEConfig
 import VVENet
 import VVEStore
+import VVESync
 
 /// `vve sync`: pull a peer's changes by hand.
 struct SyncCommand: AsyncParsableCommand {
@@ -17,7 +18,7 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The peer to pull from.", valueName: "NAME"))
     var peer: String
 
-    @Flag(help: "Pull until the peer has nothing more, then stop (the only mode until the pull loop arrives).")
+    @Flag(help: "Pull until the peer has nothing more, then stop (continuous pulling runs inside `vve serve`).")
     var once = false
 
     @Option(help: "Changes per batch (1-1000).")
@@ -27,7 +28,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingFailures {
-            guard once else { throw CommandFailure("pass --once: continuous sync runs inside `vve serve` (not yet built)", status: .usage) }
+            guard once else { throw CommandFailure("pass --once: continuous sync runs inside `vve serve`", status: .usage) }
             guard (1...NodeServer.maximumBatch).contains(batchSize) else {
                 throw CommandFailure("--batch-size must be 1-\(NodeServer.maximumBatch)", status: .usage)
             }
@@ -45,17 +46,19 @@ struct SyncCommand: AsyncParsableCommand {
                 } catch let error as PeerRequestError {
                     throw CommandFailure("sync with \(peerConfiguration.name) failed: \(error)", status: .peerCheckFailed)
                 }
-                guard let items = answer["items"]?.arrayValue, let next = answer["cursor"].flatMap({ if case .integer(let n) = $0 { n } else { nil } }),
-                    case .bool(let hasMore)? = answer["hasMore"], next >= cursor
-                else {
-                    throw CommandFailure("\(peerConfiguration.name) sent a malformed batch; nothing of it was applied", status: .peerCheckFailed)
+                let batch: IncomingBatch
+                do {
+                    batch = try IncomingBatch.read(answer, since: cursor)
+                } catch {
+                    throw CommandFailure("\(peerConfiguration.name) sent a malformed batch (\(error)); nothing of it was applied", status: .peerCheckFailed)
                 }
-                let outcome = try store.applyBatch(items, from: peerConfiguration.name, policy: peerConfiguration.policy, cursor: next, at: Clock.now())
+                let outcome = try store.applyBatch(
+                    batch.items, from: peerConfiguration.name, policy: peerConfiguration.policy, cursor: batch.cursor, at: Clock.now())
                 total.applied += outcome.applied
                 total.unchanged += outcome.unchanged
-                cursor = next
+                cursor = batch.cursor
                 batches += 1
-                if !hasMore { break }
+                if !batch.hasMore { break }
             }
             Output.line(
                 "Synced from \(peerConfiguration.name): \(total.applied) applied, \(total.unchanged) already held, in \(batches) batch\(batches == 1 ? "" : "es"); cursor \(cursor)")

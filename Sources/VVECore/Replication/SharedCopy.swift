@@ -68,3 +68,74 @@ public struct SharedCopy: Sendable, Hashable {
         return .object(members)
     }
 }
+
+extension SharedCopy {
+    /// The register writes a local edit makes, from an RFC 7396 merge patch on
+    /// `{"status", "fields"}`. Only registers the copy holds may change, people not at all (the
+    /// copy holds match keys, and a person is the owner's to describe), and each changed value
+    /// must be valid for its field: the owner would refuse anything else, and with it every
+    /// later batch from this node. Unchanged values make no write.
+    public func changes(patch: JSONValue) throws(ValidationError) -> [(field: String, value: JSONValue)] {
+        var issues = IssueCollector()
+        guard let members = patch.objectValue else {
+            throw ValidationError(issues: [ValidationIssue(path: .root, value: patch.typeName, rule: "must be an object such as {\"fields\": {...}}")])
+        }
+        let kind = replica.kind
+        let held = Set(PolicyProjection.sentMembers(of: kind, groups: groups))
+        let current = values
+        var changes: [(field: String, value: JSONValue)] = []
+        for (key, value) in members {
+            switch key {
+            case "status":
+                guard groups.contains("status") else {
+                    issues.add(FieldPath.root.appending("status"), value, "is not held by this copy; the owner, \(owner), keeps the status")
+                    continue
+                }
+                guard let text = value.stringValue, RecordStatus(rawValue: text) != nil else {
+                    issues.add(FieldPath.root.appending("status"), value, "must be one of \(RecordStatus.allowedValues)")
+                    continue
+                }
+                if current["status"] != value { changes.append(("status", value)) }
+            case "fields":
+                guard let fields = value.objectValue else {
+                    issues.add(FieldPath.root.appending("fields"), value, "must be an object of field names and values")
+                    continue
+                }
+                for (member, fieldPatch) in fields {
+                    let path = FieldPath.root.appending("fields").appending(member)
+                    guard held.contains(member) else {
+                        let groupNames = kind.orderedGroupNames(groups).joined(separator: ", ")
+                        issues.add(path, nil, "is not in the groups this copy holds (\(groupNames)); only the owner, \(owner), can change it")
+                        continue
+                    }
+                    guard member != kind.personMember else {
+                        issues.add(path, nil, "holds a person, as match keys on a shared copy; only the owner, \(owner), can change it")
+                        continue
+                    }
+                    let next = (current["fields." + member] ?? .null).merging(patch: fieldPatch)
+                    if current["fields." + member] ?? .null != next { changes.append(("fields." + member, next)) }
+                }
+            default:
+                issues.add(FieldPath.root.appending(key), nil, "cannot be edited on a shared copy: use \"fields\" or \"status\"")
+            }
+        }
+        // Validate the edited fields in the context of the rest: other fields' issues (a
+        // person held as match keys, groups not held) are not this edit's to fix.
+        let edited = changes.map(\.field).filter { $0.hasPrefix("fields.") }
+        if !edited.isEmpty {
+            var fields = JSONObject()
+            for (name, value) in current where name.hasPrefix("fields.") { fields[String(name.dropFirst(7))] = value }
+            for (field, value) in changes where field.hasPrefix("fields.") {
+                if value == .null { fields.removeValue(forKey: String(field.dropFirst(7))) } else { fields[String(field.dropFirst(7))] = value }
+            }
+            var fieldIssues = IssueCollector()
+            _ = RecordFields.read(kind: kind, from: .object(fields), at: FieldPath.root.appending("fields"), issues: &fieldIssues)
+            for issue in fieldIssues.issues
+            where edited.contains(where: { issue.path.text == $0 || issue.path.text.hasPrefix($0 + ".") || issue.path.text.hasPrefix($0 + "[") }) {
+                issues.add(issue)
+            }
+        }
+        try issues.throwIfAny()
+        return changes.sorted { $0.field < $1.field }
+    }
+}

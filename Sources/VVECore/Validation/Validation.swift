@@ -74,6 +74,11 @@ public struct IssueCollector: Sendable {
         issues.append(ValidationIssue(path: path, value: value.map(Self.render), rule: rule))
     }
 
+    /// Records an issue found by another collector.
+    public mutating func add(_ issue: ValidationIssue) {
+        issues.append(issue)
+    }
+
     /// Whether nothing has been found.
     public var isEmpty: Bool { issues.isEmpty }
 

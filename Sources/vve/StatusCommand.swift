@@ -1,0 +1,68 @@
+import ArgumentParser
+import VVECore
+import VVEConfig
+import VVEStore
+
+/// `vve status`: how this node stands with each peer it pulls from.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show every peer's pull state: cursor, last success, lag in changes and seconds, last error.",
+        discussion: """
+            The pull loops of `vve serve` keep this state in the store, so it can be read while the server runs. LAG is the \
+            number of the peer's change-log entries not yet scanned at the last success; BEHIND is the seconds since this node \
+            last had everything the peer had logged (0 when caught up).
+            """)
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    @OptionGroup var location: NodeLocation
+
+    func run() throws {
+        try runReportingFailures {
+            let files = try PeerFiles(location)
+            let directory = PeerDirectory.load(location.peersFolder, localNode: files.node.name)
+            let (configuration, store) = try location.openNode()
+            let states = try store.peerSyncStates()
+            let now = Clock.now()
+            let head = try store.latestChangeSequence()
+            let configured = Set(directory.peers.map(\.name))
+            // Peers removed from Peers/ keep their cursor; show them, so that nothing is hidden.
+            let removed = states.keys.filter { !configured.contains($0) }.sorted { $0.rawValue < $1.rawValue }
+            let rows: [(name: AuthorityName, role: String, state: PeerSyncState)] =
+                directory.peers.map { ($0.name, $0.role.rawValue, states[$0.name] ?? PeerSyncState(peer: $0.name)) }
+                + removed.map { ($0, "removed", states[$0]!) }
+            if json {
+                let peers: [JSONValue] = rows.map { row in
+                    var object: JSONObject = [
+                        "peer": .string(row.name.rawValue), "role": .string(row.role), "cursor": .integer(row.state.cursor),
+                        "failures": .integer(Int64(row.state.failures)),
+                    ]
+                    object["lastAttempt"] = row.state.lastAttempt.map { .string($0.description) } ?? .null
+                    object["lastSuccess"] = row.state.lastSuccess.map { .string($0.description) } ?? .null
+                    object["lagChanges"] = row.state.lagChanges.map { .integer($0) } ?? .null
+                    object["lagSeconds"] = row.state.lagSeconds(now: now).map { .integer($0) } ?? .null
+                    object["lastError"] = row.state.lastError.map { .string($0) } ?? .null
+                    object["lastErrorAt"] = row.state.lastErrorAt.map { .string($0.description) } ?? .null
+                    return .object(object)
+                }
+                Output.json(["node": .string(configuration.name.rawValue), "changeLogHead": .integer(head), "peers": .array(peers)])
+                return
+            }
+            Output.line("Node \(configuration.name): change log at \(head), \(directory.peers.count) peer\(directory.peers.count == 1 ? "" : "s")")
+            guard !rows.isEmpty else {
+                Output.line("No peers. Add one with `vve peer add`.")
+                return
+            }
+            var table = TextTable("PEER", "ROLE", "CURSOR", "LAST SUCCESS", "LAG", "BEHIND", "LAST ERROR")
+            for row in rows {
+                let state = row.state
+                let error = state.lastError.map { "\(state.failures)x: \($0)" } ?? "-"
+                table.add(
+                    row.name.rawValue, row.role, "\(state.cursor)", state.lastSuccess?.description ?? "never",
+                    state.lagChanges.map(String.init) ?? "-", state.lagSeconds(now: now).map { "\($0) s" } ?? "-", error)
+            }
+            Output.line(table.rendered)
+        }
+    }
+}

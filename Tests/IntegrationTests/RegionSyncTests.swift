@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+/// Three `vve serve` processes pulling from each other over mutual TLS on loopback, with
+/// edits made by the CLI while they run.
+@Suite struct RegionSyncTests {
+    /// camden shares relocations with their receiving authority, and accepts its follow-up
+    /// and placement (which holds the risk level) back.
+    static let camdenPolicy = """
+        share:
+          review-days: 90
+          relocation:
+            audience: [receiving-authority]
+            groups: [placement, follow-up, status]
+        accept:
+          relocation: [follow-up, placement]
+        lookups: no
+        aggregates: no
+
+        """
+
+    /// Sets a peer file's policy.
+    func setPolicy(_ node: RegionNode, peer: String, _ policy: String) throws {
+        let file = node.directory + "/Peers/\(peer).yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "lookups: no\naggregates: no\n", with: policy)
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+    }
+
+    /// Points `node`'s peer file for `peer` at a new port, as an admin editing the URL would.
+    func repoint(_ node: RegionNode, peer: String, port: Int) throws {
+        let file = node.directory + "/Peers/\(peer).yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let updated = text.replacingOccurrences(of: #"https://localhost:\d+"#, with: "https://localhost:\(port)", options: .regularExpression)
+        try updated.write(toFile: file, atomically: true, encoding: .utf8)
+    }
+
+    /// Polls `condition` every 100 ms for up to 30 s; the last value it saw on time-out.
+    @discardableResult
+    func eventually(_ what: String, _ condition: () throws -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Issue.record("timed out waiting until \(what)")
+        return false
+    }
+
+    func json(_ result: ProcessResult) throws -> [String: Any] {
+        try check(result)
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    func copyIDs(_ node: RegionNode) throws -> [String] {
+        let list = try JSONSerialization.jsonObject(with: Data(try check(node.run(["copy", "list", "--json"])).stdout.utf8)) as? [[String: Any]] ?? []
+        return list.compactMap { $0["id"] as? String }
+    }
+
+    /// Whether `node` has pulled everything `owner` has logged.
+    func caughtUp(_ node: RegionNode, with owner: RegionNode) throws -> Bool {
+        let head = try json(owner.run(["status", "--json"]))["changeLogHead"] as? Int ?? -1
+        let peers = try json(node.run(["status", "--json"]))["peers"] as? [[String: Any]] ?? []
+        let state = peers.first { $0["peer"] as? String == owner.name }
+        return state?["cursor"] as? Int == head && state?["lagChanges"] as? Int == 0
+    }
+
+    @Test func aRelocationFlowsToItsReceivingAuthorityAloneAndEditsConvergeAndErasureReachesTheCopy() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        let enfield = try region.node("enfield")
+        let nodes = [camden, haringey, enfield]
+        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        for node in [haringey, enfield] {
+            try FileManager.default.copyItem(atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
+        }
+        for node in nodes {
+            for peer in nodes where peer !== node { try node.pin(peer, port: 1) }
+        }
+        try setPolicy(camden, peer: "haringey", Self.camdenPolicy)
+        try setPolicy(camden, peer: "enfield", Self.camdenPolicy)
+
+        var servers = try nodes.map { try $0.serve(["--long-poll", "2"]) }
+        for (node, server) in zip(nodes, servers) {
+            for other in nodes where other !== node { try repoint(other, peer: node.name, port: server.port) }
+        }
+
+        // Created at camden while every node runs: it reaches haringey and never enfield.
+        let added = try check(camden.run(
+            ["record", "add", "relocation", "--json", SyncTests().relocation(to: "haringey", person: "Tia")]))
+        let id = try #require(added.stdout.split(separator: " ").map(String.init).first { $0.count == 36 })
+        try eventually("haringey holds the copy") { try copyIDs(haringey) == [id] }
+        try eventually("enfield has pulled all of camden's log") { try caughtUp(enfield, with: camden) }
+        #expect(try copyIDs(enfield).isEmpty)
+
+        // haringey acknowledges; camden sees it.
+        let acknowledgement = #"{"fields": {"acknowledgement": {"by": "Duty manager, Haringey", "date": "\#(TestDates.firstSeen)"}}}"#
+        try check(haringey.run(["copy", "update", id, "--json", acknowledgement]))
+        try eventually("camden holds the acknowledgement") {
+            let fields = try json(camden.run(["record", "show", id, "--json"]))["fields"] as? [String: Any]
+            return (fields?["acknowledgement"] as? [String: Any])?["by"] as? String == "Duty manager, Haringey"
+        }
+
+        // Concurrent risk edits while haringey is down: the higher level wins everywhere.
+        try eventually("camden has pulled all of haringey's log") { try caughtUp(camden, with: haringey) }
+        #expect(servers[1].stop().status == 0)
+        try check(camden.run(["record", "update", id, "--json", #"{"fields": {"riskLevel": "medium"}}"#]))
+        try check(haringey.run(["copy", "update", id, "--json", #"{"fields": {"riskLevel": "very-high"}}"#]))
+        servers[1] = try haringey.serve(["--long-poll", "2"])
+        try repoint(camden, peer: "haringey", port: servers[1].port)
+        try repoint(enfield, peer: "haringey", port: servers[1].port)
+        try eventually("camden and haringey agree on very-high") {
+            let camdenFields = try json(camden.run(["record", "show", id, "--json"]))["fields"] as? [String: Any]
+            let haringeyFields = try json(haringey.run(["copy", "show", id]))["fields"] as? [String: Any]
+            return camdenFields?["riskLevel"] as? String == "very-high" && haringeyFields?["riskLevel"] as? String == "very-high"
+        }
+
+        // Again the other way round, haringey's server paused this time: the rule is the
+        // level, not the writer or the order.
+        try eventually("camden has pulled all of haringey's log") { try caughtUp(camden, with: haringey) }
+        servers[1].signal(SIGSTOP)
+        try check(camden.run(["record", "update", id, "--json", #"{"fields": {"riskLevel": "high"}}"#]))
+        try check(haringey.run(["copy", "update", id, "--json", #"{"fields": {"riskLevel": "low"}}"#]))
+        servers[1].signal(SIGCONT)
+        try eventually("camden and haringey agree on high") {
+            let camdenFields = try json(camden.run(["record", "show", id, "--json"]))["fields"] as? [String: Any]
+            let haringeyFields = try json(haringey.run(["copy", "show", id]))["fields"] as? [String: Any]
+            return camdenFields?["riskLevel"] as? String == "high" && haringeyFields?["riskLevel"] as? String == "high"
+        }
+
+        // camden erases; haringey's copy is deleted and the deletion audited.
+        try check(camden.run(["record", "erase", id, "--reason", "entered in error"]))
+        try eventually("haringey's copy is gone") { try copyIDs(haringey).isEmpty }
+        let deletions = try check(haringey.run(["audit", "list", "--action", "erase"])).stdout
+        #expect(deletions.contains("shared copy deleted: erased by its owner"))
+        #expect(try copyIDs(enfield).isEmpty)
+
+        let status = try check(camden.run(["status"])).stdout
+        #expect(status.contains("haringey") && status.contains("enfield"))
+        for server in servers { #expect(server.stop().status == 0) }
+    }
+}
