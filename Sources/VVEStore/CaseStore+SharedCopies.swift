@@ -42,10 +42,7 @@ extension CaseStore {
                 AuditEvent(time: time, actor: "peer:\(peer)", action: .create, recordID: incoming.id, detail: "shared copy received: \(groups)"), db)
             return .created(incoming)
         }
-        var merged = held
-        merged.replica = held.replica.merged(with: incoming.replica)
-        merged.groups = incoming.groups
-        merged.reviewDate = incoming.reviewDate
+        let merged = held.merged(with: incoming)
         guard merged != held else { return .unchanged }
         try saveSharedCopy(merged, at: time, insert: false, db)
         try audit.append(
@@ -58,6 +55,13 @@ extension CaseStore {
     public func editSharedCopy(id: RecordID, changes: [(field: String, value: JSONValue)], context: OperationContext) throws -> SharedCopy {
         try transaction { db in
             guard var copy = try sharedCopy(id, db) else { throw StoreError.recordNotFound(id) }
+            for (field, _) in changes {
+                let refusal =
+                    field == "status"
+                    ? (copy.writable.contains("status") ? nil : "is not a group \(copy.owner) accepts from this node")
+                    : field.hasPrefix("fields.") ? copy.refusal(ofEditTo: String(field.dropFirst("fields.".count))) : "cannot be edited on a shared copy"
+                if let refusal { throw StoreError.copyEditRefused(id, field: field, reason: refusal) }
+            }
             copy.replica.apply(changes, by: node)
             try saveSharedCopy(copy, at: context.time, insert: false, db)
             // Logged like an edit of an own record, so sync sends the writes to the owner.

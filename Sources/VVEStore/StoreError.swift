@@ -22,6 +22,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case database(path: String, message: String)
     /// A peer sent a write this node's policy does not accept from it; nothing was applied.
     case writeRefused(peer: AuthorityName, recordID: RecordID?, reason: String)
+    /// A local edit of a shared copy touches what the owner does not accept from this node.
+    case copyEditRefused(RecordID, field: String, reason: String)
 
     public var description: String {
         switch self {
@@ -43,6 +45,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "stored record \(id) does not parse (\(error.issues.first?.redactedDescription ?? "unknown problem")); the database was changed outside vve: run `vve audit verify` and restore from backup"
         case .database(let path, let message):
             "database error on \(path): \(message)"
+        case .copyEditRefused(let id, let field, let reason):
+            "copy \(id) was not changed: \(field) \(reason)"
         case .writeRefused(let peer, let recordID, let reason):
             "write from \(peer)\(recordID.map { " to record \($0)" } ?? "") refused, nothing of it applied: \(reason); the refusal is audited. Widen `accept:` in the peer file only if the agreement allows it"
         }

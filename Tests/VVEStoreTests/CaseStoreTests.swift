@@ -352,6 +352,7 @@ func tableCounts(_ store: CaseStore) throws -> [Int] {
         let record = try relocationToHaringey(in: camdenStore)
         var document = try projection(of: record, in: camdenStore).objectValue!
         document["groups"] = ["placement"]
+        _ = document.removeValue(forKey: "writable")
         #expect(throws: StoreError.self) { try haringeyStore.receiveSharedCopy(.object(document), from: camden, at: later) }
         #expect(try haringeyStore.auditEntries(action: .refuse).first?.event.detail?.hasPrefix("write refused: shared copy malformed: registers.") == true)
         #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: record.id, context: context(2)) }

@@ -79,11 +79,17 @@ import VVESync
         let haringeyStore = try CaseStore.inMemory(node: haringey)
         let first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
         _ = try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(20).time)
-        // One acceptable write, one outside the accepted groups.
+        // One acceptable write, and one outside the accepted groups: haringey's own store
+        // refuses to make it, so a misbehaving haringey forges it into the batch.
         _ = try haringeyStore.editSharedCopy(
             id: records[0].id, changes: [("fields.acknowledgement", ["by": "Duty manager", "date": .string(today.description)])], context: context(30))
-        _ = try haringeyStore.editSharedCopy(id: records[2].id, changes: [("fields.moveDate", .string(today.description))], context: context(31))
-        let back = try batch(haringeyStore, for: camden, policy: .denyAll, after: 0)
+        #expect(throws: StoreError.self) {
+            try haringeyStore.editSharedCopy(id: records[2].id, changes: [("fields.moveDate", .string(today.description))], context: context(31))
+        }
+        var forged = try haringeyStore.sharedCopy(id: records[2].id, context: context(31))
+        forged.replica.apply([("fields.moveDate", .string(today.description))], by: haringey)
+        var back = try batch(haringeyStore, for: camden, policy: .denyAll, after: 0)
+        back.items.append(["writes": forged.ownWrites(by: haringey).jsonValue])
         #expect(back.items.count == 2)
         let before = try camdenStore.changes().count
         #expect(throws: StoreError.self) {

@@ -116,6 +116,8 @@ public enum PolicyProjection {
             }
             registers = .object(JSONObject(members))
         }
+        let accepted = policy.accept[kind] ?? []
+        let writable = decisions.filter { $0.included && accepted.contains($0.group) && $0.group != "identity" }.map(\.group)
         let copyReview = min(record.reviewDate, today.adding(days: reviewDays))
         let document = JSONValue.compactObject([
             ("id", record.id.jsonValue),
@@ -128,6 +130,9 @@ public enum PolicyProjection {
             // `Optional.none`, not `nil`: JSONValue takes a bare nil literal as JSON null.
             ("status", grant.groups.contains("status") ? record.status.jsonValue : Optional<JSONValue>.none),
             ("groups", .array(decisions.filter(\.included).map { .string($0.group) })),
+            // What the owner accepts back: the holder refuses its own edits outside these,
+            // instead of sending writes that would stop every later batch of its at the owner.
+            ("writable", writable.isEmpty ? Optional<JSONValue>.none : .array(writable.map { .string($0) })),
             ("fields", .object(projected)),
             ("registers", registers),
         ])

@@ -8,6 +8,8 @@ public struct SharedCopy: Sendable, Hashable {
     public var groups: Set<String>
     /// When this copy must be reviewed: set by the owner's policy for shared copies.
     public var reviewDate: CalendarDate
+    /// The groups the owner accepts edits of from this node.
+    public var writable: Set<String> = []
 
     public var id: RecordID { replica.id }
     public var owner: AuthorityName { replica.owner }
@@ -33,6 +35,14 @@ public struct SharedCopy: Sendable, Hashable {
         for key in ["id", "kind", "owner", "createdAt", "registers", "erasure"] {
             if let value = reader.raw(key) { replicaMembers.append((key, value)) }
         }
+        var writable = Set<String>()
+        for (index, name) in (reader.raw("writable")?.arrayValue ?? []).enumerated() {
+            guard let text = name.stringValue, groups.contains(text) else {
+                issues.add(FieldPath.root.appending("writable").appending(index: index), name, "is not a group the copy holds")
+                continue
+            }
+            writable.insert(text)
+        }
         _ = reader.raw("fields")
         _ = reader.raw("updatedAt")
         _ = reader.raw("version")
@@ -40,13 +50,31 @@ public struct SharedCopy: Sendable, Hashable {
         reader.finish(issues: &issues)
         guard issues.issues.isEmpty, let kind, let reviewDate else { throw ValidationError(issues: issues.issues) }
         let replica = try ReplicatedRecord.read(from: .object(JSONObject(replicaMembers)))
-        var allowed = Set(PolicyProjection.sentMembers(of: kind, groups: groups).map { "fields." + $0 })
-        if groups.contains("status") { allowed.insert("status") }
+        let allowed = registerNames(of: kind, groups: groups)
         for name in replica.registers.keys.sorted() where !allowed.contains(name) {
             issues.add(FieldPath.root.appending("registers").appending(name), nil, "is outside the groups the copy holds")
         }
         guard issues.issues.isEmpty else { throw ValidationError(issues: issues.issues) }
-        return SharedCopy(replica: replica, groups: groups, reviewDate: reviewDate)
+        return SharedCopy(replica: replica, groups: groups, reviewDate: reviewDate, writable: writable)
+    }
+
+    /// This copy updated by a newer one from the owner: registers merged, and the owner's
+    /// current groups, review date and writable groups taken. Registers of groups the owner no
+    /// longer sends are dropped, so a narrowed policy leaves nothing behind that it withholds.
+    public func merged(with incoming: SharedCopy) -> SharedCopy {
+        let allowed = Self.registerNames(of: replica.kind, groups: incoming.groups)
+        let both = replica.merged(with: incoming.replica)
+        var kept = ReplicatedRecord(
+            id: both.id, kind: both.kind, owner: both.owner, createdAt: both.createdAt, registers: both.registers.filter { allowed.contains($0.key) })
+        kept.erasure = both.erasure
+        return SharedCopy(replica: kept, groups: incoming.groups, reviewDate: incoming.reviewDate, writable: incoming.writable)
+    }
+
+    /// The registers a copy holding `groups` may have.
+    static func registerNames(of kind: RecordKind, groups: Set<String>) -> Set<String> {
+        var allowed = Set(PolicyProjection.sentMembers(of: kind, groups: groups).map { "fields." + $0 })
+        if groups.contains("status") { allowed.insert("status") }
+        return allowed
     }
 
     /// What this copy shows: each register resolved by the merge rules.
@@ -65,11 +93,26 @@ public struct SharedCopy: Sendable, Hashable {
         var members = replica.jsonValue.objectValue ?? JSONObject()
         members["reviewDate"] = reviewDate.jsonValue
         members["groups"] = .array(replica.kind.orderedGroupNames(groups).map { .string($0) })
+        if !writable.isEmpty { members["writable"] = .array(replica.kind.orderedGroupNames(writable).map { .string($0) }) }
         return .object(members)
     }
 }
 
 extension SharedCopy {
+    /// Why this node may not edit `member` of the copy, or nil when the owner accepts it: the
+    /// copy must hold it, and the owner must accept its group from this node.
+    public func refusal(ofEditTo member: String) -> String? {
+        let kind = replica.kind
+        guard let group = kind.fieldGroups.first(where: { groups.contains($0.name) && $0.members.contains(member) })?.name else {
+            return "is not in the groups this copy holds (\(kind.orderedGroupNames(groups).joined(separator: ", "))); only the owner, \(owner), can change it"
+        }
+        guard writable.contains(group) else {
+            let accepted = writable.isEmpty ? "no edits" : "edits to " + kind.orderedGroupNames(writable).joined(separator: ", ")
+            return "is in group \(group), which \(owner) does not accept from this node (it accepts \(accepted)); only \(owner) can change it"
+        }
+        return nil
+    }
+
     /// The register writes a local edit makes, from an RFC 7396 merge patch on
     /// `{"status", "fields"}`. Only registers the copy holds may change, people not at all (the
     /// copy holds match keys, and a person is the owner's to describe), and each changed value
@@ -78,17 +121,17 @@ extension SharedCopy {
     public func changes(patch: JSONValue) throws(ValidationError) -> [(field: String, value: JSONValue)] {
         var issues = IssueCollector()
         guard let members = patch.objectValue else {
-            throw ValidationError(issues: [ValidationIssue(path: .root, value: patch.typeName, rule: "must be an object such as {\"fields\": {...}}")])
+            throw ValidationError(
+                issues: [ValidationIssue(path: .root, value: nil, rule: "is \(patch.typeName); an edit is a merge patch object such as {\"fields\": {...}}")])
         }
         let kind = replica.kind
-        let held = Set(PolicyProjection.sentMembers(of: kind, groups: groups))
         let current = values
         var changes: [(field: String, value: JSONValue)] = []
         for (key, value) in members {
             switch key {
             case "status":
-                guard groups.contains("status") else {
-                    issues.add(FieldPath.root.appending("status"), value, "is not held by this copy; the owner, \(owner), keeps the status")
+                guard writable.contains("status") else {
+                    issues.add(FieldPath.root.appending("status"), value, "is not a group \(owner) accepts from this node; only \(owner) can change it")
                     continue
                 }
                 guard let text = value.stringValue, RecordStatus(rawValue: text) != nil else {
@@ -103,13 +146,12 @@ extension SharedCopy {
                 }
                 for (member, fieldPatch) in fields {
                     let path = FieldPath.root.appending("fields").appending(member)
-                    guard held.contains(member) else {
-                        let groupNames = kind.orderedGroupNames(groups).joined(separator: ", ")
-                        issues.add(path, nil, "is not in the groups this copy holds (\(groupNames)); only the owner, \(owner), can change it")
-                        continue
-                    }
                     guard member != kind.personMember else {
                         issues.add(path, nil, "holds a person, as match keys on a shared copy; only the owner, \(owner), can change it")
+                        continue
+                    }
+                    if let refusal = refusal(ofEditTo: member) {
+                        issues.add(path, nil, refusal)
                         continue
                     }
                     let next = (current["fields." + member] ?? .null).merging(patch: fieldPatch)

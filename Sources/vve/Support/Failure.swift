@@ -83,7 +83,7 @@ func classify(_ error: any Error) -> CommandFailure {
     case let store as StoreError:
         switch store {
         case .recordNotFound, .recordErased: return CommandFailure(store.description, status: .recordNotFound)
-        case .writeRefused: return CommandFailure(store.description, status: .invalidInput)
+        case .writeRefused, .copyEditRefused: return CommandFailure(store.description, status: .invalidInput)
         case .alreadyExists: return CommandFailure(store.description, status: .nodeExists)
         default: return CommandFailure(store.description, status: .storeError)
         }

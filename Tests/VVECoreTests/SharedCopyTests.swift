@@ -1,0 +1,100 @@
+import Testing
+import VVECore
+
+/// What a holder may do to its copy of a peer's record, decided before anything is written.
+@Suite struct SharedCopyEditTests {
+    let today = CalendarDate(year: 2026, month: 11, day: 25)!
+    let time = Timestamp(millisecondsSinceEpoch: 1_764_000_000_000)
+    let encoder = MatchKeyEncoder(key: LinkageKey(hex: String(repeating: "3c", count: 32))!)
+    let camden = AuthorityName("camden")!
+    let haringey = AuthorityName("haringey")!
+
+    /// A relocation from camden to haringey, and haringey's copy under a policy that sends
+    /// `groups` and accepts `accepted` back.
+    func copy(groups: Set<String>, accepted: Set<String>) throws -> (CaseRecord, SharedCopy) {
+        var generator = SyntheticRecords(seed: 5, owner: camden, today: today)
+        var random = SeededGenerator(seed: 5)
+        var draft = generator.nextDraft(kind: .relocation)
+        guard case .relocation(var fields) = draft.fields else { throw Failure() }
+        fields.receivingAuthority = haringey
+        fields.acknowledgement = nil
+        draft.fields = .relocation(fields)
+        let record = CaseRecord(draft: draft, id: RecordID.make(at: time, using: &random), node: camden, at: time)
+        let policy = SharingPolicy(
+            share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: groups)], reviewDays: 30, accept: [.relocation: accepted],
+            lookups: false, aggregates: false)
+        let document = try #require(
+            PolicyProjection.project(
+                record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today
+            ).document)
+        return (record, try SharedCopy.read(from: document))
+    }
+
+    struct Failure: Error {}
+
+    func problems(_ copy: SharedCopy, _ patch: JSONValue) -> [String] {
+        do {
+            _ = try copy.changes(patch: patch)
+            return []
+        } catch {
+            return error.issues.map(\.description)
+        }
+    }
+
+    @Test func theOwnerSaysWhichGroupsItAcceptsAndTheCopyKeepsIt() throws {
+        let (_, copy) = try copy(groups: ["placement", "follow-up", "status"], accepted: ["follow-up", "identity"])
+        // identity is never writable on a copy: people are match keys there.
+        #expect(copy.writable == ["follow-up"])
+        #expect(copy.refusal(ofEditTo: "acknowledgement") == nil)
+        #expect(
+            copy.refusal(ofEditTo: "riskLevel")
+                == "is in group placement, which camden does not accept from this node (it accepts edits to follow-up); only camden can change it")
+        #expect(
+            copy.refusal(ofEditTo: "originatingSpoc")
+                == "is not in the groups this copy holds (placement, follow-up, status); only the owner, camden, can change it")
+    }
+
+    @Test func anAcceptedEditBecomesRegisterWritesAndAnUnchangedOneNone() throws {
+        let (_, copy) = try copy(groups: ["placement", "follow-up", "status"], accepted: ["follow-up"])
+        let acknowledgement: JSONValue = ["by": "Duty manager", "date": .string(today.description)]
+        let changes = try copy.changes(patch: ["fields": ["acknowledgement": acknowledgement]])
+        #expect(changes.map(\.field) == ["fields.acknowledgement"])
+        #expect(changes.first?.value == acknowledgement)
+        var edited = copy
+        edited.replica.apply(changes, by: haringey)
+        #expect(try edited.changes(patch: ["fields": ["acknowledgement": acknowledgement]]).isEmpty)
+    }
+
+    @Test func refusedEditsNameTheFieldAndTheFix() throws {
+        let (_, copy) = try copy(groups: ["placement", "follow-up", "status"], accepted: ["follow-up"])
+        #expect(problems(copy, ["fields": ["acknowledgement": ["by": "Duty manager", "date": "25/11/2026"]]]) == [
+            #"fields.acknowledgement.date: "25/11/2026" is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)"#
+        ])
+        #expect(problems(copy, ["fields": ["youngPerson": ["surname": "Smith"]]]) == [
+            "fields.youngPerson: holds a person, as match keys on a shared copy; only the owner, camden, can change it"
+        ])
+        #expect(problems(copy, ["status": "closed"]) == [#"status: "closed" is not a group camden accepts from this node; only camden can change it"#])
+        #expect(problems(copy, ["reviewDate": "2027-01-01"]) == [#"reviewDate: cannot be edited on a shared copy: use "fields" or "status""#])
+        #expect(problems(copy, "closed") == [#"(document): is a string; an edit is a merge patch object such as {"fields": {...}}"#])
+    }
+
+    @Test func aNarrowedPolicyLeavesNoRegisterOfAGroupNoLongerSent() throws {
+        let (record, wide) = try copy(groups: ["placement", "follow-up", "status"], accepted: ["follow-up"])
+        let policy = SharingPolicy(
+            share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["follow-up"])], reviewDays: 30, accept: [:],
+            lookups: false, aggregates: false)
+        let narrow = try SharedCopy.read(
+            from: try #require(
+                PolicyProjection.project(
+                    record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder,
+                    today: today
+                ).document))
+        let merged = wide.merged(with: narrow)
+        #expect(merged.groups == ["follow-up"])
+        #expect(merged.writable.isEmpty)
+        #expect(!merged.replica.registers.keys.contains("fields.riskLevel"))
+        #expect(!merged.replica.registers.keys.contains("status"))
+        // What is left still reads back as a valid copy.
+        #expect(try SharedCopy.read(from: merged.jsonValue) == merged)
+    }
+}
