@@ -43,5 +43,6 @@ extension CaseStore {
     func saveRegisters(_ replica: ReplicatedRecord, _ db: Database) throws {
         try db.execute(
             sql: "UPDATE record SET registers = ? WHERE id = ?", arguments: [JSONWriter.canonical(replica.jsonValue), replica.id.description])
+        try indexConflicts(of: replica, db)
     }
 }

@@ -110,7 +110,7 @@ extension CaseStore {
         }
     }
 
-    private func saveSharedCopy(_ copy: SharedCopy, at time: Timestamp, insert: Bool, _ db: Database) throws {
+    func saveSharedCopy(_ copy: SharedCopy, at time: Timestamp, insert: Bool, _ db: Database) throws {
         let arguments: StatementArguments = [
             copy.replica.kind.rawValue, copy.owner.rawValue, copy.reviewDate.description, JSONWriter.canonical(copy.jsonValue),
             time.description, copy.id.description,
@@ -122,5 +122,6 @@ extension CaseStore {
             try db.execute(
                 sql: "UPDATE shared_copy SET kind = ?, owner = ?, review_date = ?, copy = ?, received_at = ? WHERE id = ?", arguments: arguments)
         }
+        try indexConflicts(of: copy.replica, db)
     }
 }

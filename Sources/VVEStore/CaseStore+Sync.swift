@@ -133,6 +133,7 @@ extension CaseStore {
             throw RefusedWrite("\(owner) asked to delete a copy of a record \(copy.owner) owns")
         }
         try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [id.description])
+        try db.execute(sql: "DELETE FROM conflict WHERE record_id = ?", arguments: [id.description])
         var audit = try AuditAppender(db)
         try audit.append(AuditEvent(time: time, actor: "peer:\(owner)", action: .erase, recordID: id, detail: "shared copy deleted: \(reason)"), db)
         return true

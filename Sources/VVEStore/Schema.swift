@@ -117,6 +117,20 @@ enum Schema {
                     ) STRICT
                     """)
         }
+        migrator.registerMigration("2026-11-conflicts") { db in
+            // An index of the fields whose concurrent values the merge rules could not all keep.
+            // The values themselves stay in the registers (at most `conflictCap` fields per
+            // record); a row gives each conflict a stable id for `vve conflicts`.
+            try db.execute(
+                sql: """
+                    CREATE TABLE conflict (
+                        id INTEGER PRIMARY KEY,
+                        record_id TEXT NOT NULL,
+                        field TEXT NOT NULL,
+                        UNIQUE (record_id, field)
+                    ) STRICT
+                    """)
+        }
         migrator.registerMigration("2026-11-peer-sync-state") { db in
             // What the pull loop last saw of each peer, for `vve status`: kept in the store so
             // that a command in another process can read it while `vve serve` runs.

@@ -22,6 +22,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case database(path: String, message: String)
     /// A peer sent a write this node's policy does not accept from it; nothing was applied.
     case writeRefused(peer: AuthorityName, recordID: RecordID?, reason: String)
+    /// No conflict has this id, or it was resolved.
+    case conflictNotFound(Int64)
+    /// The choice given cannot resolve the conflict.
+    case conflictChoice(Int64, reason: String)
     /// A local edit of a shared copy touches what the owner does not accept from this node.
     case copyEditRefused(RecordID, field: String, reason: String)
 
@@ -45,6 +49,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "stored record \(id) does not parse (\(error.issues.first?.redactedDescription ?? "unknown problem")); the database was changed outside vve: run `vve audit verify` and restore from backup"
         case .database(let path, let message):
             "database error on \(path): \(message)"
+        case .conflictNotFound(let id):
+            "no open conflict with id \(id); `vve conflicts list` shows the open ones"
+        case .conflictChoice(let id, let reason):
+            "conflict \(id) was not resolved: \(reason)"
         case .copyEditRefused(let id, let field, let reason):
             "copy \(id) was not changed: \(field) \(reason)"
         case .writeRefused(let peer, let recordID, let reason):

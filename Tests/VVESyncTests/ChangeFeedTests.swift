@@ -150,3 +150,68 @@ extension ChangeFeedTests {
         #expect(try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: first.cursor).items.isEmpty)
     }
 }
+
+extension ChangeFeedTests {
+    /// camden's policy for haringey that also accepts placement edits back.
+    var placementPolicy: SharingPolicy {
+        SharingPolicy(
+            share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "follow-up", "status"])], reviewDays: 90,
+            accept: [.relocation: ["follow-up", "placement"]], lookups: false, aggregates: false)
+    }
+
+    /// Pulls everything `from` has for `to` and applies it at `to`.
+    func exchange(_ from: CaseStore, _ to: CaseStore, policy sending: SharingPolicy, accepting: SharingPolicy) throws {
+        let batch = try batch(from, for: to.node, policy: sending, after: try to.cursor(for: from.node))
+        _ = try to.applyBatch(batch.items, from: from.node, policy: accepting, cursor: batch.cursor, at: context(60).time)
+    }
+
+    @Test func aConflictIsListedOnBothSidesAndAResolutionSupersedesItEverywhere() throws {
+        let (camdenStore, records) = try camdenStore()
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        let id = records[0].id
+        try exchange(camdenStore, haringeyStore, policy: placementPolicy, accepting: .denyAll)
+
+        // Concurrent edits of the accommodation type: no rule merges them.
+        _ = try camdenStore.update(id: id, patch: ["fields": ["accommodationType": "foster-placement"]], today: today, context: context(70))
+        _ = try haringeyStore.editSharedCopy(id: id, changes: [("fields.accommodationType", "supported-accommodation")], context: context(71))
+        try exchange(haringeyStore, camdenStore, policy: .denyAll, accepting: placementPolicy)
+        try exchange(camdenStore, haringeyStore, policy: placementPolicy, accepting: .denyAll)
+
+        let atCamden = try camdenStore.conflicts(context: context(80))
+        let atHaringey = try haringeyStore.conflicts(context: context(80))
+        #expect(atCamden.map(\.field) == ["fields.accommodationType"] && atHaringey.map(\.field) == ["fields.accommodationType"])
+        // Both show the same value, chosen the same way, and keep the other.
+        #expect(atCamden.first?.chosen == atHaringey.first?.chosen)
+        #expect(Set(([atCamden[0].chosen] + atCamden[0].others).map(\.value)) == ["foster-placement", "supported-accommodation"])
+        #expect(atCamden.first?.onCopy == false && atHaringey.first?.onCopy == true)
+
+        // camden keeps haringey's value; the resolution dominates both and reaches haringey.
+        let (_, kept) = try camdenStore.resolveConflict(id: atCamden[0].id, keeping: .remote, context: context(90))
+        #expect(kept == "supported-accommodation")
+        #expect(try camdenStore.conflicts(context: context(91)).isEmpty)
+        guard case .relocation(let resolved)? = try camdenStore.record(id: id, context: context(92)).fields else { return }
+        #expect(resolved.accommodationType.rawValue == "supported-accommodation")
+        try exchange(camdenStore, haringeyStore, policy: placementPolicy, accepting: .denyAll)
+        #expect(try haringeyStore.conflicts(context: context(93)).isEmpty)
+        #expect(try haringeyStore.sharedCopy(id: id, context: context(94)).values["fields.accommodationType"] == "supported-accommodation")
+
+        // Choices that cannot resolve are refused, naming why.
+        #expect(throws: StoreError.conflictNotFound(atCamden[0].id)) {
+            try camdenStore.resolveConflict(id: atCamden[0].id, keeping: .local, context: context(95))
+        }
+    }
+
+    @Test func aValueThatIsNotValidDoesNotResolveAConflict() throws {
+        let (camdenStore, records) = try camdenStore()
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        let id = records[0].id
+        try exchange(camdenStore, haringeyStore, policy: placementPolicy, accepting: .denyAll)
+        _ = try camdenStore.update(id: id, patch: ["fields": ["accommodationType": "foster-placement"]], today: today, context: context(70))
+        _ = try haringeyStore.editSharedCopy(id: id, changes: [("fields.accommodationType", "relatives")], context: context(71))
+        try exchange(haringeyStore, camdenStore, policy: .denyAll, accepting: placementPolicy)
+        let conflict = try #require(try camdenStore.conflicts(context: context(80)).first)
+        #expect(throws: StoreError.self) { try camdenStore.resolveConflict(id: conflict.id, keeping: .value("hotel"), context: context(81)) }
+        #expect(try camdenStore.conflicts(context: context(82)).map(\.id) == [conflict.id])
+        #expect(try camdenStore.resolveConflict(id: conflict.id, keeping: .local, context: context(83)).1 == "foster-placement")
+    }
+}

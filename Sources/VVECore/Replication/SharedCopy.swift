@@ -161,23 +161,35 @@ extension SharedCopy {
                 issues.add(FieldPath.root.appending(key), nil, "cannot be edited on a shared copy: use \"fields\" or \"status\"")
             }
         }
-        // Validate the edited fields in the context of the rest: other fields' issues (a
-        // person held as match keys, groups not held) are not this edit's to fix.
+        try issues.throwIfAny()
+        try validate(changes)
+        return changes.sorted { $0.field < $1.field }
+    }
+
+    /// Checks that register writes leave valid values: each edited field is validated in the
+    /// context of the rest, whose own issues (a person held as match keys, groups not held)
+    /// are not this edit's to fix.
+    public func validate(_ changes: [(field: String, value: JSONValue)]) throws(ValidationError) {
+        var issues = IssueCollector()
+        for (field, value) in changes where field == "status" {
+            if value.stringValue.flatMap(RecordStatus.init(rawValue:)) == nil {
+                issues.add(FieldPath.root.appending("status"), value, "must be one of \(RecordStatus.allowedValues)")
+            }
+        }
         let edited = changes.map(\.field).filter { $0.hasPrefix("fields.") }
         if !edited.isEmpty {
             var fields = JSONObject()
-            for (name, value) in current where name.hasPrefix("fields.") { fields[String(name.dropFirst(7))] = value }
+            for (name, value) in values where name.hasPrefix("fields.") { fields[String(name.dropFirst(7))] = value }
             for (field, value) in changes where field.hasPrefix("fields.") {
-                if value == .null { fields.removeValue(forKey: String(field.dropFirst(7))) } else { fields[String(field.dropFirst(7))] = value }
+                if value == .null { _ = fields.removeValue(forKey: String(field.dropFirst(7))) } else { fields[String(field.dropFirst(7))] = value }
             }
             var fieldIssues = IssueCollector()
-            _ = RecordFields.read(kind: kind, from: .object(fields), at: FieldPath.root.appending("fields"), issues: &fieldIssues)
+            _ = RecordFields.read(kind: replica.kind, from: .object(fields), at: FieldPath.root.appending("fields"), issues: &fieldIssues)
             for issue in fieldIssues.issues
             where edited.contains(where: { issue.path.text == $0 || issue.path.text.hasPrefix($0 + ".") || issue.path.text.hasPrefix($0 + "[") }) {
                 issues.add(issue)
             }
         }
         try issues.throwIfAny()
-        return changes.sorted { $0.field < $1.field }
     }
 }

@@ -82,8 +82,8 @@ func classify(_ error: any Error) -> CommandFailure {
         return CommandFailure(certificate.description, status: .configError)
     case let store as StoreError:
         switch store {
-        case .recordNotFound, .recordErased: return CommandFailure(store.description, status: .recordNotFound)
-        case .writeRefused, .copyEditRefused: return CommandFailure(store.description, status: .invalidInput)
+        case .recordNotFound, .recordErased, .conflictNotFound: return CommandFailure(store.description, status: .recordNotFound)
+        case .writeRefused, .copyEditRefused, .conflictChoice: return CommandFailure(store.description, status: .invalidInput)
         case .alreadyExists: return CommandFailure(store.description, status: .nodeExists)
         default: return CommandFailure(store.description, status: .storeError)
         }

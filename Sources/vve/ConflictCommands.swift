@@ -1,0 +1,118 @@
+import ArgumentParser
+import VVECore
+import VVEStore
+
+/// `vve conflicts`: concurrent edits the merge rules could not all keep.
+struct ConflictsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conflicts", abstract: "List, show and resolve concurrent edits the merge rules could not all keep.",
+        discussion: """
+            Risk levels, statuses and sets merge by rule and never conflict. Any other field edited concurrently on two \
+            nodes shows one value everywhere (chosen the same way on every node) and keeps the others here until a \
+            person resolves it. A resolution is a new edit that supersedes every value in conflict, so it reaches every \
+            holder like any edit.
+            """,
+        subcommands: [ListConflicts.self, ShowConflict.self, ResolveConflict.self])
+}
+
+enum ConflictPresentation {
+    static func write(_ write: FieldWrite) -> JSONValue {
+        ["value": write.value, "writer": .string(write.writer.rawValue), "version": write.version.jsonValue]
+    }
+
+    static func document(_ conflict: OpenConflict) -> JSONValue {
+        [
+            "id": .integer(conflict.id), "record": .string(conflict.recordID.description), "kind": .string(conflict.kind.rawValue),
+            "owner": .string(conflict.owner.rawValue), "onCopy": .bool(conflict.onCopy), "field": .string(conflict.field),
+            "shown": write(conflict.chosen), "others": .array(conflict.others.map(write)),
+        ]
+    }
+
+    /// A value on one table line: canonical JSON, shortened.
+    static func brief(_ write: FieldWrite) -> String {
+        let text = JSONWriter.canonical(write.value)
+        return (text.count > 40 ? String(text.prefix(39)) + "…" : text) + " (\(write.writer))"
+    }
+}
+
+struct ListConflicts: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the open conflicts. The listing is audited as a read.")
+
+    @Flag(help: "Print a JSON array instead of a table.")
+    var json = false
+
+    @OptionGroup var location: NodeLocation
+    @OptionGroup var operatorOption: OperatorOption
+
+    func run() throws {
+        try runReportingFailures {
+            let context = try operatorOption.context()
+            let (_, store) = try location.openNode()
+            let conflicts = try store.conflicts(context: context)
+            if json {
+                Output.json(.array(conflicts.map(ConflictPresentation.document)))
+                return
+            }
+            guard !conflicts.isEmpty else {
+                Output.line("No open conflicts.")
+                return
+            }
+            var table = TextTable("ID", "RECORD", "KIND", "OWNER", "FIELD", "SHOWN", "ALSO")
+            for conflict in conflicts {
+                table.add(
+                    "\(conflict.id)", conflict.recordID.description, conflict.kind.rawValue, conflict.owner.rawValue, conflict.field,
+                    ConflictPresentation.brief(conflict.chosen), conflict.others.map(ConflictPresentation.brief).joined(separator: "; "))
+            }
+            Output.line(table.rendered)
+        }
+    }
+}
+
+struct ShowConflict: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one conflict's values, writers and versions as JSON.")
+
+    @Argument(help: "The conflict's id, from `vve conflicts list`.")
+    var id: Int64
+
+    @OptionGroup var location: NodeLocation
+    @OptionGroup var operatorOption: OperatorOption
+
+    func run() throws {
+        try runReportingFailures {
+            let context = try operatorOption.context()
+            let (_, store) = try location.openNode()
+            Output.json(ConflictPresentation.document(try store.conflict(id: id, context: context)))
+        }
+    }
+}
+
+struct ResolveConflict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve", abstract: "Resolve a conflict: keep this node's value, the other node's, or a new one.")
+
+    @Argument(help: "The conflict's id, from `vve conflicts list`.")
+    var id: Int64
+
+    @Option(help: ArgumentHelp("local, remote, or the value to keep (JSON, or plain text for a string).", valueName: "local|remote|VALUE"))
+    var keep: String
+
+    @OptionGroup var location: NodeLocation
+    @OptionGroup var operatorOption: OperatorOption
+
+    func run() throws {
+        try runReportingFailures {
+            let context = try operatorOption.context()
+            let choice: ConflictChoice =
+                switch keep {
+                case "local": .local
+                case "remote": .remote
+                default: .value((try? JSONParser.parse(Array(keep.utf8))) ?? .string(keep))
+                }
+            let (_, store) = try location.openNode()
+            let (conflict, value) = try store.resolveConflict(id: id, keeping: choice, context: context)
+            Output.line(
+                "Resolved conflict \(id) on \(conflict.field) of \(conflict.kind.rawValue) \(conflict.recordID): kept \(JSONWriter.canonical(value)); every holder gets it with the next sync"
+            )
+        }
+    }
+}
