@@ -41,24 +41,41 @@ extension CaseStore {
     }
 
     /// Records a batch sent to a peer, in one transaction: one `disclose` entry naming the
-    /// peer and every record in it, the peer as a holder of the records sent as copies, and no
-    /// longer a holder of those it was told to delete. `writes` are this node's writes to the
-    /// peer's own records, which it holds already.
+    /// peer and every record in it, and the peer as a holder of the records sent as copies.
+    /// The peer stays a holder of those it was told to delete until it acknowledges the batch
+    /// by asking for a cursor at or past `cursor` (`acknowledge`), so that a batch lost on the
+    /// way is sent again, deletions included. `writes` are this node's writes to the peer's
+    /// own records, which it holds already.
     public func recordDisclosure(
-        to peer: AuthorityName, copies: [RecordID], writes: [RecordID] = [], deletions: [RecordID], at time: Timestamp
+        to peer: AuthorityName, copies: [RecordID], writes: [RecordID] = [], deletions: [RecordID], cursor: Int64, at time: Timestamp
     ) throws {
         let ids = copies + writes + deletions
         guard !ids.isEmpty else { return }
         try transaction { db in
             for id in copies {
-                try db.execute(sql: "INSERT OR IGNORE INTO holder(record_id, peer) VALUES (?, ?)", arguments: [id.description, peer.rawValue])
+                try db.execute(
+                    sql: """
+                        INSERT INTO holder(record_id, peer) VALUES (?, ?)
+                        ON CONFLICT(record_id, peer) DO UPDATE SET release_after = NULL
+                        """,
+                    arguments: [id.description, peer.rawValue])
             }
             for id in deletions {
-                try db.execute(sql: "DELETE FROM holder WHERE record_id = ? AND peer = ?", arguments: [id.description, peer.rawValue])
+                try db.execute(
+                    sql: "UPDATE holder SET release_after = ? WHERE record_id = ? AND peer = ?", arguments: [cursor, id.description, peer.rawValue])
             }
             var audit = try AuditAppender(db)
             try audit.append(
                 AuditEvent(time: time, actor: "sync", action: .disclose, detail: "to \(peer): " + ids.map(\.description).joined(separator: ", ")), db)
+        }
+    }
+
+    /// A peer asked for changes after `cursor`, so it has applied every batch up to there:
+    /// it no longer holds the copies those batches told it to delete.
+    public func acknowledge(_ peer: AuthorityName, through cursor: Int64) throws {
+        try transaction { db in
+            try db.execute(
+                sql: "DELETE FROM holder WHERE peer = ? AND release_after IS NOT NULL AND release_after <= ?", arguments: [peer.rawValue, cursor])
         }
     }
 
@@ -90,6 +107,14 @@ extension CaseStore {
         do {
             return try transaction { db in
                 var outcome = BatchOutcome()
+                // A batch ending before the cursor already committed is a stale duplicate: what
+                // it carries was built before changes this node has applied since (an erasure,
+                // say), so applying it could bring back a deleted copy.
+                let committed = try Int64.fetchOne(db, sql: "SELECT cursor FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue]) ?? 0
+                guard cursor >= committed else {
+                    outcome.unchanged = items.count
+                    return outcome
+                }
                 for (index, item) in items.enumerated() {
                     let changed: Bool
                     if let copy = item["copy"] {

@@ -131,6 +131,11 @@ enum Schema {
                     ) STRICT
                     """)
         }
+        migrator.registerMigration("2026-11-holder-release") { db in
+            // A holder told to delete its copy stays a holder until it asks for a cursor past
+            // the batch that told it: a lost answer then re-sends the deletion.
+            try db.execute(sql: "ALTER TABLE holder ADD COLUMN release_after INTEGER")
+        }
         migrator.registerMigration("2026-11-peer-sync-state") { db in
             // What the pull loop last saw of each peer, for `vve status`: kept in the store so
             // that a command in another process can read it while `vve serve` runs.

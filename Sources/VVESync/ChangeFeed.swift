@@ -38,6 +38,8 @@ public struct ChangeFeed: Sendable {
     public func batch(
         for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, limit: Int, today: CalendarDate, at time: Timestamp
     ) throws -> ChangeBatch {
+        // Asking from `cursor` acknowledges every batch up to it.
+        try store.acknowledge(peer, through: cursor)
         let head = try store.latestChangeSequence()
         let entries = try store.changes(after: cursor, limit: limit)
         // Each record once, at its latest state, in the order of its last change.
@@ -74,8 +76,8 @@ public struct ChangeFeed: Sendable {
                 continue
             }
         }
-        try store.recordDisclosure(to: peer, copies: disclosed, writes: written, deletions: deleted, at: time)
         let next = entries.last?.sequence ?? cursor
+        try store.recordDisclosure(to: peer, copies: disclosed, writes: written, deletions: deleted, cursor: next, at: time)
         return ChangeBatch(items: items, cursor: next, hasMore: entries.count == limit && next < head, head: max(head, next))
     }
 

@@ -134,6 +134,9 @@ extension ChangeFeedTests {
         _ = try camdenStore.erase(id: records[0].id, justification: try Justification("entered in error by duty desk"), context: context(30))
         _ = try camdenStore.update(id: records[2].id, patch: ["fields": ["receivingAuthority": "enfield"]], today: today, context: context(31))
 
+        let lost = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: first.cursor)
+        #expect(lost.items.map { $0.objectValue?.keys.first ?? "?" } == ["erase", "withdraw"])
+        // That answer never arrived: haringey asks from the same cursor and is told again.
         let next = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: first.cursor)
         #expect(next.items.map { $0.objectValue?.keys.first ?? "?" } == ["erase", "withdraw"])
         #expect(try haringeyStore.applyBatch(next.items, from: camden, policy: .denyAll, cursor: next.cursor, at: context(40).time).applied == 2)
@@ -146,8 +149,16 @@ extension ChangeFeedTests {
         let enfieldNext = try batch(camdenStore, for: enfield, policy: haringeyPolicy, after: enfieldFirst.cursor)
         #expect(enfieldNext.items.map { $0.objectValue?.keys.first ?? "?" } == ["copy"])
         #expect(enfieldNext.items.first?["copy"]?["id"]?.stringValue == records[2].id.description)
-        // Told once: haringey is no longer a holder, so later batches say nothing more.
+        // Asking past that batch acknowledges it: haringey is no longer a holder, and even a
+        // rescan from the old cursor says nothing more of the two records.
+        #expect(try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: next.cursor).items.isEmpty)
         #expect(try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: first.cursor).items.isEmpty)
+
+        // The lost answer, delivered late after all, is stale: it brings nothing back.
+        let stale = try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(50).time)
+        #expect(stale == BatchOutcome(applied: 0, unchanged: first.items.count))
+        #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: records[0].id, context: context(51)) }
+        #expect(try haringeyStore.cursor(for: camden) == next.cursor)
     }
 }
 
