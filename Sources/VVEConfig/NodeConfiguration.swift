@@ -46,6 +46,17 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// The region's linkage key for match keys, mode 0600, the same file on every node of the
     /// region. Default `Certificates/linkage.key`.
     public var linkageKey: String
+    /// Days a record or shared copy may stay past its review date before it is erased
+    /// everywhere. Default 30.
+    public var reviewGraceDays: Int
+    /// Days a tombstone is kept after an erasure, at the least, before it is collected.
+    /// Default 90.
+    public var tombstoneDays: Int
+
+    /// The default review grace period in days.
+    public static let defaultReviewGraceDays = 30
+    /// The default tombstone retention in days.
+    public static let defaultTombstoneDays = 90
 
     /// The file name of a node's configuration inside its folder.
     public static let fileName = "node.yaml"
@@ -66,7 +77,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public init(
         name: AuthorityName, database: String = NodeConfiguration.defaultDatabase, listen: ListenAddress = NodeConfiguration.defaultListen,
         certificate: String? = nil, privateKey: String? = nil, caCertificate: String = NodeConfiguration.defaultCACertificate,
-        linkageKey: String = NodeConfiguration.defaultLinkageKey
+        linkageKey: String = NodeConfiguration.defaultLinkageKey, reviewGraceDays: Int = NodeConfiguration.defaultReviewGraceDays,
+        tombstoneDays: Int = NodeConfiguration.defaultTombstoneDays
     ) {
         self.name = name
         self.database = database
@@ -75,6 +87,8 @@ public struct NodeConfiguration: Sendable, Equatable {
         self.privateKey = privateKey ?? Self.defaultPrivateKey(for: name)
         self.caCertificate = caCertificate
         self.linkageKey = linkageKey
+        self.reviewGraceDays = reviewGraceDays
+        self.tombstoneDays = tombstoneDays
     }
 
     /// Parses `node.yaml` text. `file` names the file in error messages.
@@ -89,12 +103,16 @@ public struct NodeConfiguration: Sendable, Equatable {
         let privateKey = reader.value("private-key", rule: "must be a PEM file, such as Certificates/camden.key", filePath)
         let caCertificate = reader.value("ca-certificate", rule: "must be a PEM file, such as Certificates/ca.pem", filePath)
         let linkageKey = reader.value("linkage-key", rule: "must be a file, such as Certificates/linkage.key", filePath)
+        let days: (ClosedRange<Int>) -> (String) -> Int? = { range in { Int($0).flatMap { range.contains($0) ? $0 : nil } } }
+        let grace = reader.value("review-grace-days", rule: "must be a whole number of days from 0 to 3650, such as 30", days(0...3650))
+        let tombstones = reader.value("tombstone-days", rule: "must be a whole number of days from 1 to 3650, such as 90", days(1...3650))
         reader.finish()
         guard let name, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
         return NodeConfiguration(
             name: name.value, database: database?.value ?? defaultDatabase, listen: listen?.value ?? defaultListen,
             certificate: certificate?.value, privateKey: privateKey?.value, caCertificate: caCertificate?.value ?? defaultCACertificate,
-            linkageKey: linkageKey?.value ?? defaultLinkageKey)
+            linkageKey: linkageKey?.value ?? defaultLinkageKey, reviewGraceDays: grace?.value ?? defaultReviewGraceDays,
+            tombstoneDays: tombstones?.value ?? defaultTombstoneDays)
     }
 
     /// The file's text, as `vve init` writes it.
@@ -115,6 +133,10 @@ public struct NodeConfiguration: Sendable, Equatable {
         # The region's linkage key for match keys (from `vve linkage-key create`), mode 0600:
         # the same file on every node of the region. It never leaves the node in any message.
         linkage-key: \(linkageKey)
+        # Retention: a record past its review date by this many days is erased everywhere, and
+        # a tombstone is kept at least this long, until every holder has deleted its copy.
+        review-grace-days: \(reviewGraceDays)
+        tombstone-days: \(tombstoneDays)
 
         """
     }

@@ -33,7 +33,14 @@ extension CaseStore {
     func applyPeerWrites(_ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp, _ db: Database) throws
         -> PeerWriteOutcome
     {
-        let current = try liveRecord(incoming.id, db)
+        // A write that crossed the erasure on the way is moot, not wrong: the erasure is final.
+        guard let current = try fetchRecord(incoming.id, db) else {
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM collected_tombstone WHERE id = ?", arguments: [incoming.id.description]) == true {
+                return .unchanged
+            }
+            throw RefusedWrite("no record \(incoming.id) here; writes go to the owner's copy only")
+        }
+        if current.isErased { return .unchanged }
         guard current.owner == node else {
             throw RefusedWrite("record \(current.id) is owned by \(current.owner); writes go to the owner's copy only")
         }

@@ -298,7 +298,7 @@ extension CaseStore {
         }
     }
 
-    private func fetchRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord? {
+    func fetchRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord? {
         guard let document = try String.fetchOne(db, sql: "SELECT document FROM record WHERE id = ?", arguments: [id.description]) else {
             return nil
         }

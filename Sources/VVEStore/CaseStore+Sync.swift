@@ -164,3 +164,27 @@ extension CaseStore {
         return true
     }
 }
+
+extension CaseStore {
+    /// Ends the sharing relationship with a removed peer, in one transaction: this node's
+    /// copies of the peer's records are deleted (each audited), the peer no longer counts as
+    /// a holder of this node's records, and its cursor and pull state go. The peer's copies of
+    /// this node's records are deleted when its admin removes this node in turn.
+    public func forgetPeer(_ peer: AuthorityName, actor: String, at time: Timestamp) throws -> (copiesDeleted: Int, holdings: Int) {
+        try transaction { db in
+            var audit = try AuditAppender(db)
+            let copies = try String.fetchAll(db, sql: "SELECT id FROM shared_copy WHERE owner = ? ORDER BY id", arguments: [peer.rawValue])
+            for id in copies {
+                try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM conflict WHERE record_id = ?", arguments: [id])
+                try audit.append(
+                    AuditEvent(time: time, actor: actor, action: .erase, recordID: RecordID(id), detail: "shared copy deleted: \(peer) was removed as a peer"), db)
+            }
+            let holdings = try Int.fetchOne(db, sql: "SELECT count(*) FROM holder WHERE peer = ?", arguments: [peer.rawValue]) ?? 0
+            try db.execute(sql: "DELETE FROM holder WHERE peer = ?", arguments: [peer.rawValue])
+            try db.execute(sql: "DELETE FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue])
+            try db.execute(sql: "DELETE FROM peer_sync_state WHERE peer = ?", arguments: [peer.rawValue])
+            return (copies.count, holdings)
+        }
+    }
+}

@@ -136,6 +136,19 @@ enum Schema {
             // the batch that told it: a lost answer then re-sends the deletion.
             try db.execute(sql: "ALTER TABLE holder ADD COLUMN release_after INTEGER")
         }
+        migrator.registerMigration("2026-11-collected-tombstones") { db in
+            // The ids of tombstones collected after their retention period: sixteen bytes
+            // each, kept for good, so that a late write to a collected record is recognised
+            // as moot rather than refused as unknown.
+            try db.execute(
+                sql: """
+                    CREATE TABLE collected_tombstone (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        erased_at TEXT NOT NULL,
+                        collected_at TEXT NOT NULL
+                    ) STRICT
+                    """)
+        }
         migrator.registerMigration("2026-11-peer-sync-state") { db in
             // What the pull loop last saw of each peer, for `vve status`: kept in the store so
             // that a command in another process can read it while `vve serve` runs.

@@ -261,7 +261,7 @@ struct PeerShow: ParsableCommand {
 
 struct PeerRemove: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "remove", abstract: "Remove a peer. A running server refuses it within a second, even on open connections.")
+        commandName: "remove", abstract: "Remove a peer and delete the copies of its records held here. A running server refuses it within a second.")
 
     @Argument(help: ArgumentHelp("The peer's name.", valueName: "NAME"))
     var name: String
@@ -282,7 +282,11 @@ struct PeerRemove: ParsableCommand {
             } catch {
                 throw CommandFailure("cannot remove \(path): \(error.localizedDescription)", status: .configError)
             }
-            Output.line("Removed peer \(peerName) (\(path))")
+            let (_, store) = try location.openNode()
+            let forgotten = try store.forgetPeer(peerName, actor: "vve peer remove", at: Clock.now())
+            Output.line(
+                "Removed peer \(peerName) (\(path)); deleted its \(forgotten.copiesDeleted) shared cop\(forgotten.copiesDeleted == 1 ? "y" : "ies") here; "
+                    + "its copies of \(forgotten.holdings) record\(forgotten.holdings == 1 ? "" : "s") of ours go when its admin removes this node")
         }
     }
 }

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import VVECore
 import VVEConfig
 import VVENet
+import VVEStore
 import VVESync
 
 /// `vve serve`: the node's mutual-TLS server, with its peer-file watcher and refusal audit,
@@ -103,6 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
                 .init(service: server), .init(service: refusals), .init(service: watcher), .init(service: signal),
             ]
             if pull { services.append(.init(service: puller)) }
+            let retention = RetentionPolicy(reviewGraceDays: configuration.reviewGraceDays, tombstoneDays: configuration.tombstoneDays)
+            services.append(.init(service: RetentionService(store: store, policy: retention, signal: signal, clock: { Clock.now() }, logger: logger)))
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

@@ -63,7 +63,9 @@ import Testing
         #expect(twice.status == 73)
         #expect(twice.stderr == "vve: error: \(camden.directory)/Peers/haringey.yaml already exists; to rotate its certificate use `vve peer pin haringey --cert FILE`, or remove it first\n")
 
-        #expect(try camden.run(["peer", "remove", "haringey"]).stdout == "Removed peer haringey (\(camden.directory)/Peers/haringey.yaml)\n")
+        #expect(
+            try camden.run(["peer", "remove", "haringey"]).stdout
+                == "Removed peer haringey (\(camden.directory)/Peers/haringey.yaml); deleted its 0 shared copies here; its copies of 0 records of ours go when its admin removes this node\n")
         let gone = try camden.run(["peer", "show", "haringey"])
         #expect(gone.status == 3)
         #expect(gone.stderr == "vve: error: no peer named haringey: \(camden.directory)/Peers/haringey.yaml does not exist; known peers: none\n")

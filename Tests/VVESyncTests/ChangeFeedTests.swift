@@ -226,3 +226,56 @@ extension ChangeFeedTests {
         #expect(try camdenStore.resolveConflict(id: conflict.id, keeping: .local, context: context(83)).1 == "foster-placement")
     }
 }
+
+extension ChangeFeedTests {
+    @Test func overdueRecordsAreErasedEverywhereAndTombstonesGoOnlyOnceEveryHolderHasDeleted() throws {
+        let (camdenStore, records) = try camdenStore()
+        let review = today.adding(days: 10)
+        for record in records { _ = try camdenStore.update(id: record.id, patch: ["reviewDate": .string(review.description)], today: today, context: context(1)) }
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        try exchange(camdenStore, haringeyStore, policy: haringeyPolicy, accepting: .denyAll)
+        // haringey acknowledges one copy, but its batch has not reached camden yet.
+        _ = try haringeyStore.editSharedCopy(
+            id: records[0].id, changes: [("fields.acknowledgement", ["by": "Duty manager", "date": .string(today.description)])], context: context(5))
+
+        let policy = RetentionPolicy(reviewGraceDays: 30, tombstoneDays: 90)
+        let due = try camdenStore.reviewDue(today: review.adding(days: 1), context: context(6))
+        #expect(Set(due.map(\.id)) == Set(records.map(\.id)) && due.allSatisfy { !$0.onCopy })
+        // Within the grace period nothing is erased; past it, everything overdue is.
+        #expect(try camdenStore.sweepRetention(policy, today: review.adding(days: 30), at: context(7).time) == RetentionOutcome())
+        let sweepTime = Timestamp(millisecondsSinceEpoch: context(8).time.millisecondsSinceEpoch)
+        let swept = try camdenStore.sweepRetention(policy, today: review.adding(days: 31), at: sweepTime)
+        #expect(Set(swept.erased) == Set(records.map(\.id)))
+        let reasons = try camdenStore.auditEntries(action: .erase).compactMap(\.event.justification)
+        #expect(reasons.count == records.count && reasons.allSatisfy { $0.hasPrefix("review overdue: due ") })
+
+        // haringey has not yet acknowledged the erasures: the tombstones stay, however old.
+        let muchLater = Timestamp(millisecondsSinceEpoch: sweepTime.millisecondsSinceEpoch + 91 * 86_400_000)
+        let erasing = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: try haringeyStore.cursor(for: camden))
+        #expect(erasing.items.allSatisfy { $0["erase"] != nil } && erasing.items.count == 2)
+        _ = try haringeyStore.applyBatch(erasing.items, from: camden, policy: .denyAll, cursor: erasing.cursor, at: context(9).time)
+        let held = try camdenStore.sweepRetention(policy, today: muchLater.calendarDate, at: muchLater).tombstonesCollected
+        #expect(Set(held) == Set([records[1].id, records[3].id]))
+        // haringey asks past the batch: now every tombstone may go, except none is left young.
+        _ = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: erasing.cursor)
+        let collected = try camdenStore.sweepRetention(policy, today: muchLater.calendarDate, at: muchLater).tombstonesCollected
+        #expect(Set(collected) == Set([records[0].id, records[2].id]))
+        #expect(try camdenStore.changes().isEmpty)
+
+        // The acknowledgement haringey wrote before the erasure arrives late: moot, not refused.
+        let late = try batch(haringeyStore, for: camden, policy: .denyAll, after: 0)
+        #expect(try camdenStore.applyBatch(late.items, from: haringey, policy: haringeyPolicy, cursor: late.cursor, at: muchLater).applied == 0)
+        #expect(try camdenStore.auditEntries(action: .refuse).isEmpty)
+        #expect(throws: StoreError.self) { try camdenStore.record(id: records[0].id, context: context(10)) }
+    }
+
+    @Test func removingAPeerDeletesItsCopiesAndItsHoldings() throws {
+        let (camdenStore, _) = try camdenStore()
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        try exchange(camdenStore, haringeyStore, policy: haringeyPolicy, accepting: .denyAll)
+        #expect(try haringeyStore.forgetPeer(camden, actor: "test", at: context(20).time) == (2, 0))
+        #expect(try haringeyStore.sharedCopies(context: context(21)).isEmpty)
+        #expect(try haringeyStore.cursor(for: camden) == 0)
+        #expect(try camdenStore.forgetPeer(haringey, actor: "test", at: context(22).time) == (0, 2))
+    }
+}

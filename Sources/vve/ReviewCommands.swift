@@ -1,0 +1,78 @@
+import ArgumentParser
+import VVECore
+import VVEStore
+
+/// `vve review`: records and copies past their review date, and the retention sweep.
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review", abstract: "List records past their review date, and apply the retention policy now.",
+        discussion: """
+            A record past its review date by more than node.yaml's review-grace-days is erased, and the erasure reaches \
+            every node that holds a copy; a shared copy overdue the same way is deleted. Tombstones are collected after \
+            tombstone-days, once every holder has deleted its copy. `vve serve` applies this every hour.
+            """,
+        subcommands: [ReviewDueCommand.self, ReviewSweepCommand.self])
+}
+
+struct ReviewDueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "due", abstract: "List records and shared copies past their review date, most overdue first.")
+
+    @Flag(help: "Print a JSON array instead of a table.")
+    var json = false
+
+    @OptionGroup var location: NodeLocation
+    @OptionGroup var operatorOption: OperatorOption
+
+    func run() throws {
+        try runReportingFailures {
+            let context = try operatorOption.context()
+            let (configuration, store) = try location.openNode()
+            let due = try store.reviewDue(today: context.time.calendarDate, context: context)
+            if json {
+                Output.json(
+                    .array(due.map { item in
+                        [
+                            "id": .string(item.id.description), "kind": .string(item.kind.rawValue), "owner": .string(item.owner.rawValue),
+                            "copy": .bool(item.onCopy), "reviewDate": .string(item.reviewDate.description), "daysOverdue": .integer(Int64(item.daysOverdue)),
+                            "erasedInDays": .integer(Int64(max(0, configuration.reviewGraceDays - item.daysOverdue + 1))),
+                        ]
+                    }))
+                return
+            }
+            guard !due.isEmpty else {
+                Output.line("Nothing is past its review date.")
+                return
+            }
+            var table = TextTable("ID", "KIND", "OWNER", "REVIEW", "OVERDUE", "ERASED IN")
+            for item in due {
+                let left = max(0, configuration.reviewGraceDays - item.daysOverdue + 1)
+                table.add(
+                    item.id.description, item.kind.rawValue + (item.onCopy ? " (copy)" : ""), item.owner.rawValue, item.reviewDate.description,
+                    "\(item.daysOverdue) d", left == 0 ? "next sweep" : "\(left) d")
+            }
+            Output.line(table.rendered)
+            Output.line("Review a record with `vve record update ID --json '{\"reviewDate\": \"YYYY-MM-DD\"}'`; grace period \(configuration.reviewGraceDays) days.")
+        }
+    }
+}
+
+struct ReviewSweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep", abstract: "Apply the retention policy now: erase what is overdue beyond the grace period, collect old tombstones.")
+
+    @OptionGroup var location: NodeLocation
+    @OptionGroup var operatorOption: OperatorOption
+
+    func run() throws {
+        try runReportingFailures {
+            let context = try operatorOption.context()
+            let (configuration, store) = try location.openNode()
+            let policy = RetentionPolicy(reviewGraceDays: configuration.reviewGraceDays, tombstoneDays: configuration.tombstoneDays)
+            let outcome = try store.sweepRetention(policy, today: context.time.calendarDate, at: context.time)
+            Output.line(
+                "Retention applied: \(outcome.erased.count) record\(outcome.erased.count == 1 ? "" : "s") erased, "
+                    + "\(outcome.copiesDeleted.count) shared cop\(outcome.copiesDeleted.count == 1 ? "y" : "ies") deleted, "
+                    + "\(outcome.tombstonesCollected.count) tombstone\(outcome.tombstonesCollected.count == 1 ? "" : "s") collected")
+        }
+    }
+}
