@@ -81,6 +81,10 @@ public struct NodeIdentity: Sendable {
         // The custom verification callback replaces BoringSSL's checks with PeerTrust and the
         // pins; this setting makes BoringSSL demand a certificate in the first place.
         configuration.certificateVerification = .noHostnameVerification
+        // Messages are length-delimited HTTP, so a missing close_notify cannot truncate one
+        // unnoticed; waiting 5 s for it (the default) only held up every shutdown and every
+        // long-poll a stopping node cancelled.
+        configuration.shutdownTimeout = .milliseconds(250)
         return configuration
     }
 }

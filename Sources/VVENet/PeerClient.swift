@@ -19,11 +19,17 @@ public enum PeerClient {
         let address = "\(peer.url.host):\(peer.url.port)"
         do {
             let channel = try await PeerCheck.connect(peer: peer, identity: identity, timeout: timeout, verdict: verdict)
-            let answer = try await PeerCheck.withDeadline(timeout, stage: "waiting for GET \(path)") {
-                try await channel.executeThenClose { inbound, outbound in
-                    var responses = inbound.makeAsyncIterator()
-                    return try await PeerCheck.exchange(path, host: peer.url.host, inbound: &responses, outbound: outbound)
+            // A cancelled caller (a pull loop stopping, say) closes the connection at once,
+            // rather than waiting out a long-poll the peer is holding open.
+            let answer = try await withTaskCancellationHandler {
+                try await PeerCheck.withDeadline(timeout, stage: "waiting for GET \(path)") {
+                    try await channel.executeThenClose { inbound, outbound in
+                        var responses = inbound.makeAsyncIterator()
+                        return try await PeerCheck.exchange(path, host: peer.url.host, inbound: &responses, outbound: outbound)
+                    }
                 }
+            } onCancel: {
+                channel.channel.close(promise: nil)
             }
             guard answer.status == .ok else {
                 throw PeerRequestError(

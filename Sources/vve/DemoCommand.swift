@@ -3,11 +3,18 @@ import Foundation
 import VVECore
 import VVEStore
 
-/// `vve demo`: a guided run of one node on a throwaway folder, so a newcomer sees the whole
-/// record lifecycle and its audit trail with one command.
-struct DemoCommand: ParsableCommand {
+/// `vve demo`: the region demo by default, or one node's record lifecycle.
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo",
+        commandName: "demo", abstract: "Run a guided demo: a five-node region on loopback (default), or one node's record lifecycle.",
+        subcommands: [RegionDemoCommand.self, NodeDemoCommand.self], defaultSubcommand: RegionDemoCommand.self)
+}
+
+/// `vve demo node`: a guided run of one node on a throwaway folder, so a newcomer sees the
+/// whole record lifecycle and its audit trail with one command.
+struct NodeDemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
         abstract: "Run a guided demo on a throwaway node: import, list, show, edit, close, erase, audit.",
         discussion: "Everything it creates is synthetic. The node is removed afterwards unless --keep or --dir is given.")
 
@@ -36,7 +43,7 @@ struct DemoCommand: ParsableCommand {
                 Output.line("The demo node is in \(directory). Explore it with, for example:")
                 Output.line("  vve record list --dir \(directory) --operator your.name")
             } else {
-                Output.line("The demo node was temporary and has been removed. Run `vve demo --keep` to explore it afterwards.")
+                Output.line("The demo node was temporary and has been removed. Run `vve demo node --keep` to explore it afterwards.")
             }
         }
     }

@@ -6,7 +6,7 @@ import Testing
     @Test func theDemoWalksThroughEveryStepAndLeavesAVerifiedNode() throws {
         let directory = temporaryPath("vve-demotest-") + "/camden"
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: directory).deletingLastPathComponent().path) }
-        let result = try VVE.run(["demo", "--dir", directory, "--count", "60"])
+        let result = try VVE.run(["demo", "node", "--dir", directory, "--count", "60"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr == "")
         let headings = result.stdout.split(separator: "\n").filter { $0.hasPrefix("== ") }.map { String($0.prefix(5)) }
@@ -24,9 +24,9 @@ import Testing
 
     @Test func aTemporaryDemoCleansUpAfterItself() throws {
         let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("vve-demo-") })
-        let result = try VVE.run(["demo", "--count", "20"])
+        let result = try VVE.run(["demo", "node", "--count", "20"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasSuffix("Run `vve demo --keep` to explore it afterwards.\n"))
+        #expect(result.stdout.hasSuffix("Run `vve demo node --keep` to explore it afterwards.\n"))
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("vve-demo-") })
         #expect(after.subtracting(before).isEmpty)
     }

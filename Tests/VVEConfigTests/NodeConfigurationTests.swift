@@ -24,7 +24,7 @@ import VVEConfig
         ])
         #expect(errors("database: vve.sqlite\n") == ["node.yaml:1: `name` is missing: set it to the node's authority name, such as `name: camden`"])
         #expect(errors("name: camden\n\ndatabse: x.sqlite\n") == [
-            "node.yaml:3: `databse` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `linkage-key`, `listen`, `name`, `private-key`"
+            "node.yaml:3: `databse` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `linkage-key`, `listen`, `name`, `private-key`, `review-grace-days`, `tombstone-days`"
         ])
         #expect(errors("name: camden\nname: hackney\n") == ["node.yaml:1: `name` is given more than once; keep one"])
         #expect(errors("\nname:\n  - camden\n") == ["node.yaml:2: `name` must be a single value, not a list or mapping"])
@@ -36,5 +36,22 @@ import VVEConfig
         #expect(broken.first?.hasPrefix("node.yaml:3: is not valid YAML") == true)
         #expect(errors("") == ["node.yaml: is empty; see README.md, Configuration, for the keys it needs"])
         #expect(errors("- camden\n") == ["node.yaml:1: must be a mapping of `key: value` lines"])
+    }
+}
+
+extension NodeConfigurationTests {
+    @Test func retentionSettingsHaveDefaultsAndBounds() throws {
+        let defaults = try NodeConfiguration.parse("name: camden\n", file: "node.yaml")
+        #expect(defaults.reviewGraceDays == 30 && defaults.tombstoneDays == 90)
+        let set = try NodeConfiguration.parse("name: camden\nreview-grace-days: 0\ntombstone-days: 365\n", file: "node.yaml")
+        #expect(set.reviewGraceDays == 0 && set.tombstoneDays == 365)
+        #expect(errors("name: camden\ntombstone-days: 0\n") == [
+            "node.yaml:2: `tombstone-days` is \"0\"; it must be a whole number of days from 1 to 3650, such as 90"
+        ])
+        #expect(errors("name: camden\nreview-grace-days: a month\n") == [
+            "node.yaml:2: `review-grace-days` is \"a month\"; it must be a whole number of days from 0 to 3650, such as 30"
+        ])
+        // What `vve init` writes reads back the same.
+        #expect(try NodeConfiguration.parse(set.yaml, file: "node.yaml") == set)
     }
 }

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `vve demo`, the README's run command: five real servers over mutual TLS in one process.
+@Suite struct RegionDemoTests {
+    @Test func theRegionDemoShowsWhatFlowsWhereAConflictAndAnErasureAndLeavesNothingBehind() throws {
+        let result = try VVE.run(["demo", "--exit"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr == "")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.filter { $0.hasPrefix("== ") }.map { String($0.prefix(5)) } == ["== 1.", "== 2.", "== 3.", "== 4.", "== 5.", "== 6.", "== 7.", "== 8."])
+        // What each node holds once sync has run: exactly what camden's policies allow.
+        let held = lines.drop { $0 != "Held now, over mutual TLS:" }.prefix(5)
+        #expect(Array(held) == ["Held now, over mutual TLS:", "  haringey   R1", "  enfield    L1, R2", "  met-police L1, P1", "  vru        nothing"])
+        #expect(lines.contains("  R1 ✗ enfield    withheld: enfield is not in this record's audience: `receiving-authority` is haringey"))
+        #expect(lines.contains("camden's R1: acknowledged by Duty manager, Haringey"))
+        #expect(lines.contains("Both now hold very-high: concurrent risk levels merge to the higher one."))
+        #expect(lines.contains("The resolution superseded both values on both nodes: no conflict left."))
+        #expect(lines.contains("enfield no longer holds R2; its audit log says: shared copy deleted: erased by its owner"))
+        #expect(lines.contains { $0.hasPrefix("camden's audit chain is intact: ") })
+        #expect(lines.last { !$0.isEmpty } == "Stopped. The region's temporary folder has been removed.")
+        let root = try #require(result.stdout.firstMatch(of: /Region CA made just now in (\/\S+)\/ca;/)?.1).description
+        #expect(!FileManager.default.fileExists(atPath: root))
+    }
+
+    @Test func ctrlCStopsTheRunningRegionCleanly() throws {
+        let demo = try VVE.start(["demo"])
+        let deadline = Date().addingTimeInterval(60)
+        var output = ""
+        while Date() < deadline, demo.process.isRunning {
+            output = String(decoding: FileManager.default.contents(atPath: demo.outputs + ".out") ?? Data(), as: UTF8.self)
+            if output.contains("Press Ctrl-C to stop") { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(output.contains("Press Ctrl-C to stop"))
+        let root = try #require(output.firstMatch(of: /--dir (\/\S+)\/camden/)?.1).description
+        #expect(FileManager.default.fileExists(atPath: root))
+        kill(demo.process.processIdentifier, SIGINT)
+        demo.process.waitUntilExit()
+        let result = demo.result()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasSuffix("Stopped. The region's temporary folder has been removed.\n"))
+        #expect(!FileManager.default.fileExists(atPath: root))
+    }
+
+    @Test func theExamplePeerFilesHoldTheDemosPolicies() throws {
+        let result = try VVE.run(["demo", "--exit", "--keep"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let root = try #require(result.stdout.firstMatch(of: /kept in (\/\S+)\.\n/)?.1).description
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Peers/examples").path
+        /// The policy part of a peer file: everything after its agreement.
+        func policy(_ path: String) throws -> String {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let start = try #require(text.range(of: "# What this node shares"))
+            return String(text[start.lowerBound...])
+        }
+        for (node, peer) in [("camden", "haringey"), ("camden", "enfield"), ("camden", "met-police"), ("camden", "vru"), ("met-police", "camden"), ("vru", "camden")] {
+            #expect(try policy("\(examples)/\(node)/\(peer).yaml") == policy("\(root)/\(node)/Peers/\(peer).yaml"), "\(node)/\(peer)")
+        }
+    }
+}
