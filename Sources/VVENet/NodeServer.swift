@@ -87,7 +87,8 @@ public struct NodeServerConfiguration: Sendable {
 public enum NodeServer {
     /// Serves a peer's change feed: the batch after a cursor, at most `limit` changes, as JSON,
     /// waiting up to `wait` for a change when there is nothing for the peer.
-    public typealias ChangesProvider = @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ limit: Int, _ wait: Duration) async throws -> JSONValue
+    public typealias ChangesProvider =
+        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration) async throws -> JSONValue
 
     /// The most changes one `GET /v1/changes` scans.
     public static let maximumBatch = 1000
@@ -142,13 +143,15 @@ public enum NodeServer {
             let query = request.uri.queryParameters
             guard let since = Int64(query["since"].map(String.init) ?? "0"), since >= 0,
                 let limit = Int(query["limit"].map(String.init) ?? "500"), (1...maximumBatch).contains(limit),
-                let wait = Int(query["wait"].map(String.init) ?? "0"), (0...maximumWaitSeconds).contains(wait)
+                let wait = Int(query["wait"].map(String.init) ?? "0"), (0...maximumWaitSeconds).contains(wait),
+                let acknowledged = Int64(query["ack"].map(String.init) ?? "\(since)"), (0...since).contains(acknowledged)
             else {
                 return refusal(
-                    .badRequest, "since must be a change-log sequence (0 or more), limit 1-\(maximumBatch) and wait 0-\(maximumWaitSeconds) seconds")
+                    .badRequest,
+                    "since must be a change-log sequence (0 or more), ack one at most since, limit 1-\(maximumBatch) and wait 0-\(maximumWaitSeconds) seconds")
             }
             do {
-                return json(try await changes(peer, since, limit, .seconds(wait)))
+                return json(try await changes(peer, since, acknowledged, limit, .seconds(wait)))
             } catch {
                 context.logger.error("cannot build a batch", metadata: ["error": "\(error)"])
                 return refusal(.internalServerError, "cannot build a batch; see the node's log")

@@ -60,13 +60,13 @@ public struct NetworkPeerClient: VVESync.PeerClient {
         self.identity = identity
     }
 
-    public func changes(from peer: AuthorityName, after cursor: Int64, limit: Int, wait: Duration) async throws -> IncomingBatch {
+    public func changes(from peer: AuthorityName, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration) async throws -> IncomingBatch {
         guard let configuration = registry.peer(named: peer) else {
             throw PeerRequestError(description: "\(peer) is no longer a peer: Peers/\(peer).yaml was removed")
         }
         let seconds = min(Int(wait.components.seconds), NodeServer.maximumWaitSeconds)
         let answer = try await PeerClient.get(
-            "/v1/changes?since=\(cursor)&limit=\(limit)&wait=\(seconds)", from: configuration, identity: identity,
+            "/v1/changes?since=\(cursor)&ack=\(acknowledged)&limit=\(limit)&wait=\(seconds)", from: configuration, identity: identity,
             timeout: .seconds(seconds + 30))
         do {
             return try IncomingBatch.read(answer, since: cursor)

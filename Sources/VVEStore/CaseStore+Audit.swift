@@ -16,7 +16,7 @@ struct AuditAppender {
     private var lastHash: String
 
     init(_ db: Database) throws {
-        if let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") {
+        if let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")) {
             lastSequence = row["seq"]
             lastHash = row["hash"]
         } else {

@@ -32,10 +32,11 @@ extension CaseStore {
     /// Keeps the conflict index in step with a replica's registers: rows for the fields now in
     /// conflict, none for the rest, ids kept for conflicts that stay open.
     func indexConflicts(of replica: ReplicatedRecord, _ db: Database) throws {
-        let fields = replica.resolved().conflicts.map(\.field)
         let id = replica.id.description
+        // Most saves hold no concurrent writes at all: no need to run the merge rules.
+        let fields = replica.registers.values.contains(where: \.isConflicted) ? replica.resolved().conflicts.map(\.field) : []
         if fields.isEmpty {
-            try db.execute(sql: "DELETE FROM conflict WHERE record_id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM conflict WHERE record_id = ?").execute(arguments: [id])
             return
         }
         let placeholders = Array(repeating: "?", count: fields.count).joined(separator: ", ")

@@ -299,7 +299,7 @@ extension CaseStore {
     }
 
     func fetchRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord? {
-        guard let document = try String.fetchOne(db, sql: "SELECT document FROM record WHERE id = ?", arguments: [id.description]) else {
+        guard let document = try String.fetchOne(try db.cachedStatement(sql: "SELECT document FROM record WHERE id = ?"), arguments: [id.description]) else {
             return nil
         }
         return try decode(document, id: id)

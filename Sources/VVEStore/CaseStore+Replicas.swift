@@ -12,7 +12,12 @@ extension CaseStore {
         guard let row = try Row.fetchOne(db, sql: "SELECT document, registers FROM record WHERE id = ?", arguments: [id.description]) else {
             throw StoreError.recordNotFound(id)
         }
-        if let registers: String = row["registers"] {
+        return try replica(id, registers: row["registers"], implicitFrom: try known ?? decode(row["document"], id: id))
+    }
+
+    /// The replica from a row's `registers` column, or the implicit one of `record` when NULL.
+    func replica(_ id: RecordID, registers: String?, implicitFrom record: @autoclosure () throws -> CaseRecord) throws -> ReplicatedRecord {
+        if let registers {
             do {
                 return try ReplicatedRecord.read(from: try JSONParser.parse(Array(registers.utf8)))
             } catch let error as ValidationError {
@@ -21,7 +26,7 @@ extension CaseStore {
                 throw StoreError.corruptRecord(id, ValidationError(issues: [ValidationIssue(path: .root, value: nil, rule: "registers are not JSON")]))
             }
         }
-        return ReplicatedRecord(implicit: try known ?? decode(row["document"], id: id))
+        return ReplicatedRecord(implicit: try record())
     }
 
     /// Records a local edit or erasure in the record's registers, in the caller's transaction.

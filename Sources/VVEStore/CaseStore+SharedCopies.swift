@@ -102,7 +102,12 @@ extension CaseStore {
     }
 
     func sharedCopy(_ id: RecordID, _ db: Database) throws -> SharedCopy? {
-        guard let text = try String.fetchOne(db, sql: "SELECT copy FROM shared_copy WHERE id = ?", arguments: [id.description]) else { return nil }
+        let statement = try db.cachedStatement(sql: "SELECT copy FROM shared_copy WHERE id = ?")
+        guard let text = try String.fetchOne(statement, arguments: [id.description]) else { return nil }
+        return try decodeSharedCopy(text, id: id)
+    }
+
+    func decodeSharedCopy(_ text: String, id: RecordID) throws -> SharedCopy {
         do {
             return try SharedCopy.read(from: try JSONParser.parse(Array(text.utf8)))
         } catch let error as ValidationError {
@@ -115,13 +120,11 @@ extension CaseStore {
             copy.replica.kind.rawValue, copy.owner.rawValue, copy.reviewDate.description, JSONWriter.canonical(copy.jsonValue),
             time.description, copy.id.description,
         ]
-        if insert {
-            try db.execute(
-                sql: "INSERT INTO shared_copy(kind, owner, review_date, copy, received_at, id) VALUES (?, ?, ?, ?, ?, ?)", arguments: arguments)
-        } else {
-            try db.execute(
-                sql: "UPDATE shared_copy SET kind = ?, owner = ?, review_date = ?, copy = ?, received_at = ? WHERE id = ?", arguments: arguments)
-        }
+        let sql =
+            insert
+            ? "INSERT INTO shared_copy(kind, owner, review_date, copy, received_at, id) VALUES (?, ?, ?, ?, ?, ?)"
+            : "UPDATE shared_copy SET kind = ?, owner = ?, review_date = ?, copy = ?, received_at = ? WHERE id = ?"
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
         try indexConflicts(of: copy.replica, db)
     }
 }

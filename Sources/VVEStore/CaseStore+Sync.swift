@@ -28,16 +28,31 @@ extension CaseStore {
     public func syncSources(_ ids: [RecordID]) throws -> [RecordID: SyncSource] {
         try reading { db in
             var sources: [RecordID: SyncSource] = [:]
-            for id in ids {
-                if let document = try String.fetchOne(db, sql: "SELECT document FROM record WHERE id = ?", arguments: [id.description]) {
-                    let record = try decode(document, id: id)
-                    sources[id] = .own(record, try replica(id, db, implicitFrom: record))
-                } else if let copy = try sharedCopy(id, db) {
-                    sources[id] = .copy(copy)
+            // A few queries for a whole batch, not one per record.
+            for chunk in Self.chunks(of: ids) {
+                let list = Self.placeholders(chunk.count)
+                let arguments = StatementArguments(chunk.map(\.description))
+                for row in try Row.fetchAll(db, sql: "SELECT id, document, registers FROM record WHERE id IN (\(list))", arguments: arguments) {
+                    guard let id = RecordID(row["id"] as String) else { continue }
+                    let record = try decode(row["document"], id: id)
+                    sources[id] = .own(record, try replica(id, registers: row["registers"], implicitFrom: record))
+                }
+                for row in try Row.fetchAll(db, sql: "SELECT id, copy FROM shared_copy WHERE id IN (\(list))", arguments: arguments) {
+                    guard let id = RecordID(row["id"] as String), sources[id] == nil else { continue }
+                    sources[id] = .copy(try decodeSharedCopy(row["copy"], id: id))
                 }
             }
             return sources
         }
+    }
+
+    /// At most 500 ids at a time, well under SQLite's limit on bound parameters.
+    static func chunks(of ids: [RecordID]) -> [ArraySlice<RecordID>] {
+        stride(from: 0, to: ids.count, by: 500).map { ids[$0..<min($0 + 500, ids.count)] }
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
     /// Records a batch sent to a peer, in one transaction: one `disclose` entry naming the
@@ -52,13 +67,13 @@ extension CaseStore {
         let ids = copies + writes + deletions
         guard !ids.isEmpty else { return }
         try transaction { db in
+            let holding = try db.cachedStatement(
+                sql: """
+                    INSERT INTO holder(record_id, peer) VALUES (?, ?)
+                    ON CONFLICT(record_id, peer) DO UPDATE SET release_after = NULL
+                    """)
             for id in copies {
-                try db.execute(
-                    sql: """
-                        INSERT INTO holder(record_id, peer) VALUES (?, ?)
-                        ON CONFLICT(record_id, peer) DO UPDATE SET release_after = NULL
-                        """,
-                    arguments: [id.description, peer.rawValue])
+                try holding.execute(arguments: [id.description, peer.rawValue])
             }
             for id in deletions {
                 try db.execute(
@@ -83,9 +98,12 @@ extension CaseStore {
     public func holders(of ids: [RecordID]) throws -> [RecordID: Set<AuthorityName>] {
         try reading { db in
             var holders: [RecordID: Set<AuthorityName>] = [:]
-            for id in ids {
-                let peers = try String.fetchAll(db, sql: "SELECT peer FROM holder WHERE record_id = ?", arguments: [id.description])
-                holders[id] = Set(peers.compactMap(AuthorityName.init))
+            for chunk in Self.chunks(of: ids) {
+                let sql = "SELECT record_id, peer FROM holder WHERE record_id IN (\(Self.placeholders(chunk.count)))"
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunk.map(\.description))) {
+                    guard let id = RecordID(row["record_id"] as String), let peer = AuthorityName(row["peer"] as String) else { continue }
+                    holders[id, default: []].insert(peer)
+                }
             }
             return holders
         }

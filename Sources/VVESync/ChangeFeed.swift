@@ -34,12 +34,14 @@ public struct ChangeFeed: Sendable {
     }
 
     /// The batch for `peer` after `cursor`: at most `limit` change-log entries scanned. The
-    /// records it carries are audited as disclosed to the peer.
+    /// records it carries are audited as disclosed to the peer. The peer has applied every
+    /// batch up to `acknowledged` (default: `cursor`); a peer that fetches its next batch
+    /// while it applies the last one acknowledges less than it asks from.
     public func batch(
-        for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, limit: Int, today: CalendarDate, at time: Timestamp
+        for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, acknowledged: Int64? = nil, limit: Int,
+        today: CalendarDate, at time: Timestamp
     ) throws -> ChangeBatch {
-        // Asking from `cursor` acknowledges every batch up to it.
-        try store.acknowledge(peer, through: cursor)
+        try store.acknowledge(peer, through: min(acknowledged ?? cursor, cursor))
         let head = try store.latestChangeSequence()
         let entries = try store.changes(after: cursor, limit: limit)
         // Each record once, at its latest state, in the order of its last change.
@@ -85,14 +87,15 @@ public struct ChangeFeed: Sendable {
     /// see is logged, `wait` passes or the node shuts down. Changes it may not see move the
     /// cursor on while it waits, so the answer never makes it rescan them.
     public func batch(
-        for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, limit: Int, wait: Duration, signal: ChangeSignal,
-        clock: @Sendable () -> Timestamp
+        for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, acknowledged: Int64? = nil, limit: Int, wait: Duration,
+        signal: ChangeSignal, clock: @Sendable () -> Timestamp
     ) async throws -> ChangeBatch {
         let deadline = ContinuousClock.now + wait
         var from = cursor
         while true {
             let time = clock()
-            let batch = try batch(for: peer, role: role, policy: policy, after: from, limit: limit, today: time.calendarDate, at: time)
+            let batch = try batch(
+                for: peer, role: role, policy: policy, after: from, acknowledged: acknowledged ?? cursor, limit: limit, today: time.calendarDate, at: time)
             if !batch.items.isEmpty || batch.hasMore || ContinuousClock.now >= deadline { return batch }
             guard await signal.wait(after: batch.cursor, until: deadline) else { return batch }
             from = batch.cursor

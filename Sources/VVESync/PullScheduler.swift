@@ -6,8 +6,9 @@ import VVEStore
 /// What the pull loop needs of the network; `VVENet` provides it over mutual TLS.
 public protocol PeerClient: Sendable {
     /// One batch of `peer`'s changes for this node after `cursor`: at most `limit` change-log
-    /// entries, waiting up to `wait` when the peer has nothing new.
-    func changes(from peer: AuthorityName, after cursor: Int64, limit: Int, wait: Duration) async throws -> IncomingBatch
+    /// entries, waiting up to `wait` when the peer has nothing new. `acknowledged` is the
+    /// cursor this node has committed, at most `cursor`.
+    func changes(from peer: AuthorityName, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration) async throws -> IncomingBatch
 }
 
 /// A peer to pull from, with the policy its batches are checked against.
@@ -87,19 +88,34 @@ public final class PullScheduler: Service, Sendable {
         for loop in loops.values { await loop.value }
     }
 
-    /// Pulls from one peer until it is removed or the task is cancelled.
+    /// Pulls from one peer until it is removed or the task is cancelled. While a batch is
+    /// applied, the next one is already being fetched (acknowledging only what is committed),
+    /// so the peer builds while this node writes.
     func pull(from name: AuthorityName) async {
         var logger = self.logger
         logger[metadataKey: "peer.name"] = "\(name)"
         var backoff = configuration.backoff
         var caughtUp = false
+        var prefetched: Task<IncomingBatch, any Error>?
+        defer { prefetched?.cancel() }
         while !Task.isCancelled {
             guard let target = targets().first(where: { $0.name == name }) else { return }
             do {
                 let cursor = try store.cursor(for: name)
-                let batch = try await client.changes(
-                    from: name, after: cursor, limit: configuration.batchSize, wait: caughtUp ? configuration.longPoll : .zero)
+                let batch: IncomingBatch
+                if let next = prefetched {
+                    prefetched = nil
+                    batch = try await next.value
+                } else {
+                    batch = try await client.changes(
+                        from: name, after: cursor, acknowledged: cursor, limit: configuration.batchSize,
+                        wait: caughtUp ? configuration.longPoll : .zero)
+                }
                 try Task.checkCancellation()
+                if batch.hasMore {
+                    let client = self.client, size = configuration.batchSize
+                    prefetched = Task { try await client.changes(from: name, after: batch.cursor, acknowledged: cursor, limit: size, wait: .zero) }
+                }
                 let outcome = try store.applyBatch(batch.items, from: name, policy: target.policy, cursor: batch.cursor, at: clock())
                 if outcome.applied > 0 { signal?.poke() }
                 let lag = batch.hasMore ? max(batch.lag, 1) : 0
@@ -111,6 +127,10 @@ public final class PullScheduler: Service, Sendable {
                 caughtUp = !batch.hasMore
                 backoff.reset()
             } catch {
+                // A batch fetched ahead of one that failed is dropped: the next pull asks again
+                // from the committed cursor.
+                prefetched?.cancel()
+                prefetched = nil
                 if Task.isCancelled { return }
                 caughtUp = false
                 let delay = backoff.nextDelay(unit: Double.random(in: 0...1))

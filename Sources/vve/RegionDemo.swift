@@ -149,10 +149,10 @@ struct DemoRegionNodes: Sendable {
             let server = try NodeServer.application(
                 identity: identity, registry: node.registry, refusals: RefusalLog(store: store, logger: nodeLogger),
                 configuration: NodeServerConfiguration(listen: ListenAddress(host: "127.0.0.1", port: 0)),
-                changes: { peer, cursor, limit, wait in
+                changes: { peer, cursor, acknowledged, limit, wait in
                     try await feed.batch(
-                        for: peer.name, role: peer.role, policy: peer.policy, after: cursor, limit: limit, wait: wait, signal: signal,
-                        clock: { Clock.now() }
+                        for: peer.name, role: peer.role, policy: peer.policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait,
+                        signal: signal, clock: { Clock.now() }
                     ).jsonValue
                 },
                 logger: nodeLogger, onListening: { port in node.port.withLock { $0 = port } })

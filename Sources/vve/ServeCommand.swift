@@ -77,10 +77,10 @@ struct ServeCommand: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: location.resolve(configuration.linkageKey)) {
                 let key = try loadLinkageKey(configuration, location: location)
                 let feed = ChangeFeed(store: store, encoder: MatchKeyEncoder(key: key))
-                changes = { peer, cursor, limit, wait in
+                changes = { peer, cursor, acknowledged, limit, wait in
                     try await feed.batch(
-                        for: peer.name, role: peer.role, policy: peer.policy, after: cursor, limit: limit, wait: wait, signal: signal,
-                        clock: { Clock.now() }
+                        for: peer.name, role: peer.role, policy: peer.policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait,
+                        signal: signal, clock: { Clock.now() }
                     ).jsonValue
                 }
             } else {

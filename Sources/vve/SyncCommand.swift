@@ -39,21 +39,28 @@ struct SyncCommand: AsyncParsableCommand {
             var total = BatchOutcome()
             var cursor = try store.cursor(for: peerConfiguration.name)
             var batches = 0
+            let client = NetworkPeerClient(registry: PeerRegistry(PeerDirectory(peers: [peerConfiguration], problems: [])), identity: identity)
+            let name = peerConfiguration.name
+            let size = batchSize
+            // The next batch is fetched while this one is applied; it acknowledges only the
+            // committed cursor, so a failure here loses nothing at the peer.
+            var next: Task<IncomingBatch, any Error> = Task { [cursor] in
+                try await client.changes(from: name, after: cursor, acknowledged: cursor, limit: size, wait: .zero)
+            }
+            defer { next.cancel() }
             while true {
-                let answer: JSONObject
-                do {
-                    answer = try await PeerClient.get("/v1/changes?since=\(cursor)&limit=\(batchSize)", from: peerConfiguration, identity: identity)
-                } catch let error as PeerRequestError {
-                    throw CommandFailure("sync with \(peerConfiguration.name) failed: \(error)", status: .peerCheckFailed)
-                }
                 let batch: IncomingBatch
                 do {
-                    batch = try IncomingBatch.read(answer, since: cursor)
+                    batch = try await next.value
                 } catch {
-                    throw CommandFailure("\(peerConfiguration.name) sent a malformed batch (\(error)); nothing of it was applied", status: .peerCheckFailed)
+                    throw CommandFailure("sync with \(name) failed: \(error)", status: .peerCheckFailed)
                 }
-                let outcome = try store.applyBatch(
-                    batch.items, from: peerConfiguration.name, policy: peerConfiguration.policy, cursor: batch.cursor, at: Clock.now())
+                if batch.hasMore {
+                    next = Task { [cursor] in
+                        try await client.changes(from: name, after: batch.cursor, acknowledged: cursor, limit: size, wait: .zero)
+                    }
+                }
+                let outcome = try store.applyBatch(batch.items, from: name, policy: peerConfiguration.policy, cursor: batch.cursor, at: Clock.now())
                 total.applied += outcome.applied
                 total.unchanged += outcome.unchanged
                 cursor = batch.cursor

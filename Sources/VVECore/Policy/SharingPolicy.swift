@@ -96,8 +96,10 @@ public enum PolicyProjection {
         let identity = grant.groups.contains("identity")
         let sent = sentMembers(of: kind, groups: grant.groups)
         var projected = JSONObject()
-        for (member, value) in fields.jsonValue.objectValue ?? JSONObject() where sent.contains(member) {
-            projected[member] = outgoing(member, value, kind: kind, identity: identity, encoder: encoder)
+        if replica == nil {
+            for (member, value) in fields.jsonValue.objectValue ?? JSONObject() where sent.contains(member) {
+                projected[member] = outgoing(member, value, kind: kind, identity: identity, encoder: encoder)
+            }
         }
         // The registers, when given: the same members, each write's value projected the
         // same way, so a holder merges exactly what it may see. The review date is the
@@ -133,7 +135,9 @@ public enum PolicyProjection {
             // What the owner accepts back: the holder refuses its own edits outside these,
             // instead of sending writes that would stop every later batch of its at the owner.
             ("writable", writable.isEmpty ? Optional<JSONValue>.none : .array(writable.map { .string($0) })),
-            ("fields", .object(projected)),
+            // With registers, the holder derives the fields from them; sending both would
+            // double every batch and compute each person's match keys twice.
+            ("fields", registers == nil ? .object(projected) : Optional<JSONValue>.none),
             ("registers", registers),
         ])
         return Projection(document: document, reason: "sent: \(peer) is admitted by the audience rule `\(rule.rawValue)`", groups: decisions)

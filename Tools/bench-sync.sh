@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Sync benchmarks (issue 5), all over real mutual TLS between real `vve serve` processes on
+# loopback, each node with its own SQLite store:
+#
+#  1. Initial sync of N records from one node to another (`vve sync --once`, batches of 1000),
+#     against the store's raw import rate (`vve record import` of the same records), measured
+#     in the same run. Goal: ratio >= 0.5.
+#  2. Propagation of one edit across a five-node full mesh with long-poll: each edit is made
+#     by the CLI at one node, and its latency is the time from the edit's updatedAt at the owner
+#     to the moment each of the four holders applied it (shared_copy.received_at), so the
+#     script's own polling does not count. Prints p50 and p99. Goal: p99 under 1 s.
+#  3. An idle node with ten peers: its CPU time over 60 s, against an idle node with no peers
+#     over the same window. Long-polls must not spin.
+#
+# Usage: Tools/bench-sync.sh [N] [EDITS] [IDLE_SECONDS]   (defaults 100000 40 60)
+set -euo pipefail
+count=${1:-100000}
+edits=${2:-40}
+idle_seconds=${3:-60}
+root=$(cd "$(dirname "$0")/.." && pwd)
+command -v sqlite3 >/dev/null || { echo "bench-sync: needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 2; }
+
+echo "bench-sync: building vve (release)..." >&2
+swift build -c release --product vve --package-path "$root" >/dev/null
+vve="$root/.build/release/vve"
+work=$(mktemp -d)
+cleanup() {
+  # Servers are started inside command substitutions, so their pids live in files.
+  for file in "$work"/*.pid; do [ -e "$file" ] && kill "$(cat "$file")" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export VVE_OPERATOR=bench.runner
+
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
+millis() { date -d "$1" +%s%3N; }
+
+"$vve" cert ca-init --dir "$work/ca" --name "Bench Region CA" > /dev/null
+"$vve" linkage-key create "$work/linkage.key" > /dev/null
+
+# A node: folder, key, certificate for localhost, CA certificate and the region's linkage key.
+make_node() {
+  local name=$1
+  "$vve" init --name "$name" --dir "$work/$name" > /dev/null
+  "$vve" cert request --node "$name" --dns localhost --dir "$work/$name" > /dev/null
+  "$vve" cert sign --ca "$work/ca" "$work/$name/Certificates/$name.csr" > /dev/null
+  cp "$work/ca/ca.pem" "$work/$name/Certificates/ca.pem"
+  install -m 600 "$work/linkage.key" "$work/$name/Certificates/linkage.key"
+}
+
+# Starts `vve serve` on a free port; prints the port. Extra arguments go to serve.
+serve() {
+  local name=$1; shift
+  "$vve" serve --listen 127.0.0.1:0 --dir "$work/$name" --log-level error "$@" > "$work/$name.out" 2> "$work/$name.err" &
+  echo $! > "$work/$name.pid"
+  for _ in $(seq 1 200); do
+    local port
+    port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/$name.out" 2>/dev/null | sed 's/.*://' || true)
+    if [ -n "$port" ]; then echo "$port"; return; fi
+    sleep 0.05
+  done
+  echo "bench-sync: $name did not start: $(cat "$work/$name.err")" >&2
+  exit 1
+}
+
+# Pins `peer` (listening on `port`) at `node`, with a policy that shares relocations with it.
+pin() {
+  local node=$1 peer=$2 port=$3 share=${4:-yes}
+  "$vve" peer add "$peer" --url "https://localhost:$port" --cert "$work/$peer/Certificates/$peer.pem" --role borough \
+    --agreement NL-ISA-2026-004 --lawful-basis "Children Act 1989 s.47" --dir "$work/$node" > /dev/null
+  if [ "$share" = yes ]; then
+    local file="$work/$node/Peers/$peer.yaml"
+    grep -v '^lookups:\|^aggregates:' "$file" > "$file.tmp"
+    cat >> "$file.tmp" <<'YAML'
+share:
+  review-days: 90
+  relocation:
+    audience: [all]
+    groups: [placement, follow-up, status]
+lookups: no
+aggregates: no
+YAML
+    mv "$file.tmp" "$file"
+  fi
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# --- 1. Initial sync against raw import -------------------------------------------------
+echo "bench-sync: 1/3 initial sync of $count records..." >&2
+make_node camden
+make_node haringey
+"$vve" generate --kind relocation --count "$count" --seed 42 > "$work/records.ndjson"
+start=$(now)
+"$vve" record import "$work/records.ndjson" --dir "$work/camden" > /dev/null
+import_seconds=$(calc "$(now) - $start")
+
+pin camden haringey 1
+camden_port=$(serve camden --no-pull)
+pin haringey camden "$camden_port" no
+start=$(now)
+"$vve" sync --peer camden --once --batch-size 1000 --dir "$work/haringey" > "$work/sync.out"
+sync_seconds=$(calc "$(now) - $start")
+copies=$(sqlite3 "$work/haringey/vve.sqlite" "SELECT COUNT(*) FROM shared_copy")
+[ "$copies" = "$count" ] || { echo "bench-sync: haringey holds $copies copies, expected $count" >&2; exit 1; }
+kill "$(cat "$work/camden.pid")"
+
+import_rate=$(calc "$count / $import_seconds")
+sync_rate=$(calc "$count / $sync_seconds")
+printf 'records:                         %d relocations, every one shared\n' "$count"
+printf 'vve record import (raw):         %8.2f s  %9.0f records/s\n' "$import_seconds" "$import_rate"
+printf 'initial sync over mutual TLS:    %8.2f s  %9.0f records/s  (projection, match keys, audit on both sides)\n' "$sync_seconds" "$sync_rate"
+printf 'ratio sync/import:               %8.2f  (goal >= 0.50)\n' "$(calc "$sync_rate / $import_rate")"
+
+# --- 2. Propagation across a five-node full mesh -----------------------------------------
+echo "bench-sync: 2/3 propagation across a five-node mesh ($edits edits)..." >&2
+mesh=(m1 m2 m3 m4 m5)
+declare -A port
+for node in "${mesh[@]}"; do make_node "$node"; port[$node]=$(serve "$node"); done
+for node in "${mesh[@]}"; do
+  for peer in "${mesh[@]}"; do [ "$node" = "$peer" ] || pin "$node" "$peer" "${port[$peer]}"; done
+done
+declare -A record
+for node in "${mesh[@]}"; do
+  "$vve" generate --kind relocation --count 1 --seed "${#node}$RANDOM" --owner "$node" > "$work/$node.one"
+  record[$node]=$("$vve" record import "$work/$node.one" --dir "$work/$node" > /dev/null && sqlite3 "$work/$node/vve.sqlite" "SELECT id FROM record")
+done
+# Wait until every node holds the other four's records.
+for _ in $(seq 1 400); do
+  ready=yes
+  for node in "${mesh[@]}"; do
+    [ "$(sqlite3 "$work/$node/vve.sqlite" "SELECT COUNT(*) FROM shared_copy")" = 4 ] || ready=no
+  done
+  [ "$ready" = yes ] && break
+  sleep 0.05
+done
+[ "$ready" = yes ] || { echo "bench-sync: the mesh did not converge" >&2; exit 1; }
+: > "$work/latencies"
+for i in $(seq 1 "$edits"); do
+  owner=${mesh[$(( i % 5 ))]}
+  id=${record[$owner]}
+  # Always a different level, so every edit is a real change.
+  current=$(sqlite3 "$work/$owner/vve.sqlite" "SELECT risk_level FROM record WHERE id = '$id'")
+  level=high; [ "$current" = high ] && level=very-high
+  "$vve" record update "$id" --json "{\"fields\": {\"riskLevel\": \"$level\"}}" --dir "$work/$owner" > /dev/null
+  updated=$(sqlite3 "$work/$owner/vve.sqlite" "SELECT updated_at FROM record WHERE id = '$id'")
+  for peer in "${mesh[@]}"; do
+    [ "$peer" = "$owner" ] && continue
+    for _ in $(seq 1 400); do
+      received=$(sqlite3 "$work/$peer/vve.sqlite" "SELECT received_at FROM shared_copy WHERE id = '$id' AND received_at >= '$updated'")
+      [ -n "$received" ] && break
+      sleep 0.01
+    done
+    [ -n "$received" ] || { echo "bench-sync: edit $i did not reach $peer" >&2; exit 1; }
+    echo $(( $(millis "$received") - $(millis "$updated") )) >> "$work/latencies"
+  done
+done
+sort -n "$work/latencies" > "$work/sorted"
+samples=$(wc -l < "$work/sorted")
+p50=$(awk -v n="$samples" 'NR == int((n + 1) * 0.50) { print }' "$work/sorted")
+p99=$(awk -v n="$samples" 'NR == (int(n * 0.99) > 0 ? int(n * 0.99) : 1) { print }' "$work/sorted")
+max=$(tail -1 "$work/sorted")
+printf 'propagation, 5-node mesh:        %d edits, %d deliveries\n' "$edits" "$samples"
+printf '  p50 / p99 / max:               %6d / %d / %d ms\n' "$p50" "$p99" "$max"
+printf '  ratio p99/goal:                %8.2f  (goal: p99 < 1000 ms, ratio < 1)\n' "$(calc "$p99 / 1000")"
+for node in "${mesh[@]}"; do kill "$(cat "$work/$node.pid")"; done
+
+# --- 3. Idle CPU with ten peers ----------------------------------------------------------
+echo "bench-sync: 3/3 idle CPU over ${idle_seconds}s..." >&2
+make_node hub
+make_node lone
+hub_port=$(serve hub)
+for i in $(seq 1 10); do
+  make_node "p$i"
+  peer_port=$(serve "p$i")
+  pin hub "p$i" "$peer_port" no
+  pin "p$i" hub "$hub_port" no
+done
+lone_port=$(serve lone)
+: "$lone_port"
+sleep 5
+hub_pid=$(cat "$work/hub.pid")
+lone_pid=$(cat "$work/lone.pid")
+hub_before=$(cpu_ticks "$hub_pid")
+lone_before=$(cpu_ticks "$lone_pid")
+sleep "$idle_seconds"
+hub_ticks=$(( $(cpu_ticks "$hub_pid") - hub_before ))
+lone_ticks=$(( $(cpu_ticks "$lone_pid") - lone_before ))
+hz=$(getconf CLK_TCK)
+hub_cpu=$(calc "$hub_ticks / $hz")
+lone_cpu=$(calc "$lone_ticks / $hz")
+printf 'idle node, 10 peers, %ds:        %6.2f s CPU  (%.2f%% of one core)\n' "$idle_seconds" "$hub_cpu" "$(calc "100 * $hub_cpu / $idle_seconds")"
+printf 'idle node, no peers, same window: %5.2f s CPU  (%.2f%% of one core)\n' "$lone_cpu" "$(calc "100 * $lone_cpu / $idle_seconds")"
+printf 'ratio 10 peers/no peers:         %8.2f  (each peer adds a long-poll every 25 s each way)\n' "$(calc "($hub_cpu + 0.01) / ($lone_cpu + 0.01)")"
