@@ -13,7 +13,9 @@
 #     over the same window. Long-polls must not spin.
 #
 # Usage: Tools/bench-sync.sh [N] [EDITS] [IDLE_SECONDS]   (defaults 100000 40 60)
+#        BENCH_PARTS=13 Tools/bench-sync.sh   runs parts 1 and 3 only.
 set -euo pipefail
+parts=${BENCH_PARTS:-123}
 count=${1:-100000}
 edits=${2:-40}
 idle_seconds=${3:-60}
@@ -89,6 +91,7 @@ YAML
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # --- 1. Initial sync against raw import -------------------------------------------------
+if [[ $parts == *1* ]]; then
 echo "bench-sync: 1/3 initial sync of $count records..." >&2
 make_node camden
 make_node haringey
@@ -113,8 +116,10 @@ printf 'records:                         %d relocations, every one shared\n' "$c
 printf 'vve record import (raw):         %8.2f s  %9.0f records/s\n' "$import_seconds" "$import_rate"
 printf 'initial sync over mutual TLS:    %8.2f s  %9.0f records/s  (projection, match keys, audit on both sides)\n' "$sync_seconds" "$sync_rate"
 printf 'ratio sync/import:               %8.2f  (goal >= 0.50)\n' "$(calc "$sync_rate / $import_rate")"
+fi
 
 # --- 2. Propagation across a five-node full mesh -----------------------------------------
+if [[ $parts == *2* ]]; then
 echo "bench-sync: 2/3 propagation across a five-node mesh ($edits edits)..." >&2
 mesh=(m1 m2 m3 m4 m5)
 declare -A port
@@ -166,8 +171,10 @@ printf 'propagation, 5-node mesh:        %d edits, %d deliveries\n' "$edits" "$s
 printf '  p50 / p99 / max:               %6d / %d / %d ms\n' "$p50" "$p99" "$max"
 printf '  ratio p99/goal:                %8.2f  (goal: p99 < 1000 ms, ratio < 1)\n' "$(calc "$p99 / 1000")"
 for node in "${mesh[@]}"; do kill "$(cat "$work/$node.pid")"; done
+fi
 
 # --- 3. Idle CPU with ten peers ----------------------------------------------------------
+if [[ $parts == *3* ]]; then
 echo "bench-sync: 3/3 idle CPU over ${idle_seconds}s..." >&2
 make_node hub
 make_node lone
@@ -194,3 +201,4 @@ lone_cpu=$(calc "$lone_ticks / $hz")
 printf 'idle node, 10 peers, %ds:        %6.2f s CPU  (%.2f%% of one core)\n' "$idle_seconds" "$hub_cpu" "$(calc "100 * $hub_cpu / $idle_seconds")"
 printf 'idle node, no peers, same window: %5.2f s CPU  (%.2f%% of one core)\n' "$lone_cpu" "$(calc "100 * $lone_cpu / $idle_seconds")"
 printf 'ratio 10 peers/no peers:         %8.2f  (each peer adds a long-poll every 25 s each way)\n' "$(calc "($hub_cpu + 0.01) / ($lone_cpu + 0.01)")"
+fi

@@ -103,6 +103,21 @@ import VVECore
         #expect(resolved.merged(with: b).merged(with: a).resolved().values["fields.moveDate"] == "2026-05-02")
     }
 
+    @Test func aUnionOverTheFieldsLimitIsTrimmedAndKeptForReview() {
+        var a = blank()
+        var b = blank()
+        let lines: (Int) -> JSONValue = { start in .array((start..<start + 12).map { .string("07700 900\(100 + $0)") }) }
+        a.write("fields.dealLines", lines(0), by: Self.nodes[0])
+        b.write("fields.dealLines", lines(50), by: Self.nodes[1])
+        let (values, conflicts) = a.merged(with: b).resolved()
+        // 24 concurrent lines would break the limit of 20 on every node: 20 are shown, all
+        // 24 stay in the register, and a person is asked to choose.
+        #expect(values["fields.dealLines"]?.arrayValue?.count == 20)
+        #expect(conflicts.map(\.field) == ["fields.dealLines"])
+        #expect(a.merged(with: b).registers["fields.dealLines"]?.writes.count == 2)
+        #expect(b.merged(with: a).resolved().values == values)
+    }
+
     @Test func erasureIsFinalAndBeatsLaterEdits() {
         var a = blank()
         a.write("fields.riskLevel", "high", by: Self.nodes[0])

@@ -23,26 +23,22 @@ import VVESync
 
     @Test(arguments: seeds)
     func everyCopyConvergesAndNoAcknowledgedWriteIsLost(seed: UInt64) {
-        let run = Simulation.run(seed: seed, faults: .recoverable)
+        let run = Simulation.run(seed: seed, faults: .all)
         let clean = run.problems.isEmpty
         #expect(clean, "\(run.failureReport)")
     }
 }
 
 extension SimulationTests {
-    /// Runs that hit bugs in Sources not fixed yet, kept replayable. At their root: the owner
-    /// forgets a holder as it *builds* an erase or withdraw item for it (`recordDisclosure`
-    /// deletes the `holder` row then), so when that batch is not committed at the holder,
-    /// nothing ever tells the holder again and its copy stays for ever.
-    @Suite struct KnownIssues {
-        static let forgottenHolder: Comment =
-            "the owner forgets a holder when it sends it a deletion, so a deletion not committed there is never sent again"
-
-        /// The root cause on its own: camden moves a relocation from haringey to enfield, and
-        /// the batch telling haringey to withdraw its copy is built but never committed
-        /// (dropped, or haringey crashed first). Asking again from the same cursor, haringey
-        /// hears nothing, and keeps the copy.
-        @Test func aWithdrawalNotCommittedIsNeverSentAgain() throws {
+    /// Regressions the simulation found, kept as plain tests. The root of the first three:
+    /// the owner forgot a holder as it *built* an erase or withdraw item for it, so a batch
+    /// not committed at the holder was never sent again and the copy stayed for ever. Now a
+    /// holder is released only when it asks past that batch.
+    @Suite struct Regressions {
+        /// camden moves a relocation from haringey to enfield, and the batch telling haringey
+        /// to withdraw its copy is built but never committed (dropped, or haringey crashed
+        /// first). Asking again from the same cursor, haringey is told again.
+        @Test func aWithdrawalNotCommittedIsSentAgain() throws {
             let camden = AuthorityName("camden")!
             let haringey = AuthorityName("haringey")!
             let policy = SharingPolicy(
@@ -70,56 +66,28 @@ extension SimulationTests {
             #expect(lost.items.map { $0.objectValue?.keys.first } == ["withdraw"])
             let again = try pull()
             _ = try holder.applyBatch(again.items, from: camden, policy: .denyAll, cursor: again.cursor, at: context.time)
-            withKnownIssue(Self.forgottenHolder) {
-                #expect(again.items.map { $0.objectValue?.keys.first } == ["withdraw"])
-                let stillHeld = (try? holder.sharedCopy(id: record.id, context: context)) != nil
-                #expect(!stillHeld, "haringey still holds the copy withdrawn from it")
+            #expect(again.items.map { $0.objectValue?.keys.first } == ["withdraw"])
+            let stillHeld = (try? holder.sharedCopy(id: record.id, context: context)) != nil
+            #expect(!stillHeld, "haringey still holds the copy withdrawn from it")
+        }
+
+        /// The runs that found each bug, by the fault that led there: seed 4 lost a
+        /// withdrawal; seed 3 replayed a stale batch after a withdrawal, which brought the copy
+        /// back and moved the cursor backwards; seed 21 had a holder's write cross the erasure
+        /// and the owner refuse the whole batch; seed 40, every fault, stopped a holder's
+        /// stream for good.
+        @Test(arguments: [(4, "deletions"), (3, "stale"), (21, "race"), (40, "all")] as [(UInt64, String)])
+        func theRunsThatFoundThemConverge(seed: UInt64, fault: String) {
+            var faults = Faults.recoverable
+            switch fault {
+            case "deletions": faults.deletionsMayBeLost = true
+            case "stale": faults.staleMayPassDeletions = true
+            case "race": faults.writesMayRaceErasure = true
+            default: faults = .all
             }
-        }
-
-        /// Seed 4, deletions may be lost: islington takes enfield out of R6's areas (step 41);
-        /// the batch withdrawing enfield's copy is dropped (step 88); enfield keeps the copy.
-        @Test func aLostDeletionLeavesTheCopy() {
-            var faults = Faults.recoverable
-            faults.deletionsMayBeLost = true
-            expectKnownIssue(seed: 4, faults)
-        }
-
-        /// Seed 3, stale batches may pass deletions: hackney applies enfield's withdrawal of R5
-        /// (step 110, cursor 10); a batch built at step 51 arrives again (step 115), and
-        /// `applyBatch` takes it: the copy comes back and the cursor goes back to 5. Nothing
-        /// withdraws it again. A cursor that only moves forward would refuse that batch.
-        @Test func aStaleBatchAfterADeletionBringsTheCopyBack() {
-            var faults = Faults.recoverable
-            faults.staleMayPassDeletions = true
-            expectKnownIssue(seed: 3, faults)
-        }
-
-        /// Seed 21, writes may race erasures: camden erases R0 (step 48); islington, not yet
-        /// told, writes to its copy (step 51); camden's next pull from islington carries that
-        /// write and the withdrawal of R6 (step 68), and fails whole on the erased record
-        /// (`recordErased`, not an audited refusal). The withdrawal is never sent again.
-        @Test func aWriteRacingAnErasureLosesTheDeletionsBesideIt() {
-            var faults = Faults.recoverable
-            faults.writesMayRaceErasure = true
-            expectKnownIssue(seed: 21, faults)
-        }
-
-        /// Seed 40, every fault: haringey writes to its copy of R11 after islington erased it
-        /// (steps 106, 110); the erasure is dropped (step 143), so haringey keeps the copy and
-        /// its writes, and islington refuses every later batch from haringey on the erased
-        /// record: nothing more of haringey's ever reaches islington, and sync never settles.
-        @Test func aLostErasureWithPendingWritesStopsTheHoldersStream() {
-            expectKnownIssue(seed: 40, .all)
-        }
-
-        private func expectKnownIssue(seed: UInt64, _ faults: Faults) {
-            // Intermittent: any change to Sources can move a seed's run off the bug.
-            withKnownIssue(Self.forgottenHolder, isIntermittent: true) {
-                let run = Simulation.run(seed: seed, faults: faults)
-                let clean = run.problems.isEmpty
-                #expect(clean, "seed \(seed): \(run.problems.prefix(3).joined(separator: "; "))")
-            }
+            let run = Simulation.run(seed: seed, faults: faults)
+            let clean = run.problems.isEmpty
+            #expect(clean, "seed \(seed): \(run.problems.prefix(3).joined(separator: "; "))")
         }
     }
 }
@@ -170,23 +138,21 @@ struct Faults: Sendable, Equatable {
     /// Per step: the nodes split in two for a while.
     var partition: Double
     /// Whether a batch carrying an erase or withdraw item may be dropped or lost in a crash.
-    /// Off in the green runs because of a known bug: the owner forgets the holder when it
-    /// builds that item, so a lost one is never sent again (see `SimulationTests.KnownIssues`).
+    /// (Once a bug: a lost one was never sent again; see `SimulationTests.Regressions`.)
     var deletionsMayBeLost: Bool
     /// Whether a stale batch may arrive after a deletion built later: an old erase or
-    /// withdraw, or an old copy. Off in the green runs: the old copy comes back and nothing
-    /// deletes it again, or the old deletion removes a newer copy and the writes in it.
+    /// withdraw, or an old copy. (Once a bug: the old copy came back.)
     var staleMayPassDeletions: Bool
     /// Whether owners may erase records their holders have written to, and holders write
-    /// to copies whose owner has already erased them. Off in the green runs: such a write
-    /// makes the owner refuse the holder's whole batch, and the deletions in it are lost.
+    /// to copies whose owner has already erased them. (Once a bug: such a write made the
+    /// owner refuse the holder's whole batch.)
     var writesMayRaceErasure: Bool
 
-    /// Every fault of the green runs: all but the paths into the known bugs.
+    /// Every fault but the three that once led into bugs.
     static let recoverable = Faults(
         drop: 0.15, crashBeforeCommit: 0.05, duplicate: 0.10, staleRedelivery: 0.04, partition: 0.03,
         deletionsMayBeLost: false, staleMayPassDeletions: false, writesMayRaceErasure: false)
-    /// Every fault, including the paths into the known bugs.
+    /// Every fault: what the main run uses.
     static let all = Faults(
         drop: 0.15, crashBeforeCommit: 0.05, duplicate: 0.10, staleRedelivery: 0.04, partition: 0.03,
         deletionsMayBeLost: true, staleMayPassDeletions: true, writesMayRaceErasure: true)
@@ -299,7 +265,7 @@ final class Simulation {
     /// The seed, the problems, the last steps and how to replay, for a failed expectation.
     var failureReport: String {
         """
-        seed \(seed): \(problems.count) problem(s); replay with \(faults == .recoverable ? "VVE_SIM_SEED=\(seed) " : "")VVE_SIM_TRACE=1
+        seed \(seed): \(problems.count) problem(s); replay with \(faults == .all ? "VVE_SIM_SEED=\(seed) " : "")VVE_SIM_TRACE=1
         \(problems.prefix(12).joined(separator: "\n"))
         last steps:
         \(trace.suffix(30).joined(separator: "\n"))
@@ -655,9 +621,12 @@ final class Simulation {
                 problem("R\(index): \(Self.names[holder])'s copy differs from what its owner sends, in \(place)")
                 note("  held \(heldBytes)\n  sent \(sentBytes)")
             }
-            // What the holder shows agrees with the fields the owner shows it.
+            // What the holder shows agrees with the fields the owner shows it (the record-level
+            // projection: a projection with registers leaves the fields to be derived).
+            let recordLevel = PolicyProjection.project(
+                owned, to: Self.names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder, today: Self.today)
             var shown: [String: JSONValue] = [:]
-            for (member, value) in document["fields"]?.objectValue ?? JSONObject() { shown["fields." + member] = value }
+            for (member, value) in recordLevel.document?["fields"]?.objectValue ?? JSONObject() { shown["fields." + member] = value }
             let values = copy.values.filter { $0.key.hasPrefix("fields.") }
             for field in Set(shown.keys).union(values.keys).sorted() where shown[field] != values[field] {
                 problem("R\(index): \(Self.names[holder]) shows \(field) unlike its owner")

@@ -135,6 +135,11 @@ public struct MatchKeyEncoder: Sendable {
     /// The balancing permutation: position `i` of the encoding takes bit `permutation[i]` of
     /// filter-then-complement.
     let permutation: [Int]
+    /// Where each bit of filter-then-complement lands in the encoding: the inverse of
+    /// `permutation`, so an encoding costs its set filter bits, not a pass over all 2048.
+    let target: [Int]
+    /// The encoding of an empty filter: every complement bit set.
+    let emptyEncoding: [UInt64]
 
     /// The Dice score from which two encodings are reported as a `possible` match. Chosen
     /// from the table `Tools/match-quality.sh` prints: on balanced encodings scores sit close
@@ -154,6 +159,12 @@ public struct MatchKeyEncoder: Sendable {
         var order = Array(0..<FuzzyEncoding.encodedBits)
         order.shuffle(using: &generator)
         permutation = order
+        var target = [Int](repeating: 0, count: FuzzyEncoding.encodedBits)
+        for (position, source) in order.enumerated() { target[source] = position }
+        self.target = target
+        var empty = [UInt64](repeating: 0, count: FuzzyEncoding.encodedBits / 64)
+        for source in FuzzyEncoding.filterBits..<FuzzyEncoding.encodedBits { empty[target[source] / 64] |= 1 << UInt64(target[source] % 64) }
+        emptyEncoding = empty
     }
 
     /// The exact and fuzzy keys of a person.
@@ -195,16 +206,17 @@ public struct MatchKeyEncoder: Sendable {
                 set("p\(min(month, day))-\(max(month, day))", positions: Self.bitsPerDatePart)
             }
         }
-        var encoded = [UInt64](repeating: 0, count: FuzzyEncoding.encodedBits / 64)
-        for (target, source) in permutation.enumerated() {
-            let bit: Bool
-            if source < FuzzyEncoding.filterBits {
-                bit = filter[source / 64] >> UInt64(source % 64) & 1 == 1
-            } else {
-                let original = source - FuzzyEncoding.filterBits
-                bit = filter[original / 64] >> UInt64(original % 64) & 1 == 0
+        // Each set filter bit sets its own position and clears its complement's.
+        var encoded = emptyEncoding
+        for (index, word) in filter.enumerated() where word != 0 {
+            var remaining = word
+            while remaining != 0 {
+                let bit = index * 64 + remaining.trailingZeroBitCount
+                remaining &= remaining - 1
+                let set = target[bit], cleared = target[bit + FuzzyEncoding.filterBits]
+                encoded[set / 64] |= 1 << UInt64(set % 64)
+                encoded[cleared / 64] &= ~(1 << UInt64(cleared % 64))
             }
-            if bit { encoded[target / 64] |= 1 << UInt64(target % 64) }
         }
         return FuzzyEncoding(words: encoded)!
     }

@@ -18,6 +18,12 @@ public enum MergeRules {
     public static let unionFields: Set<String> = [
         "fields.importingAreas", "fields.dealLines", "fields.linkedPeople", "fields.disruptions",
     ]
+    /// The most elements a unioned field may hold: the validation limits. A union beyond one
+    /// keeps the first elements in canonical order and is kept as a conflict for a person
+    /// to trim, rather than making a record no node would accept.
+    public static let unionLimits: [String: Int] = [
+        "fields.importingAreas": 30, "fields.dealLines": 20, "fields.linkedPeople": 100, "fields.disruptions": 100,
+    ]
     /// Fields holding a person, whose aliases are unioned.
     public static let personFields: Set<String> = ["fields.youngPerson", "fields.person"]
 
@@ -44,12 +50,19 @@ public enum MergeRules {
                     elements.append((JSONWriter.canonicalBytes(element), element))
                 }
             }
-            return (.array(elements.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }.map(\.value)), nil)
+            let union = elements.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }.map(\.value)
+            guard let limit = unionLimits[field], union.count > limit else { return (.array(union), nil) }
+            let chosen = writes.max(by: FieldWrite.deterministicallyBefore)!
+            return (.array(Array(union.prefix(limit))), FieldConflict(field: field, chosen: chosen, others: writes.filter { $0 != chosen }))
         case _ where personFields.contains(field):
             let (chosen, conflict) = winner(field, writes, all: writes)
             guard var person = chosen.objectValue else { return (chosen, conflict) }
             let aliases = Set(writes.flatMap { $0.value["aliases"]?.arrayValue ?? [] }.compactMap(\.stringValue)).sorted()
-            person["aliases"] = aliases.isEmpty ? Optional<JSONValue>.none : .array(aliases.map { .string($0) })
+            person["aliases"] = aliases.isEmpty ? Optional<JSONValue>.none : .array(aliases.prefix(Person.maximumAliases).map { .string($0) })
+            if aliases.count > Person.maximumAliases, conflict == nil {
+                let chosenWrite = writes.max(by: FieldWrite.deterministicallyBefore)!
+                return (.object(person), FieldConflict(field: field, chosen: chosenWrite, others: writes.filter { $0 != chosenWrite }))
+            }
             return (.object(person), conflict)
         default:
             return winner(field, writes, all: writes)
