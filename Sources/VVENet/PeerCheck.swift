@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -226,16 +227,27 @@ public enum PeerCheck {
         var headers = HTTPHeaders()
         headers.add(name: "host", value: host)
         headers.add(name: "accept", value: "application/json")
+        headers.add(name: "accept-encoding", value: "gzip")
         try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)))
         try await outbound.write(.end(nil))
         var status: HTTPResponseStatus?
+        var gzipped = false
         var body = ByteBuffer()
         while let part = try await inbound.next() {
             switch part {
-            case .head(let head): status = head.status
+            case .head(let head):
+                status = head.status
+                gzipped = head.headers["content-encoding"].contains { $0.lowercased() == "gzip" }
             case .body(var chunk): body.writeBuffer(&chunk)
             case .end:
                 guard let status else { throw PeerCheckFailure.unexpectedAnswer("a response with no status") }
+                if gzipped {
+                    do {
+                        body = try body.decompress(with: WireCompression.algorithm, maxSize: WireCompression.maximumBytes)
+                    } catch {
+                        throw PeerCheckFailure.unexpectedAnswer("a gzipped answer that does not inflate within \(WireCompression.maximumBytes / 1_000_000) MB")
+                    }
+                }
                 let object = (try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue ?? JSONObject()
                 return Answer(status: status, body: object)
             }

@@ -73,6 +73,15 @@ import Testing
         #expect(try sharedCopies(enfield).count == 1)
         #expect(try sharedCopies(enfield).allSatisfy { $0.contains(#""fields.receivingAuthority":[{"value":"enfield""#) && !$0.contains("haringey") })
 
+        // Batches travel gzipped to a caller that accepts it, and plain to one that does not.
+        let tls = ["--cacert", haringey.directory + "/Certificates/ca.pem", "--cert", haringey.certificate, "--key", haringey.key]
+        let url = "https://localhost:\(server.port)/v1/changes?since=0&limit=10"
+        let gzipped = try curl(tls + ["--compressed", "-D", "-", url])
+        #expect(gzipped.stdout.lowercased().contains("content-encoding: gzip"), "\(gzipped.stdout.prefix(300))")
+        #expect(gzipped.stdout.contains(#""cursor":3"#) && gzipped.stdout.contains(#""items":[{"copy""#))
+        let plain = try curl(tls + ["-D", "-", url])
+        #expect(!plain.stdout.lowercased().contains("content-encoding") && plain.stdout.contains(#""cursor":3"#))
+
         // Every batch sent was audited at camden as a disclosure to its peer.
         let disclosures = try camden.run(["audit", "list", "--action", "disclose"]).stdout
         #expect(disclosures.contains("to haringey: ") && disclosures.contains("to enfield: "))
