@@ -53,6 +53,8 @@ struct SyncCommand: AsyncParsableCommand {
                 do {
                     batch = try await next.value
                 } catch {
+                    // Kept for `vve status`, as the pull loop keeps its failures.
+                    try? store.recordPullFailure(from: name, reason: "\(error)", at: Clock.now())
                     throw CommandFailure("sync with \(name) failed: \(error)", status: .peerCheckFailed)
                 }
                 if batch.hasMore {
@@ -67,6 +69,7 @@ struct SyncCommand: AsyncParsableCommand {
                 batches += 1
                 if !batch.hasMore { break }
             }
+            try store.recordPullSuccess(from: name, lag: 0, at: Clock.now())
             Output.line(
                 "Synced from \(peerConfiguration.name): \(total.applied) applied, \(total.unchanged) already held, in \(batches) batch\(batches == 1 ? "" : "es"); cursor \(cursor)")
         }

@@ -24,9 +24,7 @@ import Testing
         let haringey = try region.node("haringey")
         try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
         try camden.pin(haringey, port: 7444)
-        let file = camden.directory + "/Peers/haringey.yaml"
-        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "lookups: no\naggregates: no\n", with: policy)
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        try camden.setPolicy(for: "haringey", policy)
         let relocation = """
             {"reviewDate": "\(TestDates.review)", "fields": {"youngPerson": {"forenames": "Tia", "surname": "Okonjo", "dateOfBirth": "2011-03-04"}, \
             "originatingAuthority": "camden", "receivingAuthority": "haringey", "moveDate": "\(TestDates.firstSeen)", \

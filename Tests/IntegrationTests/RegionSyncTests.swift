@@ -19,13 +19,6 @@ import Testing
 
         """
 
-    /// Sets a peer file's policy.
-    func setPolicy(_ node: RegionNode, peer: String, _ policy: String) throws {
-        let file = node.directory + "/Peers/\(peer).yaml"
-        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "lookups: no\naggregates: no\n", with: policy)
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-    }
-
     /// Points `node`'s peer file for `peer` at a new port, as an admin editing the URL would.
     func repoint(_ node: RegionNode, peer: String, port: Int) throws {
         let file = node.directory + "/Peers/\(peer).yaml"
@@ -77,8 +70,8 @@ import Testing
         for node in nodes {
             for peer in nodes where peer !== node { try node.pin(peer, port: 1) }
         }
-        try setPolicy(camden, peer: "haringey", Self.camdenPolicy)
-        try setPolicy(camden, peer: "enfield", Self.camdenPolicy)
+        try camden.setPolicy(for: "haringey", Self.camdenPolicy)
+        try camden.setPolicy(for: "enfield", Self.camdenPolicy)
 
         var servers = try nodes.map { try $0.serve(["--long-poll", "2"]) }
         for (node, server) in zip(nodes, servers) {
@@ -138,5 +131,28 @@ import Testing
         let status = try check(camden.run(["status"])).stdout
         #expect(status.contains("haringey") && status.contains("enfield"))
         for server in servers { #expect(server.stop().status == 0) }
+    }
+}
+
+extension RegionSyncTests {
+    @Test func statusShowsAPeerNeverReachedAndTheLastError() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        try camden.pin(haringey, port: 1)
+        #expect(try check(camden.run(["status"])).stdout == """
+            Node camden: change log at 0, 1 peer
+            PEER      ROLE     CURSOR  LAST SUCCESS  LAG  BEHIND  LAST ERROR
+            haringey  borough  0       never         -    -       -
+
+            """)
+        // A pull that fails is recorded with its reason, for status to show.
+        #expect(try camden.run(["sync", "--peer", "haringey", "--once"]).status == 4)
+        let status = try json(camden.run(["status", "--json"]))
+        let peer = (status["peers"] as? [[String: Any]])?.first
+        #expect(peer?["peer"] as? String == "haringey" && peer?["cursor"] as? Int == 0 && peer?["failures"] as? Int == 1)
+        #expect((peer?["lastError"] as? String)?.hasPrefix("haringey: connection-refused: ") == true, "\(String(describing: peer))")
+        #expect(peer?["lastSuccess"] is NSNull)
+        #expect(status["changeLogHead"] as? Int == 0)
     }
 }

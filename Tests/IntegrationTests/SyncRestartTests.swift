@@ -31,9 +31,7 @@ import Testing
         let haringey = try region.node("haringey")
         try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
         try camden.pin(haringey, port: 1)
-        let file = camden.directory + "/Peers/haringey.yaml"
-        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "lookups: no\naggregates: no\n", with: Self.policy)
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        try camden.setPolicy(for: "haringey", Self.policy)
         let generated = try check(VVE.run(["generate", "--kind", "relocation", "--count", "6000", "--seed", "7"]))
         try check(VVE.run(["record", "import", "-", "--dir", camden.directory], environment: ["VVE_OPERATOR": "a.admin"], stdin: Data(generated.stdout.utf8)))
         let owned = try readOnly(camden) { db in try Set(String.fetchAll(db, sql: "SELECT id FROM record")) }

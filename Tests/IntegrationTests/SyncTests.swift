@@ -42,9 +42,7 @@ import Testing
         try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
         for peer in [haringey, enfield] {
             try camden.pin(peer, port: 1)
-            let file = camden.directory + "/Peers/\(peer.name).yaml"
-            let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "lookups: no\naggregates: no\n", with: Self.policy)
-            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            try camden.setPolicy(for: peer.name, Self.policy)
         }
         for (receiving, person) in [("haringey", "Tia"), ("enfield", "Kemi"), ("haringey", "Dami")] {
             try check(VVE.run(

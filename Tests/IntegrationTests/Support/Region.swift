@@ -83,6 +83,14 @@ final class RegionNode {
         try check(run(arguments))
     }
 
+    /// Gives the peer file `Peers/PEER.yaml` this policy in place of the deny-all one that
+    /// `vve peer add` writes.
+    func setPolicy(for peer: String, _ policy: String) throws {
+        let file = directory + "/Peers/\(peer).yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "lookups: no\naggregates: no\n", with: policy)
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+    }
+
     /// Points node.yaml at another certificate and key (by stem), or another CA certificate.
     func use(certificateStem stem: String? = nil, caCertificate: String? = nil) throws {
         let text = """
