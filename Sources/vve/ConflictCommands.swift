@@ -48,22 +48,15 @@ struct ListConflicts: ParsableCommand {
         try runReportingFailures {
             let context = try operatorOption.context()
             let (_, store) = try location.openNode()
-            let conflicts = try store.conflicts(context: context)
-            if json {
-                Output.json(.array(conflicts.map(ConflictPresentation.document)))
-                return
-            }
-            guard !conflicts.isEmpty else {
-                Output.line("No open conflicts.")
-                return
-            }
-            var table = TextTable("ID", "RECORD", "KIND", "OWNER", "FIELD", "SHOWN", "ALSO")
-            for conflict in conflicts {
-                table.add(
-                    "\(conflict.id)", conflict.recordID.description, conflict.kind.rawValue, conflict.owner.rawValue, conflict.field,
-                    ConflictPresentation.brief(conflict.chosen), conflict.others.map(ConflictPresentation.brief).joined(separator: "; "))
-            }
-            Output.line(table.rendered)
+            Output.listing(
+                try store.conflicts(context: context), json: json, none: "No open conflicts.",
+                headers: ["ID", "RECORD", "KIND", "OWNER", "FIELD", "SHOWN", "ALSO"],
+                row: { conflict in
+                    [
+                        "\(conflict.id)", conflict.recordID.description, conflict.kind.rawValue, conflict.owner.rawValue, conflict.field,
+                        ConflictPresentation.brief(conflict.chosen), conflict.others.map(ConflictPresentation.brief).joined(separator: "; "),
+                    ]
+                }, document: ConflictPresentation.document)
         }
     }
 }

@@ -43,22 +43,15 @@ struct ListCopies: ParsableCommand {
         try runReportingFailures {
             let context = try operatorOption.context()
             let (_, store) = try location.openNode()
-            let copies = try store.sharedCopies(context: context)
-            if json {
-                Output.json(.array(copies.map(CopyPresentation.document)))
-                return
-            }
-            guard !copies.isEmpty else {
-                Output.line("No shared copies.")
-                return
-            }
-            var table = TextTable("ID", "KIND", "OWNER", "STATUS", "REVIEW", "GROUPS")
-            for copy in copies {
-                table.add(
-                    copy.id.description, copy.replica.kind.rawValue, copy.owner.rawValue, copy.values["status"]?.stringValue ?? "-",
-                    copy.reviewDate.description, copy.replica.kind.orderedGroupNames(copy.groups).joined(separator: ","))
-            }
-            Output.line(table.rendered)
+            Output.listing(
+                try store.sharedCopies(context: context), json: json, none: "No shared copies.",
+                headers: ["ID", "KIND", "OWNER", "STATUS", "REVIEW", "GROUPS"],
+                row: { copy in
+                    [
+                        copy.id.description, copy.replica.kind.rawValue, copy.owner.rawValue, copy.values["status"]?.stringValue ?? "-",
+                        copy.reviewDate.description, copy.replica.kind.orderedGroupNames(copy.groups).joined(separator: ","),
+                    ]
+                }, document: CopyPresentation.document)
         }
     }
 }

@@ -66,6 +66,12 @@ import Testing
             }
         }
         #expect(try haringey.run(["sync", "--peer", "camden", "--once"]).stdout == "Synced from camden: 0 applied, 0 already held, in 1 batch; cursor 3\n")
+        // The copies as an operator lists them: the groups held, never the person.
+        let table = try check(haringey.run(["copy", "list"])).stdout.split(separator: "\n").map(String.init)
+        #expect(table.first == "ID                                    KIND        OWNER   STATUS  REVIEW      GROUPS")
+        #expect(table.count == 3)
+        #expect(table.dropFirst().allSatisfy { $0.contains("  relocation  camden  active  ") && $0.hasSuffix("  placement,follow-up,status") })
+        #expect(try check(haringey.run(["conflicts", "list"])).stdout == "No open conflicts.\n")
 
         #expect(try enfield.run(["sync", "--peer", "camden", "--once"]).stdout == "Synced from camden: 1 applied, 0 already held, in 1 batch; cursor 3\n")
         #expect(try sharedCopies(enfield).count == 1)

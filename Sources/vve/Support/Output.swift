@@ -26,12 +26,34 @@ enum Output {
     }
 }
 
+extension Output {
+    /// Prints a listing the way every `list` command does: a JSON array with `--json`, else
+    /// a line saying there is nothing, else a table with one row per item.
+    static func listing<Item>(
+        _ items: [Item], json: Bool, none: String, headers: [String], row: (Item) -> [String], document: (Item) -> JSONValue
+    ) {
+        if json {
+            Output.json(.array(items.map(document)))
+        } else if items.isEmpty {
+            Output.line(none)
+        } else {
+            var table = TextTable(headers: headers)
+            table.rows = items.map(row)
+            Output.line(table.rendered)
+        }
+    }
+}
+
 /// A plain-text table with left-aligned columns two spaces apart, no trailing spaces.
 struct TextTable {
     var headers: [String]
     var rows: [[String]] = []
 
     init(_ headers: String...) {
+        self.headers = headers
+    }
+
+    init(headers: [String]) {
         self.headers = headers
     }
 
