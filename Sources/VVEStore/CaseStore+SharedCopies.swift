@@ -25,8 +25,15 @@ extension CaseStore {
 
     /// `receiveSharedCopy` inside the caller's transaction; a refusal throws `RefusedWrite`.
     func receiveSharedCopy(_ document: JSONValue, from peer: AuthorityName, at time: Timestamp, _ db: Database) throws -> SharedCopyOutcome {
+        try receiveSharedCopy(Result(catching: { () throws(ValidationError) -> SharedCopy in try SharedCopy.read(from: document) }), from: peer, at: time, db)
+    }
+
+    /// `receiveSharedCopy` of a copy already read (on another core, for a large batch).
+    func receiveSharedCopy(_ read: Result<SharedCopy, ValidationError>, from peer: AuthorityName, at time: Timestamp, _ db: Database) throws
+        -> SharedCopyOutcome
+    {
         let incoming: SharedCopy
-        switch Result(catching: { () throws(ValidationError) -> SharedCopy in try SharedCopy.read(from: document) }) {
+        switch read {
         case .success(let copy): incoming = copy
         case .failure(let invalid):
             throw RefusedWrite("shared copy malformed: " + invalid.issues.map(\.redactedDescription).joined(separator: "; "))

@@ -133,28 +133,36 @@ extension CaseStore {
                     outcome.unchanged = items.count
                     return outcome
                 }
-                for (index, item) in items.enumerated() {
-                    let changed: Bool
-                    if let copy = item["copy"] {
-                        changed = try receiveSharedCopy(copy, from: peer, at: time, db) != .unchanged
-                    } else if let deletion = item["erase"] ?? item["withdraw"] {
-                        guard let id = deletion["id"]?.stringValue.flatMap(RecordID.init) else {
+                // Items are read and checked on every core while this transaction applies
+                // the ones before them, as an import does.
+                let chunkSize = 128
+                let chunkCount = (items.count + chunkSize - 1) / chunkSize
+                let read: @Sendable (Int) -> [IncomingItem] = { chunk in
+                    items[chunk * chunkSize..<min(items.count, (chunk + 1) * chunkSize)].map(IncomingItem.init)
+                }
+                let pipeline = chunkCount > 1 ? ChunkPipeline(count: chunkCount, produce: read) : nil
+                defer { pipeline?.waitUntilFinished() }
+                for chunk in 0..<chunkCount {
+                    for (offset, item) in (pipeline?.take(chunk) ?? read(chunk)).enumerated() {
+                        let index = chunk * chunkSize + offset
+                        let changed: Bool
+                        switch item {
+                        case .copy(let copy):
+                            changed = try receiveSharedCopy(copy, from: peer, at: time, db) != .unchanged
+                        case .delete(let id?, let erased):
+                            let reason = erased ? "erased by its owner" : "withdrawn by its owner: this node is no longer in its audience"
+                            changed = try deleteSharedCopy(id, owner: peer, reason: reason, at: time, db)
+                        case .delete(nil, _):
                             throw RefusedWrite("item \(index) names no record to delete")
-                        }
-                        let reason = item["erase"] != nil ? "erased by its owner" : "withdrawn by its owner: this node is no longer in its audience"
-                        changed = try deleteSharedCopy(id, owner: peer, reason: reason, at: time, db)
-                    } else if let writes = item["writes"] {
-                        let replica: ReplicatedRecord
-                        switch Result(catching: { () throws(ValidationError) -> ReplicatedRecord in try ReplicatedRecord.read(from: writes) }) {
-                        case .success(let read): replica = read
-                        case .failure(let invalid):
+                        case .writes(.success(let replica)):
+                            changed = try applyPeerWrites(replica, from: peer, policy: policy, at: time, db) != .unchanged
+                        case .writes(.failure(let invalid)):
                             throw RefusedWrite("item \(index) is malformed: " + invalid.issues.map(\.redactedDescription).joined(separator: "; "))
+                        case .unknown:
+                            throw RefusedWrite("item \(index) is not a copy, writes, an erasure or a withdrawal")
                         }
-                        changed = try applyPeerWrites(replica, from: peer, policy: policy, at: time, db) != .unchanged
-                    } else {
-                        throw RefusedWrite("item \(index) is not a copy, writes, an erasure or a withdrawal")
+                        if changed { outcome.applied += 1 } else { outcome.unchanged += 1 }
                     }
-                    if changed { outcome.applied += 1 } else { outcome.unchanged += 1 }
                 }
                 try db.execute(
                     sql: """
@@ -203,6 +211,27 @@ extension CaseStore {
             try db.execute(sql: "DELETE FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue])
             try db.execute(sql: "DELETE FROM peer_sync_state WHERE peer = ?", arguments: [peer.rawValue])
             return (copies.count, holdings)
+        }
+    }
+}
+
+/// One item of a batch, read and checked before the transaction applies it.
+enum IncomingItem: Sendable {
+    case copy(Result<SharedCopy, ValidationError>)
+    case writes(Result<ReplicatedRecord, ValidationError>)
+    /// The record to delete (nil when the item names none), and whether it was erased.
+    case delete(RecordID?, erased: Bool)
+    case unknown
+
+    init(_ item: JSONValue) {
+        if let copy = item["copy"] {
+            self = .copy(Result { () throws(ValidationError) -> SharedCopy in try SharedCopy.read(from: copy) })
+        } else if let deletion = item["erase"] ?? item["withdraw"] {
+            self = .delete(deletion["id"]?.stringValue.flatMap(RecordID.init), erased: item["erase"] != nil)
+        } else if let writes = item["writes"] {
+            self = .writes(Result { () throws(ValidationError) -> ReplicatedRecord in try ReplicatedRecord.read(from: writes) })
+        } else {
+            self = .unknown
         }
     }
 }

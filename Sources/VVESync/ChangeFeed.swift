@@ -49,38 +49,83 @@ public struct ChangeFeed: Sendable {
         var seen = Set<RecordID>()
         for entry in entries.reversed() where seen.insert(entry.recordID).inserted { order.append(entry.recordID) }
         order.reverse()
-        let sources = try store.syncSources(order)
         let holders = try store.holders(of: order)
+        // Reading, decoding and projecting records is most of a batch's cost and each record
+        // is independent: large batches are projected on every core, in chunks taken in order.
+        let chunks = stride(from: 0, to: order.count, by: Self.chunkSize).map { Array(order[$0..<min($0 + Self.chunkSize, order.count)]) }
+        let project: @Sendable (Int) -> Result<[Outcome], any Error> = { [self] index in
+            Result { try outcomes(chunks[index], holders: holders, peer: peer, role: role, policy: policy, today: today) }
+        }
+        var results: [Result<[Outcome], any Error>] = []
+        if chunks.count > 1 {
+            let pipeline = ChunkPipeline(count: chunks.count, produce: project)
+            defer { pipeline.waitUntilFinished() }
+            results = chunks.indices.map { pipeline.take($0) }
+        } else {
+            results = chunks.indices.map(project)
+        }
         var items: [JSONValue] = []
         var disclosed: [RecordID] = []
         var written: [RecordID] = []
         var deleted: [RecordID] = []
-        for id in order {
+        for result in results {
+            for outcome in try result.get() {
+                switch outcome {
+                case .copy(let id, let document):
+                    items.append(["copy": document])
+                    disclosed.append(id)
+                case .writes(let id, let writes):
+                    items.append(["writes": writes])
+                    written.append(id)
+                case .delete(let id, let erased):
+                    items.append([erased ? "erase" : "withdraw": ["id": .string(id.description)]])
+                    deleted.append(id)
+                }
+            }
+        }
+        let next = entries.last?.sequence ?? cursor
+        try store.recordDisclosure(to: peer, copies: disclosed, writes: written, deletions: deleted, cursor: next, at: time)
+        return ChangeBatch(items: items, cursor: next, hasMore: entries.count == limit && next < head, head: max(head, next))
+    }
+
+    /// Records per chunk when a batch is projected on every core.
+    static let chunkSize = 128
+
+    /// What a batch says of one changed record.
+    enum Outcome: Sendable {
+        case copy(RecordID, JSONValue)
+        case writes(RecordID, JSONValue)
+        /// The peer holds a copy it may no longer have: erased (true), or out of its audience.
+        case delete(RecordID, erased: Bool)
+    }
+
+    /// The outcomes for some changed records, in their order; records that say nothing to
+    /// the peer are left out.
+    func outcomes(
+        _ ids: [RecordID], holders: [RecordID: Set<AuthorityName>], peer: AuthorityName, role: PeerRole, policy: SharingPolicy, today: CalendarDate
+    ) throws -> [Outcome] {
+        let sources = try store.syncSources(ids)
+        var outcomes: [Outcome] = []
+        for id in ids {
             switch sources[id] {
             case .own(let record, let replica)?:
                 let projection = PolicyProjection.project(record, replica: replica, to: peer, role: role, policy: policy, encoder: encoder, today: today)
                 if let document = projection.document {
-                    items.append(["copy": document])
-                    disclosed.append(id)
+                    outcomes.append(.copy(id, document))
                 } else if holders[id]?.contains(peer) == true {
-                    // The peer holds a copy it may no longer have: erased, or out of its audience.
-                    items.append([record.isErased ? "erase" : "withdraw": ["id": .string(id.description)]])
-                    deleted.append(id)
+                    outcomes.append(.delete(id, erased: record.isErased))
                 }
             case .copy(let copy)?:
                 // Only the owner gets writes to its record, and only this node's own writes.
                 guard copy.owner == peer else { continue }
                 let writes = copy.ownWrites(by: store.node)
                 guard !writes.registers.isEmpty else { continue }
-                items.append(["writes": writes.jsonValue])
-                written.append(id)
+                outcomes.append(.writes(id, writes.jsonValue))
             case nil:
                 continue
             }
         }
-        let next = entries.last?.sequence ?? cursor
-        try store.recordDisclosure(to: peer, copies: disclosed, writes: written, deletions: deleted, cursor: next, at: time)
-        return ChangeBatch(items: items, cursor: next, hasMore: entries.count == limit && next < head, head: max(head, next))
+        return outcomes
     }
 
     /// Like `batch`, but when the peer has nothing to receive, holds on until a change it may
