@@ -28,10 +28,11 @@ extension CaseStore {
         try receiveSharedCopy(Result(catching: { () throws(ValidationError) -> SharedCopy in try SharedCopy.read(from: document) }), from: peer, at: time, db)
     }
 
-    /// `receiveSharedCopy` of a copy already read (on another core, for a large batch).
-    func receiveSharedCopy(_ read: Result<SharedCopy, ValidationError>, from peer: AuthorityName, at time: Timestamp, _ db: Database) throws
-        -> SharedCopyOutcome
-    {
+    /// `receiveSharedCopy` of a copy already read (on another core, for a large batch), with
+    /// its stored form when that was encoded there too.
+    func receiveSharedCopy(
+        _ read: Result<SharedCopy, ValidationError>, encoded: String? = nil, from peer: AuthorityName, at time: Timestamp, _ db: Database
+    ) throws -> SharedCopyOutcome {
         let incoming: SharedCopy
         switch read {
         case .success(let copy): incoming = copy
@@ -44,7 +45,7 @@ extension CaseStore {
         var audit = try AuditAppender(db)
         let groups = incoming.groups.sorted().joined(separator: ",")
         guard let held = try sharedCopy(incoming.id, db) else {
-            try saveSharedCopy(incoming, at: time, insert: true, db)
+            try saveSharedCopy(incoming, encoded: encoded, at: time, insert: true, db)
             try audit.append(
                 AuditEvent(time: time, actor: "peer:\(peer)", action: .create, recordID: incoming.id, detail: "shared copy received: \(groups)"), db)
             return .created(incoming)
@@ -122,9 +123,9 @@ extension CaseStore {
         }
     }
 
-    func saveSharedCopy(_ copy: SharedCopy, at time: Timestamp, insert: Bool, _ db: Database) throws {
+    func saveSharedCopy(_ copy: SharedCopy, encoded: String? = nil, at time: Timestamp, insert: Bool, _ db: Database) throws {
         let arguments: StatementArguments = [
-            copy.replica.kind.rawValue, copy.owner.rawValue, copy.reviewDate.description, JSONWriter.canonical(copy.jsonValue),
+            copy.replica.kind.rawValue, copy.owner.rawValue, copy.reviewDate.description, encoded ?? JSONWriter.canonical(copy.jsonValue),
             time.description, copy.id.description,
         ]
         let sql =

@@ -147,8 +147,8 @@ extension CaseStore {
                         let index = chunk * chunkSize + offset
                         let changed: Bool
                         switch item {
-                        case .copy(let copy):
-                            changed = try receiveSharedCopy(copy, from: peer, at: time, db) != .unchanged
+                        case .copy(let copy, let encoded):
+                            changed = try receiveSharedCopy(copy, encoded: encoded, from: peer, at: time, db) != .unchanged
                         case .delete(let id?, let erased):
                             let reason = erased ? "erased by its owner" : "withdrawn by its owner: this node is no longer in its audience"
                             changed = try deleteSharedCopy(id, owner: peer, reason: reason, at: time, db)
@@ -217,7 +217,8 @@ extension CaseStore {
 
 /// One item of a batch, read and checked before the transaction applies it.
 enum IncomingItem: Sendable {
-    case copy(Result<SharedCopy, ValidationError>)
+    /// A copy with its stored form, encoded off the writing thread.
+    case copy(Result<SharedCopy, ValidationError>, encoded: String?)
     case writes(Result<ReplicatedRecord, ValidationError>)
     /// The record to delete (nil when the item names none), and whether it was erased.
     case delete(RecordID?, erased: Bool)
@@ -225,7 +226,8 @@ enum IncomingItem: Sendable {
 
     init(_ item: JSONValue) {
         if let copy = item["copy"] {
-            self = .copy(Result { () throws(ValidationError) -> SharedCopy in try SharedCopy.read(from: copy) })
+            let read = Result { () throws(ValidationError) -> SharedCopy in try SharedCopy.read(from: copy) }
+            self = .copy(read, encoded: (try? read.get()).map { JSONWriter.canonical($0.jsonValue) })
         } else if let deletion = item["erase"] ?? item["withdraw"] {
             self = .delete(deletion["id"]?.stringValue.flatMap(RecordID.init), erased: item["erase"] != nil)
         } else if let writes = item["writes"] {
