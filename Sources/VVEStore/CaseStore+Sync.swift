@@ -7,6 +7,8 @@ public enum SyncSource: Sendable {
     case own(CaseRecord, ReplicatedRecord)
     /// A copy of a peer's record this node holds.
     case copy(SharedCopy)
+    /// This node's writes to a copy since withdrawn, still owed to the record's owner.
+    case pending(owner: AuthorityName, writes: ReplicatedRecord)
 }
 
 /// What applying a peer's batch did.
@@ -40,6 +42,11 @@ extension CaseStore {
                 for row in try Row.fetchAll(db, sql: "SELECT id, copy FROM shared_copy WHERE id IN (\(list))", arguments: arguments) {
                     guard let id = RecordID(row["id"] as String), sources[id] == nil else { continue }
                     sources[id] = .copy(try decodeSharedCopy(row["copy"], id: id))
+                }
+                let pending = "SELECT record_id, owner, writes FROM pending_writes WHERE record_id IN (\(list))"
+                for row in try Row.fetchAll(db, sql: pending, arguments: arguments) {
+                    guard let id = RecordID(row["record_id"] as String), sources[id] == nil, let owner = AuthorityName(row["owner"] as String) else { continue }
+                    sources[id] = .pending(owner: owner, writes: try pendingWrites(row["writes"], id: id))
                 }
             }
             return sources
@@ -79,6 +86,10 @@ extension CaseStore {
                 try db.execute(
                     sql: "UPDATE holder SET release_after = ? WHERE record_id = ? AND peer = ?", arguments: [cursor, id.description, peer.rawValue])
             }
+            for id in writes {
+                try db.cachedStatement(sql: "UPDATE pending_writes SET release_after = ? WHERE record_id = ? AND owner = ?")
+                    .execute(arguments: [cursor, id.description, peer.rawValue])
+            }
             var audit = try AuditAppender(db)
             try audit.append(
                 AuditEvent(time: time, actor: "sync", action: .disclose, detail: "to \(peer): " + ids.map(\.description).joined(separator: ", ")), db)
@@ -91,6 +102,8 @@ extension CaseStore {
         try transaction { db in
             try db.execute(
                 sql: "DELETE FROM holder WHERE peer = ? AND release_after IS NOT NULL AND release_after <= ?", arguments: [peer.rawValue, cursor])
+            try db.execute(
+                sql: "DELETE FROM pending_writes WHERE owner = ? AND release_after IS NOT NULL AND release_after <= ?", arguments: [peer.rawValue, cursor])
         }
     }
 
@@ -151,7 +164,7 @@ extension CaseStore {
                             changed = try receiveSharedCopy(copy, encoded: encoded, from: peer, at: time, db) != .unchanged
                         case .delete(let id?, let erased):
                             let reason = erased ? "erased by its owner" : "withdrawn by its owner: this node is no longer in its audience"
-                            changed = try deleteSharedCopy(id, owner: peer, reason: reason, at: time, db)
+                            changed = try deleteSharedCopy(id, owner: peer, reason: reason, keepingWrites: !erased, at: time, db)
                         case .delete(nil, _):
                             throw RefusedWrite("item \(index) names no record to delete")
                         case .writes(.success(let replica)):
@@ -178,10 +191,22 @@ extension CaseStore {
     }
 
     /// Deletes this node's copy of `owner`'s record, auditing why; false when none was held.
-    func deleteSharedCopy(_ id: RecordID, owner: AuthorityName, reason: String, at time: Timestamp, _ db: Database) throws -> Bool {
+    /// With `keepingWrites` (a withdrawal, not an erasure), this node's own writes to the copy
+    /// are kept as pending writes, still owed to the owner, and logged so the feed sends them.
+    func deleteSharedCopy(_ id: RecordID, owner: AuthorityName, reason: String, keepingWrites: Bool, at time: Timestamp, _ db: Database) throws
+        -> Bool
+    {
         guard let copy = try sharedCopy(id, db) else { return false }
         guard copy.owner == owner else {
             throw RefusedWrite("\(owner) asked to delete a copy of a record \(copy.owner) owns")
+        }
+        let own = copy.ownWrites(by: node)
+        if keepingWrites, !own.registers.isEmpty {
+            let version = JSONWriter.canonical(own.version.jsonValue)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO pending_writes(record_id, owner, writes, release_after) VALUES (?, ?, ?, NULL)",
+                arguments: [id.description, owner.rawValue, JSONWriter.canonical(own.jsonValue)])
+            try logChange(id: id.description, .update, version: version, at: time.description, db)
         }
         try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [id.description])
         try db.execute(sql: "DELETE FROM conflict WHERE record_id = ?", arguments: [id.description])
@@ -208,6 +233,7 @@ extension CaseStore {
             }
             let holdings = try Int.fetchOne(db, sql: "SELECT count(*) FROM holder WHERE peer = ?", arguments: [peer.rawValue]) ?? 0
             try db.execute(sql: "DELETE FROM holder WHERE peer = ?", arguments: [peer.rawValue])
+            try db.execute(sql: "DELETE FROM pending_writes WHERE owner = ?", arguments: [peer.rawValue])
             try db.execute(sql: "DELETE FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue])
             try db.execute(sql: "DELETE FROM peer_sync_state WHERE peer = ?", arguments: [peer.rawValue])
             return (copies.count, holdings)
@@ -234,6 +260,16 @@ enum IncomingItem: Sendable {
             self = .writes(Result { () throws(ValidationError) -> ReplicatedRecord in try ReplicatedRecord.read(from: writes) })
         } else {
             self = .unknown
+        }
+    }
+}
+
+extension CaseStore {
+    func pendingWrites(_ text: String, id: RecordID) throws -> ReplicatedRecord {
+        do {
+            return try ReplicatedRecord.read(from: try JSONParser.parse(Array(text.utf8)))
+        } catch let error as ValidationError {
+            throw StoreError.corruptRecord(id, error)
         }
     }
 }

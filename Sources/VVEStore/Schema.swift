@@ -149,6 +149,20 @@ enum Schema {
                     ) STRICT
                     """)
         }
+        migrator.registerMigration("2026-11-pending-writes") { db in
+            // This node's writes to a copy withdrawn from it before its owner pulled them:
+            // kept until the owner acknowledges the batch that carried them, so a withdrawal
+            // never loses an acknowledgement or a follow-up written in the meantime.
+            try db.execute(
+                sql: """
+                    CREATE TABLE pending_writes (
+                        record_id TEXT PRIMARY KEY NOT NULL,
+                        owner TEXT NOT NULL,
+                        writes TEXT NOT NULL,
+                        release_after INTEGER
+                    ) STRICT
+                    """)
+        }
         migrator.registerMigration("2026-11-peer-sync-state") { db in
             // What the pull loop last saw of each peer, for `vve status`: kept in the store so
             // that a command in another process can read it while `vve serve` runs.

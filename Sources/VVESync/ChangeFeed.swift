@@ -121,6 +121,10 @@ public struct ChangeFeed: Sendable {
                 let writes = copy.ownWrites(by: store.node)
                 guard !writes.registers.isEmpty else { continue }
                 outcomes.append(.writes(id, writes.jsonValue))
+            case .pending(let owner, let writes)?:
+                // Writes to a copy since withdrawn, still owed to its owner.
+                guard owner == peer else { continue }
+                outcomes.append(.writes(id, writes.jsonValue))
             case nil:
                 continue
             }

@@ -279,3 +279,26 @@ extension ChangeFeedTests {
         #expect(try camdenStore.forgetPeer(haringey, actor: "test", at: context(22).time) == (0, 2))
     }
 }
+
+extension ChangeFeedTests {
+    @Test func aWithdrawalKeepsTheHoldersWritesUntilTheOwnerHasThem() throws {
+        let (camdenStore, records) = try camdenStore()
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        let id = records[0].id
+        try exchange(camdenStore, haringeyStore, policy: haringeyPolicy, accepting: .denyAll)
+        // haringey acknowledges; before camden pulls it, camden moves the young person to enfield.
+        _ = try haringeyStore.editSharedCopy(
+            id: id, changes: [("fields.acknowledgement", ["by": "Duty manager, Haringey", "date": .string(today.description)])], context: context(5))
+        _ = try camdenStore.update(id: id, patch: ["fields": ["receivingAuthority": "enfield"]], today: today, context: context(6))
+        try exchange(camdenStore, haringeyStore, policy: haringeyPolicy, accepting: .denyAll)
+        #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: id, context: context(7)) }
+
+        // The copy is gone, but the acknowledgement still reaches camden, once.
+        try exchange(haringeyStore, camdenStore, policy: .denyAll, accepting: haringeyPolicy)
+        guard case .relocation(let fields)? = try camdenStore.record(id: id, context: context(8)).fields else { return }
+        #expect(fields.acknowledgement?.by == "Duty manager, Haringey")
+        // Acknowledged by camden's next request: nothing more is owed.
+        try exchange(haringeyStore, camdenStore, policy: .denyAll, accepting: haringeyPolicy)
+        #expect(try batch(haringeyStore, for: camden, policy: .denyAll, after: 0).items.isEmpty)
+    }
+}

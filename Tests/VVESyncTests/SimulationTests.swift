@@ -175,9 +175,9 @@ final class Simulation {
         let field: String
         let version: VersionVector
         let writer: Int
-        /// The writer's copy was deleted (erased or withdrawn) after this write. A holder's
-        /// write that had not reached the owner dies with the copy: a holder sends writes
-        /// only from a copy it still holds. Tolerated, and counted.
+        /// The writer's copy was erased after this write: a write that had not reached the
+        /// owner is moot, since the erasure is final. Counted. (A withdrawal keeps the
+        /// holder's writes as pending writes until the owner has them: those must arrive.)
         var orphaned = false
     }
 
@@ -502,6 +502,7 @@ final class Simulation {
         for item in items {
             guard let id = (item["erase"] ?? item["withdraw"])?["id"]?.stringValue.flatMap(RecordID.init), let index = indexByID[id] else { continue }
             counts.deletions += 1
+            guard item["erase"] != nil else { continue }
             for position in writes.indices where writes[position].record == index && writes[position].writer == holder {
                 writes[position].orphaned = true
             }
@@ -577,7 +578,7 @@ final class Simulation {
             if kept { continue }
             if write.orphaned {
                 counts.orphanedWrites += 1
-                note("R\(write.record): \(Self.names[write.writer])'s write of \(write.field) at \(write.version) died with its copy")
+                note("R\(write.record): \(Self.names[write.writer])'s write of \(write.field) at \(write.version) died with its erased copy")
                 continue
             }
             let held = replica.registers[write.field]?.writes.map(\.version.description) ?? []
