@@ -121,6 +121,28 @@ import Testing
             return camdenFields?["riskLevel"] as? String == "high" && haringeyFields?["riskLevel"] as? String == "high"
         }
 
+        // Concurrent accommodation edits: no rule merges them, so both nodes list the conflict,
+        // and camden's resolution supersedes both values everywhere.
+        try eventually("camden has pulled all of haringey's log") { try caughtUp(camden, with: haringey) }
+        servers[1].signal(SIGSTOP)
+        try check(camden.run(["record", "update", id, "--json", #"{"fields": {"accommodationType": "foster-placement"}}"#]))
+        try check(haringey.run(["copy", "update", id, "--json", #"{"fields": {"accommodationType": "supported-accommodation"}}"#]))
+        servers[1].signal(SIGCONT)
+        func conflicts(_ node: RegionNode) throws -> [[String: Any]] {
+            try JSONSerialization.jsonObject(with: Data(check(node.run(["conflicts", "list", "--json"])).stdout.utf8)) as? [[String: Any]] ?? []
+        }
+        try eventually("both nodes list the conflict") { try conflicts(camden).count == 1 && conflicts(haringey).count == 1 }
+        let conflictID = try #require(try conflicts(camden).first?["id"] as? Int)
+        #expect(try conflicts(camden).first?["field"] as? String == "fields.accommodationType")
+        #expect(
+            try check(camden.run(["conflicts", "resolve", "\(conflictID)", "--keep", "remote"])).stdout
+                == "Resolved conflict \(conflictID) on fields.accommodationType of relocation \(id): kept \"supported-accommodation\"; every holder gets it with the next sync\n")
+        try eventually("the resolution reaches haringey") {
+            let fields = try json(haringey.run(["copy", "show", id]))["fields"] as? [String: Any]
+            return try conflicts(haringey).isEmpty && fields?["accommodationType"] as? String == "supported-accommodation"
+        }
+        #expect(try check(camden.run(["conflicts", "list"])).stdout == "No open conflicts.\n")
+
         // camden erases; haringey's copy is deleted and the deletion audited.
         try check(camden.run(["record", "erase", id, "--reason", "entered in error"]))
         try eventually("haringey's copy is gone") { try copyIDs(haringey).isEmpty }
