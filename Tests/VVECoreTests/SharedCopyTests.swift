@@ -98,3 +98,35 @@ import VVECore
         #expect(try SharedCopy.read(from: merged.jsonValue) == merged)
     }
 }
+
+extension SharedCopyEditTests {
+    @Test func anUntouchedRecordTravelsAsFieldsAndAVersionAndReadsBackAsItsRegisters() throws {
+        let (record, copy) = try copy(groups: ["placement", "follow-up", "status"], accepted: ["follow-up"])
+        let policy = SharingPolicy(
+            share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "follow-up", "status"])], reviewDays: 30,
+            accept: [.relocation: ["follow-up"]], lookups: false, aggregates: false)
+        let document = try #require(
+            PolicyProjection.project(
+                record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today
+            ).document)
+        #expect(document["implicit"] == true && document["registers"] == nil)
+        // Every register the holder rebuilds is the owner's one write at the record's version.
+        let fields = try #require(document["fields"]?.objectValue)
+        #expect(Set(copy.replica.registers.keys) == Set(fields.keys.map { "fields." + $0 } + ["status"]))
+        for (name, register) in copy.replica.registers {
+            #expect(register.writes.count == 1 && register.writes[0].writer == camden && register.writes[0].version == record.version)
+            let expected = name == "status" ? document["status"] : fields[String(name.dropFirst("fields.".count))]
+            #expect(register.writes[0].value == expected, "\(name)")
+        }
+        // Once edited by a peer, the record travels with its registers again.
+        var edited = ReplicatedRecord(implicit: record)
+        edited.apply([("fields.acknowledgement", ["by": "Duty manager", "date": .string(today.description)])], by: haringey)
+        let full = try #require(
+            PolicyProjection.project(record, replica: edited, to: haringey, role: .borough, policy: policy, encoder: encoder, today: today).document)
+        #expect(full["implicit"] == nil && full["registers"] != nil && full["fields"] == nil)
+        // An implicit copy without its version is refused.
+        var broken = try #require(document.objectValue)
+        _ = broken.removeValue(forKey: "version")
+        #expect(throws: ValidationError.self) { try SharedCopy.read(from: .object(broken)) }
+    }
+}

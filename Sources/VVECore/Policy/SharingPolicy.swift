@@ -95,8 +95,15 @@ public enum PolicyProjection {
         }
         let identity = grant.groups.contains("identity")
         let sent = sentMembers(of: kind, groups: grant.groups)
+        // A replica no edit has touched since the owner wrote the record (most of a first
+        // sync) is every field written by the owner at the record's version: the fields and
+        // the version say it all, and the holder rebuilds the registers from them.
+        let implicit = replica.map { replica in
+            replica.erasure == nil
+                && replica.registers.values.allSatisfy { $0.writes.count == 1 && $0.writes[0].writer == record.owner && $0.writes[0].version == record.version }
+        } ?? false
         var projected = JSONObject()
-        if replica == nil {
+        if replica == nil || implicit {
             for (member, value) in fields.jsonValue.objectValue ?? JSONObject() where sent.contains(member) {
                 projected[member] = outgoing(member, value, kind: kind, identity: identity, encoder: encoder)
             }
@@ -105,7 +112,7 @@ public enum PolicyProjection {
         // same way, so a holder merges exactly what it may see. The review date is the
         // copy's own and travels in the envelope.
         var registers: JSONValue?
-        if let replica {
+        if let replica, !implicit {
             var members: [(String, JSONValue)] = []
             for (name, register) in replica.registers.sorted(by: { $0.key < $1.key }) {
                 let member = name.hasPrefix("fields.") ? String(name.dropFirst("fields.".count)) : nil
@@ -138,6 +145,7 @@ public enum PolicyProjection {
             // With registers, the holder derives the fields from them; sending both would
             // double every batch and compute each person's match keys twice.
             ("fields", registers == nil ? .object(projected) : Optional<JSONValue>.none),
+            ("implicit", implicit ? .bool(true) : Optional<JSONValue>.none),
             ("registers", registers),
         ])
         return Projection(document: document, reason: "sent: \(peer) is admitted by the audience rule `\(rule.rawValue)`", groups: decisions)

@@ -35,6 +35,23 @@ public struct SharedCopy: Sendable, Hashable {
         for key in ["id", "kind", "owner", "createdAt", "registers", "erasure"] {
             if let value = reader.raw(key) { replicaMembers.append((key, value)) }
         }
+        // An implicit copy (`"implicit": true`) carries fields and a version instead of
+        // registers: every field written by the owner at that version. Its registers are
+        // rebuilt here and then read like any others.
+        let fields = reader.raw("fields")
+        let version = reader.raw("version")
+        let status = reader.raw("status")
+        if reader.raw("implicit") == .bool(true) {
+            guard let members = fields?.objectValue, let version, let owner = document["owner"] else {
+                issues.add(FieldPath.root.appending("implicit"), nil, "needs fields, a version and an owner")
+                throw ValidationError(issues: issues.issues)
+            }
+            let write: (JSONValue) -> JSONValue = { value in .array([["value": value, "version": version, "writer": owner]]) }
+            var registers = JSONObject()
+            for (member, value) in members { registers["fields." + member] = write(value) }
+            if let status { registers["status"] = write(status) }
+            replicaMembers.append(("registers", .object(registers)))
+        }
         var writable = Set<String>()
         for (index, name) in (reader.raw("writable")?.arrayValue ?? []).enumerated() {
             guard let text = name.stringValue, groups.contains(text) else {
@@ -43,10 +60,7 @@ public struct SharedCopy: Sendable, Hashable {
             }
             writable.insert(text)
         }
-        _ = reader.raw("fields")
         _ = reader.raw("updatedAt")
-        _ = reader.raw("version")
-        _ = reader.raw("status")
         reader.finish(issues: &issues)
         guard issues.issues.isEmpty, let kind, let reviewDate else { throw ValidationError(issues: issues.issues) }
         let replica = try ReplicatedRecord.read(from: .object(JSONObject(replicaMembers)))
