@@ -55,6 +55,8 @@ public struct ChangeLogEntry: Sendable, Hashable {
     public var operation: ChangeOperation
     public var version: VersionVector
     public var time: Timestamp
+    /// The one peer this entry is for (a revisit after its policy changed); nil for all.
+    public var onlyFor: AuthorityName?
 }
 
 /// A record as the values of its row, encoded once. It holds no `CaseRecord`, so a bulk
@@ -242,7 +244,7 @@ extension CaseStore {
     public func changes(after sequence: Int64 = 0, limit: Int = 1000) throws -> [ChangeLogEntry] {
         try reading { db in
             try Row.fetchAll(
-                db, sql: "SELECT seq, record_id, operation, version, at FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
+                db, sql: "SELECT seq, record_id, operation, version, at, only_for FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
                 arguments: [sequence, limit]
             ).map { row in
                 let versionJSON = try JSONParser.parse(row["version"] as String)
@@ -250,7 +252,9 @@ extension CaseStore {
                 guard let id = RecordID(row["record_id"]), let operation = ChangeOperation(rawValue: row["operation"]),
                     let version = VersionVector.read(from: versionJSON, at: .root, issues: &issues), let time = Timestamp(row["at"])
                 else { throw StoreError.database(path: path, message: "change log entry \(row["seq"] as Int64) is malformed") }
-                return ChangeLogEntry(sequence: row["seq"], recordID: id, operation: operation, version: version, time: time)
+                return ChangeLogEntry(
+                    sequence: row["seq"], recordID: id, operation: operation, version: version, time: time,
+                    onlyFor: (row["only_for"] as String?).flatMap(AuthorityName.init))
             }
         }
     }

@@ -273,3 +273,35 @@ extension CaseStore {
         }
     }
 }
+
+extension CaseStore {
+    /// Notes the policy `peer` is served under. When it differs from the last one noted, every
+    /// record the peer holds, and every live record of a kind the policy now shares, is logged
+    /// again for the peer alone, so its feed withdraws what it may no longer hold, re-sends
+    /// narrowed or widened copies, and sends what it may now receive. A peer's first request
+    /// only notes the policy. Returns how many records were logged.
+    @discardableResult
+    public func notePolicy(_ policy: SharingPolicy, servedTo peer: AuthorityName, at time: Timestamp) throws -> Int {
+        let digest = policy.projectionDigest
+        let noted = try reading { db in
+            try String.fetchOne(db, sql: "SELECT digest FROM peer_policy WHERE peer = ?", arguments: [peer.rawValue])
+        }
+        guard noted != digest else { return 0 }
+        return try transaction { db in
+            try db.execute(
+                sql: "INSERT INTO peer_policy(peer, digest) VALUES (?, ?) ON CONFLICT(peer) DO UPDATE SET digest = excluded.digest",
+                arguments: [peer.rawValue, digest])
+            guard noted != nil else { return 0 }
+            let kinds = policy.share.keys.map(\.rawValue).sorted()
+            var sql = "SELECT id, version FROM record WHERE id IN (SELECT record_id FROM holder WHERE peer = ?)"
+            if !kinds.isEmpty { sql += " OR (erased = 0 AND kind IN (\(Self.placeholders(kinds.count))))" }
+            let rows = try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: StatementArguments([peer.rawValue] + kinds))
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO change_log(record_id, operation, version, at, only_for) VALUES (?, 'update', ?, ?, ?)")
+            for row in rows {
+                try statement.execute(arguments: [row["id"] as String, row["version"] as String, time.description, peer.rawValue])
+            }
+            return rows.count
+        }
+    }
+}

@@ -163,6 +163,13 @@ enum Schema {
                     ) STRICT
                     """)
         }
+        migrator.registerMigration("2026-11-policy-revisits") { db in
+            // A change-log entry for one peer only (`only_for`): a record to project for it
+            // again because its policy changed. Other peers' feeds pass over it.
+            try db.execute(sql: "ALTER TABLE change_log ADD COLUMN only_for TEXT")
+            // The policy each peer was last served under, as `SharingPolicy.projectionDigest`.
+            try db.execute(sql: "CREATE TABLE peer_policy (peer TEXT PRIMARY KEY NOT NULL, digest TEXT NOT NULL) STRICT")
+        }
         migrator.registerMigration("2026-11-peer-sync-state") { db in
             // What the pull loop last saw of each peer, for `vve status`: kept in the store so
             // that a command in another process can read it while `vve serve` runs.

@@ -42,12 +42,16 @@ public struct ChangeFeed: Sendable {
         today: CalendarDate, at time: Timestamp
     ) throws -> ChangeBatch {
         try store.acknowledge(peer, through: min(acknowledged ?? cursor, cursor))
+        try store.notePolicy(policy, servedTo: peer, at: time)
         let head = try store.latestChangeSequence()
         let entries = try store.changes(after: cursor, limit: limit)
-        // Each record once, at its latest state, in the order of its last change.
+        // Each record once, at its latest state, in the order of its last change; entries
+        // logged for another peer alone are passed over.
         var order: [RecordID] = []
         var seen = Set<RecordID>()
-        for entry in entries.reversed() where seen.insert(entry.recordID).inserted { order.append(entry.recordID) }
+        for entry in entries.reversed() where (entry.onlyFor == nil || entry.onlyFor == peer) && seen.insert(entry.recordID).inserted {
+            order.append(entry.recordID)
+        }
         order.reverse()
         let holders = try store.holders(of: order)
         // Reading, decoding and projecting records is most of a batch's cost and each record

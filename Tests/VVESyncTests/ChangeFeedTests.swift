@@ -302,3 +302,40 @@ extension ChangeFeedTests {
         #expect(try batch(haringeyStore, for: camden, policy: .denyAll, after: 0).items.isEmpty)
     }
 }
+
+extension ChangeFeedTests {
+    /// One pull from camden for `peer` under `policy`, applied at `store`.
+    func pull(_ camdenStore: CaseStore, into store: CaseStore, under policy: SharingPolicy) throws -> [String] {
+        let next = try batch(camdenStore, for: store.node, policy: policy, after: try store.cursor(for: camden))
+        _ = try store.applyBatch(next.items, from: camden, policy: .denyAll, cursor: next.cursor, at: context(60).time)
+        return next.items.map { $0.objectValue?.keys.first ?? "?" }
+    }
+
+    @Test func aChangedPolicyReachesWhatThePeerHoldsAndWhatItMayNowReceive() throws {
+        let (camdenStore, records) = try camdenStore()
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        let enfieldStore = try CaseStore.inMemory(node: enfield)
+        #expect(try pull(camdenStore, into: haringeyStore, under: haringeyPolicy) == ["copy", "copy"])
+        #expect(try pull(camdenStore, into: enfieldStore, under: .denyAll).isEmpty)
+
+        // Narrowed groups: haringey's copies come again without follow-up.
+        var narrowed = haringeyPolicy
+        narrowed.share[.relocation] = KindGrant(audience: [.receivingAuthority], groups: ["placement", "status"])
+        narrowed.accept = [:]
+        #expect(try pull(camdenStore, into: haringeyStore, under: narrowed) == ["copy", "copy"])
+        let copy = try haringeyStore.sharedCopy(id: records[0].id, context: context(61))
+        #expect(copy.groups == ["placement", "status"] && copy.writable.isEmpty)
+        #expect(!copy.replica.registers.keys.contains { $0.hasPrefix("fields.acknowledgement") || $0 == "fields.receivingSpoc" })
+        // Unchanged since: nothing more.
+        #expect(try pull(camdenStore, into: haringeyStore, under: narrowed).isEmpty)
+
+        // Relocations no longer shared: both copies withdrawn.
+        #expect(try pull(camdenStore, into: haringeyStore, under: .denyAll) == ["withdraw", "withdraw"])
+        #expect(try haringeyStore.sharedCopies(context: context(62)).isEmpty)
+
+        // Widened for enfield: the relocation it now receives comes, though it never changed;
+        // the entries logged for haringey alone say nothing to enfield.
+        #expect(try pull(camdenStore, into: enfieldStore, under: haringeyPolicy) == ["copy"])
+        #expect(try enfieldStore.sharedCopies(context: context(63)).map(\.id) == [records[1].id])
+    }
+}

@@ -37,6 +37,24 @@ public struct SharingPolicy: Sendable, Hashable {
     }
 }
 
+extension SharingPolicy {
+    /// What a projection depends on (kinds, audiences, groups, review days, accepted groups),
+    /// as one stable line: when it changes, every record the peer holds or may now receive is
+    /// projected for it again.
+    public var projectionDigest: String {
+        var parts: [String] = ["review-days=\(reviewDays.map(String.init) ?? "-")"]
+        for kind in RecordKind.allCases {
+            if let grant = share[kind] {
+                parts.append("share \(kind.rawValue) to \(grant.audience.map(\.rawValue).joined(separator: ",")): \(grant.groups.sorted().joined(separator: ","))")
+            }
+            if let accepted = accept[kind] {
+                parts.append("accept \(kind.rawValue): \(accepted.sorted().joined(separator: ","))")
+            }
+        }
+        return parts.joined(separator: "; ")
+    }
+}
+
 /// Why a group is in or out of a projection, for `vve policy explain`.
 public struct GroupDecision: Sendable, Hashable {
     public var group: String
