@@ -45,21 +45,6 @@ extension CaseStore {
         var audit = try AuditAppender(db)
         let groups = incoming.groups.sorted().joined(separator: ",")
         guard let held = try sharedCopy(incoming.id, db) else {
-            // A copy withdrawn and now shared again takes back the writes still owed to its
-            // owner; they go with the copy's own writes from now on.
-            if let text = try String.fetchOne(
-                db, sql: "SELECT writes FROM pending_writes WHERE record_id = ? AND owner = ?", arguments: [incoming.id.description, peer.rawValue])
-            {
-                // Through `merged`, so registers outside the groups now sent are left out.
-                var pending = incoming
-                pending.replica = try pendingWrites(text, id: incoming.id)
-                let restored = pending.merged(with: incoming)
-                try db.execute(sql: "DELETE FROM pending_writes WHERE record_id = ?", arguments: [incoming.id.description])
-                try saveSharedCopy(restored, at: time, insert: true, db)
-                try audit.append(
-                    AuditEvent(time: time, actor: "peer:\(peer)", action: .create, recordID: incoming.id, detail: "shared copy received: \(groups)"), db)
-                return .created(restored)
-            }
             try saveSharedCopy(incoming, encoded: encoded, at: time, insert: true, db)
             try audit.append(
                 AuditEvent(time: time, actor: "peer:\(peer)", action: .create, recordID: incoming.id, detail: "shared copy received: \(groups)"), db)
@@ -67,6 +52,14 @@ extension CaseStore {
         }
         let merged = held.merged(with: incoming)
         guard merged != held else { return .unchanged }
+        // Groups narrowed: this node's writes in registers the copy no longer holds are still
+        // owed to the owner, which accepts them from it; they wait as pending writes.
+        let own = held.ownWrites(by: node)
+        let dropped = own.registers.filter { merged.replica.registers[$0.key] == nil }
+        if !dropped.isEmpty {
+            try keepPending(
+                ReplicatedRecord(id: own.id, kind: own.kind, owner: own.owner, createdAt: own.createdAt, registers: dropped), owner: peer, at: time, db)
+        }
         try saveSharedCopy(merged, at: time, insert: false, db)
         try audit.append(
             AuditEvent(time: time, actor: "peer:\(peer)", action: .update, recordID: incoming.id, detail: "shared copy updated: \(groups)"), db)

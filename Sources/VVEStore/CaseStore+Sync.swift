@@ -5,8 +5,9 @@ import VVECore
 public enum SyncSource: Sendable {
     /// One of this node's records, with its registers.
     case own(CaseRecord, ReplicatedRecord)
-    /// A copy of a peer's record this node holds.
-    case copy(SharedCopy)
+    /// A copy of a peer's record this node holds, and this node's writes to it still owed to
+    /// the owner from registers the copy no longer holds (its groups narrowed).
+    case copy(SharedCopy, pending: ReplicatedRecord?)
     /// This node's writes to a copy since withdrawn, still owed to the record's owner.
     case pending(owner: AuthorityName, writes: ReplicatedRecord)
 }
@@ -41,12 +42,17 @@ extension CaseStore {
                 }
                 for row in try Row.fetchAll(db, sql: "SELECT id, copy FROM shared_copy WHERE id IN (\(list))", arguments: arguments) {
                     guard let id = RecordID(row["id"] as String), sources[id] == nil else { continue }
-                    sources[id] = .copy(try decodeSharedCopy(row["copy"], id: id))
+                    sources[id] = .copy(try decodeSharedCopy(row["copy"], id: id), pending: nil)
                 }
                 let pending = "SELECT record_id, owner, writes FROM pending_writes WHERE record_id IN (\(list))"
                 for row in try Row.fetchAll(db, sql: pending, arguments: arguments) {
-                    guard let id = RecordID(row["record_id"] as String), sources[id] == nil, let owner = AuthorityName(row["owner"] as String) else { continue }
-                    sources[id] = .pending(owner: owner, writes: try pendingWrites(row["writes"], id: id))
+                    guard let id = RecordID(row["record_id"] as String), let owner = AuthorityName(row["owner"] as String) else { continue }
+                    let writes = try pendingWrites(row["writes"], id: id)
+                    switch sources[id] {
+                    case nil: sources[id] = .pending(owner: owner, writes: writes)
+                    case .copy(let copy, _)? where copy.owner == owner: sources[id] = .copy(copy, pending: writes)
+                    default: continue
+                    }
                 }
             }
             return sources
@@ -200,14 +206,7 @@ extension CaseStore {
         guard copy.owner == owner else {
             throw RefusedWrite("\(owner) asked to delete a copy of a record \(copy.owner) owns")
         }
-        let own = copy.ownWrites(by: node)
-        if keepingWrites, !own.registers.isEmpty {
-            let version = JSONWriter.canonical(own.version.jsonValue)
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO pending_writes(record_id, owner, writes, release_after) VALUES (?, ?, ?, NULL)",
-                arguments: [id.description, owner.rawValue, JSONWriter.canonical(own.jsonValue)])
-            try logChange(id: id.description, .update, version: version, at: time.description, db)
-        }
+        if keepingWrites { try keepPending(copy.ownWrites(by: node), owner: owner, at: time, db) }
         try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [id.description])
         try db.execute(sql: "DELETE FROM conflict WHERE record_id = ?", arguments: [id.description])
         var audit = try AuditAppender(db)
@@ -303,5 +302,22 @@ extension CaseStore {
             }
             return rows.count
         }
+    }
+}
+
+extension CaseStore {
+    /// Keeps this node's writes, still owed to `owner`, as pending writes (merged with any
+    /// already pending), and logs them so the feed sends them until the owner acknowledges.
+    func keepPending(_ writes: ReplicatedRecord, owner: AuthorityName, at time: Timestamp, _ db: Database) throws {
+        guard !writes.registers.isEmpty else { return }
+        let id = writes.id.description
+        var owed = writes
+        if let text = try String.fetchOne(db, sql: "SELECT writes FROM pending_writes WHERE record_id = ?", arguments: [id]) {
+            owed = owed.merged(with: try pendingWrites(text, id: writes.id))
+        }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO pending_writes(record_id, owner, writes, release_after) VALUES (?, ?, ?, NULL)",
+            arguments: [id, owner.rawValue, JSONWriter.canonical(owed.jsonValue)])
+        try logChange(id: id, .update, version: JSONWriter.canonical(owed.version.jsonValue), at: time.description, db)
     }
 }

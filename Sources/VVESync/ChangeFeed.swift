@@ -119,10 +119,11 @@ public struct ChangeFeed: Sendable {
                 } else if holders[id]?.contains(peer) == true {
                     outcomes.append(.delete(id, erased: record.isErased))
                 }
-            case .copy(let copy)?:
+            case .copy(let copy, let pending)?:
                 // Only the owner gets writes to its record, and only this node's own writes.
                 guard copy.owner == peer else { continue }
-                let writes = copy.ownWrites(by: store.node)
+                var writes = copy.ownWrites(by: store.node)
+                if let pending { writes = writes.merged(with: pending) }
                 guard !writes.registers.isEmpty else { continue }
                 outcomes.append(.writes(id, writes.jsonValue))
             case .pending(let owner, let writes)?:

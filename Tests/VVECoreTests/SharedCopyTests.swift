@@ -71,7 +71,7 @@ import VVECore
             #"fields.acknowledgement.date: "25/11/2026" is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)"#
         ])
         #expect(problems(copy, ["fields": ["youngPerson": ["surname": "Smith"]]]) == [
-            "fields.youngPerson: holds a person, as match keys on a shared copy; only the owner, camden, can change it"
+            "fields.youngPerson: holds people, as match keys or names as the owner grants; only the owner, camden, can change it"
         ])
         #expect(problems(copy, ["status": "closed"]) == [#"status: "closed" is not a group camden accepts from this node; only camden can change it"#])
         #expect(problems(copy, ["reviewDate": "2027-01-01"]) == [#"reviewDate: cannot be edited on a shared copy: use "fields" or "status""#])
@@ -128,5 +128,20 @@ extension SharedCopyEditTests {
         var broken = try #require(document.objectValue)
         _ = broken.removeValue(forKey: "version")
         #expect(throws: ValidationError.self) { try SharedCopy.read(from: .object(broken)) }
+    }
+}
+
+extension SharedCopyEditTests {
+    @Test func aWithdrawnIdentityGrantLeavesNoNameInTheCopy() throws {
+        let (record, named) = try copy(groups: ["identity", "placement", "status"], accepted: [])
+        guard case .relocation(let fields)? = record.fields, let surname = fields.youngPerson.surname else { throw Failure() }
+        #expect(JSONWriter.canonical(named.jsonValue).contains(surname))
+        let (_, keysOnly) = try copy(groups: ["placement", "status"], accepted: [])
+        let merged = named.merged(with: keysOnly)
+        #expect(!JSONWriter.canonical(merged.jsonValue).contains(surname))
+        #expect(merged.values["fields.youngPerson"]?["matchKeys"] != nil)
+        #expect(merged.replica.registers["fields.youngPerson"]?.isConflicted == false)
+        // And back: granted again, the name returns from the owner, not from what was held.
+        #expect(keysOnly.merged(with: named).values["fields.youngPerson"]?["surname"] == .string(surname))
     }
 }

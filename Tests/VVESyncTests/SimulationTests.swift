@@ -83,7 +83,9 @@ extension SimulationTests {
             case "deletions": faults.deletionsMayBeLost = true
             case "stale": faults.staleMayPassDeletions = true
             case "race": faults.writesMayRaceErasure = true
-            default: faults = .all
+            default:
+                faults = .all
+                faults.policyChange = 0
             }
             let run = Simulation.run(seed: seed, faults: faults)
             let clean = run.problems.isEmpty
@@ -137,6 +139,10 @@ struct Faults: Sendable, Equatable {
     var staleRedelivery: Double
     /// Per step: the nodes split in two for a while.
     var partition: Double
+    /// Per step: an owner changes what it shares with one peer (audiences, groups, review
+    /// days, kinds), keeping what it accepts, so copies must be withdrawn, narrowed, widened
+    /// or sent anew.
+    var policyChange: Double = 0
     /// Whether a batch carrying an erase or withdraw item may be dropped or lost in a crash.
     /// (Once a bug: a lost one was never sent again; see `SimulationTests.Regressions`.)
     var deletionsMayBeLost: Bool
@@ -154,7 +160,7 @@ struct Faults: Sendable, Equatable {
         deletionsMayBeLost: false, staleMayPassDeletions: false, writesMayRaceErasure: false)
     /// Every fault: what the main run uses.
     static let all = Faults(
-        drop: 0.15, crashBeforeCommit: 0.05, duplicate: 0.10, staleRedelivery: 0.04, partition: 0.03,
+        drop: 0.15, crashBeforeCommit: 0.05, duplicate: 0.10, staleRedelivery: 0.04, partition: 0.03, policyChange: 0.03,
         deletionsMayBeLost: true, staleMayPassDeletions: true, writesMayRaceErasure: true)
 }
 
@@ -294,6 +300,7 @@ final class Simulation {
     private func randomStep() throws {
         if random.chance(faults.partition) { partition() }
         if random.chance(faults.staleRedelivery) { redeliverStale() }
+        if faults.policyChange > 0, random.chance(faults.policyChange) { changePolicy() }
         switch random.below(100) {
         case 0..<8: try addRecord(owner: random.below(nodes.count))
         case 8..<30: try ownerEdit()
@@ -377,13 +384,18 @@ final class Simulation {
             candidates += owned.filter { holders[records[$0].id]?.contains(Self.names[holder]) == true }
         }
         let sources = try stores[holder].syncSources(candidates.map { records[$0].id })
+        var writable: [Int: Set<String>] = [:]
         for index in candidates {
-            if case .copy? = sources[records[index].id] { held.append(index) }
+            if case .copy(let copy, _)? = sources[records[index].id] {
+                held.append(index)
+                writable[index] = copy.writable
+            }
         }
         guard !held.isEmpty else { return }
         let index = random.pick(held)
         let record = records[index]
-        let accepted = policies[record.owner][holder].accept[record.kind] ?? []
+        // What the owner accepts, as the holder knows it: from the copy it last received.
+        let accepted = writable[index] ?? []
         let fields = Self.holderFields(record.kind).filter { accepted.contains($0.group) }.map(\.field)
         guard !fields.isEmpty else { return }
         var changes: [(field: String, value: JSONValue)] = []
@@ -597,7 +609,7 @@ final class Simulation {
             owned, replica: replica, to: Self.names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder,
             today: Self.today)
         let held: SharedCopy?
-        if case .copy(let copy)? = try stores[holder].syncSources([record.id])[record.id] { held = copy } else { held = nil }
+        if case .copy(let copy, _)? = try stores[holder].syncSources([record.id])[record.id] { held = copy } else { held = nil }
         switch (projection.document, held) {
         case (nil, nil):
             return
@@ -739,6 +751,18 @@ final class Simulation {
         var chosen = pool.filter { _ in random.chance(0.35) }
         if chosen.isEmpty { chosen = [random.pick(pool)] }
         return .array(chosen)
+    }
+
+    /// An owner redraws what it shares with one peer; what it accepts stays, so writes the
+    /// holder made under the old policy are still accepted.
+    private func changePolicy() {
+        let (owner, peer) = randomPair()
+        var next = randomPolicy()
+        next.accept = policies[owner][peer].accept
+        if random.chance(0.3) { next.share[.relocation] = nil }
+        if random.chance(0.2) { next.share[.countyLinesLink] = KindGrant(audience: [.importingAreas, .exportingArea], groups: ["areas", "status"]) }
+        policies[owner][peer] = next
+        note("\(Self.names[owner]) changes its policy for \(Self.names[peer])")
     }
 
     private func randomPolicy() -> SharingPolicy {

@@ -180,6 +180,13 @@ public enum PolicyProjection {
     /// A member's value as the peer receives it: people become their match keys unless
     /// identity is granted. A person that cannot be read becomes null: never a guess, never
     /// the plaintext.
+    /// Whether a member's projected value depends on the `identity` grant (people sent as
+    /// match keys or by name): the owner alone writes such a member, and a holder takes the
+    /// owner's register for it whole, so a narrowed grant leaves no name behind.
+    public static func dependsOnIdentity(_ member: String, of kind: RecordKind) -> Bool {
+        member == kind.personMember || (kind == .countyLinesLink && member == "linkedPeople")
+    }
+
     static func outgoing(_ member: String, _ value: JSONValue, kind: RecordKind, identity: Bool, encoder: MatchKeyEncoder) -> JSONValue {
         guard !identity, value != .null else { return value }
         if member == kind.personMember { return keys(ofPerson: value, encoder) }

@@ -78,8 +78,14 @@ public struct SharedCopy: Sendable, Hashable {
     public func merged(with incoming: SharedCopy) -> SharedCopy {
         let allowed = Self.registerNames(of: replica.kind, groups: incoming.groups)
         let both = replica.merged(with: incoming.replica)
-        var kept = ReplicatedRecord(
-            id: both.id, kind: both.kind, owner: both.owner, createdAt: both.createdAt, registers: both.registers.filter { allowed.contains($0.key) })
+        var registers = both.registers.filter { allowed.contains($0.key) }
+        // People are projected by the owner as match keys or names, as its grant says now:
+        // its register replaces this copy's, whatever was held before.
+        for name in registers.keys where name.hasPrefix("fields.") {
+            guard PolicyProjection.dependsOnIdentity(String(name.dropFirst("fields.".count)), of: replica.kind) else { continue }
+            registers[name] = incoming.replica.registers[name]
+        }
+        var kept = ReplicatedRecord(id: both.id, kind: both.kind, owner: both.owner, createdAt: both.createdAt, registers: registers)
         kept.erasure = both.erasure
         return SharedCopy(replica: kept, groups: incoming.groups, reviewDate: incoming.reviewDate, writable: incoming.writable)
     }
@@ -117,6 +123,9 @@ extension SharedCopy {
     /// copy must hold it, and the owner must accept its group from this node.
     public func refusal(ofEditTo member: String) -> String? {
         let kind = replica.kind
+        if PolicyProjection.dependsOnIdentity(member, of: kind) {
+            return "holds people, as match keys or names as the owner grants; only the owner, \(owner), can change it"
+        }
         guard let group = kind.fieldGroups.first(where: { groups.contains($0.name) && $0.members.contains(member) })?.name else {
             return "is not in the groups this copy holds (\(kind.orderedGroupNames(groups).joined(separator: ", "))); only the owner, \(owner), can change it"
         }
@@ -138,7 +147,6 @@ extension SharedCopy {
             throw ValidationError(
                 issues: [ValidationIssue(path: .root, value: nil, rule: "is \(patch.typeName); an edit is a merge patch object such as {\"fields\": {...}}")])
         }
-        let kind = replica.kind
         let current = values
         var changes: [(field: String, value: JSONValue)] = []
         for (key, value) in members {
@@ -160,10 +168,6 @@ extension SharedCopy {
                 }
                 for (member, fieldPatch) in fields {
                     let path = FieldPath.root.appending("fields").appending(member)
-                    guard member != kind.personMember else {
-                        issues.add(path, nil, "holds a person, as match keys on a shared copy; only the owner, \(owner), can change it")
-                        continue
-                    }
                     if let refusal = refusal(ofEditTo: member) {
                         issues.add(path, nil, refusal)
                         continue
