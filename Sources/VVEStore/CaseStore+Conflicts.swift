@@ -95,7 +95,8 @@ extension CaseStore {
                 }
                 value = only
             case .value(let given):
-                value = given
+                let member = conflict.field.hasPrefix("fields.") ? String(conflict.field.dropFirst("fields.".count)) : nil
+                value = member.map { SharedCopy.normalised($0, given, kind: conflict.kind) } ?? given
             }
             let change = [(field: conflict.field, value: value)]
             if conflict.onCopy {

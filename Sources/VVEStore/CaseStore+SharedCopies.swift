@@ -78,7 +78,12 @@ extension CaseStore {
                     : field.hasPrefix("fields.") ? copy.refusal(ofEditTo: String(field.dropFirst("fields.".count))) : "cannot be edited on a shared copy"
                 if let refusal { throw StoreError.copyEditRefused(id, field: field, reason: refusal) }
             }
-            copy.replica.apply(changes, by: node)
+            // Stored as the owner's typed record will hold them, so register and record agree.
+            let normalised = changes.map { change in
+                (field: change.field, value: change.field.hasPrefix("fields.")
+                    ? SharedCopy.normalised(String(change.field.dropFirst("fields.".count)), change.value, kind: copy.replica.kind) : change.value)
+            }
+            copy.replica.apply(normalised, by: node)
             try saveSharedCopy(copy, at: context.time, insert: false, db)
             // Logged like an edit of an own record, so sync sends the writes to the owner.
             try logChange(

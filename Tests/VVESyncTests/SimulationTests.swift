@@ -86,6 +86,7 @@ extension SimulationTests {
             default:
                 faults = .all
                 faults.policyChange = 0
+                faults.conflictResolution = 0
             }
             let run = Simulation.run(seed: seed, faults: faults)
             let clean = run.problems.isEmpty
@@ -143,6 +144,8 @@ struct Faults: Sendable, Equatable {
     /// days, kinds), keeping what it accepts, so copies must be withdrawn, narrowed, widened
     /// or sent anew.
     var policyChange: Double = 0
+    /// Per step: a node resolves one of its open conflicts (`vve conflicts resolve`).
+    var conflictResolution: Double = 0
     /// Whether a batch carrying an erase or withdraw item may be dropped or lost in a crash.
     /// (Once a bug: a lost one was never sent again; see `SimulationTests.Regressions`.)
     var deletionsMayBeLost: Bool
@@ -160,7 +163,7 @@ struct Faults: Sendable, Equatable {
         deletionsMayBeLost: false, staleMayPassDeletions: false, writesMayRaceErasure: false)
     /// Every fault: what the main run uses.
     static let all = Faults(
-        drop: 0.15, crashBeforeCommit: 0.05, duplicate: 0.10, staleRedelivery: 0.04, partition: 0.03, policyChange: 0.03,
+        drop: 0.15, crashBeforeCommit: 0.05, duplicate: 0.10, staleRedelivery: 0.04, partition: 0.03, policyChange: 0.03, conflictResolution: 0.05,
         deletionsMayBeLost: true, staleMayPassDeletions: true, writesMayRaceErasure: true)
 }
 
@@ -199,7 +202,7 @@ final class Simulation {
     struct Counts {
         var adds = 0, ownerEdits = 0, erasures = 0, holderEdits = 0, pulls = 0, blocked = 0, dropped = 0, crashed = 0
         var duplicated = 0, stale = 0, partitions = 0, applied = 0, deletions = 0, refusedBatches = 0, healRounds = 0
-        var checkedWrites = 0, orphanedWrites = 0
+        var checkedWrites = 0, orphanedWrites = 0, resolutions = 0, conflictsAtEnd = 0
     }
 
     /// The nodes, by index.
@@ -289,6 +292,12 @@ final class Simulation {
             }
             step += 1
             try heal()
+            // Conflicts mostly appear as the network heals: resolve them now, at whichever
+            // node holds them, and heal again; the resolutions must converge like any write.
+            if faults.conflictResolution > 0 {
+                for _ in 0..<20 { try resolveConflict() }
+                try heal()
+            }
             try checkConvergence()
         } catch {
             problem("store error: \(error)")
@@ -301,6 +310,7 @@ final class Simulation {
         if random.chance(faults.partition) { partition() }
         if random.chance(faults.staleRedelivery) { redeliverStale() }
         if faults.policyChange > 0, random.chance(faults.policyChange) { changePolicy() }
+        if faults.conflictResolution > 0, random.chance(faults.conflictResolution) { try resolveConflict() }
         switch random.below(100) {
         case 0..<8: try addRecord(owner: random.below(nodes.count))
         case 8..<30: try ownerEdit()
@@ -359,6 +369,34 @@ final class Simulation {
         for (field, register) in replica.registers.sorted(by: { $0.key < $1.key }) where register.writes.contains(where: { $0.version == version }) {
             writes.append(Write(record: index, field: field, version: version, writer: record.owner))
         }
+    }
+
+    /// A node keeps one of the values of one of its open conflicts. The resolution is a write
+    /// like any other: tracked, it must reach the owner and every holder.
+    private func resolveConflict() throws {
+        var open: [(node: Int, conflict: OpenConflict)] = []
+        for node in nodes { open += try stores[node].conflicts(context: context()).map { (node, $0) } }
+        guard !open.isEmpty else { return }
+        let (node, conflict) = random.pick(open)
+        let kept = random.pick([conflict.chosen] + conflict.others).value
+        do {
+            _ = try stores[node].resolveConflict(id: conflict.id, keeping: .value(kept), context: context())
+        } catch StoreError.conflictChoice(_, let reason) {
+            note("resolve at \(Self.names[node]) refused: \(reason)")
+            return
+        }
+        guard let index = indexByID[conflict.recordID] else { return }
+        let replica: ReplicatedRecord
+        if case .copy(let copy, _)? = try stores[node].syncSources([conflict.recordID])[conflict.recordID] {
+            replica = copy.replica
+        } else {
+            replica = try stores[node].replica(id: conflict.recordID)
+        }
+        guard let write = replica.registers[conflict.field]?.writes.first(where: { $0.writer == Self.names[node] }) else { return }
+        writes.append(Write(record: index, field: conflict.field, version: write.version, writer: node))
+        if node != records[index].owner { records[index].writtenByHolder = true }
+        counts.resolutions += 1
+        note("resolve at \(Self.names[node]): R\(index) \(conflict.field) = \(JSONWriter.canonical(kept))")
     }
 
     private func erase() throws {
@@ -577,6 +615,10 @@ final class Simulation {
             }
             if !owned.isErased, ReplicatedRecord.registerValues(of: owned) != replica.resolved().values {
                 problem("R\(index): the owner's record does not show what its registers resolve to")
+                let a = ReplicatedRecord.registerValues(of: owned), b = replica.resolved().values
+                for key in Set(a.keys).union(b.keys).sorted() where a[key] != b[key] {
+                    note("  \(key): record \(a[key].map(JSONWriter.canonical) ?? "-") registers \(b[key].map(JSONWriter.canonical) ?? "-") writes \(replica.registers[key]?.writes.map { "\($0.writer)@\($0.version)=\(JSONWriter.canonical($0.value))" } ?? [])")
+                }
             }
             for holder in nodes where holder != record.owner {
                 try checkCopy(index, owned, replica, at: holder)
@@ -598,6 +640,7 @@ final class Simulation {
         }
         for store in stores {
             if case .broken(let broken) = try store.verifyAudit() { problem("\(store.node)'s audit chain is broken: \(broken)") }
+            counts.conflictsAtEnd += try store.conflicts(context: context()).count
         }
     }
 

@@ -172,7 +172,7 @@ extension SharedCopy {
                         issues.add(path, nil, refusal)
                         continue
                     }
-                    let next = (current["fields." + member] ?? .null).merging(patch: fieldPatch)
+                    let next = Self.normalised(member, (current["fields." + member] ?? .null).merging(patch: fieldPatch), kind: replica.kind)
                     if current["fields." + member] ?? .null != next { changes.append(("fields." + member, next)) }
                 }
             default:
@@ -183,6 +183,29 @@ extension SharedCopy {
         try validate(changes)
         return changes.sorted { $0.field < $1.field }
     }
+
+    /// A field's value as a typed record holds it: text trimmed, repeated list entries once,
+    /// an empty list as no value (null). The owner stores its record that way, so a holder
+    /// writes it that way too, or its register and the owner's record would disagree. The
+    /// value is read inside a valid record of the kind; a value that does not read is left
+    /// as it is, for validation to refuse.
+    public static func normalised(_ member: String, _ value: JSONValue, kind: RecordKind) -> JSONValue {
+        guard value != .null, var fields = skeletons[kind] else { return value }
+        fields[member] = value
+        var issues = IssueCollector()
+        guard let typed = RecordFields.read(kind: kind, from: .object(fields), at: .root, issues: &issues) else { return value }
+        return typed.jsonValue[member] ?? .null
+    }
+
+    /// One valid record's fields per kind, to read a single value in context.
+    private static let skeletons: [RecordKind: JSONObject] = {
+        var generator = SyntheticRecords(seed: 1, owner: AuthorityName("camden")!, today: CalendarDate(year: 2026, month: 1, day: 1)!)
+        var skeletons: [RecordKind: JSONObject] = [:]
+        for kind in RecordKind.allCases {
+            skeletons[kind] = generator.nextDraft(kind: kind).fields.jsonValue.objectValue
+        }
+        return skeletons
+    }()
 
     /// Checks that register writes leave valid values: each edited field is validated in the
     /// context of the rest, whose own issues (a person held as match keys, groups not held)
