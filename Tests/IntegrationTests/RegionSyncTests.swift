@@ -134,6 +134,10 @@ import Testing
         try eventually("both nodes list the conflict") { try conflicts(camden).count == 1 && conflicts(haringey).count == 1 }
         let conflictID = try #require(try conflicts(camden).first?["id"] as? Int)
         #expect(try conflicts(camden).first?["field"] as? String == "fields.accommodationType")
+        let shown = try json(camden.run(["conflicts", "show", "\(conflictID)"]))
+        let values = ([shown["shown"] as Any] + ((shown["others"] as? [Any]) ?? [])).compactMap { ($0 as? [String: Any])?["value"] as? String }
+        #expect(Set(values) == ["foster-placement", "supported-accommodation"])
+        #expect(shown["record"] as? String == id && shown["onCopy"] as? Bool == false)
         #expect(
             try check(camden.run(["conflicts", "resolve", "\(conflictID)", "--keep", "remote"])).stdout
                 == "Resolved conflict \(conflictID) on fields.accommodationType of relocation \(id): kept \"supported-accommodation\"; every holder gets it with the next sync\n")
