@@ -89,3 +89,23 @@ enum WireCompression {
     /// The largest body a client inflates: a full batch is a few megabytes.
     static let maximumBytes = 256 * 1024 * 1024
 }
+
+extension NodeServer {
+    /// Serves `feed` to identified peers, each under its own peer file's policy, with
+    /// long-poll woken by `signal`.
+    public static func changes(from feed: ChangeFeed, signal: ChangeSignal, clock: @escaping @Sendable () -> Timestamp) -> ChangesProvider {
+        { peer, cursor, acknowledged, limit, wait in
+            try await feed.batch(
+                for: peer.name, role: peer.role, policy: peer.policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait,
+                signal: signal, clock: clock
+            ).jsonValue
+        }
+    }
+}
+
+extension PeerRegistry {
+    /// The peers to pull from now, each with the policy its batches are checked against.
+    public var pullTargets: [PullTarget] {
+        peers.map { PullTarget(name: $0.name, policy: $0.policy) }
+    }
+}

@@ -86,8 +86,7 @@ extension CaseStore {
             }
             for row in try Row.fetchAll(db, sql: "SELECT id, review_date FROM shared_copy WHERE review_date < ? ORDER BY id", arguments: [cutoff]) {
                 guard let recordID = RecordID(row["id"] as String) else { continue }
-                try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [recordID.description])
-                try db.execute(sql: "DELETE FROM conflict WHERE record_id = ?", arguments: [recordID.description])
+                try removeSharedCopy(recordID.description, db)
                 try audit.append(
                     AuditEvent(
                         time: time, actor: "retention", action: .erase, recordID: recordID,

@@ -207,8 +207,7 @@ extension CaseStore {
             throw RefusedWrite("\(owner) asked to delete a copy of a record \(copy.owner) owns")
         }
         if keepingWrites { try keepPending(copy.ownWrites(by: node), owner: owner, at: time, db) }
-        try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [id.description])
-        try db.execute(sql: "DELETE FROM conflict WHERE record_id = ?", arguments: [id.description])
+        try removeSharedCopy(id.description, db)
         var audit = try AuditAppender(db)
         try audit.append(AuditEvent(time: time, actor: "peer:\(owner)", action: .erase, recordID: id, detail: "shared copy deleted: \(reason)"), db)
         return true
@@ -225,8 +224,7 @@ extension CaseStore {
             var audit = try AuditAppender(db)
             let copies = try String.fetchAll(db, sql: "SELECT id FROM shared_copy WHERE owner = ? ORDER BY id", arguments: [peer.rawValue])
             for id in copies {
-                try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [id])
-                try db.execute(sql: "DELETE FROM conflict WHERE record_id = ?", arguments: [id])
+                try removeSharedCopy(id, db)
                 try audit.append(
                     AuditEvent(time: time, actor: actor, action: .erase, recordID: RecordID(id), detail: "shared copy deleted: \(peer) was removed as a peer"), db)
             }
@@ -319,5 +317,14 @@ extension CaseStore {
             sql: "INSERT OR REPLACE INTO pending_writes(record_id, owner, writes, release_after) VALUES (?, ?, ?, NULL)",
             arguments: [id, owner.rawValue, JSONWriter.canonical(owed.jsonValue)])
         try logChange(id: id, .update, version: JSONWriter.canonical(owed.version.jsonValue), at: time.description, db)
+    }
+}
+
+extension CaseStore {
+    /// Deletes a shared copy and its open conflicts, in the caller's transaction; the caller
+    /// audits why.
+    func removeSharedCopy(_ id: String, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM shared_copy WHERE id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM conflict WHERE record_id = ?", arguments: [id])
     }
 }

@@ -149,19 +149,14 @@ struct DemoRegionNodes: Sendable {
             let server = try NodeServer.application(
                 identity: identity, registry: node.registry, refusals: RefusalLog(store: store, logger: nodeLogger),
                 configuration: NodeServerConfiguration(listen: ListenAddress(host: "127.0.0.1", port: 0)),
-                changes: { peer, cursor, acknowledged, limit, wait in
-                    try await feed.batch(
-                        for: peer.name, role: peer.role, policy: peer.policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait,
-                        signal: signal, clock: { Clock.now() }
-                    ).jsonValue
-                },
+                changes: NodeServer.changes(from: feed, signal: signal, clock: { Clock.now() }),
                 logger: nodeLogger, onListening: { port in node.port.withLock { $0 = port } })
             let registry = node.registry
             var pull = PullConfiguration()
             pull.longPoll = .seconds(10)
             let puller = PullScheduler(
                 store: store, client: NetworkPeerClient(registry: registry, identity: identity),
-                targets: { registry.peers.map { PullTarget(name: $0.name, policy: $0.policy) } }, signal: signal, configuration: pull,
+                targets: { registry.pullTargets }, signal: signal, configuration: pull,
                 clock: { Clock.now() }, logger: nodeLogger)
             services += [.init(service: server), .init(service: node.watcher), .init(service: signal), .init(service: puller)]
             nodes.append(node)

@@ -77,12 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: location.resolve(configuration.linkageKey)) {
                 let key = try loadLinkageKey(configuration, location: location)
                 let feed = ChangeFeed(store: store, encoder: MatchKeyEncoder(key: key))
-                changes = { peer, cursor, acknowledged, limit, wait in
-                    try await feed.batch(
-                        for: peer.name, role: peer.role, policy: peer.policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait,
-                        signal: signal, clock: { Clock.now() }
-                    ).jsonValue
-                }
+                changes = NodeServer.changes(from: feed, signal: signal, clock: { Clock.now() })
             } else {
                 logger.warning("no linkage key: peers cannot pull changes until the region's key is installed", metadata: ["linkage.key.path": "\(configuration.linkageKey)"])
             }
@@ -96,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
             pullSettings.longPoll = .seconds(longPoll)
             let puller = PullScheduler(
                 store: store, client: NetworkPeerClient(registry: registry, identity: identity),
-                targets: { registry.peers.map { PullTarget(name: $0.name, policy: $0.policy) } }, signal: signal, configuration: pullSettings,
+                targets: { registry.pullTargets }, signal: signal, configuration: pullSettings,
                 clock: { Clock.now() }, logger: logger)
             // Shutdown runs in reverse: the pull loops stop first, then the signal releases
             // waiting long-polls so the server can stop without holding them to their end.
