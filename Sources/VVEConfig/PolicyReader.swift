@@ -107,10 +107,18 @@ enum PolicyReader {
                 reader.fail(line: line, "`accept` must be a mapping of record kinds to the groups this node takes from the peer")
             }
         }
-        let lookups = reader.flag("lookups") ?? false
+        let lookups = reader.value("lookups", rule: "must be yes, no or police (answer only while the peer's role is police)") { text -> LookupGrant? in
+            switch text.lowercased() {
+            case "yes", "true": .yes
+            case "no", "false": .no
+            case "police": .police
+            default: nil
+            }
+        }?.value ?? .no
+        let askLookups = reader.flag("ask-lookups") ?? false
         let aggregates = reader.flag("aggregates") ?? false
         guard reader.errors.count == before else { return nil }
-        return SharingPolicy(share: share, reviewDays: reviewDays, accept: accept, lookups: lookups, aggregates: aggregates)
+        return SharingPolicy(share: share, reviewDays: reviewDays, accept: accept, lookups: lookups, aggregates: aggregates, askLookups: askLookups)
     }
 
     static func readGrant(_ section: inout YAMLMappingReader, kind: RecordKind, peer: String, role: PeerRole?) -> KindGrant? {
@@ -216,7 +224,8 @@ enum PolicyReader {
                 text += "  \(kind.rawValue): [\(ordered.joined(separator: ", "))]\n"
             }
         }
-        text += "lookups: \(policy.lookups ? "yes" : "no")\n"
+        text += "lookups: \(policy.lookups.rawValue)\n"
+        if policy.askLookups { text += "ask-lookups: yes\n" }
         text += "aggregates: \(policy.aggregates ? "yes" : "no")\n"
         return text
     }

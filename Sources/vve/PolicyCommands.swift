@@ -102,7 +102,7 @@ struct PolicyExplain: ParsableCommand {
 enum PolicyPresentation {
     /// One line: what is shared, accepted and answered.
     static func summary(_ policy: SharingPolicy) -> String {
-        guard !policy.share.isEmpty || policy.lookups || policy.aggregates else { return "shares nothing, accepts nothing, answers nothing" }
+        guard !policy.share.isEmpty || policy.lookups != .no || policy.aggregates || policy.askLookups else { return "shares nothing, accepts nothing, answers nothing" }
         var parts: [String] = []
         for kind in RecordKind.allCases {
             guard let grant = policy.share[kind] else { continue }
@@ -116,7 +116,8 @@ enum PolicyPresentation {
             return "\(kind.rawValue): \(kind.orderedGroupNames(groups).joined(separator: ","))"
         }
         line += accepted.isEmpty ? "; accepts no writes" : "; accepts " + accepted.joined(separator: "; ")
-        line += "; lookups \(policy.lookups ? "yes" : "no"); aggregates \(policy.aggregates ? "yes" : "no")"
+        line += "; lookups \(policy.lookups.rawValue); aggregates \(policy.aggregates ? "yes" : "no")"
+        if policy.askLookups { line += "; this node's lookups go to it" }
         return line
     }
 
@@ -136,7 +137,10 @@ enum PolicyPresentation {
                 return kind.orderedGroupNames(groups).joined(separator: ",")
             })
         }
-        table.rows.append(["lookups"] + peers.map { $0.policy.lookups ? "yes" : "no" })
+        table.rows.append(["lookups"] + peers.map { $0.policy.lookups.rawValue })
+        if peers.contains(where: \.policy.askLookups) {
+            table.rows.append(["asks lookups"] + peers.map { $0.policy.askLookups ? "yes" : "no" })
+        }
         table.rows.append(["aggregates"] + peers.map { $0.policy.aggregates ? "yes" : "no" })
         return table.rendered
     }

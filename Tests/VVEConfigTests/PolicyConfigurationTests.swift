@@ -45,7 +45,7 @@ import VVEConfig
         #expect(peer.policy.share[.countyLinesLink]?.groups == ["line", "areas", "people", "activity"])
         #expect(peer.policy.share[.sharedPerpetrator] == nil)
         #expect(peer.policy.accept == [.relocation: ["follow-up"]])
-        #expect(peer.policy.lookups && !peer.policy.aggregates)
+        #expect(peer.policy.lookups == .yes && !peer.policy.aggregates && !peer.policy.askLookups)
         #expect(try PeerConfiguration.parse(peer.yaml, file: "x", expectedName: "haringey") == peer)
         // With no policy sections at all, nothing is shared.
         let bare = try PeerConfiguration.parse(Self.head, file: "x", expectedName: "haringey")

@@ -21,18 +21,25 @@ public struct SharingPolicy: Sendable, Hashable {
     /// The field groups the peer may write, per kind; only groups it receives.
     public var accept: [RecordKind: Set<String>]
     /// Whether this node answers the peer's lookups.
-    public var lookups: Bool
+    public var lookups: LookupGrant
+    /// Whether this node sends its own lookups to the peer (`ask-lookups:`): the peer's file
+    /// at the other end decides whether it answers.
+    public var askLookups: Bool
     /// Whether this node answers the peer's aggregate queries.
     public var aggregates: Bool
 
     /// Nothing shared, nothing accepted, nothing answered.
     public static let denyAll = SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false)
 
-    public init(share: [RecordKind: KindGrant], reviewDays: Int?, accept: [RecordKind: Set<String>], lookups: Bool, aggregates: Bool) {
+    public init(
+        share: [RecordKind: KindGrant], reviewDays: Int?, accept: [RecordKind: Set<String>], lookups: LookupGrant, aggregates: Bool,
+        askLookups: Bool = false
+    ) {
         self.share = share
         self.reviewDays = reviewDays
         self.accept = accept
         self.lookups = lookups
+        self.askLookups = askLookups
         self.aggregates = aggregates
     }
 }

@@ -1,0 +1,45 @@
+/// The people a record holds, as lookups match them: match keys for each name each person is
+/// known by.
+public enum LookupPeople {
+    /// Keys of every name of every person in an owned record.
+    public static func keys(of fields: RecordFields, encoder: MatchKeyEncoder) -> [MatchKeys] {
+        people(of: fields).flatMap { person in person.lookupVariants.map { encoder.keys(for: $0) } }
+    }
+
+    /// The people of a record: the young person, the perpetrator, or each linked person.
+    public static func people(of fields: RecordFields) -> [Person] {
+        switch fields {
+        case .relocation(let relocation): [relocation.youngPerson]
+        case .sharedPerpetrator(let perpetrator): [perpetrator.person]
+        case .countyLinesLink(let link): link.linkedPeople.map(\.person)
+        }
+    }
+
+    /// Keys of every person in a shared copy's values (`fields.MEMBER` to value): from the
+    /// names when the owner granted `identity`, else the match keys it sent. A person that
+    /// cannot be read gives nothing: a lookup must never match on a guess.
+    public static func keys(ofCopy values: [String: JSONValue], kind: RecordKind, encoder: MatchKeyEncoder) -> [MatchKeys] {
+        var found: [MatchKeys] = []
+        func add(_ value: JSONValue) {
+            var issues = IssueCollector()
+            if let keys = value["matchKeys"] {
+                if let read = MatchKeys.read(from: keys, at: .root, issues: &issues) { found.append(read) }
+            } else if let person = Person.read(from: value, at: .root, issues: &issues) {
+                found.append(contentsOf: person.lookupVariants.map { encoder.keys(for: $0) })
+            }
+        }
+        if let member = kind.personMember, let value = values["fields." + member], value != .null { add(value) }
+        if kind == .countyLinesLink, let linked = values["fields.linkedPeople"]?.arrayValue {
+            for entry in linked { if let person = entry["person"], person != .null { add(person) } }
+        }
+        return found
+    }
+
+    /// Whether the policy shares a kind's risk level and status with the peer: a lookup answer
+    /// shows them under the same grant as a shared record would.
+    public static func disclosure(of kind: RecordKind, under policy: SharingPolicy) -> (riskLevel: Bool, status: Bool) {
+        guard let grant = policy.share[kind] else { return (false, false) }
+        let riskGroup = kind.fieldGroups.first { $0.members.contains("riskLevel") }?.name
+        return (riskGroup.map(grant.groups.contains) ?? false, grant.groups.contains("status"))
+    }
+}
