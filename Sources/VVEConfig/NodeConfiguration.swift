@@ -53,6 +53,14 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// Default 90.
     public var tombstoneDays: Int
 
+    /// Whom a peer's officer should call about a lookup hit when the record names nobody on
+    /// this node's side, on one line (`lookup-contact:`). Default none.
+    public var lookupContact: String?
+    /// How many lookups this node answers for one asking peer. Default 30 a minute, 1,000 a day.
+    public var peerLookupLimits: LookupLimits = .peerDefault
+    /// How many lookups one operator of this node may make. Default 10 a minute, 200 a day.
+    public var operatorLookupLimits: LookupLimits = .operatorDefault
+
     /// The default review grace period in days.
     public static let defaultReviewGraceDays = 30
     /// The default tombstone retention in days.
@@ -106,13 +114,30 @@ public struct NodeConfiguration: Sendable, Equatable {
         let days: (ClosedRange<Int>) -> (String) -> Int? = { range in { Int($0).flatMap { range.contains($0) ? $0 : nil } } }
         let grace = reader.value("review-grace-days", rule: "must be a whole number of days from 0 to 3650, such as 30", days(0...3650))
         let tombstones = reader.value("tombstone-days", rule: "must be a whole number of days from 1 to 3650, such as 90", days(1...3650))
+        let contact = reader.value("lookup-contact", rule: "must be one line of at most 200 characters, such as \"MASH duty desk, 020 7946 0000\"") { text in
+            let trimmed = text.trimmingWhitespace()
+            return trimmed.isEmpty || trimmed.count > 200 || trimmed.contains("\n") ? nil : trimmed
+        }
+        let count: (String) -> Int? = { Int($0).flatMap { (1...1_000_000).contains($0) ? $0 : nil } }
+        let rule = "must be a whole number from 1 to 1000000"
+        let peerMinute = reader.value("peer-lookups-per-minute", rule: rule, count)
+        let peerDay = reader.value("peer-lookups-per-day", rule: rule, count)
+        let operatorMinute = reader.value("operator-lookups-per-minute", rule: rule, count)
+        let operatorDay = reader.value("operator-lookups-per-day", rule: rule, count)
         reader.finish()
         guard let name, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
-        return NodeConfiguration(
+        var configuration = NodeConfiguration(
             name: name.value, database: database?.value ?? defaultDatabase, listen: listen?.value ?? defaultListen,
             certificate: certificate?.value, privateKey: privateKey?.value, caCertificate: caCertificate?.value ?? defaultCACertificate,
             linkageKey: linkageKey?.value ?? defaultLinkageKey, reviewGraceDays: grace?.value ?? defaultReviewGraceDays,
             tombstoneDays: tombstones?.value ?? defaultTombstoneDays)
+        configuration.lookupContact = contact?.value
+        configuration.peerLookupLimits = LookupLimits(
+            perMinute: peerMinute?.value ?? LookupLimits.peerDefault.perMinute, perDay: peerDay?.value ?? LookupLimits.peerDefault.perDay)
+        configuration.operatorLookupLimits = LookupLimits(
+            perMinute: operatorMinute?.value ?? LookupLimits.operatorDefault.perMinute,
+            perDay: operatorDay?.value ?? LookupLimits.operatorDefault.perDay)
+        return configuration
     }
 
     /// The file's text, as `vve init` writes it.
@@ -137,6 +162,13 @@ public struct NodeConfiguration: Sendable, Equatable {
         # a tombstone is kept at least this long, until every holder has deleted its copy.
         review-grace-days: \(reviewGraceDays)
         tombstone-days: \(tombstoneDays)
+        # Lookups (README.md, "Lookups"): whom peers' officers call about a hit, and how many
+        # lookups each asking peer and each operator here may make.
+        # lookup-contact: MASH duty desk, 020 7946 0000
+        # peer-lookups-per-minute: \(LookupLimits.peerDefault.perMinute)
+        # peer-lookups-per-day: \(LookupLimits.peerDefault.perDay)
+        # operator-lookups-per-minute: \(LookupLimits.operatorDefault.perMinute)
+        # operator-lookups-per-day: \(LookupLimits.operatorDefault.perDay)
 
         """
     }

@@ -101,7 +101,7 @@ public enum NodeServer {
     /// bound port once the socket listens (useful with port 0).
     public static func application(
         identity: NodeIdentity, registry: PeerRegistry, refusals: RefusalLog, configuration: NodeServerConfiguration,
-        changes: ChangesProvider? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        changes: ChangesProvider? = nil, lookups: LookupProvider? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some Service {
         let router = Router(context: PeerRequestContext.self)
         router.add(middleware: PeerIdentityMiddleware(registry: registry, refusals: refusals))
@@ -159,6 +159,31 @@ public enum NodeServer {
                 return refusal(.internalServerError, "cannot build a batch; see the node's log")
             }
         }
+        router.post("/v1/lookup") { request, context -> Response in
+            guard let peer = context.peer else { return refusal(.forbidden, "unidentified") }
+            guard let lookups else {
+                return refusal(.serviceUnavailable, "this node does not answer lookups yet: it has no linkage key; its admin must install the region's")
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: maximumLookupBytes)
+            } catch {
+                return refusal(.contentTooLarge, "a lookup body is at most \(maximumLookupBytes) bytes")
+            }
+            let started = ContinuousClock.now
+            do {
+                let answer = try await lookups(peer, Array(body.readableBytesView))
+                var response = json(answer.body, status: answer.status)
+                // How long the node took to answer, for the asking side's benchmark.
+                let elapsed = ContinuousClock.now - started
+                let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                response.headers[.init("Server-Timing")!] = "lookup;dur=\(Int(milliseconds * 1000) / 1000).\(String(Int(milliseconds * 1000) % 1000).leftPadded(to: 3))"
+                return response
+            } catch {
+                context.logger.error("cannot answer a lookup", metadata: ["error": "\(error)"])
+                return refusal(.internalServerError, "cannot answer the lookup; see the node's log")
+            }
+        }
         let tlsContext = try NIOSSLContext(configuration: identity.tlsConfiguration(server: true))
         let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000)
         let server = HTTPServerBuilder { responder in
@@ -194,6 +219,13 @@ public enum NodeServer {
 
     static func refusal(_ status: HTTPResponse.Status, _ message: String) -> Response {
         json(["error": .string(message)], status: status)
+    }
+}
+
+extension String {
+    /// The string with zeros in front up to `width` characters.
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
 

@@ -221,14 +221,23 @@ public enum PeerCheck {
     }
 
     static func exchange(
-        _ path: String, host: String, inbound: inout NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator,
+        _ path: String, host: String, body: JSONValue? = nil, inbound: inout NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator,
         outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
     ) async throws -> Answer {
+        let method = body == nil ? "GET" : "POST"
         var headers = HTTPHeaders()
         headers.add(name: "host", value: host)
         headers.add(name: "accept", value: "application/json")
         headers.add(name: "accept-encoding", value: "gzip")
-        try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)))
+        if let body {
+            let bytes = ByteBuffer(string: JSONWriter.canonical(body))
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "content-length", value: String(bytes.readableBytes))
+            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)))
+            try await outbound.write(.body(.byteBuffer(bytes)))
+        } else {
+            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)))
+        }
         try await outbound.write(.end(nil))
         var status: HTTPResponseStatus?
         var gzipped = false
@@ -252,7 +261,7 @@ public enum PeerCheck {
                 return Answer(status: status, body: object)
             }
         }
-        throw PeerCheckFailure.connection("the peer closed the connection without answering GET \(path)")
+        throw PeerCheckFailure.connection("the peer closed the connection without answering \(method) \(path)")
     }
 
     static func connect(

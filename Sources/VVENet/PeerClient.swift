@@ -16,6 +16,20 @@ public enum PeerClient {
     public static func get(_ path: String, from peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration = .seconds(30)) async throws
         -> JSONObject
     {
+        let answer = try await send(path, from: peer, identity: identity, timeout: timeout)
+        guard answer.status == .ok else {
+            throw PeerRequestError(
+                description: "\(peer.name) answered GET \(path) with HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
+        }
+        return answer.body
+    }
+
+    /// Sends one request (a POST of `body` when given, else a GET) and returns the status and
+    /// JSON object of the answer, whatever the status. Fails on any certificate problem, a
+    /// refused connection or a timeout, naming it.
+    static func send(_ path: String, body: JSONValue? = nil, from peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration) async throws
+        -> PeerCheck.Answer
+    {
         let verdict = VerdictBox()
         let address = "\(peer.url.host):\(peer.url.port)"
         do {
@@ -23,20 +37,16 @@ public enum PeerClient {
             // A cancelled caller (a pull loop stopping, say) closes the connection at once,
             // rather than waiting out a long-poll the peer is holding open.
             let answer = try await withTaskCancellationHandler {
-                try await PeerCheck.withDeadline(timeout, stage: "waiting for GET \(path)") {
+                try await PeerCheck.withDeadline(timeout, stage: "waiting for \(body == nil ? "GET" : "POST") \(path)") {
                     try await channel.executeThenClose { inbound, outbound in
                         var responses = inbound.makeAsyncIterator()
-                        return try await PeerCheck.exchange(path, host: peer.url.host, inbound: &responses, outbound: outbound)
+                        return try await PeerCheck.exchange(path, host: peer.url.host, body: body, inbound: &responses, outbound: outbound)
                     }
                 }
             } onCancel: {
                 channel.channel.close(promise: nil)
             }
-            guard answer.status == .ok else {
-                throw PeerRequestError(
-                    description: "\(peer.name) answered GET \(path) with HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
-            }
-            return answer.body
+            return answer
         } catch let error as PeerRequestError {
             throw error
         } catch let failure as PeerCheckFailure {

@@ -91,7 +91,7 @@ extension CaseStore {
         }
     }
 
-    private func auditEntry(_ row: Row) throws -> AuditEntry {
+    func auditEntry(_ row: Row) throws -> AuditEntry {
         let sequence: Int64 = row["seq"]
         guard let time = Timestamp(row["at"]), let action = AuditAction(rawValue: row["action"]) else {
             throw StoreError.database(path: path, message: "audit entry \(sequence) is malformed")

@@ -187,6 +187,38 @@ enum Schema {
                     ) STRICT
                     """)
         }
+        migrator.registerMigration("2026-11-match-index") { db in
+            // Lookups: the match keys of every person of every record and shared copy, one row
+            // per name each person is known by. A cache derived from the records, refreshed
+            // from the change log (own records) and from `match_copy_change`, which triggers
+            // fill in the same transaction as every change to a copy. Imports pay nothing:
+            // `vve serve` indexes in the background and before every lookup it answers.
+            try db.execute(
+                sql: """
+                    CREATE TABLE match_entry (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        record_id TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        exact BLOB,
+                        fuzzy BLOB NOT NULL
+                    ) STRICT;
+                    CREATE INDEX match_entry_record ON match_entry(record_id);
+                    CREATE INDEX match_entry_exact ON match_entry(exact) WHERE exact IS NOT NULL;
+                    CREATE TABLE match_copy_change (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        record_id TEXT NOT NULL
+                    ) STRICT;
+                    INSERT INTO match_copy_change(record_id) SELECT id FROM shared_copy;
+                    CREATE TRIGGER shared_copy_match_insert AFTER INSERT ON shared_copy
+                        BEGIN INSERT INTO match_copy_change(record_id) VALUES (NEW.id); END;
+                    CREATE TRIGGER shared_copy_match_update AFTER UPDATE OF copy ON shared_copy
+                        BEGIN INSERT INTO match_copy_change(record_id) VALUES (NEW.id); END;
+                    CREATE TRIGGER shared_copy_match_delete AFTER DELETE ON shared_copy
+                        BEGIN INSERT INTO match_copy_change(record_id) VALUES (OLD.id); END;
+                    CREATE INDEX audit_lookups_by_actor ON audit_log(actor, at) WHERE action = 'lookup' AND record_id IS NULL;
+                    CREATE INDEX audit_lookup_hits ON audit_log(at) WHERE action = 'lookup' AND record_id IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

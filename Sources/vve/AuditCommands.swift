@@ -17,6 +17,9 @@ struct ListAudit: ParsableCommand {
     @Option(help: "Only the last N entries.")
     var limit: Int?
 
+    @Flag(help: "Only peers' lookups that matched this node's records or copies: who looked up what, and why.")
+    var lookups = false
+
     @Flag(help: "Print a JSON array of entries instead of a table.")
     var json = false
 
@@ -25,8 +28,12 @@ struct ListAudit: ParsableCommand {
     func run() throws {
         try runReportingFailures {
             if let limit, limit < 1 { throw CommandFailure("--limit must be 1 or more", status: .usage) }
+            if lookups, action != nil { throw CommandFailure("--lookups lists lookup hits; it cannot be combined with --action", status: .usage) }
             let (_, store) = try location.openNode()
-            let entries = try store.auditEntries(action: action, limit: limit)
+            let entries =
+                lookups
+                ? Array(try store.lookupHits(since: Timestamp(millisecondsSinceEpoch: 0), limit: limit ?? Int.max).reversed())
+                : try store.auditEntries(action: action, limit: limit)
             if json {
                 Output.json(.array(entries.map(\.jsonValue)))
                 return

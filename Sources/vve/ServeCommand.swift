@@ -72,18 +72,28 @@ struct ServeCommand: AsyncParsableCommand {
             let node = configuration.name
             let signal = ChangeSignal(store: store, logger: logger)
             var changes: NodeServer.ChangesProvider?
-            // An absent key only disables the change feed; a key that is present but unsafe or
-            // damaged stops the start, like an unsafe private key.
+            var lookups: NodeServer.LookupProvider?
+            var indexing: MatchIndexService?
+            // An absent key only disables the change feed and lookups; a key that is present
+            // but unsafe or damaged stops the start, like an unsafe private key.
             if FileManager.default.fileExists(atPath: location.resolve(configuration.linkageKey)) {
                 let key = try loadLinkageKey(configuration, location: location)
-                let feed = ChangeFeed(store: store, encoder: MatchKeyEncoder(key: key))
+                let encoder = MatchKeyEncoder(key: key)
+                let feed = ChangeFeed(store: store, encoder: encoder)
                 changes = NodeServer.changes(from: feed, signal: signal, clock: { Clock.now() })
+                let responder = LookupResponder(
+                    store: store, encoder: encoder,
+                    configuration: LookupConfiguration(limits: configuration.peerLookupLimits, contact: configuration.lookupContact), logger: logger)
+                lookups = NodeServer.lookups(from: responder, store: store, clock: { Clock.now() }, logger: logger)
+                indexing = MatchIndexService(responder: responder, logger: logger)
             } else {
-                logger.warning("no linkage key: peers cannot pull changes until the region's key is installed", metadata: ["linkage.key.path": "\(configuration.linkageKey)"])
+                logger.warning(
+                    "no linkage key: peers cannot pull changes or look people up until the region's key is installed",
+                    metadata: ["linkage.key.path": "\(configuration.linkageKey)"])
             }
             let server = try NodeServer.application(
                 identity: identity, registry: registry, refusals: refusals, configuration: NodeServerConfiguration(listen: listenAddress),
-                changes: changes, logger: logger,
+                changes: changes, lookups: lookups, logger: logger,
                 onListening: { port in
                     Output.line("vve serve: node \(node) listening on \(listenAddress.host):\(port) (mutual TLS, \(registry.peers.count) peers)")
                 })
@@ -99,6 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
                 .init(service: server), .init(service: refusals), .init(service: watcher), .init(service: signal),
             ]
             if pull { services.append(.init(service: puller)) }
+            if let indexing { services.append(.init(service: indexing)) }
             let retention = RetentionPolicy(reviewGraceDays: configuration.reviewGraceDays, tombstoneDays: configuration.tombstoneDays)
             services.append(.init(service: RetentionService(store: store, policy: retention, signal: signal, clock: { Clock.now() }, logger: logger)))
             let group = ServiceGroup(

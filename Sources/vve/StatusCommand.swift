@@ -26,6 +26,8 @@ struct StatusCommand: ParsableCommand {
             let states = try store.peerSyncStates()
             let now = Clock.now()
             let head = try store.latestChangeSequence()
+            // The owner learns its records were looked up: peers' lookups that hit them.
+            let lookupHits = try store.lookupHits(since: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - 30 * 86_400_000))
             let configured = Set(directory.peers.map(\.name))
             // Peers removed from Peers/ keep their cursor; show them, so that nothing is hidden.
             let removed = states.keys.filter { !configured.contains($0) }.sorted { $0.rawValue < $1.rawValue }
@@ -46,10 +48,18 @@ struct StatusCommand: ParsableCommand {
                     object["lastErrorAt"] = row.state.lastErrorAt.map { .string($0.description) } ?? .null
                     return .object(object)
                 }
-                Output.json(["node": .string(configuration.name.rawValue), "changeLogHead": .integer(head), "peers": .array(peers)])
+                Output.json([
+                    "node": .string(configuration.name.rawValue), "changeLogHead": .integer(head), "peers": .array(peers),
+                    "lookupHits30Days": .integer(Int64(lookupHits.count)),
+                ])
                 return
             }
             Output.line("Node \(configuration.name): change log at \(head), \(directory.peers.count) peer\(directory.peers.count == 1 ? "" : "s")")
+            if let latest = lookupHits.first {
+                let peer = latest.event.actor.hasPrefix("peer:") ? String(latest.event.actor.dropFirst(5)) : latest.event.actor
+                Output.line(
+                    "Lookups matched this node's records \(lookupHits.count) time\(lookupHits.count == 1 ? "" : "s") in 30 days; latest \(latest.event.time) by \(peer), record \(latest.event.recordID?.description ?? "?") (`vve audit list --lookups`)")
+            }
             guard !rows.isEmpty else {
                 Output.line("No peers. Add one with `vve peer add`.")
                 return

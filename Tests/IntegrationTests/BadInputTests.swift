@@ -139,6 +139,6 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         #expect(FileManager.default.createFile(atPath: path, contents: Data("name: camden\nport: 8443\n".utf8)))
         let result = try node.run(["record", "list"])
         #expect(result.status == 78)
-        #expect(result.stderr == "vve: error: \(path):2: `port` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `linkage-key`, `listen`, `name`, `private-key`, `review-grace-days`, `tombstone-days`\n")
+        #expect(result.stderr == "vve: error: \(path):2: `port` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `linkage-key`, `listen`, `lookup-contact`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `review-grace-days`, `tombstone-days`\n")
     }
 }

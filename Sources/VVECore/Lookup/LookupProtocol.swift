@@ -296,3 +296,89 @@ public struct LookupLimits: Sendable, Hashable {
         return nil
     }
 }
+
+/// What one asked peer gave back.
+public enum PeerLookupResult: Sendable, Hashable {
+    case answered(LookupAnswer)
+    /// The peer answered but would not search: its policy, or a rate limit. Not a miss.
+    case refused(String)
+    /// Nothing usable in time: unreachable, a certificate problem, a timeout, a malformed
+    /// answer. Never counted as a miss.
+    case noAnswer(String)
+}
+
+/// A lookup's results across the peers asked, and what they add up to.
+public struct LookupReport: Sendable, Hashable {
+    /// How a lookup ended, as its exit status says.
+    public enum Outcome: String, Sendable {
+        /// Every peer asked answered, and at least one has a hit. Exit 0.
+        case hits
+        /// Every peer asked answered, none with a hit. Exit 1.
+        case noHits = "no-hits"
+        /// At least one peer gave no answer or refused: a miss cannot be concluded. Exit 2.
+        case incomplete
+    }
+
+    public var lookupID: String
+    /// Each peer asked, by name.
+    public var results: [(peer: AuthorityName, result: PeerLookupResult)]
+
+    public init(lookupID: String, results: [(peer: AuthorityName, result: PeerLookupResult)]) {
+        self.lookupID = lookupID
+        self.results = results.sorted { $0.peer < $1.peer }
+    }
+
+    public var outcome: Outcome {
+        var hits = false
+        for (_, result) in results {
+            switch result {
+            case .answered(let answer): hits = hits || !answer.hits.isEmpty
+            case .refused, .noAnswer: return .incomplete
+            }
+        }
+        return hits ? .hits : .noHits
+    }
+
+    /// The process exit status for `outcome`.
+    public var exitCode: Int32 {
+        switch outcome {
+        case .hits: 0
+        case .noHits: 1
+        case .incomplete: 2
+        }
+    }
+
+    /// The stable `--json` form.
+    public var jsonValue: JSONValue {
+        .object(JSONObject([
+            ("lookupId", .string(lookupID)),
+            ("outcome", .string(outcome.rawValue)),
+            ("peers", .array(results.map { peer, result in
+                switch result {
+                case .answered(let answer):
+                    // Empty lists are omitted, as in every `--json` output.
+                    .compactObject([
+                        ("peer", peer.jsonValue), ("state", "answered"),
+                        ("hits", answer.hits.isEmpty ? Optional<JSONValue>.none : .array(answer.hits.map(\.jsonValue))),
+                    ])
+                case .refused(let reason):
+                    ["peer": peer.jsonValue, "state": "refused", "reason": .string(reason)]
+                case .noAnswer(let reason):
+                    ["peer": peer.jsonValue, "state": "no-answer", "reason": .string(reason)]
+                }
+            })),
+        ]))
+    }
+
+    public static func == (lhs: LookupReport, rhs: LookupReport) -> Bool {
+        lhs.lookupID == rhs.lookupID && lhs.results.elementsEqual(rhs.results) { $0.peer == $1.peer && $0.result == $1.result }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(lookupID)
+        for (peer, result) in results {
+            hasher.combine(peer)
+            hasher.combine(result)
+        }
+    }
+}

@@ -41,6 +41,10 @@ public struct LinkageKey: Sendable {
         }
     }
 
+    /// A short public name of this key (16 hex digits of an HMAC of a fixed label): stores
+    /// remember which key their match index was built under, and rebuild it when it changes.
+    public var tag: String { Hex.encode(mac("vve-key-tag-v1").prefix(8)) }
+
     /// HMAC-SHA256 of a message under this key.
     func mac(_ message: String) -> [UInt8] {
         var hmac = keyed
@@ -131,7 +135,8 @@ public struct MatchKeys: Sendable, Hashable {
 
 /// Makes match keys under the region's linkage key.
 public struct MatchKeyEncoder: Sendable {
-    let key: LinkageKey
+    /// The region's key the encoder keys with.
+    public let key: LinkageKey
     /// The balancing permutation: position `i` of the encoding takes bit `permutation[i]` of
     /// filter-then-complement.
     let permutation: [Int]

@@ -23,6 +23,8 @@ enum ExitStatus: Int32, CaseIterable {
     case nodeExists = 73
     /// The store cannot be used: not SQLite, not vve's, newer schema, I/O failure.
     case storeError = 74
+    /// A lookup over the operator's rate limit: try later.
+    case rateLimited = 75
     /// The node's configuration is missing or invalid.
     case configError = 78
 }

@@ -76,8 +76,8 @@ final class RegionNode {
     }
 
     /// Pins `peer` at `https://localhost:PORT` with its certificate (or the ones given).
-    func pin(_ peer: RegionNode, port: Int, certificates: [String]? = nil) throws {
-        var arguments = ["peer", "add", peer.name, "--url", "https://localhost:\(port)", "--role", "borough"]
+    func pin(_ peer: RegionNode, port: Int, certificates: [String]? = nil, role: String = "borough") throws {
+        var arguments = ["peer", "add", peer.name, "--url", "https://localhost:\(port)", "--role", role]
         for file in certificates ?? [peer.certificate] { arguments += ["--cert", file] }
         arguments += ["--agreement", "NL-ISA-2026-004", "--lawful-basis", "Children Act 1989 s.47"]
         try check(run(arguments))

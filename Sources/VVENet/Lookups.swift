@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import Logging
+import VVECore
+import VVEConfig
+import VVEStore
+import VVESync
+
+/// The asking side of `POST /v1/lookup`: over the same mutual TLS, pins and checks as every
+/// request, to the peer as its file in `Peers/` says now.
+public struct NetworkLookupTransport: LookupTransport {
+    let registry: PeerRegistry
+    let identity: NodeIdentity
+
+    public init(registry: PeerRegistry, identity: NodeIdentity) {
+        self.registry = registry
+        self.identity = identity
+    }
+
+    public func lookup(_ query: LookupQuery, at peer: AuthorityName, timeout: Duration) async -> PeerLookupResult {
+        guard let configuration = registry.peer(named: peer) else { return .noAnswer("Peers/\(peer).yaml is gone") }
+        let identity = identity
+        do {
+            // One deadline over connecting, the handshake and the answer together.
+            let answer = try await PeerCheck.withDeadline(timeout, stage: "waiting for its answer") {
+                try await PeerClient.send("/v1/lookup", body: query.jsonValue, from: configuration, identity: identity, timeout: timeout)
+            }
+            let reason = answer.body["error"]?.stringValue ?? "no reason given"
+            switch answer.status.code {
+            case 200:
+                do {
+                    return .answered(try LookupAnswer.read(.object(answer.body), expecting: query.lookupID))
+                } catch {
+                    return .noAnswer("a malformed answer (\(error.issues.first?.description ?? "unreadable"))")
+                }
+            case 403, 429: return .refused(reason)
+            default: return .noAnswer("HTTP \(answer.status.code): \(reason)")
+            }
+        } catch let failure as PeerCheckFailure {
+            return .noAnswer("\(failure.label): \(failure)")
+        } catch {
+            return .noAnswer("\(error)")
+        }
+    }
+}
+
+extension NodeServer {
+    /// Answers a peer's lookup: the JSON body as sent, to a status and a JSON answer.
+    public typealias LookupProvider = @Sendable (_ peer: PeerConfiguration, _ body: [UInt8]) async throws -> (status: HTTPResponse.Status, body: JSONValue)
+
+    /// The largest lookup body accepted: 21 sets of keys and a reason fit in 16 KB.
+    public static let maximumLookupBytes = 64 * 1024
+
+    /// Serves lookups through `responder`. A body that is not a valid query is refused with
+    /// each problem named, and audited as a refusal.
+    public static func lookups(from responder: LookupResponder, store: CaseStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger) -> LookupProvider {
+        { peer, body in
+            let query: LookupQuery
+            do {
+                query = try LookupQuery.read(try JSONParser.parse(body))
+            } catch {
+                let problem = (error as? ValidationError)?.description ?? "the body is not JSON"
+                try store.audit([AuditEvent(time: clock(), actor: "peer:\(peer.name)", action: .refuse, detail: "malformed lookup refused: \(problem)")])
+                logger.warning("malformed lookup refused", metadata: ["peer.name": "\(peer.name)"])
+                return (.badRequest, ["error": .string("malformed lookup: \(problem.replacingOccurrences(of: "\n", with: "; "))")])
+            }
+            switch try await responder.answer(query, from: peer.name, role: peer.role, policy: peer.policy, at: clock()) {
+            case .answered(let answer): return (.ok, answer.jsonValue)
+            case .refused(.forbidden, let reason): return (.forbidden, ["error": .string(reason)])
+            case .refused(.tooManyRequests, let reason): return (.tooManyRequests, ["error": .string(reason)])
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import GRDB
+import VVECore
+
+/// Where a match entry's person comes from.
+public enum MatchSource: String, Sendable, Hashable {
+    /// A record this node owns.
+    case own
+    /// A shared copy of a peer's record.
+    case copy
+}
+
+/// A record that matched a lookup, with what the answer may say of it.
+public struct LookupSubject: Sendable, Hashable {
+    public var recordID: RecordID
+    public var kind: RecordKind
+    public var owner: AuthorityName
+    public var source: MatchSource
+    public var label: MatchLabel
+    /// 1 for an exact key; else the best Dice score of any pair of names.
+    public var score: Double
+    /// The record's status and risk level: this node's own records only.
+    public var status: RecordStatus?
+    public var riskLevel: RiskLevel?
+    /// The record's contact on this node's side: own records only.
+    public var contact: Contact?
+}
+
+/// The outcome of admitting and answering one lookup.
+public enum LookupAdmission: Sendable, Hashable {
+    case answered([LookupSubject])
+    /// Over a rate limit: why, as audited.
+    case refused(String)
+}
+
+/// How far the match index is behind the store.
+public struct MatchIndexRefresh: Sendable, Hashable {
+    /// Records and copies indexed again by this call.
+    public var indexed: Int
+    /// Whether changes remain after this call's batch.
+    public var more: Bool
+}
+
+extension CaseStore {
+    private static let ownCursorKey = "match-index.own-cursor"
+    private static let keyTagKey = "match-index.key"
+
+    /// Indexes the people of the records and copies changed since the last refresh, at most
+    /// `limit` of each in one transaction, so a crash leaves the index and its cursor in step.
+    /// A different linkage key than the index was built under starts it over.
+    public func refreshMatchEntries(encoder: MatchKeyEncoder, limit: Int = 1000) throws -> MatchIndexRefresh {
+        try transaction { db in
+            let tag = encoder.key.tag
+            if try meta(Self.keyTagKey, db) != tag {
+                try db.execute(sql: "DELETE FROM match_entry")
+                try db.execute(sql: "DELETE FROM match_copy_change")
+                try db.execute(sql: "INSERT INTO match_copy_change(record_id) SELECT id FROM shared_copy")
+                try setMeta(Self.ownCursorKey, "0", db)
+                try setMeta(Self.keyTagKey, tag, db)
+            }
+            let insert = try db.cachedStatement(sql: "INSERT INTO match_entry(record_id, source, exact, fuzzy) VALUES (?, ?, ?, ?)")
+            func store(_ keys: [MatchKeys], of id: String, source: MatchSource) throws {
+                for key in keys {
+                    try insert.execute(arguments: [id, source.rawValue, key.exact.map { Data($0) }, Data(fuzzyBytes(key.fuzzy))])
+                }
+            }
+            let remove = try db.cachedStatement(sql: "DELETE FROM match_entry WHERE record_id = ? AND source = ?")
+
+            let cursor = Int64(try meta(Self.ownCursorKey, db) ?? "0") ?? 0
+            let changes = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT seq, record_id FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [cursor, limit])
+            var seen = Set<String>()
+            for change in changes {
+                let id: String = change["record_id"]
+                guard seen.insert(id).inserted else { continue }
+                try remove.execute(arguments: [id, MatchSource.own.rawValue])
+                guard let document = try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM record WHERE id = ? AND erased = 0"), arguments: [id]),
+                    let fields = try decode(document, id: RecordID(id)).fields
+                else { continue }
+                try store(LookupPeople.keys(of: fields, encoder: encoder), of: id, source: .own)
+            }
+            if let last = changes.last { try setMeta(Self.ownCursorKey, String(last["seq"] as Int64), db) }
+
+            let copyChanges = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT seq, record_id FROM match_copy_change ORDER BY seq LIMIT ?"), arguments: [limit])
+            var seenCopies = Set<String>()
+            for change in copyChanges {
+                let id: String = change["record_id"]
+                guard seenCopies.insert(id).inserted else { continue }
+                try remove.execute(arguments: [id, MatchSource.copy.rawValue])
+                guard let recordID = RecordID(id), let copy = try sharedCopy(recordID, db) else { continue }
+                try store(LookupPeople.keys(ofCopy: copy.values, kind: copy.replica.kind, encoder: encoder), of: id, source: .copy)
+            }
+            if let last = copyChanges.last {
+                try db.execute(sql: "DELETE FROM match_copy_change WHERE seq <= ?", arguments: [last["seq"] as Int64])
+            }
+            return MatchIndexRefresh(indexed: seen.count + seenCopies.count, more: changes.count == limit || copyChanges.count == limit)
+        }
+    }
+
+    /// Match entries after `id`, in id order: what an in-memory index has not loaded yet.
+    public func matchEntries(after id: Int64, limit: Int) throws -> [(id: Int64, fuzzy: FuzzyEncoding)] {
+        try reading { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, fuzzy FROM match_entry WHERE id > ? ORDER BY id LIMIT ?"), arguments: [id, limit])
+                .compactMap { row in
+                    let bytes: Data = row["fuzzy"]
+                    return fuzzyEncoding(bytes).map { (row["id"] as Int64, $0) }
+                }
+        }
+    }
+
+    /// How many match entries the store holds.
+    public func matchEntryCount() throws -> Int {
+        try reading { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM match_entry") ?? 0 }
+    }
+
+    /// Checks the asker against its limits, finds the records whose people match, and audits
+    /// it all, in one transaction: two lookups from one asker cannot both slip under a limit.
+    ///
+    /// - Parameters:
+    ///   - exactKeys: the query's exact keys.
+    ///   - fuzzyScores: entry ids the in-memory index scored at or above the threshold, with
+    ///     their scores. Entries removed since are dropped here.
+    ///   - asker: the audit actor, `peer:NAME`.
+    ///   - detail: what the audit entry says of the query (id, case reference, keys).
+    public func answerLookup(
+        exactKeys: [[UInt8]], fuzzyScores: [Int64: Double], asker: String, limits: LookupLimits, justification: String, detail: String,
+        maximumHits: Int, at time: Timestamp
+    ) throws -> LookupAdmission {
+        try transaction { db in
+            var audit = try AuditAppender(db)
+            let counts = try lookupCounts(actor: asker, at: time, db)
+            if let refusal = limits.refusal(lastMinute: counts.lastMinute, lastDay: counts.lastDay, asker: asker) {
+                try audit.append(AuditEvent(time: time, actor: asker, action: .refuse, justification: justification, detail: "\(detail); refused: \(refusal)"), db)
+                return .refused(refusal)
+            }
+            var best: [String: (source: MatchSource, label: MatchLabel, score: Double)] = [:]
+            func consider(_ row: Row, label: MatchLabel, score: Double) {
+                let id: String = row["record_id"]
+                guard let source = MatchSource(rawValue: row["source"]) else { return }
+                // An owned record and a copy never share an id; the better label and score win.
+                if let current = best[id], current.label == .match || (label == .possible && current.score >= score) { return }
+                best[id] = (source, label, score)
+            }
+            for key in exactKeys {
+                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT record_id, source FROM match_entry WHERE exact = ?"), arguments: [Data(key)]) {
+                    consider(row, label: .match, score: 1)
+                }
+            }
+            let candidates = fuzzyScores.keys.sorted()
+            for start in stride(from: 0, to: candidates.count, by: 500) {
+                let slice = candidates[start..<min(start + 500, candidates.count)]
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT id, record_id, source FROM match_entry WHERE id IN (\(slice.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments(slice.map { $0 }))
+                for row in rows { consider(row, label: .possible, score: fuzzyScores[row["id"]]!) }
+            }
+            var subjects: [LookupSubject] = []
+            for (id, found) in best {
+                guard let recordID = RecordID(id), let subject = try lookupSubject(recordID, found.source, label: found.label, score: found.score, db) else { continue }
+                subjects.append(subject)
+            }
+            subjects.sort { ($0.label == .match ? 0 : 1, -$0.score, $0.recordID) < ($1.label == .match ? 0 : 1, -$1.score, $1.recordID) }
+            subjects = Array(subjects.prefix(maximumHits))
+            let hits = subjects.map { "\($0.recordID) \($0.label.rawValue) \(LookupHit.format($0.score))" }
+            try audit.append(
+                AuditEvent(
+                    time: time, actor: asker, action: .lookup, justification: justification,
+                    detail: "\(detail); \(hits.isEmpty ? "no hit" : "hits: " + hits.joined(separator: ", "))"), db)
+            for subject in subjects {
+                try audit.append(
+                    AuditEvent(
+                        time: time, actor: asker, action: .lookup, recordID: subject.recordID, justification: justification,
+                        detail: "\(subject.source == .own ? "record" : "copy of \(subject.owner)'s record") matched a lookup: \(subject.label.rawValue) \(LookupHit.format(subject.score))"),
+                    db)
+            }
+            return .answered(subjects)
+        }
+    }
+
+    /// Lookups `actor` made (or had answered) in the minute and the day before `time`.
+    public func lookupCounts(actor: String, at time: Timestamp) throws -> (lastMinute: Int, lastDay: Int) {
+        try reading { db in try lookupCounts(actor: actor, at: time, db) }
+    }
+
+    func lookupCounts(actor: String, at time: Timestamp, _ db: Database) throws -> (lastMinute: Int, lastDay: Int) {
+        // The conditions repeat the partial index's, so SQLite uses it.
+        let statement = try db.cachedStatement(
+            sql: "SELECT count(*) FROM audit_log WHERE action = 'lookup' AND record_id IS NULL AND actor = ? AND at > ?")
+        let minute = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch - 60_000).description
+        let day = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch - 86_400_000).description
+        return (
+            try Int.fetchOne(statement, arguments: [actor, minute]) ?? 0,
+            try Int.fetchOne(statement, arguments: [actor, day]) ?? 0
+        )
+    }
+
+    /// Lookups that matched this node's records or copies since `time`, newest first: what
+    /// `vve status` and `vve audit list --lookups` show the owner.
+    public func lookupHits(since time: Timestamp, limit: Int = 1000) throws -> [AuditEntry] {
+        try reading { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit_log WHERE action = 'lookup' AND record_id IS NOT NULL AND at >= ? ORDER BY seq DESC LIMIT ?",
+                arguments: [time.description, limit]
+            ).map { try auditEntry($0) }
+        }
+    }
+
+    private func lookupSubject(_ id: RecordID, _ source: MatchSource, label: MatchLabel, score: Double, _ db: Database) throws -> LookupSubject? {
+        switch source {
+        case .own:
+            guard let document = try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM record WHERE id = ? AND erased = 0"), arguments: [id.description])
+            else { return nil }
+            let record = try decode(document, id: id)
+            guard let fields = record.fields else { return nil }
+            return LookupSubject(
+                recordID: id, kind: record.kind, owner: record.owner, source: .own, label: label, score: score, status: record.status,
+                riskLevel: fields.riskLevel, contact: contact(of: fields))
+        case .copy:
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, owner FROM shared_copy WHERE id = ?"), arguments: [id.description]),
+                let kind = RecordKind(rawValue: row["kind"]), let owner = AuthorityName(row["owner"] as String)
+            else { return nil }
+            return LookupSubject(recordID: id, kind: kind, owner: owner, source: .copy, label: label, score: score)
+        }
+    }
+
+    /// Whom to call about a record of this node's: its SPOC on this node's side.
+    private func contact(of fields: RecordFields) -> Contact? {
+        switch fields {
+        case .relocation(let relocation):
+            relocation.originatingAuthority == node ? relocation.originatingSpoc : relocation.receivingSpoc ?? relocation.originatingSpoc
+        case .sharedPerpetrator(let perpetrator): perpetrator.policeContact
+        case .countyLinesLink: nil
+        }
+    }
+
+    private func meta(_ key: String, _ db: Database) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM node_meta WHERE key = ?"), arguments: [key])
+    }
+
+    private func setMeta(_ key: String, _ value: String, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO node_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .execute(arguments: [key, value])
+    }
+}
+
+/// The 256 bytes of an encoding, big-endian words, as stored.
+func fuzzyBytes(_ encoding: FuzzyEncoding) -> [UInt8] {
+    encoding.words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (56 - 8 * $0)) } }
+}
+
+func fuzzyEncoding(_ data: Data) -> FuzzyEncoding? {
+    guard data.count == FuzzyEncoding.encodedBits / 8 else { return nil }
+    let bytes = [UInt8](data)
+    return FuzzyEncoding(words: (0..<(FuzzyEncoding.encodedBits / 64)).map { index in
+        bytes[(index * 8)..<(index * 8 + 8)].reduce(0) { $0 << 8 | UInt64($1) }
+    })
+}

@@ -1,0 +1,169 @@
+import Logging
+import ServiceLifecycle
+import VVECore
+import VVEStore
+
+/// What this node tells a peer that asked a lookup.
+public enum LookupReply: Sendable, Hashable {
+    case answered(LookupAnswer)
+    /// Not answered: the peer's file does not grant lookups (`forbidden`) or the peer is over
+    /// its limit (`tooManyRequests`). Audited either way.
+    case refused(LookupRefusal, String)
+}
+
+/// Why a lookup was not answered.
+public enum LookupRefusal: Sendable, Hashable {
+    case forbidden
+    case tooManyRequests
+}
+
+/// Settings of the lookup responder, with the defaults `vve serve` uses.
+public struct LookupConfiguration: Sendable {
+    /// How many lookups one asking peer may make. Default `LookupLimits.peerDefault`.
+    public var limits: LookupLimits = .peerDefault
+    /// Whom to call about a hit when the record names nobody on this node's side (a county
+    /// lines link, a copy of a peer's record): `lookup-contact:` in node.yaml.
+    public var contact: String?
+    /// The Dice score from which a hit is `possible`.
+    public var threshold: Double = MatchKeyEncoder.possibleMatchThreshold
+
+    public init(limits: LookupLimits = .peerDefault, contact: String? = nil) {
+        self.limits = limits
+        self.contact = contact
+    }
+}
+
+/// Answers peers' lookups: the store's match entries (refreshed first, so a record written a
+/// moment ago is found), blocked through an in-memory `MatchIndex`, confirmed and audited in
+/// the store in one transaction.
+public actor LookupResponder {
+    let store: CaseStore
+    let encoder: MatchKeyEncoder
+    let configuration: LookupConfiguration
+    let logger: Logger
+    private var index = MatchIndex()
+    private var loadedThrough: Int64 = 0
+
+    public init(store: CaseStore, encoder: MatchKeyEncoder, configuration: LookupConfiguration, logger: Logger) {
+        self.store = store
+        self.encoder = encoder
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// How many entries the in-memory index holds, dead ones included.
+    public var indexedEntries: Int { index.count }
+
+    /// Brings the store's match entries and then the in-memory index up to date. Returns how
+    /// many records and copies were indexed again.
+    @discardableResult
+    public func catchUp() throws -> Int {
+        var indexed = 0
+        while true {
+            let refresh = try store.refreshMatchEntries(encoder: encoder)
+            indexed += refresh.indexed
+            if !refresh.more { break }
+        }
+        let live = try store.matchEntryCount()
+        // Entries of changed records are replaced, so the index keeps dead ones; hits are
+        // confirmed against the store, and past a quarter dead the index starts over.
+        if index.count - live > max(1000, live / 4) {
+            index = MatchIndex(blocking: index.blocking)
+            loadedThrough = 0
+        }
+        while true {
+            let entries = try store.matchEntries(after: loadedThrough, limit: 10_000)
+            for entry in entries { index.insert(id: entry.id, fuzzy: entry.fuzzy) }
+            guard let last = entries.last else { break }
+            loadedThrough = last.id
+        }
+        return indexed
+    }
+
+    /// Answers one lookup from `peer`, as its file's policy allows.
+    public func answer(_ query: LookupQuery, from peer: AuthorityName, role: PeerRole, policy: SharingPolicy, at time: Timestamp) throws -> LookupReply {
+        let asker = "peer:\(peer)"
+        let detail = Self.describe(query, from: peer)
+        guard policy.lookups.answers(role: role) else {
+            let reason =
+                policy.lookups == .police
+                ? "this node answers lookups from \(peer) only while its role is police, and Peers/\(peer).yaml says \(role.rawValue)"
+                : "this node does not answer lookups from \(peer): Peers/\(peer).yaml says `lookups: no`"
+            try store.audit([AuditEvent(time: time, actor: asker, action: .refuse, justification: query.reason.text, detail: "\(detail); refused: \(reason)")])
+            return .refused(.forbidden, reason)
+        }
+        try catchUp()
+        var scores: [Int64: Double] = [:]
+        for variant in query.variants {
+            for match in index.matches(of: variant.fuzzy, threshold: configuration.threshold).matches where match.score > scores[match.id] ?? -1 {
+                scores[match.id] = match.score
+            }
+        }
+        let admission = try store.answerLookup(
+            exactKeys: query.variants.compactMap(\.exact), fuzzyScores: scores, asker: asker, limits: configuration.limits,
+            justification: query.reason.text, detail: detail, maximumHits: LookupAnswer.maximumHits, at: time)
+        switch admission {
+        case .refused(let reason):
+            logger.warning("lookup refused: over its limit", metadata: ["peer.name": "\(peer)", "lookup.id": "\(query.lookupID)"])
+            return .refused(.tooManyRequests, reason)
+        case .answered(let subjects):
+            let hits = subjects.map { subject -> LookupHit in
+                let shown = subject.source == .own ? LookupPeople.disclosure(of: subject.kind, under: policy) : (riskLevel: false, status: false)
+                return LookupHit(
+                    kind: subject.kind, owner: subject.owner, label: subject.label, score: subject.score,
+                    riskLevel: shown.riskLevel ? subject.riskLevel : nil, status: shown.status ? subject.status : nil,
+                    contact: subject.contact.map(Self.line) ?? configuration.contact, reference: subject.recordID)
+            }
+            logger.info("lookup answered", metadata: ["peer.name": "\(peer)", "lookup.id": "\(query.lookupID)", "lookup.hits": "\(hits.count)"])
+            return .answered(LookupAnswer(authority: store.node, lookupID: query.lookupID, hits: hits))
+        }
+    }
+
+    /// The query as the audit log keeps it: ids and keys, never a name.
+    static func describe(_ query: LookupQuery, from peer: AuthorityName) -> String {
+        var text = "lookup \(query.lookupID) from \(peer)"
+        if let reference = query.caseReference { text += ", case \(reference)" }
+        let keys = query.variants.map { variant in
+            "exact " + (variant.exact.map { Hex.encode($0) } ?? "none") + " fuzzy " + variant.fuzzy.hex
+        }
+        return text + "; keys: " + keys.joined(separator: " | ")
+    }
+
+    /// A contact on one line: "Name (Role, Organisation), phone, email".
+    static func line(_ contact: Contact) -> String {
+        var text = contact.name
+        let about = [contact.role, contact.organisation].compactMap { $0 }
+        if !about.isEmpty { text += " (" + about.joined(separator: ", ") + ")" }
+        for way in [contact.phone?.description, contact.email?.description].compactMap({ $0 }) { text += ", " + way }
+        return text
+    }
+}
+
+/// Keeps the match index current inside `vve serve`, so a lookup seldom waits for indexing:
+/// at start (a whole store's worth, in transactions of 1,000 records) and every `interval`.
+public struct MatchIndexService: Service {
+    let responder: LookupResponder
+    let interval: Duration
+    let logger: Logger
+
+    /// Default interval 2 seconds: an idle refresh is two indexed reads.
+    public init(responder: LookupResponder, interval: Duration = .seconds(2), logger: Logger) {
+        self.responder = responder
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let indexed = try await responder.catchUp()
+                    if indexed > 0 { logger.debug("match index refreshed", metadata: ["lookup.indexed": "\(indexed)"]) }
+                } catch {
+                    logger.error("match index refresh failed; lookups refresh it again before answering", metadata: ["error": "\(error)"])
+                }
+                do { try await Task.sleep(for: interval) } catch { break }
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+
+/// `vve lookup` from a police node to borough nodes running `vve serve`, over mutual TLS on
+/// loopback: hits, misses, silence, refusals, limits, and both sides' audit logs.
+@Suite struct LookupTests {
+    /// What camden shares with the police: relocations' placement (with the risk level) and
+    /// status, so a hit shows both; and it answers lookups.
+    static let camdenToPolice = """
+        share:
+          review-days: 30
+          relocation:
+            audience: [police]
+            groups: [placement, status]
+        lookups: yes
+        aggregates: no
+
+        """
+
+    func lookup(_ node: RegionNode, _ extra: [String], reason: String? = "missing child enquiry, cross-border check") throws -> ProcessResult {
+        var arguments = ["lookup", "--dir", node.directory] + extra
+        if let reason { arguments += ["--reason", reason] }
+        return try VVE.run(arguments, environment: ["VVE_OPERATOR": "PC 4471 Hale"])
+    }
+
+    func auditEntries(_ node: RegionNode, _ extra: [String] = ["--action", "lookup"]) throws -> [[String: Any]] {
+        try JSONSerialization.jsonObject(with: Data(check(node.run(["audit", "list", "--json"] + extra)).stdout.utf8)) as? [[String: Any]] ?? []
+    }
+
+    @Test func anOfficerFindsAPersonAtOneBoroughAndNotAnotherAndBothSidesAuditIt() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        let enfield = try region.node("enfield")
+        let police = try region.node("met-police")
+        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        for node in [haringey, enfield, police] {
+            try FileManager.default.copyItem(atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
+        }
+        // camden answers 4 lookups a day from one peer; the officer may make 5.
+        try appendSetting(camden, "peer-lookups-per-day: 4\nlookup-contact: Camden MASH duty desk, 020 7946 0000")
+        try appendSetting(police, "operator-lookups-per-day: 5")
+        for borough in [camden, haringey, enfield] { try police.pin(borough, port: 1) }
+        try police.setPolicy(for: "camden", "lookups: no\nask-lookups: yes\naggregates: no\n")
+        try police.setPolicy(for: "haringey", "lookups: no\nask-lookups: yes\naggregates: no\n")
+        // enfield's file does not say ask-lookups: it is never asked.
+        try camden.pin(police, port: 1, role: "police")
+        try camden.setPolicy(for: "met-police", Self.camdenToPolice)
+        try haringey.pin(police, port: 1, role: "police")
+        try haringey.setPolicy(for: "met-police", "lookups: police\naggregates: no\n")
+
+        let added = try check(camden.run(["record", "add", "relocation", "--json", SyncTests().relocation(to: "haringey", person: "Tia")]))
+        let id = try #require(added.stdout.split(separator: " ").map(String.init).first { $0.count == 36 })
+        // A county lines link at haringey with an unrelated person: searched, not matched.
+        try check(haringey.run(["record", "add", "shared-perpetrator", "--json", Self.perpetrator]))
+
+        let camdenServer = try camden.serve()
+        var haringeyServer = try haringey.serve()
+        defer {
+            _ = camdenServer.stop()
+            _ = haringeyServer.stop()
+        }
+        try repoint(police, peer: "camden", port: camdenServer.port)
+        try repoint(police, peer: "haringey", port: haringeyServer.port)
+
+        // 1. An exact hit at camden, a miss at haringey, enfield not asked: exit 0.
+        let exact = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04", "--case-ref", "CAD-4471/26"])
+        #expect(exact.status == 0, "\(exact.stderr)")
+        let lookupID = try #require(exact.stdout.firstMatch(of: /Lookup ([0-9a-f-]{36})/)?.1).description
+        #expect(exact.stdout == """
+            camden: 1 hit
+              MATCH  SCORE  KIND        OWNER   RISK  STATUS  REFERENCE                             CONTACT
+              match  1.000  relocation  camden  high  active  \(id)  Ada Brennan, 02079460001
+            haringey: no hit
+            Known elsewhere: every peer asked answered (2). A `possible` match is confirmed through the contact, never assumed.
+            Lookup \(lookupID) is in the audit log here and at each peer that answered.
+
+            """)
+        #expect(exact.stderr.isEmpty)
+
+        // 2. A misspelt surname and only a year of birth: a possible match, with its score,
+        // as JSON.
+        let fuzzy = try lookup(police, ["--surname", "Okonja", "--forename", "Tia", "--yob", "2011", "--json"])
+        #expect(fuzzy.status == 0, "\(fuzzy.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(fuzzy.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(report["outcome"] as? String == "hits")
+        let peers = report["peers"] as? [[String: Any]] ?? []
+        #expect(peers.map { $0["peer"] as? String } == ["camden", "haringey"])
+        let hit = try #require((peers.first?["hits"] as? [[String: Any]])?.first)
+        #expect(hit["label"] as? String == "possible")
+        #expect(hit["reference"] as? String == id)
+        let score = try #require(Double(hit["score"] as? String ?? ""))
+        #expect(score >= 0.9 && score < 1)
+        #expect(peers.last?["state"] as? String == "answered" && peers.last?["hits"] == nil)
+
+        // 3. No reason: refused before anything is sent.
+        let unreasoned = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia"], reason: nil)
+        #expect(unreasoned.status == 64)
+        #expect(unreasoned.stderr == "vve: error: no reason: a lookup is refused without one; pass --reason \"why, in a few words\"\n")
+        #expect(try lookup(police, ["--surname", "Okonjo", "--forename", "Tia"], reason: "check").status == 64)
+
+        // 4. haringey down: listed as no answer, never as a miss; exit 2.
+        #expect(haringeyServer.stop().status == 0)
+        let partial = try lookup(police, ["--surname", "Nobody", "--forename", "Known", "--dob", "2010-01-01"])
+        #expect(partial.status == 2)
+        let partialLines = partial.stdout.split(separator: "\n").map(String.init)
+        #expect(partialLines.first == "camden: no hit")
+        #expect(partialLines[1].hasPrefix("haringey: NO ANSWER: "))
+        #expect(partialLines[2] == "Incomplete: haringey did not answer; a miss there cannot be concluded.")
+
+        // 5. haringey back: camden answers its 4th lookup from met-police today, and refuses
+        // the 5th, which is shown as refused, never as a miss.
+        haringeyServer = try haringey.serve()
+        try repoint(police, peer: "haringey", port: haringeyServer.port)
+        #expect(try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04"]).status == 0)
+        let limited = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04"])
+        #expect(limited.status == 2)
+        #expect(limited.stdout.hasPrefix("""
+            camden: REFUSED: peer:met-police has made 4 lookups in the last 24 hours; the limit is 4 a day. Ask the node's admin if this is needed
+            haringey: no hit
+            Incomplete: camden did not answer; a miss there cannot be concluded.
+
+            """))
+
+        // 6. The officer has made 5 lookups (the unreasoned ones were never made): the 6th
+        // is refused here, before anything is sent.
+        let refusedHere = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia"])
+        #expect(refusedHere.status == 75)
+        #expect(refusedHere.stderr == "vve: error: lookup refused: PC 4471 Hale has made 5 lookups in the last 24 hours; the limit is 5 a day. Ask the node's admin if this is needed\n")
+
+        // The asking side: operator, reason, case reference, peers asked and what came back.
+        let asked = try auditEntries(police)
+        #expect(asked.count == 5)
+        let first = try #require(asked.first)
+        #expect(first["actor"] as? String == "PC 4471 Hale")
+        #expect(first["justification"] as? String == "missing child enquiry, cross-border check")
+        let firstDetail = first["detail"] as? String ?? ""
+        #expect(firstDetail.hasPrefix("lookup \(lookupID), case CAD-4471/26; keys: exact "))
+        #expect(firstDetail.hasSuffix("; asked camden, haringey; camden: \(id) match 1.000; haringey: no hit; outcome hits"))
+        #expect((asked[2]["detail"] as? String ?? "").contains("; haringey: no answer ("))
+        #expect((asked[4]["detail"] as? String ?? "").contains("; camden: refused (peer:met-police has made 4 lookups"))
+
+        // The answering side: the asking peer, the reason, the record matched, the keys, and
+        // never the name.
+        let answered = try auditEntries(camden)
+        #expect(answered.filter { $0["recordId"] == nil }.count == 4)
+        let hits = try auditEntries(camden, ["--lookups"])
+        #expect(hits.map { $0["recordId"] as? String } == [id, id, id])
+        #expect(hits.allSatisfy { $0["actor"] as? String == "peer:met-police" })
+        #expect(hits.first?["detail"] as? String == "record matched a lookup: match 1.000")
+        #expect(hits[1]["detail"] as? String == "record matched a lookup: possible \(hit["score"] as? String ?? "")")
+        let summary = try #require(answered.first { $0["recordId"] == nil }?["detail"] as? String)
+        #expect(summary.hasPrefix("lookup \(lookupID) from met-police, case CAD-4471/26; keys: exact "))
+        #expect(summary.hasSuffix("; hits: \(id) match 1.000"))
+        let refusals = try auditEntries(camden, ["--action", "refuse"]).compactMap { $0["detail"] as? String }
+        #expect(refusals.count == 1 && refusals[0].hasSuffix("refused: peer:met-police has made 4 lookups in the last 24 hours; the limit is 4 a day. Ask the node's admin if this is needed"))
+        for node in [camden, haringey] {
+            let everything = try check(node.run(["audit", "list", "--json"])).stdout
+            #expect(!everything.contains("Okonja") && !everything.contains("Nobody"), "\(node.name)'s audit log holds a queried name")
+            #expect(!everything.contains("Okonjo") || node === camden)
+        }
+        // haringey answered every lookup it was asked (it is down for one), with no hit.
+        #expect(try auditEntries(haringey).count == 4)
+        // enfield was never asked.
+        #expect(try auditEntries(enfield).isEmpty)
+
+        // The owner's status says its records were looked up.
+        let status = try check(camden.run(["status"])).stdout
+        #expect(status.contains("Lookups matched this node's records 3 times in 30 days; latest "))
+        #expect(status.contains("by met-police, record \(id) (`vve audit list --lookups`)"))
+    }
+
+    @Test func aNodeWithNoPeerTakingItsLookupsSaysHowToConfigureOne() throws {
+        let region = try TestRegion()
+        let police = try region.node("met-police")
+        let camden = try region.node("camden")
+        try check(VVE.run(["linkage-key", "create", police.directory + "/Certificates/linkage.key"]))
+        try police.pin(camden, port: 1)
+        let result = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia"])
+        #expect(result.status == 78)
+        #expect(result.stderr == "vve: error: no peer takes this node's lookups: add `ask-lookups: yes` to the file in \(police.directory)/Peers of each peer whose agreement covers lookups\n")
+    }
+
+    static let perpetrator = """
+        {"reviewDate": "\(TestDates.review)", "fields": {"person": {"forenames": "Marcus", "surname": "Vane", "dateOfBirth": "1994-07-12"}, \
+        "role": "controller", "areasOfActivity": ["haringey"], "riskLevel": "high", \
+        "policeContact": {"name": "DS Ruth Akande", "phone": "020 7946 0002"}}}
+        """
+
+    func appendSetting(_ node: RegionNode, _ text: String) throws {
+        let file = node.directory + "/node.yaml"
+        try (try String(contentsOfFile: file, encoding: .utf8) + text + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+    }
+
+    func repoint(_ node: RegionNode, peer: String, port: Int) throws {
+        try RegionSyncTests().repoint(node, peer: peer, port: port)
+    }
+}
