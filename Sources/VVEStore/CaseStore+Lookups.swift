@@ -58,10 +58,10 @@ extension CaseStore {
                 try setMeta(Self.ownCursorKey, "0", db)
                 try setMeta(Self.keyTagKey, tag, db)
             }
-            let insert = try db.cachedStatement(sql: "INSERT INTO match_entry(record_id, source, exact, fuzzy) VALUES (?, ?, ?, ?)")
-            func store(_ keys: [MatchKeys], of id: String, source: MatchSource) throws {
-                for key in keys {
-                    try insert.execute(arguments: [id, source.rawValue, key.exact.map { Data($0) }, Data(fuzzyBytes(key.fuzzy))])
+            let insert = try db.cachedStatement(sql: "INSERT INTO match_entry(record_id, source, alias, exact, fuzzy) VALUES (?, ?, ?, ?, ?)")
+            func store(_ names: [NameKeys], of id: String, source: MatchSource) throws {
+                for name in names {
+                    try insert.execute(arguments: [id, source.rawValue, name.isAlias, name.keys.exact.map { Data($0) }, Data(fuzzyBytes(name.keys.fuzzy))])
                 }
             }
             let remove = try db.cachedStatement(sql: "DELETE FROM match_entry WHERE record_id = ? AND source = ?")
@@ -99,12 +99,12 @@ extension CaseStore {
     }
 
     /// Match entries after `id`, in id order: what an in-memory index has not loaded yet.
-    public func matchEntries(after id: Int64, limit: Int) throws -> [(id: Int64, fuzzy: FuzzyEncoding)] {
+    public func matchEntries(after id: Int64, limit: Int) throws -> [(id: Int64, fuzzy: FuzzyEncoding, isAlias: Bool)] {
         try reading { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, fuzzy FROM match_entry WHERE id > ? ORDER BY id LIMIT ?"), arguments: [id, limit])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, alias, fuzzy FROM match_entry WHERE id > ? ORDER BY id LIMIT ?"), arguments: [id, limit])
                 .compactMap { row in
                     let bytes: Data = row["fuzzy"]
-                    return fuzzyEncoding(bytes).map { (row["id"] as Int64, $0) }
+                    return fuzzyEncoding(bytes).map { (row["id"] as Int64, $0, row["alias"] as Bool) }
                 }
         }
     }
@@ -118,13 +118,14 @@ extension CaseStore {
     /// it all, in one transaction: two lookups from one asker cannot both slip under a limit.
     ///
     /// - Parameters:
-    ///   - exactKeys: the query's exact keys.
+    ///   - exactKeys: the query's exact keys, each with whether it is an alias's; a hit that
+    ///     involves an alias on either side is `possible`, never `match`.
     ///   - fuzzyScores: entry ids the in-memory index scored at or above the threshold, with
     ///     their scores. Entries removed since are dropped here.
     ///   - asker: the audit actor, `peer:NAME`.
     ///   - detail: what the audit entry says of the query (id, case reference, keys).
     public func answerLookup(
-        exactKeys: [[UInt8]], fuzzyScores: [Int64: Double], asker: String, limits: LookupLimits, justification: String, detail: String,
+        exactKeys: [(key: [UInt8], isAlias: Bool)], fuzzyScores: [Int64: Double], asker: String, limits: LookupLimits, justification: String, detail: String,
         maximumHits: Int, at time: Timestamp
     ) throws -> LookupAdmission {
         try transaction { db in
@@ -142,9 +143,9 @@ extension CaseStore {
                 if let current = best[id], current.label == .match || (label == .possible && current.score >= score) { return }
                 best[id] = (source, label, score)
             }
-            for key in exactKeys {
-                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT record_id, source FROM match_entry WHERE exact = ?"), arguments: [Data(key)]) {
-                    consider(row, label: .match, score: 1)
+            for exact in exactKeys {
+                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT record_id, source, alias FROM match_entry WHERE exact = ?"), arguments: [Data(exact.key)]) {
+                    consider(row, label: exact.isAlias || row["alias"] as Bool ? .possible : .match, score: 1)
                 }
             }
             let candidates = fuzzyScores.keys.sorted()

@@ -199,6 +199,7 @@ enum Schema {
                         id INTEGER PRIMARY KEY AUTOINCREMENT,
                         record_id TEXT NOT NULL,
                         source TEXT NOT NULL,
+                        alias INTEGER NOT NULL,
                         exact BLOB,
                         fuzzy BLOB NOT NULL
                     ) STRICT;

@@ -43,6 +43,8 @@ public actor LookupResponder {
     let logger: Logger
     private var index = MatchIndex()
     private var loadedThrough: Int64 = 0
+    /// The entries (loaded so far) that are aliases' keys.
+    private var aliasEntries = Set<Int64>()
 
     public init(store: CaseStore, encoder: MatchKeyEncoder, configuration: LookupConfiguration, logger: Logger) {
         self.store = store
@@ -69,11 +71,15 @@ public actor LookupResponder {
         // confirmed against the store, and past a quarter dead the index starts over.
         if index.count - live > max(1000, live / 4) {
             index = MatchIndex(blocking: index.blocking)
+            aliasEntries = []
             loadedThrough = 0
         }
         while true {
             let entries = try store.matchEntries(after: loadedThrough, limit: 10_000)
-            for entry in entries { index.insert(id: entry.id, fuzzy: entry.fuzzy) }
+            for entry in entries {
+                index.insert(id: entry.id, fuzzy: entry.fuzzy)
+                if entry.isAlias { aliasEntries.insert(entry.id) }
+            }
             guard let last = entries.last else { break }
             loadedThrough = last.id
         }
@@ -95,12 +101,14 @@ public actor LookupResponder {
         try catchUp()
         var scores: [Int64: Double] = [:]
         for variant in query.variants {
-            for match in index.matches(of: variant.fuzzy, threshold: configuration.threshold).matches where match.score > scores[match.id] ?? -1 {
+            for match in index.matches(of: variant.keys.fuzzy, threshold: configuration.threshold).matches where match.score > scores[match.id] ?? -1 {
+                // An alias on either side counts only when identical (see `NameKeys`).
+                if (variant.isAlias || aliasEntries.contains(match.id)) && match.score < 1 { continue }
                 scores[match.id] = match.score
             }
         }
         let admission = try store.answerLookup(
-            exactKeys: query.variants.compactMap(\.exact), fuzzyScores: scores, asker: asker, limits: configuration.limits,
+            exactKeys: query.variants.compactMap { variant in variant.keys.exact.map { ($0, variant.isAlias) } }, fuzzyScores: scores, asker: asker, limits: configuration.limits,
             justification: query.reason.text, detail: detail, maximumHits: LookupAnswer.maximumHits, at: time)
         switch admission {
         case .refused(let reason):
@@ -124,7 +132,7 @@ public actor LookupResponder {
         var text = "lookup \(query.lookupID) from \(peer)"
         if let reference = query.caseReference { text += ", case \(reference)" }
         let keys = query.variants.map { variant in
-            "exact " + (variant.exact.map { Hex.encode($0) } ?? "none") + " fuzzy " + variant.fuzzy.hex
+            (variant.isAlias ? "alias " : "") + "exact " + (variant.keys.exact.map { Hex.encode($0) } ?? "none") + " fuzzy " + variant.keys.fuzzy.hex
         }
         return text + "; keys: " + keys.joined(separator: " | ")
     }

@@ -78,7 +78,7 @@ struct LookupCommand: AsyncParsableCommand {
             let identity = try NodeIdentity.load(configuration, directory: location.directory)
             let encoder = MatchKeyEncoder(key: key)
             let query = LookupQuery(
-                lookupID: UUID().uuidString.lowercased(), variants: person.lookupVariants.map { encoder.keys(for: $0) }, reason: justification,
+                lookupID: UUID().uuidString.lowercased(), variants: person.lookupKeys(encoder), reason: justification,
                 caseReference: caseReference?.trimmingWhitespace())
             let transport = NetworkLookupTransport(registry: PeerRegistry(PeerDirectory(peers: peers, problems: [])), identity: identity)
             let report = await LookupFanOut.ask(query, peers: peers.map(\.name), transport: transport, timeout: .seconds(timeout))
@@ -120,7 +120,9 @@ struct LookupCommand: AsyncParsableCommand {
     static func auditDetail(_ query: LookupQuery, _ report: LookupReport) -> String {
         var text = "lookup \(query.lookupID)"
         if let reference = query.caseReference { text += ", case \(reference)" }
-        text += "; keys: " + query.variants.map { "exact " + ($0.exact.map { Hex.encode($0) } ?? "none") + " fuzzy " + $0.fuzzy.hex }.joined(separator: " | ")
+        text += "; keys: " + query.variants.map {
+            ($0.isAlias ? "alias " : "") + "exact " + ($0.keys.exact.map { Hex.encode($0) } ?? "none") + " fuzzy " + $0.keys.fuzzy.hex
+        }.joined(separator: " | ")
         text += "; asked " + report.results.map(\.peer.rawValue).joined(separator: ", ") + "; "
         text += report.results.map { peer, result in
             switch result {

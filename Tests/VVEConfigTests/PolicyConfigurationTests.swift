@@ -23,6 +23,17 @@ import VVEConfig
         }
     }
 
+    @Test func lookupsCanBeLimitedToPoliceAndAskedOfAPeer() throws {
+        let peer = try PeerConfiguration.parse(Self.head + "lookups: police\nask-lookups: yes\n", file: "x", expectedName: "haringey")
+        #expect(peer.policy.lookups == .police && peer.policy.askLookups)
+        // A borough's file saying `police` never answers it; a police peer's does.
+        #expect(!peer.policy.lookups.answers(role: .borough) && peer.policy.lookups.answers(role: .police))
+        #expect(LookupGrant.yes.answers(role: .vru) && !LookupGrant.no.answers(role: .police))
+        // Written back as read.
+        #expect(try PeerConfiguration.parse(peer.yaml, file: "x", expectedName: "haringey") == peer)
+        #expect(errors("ask-lookups: maybe\n") == ["Peers/haringey.yaml:8: `ask-lookups` is \"maybe\"; it must be yes or no"])
+    }
+
     @Test func aFullPolicyParsesAndWritesBack() throws {
         let text = Self.head + """
             share:
@@ -86,7 +97,7 @@ import VVEConfig
             "Peers/haringey.yaml:20: `audience` is missing: say which shared-perpetrator records go to the peer: one or more of all, areas-of-activity, police, vru",
             "Peers/haringey.yaml:22: `accept.relocation`: relocation records are not shared with haringey, so it cannot write any; share them or remove this",
             "Peers/haringey.yaml:23: `accept.shared-perpetrator`: shared-perpetrator records are not shared with haringey, so it cannot write any; share them or remove this",
-            "Peers/haringey.yaml:24: `lookups` is \"sometimes\"; it must be yes or no",
+            "Peers/haringey.yaml:24: `lookups` is \"sometimes\"; it must be yes, no or police (answer only while the peer's role is police)",
         ])
     }
 

@@ -2,8 +2,8 @@
 /// known by.
 public enum LookupPeople {
     /// Keys of every name of every person in an owned record.
-    public static func keys(of fields: RecordFields, encoder: MatchKeyEncoder) -> [MatchKeys] {
-        people(of: fields).flatMap { person in person.lookupVariants.map { encoder.keys(for: $0) } }
+    public static func keys(of fields: RecordFields, encoder: MatchKeyEncoder) -> [NameKeys] {
+        people(of: fields).flatMap { $0.lookupKeys(encoder) }
     }
 
     /// The people of a record: the young person, the perpetrator, or each linked person.
@@ -18,14 +18,14 @@ public enum LookupPeople {
     /// Keys of every person in a shared copy's values (`fields.MEMBER` to value): from the
     /// names when the owner granted `identity`, else the match keys it sent. A person that
     /// cannot be read gives nothing: a lookup must never match on a guess.
-    public static func keys(ofCopy values: [String: JSONValue], kind: RecordKind, encoder: MatchKeyEncoder) -> [MatchKeys] {
-        var found: [MatchKeys] = []
+    public static func keys(ofCopy values: [String: JSONValue], kind: RecordKind, encoder: MatchKeyEncoder) -> [NameKeys] {
+        var found: [NameKeys] = []
         func add(_ value: JSONValue) {
             var issues = IssueCollector()
             if let keys = value["matchKeys"] {
-                if let read = MatchKeys.read(from: keys, at: .root, issues: &issues) { found.append(read) }
+                if let read = MatchKeys.read(from: keys, at: .root, issues: &issues) { found.append(NameKeys(keys: read, isAlias: false)) }
             } else if let person = Person.read(from: value, at: .root, issues: &issues) {
-                found.append(contentsOf: person.lookupVariants.map { encoder.keys(for: $0) })
+                found.append(contentsOf: person.lookupKeys(encoder))
             }
         }
         if let member = kind.personMember, let value = values["fields." + member], value != .null { add(value) }

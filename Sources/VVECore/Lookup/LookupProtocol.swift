@@ -27,13 +27,60 @@ extension MatchKeys {
     }
 }
 
+/// The match keys of one name a person is known by.
+public struct NameKeys: Sendable, Hashable {
+    public var keys: MatchKeys
+    /// Whether the name is an alias. Aliases (street names above all) are shared by many
+    /// people, so one counts only when its encoding is identical: the same alias and the
+    /// same date-of-birth parts. A hit through an alias is never labelled `match`.
+    public var isAlias: Bool
+
+    public init(keys: MatchKeys, isAlias: Bool) {
+        self.keys = keys
+        self.isAlias = isAlias
+    }
+
+    /// `{"exact": HEX?, "fuzzy": HEX, "alias": true?}`.
+    public var jsonValue: JSONValue {
+        var object = keys.jsonValue.objectValue ?? JSONObject()
+        if isAlias { object["alias"] = .bool(true) }
+        return .object(object)
+    }
+
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> NameKeys? {
+        var isAlias = false
+        var members = value.objectValue ?? JSONObject()
+        if let flag = members["alias"] {
+            guard case .bool(let alias) = flag else {
+                issues.add(path.appending("alias"), flag, "must be true or false")
+                return nil
+            }
+            isAlias = alias
+            members["alias"] = nil
+        }
+        guard let keys = MatchKeys.read(from: value.objectValue == nil ? value : .object(members), at: path, issues: &issues) else { return nil }
+        return NameKeys(keys: keys, isAlias: isAlias)
+    }
+}
+
 extension Person {
+    /// The keys of every name this person is matched by, the person's own name first.
+    public func lookupKeys(_ encoder: MatchKeyEncoder) -> [NameKeys] {
+        let hasName = surname != nil || forenames != nil
+        return lookupVariants.enumerated().map { index, variant in
+            NameKeys(keys: encoder.keys(for: variant), isAlias: !(hasName && index == 0))
+        }
+    }
+
     /// The names this person is matched by: the person, then each alias with the person's
     /// date of birth. An alias of two or more words reads as forename and surname (its first
-    /// and last word); a single word as a surname, as street names usually are.
+    /// and last word); a single word as a surname, as street names usually are. Aliases count
+    /// only with a full date of birth: many people share a street name, and an alias with
+    /// less than a full date matched strangers in the quality test.
     public var lookupVariants: [Person] {
         var variants: [Person] = []
         if surname != nil || forenames != nil { variants.append(Person(forenames: forenames, surname: surname, dateOfBirth: dateOfBirth)) }
+        guard dateOfBirth?.calendarDate != nil || variants.isEmpty else { return variants }
         for alias in aliases {
             let words = alias.split(whereSeparator: { $0.isWhitespace }).map(String.init)
             guard let last = words.last else { continue }
@@ -52,13 +99,13 @@ public struct LookupQuery: Sendable, Hashable {
     /// can find the same lookup when the SPOCs talk.
     public var lookupID: String
     /// Match keys of each name the person is known by.
-    public var variants: [MatchKeys]
+    public var variants: [NameKeys]
     /// Why the officer asks, as the asking node's audit log has it.
     public var reason: Justification
     /// The asking force's case reference, if given.
     public var caseReference: String?
 
-    public init(lookupID: String, variants: [MatchKeys], reason: Justification, caseReference: String?) {
+    public init(lookupID: String, variants: [NameKeys], reason: Justification, caseReference: String?) {
         self.lookupID = lookupID
         self.variants = variants
         self.reason = reason
@@ -96,13 +143,13 @@ public struct LookupQuery: Sendable, Hashable {
         if lookupID?.stringValue.map(isValidLookupID) != true {
             issues.add(FieldPath(text: "lookupId"), lookupID, "must be 8-64 lowercase letters, digits and hyphens")
         }
-        var variants: [MatchKeys] = []
+        var variants: [NameKeys] = []
         if let list = reader.raw("variants")?.arrayValue {
             if list.isEmpty || list.count > maximumVariants {
                 issues.add(FieldPath(text: "variants"), nil, "must hold 1-\(maximumVariants) sets of match keys, one per name")
             } else {
                 for (index, element) in list.enumerated() {
-                    if let keys = MatchKeys.read(from: element, at: FieldPath(text: "variants").appending(index: index), issues: &issues) {
+                    if let keys = NameKeys.read(from: element, at: FieldPath(text: "variants").appending(index: index), issues: &issues) {
                         variants.append(keys)
                     }
                 }
