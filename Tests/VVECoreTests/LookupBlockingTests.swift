@@ -69,3 +69,75 @@ import VVECore
         #expect(index.matches(of: ann, threshold: 0.9).matches.map(\.id) == [7, 9])
     }
 }
+
+@Suite struct LookupProtocolTests {
+    let encoder = MatchKeyEncoder(key: LinkageKey(hex: String(repeating: "5a", count: 32))!)
+
+    func query() throws -> LookupQuery {
+        let person = Person(forenames: "Tia", surname: "Okonjo", dateOfBirth: PartialDate("2011-03-04"), aliases: ["Tee Jay", "Smudge"])
+        return LookupQuery(lookupID: "a1b2c3d4-0001", variants: person.lookupKeys(encoder), reason: try Justification("missing child enquiry, cross-border"), caseReference: "CAD-4471/26")
+    }
+
+    @Test func aQueryCarriesKeysOnlyAndReadsBackWhole() throws {
+        let sent = try query()
+        #expect(sent.variants.map(\.isAlias) == [false, true, true])
+        let text = JSONWriter.canonical(sent.jsonValue)
+        #expect(!text.contains("Okonjo") && !text.contains("Tia") && !text.contains("Smudge") && !text.contains("2011"))
+        #expect(try LookupQuery.read(try JSONParser.parse(text)) == sent)
+        // Without a full date of birth, aliases are not matched on: too many people share one.
+        #expect(Person(forenames: "Tia", surname: "Okonjo", dateOfBirth: PartialDate("2011"), aliases: ["Smudge"]).lookupVariants.count == 1)
+        #expect(Person(forenames: nil, surname: nil, dateOfBirth: nil, aliases: ["Smudge"]).lookupVariants.map(\.surname) == ["Smudge"])
+    }
+
+    @Test func aMalformedQueryIsRefusedNamingEachProblem() throws {
+        var object = try query().jsonValue.objectValue!
+        object["lookupId"] = "Not Valid"
+        object["reason"] = "test"
+        object["caseReference"] = .integer(7)
+        object["variants"] = .array([["fuzzy": "00ff", "alias": "yes"], ["exact": "zz"]])
+        object["extra"] = true
+        do {
+            _ = try LookupQuery.read(.object(object))
+            Issue.record("a malformed query was read")
+        } catch {
+            #expect(error.issues.map(\.description) == [
+                "lookupId: \"Not Valid\" must be 8-64 lowercase letters, digits and hyphens",
+                "variants[0].alias: \"yes\" must be true or false",
+                "variants[1].exact: \"zz\" must be 64 lowercase hex digits (HMAC-SHA256)",
+                "variants[1].fuzzy: is required: the fuzzy encoding",
+                "reason: \"test\" is too short: say why in at least 3 words, such as \"retention period ended, case closed\"",
+                "caseReference: 7 must be 1-64 printable characters on one line, such as CAD-4471/26",
+                "extra: is not a known field here; known fields are: caseReference, lookupId, reason, variants",
+            ])
+        }
+    }
+
+    @Test func theReportSaysWhetherAMissCanBeConcluded() throws {
+        let camden = AuthorityName("camden")!
+        let haringey = AuthorityName("haringey")!
+        let hit = LookupHit(
+            kind: .relocation, owner: camden, label: .possible, score: 0.93149, riskLevel: .high, status: nil, contact: "Ada Brennan, 02079460001",
+            reference: RecordID("01a2158a-937e-71ee-9cc2-89ed4da76ab1")!)
+        #expect(hit.score == 0.931 && LookupHit.format(hit.score) == "0.931" && LookupHit.format(1) == "1.000" && LookupHit.format(0.9) == "0.900")
+        let answered = LookupAnswer(authority: camden, lookupID: "a1b2c3d4", hits: [hit])
+        #expect(try LookupAnswer.read(answered.jsonValue, expecting: "a1b2c3d4") == answered)
+        #expect(throws: ValidationError.self) { try LookupAnswer.read(answered.jsonValue, expecting: "another-one") }
+        let miss = LookupAnswer(authority: haringey, lookupID: "a1b2c3d4", hits: [])
+
+        let hits = LookupReport(lookupID: "a1b2c3d4", results: [(haringey, .answered(miss)), (camden, .answered(answered))])
+        #expect(hits.results.map(\.peer) == [camden, haringey])
+        #expect(hits.outcome == .hits && hits.exitCode == 0)
+        #expect(LookupReport(lookupID: "a1b2c3d4", results: [(haringey, .answered(miss))]).exitCode == 1)
+        let silent = LookupReport(lookupID: "a1b2c3d4", results: [(camden, .answered(answered)), (haringey, .noAnswer("timed out"))])
+        #expect(silent.outcome == .incomplete && silent.exitCode == 2)
+        #expect(LookupReport(lookupID: "a1b2c3d4", results: [(haringey, .refused("over its limit"))]).exitCode == 2)
+        #expect(JSONWriter.canonical(silent.jsonValue) == #"{"lookupId":"a1b2c3d4","outcome":"incomplete","peers":[{"hits":[{"contact":"Ada Brennan, 02079460001","kind":"relocation","label":"possible","owner":"camden","reference":"01a2158a-937e-71ee-9cc2-89ed4da76ab1","riskLevel":"high","score":"0.931"}],"peer":"camden","state":"answered"},{"peer":"haringey","reason":"timed out","state":"no-answer"}]}"#)
+    }
+
+    @Test func limitsRefuseAtTheirCountAndNameTheFix() {
+        let limits = LookupLimits(perMinute: 2, perDay: 10)
+        #expect(limits.refusal(lastMinute: 1, lastDay: 9, asker: "x") == nil)
+        #expect(limits.refusal(lastMinute: 2, lastDay: 2, asker: "x") == "x has made 2 lookups in the last minute; the limit is 2 a minute. Wait a minute")
+        #expect(limits.refusal(lastMinute: 0, lastDay: 10, asker: "x")?.hasSuffix("the limit is 10 a day. Ask the node's admin if this is needed") == true)
+    }
+}
