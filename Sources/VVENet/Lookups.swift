@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
 import VVECore
 import VVEConfig
 import VVEStore
@@ -11,6 +12,8 @@ import VVESync
 public struct NetworkLookupTransport: LookupTransport {
     let registry: PeerRegistry
     let identity: NodeIdentity
+    /// How long each peer took, for `vve lookup --timing` and the benchmark.
+    public let timings = LookupTimings()
 
     public init(registry: PeerRegistry, identity: NodeIdentity) {
         self.registry = registry
@@ -22,9 +25,11 @@ public struct NetworkLookupTransport: LookupTransport {
         let identity = identity
         do {
             // One deadline over connecting, the handshake and the answer together.
+            let started = ContinuousClock.now
             let answer = try await PeerCheck.withDeadline(timeout, stage: "waiting for its answer") {
                 try await PeerClient.send("/v1/lookup", body: query.jsonValue, from: configuration, identity: identity, timeout: timeout)
             }
+            timings.record(peer, roundTrip: ContinuousClock.now - started, serverTiming: answer.serverTiming)
             let reason = answer.body["error"]?.stringValue ?? "no reason given"
             switch answer.status.code {
             case 200:
@@ -41,6 +46,29 @@ public struct NetworkLookupTransport: LookupTransport {
         } catch {
             return .noAnswer("\(error)")
         }
+    }
+}
+
+/// Per peer: the round trip of its lookup, and the time its server says it spent answering.
+public final class LookupTimings: Sendable {
+    /// One peer's times, in milliseconds.
+    public struct Timing: Sendable {
+        public var roundTripMilliseconds: Double
+        /// From the peer's `Server-Timing: lookup;dur=MS`; nil when it sent none.
+        public var serverMilliseconds: Double?
+    }
+
+    private let state = Mutex<[AuthorityName: Timing]>([:])
+
+    func record(_ peer: AuthorityName, roundTrip: Duration, serverTiming: String?) {
+        let milliseconds = Double(roundTrip.components.seconds) * 1000 + Double(roundTrip.components.attoseconds) / 1e15
+        let server = serverTiming?.split(separator: ";").first { $0.hasPrefix("dur=") }.flatMap { Double($0.dropFirst(4)) }
+        state.withLock { $0[peer] = Timing(roundTripMilliseconds: milliseconds, serverMilliseconds: server) }
+    }
+
+    /// Every peer that answered, by name.
+    public var byPeer: [(peer: AuthorityName, timing: Timing)] {
+        state.withLock { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
     }
 }
 

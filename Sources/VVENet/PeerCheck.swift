@@ -212,6 +212,8 @@ public enum PeerCheck {
     struct Answer: Sendable {
         var status: HTTPResponseStatus
         var body: JSONObject
+        /// The `Server-Timing` header, when the peer sent one.
+        var serverTiming: String? = nil
     }
 
     struct Exchanged: Sendable {
@@ -240,12 +242,14 @@ public enum PeerCheck {
         }
         try await outbound.write(.end(nil))
         var status: HTTPResponseStatus?
+        var serverTiming: String?
         var gzipped = false
         var body = ByteBuffer()
         while let part = try await inbound.next() {
             switch part {
             case .head(let head):
                 status = head.status
+                serverTiming = head.headers["server-timing"].first
                 gzipped = head.headers["content-encoding"].contains { $0.lowercased() == "gzip" }
             case .body(var chunk): body.writeBuffer(&chunk)
             case .end:
@@ -258,7 +262,7 @@ public enum PeerCheck {
                     }
                 }
                 let object = (try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue ?? JSONObject()
-                return Answer(status: status, body: object)
+                return Answer(status: status, body: object, serverTiming: serverTiming)
             }
         }
         throw PeerCheckFailure.connection("the peer closed the connection without answering \(method) \(path)")

@@ -44,6 +44,10 @@ struct LookupCommand: AsyncParsableCommand {
     @Flag(help: "Print the results as JSON.")
     var json = false
 
+    /// For `Tools/bench-lookup.sh`: each peer's round trip and answering time, on stderr.
+    @Flag(help: .hidden)
+    var timing = false
+
     @OptionGroup var operatorOption: OperatorOption
     @OptionGroup var location: NodeLocation
 
@@ -82,6 +86,11 @@ struct LookupCommand: AsyncParsableCommand {
                 caseReference: caseReference?.trimmingWhitespace())
             let transport = NetworkLookupTransport(registry: PeerRegistry(PeerDirectory(peers: peers, problems: [])), identity: identity)
             let report = await LookupFanOut.ask(query, peers: peers.map(\.name), transport: transport, timeout: .seconds(timeout))
+            if timing {
+                for (peer, time) in transport.timings.byPeer {
+                    Output.note("timing \(peer) round-trip-ms \(time.roundTripMilliseconds) server-ms \(time.serverMilliseconds.map { "\($0)" } ?? "-")")
+                }
+            }
             try store.audit([
                 AuditEvent(
                     time: context.time, actor: context.actor.rawValue, action: .lookup, justification: justification.text,

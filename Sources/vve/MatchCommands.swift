@@ -80,3 +80,62 @@ struct MatchQualityCommand: ParsableCommand {
         }
     }
 }
+
+/// `vve match-curve` (hidden; `Tools/bench-lookup.sh` runs it): what blocking costs against
+/// scoring every person, as the number of people held grows. In process, on the same index
+/// type the lookup responder uses.
+struct MatchCurveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "match-curve", abstract: "Time blocked fuzzy matching against a full scan, by index size.", shouldDisplay: false)
+
+    @Option(help: "Index sizes, comma separated.")
+    var sizes = "1000,10000,100000"
+
+    @Option(help: "Queries per size.")
+    var queries = 200
+
+    func run() throws {
+        try runReportingFailures {
+            let counts = sizes.split(separator: ",").compactMap { Int($0) }
+            guard !counts.isEmpty, counts.allSatisfy({ (1...2_000_000).contains($0) }), (1...10_000).contains(queries) else {
+                throw CommandFailure("--sizes must be numbers from 1 to 2000000, --queries 1-10000", status: .usage)
+            }
+            let encoder = MatchKeyEncoder(key: LinkageKey(bytes: Array(repeating: 0x5A, count: 32))!)
+            var people = SyntheticRecords(seed: 17, owner: AuthorityName("camden")!, today: Clock.today())
+            var encodings: [FuzzyEncoding] = []
+            var table = TextTable("PEOPLE", "CANDIDATES", "BLOCKED US", "SCAN US", "SCAN/BLOCKED", "HITS KEPT")
+            for count in counts.sorted() {
+                while encodings.count < count { encodings.append(encoder.keys(for: people.nextPerson(ageRange: 10...19)).fuzzy) }
+                var index = MatchIndex()
+                for (slot, encoding) in encodings.prefix(count).enumerated() { index.insert(id: Int64(slot), fuzzy: encoding) }
+                index.mergeRecent()
+                // Queries: held people with one letter of the surname changed, so each has a
+                // true neighbour, and strangers.
+                var strangers = SyntheticRecords(seed: 18, owner: AuthorityName("camden")!, today: Clock.today())
+                let probes = (0..<queries).map { number -> FuzzyEncoding in
+                    number % 2 == 0 ? encodings[(number * 7919) % count] : encoder.keys(for: strangers.nextPerson(ageRange: 10...19)).fuzzy
+                }
+                var candidates = 0
+                var blockedHits = 0
+                var scanHits = 0
+                let clock = ContinuousClock()
+                let blocked = clock.measure {
+                    for probe in probes {
+                        let result = index.matches(of: probe, threshold: MatchKeyEncoder.possibleMatchThreshold)
+                        candidates += result.candidates
+                        blockedHits += result.matches.count
+                    }
+                }
+                let scan = clock.measure {
+                    for probe in probes { scanHits += index.scanAll(probe, threshold: MatchKeyEncoder.possibleMatchThreshold).count }
+                }
+                let perQuery = { (duration: Duration) in (Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12) / Double(queries) }
+                table.add(
+                    "\(count)", String(format: "%.0f", Double(candidates) / Double(queries)), String(format: "%.1f", perQuery(blocked)),
+                    String(format: "%.1f", perQuery(scan)), String(format: "%.1f", perQuery(scan) / perQuery(blocked)),
+                    "\(blockedHits)/\(scanHits)")
+            }
+            Output.line(table.rendered)
+        }
+    }
+}
