@@ -100,3 +100,47 @@ extension NodeServer {
         }
     }
 }
+
+/// Sends lookup notices with `POST /v1/lookup-notices` to the owner as its peer file says.
+public struct NetworkLookupNoticeSender: LookupNoticeSender {
+    let registry: PeerRegistry
+    let identity: NodeIdentity
+
+    public init(registry: PeerRegistry, identity: NodeIdentity) {
+        self.registry = registry
+        self.identity = identity
+    }
+
+    public func send(_ notices: [LookupNotice], to owner: AuthorityName) async throws {
+        guard let configuration = registry.peer(named: owner) else {
+            throw PeerRequestError(description: "\(owner) is not a peer: no Peers/\(owner).yaml")
+        }
+        let answer = try await PeerClient.send(
+            "/v1/lookup-notices", body: ["notices": .array(notices.map(\.jsonValue))], from: configuration, identity: identity, timeout: .seconds(30))
+        guard answer.status == .ok else {
+            throw PeerRequestError(description: "\(owner) answered HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
+        }
+    }
+}
+
+extension NodeServer {
+    /// Takes a holder's lookup notices about this node's records: audits each once.
+    public typealias LookupNoticeProvider = @Sendable (_ peer: PeerConfiguration, _ body: [UInt8]) async throws -> (status: HTTPResponse.Status, body: JSONValue)
+
+    /// Audits notices into `store`; a malformed body is refused whole and audited as a refusal.
+    public static func lookupNotices(into store: CaseStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger) -> LookupNoticeProvider {
+        { peer, body in
+            let notices: [LookupNotice]
+            do {
+                notices = try LookupNotice.readAll(try JSONParser.parse(body))
+            } catch {
+                let problem = (error as? ValidationError)?.description ?? "the body is not JSON"
+                try store.audit([AuditEvent(time: clock(), actor: "peer:\(peer.name)", action: .refuse, detail: "malformed lookup notices refused: \(problem)")])
+                logger.warning("malformed lookup notices refused", metadata: ["peer.name": "\(peer.name)"])
+                return (.badRequest, ["error": .string("malformed lookup notices: \(problem.replacingOccurrences(of: "\n", with: "; "))")])
+            }
+            let audited = try store.receiveLookupNotices(notices, from: peer.name, at: clock())
+            return (.ok, ["audited": .integer(Int64(audited))])
+        }
+    }
+}

@@ -101,7 +101,7 @@ public enum NodeServer {
     /// bound port once the socket listens (useful with port 0).
     public static func application(
         identity: NodeIdentity, registry: PeerRegistry, refusals: RefusalLog, configuration: NodeServerConfiguration,
-        changes: ChangesProvider? = nil, lookups: LookupProvider? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        changes: ChangesProvider? = nil, lookups: LookupProvider? = nil, lookupNotices: LookupNoticeProvider? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some Service {
         let router = Router(context: PeerRequestContext.self)
         router.add(middleware: PeerIdentityMiddleware(registry: registry, refusals: refusals))
@@ -182,6 +182,23 @@ public enum NodeServer {
             } catch {
                 context.logger.error("cannot answer a lookup", metadata: ["error": "\(error)"])
                 return refusal(.internalServerError, "cannot answer the lookup; see the node's log")
+            }
+        }
+        router.post("/v1/lookup-notices") { request, context -> Response in
+            guard let peer = context.peer else { return refusal(.forbidden, "unidentified") }
+            guard let lookupNotices else { return refusal(.serviceUnavailable, "this node does not take lookup notices") }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: 1024 * 1024)
+            } catch {
+                return refusal(.contentTooLarge, "lookup notices are at most 1 MB a request")
+            }
+            do {
+                let answer = try await lookupNotices(peer, Array(body.readableBytesView))
+                return json(answer.body, status: answer.status)
+            } catch {
+                context.logger.error("cannot take lookup notices", metadata: ["error": "\(error)"])
+                return refusal(.internalServerError, "cannot take the notices; see the node's log")
             }
         }
         let tlsContext = try NIOSSLContext(configuration: identity.tlsConfiguration(server: true))

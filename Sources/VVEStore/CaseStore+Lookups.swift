@@ -122,13 +122,17 @@ extension CaseStore {
     ///     involves an alias on either side is `possible`, never `match`.
     ///   - fuzzyScores: entry ids the in-memory index scored at or above the threshold, with
     ///     their scores. Entries removed since are dropped here.
-    ///   - asker: the audit actor, `peer:NAME`.
+    ///   - peer: the asking peer, audited as `peer:NAME`.
     ///   - detail: what the audit entry says of the query (id, case reference, keys).
+    ///
+    /// A hit on a copy of a peer's record also queues a `LookupNotice` for its owner, in the
+    /// same transaction, which `LookupNoticeService` delivers.
     public func answerLookup(
-        exactKeys: [(key: [UInt8], isAlias: Bool)], fuzzyScores: [Int64: Double], asker: String, limits: LookupLimits, justification: String, detail: String,
-        maximumHits: Int, at time: Timestamp
+        exactKeys: [(key: [UInt8], isAlias: Bool)], fuzzyScores: [Int64: Double], from peer: AuthorityName, lookupID: String, limits: LookupLimits,
+        justification: String, detail: String, maximumHits: Int, at time: Timestamp
     ) throws -> LookupAdmission {
-        try transaction { db in
+        let asker = "peer:\(peer)"
+        return try transaction { db in
             var audit = try AuditAppender(db)
             let counts = try lookupCounts(actor: asker, at: time, db)
             if let refusal = limits.refusal(lastMinute: counts.lastMinute, lastDay: counts.lastDay, asker: asker) {
@@ -168,6 +172,13 @@ extension CaseStore {
                 AuditEvent(
                     time: time, actor: asker, action: .lookup, justification: justification,
                     detail: "\(detail); \(hits.isEmpty ? "no hit" : "hits: " + hits.joined(separator: ", "))"), db)
+            for subject in subjects where subject.source == .copy {
+                let notice = LookupNotice(
+                    sequence: 1, recordID: subject.recordID, time: time, asker: peer, lookupID: lookupID, label: subject.label, score: subject.score,
+                    reason: justification)
+                try db.cachedStatement(sql: "INSERT INTO lookup_notice(owner, record_id, notice) VALUES (?, ?, ?)")
+                    .execute(arguments: [subject.owner.rawValue, subject.recordID.description, JSONWriter.canonical(notice.jsonValue)])
+            }
             for subject in subjects {
                 try audit.append(
                     AuditEvent(
@@ -204,6 +215,60 @@ extension CaseStore {
                 db, sql: "SELECT * FROM audit_log WHERE action = 'lookup' AND record_id IS NOT NULL AND at >= ? ORDER BY seq DESC LIMIT ?",
                 arguments: [time.description, limit]
             ).map { try auditEntry($0) }
+        }
+    }
+
+    /// Notices not yet delivered, oldest first, by owner: at most `limit` per owner.
+    public func undeliveredLookupNotices(limit: Int = LookupNotice.maximumPerRequest) throws -> [(owner: AuthorityName, notices: [LookupNotice])] {
+        try reading { db in
+            let owners = try String.fetchAll(db, sql: "SELECT DISTINCT owner FROM lookup_notice WHERE delivered_at IS NULL ORDER BY owner")
+            return try owners.compactMap { name in
+                guard let owner = AuthorityName(name) else { return nil }
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT seq, notice FROM lookup_notice WHERE owner = ? AND delivered_at IS NULL ORDER BY seq LIMIT ?", arguments: [name, limit])
+                let notices = try rows.map { row -> LookupNotice in
+                    var notice = try LookupNotice.readAll(["notices": .array([try JSONParser.parse(row["notice"] as String)])])[0]
+                    notice.sequence = row["seq"]
+                    return notice
+                }
+                return (owner, notices)
+            }
+        }
+    }
+
+    /// Marks notices as delivered: their owner has audited them.
+    public func markLookupNoticesDelivered(_ sequences: [Int64], at time: Timestamp) throws {
+        try transaction { db in
+            let statement = try db.cachedStatement(sql: "UPDATE lookup_notice SET delivered_at = ? WHERE seq = ?")
+            for sequence in sequences { try statement.execute(arguments: [time.description, sequence]) }
+        }
+    }
+
+    /// Audits a holder's notices about this node's records, each once: notices at or below
+    /// the last sequence taken from the holder are skipped (a retry after a lost answer), and
+    /// notices about records this node does not hold (erased since, or never its own) are
+    /// passed over. Returns how many were audited.
+    public func receiveLookupNotices(_ notices: [LookupNotice], from holder: AuthorityName, at time: Timestamp) throws -> Int {
+        try transaction { db in
+            var last = try Int64.fetchOne(db, sql: "SELECT last_sequence FROM lookup_notice_cursor WHERE peer = ?", arguments: [holder.rawValue]) ?? 0
+            var audit = try AuditAppender(db)
+            var audited = 0
+            for notice in notices.sorted(by: { $0.sequence < $1.sequence }) where notice.sequence > last {
+                last = notice.sequence
+                let owned = try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM record WHERE id = ? AND erased = 0 AND owner = ?", arguments: [notice.recordID.description, node.rawValue]) ?? false
+                guard owned else { continue }
+                try audit.append(
+                    AuditEvent(
+                        time: time, actor: "peer:\(holder)", action: .lookup, recordID: notice.recordID, justification: notice.reason,
+                        detail: "\(holder)'s copy matched lookup \(notice.lookupID) by \(notice.asker) at \(notice.time): \(notice.label.rawValue) \(LookupHit.format(notice.score))"),
+                    db)
+                audited += 1
+            }
+            try db.execute(
+                sql: "INSERT INTO lookup_notice_cursor(peer, last_sequence) VALUES (?, ?) ON CONFLICT(peer) DO UPDATE SET last_sequence = excluded.last_sequence",
+                arguments: [holder.rawValue, last])
+            return audited
         }
     }
 

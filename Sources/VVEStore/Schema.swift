@@ -217,6 +217,18 @@ enum Schema {
                     CREATE TRIGGER shared_copy_match_delete AFTER DELETE ON shared_copy
                         BEGIN INSERT INTO match_copy_change(record_id) VALUES (OLD.id); END;
                     CREATE INDEX audit_lookups_by_actor ON audit_log(actor, at) WHERE action = 'lookup' AND record_id IS NULL;
+                    CREATE TABLE lookup_notice (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        owner TEXT NOT NULL,
+                        record_id TEXT NOT NULL,
+                        notice TEXT NOT NULL,
+                        delivered_at TEXT
+                    ) STRICT;
+                    CREATE INDEX lookup_notice_undelivered ON lookup_notice(owner, seq) WHERE delivered_at IS NULL;
+                    CREATE TABLE lookup_notice_cursor (
+                        peer TEXT PRIMARY KEY NOT NULL,
+                        last_sequence INTEGER NOT NULL
+                    ) STRICT;
                     CREATE INDEX audit_lookup_hits ON audit_log(at) WHERE action = 'lookup' AND record_id IS NOT NULL;
                     """)
         }

@@ -108,7 +108,7 @@ public actor LookupResponder {
             }
         }
         let admission = try store.answerLookup(
-            exactKeys: query.variants.compactMap { variant in variant.keys.exact.map { ($0, variant.isAlias) } }, fuzzyScores: scores, asker: asker, limits: configuration.limits,
+            exactKeys: query.variants.compactMap { variant in variant.keys.exact.map { ($0, variant.isAlias) } }, fuzzyScores: scores, from: peer, lookupID: query.lookupID, limits: configuration.limits,
             justification: query.reason.text, detail: detail, maximumHits: LookupAnswer.maximumHits, at: time)
         switch admission {
         case .refused(let reason):
@@ -171,6 +171,59 @@ public struct MatchIndexService: Service {
                     logger.error("match index refresh failed; lookups refresh it again before answering", metadata: ["error": "\(error)"])
                 }
                 do { try await Task.sleep(for: interval) } catch { break }
+            }
+        }
+    }
+}
+
+/// Delivers lookup notices to the owners of the records they are about: the network one is
+/// in VVENet.
+public protocol LookupNoticeSender: Sendable {
+    func send(_ notices: [LookupNotice], to owner: AuthorityName) async throws
+}
+
+/// Delivers queued lookup notices to their owners inside `vve serve`, every `interval`; a
+/// notice stays queued until its owner has taken it, so an owner that is down hears later.
+public struct LookupNoticeService: Service {
+    let store: CaseStore
+    let sender: any LookupNoticeSender
+    let interval: Duration
+    let clock: @Sendable () -> Timestamp
+    let logger: Logger
+
+    /// Default interval 2 seconds.
+    public init(store: CaseStore, sender: any LookupNoticeSender, interval: Duration = .seconds(2), clock: @escaping @Sendable () -> Timestamp, logger: Logger) {
+        self.store = store
+        self.sender = sender
+        self.interval = interval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await deliver()
+                do { try await Task.sleep(for: interval) } catch { break }
+            }
+        }
+    }
+
+    /// One round: every owner's queued notices, each owner on its own.
+    public func deliver() async {
+        let queued: [(owner: AuthorityName, notices: [LookupNotice])]
+        do {
+            queued = try store.undeliveredLookupNotices()
+        } catch {
+            logger.error("cannot read queued lookup notices", metadata: ["error": "\(error)"])
+            return
+        }
+        for (owner, notices) in queued {
+            do {
+                try await sender.send(notices, to: owner)
+                try store.markLookupNoticesDelivered(notices.map(\.sequence), at: clock())
+            } catch {
+                logger.warning("lookup notices not delivered yet; they stay queued", metadata: ["peer.name": "\(owner)", "error": "\(error)"])
             }
         }
     }

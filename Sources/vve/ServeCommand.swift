@@ -93,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let server = try NodeServer.application(
                 identity: identity, registry: registry, refusals: refusals, configuration: NodeServerConfiguration(listen: listenAddress),
-                changes: changes, lookups: lookups, logger: logger,
+                changes: changes, lookups: lookups, lookupNotices: NodeServer.lookupNotices(into: store, clock: { Clock.now() }, logger: logger), logger: logger,
                 onListening: { port in
                     Output.line("vve serve: node \(node) listening on \(listenAddress.host):\(port) (mutual TLS, \(registry.peers.count) peers)")
                 })
@@ -110,6 +110,10 @@ struct ServeCommand: AsyncParsableCommand {
             ]
             if pull { services.append(.init(service: puller)) }
             if let indexing { services.append(.init(service: indexing)) }
+            services.append(
+                .init(
+                    service: LookupNoticeService(
+                        store: store, sender: NetworkLookupNoticeSender(registry: registry, identity: identity), clock: { Clock.now() }, logger: logger)))
             let retention = RetentionPolicy(reviewGraceDays: configuration.reviewGraceDays, tombstoneDays: configuration.tombstoneDays)
             services.append(.init(service: RetentionService(store: store, policy: retention, signal: signal, clock: { Clock.now() }, logger: logger)))
             let group = ServiceGroup(

@@ -56,9 +56,8 @@ struct StatusCommand: ParsableCommand {
             }
             Output.line("Node \(configuration.name): change log at \(head), \(directory.peers.count) peer\(directory.peers.count == 1 ? "" : "s")")
             if let latest = lookupHits.first {
-                let peer = latest.event.actor.hasPrefix("peer:") ? String(latest.event.actor.dropFirst(5)) : latest.event.actor
                 Output.line(
-                    "Lookups matched this node's records \(lookupHits.count) time\(lookupHits.count == 1 ? "" : "s") in 30 days; latest \(latest.event.time) by \(peer), record \(latest.event.recordID?.description ?? "?") (`vve audit list --lookups`)")
+                    "Lookups matched this node's records \(lookupHits.count) time\(lookupHits.count == 1 ? "" : "s") in 30 days; latest at \(latest.event.time) on record \(latest.event.recordID?.description ?? "?") (`vve audit list --lookups` says by whom and why)")
             }
             guard !rows.isEmpty else {
                 Output.line("No peers. Add one with `vve peer add`.")

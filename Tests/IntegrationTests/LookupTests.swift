@@ -167,7 +167,61 @@ import Testing
         // The owner's status says its records were looked up.
         let status = try check(camden.run(["status"])).stdout
         #expect(status.contains("Lookups matched this node's records 3 times in 30 days; latest "))
-        #expect(status.contains("by met-police, record \(id) (`vve audit list --lookups`)"))
+        #expect(status.contains(" on record \(id) (`vve audit list --lookups` says by whom and why)"))
+    }
+
+    /// A lookup that finds a copy at a holder tells the record's owner, over mutual TLS.
+    @Test func aHitOnACopyReachesTheRecordsOwner() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        let police = try region.node("met-police")
+        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        for node in [haringey, police] {
+            try FileManager.default.copyItem(atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
+        }
+        try camden.pin(haringey, port: 1)
+        try camden.setPolicy(for: "haringey", RegionSyncTests.camdenPolicy)
+        try haringey.pin(camden, port: 1)
+        try haringey.pin(police, port: 1, role: "police")
+        try haringey.setPolicy(for: "met-police", "lookups: yes\naggregates: no\n")
+        try police.pin(haringey, port: 1)
+        try police.setPolicy(for: "haringey", "lookups: no\nask-lookups: yes\naggregates: no\n")
+        let added = try check(camden.run(["record", "add", "relocation", "--json", SyncTests().relocation(to: "haringey", person: "Tia")]))
+        let id = try #require(added.stdout.split(separator: " ").map(String.init).first { $0.count == 36 })
+
+        let camdenServer = try camden.serve(["--long-poll", "2"])
+        let haringeyServer = try haringey.serve(["--long-poll", "2"])
+        defer {
+            _ = camdenServer.stop()
+            _ = haringeyServer.stop()
+        }
+        try repoint(camden, peer: "haringey", port: haringeyServer.port)
+        try repoint(haringey, peer: "camden", port: camdenServer.port)
+        try repoint(police, peer: "haringey", port: haringeyServer.port)
+        try RegionSyncTests().eventually("haringey holds the copy") { try RegionSyncTests().copyIDs(haringey) == [id] }
+
+        // haringey holds the person as match keys only, and finds them; camden is the owner.
+        let result = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lookupID = try #require(result.stdout.firstMatch(of: /Lookup ([0-9a-f-]{36})/)?.1).description
+        #expect(result.stdout.hasPrefix("""
+            haringey: 1 hit
+              MATCH  SCORE  KIND        OWNER   RISK  STATUS  REFERENCE                             CONTACT
+              match  1.000  relocation  camden  -     -       \(id)  -
+
+            """))
+
+        // camden hears of it from haringey, with the asker and its reason.
+        try RegionSyncTests().eventually("camden audits the notice") { try !auditEntries(camden, ["--lookups"]).isEmpty }
+        let told = try auditEntries(camden, ["--lookups"])
+        #expect(told.count == 1)
+        #expect(told.first?["recordId"] as? String == id)
+        #expect(told.first?["actor"] as? String == "peer:haringey")
+        #expect(told.first?["justification"] as? String == "missing child enquiry, cross-border check")
+        #expect((told.first?["detail"] as? String ?? "").hasPrefix("haringey's copy matched lookup \(lookupID) by met-police at "))
+        #expect((told.first?["detail"] as? String ?? "").hasSuffix(": match 1.000"))
+        #expect(try check(camden.run(["status"])).stdout.contains("Lookups matched this node's records 1 time in 30 days; latest at "))
     }
 
     @Test func aNodeWithNoPeerTakingItsLookupsSaysHowToConfigureOne() throws {

@@ -118,6 +118,32 @@ import VVESync
         #expect(found.first?.contact == "Camden MASH, 020 7946 0000")
         #expect(try haringeyStore.lookupHits(since: time(0)).first?.event.detail == "copy of camden's record matched a lookup: match 1.000")
 
+        // camden, the owner, is told: the notice waits at haringey until camden takes it.
+        struct Failing: LookupNoticeSender {
+            func send(_ notices: [LookupNotice], to owner: AuthorityName) async throws { throw CancellationError() }
+        }
+        struct Direct: LookupNoticeSender {
+            let owner: CaseStore
+            let holder: AuthorityName
+            func send(_ notices: [LookupNotice], to owner: AuthorityName) async throws {
+                _ = try self.owner.receiveLookupNotices(notices, from: holder, at: Timestamp(millisecondsSinceEpoch: 1_795_460_400_000))
+            }
+        }
+        let logger = Logger(label: "test")
+        await LookupNoticeService(store: haringeyStore, sender: Failing(), clock: { time(4) }, logger: logger).deliver()
+        #expect(try haringeyStore.undeliveredLookupNotices().map(\.owner) == [camden])
+        let queued = try #require(try haringeyStore.undeliveredLookupNotices().first?.notices)
+        await LookupNoticeService(store: haringeyStore, sender: Direct(owner: camdenStore, holder: haringey), clock: { time(4) }, logger: logger).deliver()
+        #expect(try haringeyStore.undeliveredLookupNotices().isEmpty)
+        let told = try camdenStore.lookupHits(since: time(0))
+        #expect(told.count == 1)
+        #expect(told.first?.event.recordID == shared.id && told.first?.event.actor == "peer:haringey")
+        #expect(told.first?.event.justification == "missing child enquiry, cross-border")
+        #expect(told.first?.event.detail == "haringey's copy matched lookup lookup-0001 by met-police at \(time(3)): match 1.000")
+        // Sent again (an answer lost on the way back): audited once.
+        #expect(try camdenStore.receiveLookupNotices(queued, from: haringey, at: time(5)) == 0)
+        #expect(try camdenStore.lookupHits(since: time(0)).count == 1)
+
         // Withdrawn from haringey: the copy, and its entry, are gone.
         let narrowed = SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false)
         let withdrawal = try ChangeFeed(store: camdenStore, encoder: encoder).batch(

@@ -429,3 +429,82 @@ public struct LookupReport: Sendable, Hashable {
         }
     }
 }
+
+/// A holder telling a record's owner that its copy of the record matched a peer's lookup,
+/// so the owner learns of every lookup that found its record, wherever it was held.
+public struct LookupNotice: Sendable, Hashable {
+    /// The holder's sequence number: the owner skips numbers it has seen, so a notice sent
+    /// again after a lost answer is audited once.
+    public var sequence: Int64
+    /// The owner's record the copy is of.
+    public var recordID: RecordID
+    /// When the lookup was answered.
+    public var time: Timestamp
+    /// The peer that asked.
+    public var asker: AuthorityName
+    public var lookupID: String
+    public var label: MatchLabel
+    public var score: Double
+    /// The asker's reason, as its query gave it.
+    public var reason: String
+
+    public init(sequence: Int64, recordID: RecordID, time: Timestamp, asker: AuthorityName, lookupID: String, label: MatchLabel, score: Double, reason: String) {
+        self.sequence = sequence
+        self.recordID = recordID
+        self.time = time
+        self.asker = asker
+        self.lookupID = lookupID
+        self.label = label
+        self.score = score
+        self.reason = reason
+    }
+
+    public var jsonValue: JSONValue {
+        [
+            "sequence": .integer(sequence), "recordId": recordID.jsonValue, "at": .string(time.description), "asker": asker.jsonValue,
+            "lookupId": .string(lookupID), "label": .string(label.rawValue), "score": .string(LookupHit.format(score)), "reason": .string(reason),
+        ]
+    }
+
+    /// The most notices one request carries.
+    public static let maximumPerRequest = 500
+
+    /// Reads `{"notices": [...]}`, refusing it whole if any notice is malformed.
+    public static func readAll(_ value: JSONValue) throws(ValidationError) -> [LookupNotice] {
+        var issues = IssueCollector()
+        guard var reader = ObjectReader(value, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
+        let notices = reader.list("notices", as: LookupNotice.self, minimum: 1, maximum: maximumPerRequest, hint: "the notices", issues: &issues)
+        reader.finish(issues: &issues)
+        try issues.throwIfAny()
+        return notices
+    }
+}
+
+extension LookupNotice: JSONFieldValue {
+    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> LookupNotice? {
+        guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
+        let before = issues.issues.count
+        var sequence: Int64?
+        if case .integer(let number)? = reader.raw("sequence"), number > 0 { sequence = number } else {
+            issues.add(path.appending("sequence"), nil, "must be a whole number from 1")
+        }
+        let recordID = reader.required("recordId", as: RecordID.self, hint: "the owner's record", issues: &issues)
+        let at = reader.raw("at")
+        let time = at?.stringValue.flatMap(Timestamp.init)
+        if time == nil { issues.add(path.appending("at"), at, "must be a time such as 2026-11-26T10:00:00.000Z") }
+        let asker = reader.required("asker", as: AuthorityName.self, hint: "the peer that asked", issues: &issues)
+        let lookupID = reader.raw("lookupId")
+        if lookupID?.stringValue.map(LookupQuery.isValidLookupID) != true {
+            issues.add(path.appending("lookupId"), lookupID, "must be 8-64 lowercase letters, digits and hyphens")
+        }
+        let label = reader.required("label", as: MatchLabel.self, hint: "match or possible", issues: &issues)
+        let scoreText = reader.raw("score")
+        let score = scoreText?.stringValue.flatMap(Double.init).flatMap { (0...1).contains($0) ? $0 : nil }
+        if score == nil { issues.add(path.appending("score"), scoreText, "must be a decimal from 0 to 1, as text") }
+        let reason = reader.requiredText("reason", limit: 500, hint: "the asker's reason", issues: &issues)
+        reader.finish(issues: &issues)
+        guard issues.issues.count == before, let sequence, let recordID, let time, let asker, let label, let score, let reason else { return nil }
+        return LookupNotice(
+            sequence: sequence, recordID: recordID, time: time, asker: asker, lookupID: lookupID!.stringValue!, label: label, score: score, reason: reason)
+    }
+}
