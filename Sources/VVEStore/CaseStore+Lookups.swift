@@ -37,6 +37,10 @@ public enum LookupAdmission: Sendable, Hashable {
 public struct MatchIndexRefresh: Sendable, Hashable {
     /// Records and copies indexed again by this call.
     public var indexed: Int
+    /// Entries removed by this call (replaced or gone), which an in-memory index still holds.
+    public var removed: Int
+    /// Whether the index was started over (a new linkage key): in-memory copies must be too.
+    public var restarted: Bool
     /// Whether changes remain after this call's batch.
     public var more: Bool
 }
@@ -51,7 +55,9 @@ extension CaseStore {
     public func refreshMatchEntries(encoder: MatchKeyEncoder, limit: Int = 1000) throws -> MatchIndexRefresh {
         try transaction { db in
             let tag = encoder.key.tag
-            if try meta(Self.keyTagKey, db) != tag {
+            let restarted = try meta(Self.keyTagKey, db) != tag
+            var removed = 0
+            if restarted {
                 try db.execute(sql: "DELETE FROM match_entry")
                 try db.execute(sql: "DELETE FROM match_copy_change")
                 try db.execute(sql: "INSERT INTO match_copy_change(record_id) SELECT id FROM shared_copy")
@@ -74,6 +80,7 @@ extension CaseStore {
                 let id: String = change["record_id"]
                 guard seen.insert(id).inserted else { continue }
                 try remove.execute(arguments: [id, MatchSource.own.rawValue])
+                removed += db.changesCount
                 guard let document = try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM record WHERE id = ? AND erased = 0"), arguments: [id]),
                     let fields = try decode(document, id: RecordID(id)).fields
                 else { continue }
@@ -88,13 +95,15 @@ extension CaseStore {
                 let id: String = change["record_id"]
                 guard seenCopies.insert(id).inserted else { continue }
                 try remove.execute(arguments: [id, MatchSource.copy.rawValue])
+                removed += db.changesCount
                 guard let recordID = RecordID(id), let copy = try sharedCopy(recordID, db) else { continue }
                 try store(LookupPeople.keys(ofCopy: copy.values, kind: copy.replica.kind, encoder: encoder), of: id, source: .copy)
             }
             if let last = copyChanges.last {
                 try db.execute(sql: "DELETE FROM match_copy_change WHERE seq <= ?", arguments: [last["seq"] as Int64])
             }
-            return MatchIndexRefresh(indexed: seen.count + seenCopies.count, more: changes.count == limit || copyChanges.count == limit)
+            return MatchIndexRefresh(
+                indexed: seen.count + seenCopies.count, removed: removed, restarted: restarted, more: changes.count == limit || copyChanges.count == limit)
         }
     }
 
@@ -107,11 +116,6 @@ extension CaseStore {
                     return fuzzyEncoding(bytes).map { (row["id"] as Int64, $0, row["alias"] as Bool) }
                 }
         }
-    }
-
-    /// How many match entries the store holds.
-    public func matchEntryCount() throws -> Int {
-        try reading { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM match_entry") ?? 0 }
     }
 
     /// Checks the asker against its limits, finds the records whose people match, and audits

@@ -45,6 +45,8 @@ public actor LookupResponder {
     private var loadedThrough: Int64 = 0
     /// The entries (loaded so far) that are aliases' keys.
     private var aliasEntries = Set<Int64>()
+    /// Entries the index holds that the store has removed since it was built.
+    private var deadEntries = 0
 
     public init(store: CaseStore, encoder: MatchKeyEncoder, configuration: LookupConfiguration, logger: Logger) {
         self.store = store
@@ -61,18 +63,22 @@ public actor LookupResponder {
     @discardableResult
     public func catchUp() throws -> Int {
         var indexed = 0
+        var restarted = false
         while true {
             let refresh = try store.refreshMatchEntries(encoder: encoder)
             indexed += refresh.indexed
+            deadEntries += refresh.removed
+            restarted = restarted || refresh.restarted
             if !refresh.more { break }
         }
-        let live = try store.matchEntryCount()
         // Entries of changed records are replaced, so the index keeps dead ones; hits are
-        // confirmed against the store, and past a quarter dead the index starts over.
-        if index.count - live > max(1000, live / 4) {
+        // confirmed against the store, and past a quarter dead the index starts over. (A
+        // count of the store's entries would cost a scan of the table on every lookup.)
+        if restarted || deadEntries > max(1000, index.count / 4) {
             index = MatchIndex(blocking: index.blocking)
             aliasEntries = []
             loadedThrough = 0
+            deadEntries = 0
         }
         while true {
             let entries = try store.matchEntries(after: loadedThrough, limit: 10_000)

@@ -22,6 +22,10 @@ enum DemoRegion {
 
     /// What a node of role `owner` shares with a peer of role `peer`, and accepts from it.
     static func policy(from owner: PeerRole, to peer: PeerRole) -> SharingPolicy {
+        if owner == .police, peer == .borough {
+            // The police send their officers' lookups to every borough; they share no records.
+            return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false, askLookups: true)
+        }
         guard owner == .borough else { return .denyAll }
         switch peer {
         case .borough:
@@ -39,7 +43,7 @@ enum DemoRegion {
                     .countyLinesLink: KindGrant(audience: [.police], groups: ["line", "areas", "people", "activity", "status"]),
                     .sharedPerpetrator: KindGrant(audience: [.police], groups: ["identity", "profile", "disruptions", "status"]),
                 ],
-                reviewDays: 30, accept: [.sharedPerpetrator: ["disruptions"]], lookups: true, aggregates: false)
+                reviewDays: 30, accept: [.sharedPerpetrator: ["disruptions"]], lookups: .police, aggregates: false)
         case .vru:
             // The VRU sees the region through aggregates only, never a record.
             return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: true)
@@ -144,12 +148,17 @@ struct DemoRegionNodes: Sendable {
             var nodeLogger = logger
             nodeLogger[metadataKey: "node.name"] = "\(name)"
             let node = DemoNode(name: name, role: role, directory: directory, store: store, identity: identity, logger: nodeLogger)
-            let feed = ChangeFeed(store: store, encoder: MatchKeyEncoder(key: LinkageKey(hex: linkageKey.trimmingWhitespace())!))
+            let encoder = MatchKeyEncoder(key: LinkageKey(hex: linkageKey.trimmingWhitespace())!)
+            let feed = ChangeFeed(store: store, encoder: encoder)
             let signal = node.signal
+            let responder = LookupResponder(
+                store: store, encoder: encoder, configuration: LookupConfiguration(contact: "\(name) duty desk, 020 7946 0000"), logger: nodeLogger)
             let server = try NodeServer.application(
                 identity: identity, registry: node.registry, refusals: RefusalLog(store: store, logger: nodeLogger),
                 configuration: NodeServerConfiguration(listen: ListenAddress(host: "127.0.0.1", port: 0)),
                 changes: NodeServer.changes(from: feed, signal: signal, clock: { Clock.now() }),
+                lookups: NodeServer.lookups(from: responder, store: store, clock: { Clock.now() }, logger: nodeLogger),
+                lookupNotices: NodeServer.lookupNotices(into: store, clock: { Clock.now() }, logger: nodeLogger),
                 logger: nodeLogger, onListening: { port in node.port.withLock { $0 = port } })
             let registry = node.registry
             var pull = PullConfiguration()
@@ -158,7 +167,13 @@ struct DemoRegionNodes: Sendable {
                 store: store, client: NetworkPeerClient(registry: registry, identity: identity),
                 targets: { registry.pullTargets }, signal: signal, configuration: pull,
                 clock: { Clock.now() }, logger: nodeLogger)
-            services += [.init(service: server), .init(service: node.watcher), .init(service: signal), .init(service: puller)]
+            let notices = LookupNoticeService(
+                store: store, sender: NetworkLookupNoticeSender(registry: registry, identity: identity), interval: .milliseconds(200),
+                clock: { Clock.now() }, logger: nodeLogger)
+            services += [
+                .init(service: server), .init(service: node.watcher), .init(service: signal), .init(service: puller),
+                .init(service: MatchIndexService(responder: responder, logger: nodeLogger)), .init(service: notices),
+            ]
             nodes.append(node)
         }
         return DemoRegionNodes(nodes: nodes, services: services)
@@ -359,7 +374,36 @@ final class DemoWalkthrough: Service, Sendable {
         let gone = try await eventually { try !enfield.store.sharedCopies(context: context()).contains { $0.id == r2 } }
         Output.line(gone ? "enfield no longer holds R2; its audit log says: \(try enfield.store.auditEntries(action: .erase).last?.event.detail ?? "?")" : "enfield still holds R2 after 15 s")
 
-        step(8, "camden's view of its peers (vve status) and its audit trail")
+        step(8, "An officer at met-police asks: is R1's young person known anywhere? Then a misspelt name")
+        let police = region["met-police"]
+        guard case .relocation(let r1Fields)? = records[0].fields else { throw CommandFailure("R1 is not a relocation", status: .storeError) }
+        let person = r1Fields.youngPerson
+        let officer = try OperatorName("PC 4471 Hale")
+        let reason = try Justification("missing child enquiry, cross-border check")
+        let askable = police.registry.peers.filter(\.policy.askLookups).map(\.name)
+        let transport = NetworkLookupTransport(registry: police.registry, identity: police.identity)
+        let policeKey = try LinkageKey(hex: String(contentsOfFile: police.directory + "/Certificates/linkage.key", encoding: .utf8))!
+        let policeEncoder = MatchKeyEncoder(key: policeKey)
+        var misspelt = person
+        misspelt.surname = person.surname.map { String($0.dropLast()) + ($0.last == "e" ? "a" : "e") }
+        for (asked, label) in [(person, "as recorded"), (misspelt, "surname misspelt")] {
+            let query = LookupQuery(
+                lookupID: UUID().uuidString.lowercased(), variants: asked.lookupKeys(policeEncoder), reason: reason, caseReference: "CAD-4471/26")
+            let report = await LookupFanOut.ask(query, peers: askable, transport: transport, timeout: .seconds(10))
+            try police.store.audit([
+                AuditEvent(time: Clock.now(), actor: officer.rawValue, action: .lookup, justification: reason.text, detail: LookupCommand.auditDetail(query, report))
+            ])
+            Output.line("vve lookup --surname \"\(asked.surname ?? "")\" --forename \"\(asked.forenames ?? "")\" \(asked.dateOfBirth.map { $0.calendarDate == nil ? "--yob \($0.year)" : "--dob \($0)" } ?? "") (\(label)); exit \(report.exitCode)")
+            Output.line(LookupCommand.render(report).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
+        Output.line("The boroughs received match keys only: no name left met-police. camden's record was found at camden and, as a copy, at haringey;")
+        Output.line("haringey tells camden, so the owner hears of every lookup that found its record:")
+        _ = try await eventually { try camden.store.lookupHits(since: Timestamp(millisecondsSinceEpoch: 0)).count >= 4 }
+        for entry in try camden.store.lookupHits(since: Timestamp(millisecondsSinceEpoch: 0)).reversed() {
+            Output.line("  camden audit: \(entry.event.actor): \(entry.event.detail ?? "")")
+        }
+
+        step(9, "camden's view of its peers (vve status) and its audit trail")
         let states = try camden.store.peerSyncStates()
         var status = TextTable("PEER", "ROLE", "CURSOR", "LAG", "LAST ERROR")
         for peer in region.nodes where peer !== camden {

@@ -8,7 +8,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr == "")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.filter { $0.hasPrefix("== ") }.map { String($0.prefix(5)) } == ["== 1.", "== 2.", "== 3.", "== 4.", "== 5.", "== 6.", "== 7.", "== 8."])
+        #expect(lines.filter { $0.hasPrefix("== ") }.map { String($0.prefix(5)) } == ["== 1.", "== 2.", "== 3.", "== 4.", "== 5.", "== 6.", "== 7.", "== 8.", "== 9."])
         // What each node holds once sync has run: exactly what camden's policies allow.
         let held = lines.drop { $0 != "Held now, over mutual TLS:" }.prefix(5)
         #expect(Array(held) == ["Held now, over mutual TLS:", "  haringey   R1", "  enfield    L1, R2", "  met-police L1, P1", "  vru        nothing"])
@@ -17,6 +17,17 @@ import Testing
         #expect(lines.contains("Both now hold very-high: concurrent risk levels merge to the higher one."))
         #expect(lines.contains("The resolution superseded both values on both nodes: no conflict left."))
         #expect(lines.contains("enfield no longer holds R2; its audit log says: shared copy deleted: erased by its owner"))
+        // The police lookups: found at camden and, as camden's copy, at haringey; not at
+        // enfield; exactly then misspelt; and camden hears of haringey's hits.
+        let lookups = lines.filter { $0.hasPrefix("vve lookup ") }
+        #expect(lookups.count == 2 && lookups.allSatisfy { $0.hasSuffix("; exit 0") })
+        let step8 = Array(lines.drop { !$0.hasPrefix("== 8.") }.prefix { !$0.hasPrefix("== 9.") })
+        #expect(step8.filter { $0 == "  camden: 1 hit" || $0 == "  haringey: 1 hit" }.count == 4)
+        #expect(step8.filter { $0 == "  enfield: no hit" }.count == 2)
+        #expect(step8.filter { $0.hasPrefix("    match  1.000  relocation  camden") }.count == 2)
+        #expect(step8.filter { $0.hasPrefix("    possible  0.9") }.count == 2)
+        #expect(step8.filter { $0.hasPrefix("  camden audit: peer:haringey: haringey's copy matched lookup ") }.count == 2)
+        #expect(step8.filter { $0.hasPrefix("  camden audit: peer:met-police: record matched a lookup: ") }.count == 2)
         #expect(lines.contains { $0.hasPrefix("camden's audit chain is intact: ") })
         #expect(lines.last { !$0.isEmpty } == "Stopped. The region's temporary folder has been removed.")
         let root = try #require(result.stdout.firstMatch(of: /Region CA made just now in (\/\S+)\/ca;/)?.1).description
