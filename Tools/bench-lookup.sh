@@ -39,29 +39,11 @@ echo
 "$vve" cert ca-init --dir "$work/ca" --name "Bench Region CA" > /dev/null
 "$vve" linkage-key create "$work/linkage.key" > /dev/null
 
-make_node() {
-  local name=$1
-  "$vve" init --name "$name" --dir "$work/$name" > /dev/null
-  "$vve" cert request --node "$name" --dns localhost --dir "$work/$name" > /dev/null
-  "$vve" cert sign --ca "$work/ca" "$work/$name/Certificates/$name.csr" > /dev/null
-  cp "$work/ca/ca.pem" "$work/$name/Certificates/ca.pem"
-  install -m 600 "$work/linkage.key" "$work/$name/Certificates/linkage.key"
-  # Limits far above what the benchmark asks: it measures speed, not throttling.
-  printf 'peer-lookups-per-minute: 1000000\npeer-lookups-per-day: 1000000\noperator-lookups-per-minute: 1000000\noperator-lookups-per-day: 1000000\n' >> "$work/$name/node.yaml"
-}
+source "$root/Tools/bench-nodes.sh"
 
-serve() {
-  local name=$1
-  "$vve" serve --listen 127.0.0.1:0 --no-pull --dir "$work/$name" --log-level error > "$work/$name.out" 2> "$work/$name.err" &
-  echo $! > "$work/$name.pid"
-  for _ in $(seq 1 400); do
-    local port
-    port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/$name.out" 2>/dev/null | sed 's/.*://' || true)
-    if [ -n "$port" ]; then echo "$port"; return; fi
-    sleep 0.05
-  done
-  echo "bench-lookup: $name did not start: $(cat "$work/$name.err")" >&2
-  exit 1
+# Limits far above what the benchmark asks: it measures speed, not throttling.
+unlimited() {
+  printf 'peer-lookups-per-minute: 1000000\npeer-lookups-per-day: 1000000\noperator-lookups-per-minute: 1000000\noperator-lookups-per-day: 1000000\n' >> "$work/$1/node.yaml"
 }
 
 # A borough holding `count` people, answering `asker`'s lookups and showing it the risk
@@ -69,6 +51,7 @@ serve() {
 make_borough() {
   local name=$1 count=$2 seed=$3
   make_node "$name"
+  unlimited "$name"
   "$vve" generate --kind relocation --count "$count" --seed "$seed" --owner "$name" > "$work/$name.ndjson"
   "$vve" record import "$work/$name.ndjson" --dir "$work/$name" > /dev/null
 }
@@ -91,8 +74,7 @@ ask_lookups_of() {
 }
 
 echo "bench-lookup: $peers boroughs of $people people each, and two small ones; importing..." >&2
-make_node met-police
-make_node met-police-base
+for asker in met-police met-police-base; do make_node "$asker"; unlimited "$asker"; done
 names=()
 for i in $(seq 1 "$peers"); do
   name=$(printf 'borough-%02d' "$i")
@@ -108,11 +90,11 @@ answer_lookups_of small-10k met-police-base
 echo "bench-lookup: starting $((peers + 2)) servers; each indexes its people at start..." >&2
 start=$(date +%s.%N)
 for name in "${names[@]}"; do
-  port=$(serve "$name")
+  port=$(serve "$name" --no-pull)
   ask_lookups_of met-police "$name" "$port"
 done
 for name in small-1k small-10k; do
-  port=$(serve "$name")
+  port=$(serve "$name" --no-pull)
   ask_lookups_of met-police-base "$name" "$port"
 done
 

@@ -42,30 +42,7 @@ millis() { date -d "$1" +%s%3N; }
 "$vve" cert ca-init --dir "$work/ca" --name "Bench Region CA" > /dev/null
 "$vve" linkage-key create "$work/linkage.key" > /dev/null
 
-# A node: folder, key, certificate for localhost, CA certificate and the region's linkage key.
-make_node() {
-  local name=$1
-  "$vve" init --name "$name" --dir "$work/$name" > /dev/null
-  "$vve" cert request --node "$name" --dns localhost --dir "$work/$name" > /dev/null
-  "$vve" cert sign --ca "$work/ca" "$work/$name/Certificates/$name.csr" > /dev/null
-  cp "$work/ca/ca.pem" "$work/$name/Certificates/ca.pem"
-  install -m 600 "$work/linkage.key" "$work/$name/Certificates/linkage.key"
-}
-
-# Starts `vve serve` on a free port; prints the port. Extra arguments go to serve.
-serve() {
-  local name=$1; shift
-  "$vve" serve --listen 127.0.0.1:0 --dir "$work/$name" --log-level error "$@" > "$work/$name.out" 2> "$work/$name.err" &
-  echo $! > "$work/$name.pid"
-  for _ in $(seq 1 200); do
-    local port
-    port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/$name.out" 2>/dev/null | sed 's/.*://' || true)
-    if [ -n "$port" ]; then echo "$port"; return; fi
-    sleep 0.05
-  done
-  echo "bench-sync: $name did not start: $(cat "$work/$name.err")" >&2
-  exit 1
-}
+source "$root/Tools/bench-nodes.sh"
 
 # Pins `peer` (listening on `port`) at `node`, with a policy that shares relocations with it.
 pin() {

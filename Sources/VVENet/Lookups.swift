@@ -87,10 +87,7 @@ extension NodeServer {
             do {
                 query = try LookupQuery.read(try JSONParser.parse(body))
             } catch {
-                let problem = (error as? ValidationError)?.description ?? "the body is not JSON"
-                try store.audit([AuditEvent(time: clock(), actor: "peer:\(peer.name)", action: .refuse, detail: "malformed lookup refused: \(problem)")])
-                logger.warning("malformed lookup refused", metadata: ["peer.name": "\(peer.name)"])
-                return (.badRequest, ["error": .string("malformed lookup: \(problem.replacingOccurrences(of: "\n", with: "; "))")])
+                return try refuseMalformed("lookup", error, from: peer, store: store, clock: clock, logger: logger)
             }
             switch try await responder.answer(query, from: peer.name, role: peer.role, policy: peer.policy, at: clock()) {
             case .answered(let answer): return (.ok, answer.jsonValue)
@@ -124,6 +121,17 @@ public struct NetworkLookupNoticeSender: LookupNoticeSender {
 }
 
 extension NodeServer {
+    /// Refuses a body that is not what `what` must be: audited and logged, with each problem
+    /// named to the peer.
+    static func refuseMalformed(
+        _ what: String, _ error: any Error, from peer: PeerConfiguration, store: CaseStore, clock: @Sendable () -> Timestamp, logger: Logger
+    ) throws -> (status: HTTPResponse.Status, body: JSONValue) {
+        let problem = (error as? ValidationError)?.description ?? "the body is not JSON"
+        try store.audit([AuditEvent(time: clock(), actor: "peer:\(peer.name)", action: .refuse, detail: "malformed \(what) refused: \(problem)")])
+        logger.warning("malformed \(what) refused", metadata: ["peer.name": "\(peer.name)"])
+        return (.badRequest, ["error": .string("malformed \(what): \(problem.replacingOccurrences(of: "\n", with: "; "))")])
+    }
+
     /// Takes a holder's lookup notices about this node's records: audits each once.
     public typealias LookupNoticeProvider = @Sendable (_ peer: PeerConfiguration, _ body: [UInt8]) async throws -> (status: HTTPResponse.Status, body: JSONValue)
 
@@ -134,10 +142,7 @@ extension NodeServer {
             do {
                 notices = try LookupNotice.readAll(try JSONParser.parse(body))
             } catch {
-                let problem = (error as? ValidationError)?.description ?? "the body is not JSON"
-                try store.audit([AuditEvent(time: clock(), actor: "peer:\(peer.name)", action: .refuse, detail: "malformed lookup notices refused: \(problem)")])
-                logger.warning("malformed lookup notices refused", metadata: ["peer.name": "\(peer.name)"])
-                return (.badRequest, ["error": .string("malformed lookup notices: \(problem.replacingOccurrences(of: "\n", with: "; "))")])
+                return try refuseMalformed("lookup notices", error, from: peer, store: store, clock: clock, logger: logger)
             }
             let audited = try store.receiveLookupNotices(notices, from: peer.name, at: clock())
             return (.ok, ["audited": .integer(Int64(audited))])

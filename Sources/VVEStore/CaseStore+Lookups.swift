@@ -65,45 +65,45 @@ extension CaseStore {
                 try setMeta(Self.keyTagKey, tag, db)
             }
             let insert = try db.cachedStatement(sql: "INSERT INTO match_entry(record_id, source, alias, exact, fuzzy) VALUES (?, ?, ?, ?, ?)")
-            func store(_ names: [NameKeys], of id: String, source: MatchSource) throws {
-                for name in names {
-                    try insert.execute(arguments: [id, source.rawValue, name.isAlias, name.keys.exact.map { Data($0) }, Data(fuzzyBytes(name.keys.fuzzy))])
-                }
-            }
             let remove = try db.cachedStatement(sql: "DELETE FROM match_entry WHERE record_id = ? AND source = ?")
+            // Each changed record once: its entries replaced by those of its people now (none
+            // when it is gone).
+            func reindex(_ changes: [Row], source: MatchSource, names: (String) throws -> [NameKeys]) throws -> Int {
+                var seen = Set<String>()
+                for change in changes {
+                    let id: String = change["record_id"]
+                    guard seen.insert(id).inserted else { continue }
+                    try remove.execute(arguments: [id, source.rawValue])
+                    removed += db.changesCount
+                    for name in try names(id) {
+                        try insert.execute(arguments: [id, source.rawValue, name.isAlias, name.keys.exact.map { Data($0) }, Data(fuzzyBytes(name.keys.fuzzy))])
+                    }
+                }
+                return seen.count
+            }
 
             let cursor = Int64(try meta(Self.ownCursorKey, db) ?? "0") ?? 0
             let changes = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT seq, record_id FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [cursor, limit])
-            var seen = Set<String>()
-            for change in changes {
-                let id: String = change["record_id"]
-                guard seen.insert(id).inserted else { continue }
-                try remove.execute(arguments: [id, MatchSource.own.rawValue])
-                removed += db.changesCount
+            let ownIndexed = try reindex(changes, source: .own) { id in
                 guard let document = try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM record WHERE id = ? AND erased = 0"), arguments: [id]),
                     let fields = try decode(document, id: RecordID(id)).fields
-                else { continue }
-                try store(LookupPeople.keys(of: fields, encoder: encoder), of: id, source: .own)
+                else { return [] }
+                return LookupPeople.keys(of: fields, encoder: encoder)
             }
             if let last = changes.last { try setMeta(Self.ownCursorKey, String(last["seq"] as Int64), db) }
 
             let copyChanges = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT seq, record_id FROM match_copy_change ORDER BY seq LIMIT ?"), arguments: [limit])
-            var seenCopies = Set<String>()
-            for change in copyChanges {
-                let id: String = change["record_id"]
-                guard seenCopies.insert(id).inserted else { continue }
-                try remove.execute(arguments: [id, MatchSource.copy.rawValue])
-                removed += db.changesCount
-                guard let recordID = RecordID(id), let copy = try sharedCopy(recordID, db) else { continue }
-                try store(LookupPeople.keys(ofCopy: copy.values, kind: copy.replica.kind, encoder: encoder), of: id, source: .copy)
+            let copiesIndexed = try reindex(copyChanges, source: .copy) { id in
+                guard let recordID = RecordID(id), let copy = try sharedCopy(recordID, db) else { return [] }
+                return LookupPeople.keys(ofCopy: copy.values, kind: copy.replica.kind, encoder: encoder)
             }
             if let last = copyChanges.last {
                 try db.execute(sql: "DELETE FROM match_copy_change WHERE seq <= ?", arguments: [last["seq"] as Int64])
             }
             return MatchIndexRefresh(
-                indexed: seen.count + seenCopies.count, removed: removed, restarted: restarted, more: changes.count == limit || copyChanges.count == limit)
+                indexed: ownIndexed + copiesIndexed, removed: removed, restarted: restarted, more: changes.count == limit || copyChanges.count == limit)
         }
     }
 

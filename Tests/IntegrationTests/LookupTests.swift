@@ -164,6 +164,20 @@ import Testing
         // enfield was never asked.
         #expect(try auditEntries(enfield).isEmpty)
 
+        // A malformed lookup is refused with each problem named, audited, and never searched.
+        let malformed = try curl([
+            "--cacert", police.directory + "/Certificates/ca.pem", "--cert", police.certificate, "--key", police.key, "-w", "\n%{http_code}",
+            "-H", "content-type: application/json", "-d", #"{"lookupId": "Bad Id", "reason": "missing child enquiry, cross-border", "variants": []}"#,
+            "https://localhost:\(camdenServer.port)/v1/lookup",
+        ])
+        #expect(malformed.stdout == #"""
+            {"error":"malformed lookup: lookupId: \"Bad Id\" must be 8-64 lowercase letters, digits and hyphens; variants: must hold 1-21 sets of match keys, one per name"}
+
+            400
+            """#)
+        let refusedNow = try auditEntries(camden, ["--action", "refuse"]).compactMap { $0["detail"] as? String }
+        #expect(refusedNow.count == 2 && refusedNow[1].hasPrefix("malformed lookup refused: lookupId: "))
+
         // The owner's status says its records were looked up.
         let status = try check(camden.run(["status"])).stdout
         #expect(status.contains("Lookups matched this node's records 3 times in 30 days; latest "))
