@@ -64,6 +64,11 @@ struct LookupCommand: AsyncParsableCommand {
             }
             guard (1...60).contains(timeout) else { throw CommandFailure("--timeout must be 1-60 seconds", status: .usage) }
             let person = try lookupPerson()
+            if let named = Self.nameIn([reason, caseReference ?? ""], of: person) {
+                throw CommandFailure(
+                    "the reason or case reference contains \"\(named)\", a name of the person looked up; both are sent to every peer asked, so say why without the name",
+                    status: .usage)
+            }
 
             let (configuration, store) = try location.openNode()
             let key = try loadLinkageKey(configuration, location: location)
@@ -123,6 +128,21 @@ struct LookupCommand: AsyncParsableCommand {
             throw CommandFailure(issues.issues.map(\.description).joined(separator: "\n"), status: .usage)
         }
         return person
+    }
+
+    /// A word of `texts` that is one of the person's names (forenames, surname, aliases),
+    /// compared as match keys compare them: the name must not travel beside its keys.
+    static func nameIn(_ texts: [String], of person: Person) -> String? {
+        let names = ([person.forenames, person.surname].compactMap { $0 } + person.aliases)
+            .flatMap { $0.split(whereSeparator: { $0.isWhitespace || $0 == "-" }) }
+            .map { NameNormaliser.fold(String($0)) }
+            .filter { $0.count >= 2 }
+        for text in texts {
+            for word in text.split(whereSeparator: { !$0.isLetter && $0 != "'" }) where names.contains(NameNormaliser.fold(String(word))) {
+                return String(word)
+            }
+        }
+        return nil
     }
 
     /// What the asking node's audit log keeps: ids, keys and outcomes, never the name.

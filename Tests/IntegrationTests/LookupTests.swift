@@ -98,6 +98,10 @@ import Testing
         #expect(unreasoned.status == 64)
         #expect(unreasoned.stderr == "vve: error: no reason: a lookup is refused without one; pass --reason \"why, in a few words\"\n")
         #expect(try lookup(police, ["--surname", "Okonjo", "--forename", "Tia"], reason: "check").status == 64)
+        // A reason naming the person would carry the name beside its keys: refused.
+        let naming = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia"], reason: "missing: Tia OKONJO, seen in Camden")
+        #expect(naming.status == 64)
+        #expect(naming.stderr == "vve: error: the reason or case reference contains \"Tia\", a name of the person looked up; both are sent to every peer asked, so say why without the name\n")
 
         // 4. haringey down: listed as no answer, never as a miss; exit 2.
         #expect(haringeyServer.stop().status == 0)
@@ -233,8 +237,9 @@ import Testing
         #expect(told.first?["recordId"] as? String == id)
         #expect(told.first?["actor"] as? String == "peer:haringey")
         #expect(told.first?["justification"] as? String == "missing child enquiry, cross-border check")
-        #expect((told.first?["detail"] as? String ?? "").hasPrefix("haringey's copy matched lookup \(lookupID) by met-police at "))
-        #expect((told.first?["detail"] as? String ?? "").hasSuffix(": match 1.000"))
+        let detail = told.first?["detail"] as? String ?? ""
+        #expect(detail.hasPrefix("haringey's copy matched lookup \(lookupID) by met-police at "))
+        #expect(detail.hasSuffix(": match 1.000"))
         #expect(try check(camden.run(["status"])).stdout.contains("Lookups matched this node's records 1 time in 30 days; latest at "))
     }
 
