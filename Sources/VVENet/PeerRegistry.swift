@@ -75,3 +75,10 @@ public final class PeerRegistry: Sendable {
         state.withLock { $0.problems }
     }
 }
+
+extension PeerRegistry {
+    /// Whether some peer's lookups are answered here: only then is a match index kept.
+    public var answersLookups: Bool {
+        peers.contains { $0.policy.lookups != .no }
+    }
+}

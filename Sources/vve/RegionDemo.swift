@@ -172,7 +172,7 @@ struct DemoRegionNodes: Sendable {
                 clock: { Clock.now() }, logger: nodeLogger)
             services += [
                 .init(service: server), .init(service: node.watcher), .init(service: signal), .init(service: puller),
-                .init(service: MatchIndexService(responder: responder, logger: nodeLogger)), .init(service: notices),
+                .init(service: MatchIndexService(responder: responder, isNeeded: { registry.answersLookups }, logger: nodeLogger)), .init(service: notices),
             ]
             nodes.append(node)
         }

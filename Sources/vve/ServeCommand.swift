@@ -85,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
                     store: store, encoder: encoder,
                     configuration: LookupConfiguration(limits: configuration.peerLookupLimits, contact: configuration.lookupContact), logger: logger)
                 lookups = NodeServer.lookups(from: responder, store: store, clock: { Clock.now() }, logger: logger)
-                indexing = MatchIndexService(responder: responder, logger: logger)
+                indexing = MatchIndexService(responder: responder, isNeeded: { registry.answersLookups }, logger: logger)
             } else {
                 logger.warning(
                     "no linkage key: peers cannot pull changes or look people up until the region's key is installed",
