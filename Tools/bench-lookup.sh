@@ -20,26 +20,12 @@ people=${2:-100000}
 lookups=${3:-100}
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-echo "bench-lookup: building vve (release)..." >&2
-swift build -c release --product vve --package-path "$root" >/dev/null
-vve="$root/.build/release/vve"
-work=$(mktemp -d)
-cleanup() {
-  for file in "$work"/*.pid; do [ -e "$file" ] && kill "$(cat "$file")" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-export VVE_OPERATOR=bench.runner
+source "$root/Tools/bench-nodes.sh"
+start_region bench-lookup
 
 echo "== 1. Blocked matching against a full scan, in process (microseconds per query) =="
 "$vve" match-curve --sizes 1000,10000,100000 --queries 200
 echo
-
-"$vve" cert ca-init --dir "$work/ca" --name "Bench Region CA" > /dev/null
-"$vve" linkage-key create "$work/linkage.key" > /dev/null
-
-source "$root/Tools/bench-nodes.sh"
 
 # Limits far above what the benchmark asks: it measures speed, not throttling.
 unlimited() {

@@ -1,5 +1,25 @@
-# Sourced by the benchmarks: nodes of a throwaway region in "$work", made and served with
-# the release binary "$vve". Expects "$work/ca" (a region CA) and "$work/linkage.key".
+# Sourced by the benchmarks, after they set "$root" (the package): a throwaway region in
+# "$work", its nodes made and served with the release binary "$vve".
+
+# Builds vve (release), makes "$work" with a region CA and linkage key, and removes it all,
+# servers included, when the script exits. $1 names the script in messages.
+start_region() {
+  echo "$1: building vve (release)..." >&2
+  swift build -c release --product vve --package-path "$root" >/dev/null
+  vve="$root/.build/release/vve"
+  work=$(mktemp -d)
+  trap cleanup EXIT
+  export VVE_OPERATOR=bench.runner
+  "$vve" cert ca-init --dir "$work/ca" --name "Bench Region CA" > /dev/null
+  "$vve" linkage-key create "$work/linkage.key" > /dev/null
+}
+
+cleanup() {
+  # Servers are started inside command substitutions, so their pids live in files.
+  for file in "$work"/*.pid; do [ -e "$file" ] && kill "$(cat "$file")" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
 
 # A node: folder, key, certificate for localhost, CA certificate and the region's linkage key.
 make_node() {

@@ -22,27 +22,12 @@ idle_seconds=${3:-60}
 root=$(cd "$(dirname "$0")/.." && pwd)
 command -v sqlite3 >/dev/null || { echo "bench-sync: needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 2; }
 
-echo "bench-sync: building vve (release)..." >&2
-swift build -c release --product vve --package-path "$root" >/dev/null
-vve="$root/.build/release/vve"
-work=$(mktemp -d)
-cleanup() {
-  # Servers are started inside command substitutions, so their pids live in files.
-  for file in "$work"/*.pid; do [ -e "$file" ] && kill "$(cat "$file")" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-export VVE_OPERATOR=bench.runner
+source "$root/Tools/bench-nodes.sh"
+start_region bench-sync
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 millis() { date -d "$1" +%s%3N; }
-
-"$vve" cert ca-init --dir "$work/ca" --name "Bench Region CA" > /dev/null
-"$vve" linkage-key create "$work/linkage.key" > /dev/null
-
-source "$root/Tools/bench-nodes.sh"
 
 # Pins `peer` (listening on `port`) at `node`, with a policy that shares relocations with it.
 pin() {
