@@ -15,11 +15,13 @@ public struct NetworkLookupTransport: LookupTransport {
     /// How long each peer took, for `vve lookup --timing` and the benchmark.
     public let timings = LookupTimings()
 
+    /// A transport to the peers `registry` knows, as `identity`.
     public init(registry: PeerRegistry, identity: NodeIdentity) {
         self.registry = registry
         self.identity = identity
     }
 
+    /// `POST /v1/lookup` to `peer`, all of it within `timeout`.
     public func lookup(_ query: LookupQuery, at peer: AuthorityName, timeout: Duration) async -> PeerLookupResult {
         guard let configuration = registry.peer(named: peer) else { return .noAnswer("Peers/\(peer).yaml is gone") }
         let identity = identity
@@ -103,11 +105,13 @@ public struct NetworkLookupNoticeSender: LookupNoticeSender {
     let registry: PeerRegistry
     let identity: NodeIdentity
 
+    /// A sender to the owners `registry` knows, as `identity`.
     public init(registry: PeerRegistry, identity: NodeIdentity) {
         self.registry = registry
         self.identity = identity
     }
 
+    /// `POST /v1/lookup-notices` to `owner`; throws unless it took them all.
     public func send(_ notices: [LookupNotice], to owner: AuthorityName) async throws {
         guard let configuration = registry.peer(named: owner) else {
             throw PeerRequestError(description: "\(owner) is not a peer: no Peers/\(owner).yaml")

@@ -12,10 +12,15 @@ public enum MatchSource: String, Sendable, Hashable {
 
 /// A record that matched a lookup, with what the answer may say of it.
 public struct LookupSubject: Sendable, Hashable {
+    /// The record (or the copy's record) that matched.
     public var recordID: RecordID
+    /// Its kind.
     public var kind: RecordKind
+    /// Its owner: this node, or the peer whose copy this node holds.
     public var owner: AuthorityName
+    /// Whether it is this node's own record or a copy.
     public var source: MatchSource
+    /// `match` for an exact key of a name on both sides, else `possible`.
     public var label: MatchLabel
     /// 1 for an exact key; else the best Dice score of any pair of names.
     public var score: Double

@@ -9,6 +9,7 @@ public protocol LookupTransport: Sendable {
 /// Asks every peer at once, each with its own timeout, and waits for all of them: a slow peer
 /// costs its timeout, never the others' answers.
 public enum LookupFanOut {
+    /// Sends `query` to every peer at once and reports each one's result.
     public static func ask(_ query: LookupQuery, peers: [AuthorityName], transport: some LookupTransport, timeout: Duration) async -> LookupReport {
         let results = await withTaskGroup(of: (AuthorityName, PeerLookupResult).self) { group in
             for peer in peers {

@@ -27,6 +27,7 @@ public struct LookupConfiguration: Sendable {
     /// The Dice score from which a hit is `possible`.
     public var threshold: Double = MatchKeyEncoder.possibleMatchThreshold
 
+    /// Settings with these limits and contact, and the standard threshold.
     public init(limits: LookupLimits = .peerDefault, contact: String? = nil) {
         self.limits = limits
         self.contact = contact
@@ -48,6 +49,7 @@ public actor LookupResponder {
     /// Entries the index holds that the store has removed since it was built.
     private var deadEntries = 0
 
+    /// A responder over `store`; its index is built at the first catch-up.
     public init(store: CaseStore, encoder: MatchKeyEncoder, configuration: LookupConfiguration, logger: Logger) {
         self.store = store
         self.encoder = encoder

@@ -29,12 +29,14 @@ extension MatchKeys {
 
 /// The match keys of one name a person is known by.
 public struct NameKeys: Sendable, Hashable {
+    /// The name's exact key and fuzzy encoding.
     public var keys: MatchKeys
     /// Whether the name is an alias. Aliases (street names above all) are shared by many
     /// people, so one counts only when its encoding is identical: the same alias and the
     /// same date-of-birth parts. A hit through an alias is never labelled `match`.
     public var isAlias: Bool
 
+    /// Keys of one name, and whether it is an alias.
     public init(keys: MatchKeys, isAlias: Bool) {
         self.keys = keys
         self.isAlias = isAlias
@@ -47,6 +49,7 @@ public struct NameKeys: Sendable, Hashable {
         return .object(object)
     }
 
+    /// Reads what `jsonValue` writes, recording each problem.
     public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> NameKeys? {
         var isAlias = false
         var members = value.objectValue ?? JSONObject()
@@ -105,6 +108,7 @@ public struct LookupQuery: Sendable, Hashable {
     /// The asking force's case reference, if given.
     public var caseReference: String?
 
+    /// A query for the person whose names `variants` are.
     public init(lookupID: String, variants: [NameKeys], reason: Justification, caseReference: String?) {
         self.lookupID = lookupID
         self.variants = variants
@@ -126,6 +130,7 @@ public struct LookupQuery: Sendable, Hashable {
         return nil
     }
 
+    /// The query as `POST /v1/lookup` carries it.
     public var jsonValue: JSONValue {
         .compactObject([
             ("lookupId", .string(lookupID)),
@@ -191,6 +196,7 @@ public struct LookupHit: Sendable, Hashable {
     public var kind: RecordKind
     /// The authority that owns the record (the answering node, or the owner of a copy it holds).
     public var owner: AuthorityName
+    /// `match` or `possible`.
     public var label: MatchLabel
     /// The Dice score of the best-matching names, 0 to 1, three decimals; 1 for an exact key.
     public var score: Double
@@ -204,6 +210,7 @@ public struct LookupHit: Sendable, Hashable {
     /// What to quote when calling: the record's id, which the owner and holders all know.
     public var reference: RecordID
 
+    /// A hit; the score is kept to three decimals, as it travels.
     public init(
         kind: RecordKind, owner: AuthorityName, label: MatchLabel, score: Double, riskLevel: RiskLevel?, status: RecordStatus?, contact: String?,
         reference: RecordID
@@ -218,6 +225,7 @@ public struct LookupHit: Sendable, Hashable {
         self.reference = reference
     }
 
+    /// The hit as an answer carries it; the score as text with three decimals.
     public var jsonValue: JSONValue {
         .compactObject([
             ("kind", kind.jsonValue),
@@ -238,6 +246,7 @@ public struct LookupHit: Sendable, Hashable {
         return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
+    /// Reads what `jsonValue` writes, recording each problem.
     public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> LookupHit? {
         guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
         let before = issues.issues.count
@@ -269,12 +278,14 @@ public struct LookupAnswer: Sendable, Hashable {
     /// The most hits one answer carries: more would list a register, not find a person.
     public static let maximumHits = 20
 
+    /// The answer of `authority` to one lookup.
     public init(authority: AuthorityName, lookupID: String, hits: [LookupHit]) {
         self.authority = authority
         self.lookupID = lookupID
         self.hits = hits
     }
 
+    /// The answer as `POST /v1/lookup` returns it.
     public var jsonValue: JSONValue {
         ["authority": authority.jsonValue, "lookupId": .string(lookupID), "hits": .array(hits.map(\.jsonValue))]
     }
@@ -305,6 +316,7 @@ public enum LookupGrant: String, Sendable, Hashable, CaseIterable, ExpressibleBy
     /// that borough, even if its role is changed by mistake later.
     case police
 
+    /// `true` is `yes`, `false` is `no`.
     public init(booleanLiteral value: Bool) {
         self = value ? .yes : .no
     }
@@ -322,9 +334,12 @@ public enum LookupGrant: String, Sendable, Hashable, CaseIterable, ExpressibleBy
 /// How many lookups one asker may make: per minute against bursts, per day against slowly
 /// walking a register.
 public struct LookupLimits: Sendable, Hashable {
+    /// Lookups in any 60 seconds.
     public var perMinute: Int
+    /// Lookups in any 24 hours.
     public var perDay: Int
 
+    /// Limits per minute and per day.
     public init(perMinute: Int, perDay: Int) {
         self.perMinute = perMinute
         self.perDay = perDay
@@ -366,15 +381,18 @@ public struct LookupReport: Sendable, Hashable {
         case incomplete
     }
 
+    /// The lookup reported.
     public var lookupID: String
     /// Each peer asked, by name.
     public var results: [(peer: AuthorityName, result: PeerLookupResult)]
 
+    /// A report of `results`, sorted by peer name.
     public init(lookupID: String, results: [(peer: AuthorityName, result: PeerLookupResult)]) {
         self.lookupID = lookupID
         self.results = results.sorted { $0.peer < $1.peer }
     }
 
+    /// Whether a miss can be concluded, and whether anything was found.
     public var outcome: Outcome {
         var hits = false
         for (_, result) in results {
@@ -417,10 +435,12 @@ public struct LookupReport: Sendable, Hashable {
         ]))
     }
 
+    /// Equal when the lookup and every peer's result are.
     public static func == (lhs: LookupReport, rhs: LookupReport) -> Bool {
         lhs.lookupID == rhs.lookupID && lhs.results.elementsEqual(rhs.results) { $0.peer == $1.peer && $0.result == $1.result }
     }
 
+    /// Hashes what `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(lookupID)
         for (peer, result) in results {
@@ -442,12 +462,16 @@ public struct LookupNotice: Sendable, Hashable {
     public var time: Timestamp
     /// The peer that asked.
     public var asker: AuthorityName
+    /// The lookup, as its asker named it.
     public var lookupID: String
+    /// How the copy matched.
     public var label: MatchLabel
+    /// The hit's score.
     public var score: Double
     /// The asker's reason, as its query gave it.
     public var reason: String
 
+    /// A notice of one hit on a copy.
     public init(sequence: Int64, recordID: RecordID, time: Timestamp, asker: AuthorityName, lookupID: String, label: MatchLabel, score: Double, reason: String) {
         self.sequence = sequence
         self.recordID = recordID
@@ -459,6 +483,7 @@ public struct LookupNotice: Sendable, Hashable {
         self.reason = reason
     }
 
+    /// The notice as `POST /v1/lookup-notices` carries it.
     public var jsonValue: JSONValue {
         [
             "sequence": .integer(sequence), "recordId": recordID.jsonValue, "at": .string(time.description), "asker": asker.jsonValue,
@@ -481,6 +506,7 @@ public struct LookupNotice: Sendable, Hashable {
 }
 
 extension LookupNotice: JSONFieldValue {
+    /// Reads what `jsonValue` writes, recording each problem.
     public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> LookupNotice? {
         guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
         let before = issues.issues.count
