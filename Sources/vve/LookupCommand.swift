@@ -14,7 +14,7 @@ struct LookupCommand: AsyncParsableCommand {
             The name never leaves this node: peers receive the person's match keys, the reason and the case reference. \
             Each peer answers with who holds a matching record and whom to call, never the case. Both sides audit the \
             lookup. Exit status: 0 every peer answered and at least one has a hit; 1 every peer answered, none with a hit; \
-            2 some peer gave no answer or refused, so a miss cannot be concluded.
+            2 some peer gave no answer or refused, so a miss cannot be concluded; 75 you are over your lookup limit.
             """)
 
     @Option(help: "The person's surname.")
@@ -32,7 +32,7 @@ struct LookupCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Another name the person is known by (repeatable, at most \(Person.maximumAliases)).", valueName: "NAME"))
     var alias: [String] = []
 
-    @Option(help: "Why you are looking this person up: at least three words, kept in both sides' audit logs.")
+    @Option(help: "Why you are looking this person up: at least three words, sent with the lookup and kept in both sides' audit logs; never the person's name.")
     var reason: String?
 
     @Option(name: .customLong("case-ref"), help: ArgumentHelp("Your case reference, sent with the lookup.", valueName: "REF"))
