@@ -57,9 +57,6 @@ public actor LookupResponder {
         self.logger = logger
     }
 
-    /// How many entries the in-memory index holds, dead ones included.
-    public var indexedEntries: Int { index.count }
-
     /// Brings the store's match entries and then the in-memory index up to date. Returns how
     /// many records and copies were indexed again.
     @discardableResult
