@@ -136,10 +136,7 @@ public actor LookupResponder {
     static func describe(_ query: LookupQuery, from peer: AuthorityName) -> String {
         var text = "lookup \(query.lookupID) from \(peer)"
         if let reference = query.caseReference { text += ", case \(reference)" }
-        let keys = query.variants.map { variant in
-            (variant.isAlias ? "alias " : "") + "exact " + (variant.keys.exact.map { Hex.encode($0) } ?? "none") + " fuzzy " + variant.keys.fuzzy.hex
-        }
-        return text + "; keys: " + keys.joined(separator: " | ")
+        return text + "; keys: " + query.variants.map(\.auditText).joined(separator: " | ")
     }
 
     /// A contact on one line: "Name (Role, Organisation), phone, email".

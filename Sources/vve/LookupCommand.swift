@@ -149,9 +149,7 @@ struct LookupCommand: AsyncParsableCommand {
     static func auditDetail(_ query: LookupQuery, _ report: LookupReport) -> String {
         var text = "lookup \(query.lookupID)"
         if let reference = query.caseReference { text += ", case \(reference)" }
-        text += "; keys: " + query.variants.map {
-            ($0.isAlias ? "alias " : "") + "exact " + ($0.keys.exact.map { Hex.encode($0) } ?? "none") + " fuzzy " + $0.keys.fuzzy.hex
-        }.joined(separator: " | ")
+        text += "; keys: " + query.variants.map(\.auditText).joined(separator: " | ")
         text += "; asked " + report.results.map(\.peer.rawValue).joined(separator: ", ") + "; "
         text += report.results.map { peer, result in
             switch result {

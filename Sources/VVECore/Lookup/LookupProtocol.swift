@@ -42,6 +42,11 @@ public struct NameKeys: Sendable, Hashable {
         self.isAlias = isAlias
     }
 
+    /// The keys as audit logs keep them at both ends: `[alias ]exact HEX|none fuzzy HEX`.
+    public var auditText: String {
+        (isAlias ? "alias " : "") + "exact " + (keys.exact.map { Hex.encode($0) } ?? "none") + " fuzzy " + keys.fuzzy.hex
+    }
+
     /// `{"exact": HEX?, "fuzzy": HEX, "alias": true?}`.
     public var jsonValue: JSONValue {
         var object = keys.jsonValue.objectValue ?? JSONObject()
@@ -121,6 +126,16 @@ public struct LookupQuery: Sendable, Hashable {
         (8...64).contains(text.utf8.count) && text.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
     }
 
+    /// Reads a `lookupId` member, recording a problem when it is absent or malformed.
+    static func readLookupID(_ reader: inout ObjectReader, at path: FieldPath, issues: inout IssueCollector) -> String? {
+        let raw = reader.raw("lookupId")
+        guard let text = raw?.stringValue, isValidLookupID(text) else {
+            issues.add(path.appending("lookupId"), raw, "must be 8-64 lowercase letters, digits and hyphens")
+            return nil
+        }
+        return text
+    }
+
     /// Checks a case reference: 1 to 64 printable characters on one line.
     public static func caseReferenceRule(_ text: String) -> String? {
         let trimmed = text.trimmingWhitespace()
@@ -144,10 +159,7 @@ public struct LookupQuery: Sendable, Hashable {
     public static func read(_ value: JSONValue) throws(ValidationError) -> LookupQuery {
         var issues = IssueCollector()
         guard var reader = ObjectReader(value, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
-        let lookupID = reader.raw("lookupId")
-        if lookupID?.stringValue.map(isValidLookupID) != true {
-            issues.add(FieldPath(text: "lookupId"), lookupID, "must be 8-64 lowercase letters, digits and hyphens")
-        }
+        let lookupID = readLookupID(&reader, at: .root, issues: &issues)
         var variants: [NameKeys] = []
         if let list = reader.raw("variants")?.arrayValue {
             if list.isEmpty || list.count > maximumVariants {
@@ -178,7 +190,7 @@ public struct LookupQuery: Sendable, Hashable {
         }
         reader.finish(issues: &issues)
         try issues.throwIfAny()
-        return LookupQuery(lookupID: lookupID!.stringValue!, variants: variants, reason: reason!, caseReference: caseReference)
+        return LookupQuery(lookupID: lookupID!, variants: variants, reason: reason!, caseReference: caseReference)
     }
 }
 
@@ -239,6 +251,16 @@ public struct LookupHit: Sendable, Hashable {
         ])
     }
 
+    /// Reads a `score` member as `format` writes it, recording a problem otherwise.
+    static func readScore(_ reader: inout ObjectReader, at path: FieldPath, issues: inout IssueCollector) -> Double? {
+        let raw = reader.raw("score")
+        guard let score = raw?.stringValue.flatMap(Double.init), (0...1).contains(score) else {
+            issues.add(path.appending("score"), raw, "must be a decimal from 0 to 1, as text")
+            return nil
+        }
+        return score
+    }
+
     /// A score as three decimals: JSON numbers here are integers, so scores travel as text.
     public static func format(_ score: Double) -> String {
         let thousandths = Int((score * 1000).rounded())
@@ -253,9 +275,7 @@ public struct LookupHit: Sendable, Hashable {
         let kind = reader.required("kind", as: RecordKind.self, hint: "the record kind", issues: &issues)
         let owner = reader.required("owner", as: AuthorityName.self, hint: "the owning authority", issues: &issues)
         let label = reader.required("label", as: MatchLabel.self, hint: "match or possible", issues: &issues)
-        let scoreText = reader.raw("score")
-        let score = scoreText?.stringValue.flatMap(Double.init).flatMap { (0...1).contains($0) ? $0 : nil }
-        if score == nil { issues.add(path.appending("score"), scoreText, "must be a decimal from 0 to 1, as text") }
+        let score = readScore(&reader, at: path, issues: &issues)
         let risk = reader.optional("riskLevel", as: RiskLevel.self, issues: &issues)
         let status = reader.optional("status", as: RecordStatus.self, issues: &issues)
         let contact = reader.optionalText("contact", limit: TextLimit.label, issues: &issues)
@@ -519,18 +539,15 @@ extension LookupNotice: JSONFieldValue {
         let time = at?.stringValue.flatMap(Timestamp.init)
         if time == nil { issues.add(path.appending("at"), at, "must be a time such as 2026-11-26T10:00:00.000Z") }
         let asker = reader.required("asker", as: AuthorityName.self, hint: "the peer that asked", issues: &issues)
-        let lookupID = reader.raw("lookupId")
-        if lookupID?.stringValue.map(LookupQuery.isValidLookupID) != true {
-            issues.add(path.appending("lookupId"), lookupID, "must be 8-64 lowercase letters, digits and hyphens")
-        }
+        let lookupID = LookupQuery.readLookupID(&reader, at: path, issues: &issues)
         let label = reader.required("label", as: MatchLabel.self, hint: "match or possible", issues: &issues)
-        let scoreText = reader.raw("score")
-        let score = scoreText?.stringValue.flatMap(Double.init).flatMap { (0...1).contains($0) ? $0 : nil }
-        if score == nil { issues.add(path.appending("score"), scoreText, "must be a decimal from 0 to 1, as text") }
+        let score = LookupHit.readScore(&reader, at: path, issues: &issues)
         let reason = reader.requiredText("reason", limit: 500, hint: "the asker's reason", issues: &issues)
         reader.finish(issues: &issues)
-        guard issues.issues.count == before, let sequence, let recordID, let time, let asker, let label, let score, let reason else { return nil }
+        guard issues.issues.count == before, let sequence, let recordID, let time, let asker, let lookupID, let label, let score, let reason else {
+            return nil
+        }
         return LookupNotice(
-            sequence: sequence, recordID: recordID, time: time, asker: asker, lookupID: lookupID!.stringValue!, label: label, score: score, reason: reason)
+            sequence: sequence, recordID: recordID, time: time, asker: asker, lookupID: lookupID, label: label, score: score, reason: reason)
     }
 }
