@@ -11,6 +11,7 @@ import ServiceLifecycle
 import Synchronization
 import VVECore
 import VVEConfig
+import VVESync
 import X509
 
 /// The request context of every handler: the peer that called, as its pinned certificate
@@ -89,7 +90,7 @@ public enum NodeServer {
     /// Serves a peer's change feed: the batch after a cursor, at most `limit` changes, as JSON,
     /// waiting up to `wait` for a change when there is nothing for the peer.
     public typealias ChangesProvider =
-        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration) async throws -> JSONValue
+        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration) async throws -> ChangeBatch
 
     /// The most changes one `GET /v1/changes` scans.
     public static let maximumBatch = 1000
@@ -153,7 +154,7 @@ public enum NodeServer {
             }
             do {
                 let gzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") == true
-                return try json(try await changes(peer, since, acknowledged, limit, .seconds(wait)), gzip: gzip)
+                return try json(encoded: try await changes(peer, since, acknowledged, limit, .seconds(wait)).encoded(), gzip: gzip)
             } catch {
                 context.logger.error("cannot build a batch", metadata: ["error": "\(error)"])
                 return refusal(.internalServerError, "cannot build a batch; see the node's log")
@@ -225,7 +226,15 @@ public enum NodeServer {
     /// A JSON answer, gzipped (at zlib's fastest level) when the caller accepts it and it is
     /// worth it: batches of match keys and registers shrink to about a third.
     static func json(_ value: JSONValue, gzip: Bool) throws -> Response {
-        var body = ByteBuffer(string: JSONWriter.canonical(value) + "\n")
+        try json(encoded: JSONWriter.canonicalBytes(value), gzip: gzip)
+    }
+
+    /// `json(_:gzip:)` of a value already encoded as canonical JSON.
+    static func json(encoded: [UInt8], gzip: Bool) throws -> Response {
+        var body = ByteBuffer()
+        body.reserveCapacity(encoded.count + 1)
+        body.writeBytes(encoded)
+        body.writeInteger(UInt8(ascii: "\n"))
         guard gzip, body.readableBytes >= WireCompression.minimumBytes else {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
         }

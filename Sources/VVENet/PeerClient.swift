@@ -108,7 +108,7 @@ extension NodeServer {
             try await feed.batch(
                 for: peer.name, role: peer.role, policy: peer.policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait,
                 signal: signal, clock: clock
-            ).jsonValue
+            )
         }
     }
 }

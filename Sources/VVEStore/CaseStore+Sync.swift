@@ -3,8 +3,8 @@ import VVECore
 
 /// What a change in the log stands for when a feed is built for a peer.
 public enum SyncSource: Sendable {
-    /// One of this node's records, with its registers.
-    case own(CaseRecord, ReplicatedRecord)
+    /// One of this node's records, with its registers as kept.
+    case own(CaseRecord, StoredReplica)
     /// A copy of a peer's record this node holds, and this node's writes to it still owed to
     /// the owner from registers the copy no longer holds (its groups narrowed).
     case copy(SharedCopy, pending: ReplicatedRecord?)
@@ -38,7 +38,8 @@ extension CaseStore {
                 for row in try Row.fetchAll(db, sql: "SELECT id, document, registers FROM record WHERE id IN (\(list))", arguments: arguments) {
                     guard let id = RecordID(row["id"] as String) else { continue }
                     let record = try decode(row["document"], id: id)
-                    sources[id] = .own(record, try replica(id, registers: row["registers"], implicitFrom: record))
+                    let registers: String? = row["registers"]
+                    sources[id] = .own(record, try registers.map { .registers(try replica(id, registers: $0, implicitFrom: record)) } ?? .implicit)
                 }
                 for row in try Row.fetchAll(db, sql: "SELECT id, copy FROM shared_copy WHERE id IN (\(list))", arguments: arguments) {
                     guard let id = RecordID(row["id"] as String), sources[id] == nil else { continue }

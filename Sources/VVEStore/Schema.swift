@@ -232,6 +232,16 @@ enum Schema {
                     CREATE INDEX audit_lookup_hits ON audit_log(at) WHERE action = 'lookup' AND record_id IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("2026-11-release-indexes") { db in
+            // Every batch a peer asks for releases what it acknowledged (`acknowledge`): without
+            // these, each batch scanned every holding, and a first sync of N records cost N².
+            // Partial: only rows waiting for an acknowledgement are indexed, a handful at most.
+            try db.execute(
+                sql: """
+                    CREATE INDEX holder_release ON holder(peer, release_after) WHERE release_after IS NOT NULL;
+                    CREATE INDEX pending_writes_release ON pending_writes(owner, release_after) WHERE release_after IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

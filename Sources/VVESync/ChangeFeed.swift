@@ -7,7 +7,10 @@ public struct ChangeBatch: Sendable {
     /// `{"copy": projection}` for this node's records, `{"writes": replica}` for this node's
     /// writes to copies of the peer's records, and `{"erase": {"id"}}` or `{"withdraw":
     /// {"id"}}` for copies the peer holds and must delete.
-    public var items: [JSONValue]
+    public var items: [JSONValue] { didSet { encodedItems = nil } }
+    /// Each item's canonical JSON, written by the cores that projected it, so the answer is
+    /// not written item by item on one thread; dropped when `items` change.
+    private var encodedItems: [[UInt8]]?
     /// The last change-log sequence this batch covers, seen or not.
     public var cursor: Int64
     /// Whether more changes wait after `cursor`.
@@ -15,8 +18,34 @@ public struct ChangeBatch: Sendable {
     /// The last sequence in the log when the batch was built, so the peer knows its lag.
     public var head: Int64
 
+    public init(items: [JSONValue], cursor: Int64, hasMore: Bool, head: Int64) {
+        self.items = items
+        self.cursor = cursor
+        self.hasMore = hasMore
+        self.head = head
+    }
+
+    init(items: [JSONValue], encodedItems: [[UInt8]], cursor: Int64, hasMore: Bool, head: Int64) {
+        self.init(items: items, cursor: cursor, hasMore: hasMore, head: head)
+        self.encodedItems = encodedItems
+    }
+
     public var jsonValue: JSONValue {
         ["items": .array(items), "cursor": .integer(cursor), "hasMore": .bool(hasMore), "head": .integer(head)]
+    }
+
+    /// `jsonValue` in canonical JSON, as a peer receives it.
+    public func encoded() -> [UInt8] {
+        guard let encodedItems else { return JSONWriter.canonicalBytes(jsonValue) }
+        // Members in canonical (sorted) order, as JSONWriter writes them.
+        var output = Array("{\"cursor\":\(cursor),\"hasMore\":\(hasMore),\"head\":\(head),\"items\":[".utf8)
+        output.reserveCapacity(output.count + encodedItems.reduce(2) { $0 + $1.count + 1 })
+        for (index, item) in encodedItems.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: item)
+        }
+        output.append(contentsOf: "]}".utf8)
+        return output
     }
 }
 
@@ -69,38 +98,52 @@ public struct ChangeFeed: Sendable {
             results = chunks.indices.map(project)
         }
         var items: [JSONValue] = []
+        var encodedItems: [[UInt8]] = []
         var disclosed: [RecordID] = []
         var written: [RecordID] = []
         var deleted: [RecordID] = []
         for result in results {
             for outcome in try result.get() {
-                switch outcome {
-                case .copy(let id, let document):
-                    items.append(["copy": document])
-                    disclosed.append(id)
-                case .writes(let id, let writes):
-                    items.append(["writes": writes])
-                    written.append(id)
-                case .delete(let id, let erased):
-                    items.append([erased ? "erase" : "withdraw": ["id": .string(id.description)]])
-                    deleted.append(id)
+                items.append(outcome.item)
+                encodedItems.append(outcome.encodedItem)
+                switch outcome.change {
+                case .copy(let id, _): disclosed.append(id)
+                case .writes(let id, _): written.append(id)
+                case .delete(let id, _): deleted.append(id)
                 }
             }
         }
         let next = entries.last?.sequence ?? cursor
         try store.recordDisclosure(to: peer, copies: disclosed, writes: written, deletions: deleted, cursor: next, at: time)
-        return ChangeBatch(items: items, cursor: next, hasMore: entries.count == limit && next < head, head: max(head, next))
+        return ChangeBatch(items: items, encodedItems: encodedItems, cursor: next, hasMore: entries.count == limit && next < head, head: max(head, next))
     }
 
     /// Records per chunk when a batch is projected on every core.
     static let chunkSize = 128
 
     /// What a batch says of one changed record.
-    enum Outcome: Sendable {
+    enum Change: Sendable {
         case copy(RecordID, JSONValue)
         case writes(RecordID, JSONValue)
         /// The peer holds a copy it may no longer have: erased (true), or out of its audience.
         case delete(RecordID, erased: Bool)
+    }
+
+    /// A change with its batch item, and the item's canonical JSON, written where it was made.
+    struct Outcome: Sendable {
+        let change: Change
+        let item: JSONValue
+        let encodedItem: [UInt8]
+
+        init(_ change: Change) {
+            self.change = change
+            switch change {
+            case .copy(_, let document): item = ["copy": document]
+            case .writes(_, let writes): item = ["writes": writes]
+            case .delete(let id, let erased): item = [erased ? "erase" : "withdraw": ["id": .string(id.description)]]
+            }
+            encodedItem = JSONWriter.canonicalBytes(item)
+        }
     }
 
     /// The outcomes for some changed records, in their order; records that say nothing to
@@ -113,11 +156,11 @@ public struct ChangeFeed: Sendable {
         for id in ids {
             switch sources[id] {
             case .own(let record, let replica)?:
-                let projection = PolicyProjection.project(record, replica: replica, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+                let projection = PolicyProjection.project(record, stored: replica, to: peer, role: role, policy: policy, encoder: encoder, today: today)
                 if let document = projection.document {
-                    outcomes.append(.copy(id, document))
+                    outcomes.append(Outcome(.copy(id, document)))
                 } else if holders[id]?.contains(peer) == true {
-                    outcomes.append(.delete(id, erased: record.isErased))
+                    outcomes.append(Outcome(.delete(id, erased: record.isErased)))
                 }
             case .copy(let copy, let pending)?:
                 // Only the owner gets writes to its record, and only this node's own writes.
@@ -125,11 +168,11 @@ public struct ChangeFeed: Sendable {
                 var writes = copy.ownWrites(by: store.node)
                 if let pending { writes = writes.merged(with: pending) }
                 guard !writes.registers.isEmpty else { continue }
-                outcomes.append(.writes(id, writes.jsonValue))
+                outcomes.append(Outcome(.writes(id, writes.jsonValue)))
             case .pending(let owner, let writes)?:
                 // Writes to a copy since withdrawn, still owed to its owner.
                 guard owner == peer else { continue }
-                outcomes.append(.writes(id, writes.jsonValue))
+                outcomes.append(Outcome(.writes(id, writes.jsonValue)))
             case nil:
                 continue
             }

@@ -48,6 +48,11 @@ import VVECore
         #expect(Timestamp(millisecondsSinceEpoch: -1).description == "1969-12-31T23:59:59.999Z")
         #expect(Timestamp("2026-11-23T24:00:00.000Z") == nil)
         #expect(Timestamp("2026-11-23 18:59:00.000Z") == nil)
+        // Exactly the digits `description` writes: no signs, no other date, no other length.
+        for text in ["2026-11-23T+8:59:00.000Z", "2026-11-23T18:59:00.+12Z", "2026-02-30T18:59:00.000Z", "2026-11-23T18:60:00.000Z", "2026-11-23T18:59:00.000", "2026-11-23T18:59:00.0000Z", "２026-11-23T18:59:00.000Z"] {
+            #expect(Timestamp(text) == nil, "\(text)")
+        }
+        #expect(Timestamp("1900-01-01T00:00:00.000Z")?.calendarDate == CalendarDate("1900-01-01"))
         #expect(instant.calendarDate == CalendarDate("2026-11-23"))
     }
 }
@@ -61,6 +66,10 @@ import VVECore
         #expect(PhoneNumber("7700900123") == nil)
         #expect(PhoneNumber("07700 90012x") == nil)
         #expect(PhoneNumber("0770") == nil)
+        // A plus sign only in front, and only ASCII digits: no other script's numerals.
+        #expect(PhoneNumber("07700+900123") == nil)
+        #expect(PhoneNumber("०७७०० 900123") == nil)
+        #expect(PhoneNumber("+44 (0) 7700 900123") == nil)
     }
 
     @Test func postcodesGradingsAndNames() {
@@ -103,5 +112,17 @@ import VVECore
         #expect(try Justification("  retention period has ended  ").text == "retention period has ended")
         #expect(throws: ValidationError.self) { try OperatorName("x") }
         #expect(try OperatorName(" PC 4471 Hale ").rawValue == "PC 4471 Hale")
+    }
+}
+
+@Suite struct FieldPathTests {
+    @Test func pathsAreSpelledOutAsDottedTextWithIndexes() {
+        let path = FieldPath.root.appending("fields").appending("linkedPeople").appending(index: 2).appending("person")
+        #expect(path.text == "fields.linkedPeople[2].person")
+        #expect(path == FieldPath(text: "fields.linkedPeople[2].person"))
+        #expect(path.hashValue == FieldPath(text: "fields.linkedPeople[2].person").hashValue)
+        #expect(FieldPath(text: "") == .root && FieldPath.root.description == "(document)")
+        #expect(FieldPath(text: "fields").appending("riskLevel").text == "fields.riskLevel")
+        #expect(FieldPath.root.appending(index: 0).text == "[0]")
     }
 }

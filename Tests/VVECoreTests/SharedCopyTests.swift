@@ -1,5 +1,5 @@
 import Testing
-import VVECore
+@testable import VVECore
 
 /// What a holder may do to its copy of a peer's record, decided before anything is written.
 @Suite struct SharedCopyEditTests {
@@ -143,5 +143,66 @@ extension SharedCopyEditTests {
         #expect(merged.replica.registers["fields.youngPerson"]?.isConflicted == false)
         // And back: granted again, the name returns from the owner, not from what was held.
         #expect(keysOnly.merged(with: named).values["fields.youngPerson"]?["surname"] == .string(surname))
+    }
+}
+
+extension SharedCopyEditTests {
+    @Test func anUntouchedCopyIsStoredAsItTravelsAndAnEditedOneWithItsRegisters() throws {
+        let (_, copy) = try copy(groups: ["placement", "follow-up", "status"], accepted: ["follow-up"])
+        // Stored as fields and one version, and read back to the very same registers.
+        let stored = copy.jsonValue
+        #expect(stored["implicit"] == true && stored["registers"] == nil && stored["version"] != nil)
+        #expect(try SharedCopy.read(from: stored) == copy)
+        #expect(try SharedCopy.read(from: try JSONParser.parse(JSONWriter.canonical(stored))) == copy)
+        // A holder's write makes a register the fields cannot say: stored with its registers.
+        var edited = copy
+        edited.replica.apply(try copy.changes(patch: ["fields": ["acknowledgement": ["by": "Duty manager", "date": .string(today.description)]]]), by: haringey)
+        let full = edited.jsonValue
+        #expect(full["implicit"] == nil && full["registers"] != nil && full["fields"] == nil)
+        #expect(try SharedCopy.read(from: full) == edited)
+        // The owner's removal of a field (a null write) is no implicit field either.
+        var removed = copy
+        removed.replica.apply([("fields.accommodationType", .null)], by: camden)
+        #expect(removed.jsonValue["implicit"] == nil)
+        #expect(try SharedCopy.read(from: removed.jsonValue) == removed)
+    }
+
+    @Test func anImplicitCopyIsReadWithTheChecksOfItsRegisters() throws {
+        let (_, copy) = try copy(groups: ["placement", "status"], accepted: [])
+        let stored = try #require(copy.jsonValue.objectValue)
+        func refusals(_ change: (inout JSONObject) -> Void) -> [String] {
+            var document = stored
+            change(&document)
+            do {
+                _ = try SharedCopy.read(from: .object(document))
+                return []
+            } catch {
+                return error.issues.map(\.description)
+            }
+        }
+        #expect(refusals { _ in }.isEmpty)
+        var fields = try #require(stored["fields"]?.objectValue)
+        fields["eyeColour"] = "brown"
+        #expect(refusals { $0["fields"] = .object(fields) } == ["fields.eyeColour: is not a field of relocation"])
+        fields["eyeColour"] = nil
+        fields["receivingSpoc"] = ["name": "A Person", "phone": "07700900123"]
+        #expect(refusals { $0["fields"] = .object(fields) } == ["registers.fields.receivingSpoc: is outside the groups the copy holds"])
+        #expect(refusals { $0["version"] = [:] } == ["version: {} is empty; every write has a version"])
+        #expect(refusals { $0["registers"] = [:] } == ["registers: is not allowed in an implicit copy, which carries fields and a version instead"])
+        #expect(refusals { $0["fields"] = nil } == ["fields: is required in an implicit copy: an object of the fields sent"])
+    }
+
+    @Test func whetherACopyHoldsARegisterAgreesWithTheSetOfItsRegisterNames() {
+        for kind in RecordKind.allCases {
+            let groups = kind.fieldGroups.map(\.name)
+            let names = ReplicatedRecord.registerNames(of: kind).union(["fields.nonsense", "nonsense", "fields."])
+            for mask in 0..<(1 << groups.count) {
+                let held = Set(groups.indices.filter { mask & (1 << $0) != 0 }.map { groups[$0] })
+                let allowed = SharedCopy.registerNames(of: kind, groups: held)
+                for name in names {
+                    #expect(SharedCopy.holds(name, kind: kind, groups: held) == allowed.contains(name), "\(kind) \(held) \(name)")
+                }
+            }
+        }
     }
 }

@@ -358,3 +358,21 @@ func tableCounts(_ store: CaseStore) throws -> [Int] {
         #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: record.id, context: context(2)) }
     }
 }
+
+@Suite struct ReleaseQueryTests {
+    /// Every batch a peer asks for releases what it acknowledged; a full scan of the holdings
+    /// there made a first sync quadratic in its records.
+    @Test func acknowledgingReadsOnlyTheHoldingsWaitingForIt() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let plans = try store.reading { db in
+            try ["DELETE FROM holder WHERE peer = ? AND release_after IS NOT NULL AND release_after <= ?",
+                 "DELETE FROM pending_writes WHERE owner = ? AND release_after IS NOT NULL AND release_after <= ?"].map { sql in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: ["haringey", 10]).map { $0["detail"] as String }.joined(separator: "; ")
+            }
+        }
+        #expect(plans == [
+            "SEARCH holder USING INDEX holder_release (peer=? AND release_after>? AND release_after<?)",
+            "SEARCH pending_writes USING INDEX pending_writes_release (owner=? AND release_after>? AND release_after<?)",
+        ])
+    }
+}

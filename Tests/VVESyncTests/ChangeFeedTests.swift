@@ -46,6 +46,12 @@ import VVESync
         let haringeyStore = try CaseStore.inMemory(node: haringey)
 
         let first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
+        // The answer's bytes, written item by item where the items were projected, are the
+        // batch's canonical JSON; so are they once a test changes the items.
+        #expect(first.encoded() == JSONWriter.canonicalBytes(first.jsonValue))
+        var changed = first
+        changed.items.removeLast()
+        #expect(changed.encoded() == JSONWriter.canonicalBytes(changed.jsonValue) && changed.encoded() != first.encoded())
         let sentIDs = first.items.compactMap { $0["copy"]?["id"]?.stringValue }
         #expect(sentIDs == [records[0].id.description, records[2].id.description])
         #expect(first.cursor == 4 && !first.hasMore)

@@ -602,10 +602,11 @@ final class Simulation {
         }
         var finalReplicas: [Int: ReplicatedRecord] = [:]
         for (index, record) in records.enumerated() {
-            guard case .own(let owned, let replica)? = try stores[record.owner].syncSources([record.id])[record.id] else {
+            guard case .own(let owned, let stored)? = try stores[record.owner].syncSources([record.id])[record.id] else {
                 problem("R\(index): its owner \(Self.names[record.owner]) no longer has it")
                 continue
             }
+            let replica = stored.replica(of: owned)
             finalReplicas[index] = replica
             if owned.isErased != record.erased {
                 problem("R\(index): erased is \(owned.isErased) at its owner, the test erased it: \(record.erased)")

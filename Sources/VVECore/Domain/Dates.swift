@@ -201,19 +201,31 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         CalendarDate(daysSinceEpoch: Int(floorDivide(millisecondsSinceEpoch, 86_400_000)))
     }
 
-    /// Parses the exact form that `description` writes.
+    /// Parses the exact form that `description` writes: `YYYY-MM-DDTHH:MM:SS.mmmZ`, UTC.
     public init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 24, bytes[10] == UInt8(ascii: "T"), bytes[19] == UInt8(ascii: "."),
-            bytes[23] == UInt8(ascii: "Z"), let date = CalendarDate(String(text.prefix(10)))
-        else { return nil }
-        let clock = String(decoding: bytes[11..<19], as: UTF8.self).split(separator: ":")
-        guard clock.count == 3, let hours = Int(clock[0]), let minutes = Int(clock[1]), let seconds = Int(clock[2]),
-            let millis = Int(String(decoding: bytes[20..<23], as: UTF8.self)),
-            (0..<24).contains(hours), (0..<60).contains(minutes), (0..<60).contains(seconds)
-        else { return nil }
-        let dayMillis = Int64(date.daysSinceEpoch) * 86_400_000
-        self.millisecondsSinceEpoch = dayMillis + Int64(((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
+        var text = text
+        text.makeContiguousUTF8()
+        // Byte by byte, without building strings: every record read parses two of these.
+        let parsed = text.utf8.withContiguousStorageIfAvailable { bytes -> Int64? in
+            guard bytes.count == 24, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+                bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "."), bytes[23] == UInt8(ascii: "Z")
+            else { return nil }
+            func number(_ start: Int, _ width: Int) -> Int? {
+                var value = 0
+                for byte in bytes[start..<start + width] {
+                    guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                    value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let date = CalendarDate(year: year, month: month, day: day),
+                let hours = number(11, 2), let minutes = number(14, 2), let seconds = number(17, 2), let millis = number(20, 3),
+                hours < 24, minutes < 60, seconds < 60
+            else { return nil }
+            return Int64(date.daysSinceEpoch) * 86_400_000 + Int64(((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
+        }
+        guard let milliseconds = parsed ?? nil else { return nil }
+        self.millisecondsSinceEpoch = milliseconds
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {

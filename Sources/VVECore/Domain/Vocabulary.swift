@@ -131,27 +131,28 @@ public struct PhoneNumber: Sendable, Hashable, JSONStringValue {
 
     /// Normalises a written number; nil when it is not a plausible number.
     public init?(_ text: String) {
-        var digits = ""
+        // Byte by byte: every accepted character is ASCII, so any other byte refuses the text.
+        var digits: [UInt8] = []
+        digits.reserveCapacity(16)
         var leadingPlus = false
-        for (position, character) in text.enumerated() {
-            if character.isASCII, character.isNumber {
-                digits.append(character)
-            } else if character == "+", position == 0 {
-                leadingPlus = true
-            } else if !" -()".contains(character) {
-                return nil
+        for (position, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
+            case UInt8(ascii: "+") where position == 0: leadingPlus = true
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"): continue
+            default: return nil
             }
         }
-        if leadingPlus, digits.hasPrefix("44") {
-            digits = "0" + digits.dropFirst(2)
+        if leadingPlus, digits.starts(with: [UInt8(ascii: "4"), UInt8(ascii: "4")]) {
+            digits = [UInt8(ascii: "0")] + digits.dropFirst(2)
             leadingPlus = false
         }
         if leadingPlus {
             guard (8...15).contains(digits.count) else { return nil }
-            canonical = "+" + digits
+            canonical = "+" + String(decoding: digits, as: UTF8.self)
         } else {
-            guard digits.hasPrefix("0"), (10...11).contains(digits.count) else { return nil }
-            canonical = digits
+            guard digits.first == UInt8(ascii: "0"), (10...11).contains(digits.count) else { return nil }
+            canonical = String(decoding: digits, as: UTF8.self)
         }
     }
 

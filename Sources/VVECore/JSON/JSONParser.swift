@@ -178,11 +178,17 @@ public struct JSONParser {
         mutating func parseString() throws(JSONSyntaxError) -> String {
             index += 1
             let start = index
-            // Fast path: no escapes, so the bytes can be validated and copied in one go.
+            // Fast path: no escapes, so the bytes can be validated and copied in one go; most
+            // strings are ASCII, which needs no UTF-8 validation at all.
+            var ascii = true
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                    if ascii {
+                        index += 1
+                        return String(decoding: slice, as: UTF8.self)
+                    }
                     guard let text = String(validating: slice, as: UTF8.self) else {
                         index = start - 1
                         throw error("string is not valid UTF-8")
@@ -192,6 +198,7 @@ public struct JSONParser {
                 }
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { throw error("control character in a string; escape it as \\u00XX") }
+                if byte >= 0x80 { ascii = false }
                 index += 1
             }
             var scalars: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))

@@ -89,6 +89,15 @@ public enum PolicyProjection {
         _ record: CaseRecord, replica: ReplicatedRecord? = nil, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
         encoder: MatchKeyEncoder, today: CalendarDate
     ) -> Projection {
+        project(record, stored: replica.map { .registers($0) }, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+    }
+
+    /// `project` with the record's replica state as the store keeps it: an implicit one (no
+    /// registers kept) needs no registers built to be sent as fields and a version.
+    public static func project(
+        _ record: CaseRecord, stored: StoredReplica?, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
+        encoder: MatchKeyEncoder, today: CalendarDate
+    ) -> Projection {
         let kind = record.kind
         let undecided = kind.fieldGroups.map { GroupDecision(group: $0.name, included: false, reason: "the record is not sent") }
         guard let grant = policy.share[kind], let reviewDays = policy.reviewDays else {
@@ -123,12 +132,19 @@ public enum PolicyProjection {
         // A replica no edit has touched since the owner wrote the record (most of a first
         // sync) is every field written by the owner at the record's version: the fields and
         // the version say it all, and the holder rebuilds the registers from them.
-        let implicit = replica.map { replica in
-            replica.erasure == nil
+        let implicit: Bool
+        switch stored {
+        case nil: implicit = false
+        case .implicit?: implicit = true
+        case .registers(let replica)?:
+            implicit =
+                replica.erasure == nil
                 && replica.registers.values.allSatisfy { $0.writes.count == 1 && $0.writes[0].writer == record.owner && $0.writes[0].version == record.version }
-        } ?? false
+        }
+        var replica: ReplicatedRecord?
+        if case .registers(let registers)? = stored, !implicit { replica = registers }
         var projected = JSONObject()
-        if replica == nil || implicit {
+        if replica == nil {
             for (member, value) in fields.jsonValue.objectValue ?? JSONObject() where sent.contains(member) {
                 projected[member] = outgoing(member, value, kind: kind, identity: identity, encoder: encoder)
             }
@@ -137,7 +153,7 @@ public enum PolicyProjection {
         // same way, so a holder merges exactly what it may see. The review date is the
         // copy's own and travels in the envelope.
         var registers: JSONValue?
-        if let replica, !implicit {
+        if let replica {
             var members: [(String, JSONValue)] = []
             for (name, register) in replica.registers.sorted(by: { $0.key < $1.key }) {
                 let member = name.hasPrefix("fields.") ? String(name.dropFirst("fields.".count)) : nil

@@ -123,3 +123,20 @@ public struct ReplicatedRecord: Sendable, Hashable {
         return (values, conflicts)
     }
 }
+
+/// A record's replica state as the store keeps it.
+public enum StoredReplica: Sendable, Hashable {
+    /// No registers kept: every register written by the owner at the record's version, as
+    /// `ReplicatedRecord(implicit:)` spells out. Most records, after an import.
+    case implicit
+    /// The registers kept once a record was edited, written to by a peer, or erased.
+    case registers(ReplicatedRecord)
+
+    /// The replica this stands for, of `record`.
+    public func replica(of record: CaseRecord) -> ReplicatedRecord {
+        switch self {
+        case .implicit: ReplicatedRecord(implicit: record)
+        case .registers(let replica): replica
+        }
+    }
+}

@@ -34,7 +34,12 @@ extension ReplicatedRecord {
     public static let maximumWritesPerRegister = 64
 
     /// The names a register of this kind may have: `status`, `reviewDate`, `fields.MEMBER`.
-    public static func registerNames(of kind: RecordKind) -> Set<String> {
+    public static func registerNames(of kind: RecordKind) -> Set<String> { registerNameTable[kind]! }
+
+    /// The register names of every kind, built once: every register received is checked against them.
+    private static let registerNameTable = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, makeRegisterNames(of: $0)) })
+
+    private static func makeRegisterNames(of kind: RecordKind) -> Set<String> {
         var names: Set<String> = ["status", "reviewDate"]
         for group in kind.fieldGroups { names.formUnion(group.members.map { "fields." + $0 }) }
         if let person = kind.personMember { names.insert("fields." + person) }

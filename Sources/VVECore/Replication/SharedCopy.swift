@@ -29,28 +29,20 @@ public struct SharedCopy: Sendable, Hashable {
             }
             groups.insert(text)
         }
-        // The envelope and registers are read as a replicated record; the rest of the
-        // projection (the resolved fields, times, version) is derived again from them.
+        var replica: ReplicatedRecord?
         var replicaMembers: [(String, JSONValue)] = []
-        for key in ["id", "kind", "owner", "createdAt", "registers", "erasure"] {
-            if let value = reader.raw(key) { replicaMembers.append((key, value)) }
-        }
-        // An implicit copy (`"implicit": true`) carries fields and a version instead of
-        // registers: every field written by the owner at that version. Its registers are
-        // rebuilt here and then read like any others.
-        let fields = reader.raw("fields")
-        let version = reader.raw("version")
-        let status = reader.raw("status")
-        if reader.raw("implicit") == .bool(true) {
-            guard let members = fields?.objectValue, let version, let owner = document["owner"] else {
-                issues.add(FieldPath.root.appending("implicit"), nil, "needs fields, a version and an owner")
-                throw ValidationError(issues: issues.issues)
+        let implicit = reader.raw("implicit") == .bool(true)
+        if implicit {
+            replica = readImplicit(&reader, kind: kind, issues: &issues)
+        } else {
+            // The envelope and registers are read as a replicated record; the rest of the
+            // projection (the resolved fields, times, version) is derived again from them.
+            for key in ["id", "kind", "owner", "createdAt", "registers", "erasure"] {
+                if let value = reader.raw(key) { replicaMembers.append((key, value)) }
             }
-            let write: (JSONValue) -> JSONValue = { value in .array([["value": value, "version": version, "writer": owner]]) }
-            var registers = JSONObject()
-            for (member, value) in members { registers["fields." + member] = write(value) }
-            if let status { registers["status"] = write(status) }
-            replicaMembers.append(("registers", .object(registers)))
+            _ = reader.raw("fields")
+            _ = reader.raw("version")
+            _ = reader.raw("status")
         }
         var writable = Set<String>()
         for (index, name) in (reader.raw("writable")?.arrayValue ?? []).enumerated() {
@@ -63,13 +55,63 @@ public struct SharedCopy: Sendable, Hashable {
         _ = reader.raw("updatedAt")
         reader.finish(issues: &issues)
         guard issues.issues.isEmpty, let kind, let reviewDate else { throw ValidationError(issues: issues.issues) }
-        let replica = try ReplicatedRecord.read(from: .object(JSONObject(replicaMembers)))
-        let allowed = registerNames(of: kind, groups: groups)
-        for name in replica.registers.keys.sorted() where !allowed.contains(name) {
+        if !implicit { replica = try ReplicatedRecord.read(from: .object(JSONObject(replicaMembers))) }
+        guard let replica else { throw ValidationError(issues: issues.issues) }
+        for name in replica.registers.keys.sorted() where !Self.holds(name, kind: kind, groups: groups) {
             issues.add(FieldPath.root.appending("registers").appending(name), nil, "is outside the groups the copy holds")
         }
         guard issues.issues.isEmpty else { throw ValidationError(issues: issues.issues) }
         return SharedCopy(replica: replica, groups: groups, reviewDate: reviewDate, writable: writable)
+    }
+
+    /// The replica of an implicit copy (`"implicit": true`): fields and one version instead of
+    /// registers, every field (and the status) written by the owner at that version. It is
+    /// how an owner sends a record no edit has touched since it wrote it (most of a first
+    /// sync), and how a holder stores such a copy; its registers are built here directly,
+    /// with the same checks a register-by-register read makes.
+    private static func readImplicit(_ reader: inout ObjectReader, kind: RecordKind?, issues: inout IssueCollector) -> ReplicatedRecord? {
+        let id = reader.required("id", as: RecordID.self, hint: "the record's UUID", issues: &issues)
+        let owner = reader.required("owner", as: AuthorityName.self, hint: "the node that created the record", issues: &issues)
+        let createdAt = reader.required("createdAt", as: Timestamp.self, hint: "when the record was created", issues: &issues)
+        let version = reader.required("version", as: VersionVector.self, hint: "the version every field was written at", issues: &issues)
+        for key in ["registers", "erasure"] where reader.raw(key) != nil {
+            issues.add(FieldPath.root.appending(key), nil, "is not allowed in an implicit copy, which carries fields and a version instead")
+        }
+        if version == .empty { issues.add(FieldPath.root.appending("version"), version?.jsonValue, "is empty; every write has a version") }
+        let fields = reader.raw("fields")
+        let status = reader.raw("status")
+        guard let members = fields?.objectValue else {
+            issues.add(FieldPath.root.appending("fields"), fields, "is required in an implicit copy: an object of the fields sent")
+            return nil
+        }
+        guard let id, let kind, let owner, let createdAt, let version, version != .empty else { return nil }
+        let allowed = ReplicatedRecord.registerNames(of: kind)
+        var registers: [String: FieldRegister] = [:]
+        for (member, value) in members {
+            let name = "fields." + member
+            guard allowed.contains(name) else {
+                issues.add(FieldPath.root.appending("fields").appending(member), nil, "is not a field of \(kind.rawValue)")
+                continue
+            }
+            registers[name] = FieldRegister(FieldWrite(value: value, version: version, writer: owner))
+        }
+        if let status { registers["status"] = FieldRegister(FieldWrite(value: status, version: version, writer: owner)) }
+        return ReplicatedRecord(id: id, kind: kind, owner: owner, createdAt: createdAt, registers: registers)
+    }
+
+    /// The version every register of this copy was written at by its owner, when that says it
+    /// all (one write per register, none a removal, no erasure): the copy is then stored as
+    /// it travels, as fields and that version, at about half the size. Nil otherwise.
+    var implicitVersion: VersionVector? {
+        guard replica.erasure == nil else { return nil }
+        var shared: VersionVector?
+        for (name, register) in replica.registers {
+            guard register.writes.count == 1, name == "status" || name.hasPrefix("fields.") else { return nil }
+            let write = register.writes[0]
+            guard write.writer == owner, write.value != .null, shared == nil || shared == write.version else { return nil }
+            shared = write.version
+        }
+        return shared
     }
 
     /// This copy updated by a newer one from the owner: registers merged, and the owner's
@@ -88,6 +130,16 @@ public struct SharedCopy: Sendable, Hashable {
         var kept = ReplicatedRecord(id: both.id, kind: both.kind, owner: both.owner, createdAt: both.createdAt, registers: registers)
         kept.erasure = both.erasure
         return SharedCopy(replica: kept, groups: incoming.groups, reviewDate: incoming.reviewDate, writable: incoming.writable)
+    }
+
+    /// Whether a copy of a `kind` record holding `groups` may have the register `name`: the
+    /// same answer as `registerNames(of:groups:)`, without building the set for every copy.
+    static func holds(_ name: String, kind: RecordKind, groups: Set<String>) -> Bool {
+        if name == "status" { return groups.contains("status") }
+        guard name.hasPrefix("fields.") else { return false }
+        let member = String(name.dropFirst("fields.".count))
+        if member == kind.personMember { return true }
+        return kind.groupName(ofMember: member).map(groups.contains) ?? false
     }
 
     /// The registers a copy holding `groups` may have.
@@ -110,7 +162,20 @@ public struct SharedCopy: Sendable, Hashable {
 
     /// The copy as stored: the envelope, the groups and the registers.
     public var jsonValue: JSONValue {
-        var members = replica.jsonValue.objectValue ?? JSONObject()
+        var members: JSONObject
+        if let version = implicitVersion {
+            var fields = JSONObject()
+            for (name, register) in replica.registers where name.hasPrefix("fields.") {
+                fields[String(name.dropFirst("fields.".count))] = register.writes[0].value
+            }
+            members = [
+                "id": replica.id.jsonValue, "kind": replica.kind.jsonValue, "owner": replica.owner.jsonValue,
+                "createdAt": replica.createdAt.jsonValue, "implicit": true, "version": version.jsonValue, "fields": .object(fields),
+            ]
+            members["status"] = replica.registers["status"]?.writes[0].value
+        } else {
+            members = replica.jsonValue.objectValue ?? JSONObject()
+        }
         members["reviewDate"] = reviewDate.jsonValue
         members["groups"] = .array(replica.kind.orderedGroupNames(groups).map { .string($0) })
         if !writable.isEmpty { members["writable"] = .array(replica.kind.orderedGroupNames(writable).map { .string($0) }) }

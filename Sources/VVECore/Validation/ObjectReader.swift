@@ -230,8 +230,8 @@ public struct ObjectReader {
 
     /// Reports every member that was never read: a typo or a field that this kind does not have.
     public func finish(issues: inout IssueCollector) {
+        guard members.contains(where: { !used.contains($0.key) }) else { return }
         let unknown = members.keys.filter { !used.contains($0) }
-        guard !unknown.isEmpty else { return }
         let expected = used.sorted().joined(separator: ", ")
         for key in unknown {
             issues.add(path.appending(key), nil, "is not a known field here; known fields are: \(expected)")

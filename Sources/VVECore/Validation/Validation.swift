@@ -1,25 +1,53 @@
 /// Where a value sits inside a record, written the way a person would type it:
 /// `fields.linkedPeople[2].person.dateOfBirth`.
 public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
-    /// The dotted path text.
-    public let text: String
+    /// The path as its steps, spelled out only when asked: a path is made for every member
+    /// read, and is needed only for the few that break a rule.
+    private indirect enum Step: Sendable {
+        case root
+        case text(String)
+        case member(Step, String)
+        case index(Step, Int)
+    }
+
+    private let step: Step
+
+    private init(step: Step) {
+        self.step = step
+    }
 
     /// The path of the document itself.
-    public static let root = FieldPath(text: "")
+    public static let root = FieldPath(step: .root)
 
     public init(text: String) {
-        self.text = text
+        step = text.isEmpty ? .root : .text(text)
+    }
+
+    /// The dotted path text.
+    public var text: String { Self.text(of: step) }
+
+    private static func text(of step: Step) -> String {
+        switch step {
+        case .root: ""
+        case .text(let text): text
+        case .member(.root, let key): key
+        case .member(let parent, let key): text(of: parent) + "." + key
+        case .index(let parent, let index): text(of: parent) + "[\(index)]"
+        }
     }
 
     /// The path of a member of the object at this path.
     public func appending(_ key: String) -> FieldPath {
-        FieldPath(text: text.isEmpty ? key : "\(text).\(key)")
+        FieldPath(step: .member(step, key))
     }
 
     /// The path of an element of the array at this path.
     public func appending(index: Int) -> FieldPath {
-        FieldPath(text: "\(text)[\(index)]")
+        FieldPath(step: .index(step, index))
     }
+
+    public static func == (lhs: FieldPath, rhs: FieldPath) -> Bool { lhs.text == rhs.text }
+    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
     public var description: String { text.isEmpty ? "(document)" : text }
 }
