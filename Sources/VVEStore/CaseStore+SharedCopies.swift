@@ -45,6 +45,11 @@ extension CaseStore {
         var audit = try AuditAppender(db)
         let groups = incoming.groups.sorted().joined(separator: ",")
         guard let held = try sharedCopy(incoming.id, db) else {
+            // A copy never shares an id with a record of this node's own: a peer that sends
+            // one is refused, so that nothing of it shadows or touches the record.
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM record WHERE id = ?"), arguments: [incoming.id.description]) == true {
+                throw RefusedWrite("\(peer) sent a copy of \(incoming.id), which is the id of a record this node owns")
+            }
             try saveSharedCopy(incoming, encoded: encoded, at: time, insert: true, db)
             try audit.append(
                 AuditEvent(time: time, actor: "peer:\(peer)", action: .create, recordID: incoming.id, detail: "shared copy received: \(groups)"), db)
@@ -146,6 +151,8 @@ extension CaseStore {
             ? "INSERT INTO shared_copy(kind, owner, review_date, copy, received_at, id) VALUES (?, ?, ?, ?, ?, ?)"
             : "UPDATE shared_copy SET kind = ?, owner = ?, review_date = ?, copy = ?, received_at = ? WHERE id = ?"
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
-        try indexConflicts(of: copy.replica, db)
+        // A new copy has no conflicts indexed (deleting a copy deletes its conflicts), so
+        // there is nothing to index unless it arrives with concurrent writes.
+        if !insert || copy.replica.registers.values.contains(where: \.isConflicted) { try indexConflicts(of: copy.replica, db) }
     }
 }

@@ -357,6 +357,19 @@ func tableCounts(_ store: CaseStore) throws -> [Int] {
         #expect(try haringeyStore.auditEntries(action: .refuse).first?.event.detail?.hasPrefix("write refused: shared copy malformed: registers.") == true)
         #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: record.id, context: context(2)) }
     }
+
+    @Test func aCopyWithTheIdOfARecordOfThisNodesOwnIsRefused() throws {
+        let camdenStore = try CaseStore.inMemory(node: camden)
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        let own = try haringeyStore.add(drafts(1, seed: 9, kind: .relocation)[0], context: context())
+        var document = try projection(of: try relocationToHaringey(in: camdenStore), in: camdenStore).objectValue!
+        document["id"] = .string(own.id.description)
+        #expect(throws: StoreError.self) { try haringeyStore.receiveSharedCopy(.object(document), from: camden, at: later) }
+        #expect(
+            try haringeyStore.auditEntries(action: .refuse).last?.event.detail
+                == "write refused: camden sent a copy of \(own.id), which is the id of a record this node owns")
+        #expect(try haringeyStore.reading { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM shared_copy") } == 0)
+    }
 }
 
 @Suite struct ReleaseQueryTests {

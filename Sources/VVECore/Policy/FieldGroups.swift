@@ -6,6 +6,19 @@ public struct FieldGroup: Sendable, Hashable, Comparable, CustomStringConvertibl
     public let members: [String]
     /// What the group is, for `vve policy explain`.
     public let summary: String
+    /// Why the group is sent, or withheld, when a policy grants it or not: spelled out once
+    /// here rather than for every record projected.
+    let grantedReason: String
+    let withheldReason: String
+
+    init(kind: RecordKind, name: String, members: [String], summary: String) {
+        self.kind = kind
+        self.name = name
+        self.members = members
+        self.summary = summary
+        grantedReason = "granted: \(summary)"
+        withheldReason = name == "identity" ? "not granted: people are sent as match keys only" : "not granted (deny by default): \(summary)"
+    }
 
     public var description: String { name }
     public static func < (lhs: FieldGroup, rhs: FieldGroup) -> Bool { lhs.name < rhs.name }

@@ -99,7 +99,7 @@ public enum PolicyProjection {
         encoder: MatchKeyEncoder, today: CalendarDate
     ) -> Projection {
         let kind = record.kind
-        let undecided = kind.fieldGroups.map { GroupDecision(group: $0.name, included: false, reason: "the record is not sent") }
+        var undecided: [GroupDecision] { kind.fieldGroups.map { GroupDecision(group: $0.name, included: false, reason: "the record is not sent") } }
         guard let grant = policy.share[kind], let reviewDays = policy.reviewDays else {
             return Projection(
                 document: nil, reason: "\(kind.rawValue) records are not shared with \(peer): its peer file does not grant the kind (deny by default)",
@@ -115,20 +115,13 @@ public enum PolicyProjection {
                 reason: "\(peer) is not in this record's audience: " + grant.audience.map { audienceMiss($0, peer: peer, role: role, fields: fields) }.joined(separator: "; "),
                 groups: undecided)
         }
-        var decisions: [GroupDecision] = []
-        for group in kind.fieldGroups {
+        let decisions = kind.fieldGroups.map { group in
             let granted = grant.groups.contains(group.name)
-            let reason: String
-            switch (group.name, granted) {
-            case ("identity", true): reason = "granted: \(group.summary)"
-            case ("identity", false): reason = "not granted: people are sent as match keys only"
-            case (_, true): reason = "granted: \(group.summary)"
-            case (_, false): reason = "not granted (deny by default): \(group.summary)"
-            }
-            decisions.append(GroupDecision(group: group.name, included: granted, reason: reason))
+            return GroupDecision(group: group.name, included: granted, reason: granted ? group.grantedReason : group.withheldReason)
         }
         let identity = grant.groups.contains("identity")
-        let sent = sentMembers(of: kind, groups: grant.groups)
+        // Whether a member is sent, without building the set of them for every record.
+        let sends = { (member: String) in member == kind.personMember || kind.groupName(ofMember: member).map(grant.groups.contains) == true }
         // A replica no edit has touched since the owner wrote the record (most of a first
         // sync) is every field written by the owner at the record's version: the fields and
         // the version say it all, and the holder rebuilds the registers from them.
@@ -145,7 +138,7 @@ public enum PolicyProjection {
         if case .registers(let registers)? = stored, !implicit { replica = registers }
         var projected = JSONObject()
         if replica == nil {
-            for (member, value) in fields.jsonValue.objectValue ?? JSONObject() where sent.contains(member) {
+            for (member, value) in fields.jsonValue.objectValue ?? JSONObject() where sends(member) {
                 projected[member] = outgoing(member, value, kind: kind, identity: identity, encoder: encoder)
             }
         }
@@ -157,7 +150,7 @@ public enum PolicyProjection {
             var members: [(String, JSONValue)] = []
             for (name, register) in replica.registers.sorted(by: { $0.key < $1.key }) {
                 let member = name.hasPrefix("fields.") ? String(name.dropFirst("fields.".count)) : nil
-                guard (name == "status" && grant.groups.contains("status")) || member.map(sent.contains) == true else { continue }
+                guard (name == "status" && grant.groups.contains("status")) || member.map(sends) == true else { continue }
                 members.append((name, .array(register.writes.map { write in
                     var projectedWrite = write
                     if let member { projectedWrite.value = outgoing(member, write.value, kind: kind, identity: identity, encoder: encoder) }
