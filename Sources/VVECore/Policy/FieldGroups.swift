@@ -86,6 +86,12 @@ extension RecordKind {
     /// travels with any group, and for a name that is no field of this kind.
     func groupName(ofMember member: String) -> String? { Self.groupTable[self]!.groupOfMember[member] }
 
+    /// Whether a peer granted `groups` receives `member` of `fields`: a member of a granted
+    /// group, or the record's person, which travels with any group.
+    func sends(_ member: String, groups: Set<String>) -> Bool {
+        member == personMember || groupName(ofMember: member).map(groups.contains) == true
+    }
+
     /// The groups of every kind, built once: they are asked for on every record sent and received.
     private static let groupTable: [RecordKind: (groups: [FieldGroup], groupOfMember: [String: String])] = Dictionary(
         uniqueKeysWithValues: allCases.map { kind in

@@ -120,8 +120,7 @@ public enum PolicyProjection {
             return GroupDecision(group: group.name, included: granted, reason: granted ? group.grantedReason : group.withheldReason)
         }
         let identity = grant.groups.contains("identity")
-        // Whether a member is sent, without building the set of them for every record.
-        let sends = { (member: String) in member == kind.personMember || kind.groupName(ofMember: member).map(grant.groups.contains) == true }
+        let sends = { (member: String) in kind.sends(member, groups: grant.groups) }
         // A replica no edit has touched since the owner wrote the record (most of a first
         // sync) is every field written by the owner at the record's version: the fields and
         // the version say it all, and the holder rebuilds the registers from them.
