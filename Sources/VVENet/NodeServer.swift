@@ -87,10 +87,11 @@ public struct NodeServerConfiguration: Sendable {
 
 /// The node's HTTPS server: mutual TLS, peers identified by pinned certificates.
 public enum NodeServer {
-    /// Serves a peer's change feed: the batch after a cursor, at most `limit` changes, as JSON,
-    /// waiting up to `wait` for a change when there is nothing for the peer.
+    /// Serves a peer's change feed: the batch after a cursor, at most `limit` changes, waiting
+    /// up to `wait` for a change when there is nothing for the peer. The server audits it as
+    /// disclosed (`PreparedBatch.disclose`) before a byte of it is sent.
     public typealias ChangesProvider =
-        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration) async throws -> ChangeBatch
+        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration) async throws -> PreparedBatch
 
     /// The most changes one `GET /v1/changes` scans.
     public static let maximumBatch = 1000
@@ -154,7 +155,11 @@ public enum NodeServer {
             }
             do {
                 let gzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") == true
-                return try json(encoded: try await changes(peer, since, acknowledged, limit, .seconds(wait)).encoded(), gzip: gzip)
+                let prepared = try await changes(peer, since, acknowledged, limit, .seconds(wait))
+                // Compressed while the disclosure is written; sent only once it is.
+                async let response = json(encoded: prepared.batch.encoded(), gzip: gzip)
+                try prepared.disclose()
+                return try await response
             } catch {
                 context.logger.error("cannot build a batch", metadata: ["error": "\(error)"])
                 return refusal(.internalServerError, "cannot build a batch; see the node's log")

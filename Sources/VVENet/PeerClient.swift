@@ -105,7 +105,7 @@ extension NodeServer {
     /// long-poll woken by `signal`.
     public static func changes(from feed: ChangeFeed, signal: ChangeSignal, clock: @escaping @Sendable () -> Timestamp) -> ChangesProvider {
         { peer, cursor, acknowledged, limit, wait in
-            try await feed.batch(
+            try await feed.prepare(
                 for: peer.name, role: peer.role, policy: peer.policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait,
                 signal: signal, clock: clock
             )

@@ -32,15 +32,22 @@ extension CaseStore {
         try reading { db in
             var sources: [RecordID: SyncSource] = [:]
             // A few queries for a whole batch, not one per record.
-            for chunk in Self.chunks(of: ids) {
-                let list = Self.placeholders(chunk.count)
-                let arguments = StatementArguments(chunk.map(\.description))
-                for row in try Row.fetchAll(db, sql: "SELECT id, document, registers FROM record WHERE id IN (\(list))", arguments: arguments) {
+            for records in Self.chunks(of: ids) {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT id, document, registers FROM record WHERE id IN (\(Self.placeholders(records.count)))",
+                    arguments: StatementArguments(records.map(\.description)))
+                {
                     guard let id = RecordID(row["id"] as String) else { continue }
                     let record = try decode(row["document"], id: id)
                     let registers: String? = row["registers"]
                     sources[id] = .own(record, try registers.map { .registers(try replica(id, registers: $0, implicitFrom: record)) } ?? .implicit)
                 }
+                // Copies and pending writes are looked for only where no own record is: a
+                // copy never has an own record's id, and an owner's first sync has no other.
+                let chunk = records.filter { sources[$0] == nil }
+                guard !chunk.isEmpty else { continue }
+                let list = Self.placeholders(chunk.count)
+                let arguments = StatementArguments(chunk.map(\.description))
                 for row in try Row.fetchAll(db, sql: "SELECT id, copy FROM shared_copy WHERE id IN (\(list))", arguments: arguments) {
                     guard let id = RecordID(row["id"] as String), sources[id] == nil else { continue }
                     sources[id] = .copy(try decodeSharedCopy(row["copy"], id: id), pending: nil)
@@ -111,6 +118,19 @@ extension CaseStore {
                 sql: "DELETE FROM holder WHERE peer = ? AND release_after IS NOT NULL AND release_after <= ?", arguments: [peer.rawValue, cursor])
             try db.execute(
                 sql: "DELETE FROM pending_writes WHERE owner = ? AND release_after IS NOT NULL AND release_after <= ?", arguments: [peer.rawValue, cursor])
+        }
+    }
+
+    /// The records changed in the log after `sequence` and up to `last` that `peer` holds a
+    /// copy of: what a feed needs to know to tell the peer to delete one. One pass over the
+    /// log's range, each change looked up in the holdings' key.
+    public func records(heldBy peer: AuthorityName, changedAfter sequence: Int64, through last: Int64) throws -> Set<RecordID> {
+        try reading { db in
+            let sql = """
+                SELECT DISTINCT holder.record_id FROM change_log JOIN holder ON holder.record_id = change_log.record_id AND holder.peer = ?
+                WHERE change_log.seq > ? AND change_log.seq <= ?
+                """
+            return Set(try String.fetchAll(db, sql: sql, arguments: [peer.rawValue, sequence, last]).compactMap(RecordID.init))
         }
     }
 

@@ -70,10 +70,21 @@ public struct ChangeFeed: Sendable {
         for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, acknowledged: Int64? = nil, limit: Int,
         today: CalendarDate, at time: Timestamp
     ) throws -> ChangeBatch {
+        let prepared = try prepare(for: peer, role: role, policy: policy, after: cursor, acknowledged: acknowledged, limit: limit, today: today, at: time)
+        try prepared.disclose()
+        return prepared.batch
+    }
+
+    /// `batch`, not yet audited as disclosed: the server compresses it while the disclosure
+    /// is written, and sends it only once both are done.
+    public func prepare(
+        for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, acknowledged: Int64? = nil, limit: Int,
+        today: CalendarDate, at time: Timestamp
+    ) throws -> PreparedBatch {
         try store.acknowledge(peer, through: min(acknowledged ?? cursor, cursor))
         try store.notePolicy(policy, servedTo: peer, at: time)
         let head = try store.latestChangeSequence()
-        let entries = try store.changes(after: cursor, limit: limit)
+        let entries = try store.feedEntries(after: cursor, limit: limit)
         // Each record once, at its latest state, in the order of its last change; entries
         // logged for another peer alone are passed over.
         var order: [RecordID] = []
@@ -82,12 +93,13 @@ public struct ChangeFeed: Sendable {
             order.append(entry.recordID)
         }
         order.reverse()
-        let holders = try store.holders(of: order)
+        let next = entries.last?.sequence ?? cursor
+        let held = try store.records(heldBy: peer, changedAfter: cursor, through: next)
         // Reading, decoding and projecting records is most of a batch's cost and each record
         // is independent: large batches are projected on every core, in chunks taken in order.
         let chunks = stride(from: 0, to: order.count, by: Self.chunkSize).map { Array(order[$0..<min($0 + Self.chunkSize, order.count)]) }
         let project: @Sendable (Int) -> Result<[Outcome], any Error> = { [self] index in
-            Result { try outcomes(chunks[index], holders: holders, peer: peer, role: role, policy: policy, today: today) }
+            Result { try outcomes(chunks[index], held: held, peer: peer, role: role, policy: policy, today: today) }
         }
         var results: [Result<[Outcome], any Error>] = []
         if chunks.count > 1 {
@@ -113,9 +125,9 @@ public struct ChangeFeed: Sendable {
                 }
             }
         }
-        let next = entries.last?.sequence ?? cursor
-        try store.recordDisclosure(to: peer, copies: disclosed, writes: written, deletions: deleted, cursor: next, at: time)
-        return ChangeBatch(items: items, encodedItems: encodedItems, cursor: next, hasMore: entries.count == limit && next < head, head: max(head, next))
+        return PreparedBatch(
+            batch: ChangeBatch(items: items, encodedItems: encodedItems, cursor: next, hasMore: entries.count == limit && next < head, head: max(head, next)),
+            store: store, peer: peer, copies: disclosed, writes: written, deletions: deleted, time: time)
     }
 
     /// Records per chunk when a batch is projected on every core.
@@ -149,7 +161,7 @@ public struct ChangeFeed: Sendable {
     /// The outcomes for some changed records, in their order; records that say nothing to
     /// the peer are left out.
     func outcomes(
-        _ ids: [RecordID], holders: [RecordID: Set<AuthorityName>], peer: AuthorityName, role: PeerRole, policy: SharingPolicy, today: CalendarDate
+        _ ids: [RecordID], held: Set<RecordID>, peer: AuthorityName, role: PeerRole, policy: SharingPolicy, today: CalendarDate
     ) throws -> [Outcome] {
         let sources = try store.syncSources(ids)
         var outcomes: [Outcome] = []
@@ -159,7 +171,7 @@ public struct ChangeFeed: Sendable {
                 let projection = PolicyProjection.project(record, stored: replica, to: peer, role: role, policy: policy, encoder: encoder, today: today)
                 if let document = projection.document {
                     outcomes.append(Outcome(.copy(id, document)))
-                } else if holders[id]?.contains(peer) == true {
+                } else if held.contains(id) {
                     outcomes.append(Outcome(.delete(id, erased: record.isErased)))
                 }
             case .copy(let copy, let pending)?:
@@ -180,22 +192,43 @@ public struct ChangeFeed: Sendable {
         return outcomes
     }
 
-    /// Like `batch`, but when the peer has nothing to receive, holds on until a change it may
-    /// see is logged, `wait` passes or the node shuts down. Changes it may not see move the
-    /// cursor on while it waits, so the answer never makes it rescan them.
-    public func batch(
+    /// Like `prepare`, but when the peer has nothing to receive, holds on until a change it
+    /// may see is logged, `wait` passes or the node shuts down. Changes it may not see move
+    /// the cursor on while it waits, so the answer never makes it rescan them. A batch with
+    /// nothing in it has nothing to disclose.
+    public func prepare(
         for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, acknowledged: Int64? = nil, limit: Int, wait: Duration,
         signal: ChangeSignal, clock: @Sendable () -> Timestamp
-    ) async throws -> ChangeBatch {
+    ) async throws -> PreparedBatch {
         let deadline = ContinuousClock.now + wait
         var from = cursor
         while true {
             let time = clock()
-            let batch = try batch(
+            let prepared = try prepare(
                 for: peer, role: role, policy: policy, after: from, acknowledged: acknowledged ?? cursor, limit: limit, today: time.calendarDate, at: time)
-            if !batch.items.isEmpty || batch.hasMore || ContinuousClock.now >= deadline { return batch }
-            guard await signal.wait(after: batch.cursor, until: deadline) else { return batch }
+            let batch = prepared.batch
+            if !batch.items.isEmpty || batch.hasMore || ContinuousClock.now >= deadline { return prepared }
+            guard await signal.wait(after: batch.cursor, until: deadline) else { return prepared }
             from = batch.cursor
         }
+    }
+}
+
+/// A batch built for a peer and not yet audited as disclosed: nothing of it may reach the
+/// peer before `disclose()` returns.
+public struct PreparedBatch: Sendable {
+    /// The batch, as the peer will receive it.
+    public let batch: ChangeBatch
+    let store: CaseStore
+    let peer: AuthorityName
+    let copies: [RecordID]
+    let writes: [RecordID]
+    let deletions: [RecordID]
+    let time: Timestamp
+
+    /// Audits the batch as disclosed to the peer, in one transaction with the peer as a
+    /// holder of the copies it carries (`CaseStore.recordDisclosure`).
+    public func disclose() throws {
+        try store.recordDisclosure(to: peer, copies: copies, writes: writes, deletions: deletions, cursor: batch.cursor, at: time)
     }
 }

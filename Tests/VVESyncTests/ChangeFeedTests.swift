@@ -45,6 +45,11 @@ import VVESync
         let (camdenStore, records) = try camdenStore()
         let haringeyStore = try CaseStore.inMemory(node: haringey)
 
+        // Prepared, a batch is not yet disclosed: the server audits it before sending it.
+        let prepared = try ChangeFeed(store: camdenStore, encoder: encoder).prepare(
+            for: haringey, role: .borough, policy: haringeyPolicy, after: 0, limit: 100, today: today, at: context(10).time)
+        #expect(prepared.batch.items.count == 2)
+        #expect(try camdenStore.auditEntries(action: .disclose).isEmpty)
         let first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
         // The answer's bytes, written item by item where the items were projected, are the
         // batch's canonical JSON; so are they once a test changes the items.
