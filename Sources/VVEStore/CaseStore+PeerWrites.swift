@@ -22,16 +22,21 @@ extension CaseStore {
         -> PeerWriteOutcome
     {
         do {
-            return try transaction { db in try applyPeerWrites(incoming, from: peer, policy: policy, at: time, db) }
+            return try transaction { db in
+                var audit = try AuditAppender(db)
+                return try applyPeerWrites(incoming, from: peer, policy: policy, at: time, audit: &audit, db)
+            }
         } catch let refusal as RefusedWrite {
             // Thrown inside the transaction, so it rolled back: nothing of the write remains.
             try refuse(refusal.reason, from: peer, recordID: incoming.id, at: time)
         }
     }
 
-    /// `applyPeerWrites` inside the caller's transaction; a refusal throws `RefusedWrite`.
-    func applyPeerWrites(_ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp, _ db: Database) throws
-        -> PeerWriteOutcome
+    /// `applyPeerWrites` inside the caller's transaction, auditing through its appender; a
+    /// refusal throws `RefusedWrite`.
+    func applyPeerWrites(
+        _ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp, audit: inout AuditAppender, _ db: Database
+    ) throws -> PeerWriteOutcome
     {
         // A write that crossed the erasure on the way is moot, not wrong: the erasure is final.
         guard let current = try fetchRecord(incoming.id, db) else {
@@ -85,7 +90,6 @@ extension CaseStore {
         try write(row, insert: false, db)
         try saveRegisters(merged, db)
         try logChange(row, .update, db)
-        var audit = try AuditAppender(db)
         try audit.append(
             AuditEvent(
                 time: time, actor: "peer:\(peer)", action: .update, recordID: current.id,

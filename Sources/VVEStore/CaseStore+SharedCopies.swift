@@ -25,13 +25,17 @@ extension CaseStore {
 
     /// `receiveSharedCopy` inside the caller's transaction; a refusal throws `RefusedWrite`.
     func receiveSharedCopy(_ document: JSONValue, from peer: AuthorityName, at time: Timestamp, _ db: Database) throws -> SharedCopyOutcome {
-        try receiveSharedCopy(Result(catching: { () throws(ValidationError) -> SharedCopy in try SharedCopy.read(from: document) }), from: peer, at: time, db)
+        var audit = try AuditAppender(db)
+        return try receiveSharedCopy(
+            Result(catching: { () throws(ValidationError) -> SharedCopy in try SharedCopy.read(from: document) }), from: peer, at: time, audit: &audit, db)
     }
 
     /// `receiveSharedCopy` of a copy already read (on another core, for a large batch), with
-    /// its stored form when that was encoded there too.
+    /// its stored form when that was encoded there too. `audit` is the transaction's one
+    /// appender: every entry of the transaction goes through it.
     func receiveSharedCopy(
-        _ read: Result<SharedCopy, ValidationError>, encoded: String? = nil, from peer: AuthorityName, at time: Timestamp, _ db: Database
+        _ read: Result<SharedCopy, ValidationError>, encoded: String? = nil, from peer: AuthorityName, at time: Timestamp,
+        audit: inout AuditAppender, _ db: Database
     ) throws -> SharedCopyOutcome {
         let incoming: SharedCopy
         switch read {
@@ -42,12 +46,15 @@ extension CaseStore {
         guard incoming.owner == peer else {
             throw RefusedWrite("\(peer) sent a copy of a record \(incoming.owner) owns; copies come from their owner only")
         }
-        var audit = try AuditAppender(db)
         let groups = incoming.groups.sorted().joined(separator: ",")
-        guard let held = try sharedCopy(incoming.id, db) else {
+        // The copy held, and whether the id is one of this node's own records, in one look.
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT (SELECT copy FROM shared_copy WHERE id = ?1) AS copy, EXISTS (SELECT 1 FROM record WHERE id = ?1) AS own"),
+            arguments: [incoming.id.description])
+        guard let text: String = row?["copy"] else {
             // A copy never shares an id with a record of this node's own: a peer that sends
             // one is refused, so that nothing of it shadows or touches the record.
-            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM record WHERE id = ?"), arguments: [incoming.id.description]) == true {
+            if row?["own"] == true {
                 throw RefusedWrite("\(peer) sent a copy of \(incoming.id), which is the id of a record this node owns")
             }
             try saveSharedCopy(incoming, encoded: encoded, at: time, insert: true, db)
@@ -55,6 +62,7 @@ extension CaseStore {
                 AuditEvent(time: time, actor: "peer:\(peer)", action: .create, recordID: incoming.id, detail: "shared copy received: \(groups)"), db)
             return .created(incoming)
         }
+        let held = try decodeSharedCopy(text, id: incoming.id)
         let merged = held.merged(with: incoming)
         guard merged != held else { return .unchanged }
         // Groups narrowed: this node's writes in registers the copy no longer holds are still

@@ -182,20 +182,22 @@ extension CaseStore {
                 }
                 let pipeline = chunkCount > 1 ? ChunkPipeline(count: chunkCount, produce: read) : nil
                 defer { pipeline?.waitUntilFinished() }
+                // One appender for the whole batch: every item's audit entry goes through it.
+                var audit = try AuditAppender(db)
                 for chunk in 0..<chunkCount {
                     for (offset, item) in (pipeline?.take(chunk) ?? read(chunk)).enumerated() {
                         let index = chunk * chunkSize + offset
                         let changed: Bool
                         switch item {
                         case .copy(let copy, let encoded):
-                            changed = try receiveSharedCopy(copy, encoded: encoded, from: peer, at: time, db) != .unchanged
+                            changed = try receiveSharedCopy(copy, encoded: encoded, from: peer, at: time, audit: &audit, db) != .unchanged
                         case .delete(let id?, let erased):
                             let reason = erased ? "erased by its owner" : "withdrawn by its owner: this node is no longer in its audience"
-                            changed = try deleteSharedCopy(id, owner: peer, reason: reason, keepingWrites: !erased, at: time, db)
+                            changed = try deleteSharedCopy(id, owner: peer, reason: reason, keepingWrites: !erased, at: time, audit: &audit, db)
                         case .delete(nil, _):
                             throw RefusedWrite("item \(index) names no record to delete")
                         case .writes(.success(let replica)):
-                            changed = try applyPeerWrites(replica, from: peer, policy: policy, at: time, db) != .unchanged
+                            changed = try applyPeerWrites(replica, from: peer, policy: policy, at: time, audit: &audit, db) != .unchanged
                         case .writes(.failure(let invalid)):
                             throw RefusedWrite("item \(index) is malformed: " + invalid.issues.map(\.redactedDescription).joined(separator: "; "))
                         case .unknown:
@@ -220,16 +222,15 @@ extension CaseStore {
     /// Deletes this node's copy of `owner`'s record, auditing why; false when none was held.
     /// With `keepingWrites` (a withdrawal, not an erasure), this node's own writes to the copy
     /// are kept as pending writes, still owed to the owner, and logged so the feed sends them.
-    func deleteSharedCopy(_ id: RecordID, owner: AuthorityName, reason: String, keepingWrites: Bool, at time: Timestamp, _ db: Database) throws
-        -> Bool
-    {
+    func deleteSharedCopy(
+        _ id: RecordID, owner: AuthorityName, reason: String, keepingWrites: Bool, at time: Timestamp, audit: inout AuditAppender, _ db: Database
+    ) throws -> Bool {
         guard let copy = try sharedCopy(id, db) else { return false }
         guard copy.owner == owner else {
             throw RefusedWrite("\(owner) asked to delete a copy of a record \(copy.owner) owns")
         }
         if keepingWrites { try keepPending(copy.ownWrites(by: node), owner: owner, at: time, db) }
         try removeSharedCopy(id.description, db)
-        var audit = try AuditAppender(db)
         try audit.append(AuditEvent(time: time, actor: "peer:\(owner)", action: .erase, recordID: id, detail: "shared copy deleted: \(reason)"), db)
         return true
     }
