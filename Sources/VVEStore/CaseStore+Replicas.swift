@@ -17,16 +17,19 @@ extension CaseStore {
 
     /// The replica from a row's `registers` column, or the implicit one of `record` when NULL.
     func replica(_ id: RecordID, registers: String?, implicitFrom record: @autoclosure () throws -> CaseRecord) throws -> ReplicatedRecord {
-        if let registers {
-            do {
-                return try ReplicatedRecord.read(from: try JSONParser.parse(Array(registers.utf8)))
-            } catch let error as ValidationError {
-                throw StoreError.corruptRecord(id, error)
-            } catch {
-                throw StoreError.corruptRecord(id, ValidationError(issues: [ValidationIssue(path: .root, value: nil, rule: "registers are not JSON")]))
-            }
-        }
+        if let registers { return try storedRegisters(id, registers) }
         return ReplicatedRecord(implicit: try record())
+    }
+
+    /// The registers kept in a row's `registers` column.
+    func storedRegisters(_ id: RecordID, _ text: String) throws -> ReplicatedRecord {
+        do {
+            return try ReplicatedRecord.read(from: try JSONParser.parse(Array(text.utf8)))
+        } catch let error as ValidationError {
+            throw StoreError.corruptRecord(id, error)
+        } catch {
+            throw StoreError.corruptRecord(id, ValidationError(issues: [ValidationIssue(path: .root, value: nil, rule: "registers are not JSON")]))
+        }
     }
 
     /// Records a local edit or erasure in the record's registers, in the caller's transaction.

@@ -3,8 +3,8 @@ import VVECore
 
 /// What a change in the log stands for when a feed is built for a peer.
 public enum SyncSource: Sendable {
-    /// One of this node's records, with its registers as kept.
-    case own(CaseRecord, StoredReplica)
+    /// One of this node's records, as a projection reads it, with its registers as kept.
+    case own(ProjectionSource, StoredReplica)
     /// A copy of a peer's record this node holds, and this node's writes to it still owed to
     /// the owner from registers the copy no longer holds (its groups narrowed).
     case copy(SharedCopy, pending: ReplicatedRecord?)
@@ -38,9 +38,8 @@ extension CaseStore {
                     arguments: StatementArguments(records.map(\.description)))
                 {
                     guard let id = RecordID(row["id"] as String) else { continue }
-                    let record = try decode(row["document"], id: id)
                     let registers: String? = row["registers"]
-                    sources[id] = .own(record, try registers.map { .registers(try replica(id, registers: $0, implicitFrom: record)) } ?? .implicit)
+                    sources[id] = .own(try projectionSource(row["document"], id: id), try registers.map { .registers(try storedRegisters(id, $0)) } ?? .implicit)
                 }
                 // Copies and pending writes are looked for only where no own record is: a
                 // copy never has an own record's id, and an owner's first sync has no other.
@@ -64,6 +63,18 @@ extension CaseStore {
                 }
             }
             return sources
+        }
+    }
+
+    /// A stored record as a projection reads it (`ProjectionSource.stored`): its fields
+    /// were validated when it was written.
+    func projectionSource(_ document: String, id: RecordID) throws -> ProjectionSource {
+        do {
+            return try ProjectionSource.stored(try JSONParser.parse(document))
+        } catch let error as ValidationError {
+            throw StoreError.corruptRecord(id, error)
+        } catch {
+            throw StoreError.corruptRecord(id, ValidationError(issues: [ValidationIssue(path: .root, value: nil, rule: "\(error)")]))
         }
     }
 

@@ -1,5 +1,5 @@
 import Testing
-import VVECore
+@testable import VVECore
 
 @Suite struct PolicyProjectionTests {
     let today = CalendarDate(year: 2026, month: 11, day: 25)!
@@ -202,5 +202,65 @@ import VVECore
         #expect(
             PolicyProjection.refusal(ofWriteTo: .relocation, members: ["shoeSize"], changesStatus: false, from: enfield, policy: policy)
                 == "enfield may not write `fields.shoeSize` (not a relocation field) of a relocation; this node accepts follow-up from it")
+    }
+}
+
+extension PolicyProjectionTests {
+    /// Sync projects records as the store reads them, from their stored JSON without the typed
+    /// record: the same source, the same audience, the same bytes as from the typed record.
+    @Test func aStoredDocumentProjectsExactlyAsItsTypedRecord() throws {
+        let peers: [(AuthorityName, PeerRole)] =
+            DemoRegion.boroughs.map { ($0, .borough) } + [(AuthorityName("met-police")!, .police), (AuthorityName("london-vru")!, .vru)]
+        var random = SeededGenerator(seed: 31)
+        var all = records(seed: 11, count: 300)
+        all.append(contentsOf: all.prefix(5).map { record in
+            var erased = record
+            erased.content = .erased(at: time)
+            return erased
+        })
+        var sent = 0
+        for record in all {
+            let stored = try ProjectionSource.stored(try JSONParser.parse(JSONWriter.canonical(record.jsonValue)))
+            #expect(stored == ProjectionSource(record))
+            let kind = record.kind
+            for (peer, role) in peers {
+                for rule in kind.audienceRules where !record.isErased {
+                    #expect(
+                        rule.admits(peer, role: role, facts: AudienceFacts(kind: kind, fields: stored.fields!))
+                            == rule.admits(peer, role: role, record: record.fields!), "\(rule) \(peer)")
+                }
+                let groups = Set(kind.fieldGroups.map(\.name).filter { _ in Bool.random(using: &random) })
+                let audience = Array(kind.audienceRules.filter { _ in Int.random(in: 0..<3, using: &random) == 0 })
+                let policy = SharingPolicy(
+                    share: [kind: KindGrant(audience: audience.isEmpty ? [.all] : audience, groups: groups)], reviewDays: 30, accept: [:],
+                    lookups: false, aggregates: false)
+                let typed = PolicyProjection.project(record, replica: ReplicatedRecord(implicit: record), to: peer, role: role, policy: policy, encoder: encoder, today: today)
+                let fromStore = PolicyProjection.project(stored, stored: .implicit, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+                #expect(typed.document.map(JSONWriter.canonical) == fromStore.document.map(JSONWriter.canonical))
+                #expect(typed.reason == fromStore.reason && typed.groups == fromStore.groups)
+                if typed.document != nil { sent += 1 }
+            }
+        }
+        #expect(sent > 300)
+    }
+
+    @Test func aStoredDocumentThatIsNotARecordIsRefused() throws {
+        let record = records(seed: 12, count: 1)[0]
+        let document = try #require(record.jsonValue.objectValue)
+        func refusal(_ change: (inout JSONObject) -> Void) -> [String] {
+            var changed = document
+            change(&changed)
+            do {
+                _ = try ProjectionSource.stored(.object(changed))
+                return []
+            } catch {
+                return error.issues.map(\.description)
+            }
+        }
+        #expect(refusal { _ in }.isEmpty)
+        #expect(refusal { $0["fields"] = nil } == ["fields: must be an object on a live record, and absent on an erased one"])
+        #expect(refusal { $0["erasedAt"] = .string(time.description) } == ["fields: must be an object on a live record, and absent on an erased one"])
+        #expect(refusal { $0["version"] = nil } == ["version: is required: the version vector"])
+        #expect(refusal { $0["colour"] = "red" }.first?.hasPrefix("colour: is not a known field here") == true)
     }
 }

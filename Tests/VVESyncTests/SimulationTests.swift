@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import VVECore
-import VVEStore
+@testable import VVECore
+@testable import VVEStore
 import VVESync
 
 /// Seeded simulations of five nodes syncing in process through the change feed: owners add,
@@ -608,15 +608,20 @@ final class Simulation {
             }
             let replica = stored.replica(of: owned)
             finalReplicas[index] = replica
+            // What sync projects from the stored document is what the typed record says.
+            let typed = try stores[record.owner].reading { db in try stores[record.owner].fetchRecord(records[index].id, db) }
+            if typed.map(ProjectionSource.init) != owned {
+                problem("R\(index): its stored document reads for sync unlike its typed record")
+            }
             if owned.isErased != record.erased {
                 problem("R\(index): erased is \(owned.isErased) at its owner, the test erased it: \(record.erased)")
             }
             if owned.version != replica.version {
                 problem("R\(index): the owner's record is at \(owned.version), its registers at \(replica.version)")
             }
-            if !owned.isErased, ReplicatedRecord.registerValues(of: owned) != replica.resolved().values {
+            if !owned.isErased, owned.registerValues != replica.resolved().values {
                 problem("R\(index): the owner's record does not show what its registers resolve to")
-                let a = ReplicatedRecord.registerValues(of: owned), b = replica.resolved().values
+                let a = owned.registerValues, b = replica.resolved().values
                 for key in Set(a.keys).union(b.keys).sorted() where a[key] != b[key] {
                     note("  \(key): record \(a[key].map(JSONWriter.canonical) ?? "-") registers \(b[key].map(JSONWriter.canonical) ?? "-") writes \(replica.registers[key]?.writes.map { "\($0.writer)@\($0.version)=\(JSONWriter.canonical($0.value))" } ?? [])")
                 }
@@ -647,10 +652,10 @@ final class Simulation {
 
     /// The holder's copy is byte for byte what the owner's feed would send it now, or it
     /// holds none when the owner would send none.
-    private func checkCopy(_ index: Int, _ owned: CaseRecord, _ replica: ReplicatedRecord, at holder: Int) throws {
+    private func checkCopy(_ index: Int, _ owned: ProjectionSource, _ replica: ReplicatedRecord, at holder: Int) throws {
         let record = records[index]
         let projection = PolicyProjection.project(
-            owned, replica: replica, to: Self.names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder,
+            owned, stored: .registers(replica), to: Self.names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder,
             today: Self.today)
         let held: SharedCopy?
         if case .copy(let copy, _)? = try stores[holder].syncSources([record.id])[record.id] { held = copy } else { held = nil }
@@ -681,7 +686,7 @@ final class Simulation {
             // What the holder shows agrees with the fields the owner shows it (the record-level
             // projection: a projection with registers leaves the fields to be derived).
             let recordLevel = PolicyProjection.project(
-                owned, to: Self.names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder, today: Self.today)
+                owned, stored: nil, to: Self.names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder, today: Self.today)
             var shown: [String: JSONValue] = [:]
             for (member, value) in recordLevel.document?["fields"]?.objectValue ?? JSONObject() { shown["fields." + member] = value }
             let values = copy.values.filter { $0.key.hasPrefix("fields.") }

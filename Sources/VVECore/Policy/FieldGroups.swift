@@ -74,6 +74,21 @@ public enum AudienceRule: String, Sendable, CaseIterable, Comparable {
         default: false
         }
     }
+
+    /// `admits` on the facts a projection reads from a record's canonical JSON; the same
+    /// answer as on the typed fields (a test holds them equal).
+    func admits(_ name: AuthorityName, role: PeerRole, facts: AudienceFacts) -> Bool {
+        switch self {
+        case .all: true
+        case .police: role == .police
+        case .vru: role == .vru
+        case .originatingAuthority: facts.originatingAuthority == name.rawValue
+        case .receivingAuthority: facts.receivingAuthority == name.rawValue
+        case .exportingArea: facts.exportingArea == name.rawValue
+        case .importingAreas: facts.importingAreas.contains(name.rawValue)
+        case .areasOfActivity: facts.areasOfActivity.contains(name.rawValue)
+        }
+    }
 }
 
 extension RecordKind {

@@ -89,13 +89,14 @@ public enum PolicyProjection {
         _ record: CaseRecord, replica: ReplicatedRecord? = nil, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
         encoder: MatchKeyEncoder, today: CalendarDate
     ) -> Projection {
-        project(record, stored: replica.map { .registers($0) }, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+        project(ProjectionSource(record), stored: replica.map { .registers($0) }, to: peer, role: role, policy: policy, encoder: encoder, today: today)
     }
 
-    /// `project` with the record's replica state as the store keeps it: an implicit one (no
-    /// registers kept) needs no registers built to be sent as fields and a version.
+    /// `project` of a record as the store reads it for sync (`ProjectionSource.stored`), with
+    /// its replica state as the store keeps it: an implicit one (no registers kept) needs no
+    /// registers built to be sent as fields and a version.
     public static func project(
-        _ record: CaseRecord, stored: StoredReplica?, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
+        _ record: ProjectionSource, stored: StoredReplica?, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
         encoder: MatchKeyEncoder, today: CalendarDate
     ) -> Projection {
         let kind = record.kind
@@ -108,11 +109,12 @@ public enum PolicyProjection {
         guard let fields = record.fields else {
             return Projection(document: nil, reason: "the record is erased; its tombstone reaches former holders through sync", groups: undecided)
         }
-        let admitting = grant.audience.filter { $0.admits(peer, role: role, record: fields) }
-        guard let rule = admitting.first else {
+        let facts = AudienceFacts(kind: kind, fields: fields)
+        guard let rule = grant.audience.first(where: { $0.admits(peer, role: role, facts: facts) }) else {
             return Projection(
                 document: nil,
-                reason: "\(peer) is not in this record's audience: " + grant.audience.map { audienceMiss($0, peer: peer, role: role, fields: fields) }.joined(separator: "; "),
+                reason: "\(peer) is not in this record's audience: "
+                    + grant.audience.map { audienceMiss($0, peer: peer, role: role, kind: kind, facts: facts) }.joined(separator: "; "),
                 groups: undecided)
         }
         let decisions = kind.fieldGroups.map { group in
@@ -137,7 +139,7 @@ public enum PolicyProjection {
         if case .registers(let registers)? = stored, !implicit { replica = registers }
         var projected = JSONObject()
         if replica == nil {
-            for (member, value) in fields.jsonValue.objectValue ?? JSONObject() where sends(member) {
+            for (member, value) in fields where sends(member) {
                 projected[member] = outgoing(member, value, kind: kind, identity: identity, encoder: encoder)
             }
         }
@@ -192,9 +194,6 @@ public enum PolicyProjection {
         return members
     }
 
-    /// A member's value as the peer receives it: people become their match keys unless
-    /// identity is granted. A person that cannot be read becomes null: never a guess, never
-    /// the plaintext.
     /// Whether a member's projected value depends on the `identity` grant (people sent as
     /// match keys or by name): the owner alone writes such a member, and a holder takes the
     /// owner's register for it whole, so a narrowed grant leaves no name behind.
@@ -202,6 +201,9 @@ public enum PolicyProjection {
         member == kind.personMember || (kind == .countyLinesLink && member == "linkedPeople")
     }
 
+    /// A member's value as the peer receives it: people become their match keys unless
+    /// identity is granted. A person that cannot be read becomes null: never a guess, never
+    /// the plaintext.
     static func outgoing(_ member: String, _ value: JSONValue, kind: RecordKind, identity: Bool, encoder: MatchKeyEncoder) -> JSONValue {
         guard !identity, value != .null else { return value }
         if member == kind.personMember { return keys(ofPerson: value, encoder) }
@@ -219,17 +221,16 @@ public enum PolicyProjection {
         return ["matchKeys": encoder.keys(for: person).jsonValue]
     }
 
-    static func audienceMiss(_ rule: AudienceRule, peer: AuthorityName, role: PeerRole, fields: RecordFields) -> String {
-        switch (rule, fields) {
-        case (.police, _), (.vru, _): "`\(rule.rawValue)` admits \(rule.rawValue) peers, and \(peer) is a \(role.rawValue) peer"
-        case (.originatingAuthority, .relocation(let relocation)): "`originating-authority` is \(relocation.originatingAuthority)"
-        case (.receivingAuthority, .relocation(let relocation)): "`receiving-authority` is \(relocation.receivingAuthority)"
-        case (.exportingArea, .countyLinesLink(let link)): "`exporting-area` is \(link.exportingArea)"
-        case (.importingAreas, .countyLinesLink(let link)):
-            "`importing-areas` are \(link.importingAreas.map(\.rawValue).joined(separator: ", "))"
-        case (.areasOfActivity, .sharedPerpetrator(let perpetrator)):
-            "`areas-of-activity` are \(perpetrator.areasOfActivity.map(\.rawValue).joined(separator: ", "))"
-        default: "`\(rule.rawValue)` does not apply"
+    static func audienceMiss(_ rule: AudienceRule, peer: AuthorityName, role: PeerRole, kind: RecordKind, facts: AudienceFacts) -> String {
+        guard rule.kinds.contains(kind) else { return "`\(rule.rawValue)` does not apply" }
+        return switch rule {
+        case .police, .vru: "`\(rule.rawValue)` admits \(rule.rawValue) peers, and \(peer) is a \(role.rawValue) peer"
+        case .originatingAuthority: "`originating-authority` is \(facts.originatingAuthority ?? "not given")"
+        case .receivingAuthority: "`receiving-authority` is \(facts.receivingAuthority ?? "not given")"
+        case .exportingArea: "`exporting-area` is \(facts.exportingArea ?? "not given")"
+        case .importingAreas: "`importing-areas` are \(facts.importingAreas.joined(separator: ", "))"
+        case .areasOfActivity: "`areas-of-activity` are \(facts.areasOfActivity.joined(separator: ", "))"
+        case .all: "`all` admits every peer granted the kind"
         }
     }
 

@@ -80,21 +80,24 @@ public struct ReplicatedRecord: Sendable, Hashable {
 
     /// The register values a record holds: `status`, `reviewDate` and each `fields.MEMBER`.
     public static func registerValues(of record: CaseRecord) -> [String: JSONValue] {
-        var values: [String: JSONValue] = ["status": record.status.jsonValue, "reviewDate": record.reviewDate.jsonValue]
-        for (member, value) in record.fields?.jsonValue.objectValue ?? JSONObject() { values["fields." + member] = value }
-        return values
+        ProjectionSource(record).registerValues
     }
 
     /// The replica state of a record no peer and no later edit has touched: every register
     /// written by the owner at the record's version. The store keeps no registers for such a
     /// record, so a bulk import pays nothing for replication.
     public init(implicit record: CaseRecord) {
+        self.init(implicit: ProjectionSource(record))
+    }
+
+    /// `init(implicit:)` of a record as the store reads it for sync.
+    public init(implicit record: ProjectionSource) {
         self.init(id: record.id, kind: record.kind, owner: record.owner, createdAt: record.createdAt)
-        if case .erased(let time) = record.content {
+        if let time = record.erasedAt {
             erasure = FieldWrite(value: time.jsonValue, version: record.version, writer: record.owner)
             return
         }
-        for (field, value) in Self.registerValues(of: record) {
+        for (field, value) in record.registerValues {
             registers[field] = FieldRegister(FieldWrite(value: value, version: record.version, writer: record.owner))
         }
     }
@@ -133,7 +136,7 @@ public enum StoredReplica: Sendable, Hashable {
     case registers(ReplicatedRecord)
 
     /// The replica this stands for, of `record`.
-    public func replica(of record: CaseRecord) -> ReplicatedRecord {
+    public func replica(of record: ProjectionSource) -> ReplicatedRecord {
         switch self {
         case .implicit: ReplicatedRecord(implicit: record)
         case .registers(let replica): replica
