@@ -91,7 +91,8 @@ public enum NodeServer {
     /// up to `wait` for a change when there is nothing for the peer. The server audits it as
     /// disclosed (`PreparedBatch.disclose`) before a byte of it is sent.
     public typealias ChangesProvider =
-        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration) async throws -> PreparedBatch
+        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration,
+            _ sink: (any BatchBodySink)?) async throws -> PreparedBatch
 
     /// The most changes one `GET /v1/changes` scans.
     public static let maximumBatch = 1000
@@ -154,12 +155,16 @@ public enum NodeServer {
                     "since must be a change-log sequence (0 or more), ack one at most since, limit 1-\(maximumBatch) and wait 0-\(maximumWaitSeconds) seconds")
             }
             do {
-                let gzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") == true
-                let prepared = try await changes(peer, since, acknowledged, limit, .seconds(wait))
-                // Compressed while the disclosure is written; sent only once it is.
-                async let response = json(encoded: prepared.batch.encoded(), gzip: gzip)
+                // Compressed as it is built, for a caller that accepts gzip.
+                let gzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") == true ? GzipBodySink() : nil
+                let prepared = try await changes(peer, since, acknowledged, limit, .seconds(wait), gzip)
+                // Nothing of a batch leaves before it is audited as disclosed.
                 try prepared.disclose()
-                return try await response
+                if let compressed = try gzip?.finish() {
+                    return Response(
+                        status: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"], body: ResponseBody(byteBuffer: compressed))
+                }
+                return try json(encoded: prepared.batch.encoded(), gzip: false)
             } catch {
                 context.logger.error("cannot build a batch", metadata: ["error": "\(error)"])
                 return refusal(.internalServerError, "cannot build a batch; see the node's log")
@@ -246,6 +251,56 @@ public enum NodeServer {
         let compressed = try body.compress(with: WireCompression.algorithm)
         return Response(
             status: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"], body: ResponseBody(byteBuffer: compressed))
+    }
+
+    /// Compresses a batch's body as the feed writes it (`BatchBodySink`), with the newline
+    /// every JSON answer ends with.
+    final class GzipBodySink: BatchBodySink, @unchecked Sendable {
+        // Unchecked: every access to the stream holds `lock`.
+        private let lock = NSLock()
+        private let compressor = WireCompression.algorithm.compressor
+        private var started = false
+        private var output = ByteBuffer()
+        private var plainBytes = 0
+
+        func begin() throws {
+            try locked {
+                if started { try compressor.resetStream() } else { try compressor.startStream() }
+                started = true
+                var window = ByteBuffer(repeating: 0, count: 64 * 1024)
+                window.clear()
+                compressor.window = window
+                output.clear()
+                plainBytes = 0
+            }
+        }
+
+        func write(_ bytes: [UInt8]) throws {
+            try locked { try compress(bytes, flush: .no) }
+        }
+
+        private func locked<T>(_ body: () throws -> T) rethrows -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body()
+        }
+
+        /// Holding `lock`.
+        private func compress(_ bytes: [UInt8], flush: CompressNIOFlush) throws {
+            var input = ByteBuffer(bytes: bytes)
+            plainBytes += bytes.count
+            try input.compressStream(with: compressor, flush: flush) { window in output.writeImmutableBuffer(window) }
+        }
+
+        /// The compressed body; nil when it is too small to be worth compressing, and is sent
+        /// as it is.
+        func finish() throws -> ByteBuffer? {
+            try locked {
+                try compress([UInt8(ascii: "\n")], flush: .finish)
+                try compressor.finishStream()
+                return plainBytes >= WireCompression.minimumBytes ? output : nil
+            }
+        }
     }
 
     static func refusal(_ status: HTTPResponse.Status, _ message: String) -> Response {

@@ -104,10 +104,10 @@ extension NodeServer {
     /// Serves `feed` to identified peers, each under its own peer file's policy, with
     /// long-poll woken by `signal`.
     public static func changes(from feed: ChangeFeed, signal: ChangeSignal, clock: @escaping @Sendable () -> Timestamp) -> ChangesProvider {
-        { peer, cursor, acknowledged, limit, wait in
+        { peer, cursor, acknowledged, limit, wait, sink in
             try await feed.prepare(
                 for: peer.name, role: peer.role, policy: peer.policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait,
-                signal: signal, clock: clock
+                signal: signal, clock: clock, sink: sink
             )
         }
     }

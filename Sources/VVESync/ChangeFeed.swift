@@ -37,16 +37,34 @@ public struct ChangeBatch: Sendable {
     /// `jsonValue` in canonical JSON, as a peer receives it.
     public func encoded() -> [UInt8] {
         guard let encodedItems else { return JSONWriter.canonicalBytes(jsonValue) }
-        // Members in canonical (sorted) order, as JSONWriter writes them.
-        var output = Array("{\"cursor\":\(cursor),\"hasMore\":\(hasMore),\"head\":\(head),\"items\":[".utf8)
+        var output = Self.encodedHead(cursor: cursor, hasMore: hasMore, head: head)
         output.reserveCapacity(output.count + encodedItems.reduce(2) { $0 + $1.count + 1 })
         for (index, item) in encodedItems.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
             output.append(contentsOf: item)
         }
-        output.append(contentsOf: "]}".utf8)
+        output.append(contentsOf: Self.encodedTail)
         return output
     }
+
+    /// The canonical JSON of a batch up to its first item: its members in canonical (sorted)
+    /// order, as JSONWriter writes them, with `items` last.
+    static func encodedHead(cursor: Int64, hasMore: Bool, head: Int64) -> [UInt8] {
+        Array("{\"cursor\":\(cursor),\"hasMore\":\(hasMore),\"head\":\(head),\"items\":[".utf8)
+    }
+
+    /// The canonical JSON of a batch after its last item.
+    static let encodedTail = Array("]}".utf8)
+}
+
+/// Takes a batch's JSON (`ChangeBatch.encoded()`) piece by piece while the feed still
+/// projects later items, so the server compresses an answer as it is built rather than after.
+public protocol BatchBodySink: Sendable {
+    /// A new batch begins: whatever was written for an earlier one (a long-poll's empty
+    /// batch) is dropped.
+    func begin() throws
+    /// The next bytes of the body.
+    func write(_ bytes: [UInt8]) throws
 }
 
 /// Builds a peer's batches from the change log. Every record goes through
@@ -79,7 +97,7 @@ public struct ChangeFeed: Sendable {
     /// is written, and sends it only once both are done.
     public func prepare(
         for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, acknowledged: Int64? = nil, limit: Int,
-        today: CalendarDate, at time: Timestamp
+        today: CalendarDate, at time: Timestamp, sink: (any BatchBodySink)? = nil
     ) throws -> PreparedBatch {
         try store.acknowledge(peer, through: min(acknowledged ?? cursor, cursor))
         try store.notePolicy(policy, servedTo: peer, at: time)
@@ -94,6 +112,7 @@ public struct ChangeFeed: Sendable {
         }
         order.reverse()
         let next = entries.last?.sequence ?? cursor
+        let hasMore = entries.count == limit && next < head
         let held = try store.records(heldBy: peer, changedAfter: cursor, through: next)
         // Reading, decoding and projecting records is most of a batch's cost and each record
         // is independent: large batches are projected on every core, in chunks taken in order.
@@ -101,21 +120,21 @@ public struct ChangeFeed: Sendable {
         let project: @Sendable (Int) -> Result<[Outcome], any Error> = { [self] index in
             Result { try outcomes(chunks[index], held: held, peer: peer, role: role, policy: policy, today: today) }
         }
-        var results: [Result<[Outcome], any Error>] = []
-        if chunks.count > 1 {
-            let pipeline = ChunkPipeline(count: chunks.count, produce: project)
-            defer { pipeline.waitUntilFinished() }
-            results = chunks.indices.map { pipeline.take($0) }
-        } else {
-            results = chunks.indices.map(project)
-        }
+        let pipeline = chunks.count > 1 ? ChunkPipeline(count: chunks.count, produce: project) : nil
+        defer { pipeline?.waitUntilFinished() }
+        try sink?.begin()
+        try sink?.write(ChangeBatch.encodedHead(cursor: next, hasMore: hasMore, head: max(head, next)))
         var items: [JSONValue] = []
         var encodedItems: [[UInt8]] = []
         var disclosed: [RecordID] = []
         var written: [RecordID] = []
         var deleted: [RecordID] = []
-        for result in results {
-            for outcome in try result.get() {
+        for index in chunks.indices {
+            // Each chunk, as it is taken in order, goes to the sink while later ones are projected.
+            var piece: [UInt8] = []
+            for outcome in try (pipeline?.take(index) ?? project(index)).get() {
+                if !encodedItems.isEmpty { piece.append(UInt8(ascii: ",")) }
+                piece.append(contentsOf: outcome.encodedItem)
                 items.append(outcome.item)
                 encodedItems.append(outcome.encodedItem)
                 switch outcome.change {
@@ -124,9 +143,11 @@ public struct ChangeFeed: Sendable {
                 case .delete(let id, _): deleted.append(id)
                 }
             }
+            try sink?.write(piece)
         }
+        try sink?.write(ChangeBatch.encodedTail)
         return PreparedBatch(
-            batch: ChangeBatch(items: items, encodedItems: encodedItems, cursor: next, hasMore: entries.count == limit && next < head, head: max(head, next)),
+            batch: ChangeBatch(items: items, encodedItems: encodedItems, cursor: next, hasMore: hasMore, head: max(head, next)),
             store: store, peer: peer, copies: disclosed, writes: written, deletions: deleted, time: time)
     }
 
@@ -198,14 +219,15 @@ public struct ChangeFeed: Sendable {
     /// nothing in it has nothing to disclose.
     public func prepare(
         for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, acknowledged: Int64? = nil, limit: Int, wait: Duration,
-        signal: ChangeSignal, clock: @Sendable () -> Timestamp
+        signal: ChangeSignal, clock: @Sendable () -> Timestamp, sink: (any BatchBodySink)? = nil
     ) async throws -> PreparedBatch {
         let deadline = ContinuousClock.now + wait
         var from = cursor
         while true {
             let time = clock()
             let prepared = try prepare(
-                for: peer, role: role, policy: policy, after: from, acknowledged: acknowledged ?? cursor, limit: limit, today: time.calendarDate, at: time)
+                for: peer, role: role, policy: policy, after: from, acknowledged: acknowledged ?? cursor, limit: limit, today: time.calendarDate, at: time,
+                sink: sink)
             let batch = prepared.batch
             if !batch.items.isEmpty || batch.hasMore || ContinuousClock.now >= deadline { return prepared }
             guard await signal.wait(after: batch.cursor, until: deadline) else { return prepared }

@@ -45,10 +45,15 @@ import VVESync
         let (camdenStore, records) = try camdenStore()
         let haringeyStore = try CaseStore.inMemory(node: haringey)
 
-        // Prepared, a batch is not yet disclosed: the server audits it before sending it.
-        let prepared = try ChangeFeed(store: camdenStore, encoder: encoder).prepare(
-            for: haringey, role: .borough, policy: haringeyPolicy, after: 0, limit: 100, today: today, at: context(10).time)
+        // Prepared, a batch is not yet disclosed: the server audits it before sending it. A
+        // sink receives its body as it is built, each batch's afresh.
+        let sink = CollectingSink()
+        let feed = ChangeFeed(store: camdenStore, encoder: encoder)
+        _ = try feed.prepare(for: haringey, role: .borough, policy: haringeyPolicy, after: 3, limit: 100, today: today, at: context(10).time, sink: sink)
+        let prepared = try feed.prepare(
+            for: haringey, role: .borough, policy: haringeyPolicy, after: 0, limit: 100, today: today, at: context(10).time, sink: sink)
         #expect(prepared.batch.items.count == 2)
+        #expect(sink.bytes == prepared.batch.encoded() && sink.writes > 2)
         #expect(try camdenStore.auditEntries(action: .disclose).isEmpty)
         let first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
         // The answer's bytes, written item by item where the items were projected, are the
@@ -348,5 +353,22 @@ extension ChangeFeedTests {
         // the entries logged for haringey alone say nothing to enfield.
         #expect(try pull(camdenStore, into: enfieldStore, under: haringeyPolicy) == ["copy"])
         #expect(try enfieldStore.sharedCopies(context: context(63)).map(\.id) == [records[1].id])
+    }
+}
+
+/// A sink that keeps what it is given, as the server's compressing one would.
+final class CollectingSink: BatchBodySink, @unchecked Sendable {
+    // Unchecked: the tests write and read it from one thread.
+    var bytes: [UInt8] = []
+    var writes = 0
+
+    func begin() throws {
+        bytes = []
+        writes = 0
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        self.bytes += bytes
+        writes += 1
     }
 }
