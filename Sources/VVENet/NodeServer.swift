@@ -94,6 +94,11 @@ public enum NodeServer {
         @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration,
             _ sink: (any BatchBodySink)?) async throws -> PreparedBatch
 
+    /// The headers of a `GET /v1/changes` answer that announce where its batch ends, so the
+    /// caller asks for the next one before it reads this one.
+    public static let cursorHeader = "VVE-Cursor"
+    public static let hasMoreHeader = "VVE-Has-More"
+
     /// The most changes one `GET /v1/changes` scans.
     public static let maximumBatch = 1000
     /// The longest `wait` a peer may ask a `GET /v1/changes` to hold on for: below the idle
@@ -160,11 +165,16 @@ public enum NodeServer {
                 let prepared = try await changes(peer, since, acknowledged, limit, .seconds(wait), gzip)
                 // Nothing of a batch leaves before it is audited as disclosed.
                 try prepared.disclose()
+                var response: Response
                 if let compressed = try gzip?.finish() {
-                    return Response(
+                    response = Response(
                         status: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"], body: ResponseBody(byteBuffer: compressed))
+                } else {
+                    response = try json(encoded: prepared.batch.encoded(), gzip: false)
                 }
-                return try json(encoded: prepared.batch.encoded(), gzip: false)
+                response.headers[.init(cursorHeader)!] = String(prepared.batch.cursor)
+                response.headers[.init(hasMoreHeader)!] = String(prepared.batch.hasMore)
+                return response
             } catch {
                 context.logger.error("cannot build a batch", metadata: ["error": "\(error)"])
                 return refusal(.internalServerError, "cannot build a batch; see the node's log")

@@ -214,6 +214,23 @@ public enum PeerCheck {
         var body: JSONObject
         /// The `Server-Timing` header, when the peer sent one.
         var serverTiming: String? = nil
+        /// The response's headers.
+        var headers = HTTPHeaders()
+        /// The body as it came, still gzipped when `gzipped`, when the caller decodes it
+        /// itself (`exchange(decodingBody: false)`); `body` is then empty for a 200.
+        var raw = ByteBuffer()
+        var gzipped = false
+
+        /// The raw body, inflated within `WireCompression.maximumBytes` when it came gzipped.
+        func inflated() throws -> ByteBuffer {
+            guard gzipped else { return raw }
+            var compressed = raw
+            do {
+                return try compressed.decompress(with: WireCompression.algorithm, maxSize: WireCompression.maximumBytes)
+            } catch {
+                throw PeerCheckFailure.unexpectedAnswer("a gzipped answer that does not inflate within \(WireCompression.maximumBytes / 1_000_000) MB")
+            }
+        }
     }
 
     struct Exchanged: Sendable {
@@ -224,7 +241,7 @@ public enum PeerCheck {
 
     static func exchange(
         _ path: String, host: String, body: JSONValue? = nil, inbound: inout NIOAsyncChannelInboundStream<HTTPClientResponsePart>.AsyncIterator,
-        outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>
+        outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>, decodingBody: Bool = true
     ) async throws -> Answer {
         let method = body == nil ? "GET" : "POST"
         var headers = HTTPHeaders()
@@ -241,28 +258,23 @@ public enum PeerCheck {
             try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)))
         }
         try await outbound.write(.end(nil))
-        var status: HTTPResponseStatus?
-        var serverTiming: String?
-        var gzipped = false
+        var head: HTTPResponseHead?
         var body = ByteBuffer()
         while let part = try await inbound.next() {
             switch part {
-            case .head(let head):
-                status = head.status
-                serverTiming = head.headers["server-timing"].first
-                gzipped = head.headers["content-encoding"].contains { $0.lowercased() == "gzip" }
+            case .head(let received): head = received
             case .body(var chunk): body.writeBuffer(&chunk)
             case .end:
-                guard let status else { throw PeerCheckFailure.unexpectedAnswer("a response with no status") }
-                if gzipped {
-                    do {
-                        body = try body.decompress(with: WireCompression.algorithm, maxSize: WireCompression.maximumBytes)
-                    } catch {
-                        throw PeerCheckFailure.unexpectedAnswer("a gzipped answer that does not inflate within \(WireCompression.maximumBytes / 1_000_000) MB")
-                    }
+                guard let head else { throw PeerCheckFailure.unexpectedAnswer("a response with no status") }
+                var answer = Answer(
+                    status: head.status, body: JSONObject(), serverTiming: head.headers["server-timing"].first, headers: head.headers, raw: body,
+                    gzipped: head.headers["content-encoding"].contains { $0.lowercased() == "gzip" })
+                if decodingBody || head.status != .ok {
+                    let inflated = try answer.inflated()
+                    answer.body = (try? JSONParser.parse(Array(inflated.readableBytesView)))?.objectValue ?? JSONObject()
+                    answer.raw = ByteBuffer()
                 }
-                let object = (try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue ?? JSONObject()
-                return Answer(status: status, body: object, serverTiming: serverTiming)
+                return answer
             }
         }
         throw PeerCheckFailure.connection("the peer closed the connection without answering \(method) \(path)")

@@ -27,9 +27,9 @@ public enum PeerClient {
     /// Sends one request (a POST of `body` when given, else a GET) and returns the status and
     /// JSON object of the answer, whatever the status. Fails on any certificate problem, a
     /// refused connection or a timeout, naming it.
-    static func send(_ path: String, body: JSONValue? = nil, from peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration) async throws
-        -> PeerCheck.Answer
-    {
+    static func send(
+        _ path: String, body: JSONValue? = nil, from peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration, decodingBody: Bool = true
+    ) async throws -> PeerCheck.Answer {
         let verdict = VerdictBox()
         let address = "\(peer.url.host):\(peer.url.port)"
         do {
@@ -40,7 +40,8 @@ public enum PeerClient {
                 try await PeerCheck.withDeadline(timeout, stage: "waiting for \(body == nil ? "GET" : "POST") \(path)") {
                     try await channel.executeThenClose { inbound, outbound in
                         var responses = inbound.makeAsyncIterator()
-                        return try await PeerCheck.exchange(path, host: peer.url.host, body: body, inbound: &responses, outbound: outbound)
+                        return try await PeerCheck.exchange(
+                            path, host: peer.url.host, body: body, inbound: &responses, outbound: outbound, decodingBody: decodingBody)
                     }
                 }
             } onCancel: {
@@ -71,18 +72,41 @@ public struct NetworkPeerClient: VVESync.PeerClient {
         self.identity = identity
     }
 
-    public func changes(from peer: AuthorityName, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration) async throws -> IncomingBatch {
+    public func changes(from peer: AuthorityName, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration) async throws -> AnnouncedBatch {
         guard let configuration = registry.peer(named: peer) else {
             throw PeerRequestError(description: "\(peer) is no longer a peer: Peers/\(peer).yaml was removed")
         }
         let seconds = min(Int(wait.components.seconds), NodeServer.maximumWaitSeconds)
-        let answer = try await PeerClient.get(
-            "/v1/changes?since=\(cursor)&ack=\(acknowledged)&limit=\(limit)&wait=\(seconds)", from: configuration, identity: identity,
-            timeout: .seconds(seconds + 30))
-        do {
-            return try IncomingBatch.read(answer, since: cursor)
-        } catch {
-            throw PeerRequestError(description: "\(peer) sent a malformed batch (\(error)); nothing of it was applied")
+        let path = "/v1/changes?since=\(cursor)&ack=\(acknowledged)&limit=\(limit)&wait=\(seconds)"
+        // The body is inflated and parsed by `batch()`, after the caller has asked for the
+        // next batch from the cursor the answer's headers announce.
+        let answer = try await PeerClient.send(path, from: configuration, identity: identity, timeout: .seconds(seconds + 30), decodingBody: false)
+        guard answer.status == .ok else {
+            throw PeerRequestError(
+                description: "\(peer) answered GET \(path) with HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
+        }
+        let read: @Sendable () throws -> IncomingBatch = {
+            do {
+                let body = try answer.inflated()
+                return try IncomingBatch.read((try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue ?? JSONObject(), since: cursor)
+            } catch {
+                throw PeerRequestError(description: "\(peer) sent a malformed batch (\(error)); nothing of it was applied")
+            }
+        }
+        guard let announced = Int64(answer.headers[NodeServer.cursorHeader].first ?? ""),
+            let hasMore = answer.headers[NodeServer.hasMoreHeader].first.flatMap(Bool.init)
+        else {
+            // A peer that does not announce its cursor: the batch says it once read.
+            let batch = try read()
+            return AnnouncedBatch(cursor: batch.cursor, hasMore: batch.hasMore) { batch }
+        }
+        return AnnouncedBatch(cursor: announced, hasMore: hasMore) {
+            let batch = try read()
+            guard batch.cursor == announced, batch.hasMore == hasMore else {
+                throw PeerRequestError(
+                    description: "\(peer) sent a batch ending at \(batch.cursor) (more: \(batch.hasMore)) after announcing \(announced) (more: \(hasMore)); nothing of it was applied")
+            }
+            return batch
         }
     }
 }

@@ -36,6 +36,26 @@ public struct IncomingBatch: Sendable {
     }
 }
 
+/// A peer's answer to a changes request once it has arrived, before its items are read: the
+/// cursor it ends at and whether more follow, which the peer announces in its headers, so the
+/// next batch is asked for while this one is read, checked and applied.
+public struct AnnouncedBatch: Sendable {
+    /// The cursor the batch ends at, as announced; `batch()` refuses a batch that says otherwise.
+    public let cursor: Int64
+    /// Whether the peer has more after `cursor`.
+    public let hasMore: Bool
+    private let read: @Sendable () throws -> IncomingBatch
+
+    public init(cursor: Int64, hasMore: Bool, read: @escaping @Sendable () throws -> IncomingBatch) {
+        self.cursor = cursor
+        self.hasMore = hasMore
+        self.read = read
+    }
+
+    /// The batch, read and checked.
+    public func batch() throws -> IncomingBatch { try read() }
+}
+
 /// Exponential backoff with full jitter, so peers that failed together do not retry in step.
 public struct Backoff: Sendable, Equatable {
     /// The ceiling of the first delay.

@@ -8,7 +8,7 @@ public protocol PeerClient: Sendable {
     /// One batch of `peer`'s changes for this node after `cursor`: at most `limit` change-log
     /// entries, waiting up to `wait` when the peer has nothing new. `acknowledged` is the
     /// cursor this node has committed, at most `cursor`.
-    func changes(from peer: AuthorityName, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration) async throws -> IncomingBatch
+    func changes(from peer: AuthorityName, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration) async throws -> AnnouncedBatch
 }
 
 /// A peer to pull from, with the policy its batches are checked against.
@@ -96,26 +96,28 @@ public final class PullScheduler: Service, Sendable {
         logger[metadataKey: "peer.name"] = "\(name)"
         var backoff = configuration.backoff
         var caughtUp = false
-        var prefetched: Task<IncomingBatch, any Error>?
+        var prefetched: Task<AnnouncedBatch, any Error>?
         defer { prefetched?.cancel() }
         while !Task.isCancelled {
             guard let target = targets().first(where: { $0.name == name }) else { return }
             do {
                 let cursor = try store.cursor(for: name)
-                let batch: IncomingBatch
+                let announced: AnnouncedBatch
                 if let next = prefetched {
                     prefetched = nil
-                    batch = try await next.value
+                    announced = try await next.value
                 } else {
-                    batch = try await client.changes(
+                    announced = try await client.changes(
                         from: name, after: cursor, acknowledged: cursor, limit: configuration.batchSize,
                         wait: caughtUp ? configuration.longPoll : .zero)
                 }
                 try Task.checkCancellation()
-                if batch.hasMore {
-                    let client = self.client, size = configuration.batchSize
-                    prefetched = Task { try await client.changes(from: name, after: batch.cursor, acknowledged: cursor, limit: size, wait: .zero) }
+                // The next batch is asked for as soon as this one's end is known.
+                if announced.hasMore {
+                    let client = self.client, size = configuration.batchSize, after = announced.cursor
+                    prefetched = Task { try await client.changes(from: name, after: after, acknowledged: cursor, limit: size, wait: .zero) }
                 }
+                let batch = try announced.batch()
                 let outcome = try store.applyBatch(batch.items, from: name, policy: target.policy, cursor: batch.cursor, at: clock())
                 if outcome.applied > 0 { signal?.poke() }
                 let lag = batch.hasMore ? max(batch.lag, 1) : 0

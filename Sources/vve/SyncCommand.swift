@@ -44,23 +44,25 @@ struct SyncCommand: AsyncParsableCommand {
             let size = batchSize
             // The next batch is fetched while this one is applied; it acknowledges only the
             // committed cursor, so a failure here loses nothing at the peer.
-            var next: Task<IncomingBatch, any Error> = Task { [cursor] in
+            var next: Task<AnnouncedBatch, any Error> = Task { [cursor] in
                 try await client.changes(from: name, after: cursor, acknowledged: cursor, limit: size, wait: .zero)
             }
             defer { next.cancel() }
             while true {
                 let batch: IncomingBatch
                 do {
-                    batch = try await next.value
+                    let announced = try await next.value
+                    // The next batch is asked for as soon as this one's end is known.
+                    if announced.hasMore {
+                        next = Task { [cursor] in
+                            try await client.changes(from: name, after: announced.cursor, acknowledged: cursor, limit: size, wait: .zero)
+                        }
+                    }
+                    batch = try announced.batch()
                 } catch {
                     // Kept for `vve status`, as the pull loop keeps its failures.
                     try? store.recordPullFailure(from: name, reason: "\(error)", at: Clock.now())
                     throw CommandFailure("sync with \(name) failed: \(error)", status: .peerCheckFailed)
-                }
-                if batch.hasMore {
-                    next = Task { [cursor] in
-                        try await client.changes(from: name, after: batch.cursor, acknowledged: cursor, limit: size, wait: .zero)
-                    }
                 }
                 let outcome = try store.applyBatch(batch.items, from: name, policy: peerConfiguration.policy, cursor: batch.cursor, at: Clock.now())
                 total.applied += outcome.applied

@@ -86,6 +86,11 @@ import Testing
         #expect(gzipped.stdout.contains(#""cursor":3"#) && gzipped.stdout.contains(#""items":[{"copy""#))
         let plain = try curl(tls + ["-D", "-", url])
         #expect(!plain.stdout.lowercased().contains("content-encoding") && plain.stdout.contains(#""cursor":3"#))
+        // Both announce where the batch ends in their headers, for the next request to go
+        // out before the body is read.
+        for answer in [gzipped, plain] {
+            #expect(answer.stdout.lowercased().contains("vve-cursor: 3\r\n") && answer.stdout.lowercased().contains("vve-has-more: false\r\n"))
+        }
 
         // Every batch sent was audited at camden as a disclosure to its peer.
         let disclosures = try camden.run(["audit", "list", "--action", "disclose"]).stdout
