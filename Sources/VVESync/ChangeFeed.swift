@@ -7,10 +7,15 @@ public struct ChangeBatch: Sendable {
     /// `{"copy": projection}` for this node's records, `{"writes": replica}` for this node's
     /// writes to copies of the peer's records, and `{"erase": {"id"}}` or `{"withdraw":
     /// {"id"}}` for copies the peer holds and must delete.
-    public var items: [JSONValue] { didSet { encodedItems = nil } }
-    /// Each item's canonical JSON, written by the cores that projected it, so the answer is
-    /// not written item by item on one thread; dropped when `items` change.
-    private var encodedItems: [[UInt8]]?
+    public var items: [JSONValue] {
+        // Read back from their canonical JSON, which cannot fail to parse: only in-process
+        // callers (tests) ask, while a server sends the bytes as they are.
+        get { encodedItems.map { (try? JSONParser.parse($0)) ?? .null } }
+        set { encodedItems = newValue.map(JSONWriter.canonicalBytes) }
+    }
+    /// Each item's canonical JSON, written by the core that projected it: the answer is sent
+    /// from these, and the items' JSON trees are freed where they were made.
+    public private(set) var encodedItems: [[UInt8]]
     /// The last change-log sequence this batch covers, seen or not.
     public var cursor: Int64
     /// Whether more changes wait after `cursor`.
@@ -19,16 +24,18 @@ public struct ChangeBatch: Sendable {
     public var head: Int64
 
     public init(items: [JSONValue], cursor: Int64, hasMore: Bool, head: Int64) {
-        self.items = items
+        self.init(encodedItems: items.map(JSONWriter.canonicalBytes), cursor: cursor, hasMore: hasMore, head: head)
+    }
+
+    init(encodedItems: [[UInt8]], cursor: Int64, hasMore: Bool, head: Int64) {
+        self.encodedItems = encodedItems
         self.cursor = cursor
         self.hasMore = hasMore
         self.head = head
     }
 
-    init(items: [JSONValue], encodedItems: [[UInt8]], cursor: Int64, hasMore: Bool, head: Int64) {
-        self.init(items: items, cursor: cursor, hasMore: hasMore, head: head)
-        self.encodedItems = encodedItems
-    }
+    /// Whether the batch carries nothing for the peer (its cursor may still move).
+    public var isEmpty: Bool { encodedItems.isEmpty }
 
     public var jsonValue: JSONValue {
         ["items": .array(items), "cursor": .integer(cursor), "hasMore": .bool(hasMore), "head": .integer(head)]
@@ -36,7 +43,6 @@ public struct ChangeBatch: Sendable {
 
     /// `jsonValue` in canonical JSON, as a peer receives it.
     public func encoded() -> [UInt8] {
-        guard let encodedItems else { return JSONWriter.canonicalBytes(jsonValue) }
         var output = Self.encodedHead(cursor: cursor, hasMore: hasMore, head: head)
         output.reserveCapacity(output.count + encodedItems.reduce(2) { $0 + $1.count + 1 })
         for (index, item) in encodedItems.enumerated() {
@@ -124,7 +130,6 @@ public struct ChangeFeed: Sendable {
         defer { pipeline?.waitUntilFinished() }
         try sink?.begin()
         try sink?.write(ChangeBatch.encodedHead(cursor: next, hasMore: hasMore, head: max(head, next)))
-        var items: [JSONValue] = []
         var encodedItems: [[UInt8]] = []
         var disclosed: [RecordID] = []
         var written: [RecordID] = []
@@ -135,19 +140,18 @@ public struct ChangeFeed: Sendable {
             for outcome in try (pipeline?.take(index) ?? project(index)).get() {
                 if !encodedItems.isEmpty { piece.append(UInt8(ascii: ",")) }
                 piece.append(contentsOf: outcome.encodedItem)
-                items.append(outcome.item)
                 encodedItems.append(outcome.encodedItem)
-                switch outcome.change {
-                case .copy(let id, _): disclosed.append(id)
-                case .writes(let id, _): written.append(id)
-                case .delete(let id, _): deleted.append(id)
+                switch outcome.disclosed {
+                case .copy(let id): disclosed.append(id)
+                case .writes(let id): written.append(id)
+                case .deletion(let id): deleted.append(id)
                 }
             }
             try sink?.write(piece)
         }
         try sink?.write(ChangeBatch.encodedTail)
         return PreparedBatch(
-            batch: ChangeBatch(items: items, encodedItems: encodedItems, cursor: next, hasMore: hasMore, head: max(head, next)),
+            batch: ChangeBatch(encodedItems: encodedItems, cursor: next, hasMore: hasMore, head: max(head, next)),
             store: store, peer: peer, copies: disclosed, writes: written, deletions: deleted, time: time)
     }
 
@@ -162,18 +166,28 @@ public struct ChangeFeed: Sendable {
         case delete(RecordID, erased: Bool)
     }
 
-    /// A change with its batch item, and the item's canonical JSON, written where it was made.
+    /// A change as the batch's audit names it, with its item's canonical JSON written where
+    /// it was made, so the item's JSON tree is freed there too.
     struct Outcome: Sendable {
-        let change: Change
-        let item: JSONValue
+        enum Disclosed: Sendable {
+            case copy(RecordID), writes(RecordID), deletion(RecordID)
+        }
+
+        let disclosed: Disclosed
         let encodedItem: [UInt8]
 
         init(_ change: Change) {
-            self.change = change
+            let item: JSONValue
             switch change {
-            case .copy(_, let document): item = ["copy": document]
-            case .writes(_, let writes): item = ["writes": writes]
-            case .delete(let id, let erased): item = [erased ? "erase" : "withdraw": ["id": .string(id.description)]]
+            case .copy(let id, let document):
+                item = ["copy": document]
+                disclosed = .copy(id)
+            case .writes(let id, let writes):
+                item = ["writes": writes]
+                disclosed = .writes(id)
+            case .delete(let id, let erased):
+                item = [erased ? "erase" : "withdraw": ["id": .string(id.description)]]
+                disclosed = .deletion(id)
             }
             encodedItem = JSONWriter.canonicalBytes(item)
         }
@@ -229,7 +243,7 @@ public struct ChangeFeed: Sendable {
                 for: peer, role: role, policy: policy, after: from, acknowledged: acknowledged ?? cursor, limit: limit, today: time.calendarDate, at: time,
                 sink: sink)
             let batch = prepared.batch
-            if !batch.items.isEmpty || batch.hasMore || ContinuousClock.now >= deadline { return prepared }
+            if !batch.isEmpty || batch.hasMore || ContinuousClock.now >= deadline { return prepared }
             guard await signal.wait(after: batch.cursor, until: deadline) else { return prepared }
             from = batch.cursor
         }
