@@ -170,7 +170,7 @@ public enum NodeServer {
                     response = Response(
                         status: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"], body: ResponseBody(byteBuffer: compressed))
                 } else {
-                    response = try json(encoded: prepared.batch.encoded(), gzip: false)
+                    response = json(encoded: prepared.batch.encoded())
                 }
                 response.headers[.init(cursorHeader)!] = String(prepared.batch.cursor)
                 response.headers[.init(hasMoreHeader)!] = String(prepared.batch.hasMore)
@@ -243,28 +243,19 @@ public enum NodeServer {
             body: ResponseBody(byteBuffer: ByteBuffer(string: JSONWriter.canonical(value) + "\n")))
     }
 
-    /// A JSON answer, gzipped (at zlib's fastest level) when the caller accepts it and it is
-    /// worth it: batches of match keys and registers shrink to about a third.
-    static func json(_ value: JSONValue, gzip: Bool) throws -> Response {
-        try json(encoded: JSONWriter.canonicalBytes(value), gzip: gzip)
-    }
-
-    /// `json(_:gzip:)` of a value already encoded as canonical JSON.
-    static func json(encoded: [UInt8], gzip: Bool) throws -> Response {
+    /// A batch's JSON, already encoded, as it is: for a caller that does not accept gzip, or
+    /// a body too small to be worth compressing.
+    static func json(encoded: [UInt8]) -> Response {
         var body = ByteBuffer()
         body.reserveCapacity(encoded.count + 1)
         body.writeBytes(encoded)
         body.writeInteger(UInt8(ascii: "\n"))
-        guard gzip, body.readableBytes >= WireCompression.minimumBytes else {
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
-        }
-        let compressed = try body.compress(with: WireCompression.algorithm)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"], body: ResponseBody(byteBuffer: compressed))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
     }
 
-    /// Compresses a batch's body as the feed writes it (`BatchBodySink`), with the newline
-    /// every JSON answer ends with.
+    /// Compresses a batch's body (at zlib's fastest level) as the feed writes it
+    /// (`BatchBodySink`), with the newline every JSON answer ends with: batches of match keys
+    /// shrink to about a third.
     final class GzipBodySink: BatchBodySink, @unchecked Sendable {
         // Unchecked: every access to the stream holds `lock`.
         private let lock = NSLock()

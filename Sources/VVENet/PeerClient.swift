@@ -11,19 +11,6 @@ public struct PeerRequestError: Error, Sendable, CustomStringConvertible {
 
 /// Requests to a peer over the same mutual TLS, checks and pins as `vve peer check`.
 public enum PeerClient {
-    /// GETs `path` from `peer` and returns the JSON object it answers with. Fails on any
-    /// certificate problem, a refusal, a timeout or a status other than 200, naming it.
-    public static func get(_ path: String, from peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration = .seconds(30)) async throws
-        -> JSONObject
-    {
-        let answer = try await send(path, from: peer, identity: identity, timeout: timeout)
-        guard answer.status == .ok else {
-            throw PeerRequestError(
-                description: "\(peer.name) answered GET \(path) with HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
-        }
-        return answer.body
-    }
-
     /// Sends one request (a POST of `body` when given, else a GET) and returns the status and
     /// JSON object of the answer, whatever the status. Fails on any certificate problem, a
     /// refused connection or a timeout, naming it.
