@@ -88,12 +88,11 @@ public struct NetworkPeerClient: VVESync.PeerClient {
             return AnnouncedBatch(cursor: batch.cursor, hasMore: batch.hasMore) { batch }
         }
         return AnnouncedBatch(cursor: announced, hasMore: hasMore) {
-            let batch = try read()
-            guard batch.cursor == announced, batch.hasMore == hasMore else {
-                throw PeerRequestError(
-                    description: "\(peer) sent a batch ending at \(batch.cursor) (more: \(batch.hasMore)) after announcing \(announced) (more: \(hasMore)); nothing of it was applied")
+            do {
+                return try read().matching(announcedCursor: announced, hasMore: hasMore)
+            } catch let malformed as IncomingBatch.Malformed {
+                throw PeerRequestError(description: "\(peer) sent a malformed batch (\(malformed)); nothing of it was applied")
             }
-            return batch
         }
     }
 }

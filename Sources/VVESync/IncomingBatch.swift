@@ -34,6 +34,15 @@ public struct IncomingBatch: Sendable {
         }
         return IncomingBatch(items: items, cursor: cursor, hasMore: hasMore, head: head)
     }
+
+    /// This batch, when it ends where its answer's headers announced (`AnnouncedBatch`): the
+    /// next batch was already asked for from there, so a body that says otherwise is refused.
+    public func matching(announcedCursor: Int64, hasMore announcedMore: Bool) throws(Malformed) -> IncomingBatch {
+        guard cursor == announcedCursor, hasMore == announcedMore else {
+            throw Malformed(description: "it ends at \(cursor) (more: \(hasMore)) after its headers announced \(announcedCursor) (more: \(announcedMore))")
+        }
+        return self
+    }
 }
 
 /// A peer's answer to a changes request once it has arrived, before its items are read: the
