@@ -104,15 +104,9 @@ public struct CaseRecord: Sendable, Hashable {
     public static func read(from value: JSONValue) throws(ValidationError) -> CaseRecord {
         var issues = IssueCollector()
         guard var reader = ObjectReader(value, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
-        let id = reader.required("id", as: RecordID.self, hint: "the record's UUID", issues: &issues)
-        let kind = reader.required("kind", as: RecordKind.self, hint: "one of \(RecordKind.allowedValues)", issues: &issues)
-        let owner = reader.required("owner", as: AuthorityName.self, hint: "the node that created the record", issues: &issues)
-        let createdAt = reader.required("createdAt", as: Timestamp.self, hint: "when the record was created", issues: &issues)
-        let updatedAt = reader.required("updatedAt", as: Timestamp.self, hint: "when the record last changed", issues: &issues)
-        let reviewDate = reader.required("reviewDate", as: CalendarDate.self, hint: "the review date", issues: &issues)
-        let status = reader.required("status", as: RecordStatus.self, hint: "one of \(RecordStatus.allowedValues)", issues: &issues)
-        let version = reader.required("version", as: VersionVector.self, hint: "the version vector", issues: &issues)
-        let erasedAt = reader.optional("erasedAt", as: Timestamp.self, issues: &issues)
+        let envelope = RecordEnvelope(&reader, issues: &issues)
+        let (id, kind, owner, createdAt, updatedAt) = (envelope.id, envelope.kind, envelope.owner, envelope.createdAt, envelope.updatedAt)
+        let (reviewDate, status, version, erasedAt) = (envelope.reviewDate, envelope.status, envelope.version, envelope.erasedAt)
         var content: RecordContent?
         if let erasedAt {
             if reader.raw("fields") != nil {
@@ -206,5 +200,32 @@ public struct RecordDraft: Sendable, Hashable {
         }
         guard let kind, let reviewDate, let fields, issues.isEmpty else { throw ValidationError(issues: issues.issues) }
         return RecordDraft(kind: kind, reviewDate: reviewDate, status: status, fields: fields)
+    }
+}
+
+/// A record's envelope as its JSON holds it, read by `CaseRecord.read` and by
+/// `ProjectionSource.stored`: each part nil where it broke a rule (the issue is recorded),
+/// so that a reader goes on and reports every problem at once.
+struct RecordEnvelope {
+    let id: RecordID?
+    let kind: RecordKind?
+    let owner: AuthorityName?
+    let createdAt: Timestamp?
+    let updatedAt: Timestamp?
+    let reviewDate: CalendarDate?
+    let status: RecordStatus?
+    let version: VersionVector?
+    let erasedAt: Timestamp?
+
+    init(_ reader: inout ObjectReader, issues: inout IssueCollector) {
+        id = reader.required("id", as: RecordID.self, hint: "the record's UUID", issues: &issues)
+        kind = reader.required("kind", as: RecordKind.self, hint: "one of \(RecordKind.allowedValues)", issues: &issues)
+        owner = reader.required("owner", as: AuthorityName.self, hint: "the node that created the record", issues: &issues)
+        createdAt = reader.required("createdAt", as: Timestamp.self, hint: "when the record was created", issues: &issues)
+        updatedAt = reader.required("updatedAt", as: Timestamp.self, hint: "when the record last changed", issues: &issues)
+        reviewDate = reader.required("reviewDate", as: CalendarDate.self, hint: "the review date", issues: &issues)
+        status = reader.required("status", as: RecordStatus.self, hint: "one of \(RecordStatus.allowedValues)", issues: &issues)
+        version = reader.required("version", as: VersionVector.self, hint: "the version vector", issues: &issues)
+        erasedAt = reader.optional("erasedAt", as: Timestamp.self, issues: &issues)
     }
 }

@@ -40,23 +40,17 @@ public struct ProjectionSource: Sendable, Hashable {
     public static func stored(_ document: JSONValue) throws(ValidationError) -> ProjectionSource {
         var issues = IssueCollector()
         guard var reader = ObjectReader(document, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
-        let id = reader.required("id", as: RecordID.self, hint: "the record's UUID", issues: &issues)
-        let kind = reader.required("kind", as: RecordKind.self, hint: "one of \(RecordKind.allowedValues)", issues: &issues)
-        let owner = reader.required("owner", as: AuthorityName.self, hint: "the node that created the record", issues: &issues)
-        let createdAt = reader.required("createdAt", as: Timestamp.self, hint: "when the record was created", issues: &issues)
-        let updatedAt = reader.required("updatedAt", as: Timestamp.self, hint: "when the record last changed", issues: &issues)
-        let reviewDate = reader.required("reviewDate", as: CalendarDate.self, hint: "the review date", issues: &issues)
-        let status = reader.required("status", as: RecordStatus.self, hint: "one of \(RecordStatus.allowedValues)", issues: &issues)
-        let version = reader.required("version", as: VersionVector.self, hint: "the version vector", issues: &issues)
-        let erasedAt = reader.optional("erasedAt", as: Timestamp.self, issues: &issues)
+        let envelope = RecordEnvelope(&reader, issues: &issues)
+        let erasedAt = envelope.erasedAt
         let fields = reader.raw("fields")
         if (erasedAt == nil) == (fields?.objectValue == nil) {
             issues.add(FieldPath.root.appending("fields"), nil, "must be an object on a live record, and absent on an erased one")
         }
         reader.finish(issues: &issues)
-        guard let id, let kind, let owner, let createdAt, let updatedAt, let reviewDate, let status, let version, issues.isEmpty else {
-            throw ValidationError(issues: issues.issues)
-        }
+        guard let id = envelope.id, let kind = envelope.kind, let owner = envelope.owner, let createdAt = envelope.createdAt,
+            let updatedAt = envelope.updatedAt, let reviewDate = envelope.reviewDate, let status = envelope.status, let version = envelope.version,
+            issues.isEmpty
+        else { throw ValidationError(issues: issues.issues) }
         return ProjectionSource(
             id: id, kind: kind, owner: owner, createdAt: createdAt, updatedAt: updatedAt, reviewDate: reviewDate, status: status,
             version: version, fields: fields?.objectValue, erasedAt: erasedAt)
