@@ -42,23 +42,22 @@ struct SyncCommand: AsyncParsableCommand {
             let client = NetworkPeerClient(registry: PeerRegistry(PeerDirectory(peers: [peerConfiguration], problems: [])), identity: identity)
             let name = peerConfiguration.name
             let size = batchSize
-            // The next batch is fetched while this one is applied; it acknowledges only the
-            // committed cursor, so a failure here loses nothing at the peer.
-            var next: Task<AnnouncedBatch, any Error> = Task { [cursor] in
-                try await client.changes(from: name, after: cursor, acknowledged: cursor, limit: size, wait: .zero)
-            }
-            defer { next.cancel() }
+            // Later batches are fetched and read while this one is applied; each fetch
+            // acknowledges only the committed cursor, so a failure here loses nothing at the peer.
+            let start = cursor
+            var prefetch = BatchPrefetch(
+                depth: PullConfiguration().prefetch,
+                first: { try await client.changes(from: name, after: start, acknowledged: start, limit: size, wait: .zero) },
+                next: { after in
+                    let committed = (try? store.cursor(for: name)) ?? start
+                    return try await client.changes(from: name, after: after, acknowledged: min(committed, after), limit: size, wait: .zero)
+                })
+            defer { prefetch.cancel() }
             while true {
                 let batch: IncomingBatch
                 do {
-                    let announced = try await next.value
-                    // The next batch is asked for as soon as this one's end is known.
-                    if announced.hasMore {
-                        next = Task { [cursor] in
-                            try await client.changes(from: name, after: announced.cursor, acknowledged: cursor, limit: size, wait: .zero)
-                        }
-                    }
-                    batch = try announced.batch()
+                    guard let next = try await prefetch.nextBatch() else { break }
+                    batch = next
                 } catch {
                     // Kept for `vve status`, as the pull loop keeps its failures.
                     try? store.recordPullFailure(from: name, reason: "\(error)", at: Clock.now())

@@ -1,6 +1,7 @@
+import Synchronization
 import Testing
 import VVECore
-import VVESync
+@testable import VVESync
 
 /// A peer's answer is checked for shape before anything of it is applied.
 @Suite struct IncomingBatchTests {
@@ -55,5 +56,73 @@ import VVESync
         #expect(backoff.failures == 5)
         backoff.reset()
         #expect(backoff.nextDelay(unit: 0.5) == .milliseconds(375))
+    }
+}
+
+/// Batches fetched ahead: handed out in order, never more than `depth` beyond the one
+/// handed out, none asked for after the last, and a failure reaching the caller at its batch.
+@Suite struct BatchPrefetchTests {
+    /// A peer with batches of one change each up to `last`, failing at `failAt`, which
+    /// records every cursor asked from.
+    final class Peer: Sendable {
+        let last: Int64
+        let failAt: Int64?
+        private let asked = Mutex<[Int64]>([])
+
+        init(last: Int64, failAt: Int64? = nil) {
+            self.last = last
+            self.failAt = failAt
+        }
+
+        var askedFrom: [Int64] { asked.withLock { $0 } }
+
+        func fetch(after cursor: Int64) async throws -> AnnouncedBatch {
+            asked.withLock { $0.append(cursor) }
+            struct Refused: Error {}
+            if cursor == failAt { throw Refused() }
+            let end = cursor + 1
+            let more = end < last
+            return AnnouncedBatch(cursor: end, hasMore: more) { IncomingBatch(items: [], cursor: end, hasMore: more, head: self.last) }
+        }
+    }
+
+    func prefetch(_ peer: Peer, from start: Int64, depth: Int) -> BatchPrefetch {
+        BatchPrefetch(depth: depth, first: { try await peer.fetch(after: start) }, next: { try await peer.fetch(after: $0) })
+    }
+
+    @Test func batchesComeInOrderAndNoneIsAskedForAfterTheLast() async throws {
+        let peer = Peer(last: 7)
+        var batches = prefetch(peer, from: 0, depth: 2)
+        var cursors: [Int64] = []
+        while let batch = try await batches.nextBatch() {
+            cursors.append(batch.cursor)
+            if !batch.hasMore { break }
+        }
+        #expect(cursors == [1, 2, 3, 4, 5, 6, 7])
+        // Give any stray fetch time to show itself.
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(peer.askedFrom == [0, 1, 2, 3, 4, 5, 6])
+    }
+
+    @Test func atMostDepthBatchesAreFetchedBeyondTheOneHandedOut() async throws {
+        let peer = Peer(last: 100)
+        var batches = prefetch(peer, from: 10, depth: 2)
+        #expect(try await batches.nextBatch()?.cursor == 11)
+        try await Task.sleep(for: .milliseconds(100))
+        // The one handed out, and two ahead of it: 10, 11 and 12 asked from; no more.
+        #expect(peer.askedFrom == [10, 11, 12])
+        batches.cancel()
+    }
+
+    @Test func aFailureReachesTheCallerAtItsBatchAfterTheOnesBeforeIt() async throws {
+        let peer = Peer(last: 100, failAt: 3)
+        var batches = prefetch(peer, from: 0, depth: 3)
+        #expect(try await batches.nextBatch()?.cursor == 1)
+        #expect(try await batches.nextBatch()?.cursor == 2)
+        #expect(try await batches.nextBatch()?.cursor == 3)
+        await #expect(throws: (any Error).self) { try await batches.nextBatch() }
+        batches.cancel()
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(peer.askedFrom == [0, 1, 2, 3])
     }
 }
