@@ -27,7 +27,7 @@ extension CaseStore {
     func receiveSharedCopy(_ document: JSONValue, from peer: AuthorityName, at time: Timestamp, _ db: Database) throws -> SharedCopyOutcome {
         var audit = try AuditAppender(db)
         return try receiveSharedCopy(
-            Result(catching: { () throws(ValidationError) -> SharedCopy in try SharedCopy.read(from: document) }), from: peer, at: time, audit: &audit, db)
+            Result(catching: { () throws(ValidationError) -> SharedCopy in try SharedCopy.receive(document) }), from: peer, at: time, audit: &audit, db)
     }
 
     /// `receiveSharedCopy` of a copy already read (on another core, for a large batch), with

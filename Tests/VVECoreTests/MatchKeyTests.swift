@@ -47,6 +47,17 @@ import VVECore
         }
         #expect(LinkageKey(hex: "abcd") == nil)
         #expect(LinkageKey(hex: String(repeating: "zz", count: 32)) == nil)
+        // A fuzzy encoding reads back only as `hex` writes it: every digit lowercase hex, all
+        // of them there, whatever digit is wrong and wherever it is.
+        let hex = Array(encoder.keys(for: people.nextPerson(ageRange: 10...17)).fuzzy.hex)
+        #expect(FuzzyEncoding(hex: String(hex.dropLast())) == nil)
+        #expect(FuzzyEncoding(hex: String(hex) + "0") == nil)
+        for (index, wrong) in [(0, "g"), (17, "A"), (255, " "), (hex.count - 1, "F"), (300, "é")] as [(Int, Character)] {
+            var changed = hex
+            changed[index] = wrong
+            #expect(FuzzyEncoding(hex: String(changed)) == nil, "\(wrong) at \(index)")
+        }
+        #expect(FuzzyEncoding(hex: String(hex)) != nil)
     }
 
     /// One person recorded twice with one realistic error each (typo, transposed day and

@@ -192,6 +192,108 @@ extension SharedCopyEditTests {
         #expect(refusals { $0["fields"] = nil } == ["fields: is required in an implicit copy: an object of the fields sent"])
     }
 
+    @Test func everyProjectionAnOwnerSendsPassesTheValueChecks() throws {
+        var generator = SyntheticRecords(seed: 11, owner: camden, today: today)
+        var random = SeededGenerator(seed: 11)
+        for kind in RecordKind.allCases {
+            let groups = kind.fieldGroups.map(\.name)
+            for index in 0..<40 {
+                let record = CaseRecord(draft: generator.nextDraft(kind: kind), id: RecordID.make(at: time, using: &random), node: camden, at: time)
+                // Every group alone, then every group together (with identity, names are sent).
+                let held: Set<String> = index < groups.count ? [groups[index]] : Set(groups)
+                let policy = SharingPolicy(
+                    share: [kind: KindGrant(audience: [.all], groups: held)], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
+                let document = try #require(
+                    PolicyProjection.project(
+                        record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today
+                    ).document)
+                let copy = try SharedCopy.read(from: document)
+                #expect(copy.valueIssues() == [], "\(kind) holding \(held.sorted())")
+                #expect(try SharedCopy.receive(document) == copy)
+                // In register form, with a concurrent write of the same value, too.
+                let edited = copy.withRegisters { registers in
+                    for (name, register) in registers {
+                        registers[name] = FieldRegister(
+                            normalising: register.writes + [FieldWrite(value: register.writes[0].value, version: VersionVector(counters: [haringey: 1]), writer: haringey)])
+                    }
+                }
+                #expect(edited.valueIssues() == [], "\(kind) holding \(held.sorted()), in register form")
+            }
+        }
+    }
+
+    @Test func aReceivedCopyWithAValueItsKindCannotHoldIsRefusedNamingTheField() throws {
+        let (_, copy) = try copy(groups: ["placement", "follow-up", "status"], accepted: [])
+        let stored = try #require(copy.jsonValue.objectValue)
+        func refusals(_ change: (inout JSONObject, inout JSONObject) -> Void) -> [String] {
+            var document = stored
+            var fields = stored["fields"]?.objectValue ?? JSONObject()
+            change(&document, &fields)
+            document["fields"] = .object(fields)
+            do {
+                _ = try SharedCopy.receive(.object(document))
+                return []
+            } catch {
+                return error.issues.map(\.redactedDescription)
+            }
+        }
+        #expect(refusals { _, _ in } == [])
+        #expect(refusals { _, fields in fields["riskLevel"] = "catastrophic" } == ["fields.riskLevel: is not one of: low, medium, high, very-high"])
+        #expect(refusals { _, fields in fields["moveDate"] = "yesterday" }.first?.hasPrefix("fields.moveDate: ") == true)
+        #expect(refusals { document, _ in document["status"] = "sleeping" } == ["status: must be one of \(RecordStatus.allowedValues)"])
+        #expect(
+            refusals { _, fields in fields["receivingAuthority"] = fields["originatingAuthority"] }
+                == ["fields.receivingAuthority: is the same as originatingAuthority; a relocation crosses a border"])
+        // The person, as match keys: a broken key is refused; a name is read as a person.
+        #expect(
+            refusals { _, fields in fields["youngPerson"] = ["matchKeys": ["fuzzy": "zz"]] }
+                == ["fields.youngPerson.matchKeys.fuzzy: must be \(FuzzyEncoding.encodedBits / 4) lowercase hex digits"])
+        #expect(refusals { _, fields in fields["youngPerson"] = ["forenames": "Ama", "surname": "Boateng"] } == [])
+        #expect(refusals { _, fields in fields["youngPerson"] = ["forenames": "Ama"] }.first?.hasPrefix("fields.youngPerson.surname: ") == true)
+        // A conflict's sibling is checked as well as the value shown.
+        let register = try #require(copy.replica.registers["fields.riskLevel"])
+        let conflicted = copy.withRegisters {
+            $0["fields.riskLevel"] = FieldRegister(
+                normalising: register.writes + [FieldWrite(value: "catastrophic", version: VersionVector(counters: [haringey: 1]), writer: haringey)])
+        }
+        #expect(conflicted.valueIssues().map(\.redactedDescription) == ["fields.riskLevel: is not one of: low, medium, high, very-high"])
+        #expect(throws: ValidationError.self) { try SharedCopy.receive(conflicted.jsonValue) }
+    }
+
+    @Test func linkedPeopleAreCheckedAsMatchKeysOrNames() throws {
+        var generator = SyntheticRecords(seed: 3, owner: camden, today: today)
+        var random = SeededGenerator(seed: 3)
+        let record = CaseRecord(
+            draft: generator.nextDraft(kind: .countyLinesLink), id: RecordID.make(at: time, using: &random), node: camden, at: time)
+        let policy = SharingPolicy(
+            share: [.countyLinesLink: KindGrant(audience: [.all], groups: ["people", "line"])], reviewDays: 30, accept: [:], lookups: false,
+            aggregates: false)
+        let document = try #require(
+            PolicyProjection.project(record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today)
+                .document?.objectValue)
+        var fields = try #require(document["fields"]?.objectValue)
+        var people = try #require(fields["linkedPeople"]?.arrayValue)
+        try #require(!people.isEmpty && people[0]["person"]?["matchKeys"] != nil)
+        #expect(try SharedCopy.receive(.object(document)).valueIssues() == [])
+        func refusals(_ first: JSONValue) -> [String] {
+            people[0] = first
+            fields["linkedPeople"] = .array(people)
+            var changed = document
+            changed["fields"] = .object(fields)
+            do {
+                _ = try SharedCopy.receive(.object(changed))
+                return []
+            } catch {
+                return error.issues.map(\.redactedDescription)
+            }
+        }
+        let keys = try #require(people[0]["person"])
+        #expect(refusals(["role": "kingpin", "person": keys]).first?.hasPrefix("fields.linkedPeople[0].role: ") == true)
+        #expect(refusals(["role": "victim"]) == ["fields.linkedPeople[0].person: is required: the person's match keys, or names when identity is granted"])
+        #expect(refusals(["role": "victim", "person": keys, "phone": "0"]).first?.hasPrefix("fields.linkedPeople[0].phone: ") == true)
+        #expect(refusals(["role": "victim", "person": ["surname": "Mensah"]]) == [])
+    }
+
     @Test func whetherACopyHoldsARegisterAgreesWithTheSetOfItsRegisterNames() {
         for kind in RecordKind.allCases {
             let groups = kind.fieldGroups.map(\.name)
@@ -204,5 +306,16 @@ extension SharedCopyEditTests {
                 }
             }
         }
+    }
+}
+
+extension SharedCopy {
+    /// This copy with its registers changed.
+    func withRegisters(_ change: (inout [String: FieldRegister]) -> Void) -> SharedCopy {
+        var registers = replica.registers
+        change(&registers)
+        var copy = self
+        copy.replica = ReplicatedRecord(id: replica.id, kind: replica.kind, owner: replica.owner, createdAt: replica.createdAt, registers: registers)
+        return copy
     }
 }

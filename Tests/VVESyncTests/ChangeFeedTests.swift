@@ -119,6 +119,29 @@ import VVESync
         #expect(untouched.acknowledgement == nil)
     }
 
+    @Test func aBatchWithACopyHoldingAValueItsKindCannotHoldIsRefusedWhole() throws {
+        let (camdenStore, _) = try camdenStore()
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        var first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
+        #expect(first.items.count == 2)
+        // A broken or hostile camden: its second copy says the move happened "last week".
+        var copy = try #require(first.items[1]["copy"]?.objectValue)
+        var fields = try #require(copy["fields"]?.objectValue)
+        fields["moveDate"] = "last week"
+        copy["fields"] = .object(fields)
+        first.items[1] = ["copy": .object(copy)]
+        #expect(throws: StoreError.self) {
+            try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(20).time)
+        }
+        // Nothing of the batch is held, the cursor has not moved, and the refusal names the
+        // field without its value.
+        #expect(try haringeyStore.sharedCopies(context: context(21)).isEmpty)
+        #expect(try haringeyStore.cursor(for: camden) == 0)
+        let refusal = try #require(try haringeyStore.auditEntries(action: .refuse).last?.event.detail)
+        #expect(refusal.hasPrefix("write refused: batch refused whole: shared copy malformed: fields.moveDate: "))
+        #expect(!refusal.contains("last week"))
+    }
+
     @Test func theCursorMovesPastWhatAPeerMayNotSee() throws {
         let (camdenStore, _) = try camdenStore()
         // A peer granted nothing: every batch is empty, and the cursor still reaches the end.

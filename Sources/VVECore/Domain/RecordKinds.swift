@@ -1,6 +1,9 @@
 /// A drug line running from an exporting area into importing areas, with the people and
 /// addresses linked to it.
 public struct CountyLinesLink: Sendable, Hashable {
+    /// The most people one line may link.
+    public static let maximumLinkedPeople = 100
+
     public var lineName: String
     /// The phone numbers that take orders.
     public var dealLines: [PhoneNumber]
@@ -40,7 +43,7 @@ public struct CountyLinesLink: Sendable, Hashable {
         let exportingArea = reader.required("exportingArea", as: AuthorityName.self, hint: "the area the line runs from", issues: &issues)
         let importingAreas = reader.list(
             "importingAreas", as: AuthorityName.self, minimum: 1, maximum: 30, hint: "the areas the line runs into", issues: &issues)
-        let linkedPeople = reader.list("linkedPeople", as: LinkedPerson.self, maximum: 100, issues: &issues)
+        let linkedPeople = reader.list("linkedPeople", as: LinkedPerson.self, maximum: maximumLinkedPeople, issues: &issues)
         let cuckooedAddresses = reader.list("cuckooedAddresses", as: CuckooedAddress.self, maximum: 50, issues: &issues)
         let firstSeen = reader.required("firstSeen", as: CalendarDate.self, hint: "the date the line was first seen", issues: &issues)
         let lastSeen = reader.optional("lastSeen", as: CalendarDate.self, issues: &issues)

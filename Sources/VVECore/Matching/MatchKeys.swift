@@ -100,24 +100,31 @@ public struct FuzzyEncoding: Sendable, Hashable {
         }
     }
 
-    /// Parses `hex`.
+    /// Parses `hex`: lowercase digits only, as `hex` writes them.
     public init?(hex text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == Self.encodedBits / 4 else { return nil }
-        var words: [UInt64] = []
-        for wordIndex in 0..<(Self.encodedBits / 64) {
-            var word: UInt64 = 0
-            for digit in bytes[(wordIndex * 16)..<(wordIndex * 16 + 16)] {
-                let value: UInt8
-                switch digit {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit - UInt8(ascii: "a") + 10
-                default: return nil
+        // Read in place from the string's UTF-8: every copy a holder receives carries one.
+        var text = text
+        let words = text.withUTF8 { bytes -> [UInt64]? in
+            guard bytes.count == Self.encodedBits / 4 else { return nil }
+            return [UInt64](unsafeUninitializedCapacity: Self.encodedBits / 64) { words, count in
+                for wordIndex in 0..<(Self.encodedBits / 64) {
+                    var word: UInt64 = 0
+                    for offset in (wordIndex * 16)..<(wordIndex * 16 + 16) {
+                        let digit = bytes[offset]
+                        let value: UInt8
+                        switch digit {
+                        case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit &- UInt8(ascii: "0")
+                        case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit &- UInt8(ascii: "a") &+ 10
+                        default: return
+                        }
+                        word = word << 4 | UInt64(value)
+                    }
+                    words[wordIndex] = word
+                    count = wordIndex + 1
                 }
-                word = word << 4 | UInt64(value)
             }
-            words.append(word)
         }
+        guard let words, words.count == Self.encodedBits / 64 else { return nil }
         self.words = words
     }
 }

@@ -64,6 +64,108 @@ public struct SharedCopy: Sendable, Hashable {
         return SharedCopy(replica: replica, groups: groups, reviewDate: reviewDate, writable: writable)
     }
 
+    /// Reads a copy as it arrives from its owner: `read(from:)`, and then every value it holds
+    /// checked against its kind's schema (`valueIssues`), so a broken or hostile owner cannot
+    /// leave a value in this node's store that its own records could never hold.
+    public static func receive(_ document: JSONValue) throws(ValidationError) -> SharedCopy {
+        let copy = try read(from: document)
+        let issues = copy.valueIssues()
+        guard issues.isEmpty else { throw ValidationError(issues: issues) }
+        return copy
+    }
+
+    /// What is wrong with the values this copy holds, each read as the kind's schema reads it
+    /// in a record of its own: the status, every write of every field (a conflict's siblings
+    /// too), and people as the owner may send them, as match keys or, with `identity`, by
+    /// name. Members the copy does not hold are not asked for; rules across two members apply
+    /// when the copy holds both.
+    public func valueIssues() -> [ValidationIssue] {
+        var issues = IssueCollector()
+        let kind = replica.kind
+        if let status = replica.registers["status"] {
+            for (index, write) in status.writes.enumerated() where write.value != .null {
+                if write.value.stringValue.flatMap(RecordStatus.init(rawValue:)) == nil {
+                    let path = status.writes.count == 1 ? FieldPath.root.appending("status") : FieldPath.root.appending("status").appending(index: index)
+                    issues.add(path, write.value, "must be one of \(RecordStatus.allowedValues)")
+                }
+            }
+        }
+        // Every field's first write, read together, then each further write in its place.
+        var first = JSONObject()
+        var siblings: [(member: String, value: JSONValue)] = []
+        for (name, register) in replica.registers where name.hasPrefix("fields.") {
+            let member = String(name.dropFirst("fields.".count))
+            let values = register.writes.map(\.value).filter { $0 != .null }
+            guard let value = values.first else { continue }
+            if PolicyProjection.dependsOnIdentity(member, of: kind) {
+                for value in values { Self.checkPeople(member, value, kind: kind, issues: &issues) }
+                continue
+            }
+            first[member] = value
+            siblings += values.dropFirst().map { (member, $0) }
+        }
+        Self.checkFields(first, kind: kind, issues: &issues)
+        for (member, value) in siblings {
+            var variant = first
+            variant[member] = value
+            Self.checkFields(variant, kind: kind, only: member, issues: &issues)
+        }
+        return issues.issues
+    }
+
+    /// Reads `fields` as the kind's schema does, keeping the issues of the members given (or
+    /// of `only`): the issues of members absent are not the copy's.
+    private static func checkFields(_ fields: JSONObject, kind: RecordKind, only: String? = nil, issues: inout IssueCollector) {
+        guard !fields.isEmpty else { return }
+        var found = IssueCollector()
+        // People, which the copy may hold as match keys, are checked on their own
+        // (`checkPeople`), and so are not among `fields`: their issues here are dropped.
+        _ = RecordFields.read(kind: kind, from: .object(fields), at: FieldPath.root.appending("fields"), issues: &found)
+        for issue in found.issues {
+            // "fields.MEMBER", "fields.MEMBER.part" or "fields.MEMBER[index]".
+            let member = issue.path.text.dropFirst("fields.".count).prefix { $0 != "." && $0 != "[" }
+            guard fields[String(member)] != nil, only.map({ member == $0 }) ?? true else { continue }
+            issues.add(issue)
+        }
+    }
+
+    /// Checks a member holding people: the kind's person, or a line's linked people.
+    private static func checkPeople(_ member: String, _ value: JSONValue, kind: RecordKind, issues: inout IssueCollector) {
+        let path = FieldPath.root.appending("fields").appending(member)
+        if member == kind.personMember {
+            checkPerson(value, at: path, issues: &issues)
+            return
+        }
+        guard let people = value.arrayValue else {
+            issues.add(path, value, "is \(value.typeName); expected an array of linked people")
+            return
+        }
+        if people.count > CountyLinesLink.maximumLinkedPeople {
+            issues.add(path, nil, "has \(people.count) entries; at most \(CountyLinesLink.maximumLinkedPeople) are allowed")
+        }
+        for (index, linked) in people.enumerated() {
+            let at = path.appending(index: index)
+            guard var reader = ObjectReader(linked, at: at, issues: &issues) else { continue }
+            _ = reader.required("role", as: LinkedPersonRole.self, hint: "one of \(LinkedPersonRole.allowedValues)", issues: &issues)
+            if let person = reader.raw("person") {
+                checkPerson(person, at: at.appending("person"), issues: &issues)
+            } else {
+                issues.add(at.appending("person"), nil, "is required: the person's match keys, or names when identity is granted")
+            }
+            reader.finish(issues: &issues)
+        }
+    }
+
+    /// A person as an owner sends one: `{"matchKeys": {...}}`, or the person by name.
+    private static func checkPerson(_ value: JSONValue, at path: FieldPath, issues: inout IssueCollector) {
+        guard value.objectValue?["matchKeys"] != nil, var reader = ObjectReader(value, at: path, issues: &issues) else {
+            _ = Person.read(from: value, at: path, issues: &issues)
+            return
+        }
+        if let keys = reader.raw("matchKeys") { _ = MatchKeys.read(from: keys, at: path.appending("matchKeys"), issues: &issues) }
+        reader.finish(issues: &issues)
+    }
+
     /// The replica of an implicit copy (`"implicit": true`): fields and one version instead of
     /// registers, every field (and the status) written by the owner at that version. It is
     /// how an owner sends a record no edit has touched since it wrote it (most of a first

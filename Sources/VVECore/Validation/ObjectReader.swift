@@ -138,10 +138,10 @@ public struct ObjectReader {
 
     /// A member that must be present.
     public mutating func required<Value: JSONFieldValue>(
-        _ key: String, as type: Value.Type = Value.self, hint: String, issues: inout IssueCollector
+        _ key: String, as type: Value.Type = Value.self, hint: @autoclosure () -> String, issues: inout IssueCollector
     ) -> Value? {
         guard let value = raw(key) else {
-            issues.add(path.appending(key), nil, "is required: \(hint)")
+            issues.add(path.appending(key), nil, "is required: \(hint())")
             return nil
         }
         return Value.read(from: value, at: path.appending(key), issues: &issues)
@@ -156,9 +156,9 @@ public struct ObjectReader {
     }
 
     /// Required free text.
-    public mutating func requiredText(_ key: String, limit: Int, hint: String, issues: inout IssueCollector) -> String? {
+    public mutating func requiredText(_ key: String, limit: Int, hint: @autoclosure () -> String, issues: inout IssueCollector) -> String? {
         guard let value = raw(key) else {
-            issues.add(path.appending(key), nil, "is required: \(hint)")
+            issues.add(path.appending(key), nil, "is required: \(hint())")
             return nil
         }
         return FreeText.read(value, at: path.appending(key), limit: limit, issues: &issues)
@@ -182,30 +182,30 @@ public struct ObjectReader {
 
     /// An array of values; absent means empty. Duplicates are dropped, keeping the first.
     public mutating func list<Value: JSONFieldValue>(
-        _ key: String, as type: Value.Type = Value.self, minimum: Int = 0, maximum: Int, hint: String = "",
+        _ key: String, as type: Value.Type = Value.self, minimum: Int = 0, maximum: Int, hint: @autoclosure () -> String = "",
         issues: inout IssueCollector
     ) -> [Value] {
-        readList(key, minimum: minimum, maximum: maximum, hint: hint, issues: &issues) { element, elementPath, issues in
+        readList(key, minimum: minimum, maximum: maximum, hint: hint(), issues: &issues) { element, elementPath, issues in
             Value.read(from: element, at: elementPath, issues: &issues)
         }
     }
 
     /// An array of free text; absent means empty. Duplicates are dropped, keeping the first.
     public mutating func textList(
-        _ key: String, limit: Int, minimum: Int = 0, maximum: Int, hint: String = "", issues: inout IssueCollector
+        _ key: String, limit: Int, minimum: Int = 0, maximum: Int, hint: @autoclosure () -> String = "", issues: inout IssueCollector
     ) -> [String] {
-        readList(key, minimum: minimum, maximum: maximum, hint: hint, issues: &issues) { element, elementPath, issues in
+        readList(key, minimum: minimum, maximum: maximum, hint: hint(), issues: &issues) { element, elementPath, issues in
             FreeText.read(element, at: elementPath, limit: limit, issues: &issues)
         }
     }
 
     private mutating func readList<Value: Equatable>(
-        _ key: String, minimum: Int, maximum: Int, hint: String, issues: inout IssueCollector,
+        _ key: String, minimum: Int, maximum: Int, hint: @autoclosure () -> String, issues: inout IssueCollector,
         element read: (JSONValue, FieldPath, inout IssueCollector) -> Value?
     ) -> [Value] {
         let listPath = path.appending(key)
         guard let value = raw(key) else {
-            if minimum > 0 { issues.add(listPath, nil, "is required: \(hint)") }
+            if minimum > 0 { issues.add(listPath, nil, "is required: \(hint())") }
             return []
         }
         guard let elements = value.arrayValue else {
@@ -217,7 +217,7 @@ public struct ObjectReader {
             return []
         }
         if elements.count < minimum {
-            issues.add(listPath, value, "needs at least \(minimum) \(minimum == 1 ? "entry" : "entries"): \(hint)")
+            issues.add(listPath, value, "needs at least \(minimum) \(minimum == 1 ? "entry" : "entries"): \(hint())")
         }
         var result: [Value] = []
         for (index, element) in elements.enumerated() {
