@@ -151,7 +151,7 @@ extension CaseStore {
 
     func saveSharedCopy(_ copy: SharedCopy, encoded: String? = nil, at time: Timestamp, insert: Bool, _ db: Database) throws {
         let arguments: StatementArguments = [
-            copy.replica.kind.rawValue, copy.owner.rawValue, copy.reviewDate.description, encoded ?? JSONWriter.canonical(copy.jsonValue),
+            copy.replica.kind.rawValue, copy.owner.rawValue, copy.reviewDate.description, encoded ?? copy.storedForm,
             time.description, copy.id.description,
         ]
         let sql =

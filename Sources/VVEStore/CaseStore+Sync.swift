@@ -283,7 +283,7 @@ enum IncomingItem: Sendable {
     init(_ item: JSONValue) {
         if let copy = item["copy"] {
             let read = Result { () throws(ValidationError) -> SharedCopy in try SharedCopy.receive(copy) }
-            self = .copy(read, encoded: (try? read.get()).map { JSONWriter.canonical($0.jsonValue) })
+            self = .copy(read, encoded: (try? read.get()).map(\.storedForm))
         } else if let deletion = item["erase"] ?? item["withdraw"] {
             self = .delete(deletion["id"]?.stringValue.flatMap(RecordID.init), erased: item["erase"] != nil)
         } else if let writes = item["writes"] {

@@ -218,6 +218,16 @@ extension SharedCopyEditTests {
                     }
                 }
                 #expect(edited.valueIssues() == [], "\(kind) holding \(held.sorted()), in register form")
+                // The stored form, written directly for an implicit copy, is its document's
+                // canonical JSON, with writable groups or without.
+                var writable = copy
+                writable.writable = held.subtracting(["identity"])
+                for stored in [copy, writable, edited] {
+                    #expect(stored.storedForm == JSONWriter.canonical(stored.jsonValue))
+                }
+                // Implicit unless nothing is held (a line's `identity` alone holds no field).
+                #expect((copy.jsonValue["implicit"] == true) == !copy.replica.registers.isEmpty, "\(kind) holding \(held.sorted())")
+                #expect(edited.jsonValue["implicit"] == nil)
             }
         }
     }

@@ -54,6 +54,21 @@ public struct CanonicalJSONWriter {
         JSONWriter.writeString(text, into: &bytes)
     }
 
+    /// Writes a JSON value as `JSONWriter.canonical` does.
+    public mutating func value(_ value: JSONValue) {
+        JSONWriter.write(value, into: &bytes, indent: nil, level: 0)
+    }
+
+    /// Writes an array of strings, even an empty one.
+    public mutating func strings(_ texts: [String]) {
+        bytes.append(UInt8(ascii: "["))
+        for (position, text) in texts.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            string(text)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     /// Writes an integer value.
     public mutating func integer(_ number: some BinaryInteger) {
         bytes.append(contentsOf: String(number).utf8)
@@ -99,11 +114,6 @@ public struct CanonicalJSONWriter {
     public mutating func member(_ name: StaticString, strings: [String]) {
         guard !strings.isEmpty else { return }
         key(name)
-        bytes.append(UInt8(ascii: "["))
-        for (position, text) in strings.enumerated() {
-            if position > 0 { bytes.append(UInt8(ascii: ",")) }
-            string(text)
-        }
-        bytes.append(UInt8(ascii: "]"))
+        self.strings(strings)
     }
 }

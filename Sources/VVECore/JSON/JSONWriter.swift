@@ -28,7 +28,7 @@ public enum JSONWriter {
         return String(decoding: output, as: UTF8.self)
     }
 
-    private static func write(_ value: JSONValue, into output: inout [UInt8], indent: Int?, level: Int) {
+    static func write(_ value: JSONValue, into output: inout [UInt8], indent: Int?, level: Int) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)

@@ -100,6 +100,15 @@ public struct FuzzyEncoding: Sendable, Hashable {
         }
     }
 
+    /// Each byte's value as a lowercase hex digit, or 0x80 for a byte that is none.
+    private static let nibbles: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
+        default: 0x80
+        }
+    }
+
     /// Parses `hex`: lowercase digits only, as `hex` writes them.
     public init?(hex text: String) {
         // Read in place from the string's UTF-8: every copy a holder receives carries one.
@@ -109,16 +118,14 @@ public struct FuzzyEncoding: Sendable, Hashable {
             return [UInt64](unsafeUninitializedCapacity: Self.encodedBits / 64) { words, count in
                 for wordIndex in 0..<(Self.encodedBits / 64) {
                     var word: UInt64 = 0
+                    // Any byte that is no lowercase hex digit sets the high bit of `invalid`.
+                    var invalid: UInt8 = 0
                     for offset in (wordIndex * 16)..<(wordIndex * 16 + 16) {
-                        let digit = bytes[offset]
-                        let value: UInt8
-                        switch digit {
-                        case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit &- UInt8(ascii: "0")
-                        case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit &- UInt8(ascii: "a") &+ 10
-                        default: return
-                        }
-                        word = word << 4 | UInt64(value)
+                        let value = Self.nibbles[Int(bytes[offset])]
+                        invalid |= value
+                        word = word << 4 | UInt64(value & 0x0F)
                     }
+                    guard invalid < 0x80 else { return }
                     words[wordIndex] = word
                     count = wordIndex + 1
                 }

@@ -39,6 +39,15 @@ extension ReplicatedRecord {
     /// The register names of every kind, built once: every register received is checked against them.
     private static let registerNameTable = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, makeRegisterNames(of: $0)) })
 
+    /// The register of a `fields` member (`fields.MEMBER`), or nil when the kind has no such
+    /// field: the name is looked up, not built, for every field of every copy received.
+    static func registerName(ofField member: String, kind: RecordKind) -> String? { fieldRegisterTable[kind]![member] }
+
+    private static let fieldRegisterTable: [RecordKind: [String: String]] = Dictionary(
+        uniqueKeysWithValues: RecordKind.allCases.map { kind in
+            (kind, Dictionary(uniqueKeysWithValues: registerNames(of: kind).filter { $0.hasPrefix("fields.") }.map { (String($0.dropFirst("fields.".count)), $0) }))
+        })
+
     private static func makeRegisterNames(of kind: RecordKind) -> Set<String> {
         var names: Set<String> = ["status", "reviewDate"]
         for group in kind.fieldGroups { names.formUnion(group.members.map { "fields." + $0 }) }

@@ -57,7 +57,8 @@ public struct SharedCopy: Sendable, Hashable {
         guard issues.issues.isEmpty, let kind, let reviewDate else { throw ValidationError(issues: issues.issues) }
         if !implicit { replica = try ReplicatedRecord.read(from: .object(JSONObject(replicaMembers))) }
         guard let replica else { throw ValidationError(issues: issues.issues) }
-        for name in replica.registers.keys.sorted() where !Self.holds(name, kind: kind, groups: groups) {
+        let outside = replica.registers.keys.filter { !Self.holds($0, kind: kind, groups: groups) }
+        for name in outside.sorted() {
             issues.add(FieldPath.root.appending("registers").appending(name), nil, "is outside the groups the copy holds")
         }
         guard issues.issues.isEmpty else { throw ValidationError(issues: issues.issues) }
@@ -95,14 +96,18 @@ public struct SharedCopy: Sendable, Hashable {
         var siblings: [(member: String, value: JSONValue)] = []
         for (name, register) in replica.registers where name.hasPrefix("fields.") {
             let member = String(name.dropFirst("fields.".count))
-            let values = register.writes.map(\.value).filter { $0 != .null }
-            guard let value = values.first else { continue }
-            if PolicyProjection.dependsOnIdentity(member, of: kind) {
-                for value in values { Self.checkPeople(member, value, kind: kind, issues: &issues) }
-                continue
+            let people = PolicyProjection.dependsOnIdentity(member, of: kind)
+            var shown = true
+            for write in register.writes where write.value != .null {
+                if people {
+                    Self.checkPeople(member, write.value, kind: kind, issues: &issues)
+                } else if shown {
+                    first[member] = write.value
+                } else {
+                    siblings.append((member, write.value))
+                }
+                shown = false
             }
-            first[member] = value
-            siblings += values.dropFirst().map { (member, $0) }
         }
         Self.checkFields(first, kind: kind, issues: &issues)
         for (member, value) in siblings {
@@ -187,11 +192,10 @@ public struct SharedCopy: Sendable, Hashable {
             return nil
         }
         guard let id, let kind, let owner, let createdAt, let version, version != .empty else { return nil }
-        let allowed = ReplicatedRecord.registerNames(of: kind)
         var registers: [String: FieldRegister] = [:]
+        registers.reserveCapacity(members.count + 1)
         for (member, value) in members {
-            let name = "fields." + member
-            guard allowed.contains(name) else {
+            guard let name = ReplicatedRecord.registerName(ofField: member, kind: kind) else {
                 issues.add(FieldPath.root.appending("fields").appending(member), nil, "is not a field of \(kind.rawValue)")
                 continue
             }
@@ -258,6 +262,44 @@ public struct SharedCopy: Sendable, Hashable {
         ReplicatedRecord(
             id: replica.id, kind: replica.kind, owner: replica.owner, createdAt: replica.createdAt,
             registers: replica.registers.filter { $0.value.writes.contains { $0.writer == node } })
+    }
+
+    /// The copy as stored: `JSONWriter.canonical(jsonValue)`. An implicit copy, most of what
+    /// a first sync brings, is written directly, without building its document first.
+    public var storedForm: String {
+        guard let version = implicitVersion else { return JSONWriter.canonical(jsonValue) }
+        var fields: [(member: String, value: JSONValue)] = []
+        fields.reserveCapacity(replica.registers.count)
+        for (name, register) in replica.registers where name.hasPrefix("fields.") {
+            fields.append((String(name.dropFirst("fields.".count)), register.writes[0].value))
+        }
+        // The order `JSONObject` keeps its members in.
+        fields.sort { $0.member < $1.member }
+        var writer = CanonicalJSONWriter(capacity: 1536)
+        writer.object { writer in
+            writer.member("createdAt", replica.createdAt)
+            writer.key("fields")
+            writer.object { writer in
+                for (member, value) in fields {
+                    writer.key(text: member)
+                    writer.value(value)
+                }
+            }
+            writer.key("groups")
+            writer.strings(replica.kind.orderedGroupNames(groups))
+            writer.member("id", replica.id)
+            writer.member("implicit", true)
+            writer.member("kind", replica.kind)
+            writer.member("owner", replica.owner)
+            writer.member("reviewDate", reviewDate)
+            if let status = replica.registers["status"]?.writes[0].value {
+                writer.key("status")
+                writer.value(status)
+            }
+            writer.member("version", version)
+            writer.member("writable", strings: replica.kind.orderedGroupNames(writable))
+        }
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// The copy as stored: the envelope, the groups and the registers.
