@@ -30,12 +30,19 @@ public struct BatchPrefetch: Sendable {
         refill()
     }
 
-    /// The next batch in order, or nil after the one that said nothing more follows.
+    /// The next batch in order, or nil after the one that said nothing more follows. A
+    /// cancelled caller cancels every fetch at once, a long-poll too, rather than waiting it out.
     public mutating func nextBatch() async throws -> IncomingBatch? {
         refill()
-        let reading = readings.removeFirst()
-        arrivals.removeFirst()
-        return try await reading.value
+        let arrivals = self.arrivals, readings = self.readings
+        let reading = self.readings.removeFirst()
+        self.arrivals.removeFirst()
+        return try await withTaskCancellationHandler {
+            try await reading.value
+        } onCancel: {
+            for task in arrivals { task.cancel() }
+            for task in readings { task.cancel() }
+        }
     }
 
     /// Stops every fetch and read still running; their results are dropped.

@@ -69,10 +69,18 @@ import VVECore
         let failAt: Int64?
         private let asked = Mutex<[Int64]>([])
 
-        init(last: Int64, failAt: Int64? = nil) {
+        /// How long the first fetch is held open, as a long-poll is.
+        let holdFirst: Duration
+        private let cancelledFetches = Mutex(0)
+
+        init(last: Int64, failAt: Int64? = nil, holdFirst: Duration = .zero) {
             self.last = last
             self.failAt = failAt
+            self.holdFirst = holdFirst
         }
+
+        /// Fetches that saw their caller cancel them.
+        var cancelled: Int { cancelledFetches.withLock { $0 } }
 
         var askedFrom: [Int64] { asked.withLock { $0 } }
 
@@ -80,6 +88,14 @@ import VVECore
             asked.withLock { $0.append(cursor) }
             struct Refused: Error {}
             if cursor == failAt { throw Refused() }
+            if holdFirst > .zero, asked.withLock({ $0.count }) == 1 {
+                do {
+                    try await Task.sleep(for: holdFirst)
+                } catch {
+                    cancelledFetches.withLock { $0 += 1 }
+                    throw error
+                }
+            }
             let end = cursor + 1
             let more = end < last
             return AnnouncedBatch(cursor: end, hasMore: more) { IncomingBatch(items: [], cursor: end, hasMore: more, head: self.last) }
@@ -124,5 +140,19 @@ import VVECore
         batches.cancel()
         try await Task.sleep(for: .milliseconds(50))
         #expect(peer.askedFrom == [0, 1, 2, 3])
+    }
+
+    /// Stopping a pull loop stops a long-poll it is waiting on at once.
+    @Test func aCancelledCallerCancelsTheFetchItWaitsOn() async throws {
+        let peer = Peer(last: 100, holdFirst: .seconds(5))
+        let consumer = Task {
+            var batches = prefetch(peer, from: 0, depth: 2)
+            return try await batches.nextBatch()
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        consumer.cancel()
+        await #expect(throws: CancellationError.self) { try await consumer.value }
+        #expect(peer.cancelled == 1)
+        #expect(peer.askedFrom == [0])
     }
 }
