@@ -34,7 +34,7 @@ extension CaseStore {
     /// its stored form when that was encoded there too. `audit` is the transaction's one
     /// appender: every entry of the transaction goes through it.
     func receiveSharedCopy(
-        _ read: Result<SharedCopy, ValidationError>, encoded: String? = nil, from peer: AuthorityName, at time: Timestamp,
+        _ read: Result<SharedCopy, ValidationError>, encoded: [UInt8]? = nil, from peer: AuthorityName, at time: Timestamp,
         audit: inout AuditAppender, _ db: Database
     ) throws -> SharedCopyOutcome {
         let incoming: SharedCopy
@@ -149,16 +149,19 @@ extension CaseStore {
         }
     }
 
-    func saveSharedCopy(_ copy: SharedCopy, encoded: String? = nil, at time: Timestamp, insert: Bool, _ db: Database) throws {
-        let arguments: StatementArguments = [
-            copy.replica.kind.rawValue, copy.owner.rawValue, copy.reviewDate.description, encoded ?? copy.storedForm,
-            time.description, copy.id.description,
-        ]
+    func saveSharedCopy(_ copy: SharedCopy, encoded: [UInt8]? = nil, at time: Timestamp, insert: Bool, _ db: Database) throws {
         let sql =
             insert
             ? "INSERT INTO shared_copy(kind, owner, review_date, copy, received_at, id) VALUES (?, ?, ?, ?, ?, ?)"
             : "UPDATE shared_copy SET kind = ?, owner = ?, review_date = ?, copy = ?, received_at = ? WHERE id = ?"
-        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+        try DirectBinding.execute(db.cachedStatement(sql: sql), db) { bind in
+            bind.text(copy.replica.kind.rawValue)
+            bind.text(copy.owner.rawValue)
+            bind.text(copy.reviewDate.description)
+            bind.text(utf8: encoded ?? copy.storedBytes)
+            bind.text(time.description)
+            bind.text(copy.id.description)
+        }
         // A new copy has no conflicts indexed (deleting a copy deletes its conflicts), so
         // there is nothing to index unless it arrives with concurrent writes.
         if !insert || copy.replica.registers.values.contains(where: \.isConflicted) { try indexConflicts(of: copy.replica, db) }

@@ -274,7 +274,7 @@ extension CaseStore {
 /// One item of a batch, read and checked before the transaction applies it.
 enum IncomingItem: Sendable {
     /// A copy with its stored form, encoded off the writing thread.
-    case copy(Result<SharedCopy, ValidationError>, encoded: String?)
+    case copy(Result<SharedCopy, ValidationError>, encoded: [UInt8]?)
     case writes(Result<ReplicatedRecord, ValidationError>)
     /// The record to delete (nil when the item names none), and whether it was erased.
     case delete(RecordID?, erased: Bool)
@@ -283,7 +283,7 @@ enum IncomingItem: Sendable {
     init(_ item: JSONValue) {
         if let copy = item["copy"] {
             let read = Result { () throws(ValidationError) -> SharedCopy in try SharedCopy.receive(copy) }
-            self = .copy(read, encoded: (try? read.get()).map(\.storedForm))
+            self = .copy(read, encoded: (try? read.get()).map(\.storedBytes))
         } else if let deletion = item["erase"] ?? item["withdraw"] {
             self = .delete(deletion["id"]?.stringValue.flatMap(RecordID.init), erased: item["erase"] != nil)
         } else if let writes = item["writes"] {

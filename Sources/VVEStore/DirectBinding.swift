@@ -41,6 +41,18 @@ struct DirectBinding {
         position += 1
     }
 
+    /// Binds text already encoded as UTF-8 (empty text too: never NULL).
+    mutating func text(utf8 bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress, !buffer.isEmpty {
+                _ = sqlite3_bind_text(handle, position, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(buffer.count), Self.transient)
+            } else {
+                _ = sqlite3_bind_text(handle, position, "", 0, Self.transient)
+            }
+        }
+        position += 1
+    }
+
     /// Binds an integer.
     mutating func integer(_ value: Int64) {
         sqlite3_bind_int64(handle, position, value)

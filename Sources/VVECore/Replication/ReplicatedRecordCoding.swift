@@ -43,6 +43,14 @@ extension ReplicatedRecord {
     /// field: the name is looked up, not built, for every field of every copy received.
     static func registerName(ofField member: String, kind: RecordKind) -> String? { fieldRegisterTable[kind]![member] }
 
+    /// Every `fields` member of a kind with its register name, in the order `JSONObject`
+    /// keeps members: a copy's fields are read out of its registers in this order.
+    static func fieldRegisters(of kind: RecordKind) -> [(member: String, register: String)] { sortedFieldRegisterTable[kind]! }
+
+    private static let sortedFieldRegisterTable: [RecordKind: [(member: String, register: String)]] = fieldRegisterTable.mapValues { table in
+        table.map { (member: $0.key, register: $0.value) }.sorted { $0.member < $1.member }
+    }
+
     private static let fieldRegisterTable: [RecordKind: [String: String]] = Dictionary(
         uniqueKeysWithValues: RecordKind.allCases.map { kind in
             (kind, Dictionary(uniqueKeysWithValues: registerNames(of: kind).filter { $0.hasPrefix("fields.") }.map { (String($0.dropFirst("fields.".count)), $0) }))

@@ -92,23 +92,24 @@ public struct SharedCopy: Sendable, Hashable {
             }
         }
         // Every field's first write, read together, then each further write in its place.
-        var first = JSONObject()
+        var members: [JSONObject.Element] = []
         var siblings: [(member: String, value: JSONValue)] = []
-        for (name, register) in replica.registers where name.hasPrefix("fields.") {
-            let member = String(name.dropFirst("fields.".count))
+        for (member, name) in ReplicatedRecord.fieldRegisters(of: kind) {
+            guard let register = replica.registers[name] else { continue }
             let people = PolicyProjection.dependsOnIdentity(member, of: kind)
             var shown = true
             for write in register.writes where write.value != .null {
                 if people {
                     Self.checkPeople(member, write.value, kind: kind, issues: &issues)
                 } else if shown {
-                    first[member] = write.value
+                    members.append((member, write.value))
                 } else {
                     siblings.append((member, write.value))
                 }
                 shown = false
             }
         }
+        let first = JSONObject(sortedUniqueMembers: members)
         Self.checkFields(first, kind: kind, issues: &issues)
         for (member, value) in siblings {
             var variant = first
@@ -264,25 +265,22 @@ public struct SharedCopy: Sendable, Hashable {
             registers: replica.registers.filter { $0.value.writes.contains { $0.writer == node } })
     }
 
-    /// The copy as stored: `JSONWriter.canonical(jsonValue)`. An implicit copy, most of what
-    /// a first sync brings, is written directly, without building its document first.
-    public var storedForm: String {
-        guard let version = implicitVersion else { return JSONWriter.canonical(jsonValue) }
-        var fields: [(member: String, value: JSONValue)] = []
-        fields.reserveCapacity(replica.registers.count)
-        for (name, register) in replica.registers where name.hasPrefix("fields.") {
-            fields.append((String(name.dropFirst("fields.".count)), register.writes[0].value))
-        }
-        // The order `JSONObject` keeps its members in.
-        fields.sort { $0.member < $1.member }
+    /// The copy as stored: `JSONWriter.canonical(jsonValue)`.
+    public var storedForm: String { String(decoding: storedBytes, as: UTF8.self) }
+
+    /// `storedForm` as UTF-8. An implicit copy, most of what a first sync brings, is written
+    /// directly, without building its document first.
+    public var storedBytes: [UInt8] {
+        guard let version = implicitVersion else { return JSONWriter.canonicalBytes(jsonValue) }
         var writer = CanonicalJSONWriter(capacity: 1536)
         writer.object { writer in
             writer.member("createdAt", replica.createdAt)
             writer.key("fields")
             writer.object { writer in
-                for (member, value) in fields {
+                for (member, name) in ReplicatedRecord.fieldRegisters(of: replica.kind) {
+                    guard let register = replica.registers[name] else { continue }
                     writer.key(text: member)
-                    writer.value(value)
+                    writer.value(register.writes[0].value)
                 }
             }
             writer.key("groups")
@@ -299,7 +297,7 @@ public struct SharedCopy: Sendable, Hashable {
             writer.member("version", version)
             writer.member("writable", strings: replica.kind.orderedGroupNames(writable))
         }
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.bytes
     }
 
     /// The copy as stored: the envelope, the groups and the registers.
