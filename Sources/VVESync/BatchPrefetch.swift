@@ -1,4 +1,5 @@
 import VVECore
+import VVEStore
 
 /// A peer's batches fetched, inflated and parsed ahead of the one being applied.
 ///
@@ -67,5 +68,21 @@ public struct BatchPrefetch: Sendable {
 
     private static func reading(_ arrival: Task<AnnouncedBatch?, any Error>) -> Task<IncomingBatch?, any Error> {
         Task { try await arrival.value?.batch() }
+    }
+}
+
+extension BatchPrefetch {
+    /// `peer`'s batches for this node after the cursor `store` has committed, from `client`:
+    /// the first may long-poll for `wait`; every fetch acknowledges only what `store` has
+    /// committed by then, so a failure anywhere loses nothing at the peer.
+    public init(from peer: AuthorityName, client: any PeerClient, store: CaseStore, limit: Int, wait: Duration, depth: Int) throws {
+        let start = try store.cursor(for: peer)
+        self.init(
+            depth: depth,
+            first: { try await client.changes(from: peer, after: start, acknowledged: start, limit: limit, wait: wait) },
+            next: { after in
+                let committed = (try? store.cursor(for: peer)) ?? start
+                return try await client.changes(from: peer, after: after, acknowledged: min(committed, after), limit: limit, wait: .zero)
+            })
     }
 }

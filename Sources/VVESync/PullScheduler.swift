@@ -106,16 +106,9 @@ public final class PullScheduler: Service, Sendable {
             guard let target = targets().first(where: { $0.name == name }) else { return }
             do {
                 if prefetch == nil {
-                    let cursor = try store.cursor(for: name)
-                    let client = self.client, store = self.store, size = configuration.batchSize
-                    let wait = caughtUp ? configuration.longPoll : .zero
-                    prefetch = BatchPrefetch(
-                        depth: configuration.prefetch,
-                        first: { try await client.changes(from: name, after: cursor, acknowledged: cursor, limit: size, wait: wait) },
-                        next: { after in
-                            let committed = (try? store.cursor(for: name)) ?? cursor
-                            return try await client.changes(from: name, after: after, acknowledged: min(committed, after), limit: size, wait: .zero)
-                        })
+                    prefetch = try BatchPrefetch(
+                        from: name, client: client, store: store, limit: configuration.batchSize, wait: caughtUp ? configuration.longPoll : .zero,
+                        depth: configuration.prefetch)
                 }
                 guard let batch = try await prefetch?.nextBatch() else {
                     prefetch = nil

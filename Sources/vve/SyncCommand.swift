@@ -41,17 +41,9 @@ struct SyncCommand: AsyncParsableCommand {
             var batches = 0
             let client = NetworkPeerClient(registry: PeerRegistry(PeerDirectory(peers: [peerConfiguration], problems: [])), identity: identity)
             let name = peerConfiguration.name
-            let size = batchSize
-            // Later batches are fetched and read while this one is applied; each fetch
-            // acknowledges only the committed cursor, so a failure here loses nothing at the peer.
-            let start = cursor
-            var prefetch = BatchPrefetch(
-                depth: PullConfiguration().prefetch,
-                first: { try await client.changes(from: name, after: start, acknowledged: start, limit: size, wait: .zero) },
-                next: { after in
-                    let committed = (try? store.cursor(for: name)) ?? start
-                    return try await client.changes(from: name, after: after, acknowledged: min(committed, after), limit: size, wait: .zero)
-                })
+            // Later batches are fetched and read while this one is applied.
+            var prefetch = try BatchPrefetch(
+                from: name, client: client, store: store, limit: batchSize, wait: .zero, depth: PullConfiguration().prefetch)
             defer { prefetch.cancel() }
             while true {
                 let batch: IncomingBatch

@@ -223,7 +223,7 @@ extension SharedCopyEditTests {
                 var writable = copy
                 writable.writable = held.subtracting(["identity"])
                 for stored in [copy, writable, edited] {
-                    #expect(stored.storedForm == JSONWriter.canonical(stored.jsonValue))
+                    #expect(stored.storedBytes == JSONWriter.canonicalBytes(stored.jsonValue))
                 }
                 // Implicit unless nothing is held (a line's `identity` alone holds no field).
                 #expect((copy.jsonValue["implicit"] == true) == !copy.replica.registers.isEmpty, "\(kind) holding \(held.sorted())")

@@ -265,11 +265,8 @@ public struct SharedCopy: Sendable, Hashable {
             registers: replica.registers.filter { $0.value.writes.contains { $0.writer == node } })
     }
 
-    /// The copy as stored: `JSONWriter.canonical(jsonValue)`.
-    public var storedForm: String { String(decoding: storedBytes, as: UTF8.self) }
-
-    /// `storedForm` as UTF-8. An implicit copy, most of what a first sync brings, is written
-    /// directly, without building its document first.
+    /// The copy as stored, as UTF-8: `JSONWriter.canonicalBytes(jsonValue)`. An implicit copy,
+    /// most of what a first sync brings, is written directly, without building its document.
     public var storedBytes: [UInt8] {
         guard let version = implicitVersion else { return JSONWriter.canonicalBytes(jsonValue) }
         var writer = CanonicalJSONWriter(capacity: 1536)
