@@ -63,6 +63,15 @@ extension CaseStore {
             return .created(incoming)
         }
         let held = try decodeSharedCopy(text, id: incoming.id)
+        // The copy held came from its owner: another peer sending the same id, or a record
+        // of another kind, is refused, or it would write into a record it does not own.
+        guard held.owner == incoming.owner else {
+            throw RefusedWrite("\(peer) sent a copy of \(incoming.id), which this node holds from its owner, \(held.owner); copies come from their owner only")
+        }
+        guard held.replica.kind == incoming.replica.kind else {
+            throw RefusedWrite(
+                "\(peer) sent \(incoming.id) as a \(incoming.replica.kind.rawValue) record; this node holds it as a \(held.replica.kind.rawValue) record, and a record's kind never changes")
+        }
         let merged = held.merged(with: incoming)
         guard merged != held else { return .unchanged }
         // Groups narrowed: this node's writes in registers the copy no longer holds are still

@@ -358,6 +358,39 @@ func tableCounts(_ store: CaseStore) throws -> [Int] {
         #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: record.id, context: context(2)) }
     }
 
+    @Test func aCopyOfAnotherOwnersRecordFromAnyOtherPeerIsRefused() throws {
+        let camdenStore = try CaseStore.inMemory(node: camden)
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        let record = try relocationToHaringey(in: camdenStore)
+        let document = try projection(of: record, in: camdenStore)
+        _ = try haringeyStore.receiveSharedCopy(document, from: camden, at: later)
+        let held = try haringeyStore.sharedCopy(id: record.id, context: context(2))
+        // enfield, a pinned peer, sends the same id as its own record, with a later version
+        // and another risk level: it would otherwise write into camden's record here.
+        let enfield = AuthorityName("enfield")!
+        var forged = try #require(document.objectValue)
+        forged["owner"] = .string(enfield.rawValue)
+        forged["version"] = ["enfield": 9]
+        var fields = try #require(forged["fields"]?.objectValue)
+        fields["riskLevel"] = "low"
+        forged["fields"] = .object(fields)
+        #expect(throws: StoreError.self) { try haringeyStore.receiveSharedCopy(.object(forged), from: enfield, at: later) }
+        #expect(
+            try haringeyStore.auditEntries(action: .refuse).last?.event.detail
+                == "write refused: enfield sent a copy of \(record.id), which this node holds from its owner, camden; copies come from their owner only")
+        // The owner itself cannot change a record's kind either.
+        var otherKind = try #require(document.objectValue)
+        otherKind["kind"] = "shared-perpetrator"
+        otherKind["fields"] = [:]
+        otherKind["groups"] = ["status"]
+        otherKind["writable"] = nil
+        #expect(throws: StoreError.self) { try haringeyStore.receiveSharedCopy(.object(otherKind), from: camden, at: later) }
+        #expect(
+            try haringeyStore.auditEntries(action: .refuse).last?.event.detail
+                == "write refused: camden sent \(record.id) as a shared-perpetrator record; this node holds it as a relocation record, and a record's kind never changes")
+        #expect(try haringeyStore.sharedCopy(id: record.id, context: context(3)) == held)
+    }
+
     @Test func aCopyWithTheIdOfARecordOfThisNodesOwnIsRefused() throws {
         let camdenStore = try CaseStore.inMemory(node: camden)
         let haringeyStore = try CaseStore.inMemory(node: haringey)
