@@ -270,6 +270,46 @@ extension SharedCopyEditTests {
         #expect(throws: ValidationError.self) { try SharedCopy.receive(conflicted.jsonValue) }
     }
 
+    /// A conflict's losing value need only be a value its field can hold: an owner keeps it
+    /// for a person to review, and refusing it would stop every later batch from that owner.
+    /// Rules across two fields hold for the values shown.
+    @Test func aConflictsLosingValueIsCheckedAloneAndTheValuesShownTogether() throws {
+        var generator = SyntheticRecords(seed: 8, owner: camden, today: today)
+        var random = SeededGenerator(seed: 8)
+        let record = CaseRecord(
+            draft: generator.nextDraft(kind: .countyLinesLink), id: RecordID.make(at: time, using: &random), node: camden, at: time)
+        let policy = SharingPolicy(
+            share: [.countyLinesLink: KindGrant(audience: [.all], groups: ["activity"])], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
+        let document = try #require(
+            PolicyProjection.project(record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today)
+                .document)
+        let copy = try SharedCopy.receive(document)
+        let firstSeen = try #require(copy.values["fields.firstSeen"]?.stringValue.flatMap(CalendarDate.init))
+        let lastSeen = try #require(copy.replica.registers["fields.lastSeen"], "the generated line has a lastSeen")
+        let firstSeenRegister = try #require(copy.replica.registers["fields.firstSeen"])
+        let tooEarly = JSONValue.string(firstSeen.adding(days: -10).description)
+        // A concurrent lastSeen before firstSeen, by either of two writers: whichever value
+        // is shown must fit beside firstSeen; a losing one need not.
+        var outcomes: Set<Bool> = []
+        for writer in ["aaa", "haringey", "zzz"].map({ AuthorityName($0)! }) {
+            let conflicted = copy.withRegisters {
+                $0["fields.lastSeen"] = FieldRegister(
+                    normalising: lastSeen.writes + [FieldWrite(value: tooEarly, version: VersionVector(counters: [writer: 1]), writer: writer)])
+            }
+            let shownTooEarly = conflicted.values["fields.lastSeen"] == tooEarly
+            outcomes.insert(shownTooEarly)
+            #expect(conflicted.valueIssues().isEmpty == !shownTooEarly, "\(writer): shown \(String(describing: conflicted.values["fields.lastSeen"]))")
+        }
+        // Both cases came up: the early date lost to the owner's once and won once.
+        #expect(outcomes == [true, false])
+        // A losing value that is no date at all is refused, whatever is shown.
+        let broken = copy.withRegisters {
+            $0["fields.firstSeen"] = FieldRegister(
+                normalising: firstSeenRegister.writes + [FieldWrite(value: "sometime", version: VersionVector(counters: [haringey: 1]), writer: haringey)])
+        }
+        #expect(broken.valueIssues().map(\.path.text) == ["fields.firstSeen"])
+    }
+
     @Test func linkedPeopleAreCheckedAsMatchKeysOrNames() throws {
         var generator = SyntheticRecords(seed: 3, owner: camden, today: today)
         var random = SeededGenerator(seed: 3)

@@ -79,7 +79,7 @@ public struct SharedCopy: Sendable, Hashable {
     /// in a record of its own: the status, every write of every field (a conflict's siblings
     /// too), and people as the owner may send them, as match keys or, with `identity`, by
     /// name. Members the copy does not hold are not asked for; rules across two members apply
-    /// when the copy holds both.
+    /// to the values shown, when the copy holds both.
     public func valueIssues() -> [ValidationIssue] {
         var issues = IssueCollector()
         let kind = replica.kind
@@ -91,37 +91,35 @@ public struct SharedCopy: Sendable, Hashable {
                 }
             }
         }
-        // Every field's first write, read together, then each further write in its place.
+        // The values the copy shows, read together: the owner keeps them a valid record, and
+        // the holder resolves the same registers to the same values. Every other write (a
+        // conflict's losing value, kept for a person to review) is read alone: it must be a
+        // value the field can hold, but it need not fit beside the values shown.
+        let shown = replica.registers.values.allSatisfy { $0.writes.count == 1 } ? nil : replica.resolved().values
         var members: [JSONObject.Element] = []
-        var siblings: [(member: String, value: JSONValue)] = []
+        var others: [(member: String, value: JSONValue)] = []
         for (member, name) in ReplicatedRecord.fieldRegisters(of: kind) {
             guard let register = replica.registers[name] else { continue }
-            let people = PolicyProjection.dependsOnIdentity(member, of: kind)
-            var shown = true
-            for write in register.writes where write.value != .null {
-                if people {
-                    Self.checkPeople(member, write.value, kind: kind, issues: &issues)
-                } else if shown {
-                    members.append((member, write.value))
-                } else {
-                    siblings.append((member, write.value))
-                }
-                shown = false
+            if PolicyProjection.dependsOnIdentity(member, of: kind) {
+                for write in register.writes where write.value != .null { Self.checkPeople(member, write.value, kind: kind, issues: &issues) }
+                continue
+            }
+            let value = shown.map { $0[name] ?? .null } ?? register.writes[0].value
+            if value != .null { members.append((member, value)) }
+            for write in register.writes where write.value != .null && write.value != value {
+                others.append((member, write.value))
             }
         }
-        let first = JSONObject(sortedUniqueMembers: members)
-        Self.checkFields(first, kind: kind, issues: &issues)
-        for (member, value) in siblings {
-            var variant = first
-            variant[member] = value
-            Self.checkFields(variant, kind: kind, only: member, issues: &issues)
+        Self.checkFields(JSONObject(sortedUniqueMembers: members), kind: kind, issues: &issues)
+        for (member, value) in others {
+            Self.checkFields(JSONObject(sortedUniqueMembers: [(member, value)]), kind: kind, issues: &issues)
         }
         return issues.issues
     }
 
-    /// Reads `fields` as the kind's schema does, keeping the issues of the members given (or
-    /// of `only`): the issues of members absent are not the copy's.
-    private static func checkFields(_ fields: JSONObject, kind: RecordKind, only: String? = nil, issues: inout IssueCollector) {
+    /// Reads `fields` as the kind's schema does, keeping the issues of the members given: the
+    /// issues of members absent are not the copy's.
+    private static func checkFields(_ fields: JSONObject, kind: RecordKind, issues: inout IssueCollector) {
         guard !fields.isEmpty else { return }
         var found = IssueCollector()
         // People, which the copy may hold as match keys, are checked on their own
@@ -130,7 +128,7 @@ public struct SharedCopy: Sendable, Hashable {
         for issue in found.issues {
             // "fields.MEMBER", "fields.MEMBER.part" or "fields.MEMBER[index]".
             let member = issue.path.text.dropFirst("fields.".count).prefix { $0 != "." && $0 != "[" }
-            guard fields[String(member)] != nil, only.map({ member == $0 }) ?? true else { continue }
+            guard fields[String(member)] != nil else { continue }
             issues.add(issue)
         }
     }
