@@ -32,6 +32,17 @@ import Testing
 
     struct Failure: Error {}
 
+    /// Why `SharedCopy.receive` refuses a document, as its audit entry would say; empty when
+    /// it is accepted.
+    func receiveRefusals(_ document: JSONValue) -> [String] {
+        do {
+            _ = try SharedCopy.receive(document)
+            return []
+        } catch {
+            return error.issues.map(\.redactedDescription)
+        }
+    }
+
     func problems(_ copy: SharedCopy, _ patch: JSONValue) -> [String] {
         do {
             _ = try copy.changes(patch: patch)
@@ -240,12 +251,7 @@ extension SharedCopyEditTests {
             var fields = stored["fields"]?.objectValue ?? JSONObject()
             change(&document, &fields)
             document["fields"] = .object(fields)
-            do {
-                _ = try SharedCopy.receive(.object(document))
-                return []
-            } catch {
-                return error.issues.map(\.redactedDescription)
-            }
+            return receiveRefusals(.object(document))
         }
         #expect(refusals { _, _ in } == [])
         #expect(refusals { _, fields in fields["riskLevel"] = "catastrophic" } == ["fields.riskLevel: is not one of: low, medium, high, very-high"])
@@ -330,12 +336,7 @@ extension SharedCopyEditTests {
             fields["linkedPeople"] = .array(people)
             var changed = document
             changed["fields"] = .object(fields)
-            do {
-                _ = try SharedCopy.receive(.object(changed))
-                return []
-            } catch {
-                return error.issues.map(\.redactedDescription)
-            }
+            return receiveRefusals(.object(changed))
         }
         let keys = try #require(people[0]["person"])
         #expect(refusals(["role": "kingpin", "person": keys]).first?.hasPrefix("fields.linkedPeople[0].role: ") == true)
