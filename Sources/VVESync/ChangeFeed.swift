@@ -160,7 +160,6 @@ public struct ChangeFeed: Sendable {
 
     /// What a batch says of one changed record.
     enum Change: Sendable {
-        case copy(RecordID, JSONValue)
         case writes(RecordID, JSONValue)
         /// The peer holds a copy it may no longer have: erased (true), or out of its audience.
         case delete(RecordID, erased: Bool)
@@ -176,12 +175,14 @@ public struct ChangeFeed: Sendable {
         let disclosed: Disclosed
         let encodedItem: [UInt8]
 
+        init(disclosed: Disclosed, encodedItem: [UInt8]) {
+            self.disclosed = disclosed
+            self.encodedItem = encodedItem
+        }
+
         init(_ change: Change) {
             let item: JSONValue
             switch change {
-            case .copy(let id, let document):
-                item = ["copy": document]
-                disclosed = .copy(id)
             case .writes(let id, let writes):
                 item = ["writes": writes]
                 disclosed = .writes(id)
@@ -203,9 +204,8 @@ public struct ChangeFeed: Sendable {
         for id in ids {
             switch sources[id] {
             case .own(let record, let replica)?:
-                let projection = PolicyProjection.project(record, stored: replica, to: peer, role: role, policy: policy, encoder: encoder, today: today)
-                if let document = projection.document {
-                    outcomes.append(Outcome(.copy(id, document)))
+                if let item = PolicyProjection.encodedCopyItem(record, stored: replica, to: peer, role: role, policy: policy, encoder: encoder, today: today) {
+                    outcomes.append(Outcome(disclosed: .copy(id), encodedItem: item))
                 } else if held.contains(id) {
                     outcomes.append(Outcome(.delete(id, erased: record.isErased)))
                 }

@@ -34,6 +34,68 @@ import Testing
         }
     }
 
+    /// `encodedCopyItem`, which sync sends, writes `project`'s document byte for byte, for
+    /// any policy, peer and stored state: sent as fields (implicit or not), with registers,
+    /// withheld, erased, and with a person that cannot be read.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func theEncodedCopyItemIsTheProjectedDocumentsCanonicalJSON(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed &* 104_729)
+        let peers: [(AuthorityName, PeerRole)] = DemoRegion.boroughs.map { ($0, .borough) } + [(AuthorityName("met-police")!, .police), (AuthorityName("london-vru")!, .vru)]
+        let haringey = AuthorityName("haringey")!
+        var sources: [(ProjectionSource, [StoredReplica?])] = []
+        for record in records(seed: seed, count: 60) {
+            // With a holder's write the registers go as they are; the owner's own sent
+            // register by register stays implicit.
+            let owners = ReplicatedRecord(implicit: record)
+            var registers = owners.registers
+            let name = try #require(registers.keys.sorted().first { $0.hasPrefix("fields.") })
+            let write = registers[name]!.writes[0]
+            registers[name] = FieldRegister(
+                normalising: [write, FieldWrite(value: write.value, version: VersionVector(counters: [haringey: 1]), writer: haringey)])
+            let edited = ReplicatedRecord(id: owners.id, kind: owners.kind, owner: owners.owner, createdAt: owners.createdAt, registers: registers)
+            sources.append((ProjectionSource(record), [nil, .implicit, .registers(owners), .registers(edited)]))
+            if sources.count % 10 == 0 {
+                sources.append((ProjectionSource(record.erased(by: camden, at: time)), [.implicit]))
+            }
+        }
+        // A person that cannot be read is sent as null, never as a guess.
+        let relocation = try #require(records(seed: seed, count: 20).first { $0.kind == .relocation })
+        var document = try #require(relocation.jsonValue.objectValue)
+        var fields = try #require(document["fields"]?.objectValue)
+        fields["youngPerson"] = ["forenames": 7]
+        document["fields"] = .object(fields)
+        let unreadable = try ProjectionSource.stored(.object(document))
+        let placement = SharingPolicy(
+            share: [.relocation: KindGrant(audience: [.all], groups: ["placement"])], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
+        let projected = try #require(
+            PolicyProjection.project(unreadable, stored: .implicit, to: haringey, role: .borough, policy: placement, encoder: encoder, today: today).document)
+        #expect(projected["fields"]?["youngPerson"] == .null)
+        #expect(
+            PolicyProjection.encodedCopyItem(unreadable, stored: .implicit, to: haringey, role: .borough, policy: placement, encoder: encoder, today: today)
+                == JSONWriter.canonicalBytes(["copy": projected]))
+
+        var sent = 0
+        var withheld = 0
+        for (source, states) in sources {
+            let kind = source.kind
+            let groups = Set(kind.fieldGroups.map(\.name).filter { _ in Bool.random(using: &random) })
+            let accepted = Set(groups.filter { _ in Bool.random(using: &random) })
+            let audience = Array(kind.audienceRules.filter { _ in Int.random(in: 0..<3, using: &random) == 0 })
+            let policy = SharingPolicy(
+                share: [kind: KindGrant(audience: audience.isEmpty ? [.all] : audience, groups: groups)], reviewDays: Int.random(in: 1...400, using: &random),
+                accept: [kind: accepted], lookups: false, aggregates: false)
+            for stored in states {
+                for (peer, role) in peers {
+                    let projection = PolicyProjection.project(source, stored: stored, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+                    let item = PolicyProjection.encodedCopyItem(source, stored: stored, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+                    #expect(item == projection.document.map { JSONWriter.canonicalBytes(["copy": $0]) }, "\(kind) to \(peer) holding \(groups.sorted())")
+                    if item == nil { withheld += 1 } else { sent += 1 }
+                }
+            }
+        }
+        #expect(sent > 500 && withheld > 100)
+    }
+
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func generatedPoliciesNeverLeakWhatTheyWithhold(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed &* 7919)

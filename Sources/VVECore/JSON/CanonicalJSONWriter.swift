@@ -69,6 +69,28 @@ public struct CanonicalJSONWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// Writes bytes as a string of lowercase hex digits, two a byte (`Hex.encode`).
+    public mutating func hexString(_ data: [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in data {
+            bytes.append(Hex.digits[Int(byte >> 4)])
+            bytes.append(Hex.digits[Int(byte & 0x0F)])
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes 64-bit words, most significant digit first, as a string of lowercase hex
+    /// digits, sixteen a word (`FuzzyEncoding.hex`).
+    public mutating func hexString(words: [UInt64]) {
+        bytes.append(UInt8(ascii: "\""))
+        for word in words {
+            for nibble in 0..<16 {
+                bytes.append(Hex.digits[Int(truncatingIfNeeded: word >> (60 - 4 * UInt64(nibble)) & 0xF)])
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Writes an integer value.
     public mutating func integer(_ number: some BinaryInteger) {
         bytes.append(contentsOf: String(number).utf8)

@@ -155,6 +155,21 @@ public struct MatchKeys: Sendable, Hashable {
     }
 }
 
+extension MatchKeys: CanonicalJSONWritable {
+    /// `jsonValue`, with the hex written straight into the output: one of these goes out with
+    /// every person sent.
+    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+        writer.object { writer in
+            if let exact {
+                writer.key("exact")
+                writer.hexString(exact)
+            }
+            writer.key("fuzzy")
+            writer.hexString(words: fuzzy.words)
+        }
+    }
+}
+
 /// Makes match keys under the region's linkage key.
 public struct MatchKeyEncoder: Sendable {
     /// The region's key the encoder keys with.

@@ -99,30 +99,171 @@ public enum PolicyProjection {
         _ record: ProjectionSource, stored: StoredReplica?, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
         encoder: MatchKeyEncoder, today: CalendarDate
     ) -> Projection {
-        let kind = record.kind
-        var undecided: [GroupDecision] { kind.fieldGroups.map { GroupDecision(group: $0.name, included: false, reason: "the record is not sent") } }
-        guard let grant = policy.share[kind], let reviewDays = policy.reviewDays else {
+        switch decide(record, stored: stored, to: peer, role: role, policy: policy, today: today) {
+        case .withheld(let reason):
+            let undecided = record.kind.fieldGroups.map { GroupDecision(group: $0.name, included: false, reason: "the record is not sent") }
+            return Projection(document: nil, reason: reason, groups: undecided)
+        case .sent(let send):
+            let decisions = record.kind.fieldGroups.map { group in
+                let granted = send.grant.groups.contains(group.name)
+                return GroupDecision(group: group.name, included: granted, reason: granted ? group.grantedReason : group.withheldReason)
+            }
             return Projection(
-                document: nil, reason: "\(kind.rawValue) records are not shared with \(peer): its peer file does not grant the kind (deny by default)",
-                groups: undecided)
+                document: send.document(of: record, encoder: encoder), reason: "sent: \(peer) is admitted by the audience rule `\(send.rule.rawValue)`",
+                groups: decisions)
+        }
+    }
+
+    /// The batch item `{"copy": DOCUMENT}` for `project`'s document, as canonical JSON, or nil
+    /// when the record is not sent. A record sent as fields (most of a first sync) is written
+    /// directly, byte for byte what `JSONWriter.canonicalBytes` gives for the document, without
+    /// building it; a record sent with registers goes through `project`'s document.
+    public static func encodedCopyItem(
+        _ record: ProjectionSource, stored: StoredReplica?, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
+        encoder: MatchKeyEncoder, today: CalendarDate
+    ) -> [UInt8]? {
+        guard case .sent(let send) = decide(record, stored: stored, to: peer, role: role, policy: policy, today: today) else { return nil }
+        guard send.replica == nil, let fields = record.fields else {
+            return JSONWriter.canonicalBytes(["copy": send.document(of: record, encoder: encoder)])
+        }
+        let kind = record.kind
+        let groups = send.grant.groups
+        var writer = CanonicalJSONWriter(capacity: 1536)
+        writer.object { writer in
+            writer.key("copy")
+            // The members in name order, as `document(of:encoder:)` makes them.
+            writer.object { writer in
+                writer.member("createdAt", record.createdAt)
+                writer.key("fields")
+                writer.object { writer in
+                    for (member, value) in fields where kind.sends(member, groups: groups) {
+                        writer.key(text: member)
+                        if member == kind.personMember, !send.identity, value != .null {
+                            if let keys = matchKeys(ofPerson: value, encoder) {
+                                writer.object { $0.member("matchKeys", keys) }
+                            } else {
+                                writer.value(.null)
+                            }
+                        } else {
+                            writer.value(outgoing(member, value, kind: kind, identity: send.identity, encoder: encoder))
+                        }
+                    }
+                }
+                writer.member("groups", strings: send.sentGroups(of: kind))
+                writer.member("id", record.id)
+                if send.implicit { writer.member("implicit", true) }
+                writer.member("kind", kind)
+                writer.member("owner", record.owner)
+                writer.member("reviewDate", send.reviewDate)
+                if groups.contains("status") { writer.member("status", record.status) }
+                writer.member("updatedAt", record.updatedAt)
+                writer.member("version", record.version)
+                writer.member("writable", strings: send.writable(of: kind))
+            }
+        }
+        return writer.bytes
+    }
+
+    /// Why a record is not sent to a peer, or what is sent: the one decision `project` and
+    /// `encodedCopyItem` share.
+    private enum Decision {
+        case withheld(reason: String)
+        case sent(Send)
+    }
+
+    /// A record a peer receives, before its document is made.
+    private struct Send {
+        /// The audience rule that admits the peer.
+        let rule: AudienceRule
+        let grant: KindGrant
+        /// What the peer accepts back, per `policy.accept`.
+        let accepted: Set<String>
+        /// The copy's review date: the record's, or today plus the policy's days if sooner.
+        let reviewDate: CalendarDate
+        /// Whether people go by name (`identity` granted) rather than as match keys.
+        let identity: Bool
+        /// Whether the record is sent as fields and one version, every field the owner's.
+        let implicit: Bool
+        /// The registers to send, when the record is not sent as fields.
+        let replica: ReplicatedRecord?
+
+        /// The granted groups, in the kind's order.
+        func sentGroups(of kind: RecordKind) -> [String] {
+            kind.fieldGroups.lazy.map(\.name).filter(grant.groups.contains)
+        }
+
+        /// The granted groups the owner accepts edits of, identity never.
+        func writable(of kind: RecordKind) -> [String] {
+            sentGroups(of: kind).filter { accepted.contains($0) && $0 != "identity" }
+        }
+
+        /// The projected document.
+        func document(of record: ProjectionSource, encoder: MatchKeyEncoder) -> JSONValue {
+            let kind = record.kind
+            let sends = { (member: String) in kind.sends(member, groups: grant.groups) }
+            var projected = JSONObject()
+            if replica == nil, let fields = record.fields {
+                for (member, value) in fields where sends(member) {
+                    projected[member] = outgoing(member, value, kind: kind, identity: identity, encoder: encoder)
+                }
+            }
+            // The registers, when given: the same members, each write's value projected the
+            // same way, so a holder merges exactly what it may see. The review date is the
+            // copy's own and travels in the envelope.
+            var registers: JSONValue?
+            if let replica {
+                var members: [(String, JSONValue)] = []
+                for (name, register) in replica.registers.sorted(by: { $0.key < $1.key }) {
+                    let member = name.hasPrefix("fields.") ? String(name.dropFirst("fields.".count)) : nil
+                    guard (name == "status" && grant.groups.contains("status")) || member.map(sends) == true else { continue }
+                    members.append((name, .array(register.writes.map { write in
+                        var projectedWrite = write
+                        if let member { projectedWrite.value = outgoing(member, write.value, kind: kind, identity: identity, encoder: encoder) }
+                        return projectedWrite.jsonValue
+                    })))
+                }
+                registers = .object(JSONObject(members))
+            }
+            let writable = writable(of: kind)
+            return JSONValue.compactObject([
+                ("id", record.id.jsonValue),
+                ("kind", kind.jsonValue),
+                ("owner", record.owner.jsonValue),
+                ("createdAt", record.createdAt.jsonValue),
+                ("updatedAt", record.updatedAt.jsonValue),
+                ("version", record.version.jsonValue),
+                ("reviewDate", reviewDate.jsonValue),
+                // `Optional.none`, not `nil`: JSONValue takes a bare nil literal as JSON null.
+                ("status", grant.groups.contains("status") ? record.status.jsonValue : Optional<JSONValue>.none),
+                ("groups", .array(sentGroups(of: kind).map { .string($0) })),
+                // What the owner accepts back: the holder refuses its own edits outside these,
+                // instead of sending writes that would stop every later batch of its at the owner.
+                ("writable", writable.isEmpty ? Optional<JSONValue>.none : .array(writable.map { .string($0) })),
+                // With registers, the holder derives the fields from them; sending both would
+                // double every batch and compute each person's match keys twice.
+                ("fields", registers == nil ? .object(projected) : Optional<JSONValue>.none),
+                ("implicit", implicit ? .bool(true) : Optional<JSONValue>.none),
+                ("registers", registers),
+            ])
+        }
+    }
+
+    private static func decide(
+        _ record: ProjectionSource, stored: StoredReplica?, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy, today: CalendarDate
+    ) -> Decision {
+        let kind = record.kind
+        guard let grant = policy.share[kind], let reviewDays = policy.reviewDays else {
+            return .withheld(reason: "\(kind.rawValue) records are not shared with \(peer): its peer file does not grant the kind (deny by default)")
         }
         guard let fields = record.fields else {
-            return Projection(document: nil, reason: "the record is erased; its tombstone reaches former holders through sync", groups: undecided)
+            return .withheld(reason: "the record is erased; its tombstone reaches former holders through sync")
         }
         let facts = AudienceFacts(kind: kind, fields: fields)
         guard let rule = grant.audience.first(where: { $0.admits(peer, role: role, facts: facts) }) else {
-            return Projection(
-                document: nil,
+            return .withheld(
                 reason: "\(peer) is not in this record's audience: "
-                    + grant.audience.map { audienceMiss($0, peer: peer, role: role, kind: kind, facts: facts) }.joined(separator: "; "),
-                groups: undecided)
+                    + grant.audience.map { audienceMiss($0, peer: peer, role: role, kind: kind, facts: facts) }.joined(separator: "; "))
         }
-        let decisions = kind.fieldGroups.map { group in
-            let granted = grant.groups.contains(group.name)
-            return GroupDecision(group: group.name, included: granted, reason: granted ? group.grantedReason : group.withheldReason)
-        }
-        let identity = grant.groups.contains("identity")
-        let sends = { (member: String) in kind.sends(member, groups: grant.groups) }
         // A replica no edit has touched since the owner wrote the record (most of a first
         // sync) is every field written by the owner at the record's version: the fields and
         // the version say it all, and the holder rebuilds the registers from them.
@@ -137,53 +278,10 @@ public enum PolicyProjection {
         }
         var replica: ReplicatedRecord?
         if case .registers(let registers)? = stored, !implicit { replica = registers }
-        var projected = JSONObject()
-        if replica == nil {
-            for (member, value) in fields where sends(member) {
-                projected[member] = outgoing(member, value, kind: kind, identity: identity, encoder: encoder)
-            }
-        }
-        // The registers, when given: the same members, each write's value projected the
-        // same way, so a holder merges exactly what it may see. The review date is the
-        // copy's own and travels in the envelope.
-        var registers: JSONValue?
-        if let replica {
-            var members: [(String, JSONValue)] = []
-            for (name, register) in replica.registers.sorted(by: { $0.key < $1.key }) {
-                let member = name.hasPrefix("fields.") ? String(name.dropFirst("fields.".count)) : nil
-                guard (name == "status" && grant.groups.contains("status")) || member.map(sends) == true else { continue }
-                members.append((name, .array(register.writes.map { write in
-                    var projectedWrite = write
-                    if let member { projectedWrite.value = outgoing(member, write.value, kind: kind, identity: identity, encoder: encoder) }
-                    return projectedWrite.jsonValue
-                })))
-            }
-            registers = .object(JSONObject(members))
-        }
-        let accepted = policy.accept[kind] ?? []
-        let writable = decisions.filter { $0.included && accepted.contains($0.group) && $0.group != "identity" }.map(\.group)
-        let copyReview = min(record.reviewDate, today.adding(days: reviewDays))
-        let document = JSONValue.compactObject([
-            ("id", record.id.jsonValue),
-            ("kind", kind.jsonValue),
-            ("owner", record.owner.jsonValue),
-            ("createdAt", record.createdAt.jsonValue),
-            ("updatedAt", record.updatedAt.jsonValue),
-            ("version", record.version.jsonValue),
-            ("reviewDate", copyReview.jsonValue),
-            // `Optional.none`, not `nil`: JSONValue takes a bare nil literal as JSON null.
-            ("status", grant.groups.contains("status") ? record.status.jsonValue : Optional<JSONValue>.none),
-            ("groups", .array(decisions.filter(\.included).map { .string($0.group) })),
-            // What the owner accepts back: the holder refuses its own edits outside these,
-            // instead of sending writes that would stop every later batch of its at the owner.
-            ("writable", writable.isEmpty ? Optional<JSONValue>.none : .array(writable.map { .string($0) })),
-            // With registers, the holder derives the fields from them; sending both would
-            // double every batch and compute each person's match keys twice.
-            ("fields", registers == nil ? .object(projected) : Optional<JSONValue>.none),
-            ("implicit", implicit ? .bool(true) : Optional<JSONValue>.none),
-            ("registers", registers),
-        ])
-        return Projection(document: document, reason: "sent: \(peer) is admitted by the audience rule `\(rule.rawValue)`", groups: decisions)
+        return .sent(
+            Send(
+                rule: rule, grant: grant, accepted: policy.accept[kind] ?? [], reviewDate: min(record.reviewDate, today.adding(days: reviewDays)),
+                identity: grant.groups.contains("identity"), implicit: implicit, replica: replica))
     }
 
     /// The `fields` members a peer granted `groups` receives: the groups' members, and the
@@ -216,9 +314,13 @@ public enum PolicyProjection {
     }
 
     static func keys(ofPerson value: JSONValue, _ encoder: MatchKeyEncoder) -> JSONValue {
+        matchKeys(ofPerson: value, encoder).map { ["matchKeys": $0.jsonValue] } ?? .null
+    }
+
+    /// A person's match keys; nil when the person cannot be read.
+    static func matchKeys(ofPerson value: JSONValue, _ encoder: MatchKeyEncoder) -> MatchKeys? {
         var issues = IssueCollector()
-        guard let person = Person.read(from: value, at: .root, issues: &issues) else { return .null }
-        return ["matchKeys": encoder.keys(for: person).jsonValue]
+        return Person.read(from: value, at: .root, issues: &issues).map(encoder.keys(for:))
     }
 
     static func audienceMiss(_ rule: AudienceRule, peer: AuthorityName, role: PeerRole, kind: RecordKind, facts: AudienceFacts) -> String {
