@@ -79,8 +79,9 @@ public struct Projection: Sendable {
     public var groups: [GroupDecision]
 }
 
-/// The one function that decides what a peer receives for a record. Every path that sends a
-/// record to a peer (sync, `vve policy explain`) goes through it.
+/// The one decision of what a peer receives for a record. Every path that sends a record to
+/// a peer goes through it: `project` (`vve policy explain`, the demo) as a document, and
+/// `encodedCopyItem` (sync) as the bytes of that document.
 public enum PolicyProjection {
     /// Projects `record` for the peer `peer` (of `role`) under `policy`. People become match
     /// keys under `encoder` unless `identity` is granted. With `replica`, the projection also
