@@ -34,6 +34,14 @@ import Testing
         }
     }
 
+    @Test func aKindTableGivesEachKindItsOwnValue() {
+        let names = KindTable { $0.rawValue }
+        for kind in RecordKind.allCases {
+            #expect(names[kind] == kind.rawValue)
+            #expect(names.map { $0.count }[kind] == kind.rawValue.count)
+        }
+    }
+
     /// `encodedCopyItem`, which sync sends, writes `project`'s document byte for byte, for
     /// any policy, peer and stored state: sent as fields (implicit or not), with registers,
     /// withheld, erased, and with a person that cannot be read.

@@ -95,11 +95,11 @@ extension RecordKind {
     /// The groups a policy can grant for this kind. The people in a record always travel as
     /// match keys when any group is shared; `identity` replaces the keys with names, dates
     /// of birth and aliases. `status` carries the record's status.
-    public var fieldGroups: [FieldGroup] { Self.groupTable[self]!.groups }
+    public var fieldGroups: [FieldGroup] { Self.groupTable[self].groups }
 
     /// The name of the group that holds `member` of `fields`; nil for the person, which
     /// travels with any group, and for a name that is no field of this kind.
-    func groupName(ofMember member: String) -> String? { Self.groupTable[self]!.groupOfMember[member] }
+    func groupName(ofMember member: String) -> String? { Self.groupTable[self].groupOfMember[member] }
 
     /// Whether a peer granted `groups` receives `member` of `fields`: a member of a granted
     /// group, or the record's person, which travels with any group.
@@ -108,11 +108,10 @@ extension RecordKind {
     }
 
     /// The groups of every kind, built once: they are asked for on every record sent and received.
-    private static let groupTable: [RecordKind: (groups: [FieldGroup], groupOfMember: [String: String])] = Dictionary(
-        uniqueKeysWithValues: allCases.map { kind in
-            let groups = kind.makeFieldGroups()
-            return (kind, (groups, Dictionary(uniqueKeysWithValues: groups.flatMap { group in group.members.map { ($0, group.name) } })))
-        })
+    private static let groupTable = KindTable { kind in
+        let groups = kind.makeFieldGroups()
+        return (groups: groups, groupOfMember: Dictionary(uniqueKeysWithValues: groups.flatMap { group in group.members.map { ($0, group.name) } }))
+    }
 
     private func makeFieldGroups() -> [FieldGroup] {
         func group(_ name: String, _ members: [String], _ summary: String) -> FieldGroup {

@@ -34,27 +34,26 @@ extension ReplicatedRecord {
     public static let maximumWritesPerRegister = 64
 
     /// The names a register of this kind may have: `status`, `reviewDate`, `fields.MEMBER`.
-    public static func registerNames(of kind: RecordKind) -> Set<String> { registerNameTable[kind]! }
+    public static func registerNames(of kind: RecordKind) -> Set<String> { registerNameTable[kind] }
 
     /// The register names of every kind, built once: every register received is checked against them.
-    private static let registerNameTable = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, makeRegisterNames(of: $0)) })
+    private static let registerNameTable = KindTable(makeRegisterNames(of:))
 
     /// The register of a `fields` member (`fields.MEMBER`), or nil when the kind has no such
     /// field: the name is looked up, not built, for every field of every copy received.
-    static func registerName(ofField member: String, kind: RecordKind) -> String? { fieldRegisterTable[kind]![member] }
+    static func registerName(ofField member: String, kind: RecordKind) -> String? { fieldRegisterTable[kind][member] }
 
     /// Every `fields` member of a kind with its register name, in the order `JSONObject`
     /// keeps members: a copy's fields are read out of its registers in this order.
-    static func fieldRegisters(of kind: RecordKind) -> [(member: String, register: String)] { sortedFieldRegisterTable[kind]! }
+    static func fieldRegisters(of kind: RecordKind) -> [(member: String, register: String)] { sortedFieldRegisterTable[kind] }
 
-    private static let sortedFieldRegisterTable: [RecordKind: [(member: String, register: String)]] = fieldRegisterTable.mapValues { table in
+    private static let sortedFieldRegisterTable = fieldRegisterTable.map { table in
         table.map { (member: $0.key, register: $0.value) }.sorted { $0.member < $1.member }
     }
 
-    private static let fieldRegisterTable: [RecordKind: [String: String]] = Dictionary(
-        uniqueKeysWithValues: RecordKind.allCases.map { kind in
-            (kind, Dictionary(uniqueKeysWithValues: registerNames(of: kind).filter { $0.hasPrefix("fields.") }.map { (String($0.dropFirst("fields.".count)), $0) }))
-        })
+    private static let fieldRegisterTable = KindTable { kind in
+        Dictionary(uniqueKeysWithValues: registerNames(of: kind).filter { $0.hasPrefix("fields.") }.map { (String($0.dropFirst("fields.".count)), $0) })
+    }
 
     private static func makeRegisterNames(of kind: RecordKind) -> Set<String> {
         var names: Set<String> = ["status", "reviewDate"]
