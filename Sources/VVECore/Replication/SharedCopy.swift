@@ -241,8 +241,19 @@ public struct SharedCopy: Sendable, Hashable {
     /// same answer as `registerNames(of:groups:)`, without building the set for every copy.
     static func holds(_ name: String, kind: RecordKind, groups: Set<String>) -> Bool {
         if name == "status" { return groups.contains("status") }
-        guard name.hasPrefix("fields.") else { return false }
-        return kind.sends(String(name.dropFirst("fields.".count)), groups: groups)
+        guard let group = registerGroups[kind][name] else { return false }
+        return group.map(groups.contains) ?? true
+    }
+
+    /// The group of each `fields.MEMBER` register of a kind; nil for the person's, which
+    /// travels with any group. Asked for every register of every copy received.
+    private static let registerGroups = KindTable { kind in
+        var groups: [String: String?] = [:]
+        for group in kind.fieldGroups {
+            for member in group.members { groups["fields." + member] = .some(group.name) }
+        }
+        if let person = kind.personMember { groups["fields." + person] = .some(nil) }
+        return groups
     }
 
     /// The registers a copy holding `groups` may have.
