@@ -120,11 +120,12 @@ public struct ChangeFeed: Sendable {
         let next = entries.last?.sequence ?? cursor
         let hasMore = entries.count == limit && next < head
         let held = try store.records(heldBy: peer, changedAfter: cursor, through: next)
+        let plan = ProjectionPlan(peer: peer, role: role, policy: policy, today: today)
         // Reading, decoding and projecting records is most of a batch's cost and each record
         // is independent: large batches are projected on every core, in chunks taken in order.
         let chunks = stride(from: 0, to: order.count, by: Self.chunkSize).map { Array(order[$0..<min($0 + Self.chunkSize, order.count)]) }
         let project: @Sendable (Int) -> Result<[Outcome], any Error> = { [self] index in
-            Result { try outcomes(chunks[index], held: held, peer: peer, role: role, policy: policy, today: today) }
+            Result { try outcomes(chunks[index], held: held, plan: plan) }
         }
         let pipeline = chunks.count > 1 ? ChunkPipeline(count: chunks.count, produce: project) : nil
         defer { pipeline?.waitUntilFinished() }
@@ -196,15 +197,14 @@ public struct ChangeFeed: Sendable {
 
     /// The outcomes for some changed records, in their order; records that say nothing to
     /// the peer are left out.
-    func outcomes(
-        _ ids: [RecordID], held: Set<RecordID>, peer: AuthorityName, role: PeerRole, policy: SharingPolicy, today: CalendarDate
-    ) throws -> [Outcome] {
+    func outcomes(_ ids: [RecordID], held: Set<RecordID>, plan: ProjectionPlan) throws -> [Outcome] {
+        let peer = plan.peer
         let sources = try store.syncSources(ids)
         var outcomes: [Outcome] = []
         for id in ids {
             switch sources[id] {
             case .own(let record, let replica)?:
-                if let item = PolicyProjection.encodedCopyItem(record, stored: replica, to: peer, role: role, policy: policy, encoder: encoder, today: today) {
+                if let item = PolicyProjection.encodedCopyItem(record, stored: replica, plan: plan, encoder: encoder) {
                     outcomes.append(Outcome(disclosed: .copy(id), encodedItem: item))
                 } else if held.contains(id) {
                     outcomes.append(Outcome(.delete(id, erased: record.isErased)))

@@ -79,7 +79,8 @@ import Testing
             PolicyProjection.project(unreadable, stored: .implicit, to: haringey, role: .borough, policy: placement, encoder: encoder, today: today).document)
         #expect(projected["fields"]?["youngPerson"] == .null)
         #expect(
-            PolicyProjection.encodedCopyItem(unreadable, stored: .implicit, to: haringey, role: .borough, policy: placement, encoder: encoder, today: today)
+            PolicyProjection.encodedCopyItem(
+                unreadable, stored: .implicit, plan: ProjectionPlan(peer: haringey, role: .borough, policy: placement, today: today), encoder: encoder)
                 == JSONWriter.canonicalBytes(["copy": projected]))
 
         var sent = 0
@@ -95,7 +96,8 @@ import Testing
             for stored in states {
                 for (peer, role) in peers {
                     let projection = PolicyProjection.project(source, stored: stored, to: peer, role: role, policy: policy, encoder: encoder, today: today)
-                    let item = PolicyProjection.encodedCopyItem(source, stored: stored, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+                    let plan = ProjectionPlan(peer: peer, role: role, policy: policy, today: today)
+                    let item = PolicyProjection.encodedCopyItem(source, stored: stored, plan: plan, encoder: encoder)
                     #expect(item == projection.document.map { JSONWriter.canonicalBytes(["copy": $0]) }, "\(kind) to \(peer) holding \(groups.sorted())")
                     if item == nil { withheld += 1 } else { sent += 1 }
                 }

@@ -100,13 +100,14 @@ public enum PolicyProjection {
         _ record: ProjectionSource, stored: StoredReplica?, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
         encoder: MatchKeyEncoder, today: CalendarDate
     ) -> Projection {
-        switch decide(record, stored: stored, to: peer, role: role, policy: policy, today: today) {
+        let plan = ProjectionPlan(peer: peer, role: role, policy: policy, today: today)
+        switch decide(record, stored: stored, plan: plan) {
         case .withheld(let reason):
             let undecided = record.kind.fieldGroups.map { GroupDecision(group: $0.name, included: false, reason: "the record is not sent") }
             return Projection(document: nil, reason: reason, groups: undecided)
         case .sent(let send):
             let decisions = record.kind.fieldGroups.map { group in
-                let granted = send.grant.groups.contains(group.name)
+                let granted = send.plan.grant.groups.contains(group.name)
                 return GroupDecision(group: group.name, included: granted, reason: granted ? group.grantedReason : group.withheldReason)
             }
             return Projection(
@@ -119,16 +120,13 @@ public enum PolicyProjection {
     /// when the record is not sent. A record sent as fields (most of a first sync) is written
     /// directly, byte for byte what `JSONWriter.canonicalBytes` gives for the document, without
     /// building it; a record sent with registers goes through `project`'s document.
-    public static func encodedCopyItem(
-        _ record: ProjectionSource, stored: StoredReplica?, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
-        encoder: MatchKeyEncoder, today: CalendarDate
-    ) -> [UInt8]? {
-        guard case .sent(let send) = decide(record, stored: stored, to: peer, role: role, policy: policy, today: today) else { return nil }
+    public static func encodedCopyItem(_ record: ProjectionSource, stored: StoredReplica?, plan: ProjectionPlan, encoder: MatchKeyEncoder) -> [UInt8]? {
+        guard case .sent(let send) = decide(record, stored: stored, plan: plan) else { return nil }
         guard send.replica == nil, let fields = record.fields else {
             return JSONWriter.canonicalBytes(["copy": send.document(of: record, encoder: encoder)])
         }
         let kind = record.kind
-        let groups = send.grant.groups
+        let sent = send.plan
         var writer = CanonicalJSONWriter(capacity: 1536)
         writer.object { writer in
             writer.key("copy")
@@ -137,29 +135,29 @@ public enum PolicyProjection {
                 writer.member("createdAt", record.createdAt)
                 writer.key("fields")
                 writer.object { writer in
-                    for (member, value) in fields where kind.sends(member, groups: groups) {
+                    for (member, value) in fields where sent.members.contains(member) {
                         writer.key(text: member)
-                        if member == kind.personMember, !send.identity, value != .null {
+                        if member == kind.personMember, !sent.identity, value != .null {
                             if let keys = matchKeys(ofPerson: value, encoder) {
                                 writer.object { $0.member("matchKeys", keys) }
                             } else {
                                 writer.value(.null)
                             }
                         } else {
-                            writer.value(outgoing(member, value, kind: kind, identity: send.identity, encoder: encoder))
+                            writer.value(outgoing(member, value, kind: kind, identity: sent.identity, encoder: encoder))
                         }
                     }
                 }
-                writer.member("groups", strings: send.sentGroups(of: kind))
+                writer.member("groups", strings: sent.groups)
                 writer.member("id", record.id)
                 if send.implicit { writer.member("implicit", true) }
                 writer.member("kind", kind)
                 writer.member("owner", record.owner)
                 writer.member("reviewDate", send.reviewDate)
-                if groups.contains("status") { writer.member("status", record.status) }
+                if sent.status { writer.member("status", record.status) }
                 writer.member("updatedAt", record.updatedAt)
                 writer.member("version", record.version)
-                writer.member("writable", strings: send.writable(of: kind))
+                writer.member("writable", strings: sent.writable)
             }
         }
         return writer.bytes
@@ -176,35 +174,22 @@ public enum PolicyProjection {
     private struct Send {
         /// The audience rule that admits the peer.
         let rule: AudienceRule
-        let grant: KindGrant
-        /// What the peer accepts back, per `policy.accept`.
-        let accepted: Set<String>
+        /// What the peer receives of the record's kind.
+        let plan: ProjectionPlan.KindPlan
         /// The copy's review date: the record's, or today plus the policy's days if sooner.
         let reviewDate: CalendarDate
-        /// Whether people go by name (`identity` granted) rather than as match keys.
-        let identity: Bool
         /// Whether the record is sent as fields and one version, every field the owner's.
         let implicit: Bool
         /// The registers to send, when the record is not sent as fields.
         let replica: ReplicatedRecord?
 
-        /// The granted groups, in the kind's order.
-        func sentGroups(of kind: RecordKind) -> [String] {
-            kind.fieldGroups.lazy.map(\.name).filter(grant.groups.contains)
-        }
-
-        /// The granted groups the owner accepts edits of, identity never.
-        func writable(of kind: RecordKind) -> [String] {
-            sentGroups(of: kind).filter { accepted.contains($0) && $0 != "identity" }
-        }
-
         /// The projected document.
         func document(of record: ProjectionSource, encoder: MatchKeyEncoder) -> JSONValue {
             let kind = record.kind
-            let sends = { (member: String) in kind.sends(member, groups: grant.groups) }
+            let identity = plan.identity
             var projected = JSONObject()
             if replica == nil, let fields = record.fields {
-                for (member, value) in fields where sends(member) {
+                for (member, value) in fields where plan.members.contains(member) {
                     projected[member] = outgoing(member, value, kind: kind, identity: identity, encoder: encoder)
                 }
             }
@@ -216,7 +201,7 @@ public enum PolicyProjection {
                 var members: [(String, JSONValue)] = []
                 for (name, register) in replica.registers.sorted(by: { $0.key < $1.key }) {
                     let member = name.hasPrefix("fields.") ? String(name.dropFirst("fields.".count)) : nil
-                    guard (name == "status" && grant.groups.contains("status")) || member.map(sends) == true else { continue }
+                    guard (name == "status" && plan.status) || member.map(plan.members.contains) == true else { continue }
                     members.append((name, .array(register.writes.map { write in
                         var projectedWrite = write
                         if let member { projectedWrite.value = outgoing(member, write.value, kind: kind, identity: identity, encoder: encoder) }
@@ -225,7 +210,6 @@ public enum PolicyProjection {
                 }
                 registers = .object(JSONObject(members))
             }
-            let writable = writable(of: kind)
             return JSONValue.compactObject([
                 ("id", record.id.jsonValue),
                 ("kind", kind.jsonValue),
@@ -235,11 +219,11 @@ public enum PolicyProjection {
                 ("version", record.version.jsonValue),
                 ("reviewDate", reviewDate.jsonValue),
                 // `Optional.none`, not `nil`: JSONValue takes a bare nil literal as JSON null.
-                ("status", grant.groups.contains("status") ? record.status.jsonValue : Optional<JSONValue>.none),
-                ("groups", .array(sentGroups(of: kind).map { .string($0) })),
+                ("status", plan.status ? record.status.jsonValue : Optional<JSONValue>.none),
+                ("groups", .array(plan.groups.map { .string($0) })),
                 // What the owner accepts back: the holder refuses its own edits outside these,
                 // instead of sending writes that would stop every later batch of its at the owner.
-                ("writable", writable.isEmpty ? Optional<JSONValue>.none : .array(writable.map { .string($0) })),
+                ("writable", plan.writable.isEmpty ? Optional<JSONValue>.none : .array(plan.writable.map { .string($0) })),
                 // With registers, the holder derives the fields from them; sending both would
                 // double every batch and compute each person's match keys twice.
                 ("fields", registers == nil ? .object(projected) : Optional<JSONValue>.none),
@@ -249,21 +233,20 @@ public enum PolicyProjection {
         }
     }
 
-    private static func decide(
-        _ record: ProjectionSource, stored: StoredReplica?, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy, today: CalendarDate
-    ) -> Decision {
+    private static func decide(_ record: ProjectionSource, stored: StoredReplica?, plan: ProjectionPlan) -> Decision {
         let kind = record.kind
-        guard let grant = policy.share[kind], let reviewDays = policy.reviewDays else {
+        let peer = plan.peer
+        guard let sent = plan.kinds[kind] else {
             return .withheld(reason: "\(kind.rawValue) records are not shared with \(peer): its peer file does not grant the kind (deny by default)")
         }
         guard let fields = record.fields else {
             return .withheld(reason: "the record is erased; its tombstone reaches former holders through sync")
         }
         let facts = AudienceFacts(kind: kind, fields: fields)
-        guard let rule = grant.audience.first(where: { $0.admits(peer, role: role, facts: facts) }) else {
+        guard let rule = sent.grant.audience.first(where: { $0.admits(peer, role: plan.role, facts: facts) }) else {
             return .withheld(
                 reason: "\(peer) is not in this record's audience: "
-                    + grant.audience.map { audienceMiss($0, peer: peer, role: role, kind: kind, facts: facts) }.joined(separator: "; "))
+                    + sent.grant.audience.map { audienceMiss($0, peer: peer, role: plan.role, kind: kind, facts: facts) }.joined(separator: "; "))
         }
         // A replica no edit has touched since the owner wrote the record (most of a first
         // sync) is every field written by the owner at the record's version: the fields and
@@ -279,10 +262,7 @@ public enum PolicyProjection {
         }
         var replica: ReplicatedRecord?
         if case .registers(let registers)? = stored, !implicit { replica = registers }
-        return .sent(
-            Send(
-                rule: rule, grant: grant, accepted: policy.accept[kind] ?? [], reviewDate: min(record.reviewDate, today.adding(days: reviewDays)),
-                identity: grant.groups.contains("identity"), implicit: implicit, replica: replica))
+        return .sent(Send(rule: rule, plan: sent, reviewDate: min(record.reviewDate, sent.latestReviewDate), implicit: implicit, replica: replica))
     }
 
     /// The `fields` members a peer granted `groups` receives: the groups' members, and the
@@ -362,5 +342,49 @@ public enum PolicyProjection {
         guard !problems.isEmpty else { return nil }
         let acceptedText = accepted.isEmpty ? "nothing" : accepted.sorted().joined(separator: ", ")
         return "\(peer) may not write " + problems.joined(separator: ", ") + " of a \(kind.rawValue); this node accepts \(acceptedText) from it"
+    }
+}
+
+/// What a policy sends one peer of each kind, worked out once: sync asks it for every record
+/// of a batch (`PolicyProjection.encodedCopyItem`), so nothing that depends only on the
+/// policy is worked out again for each record.
+public struct ProjectionPlan: Sendable {
+    /// The peer the records go to.
+    public let peer: AuthorityName
+    /// The peer's role, which audience rules may name.
+    public let role: PeerRole
+    /// What the peer receives of each kind; nil for a kind the policy does not share.
+    let kinds: KindTable<KindPlan?>
+
+    /// What the peer receives of one kind.
+    struct KindPlan: Sendable {
+        let grant: KindGrant
+        /// The `fields` members sent (`PolicyProjection.sentMembers`).
+        let members: Set<String>
+        /// The granted groups, in the kind's order.
+        let groups: [String]
+        /// The granted groups the owner accepts edits of, identity never, in the kind's order.
+        let writable: [String]
+        /// Whether people go by name (`identity` granted) rather than as match keys.
+        let identity: Bool
+        /// Whether the status is sent.
+        let status: Bool
+        /// The latest review date a copy may have: today plus the policy's review days.
+        let latestReviewDate: CalendarDate
+    }
+
+    /// The plan for `peer` (of `role`) under `policy`, on `today`.
+    public init(peer: AuthorityName, role: PeerRole, policy: SharingPolicy, today: CalendarDate) {
+        self.peer = peer
+        self.role = role
+        kinds = KindTable { kind in
+            guard let grant = policy.share[kind], let reviewDays = policy.reviewDays else { return nil }
+            let accepted = policy.accept[kind] ?? []
+            let groups = kind.fieldGroups.map(\.name).filter(grant.groups.contains)
+            return KindPlan(
+                grant: grant, members: PolicyProjection.sentMembers(of: kind, groups: grant.groups), groups: groups,
+                writable: groups.filter { accepted.contains($0) && $0 != "identity" }, identity: grant.groups.contains("identity"),
+                status: grant.groups.contains("status"), latestReviewDate: today.adding(days: reviewDays))
+        }
     }
 }
