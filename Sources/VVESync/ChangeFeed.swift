@@ -74,9 +74,9 @@ public protocol BatchBodySink: Sendable {
 }
 
 /// Builds a peer's batches from the change log. Every record goes through the policy's
-/// projection (`PolicyProjection.encodedCopyItem`), and only through it; a change the peer may not see is
-/// skipped, but the cursor still moves past it, so a peer that is allowed little never
-/// rescans a long history.
+/// projection (`PolicyProjection.encodedCopyItem`), and only through it; a change the peer
+/// may not see is skipped, but the cursor still moves past it, so a peer that is allowed
+/// little never rescans a long history.
 public struct ChangeFeed: Sendable {
     let store: CaseStore
     let encoder: MatchKeyEncoder
