@@ -43,7 +43,9 @@ public struct JSONParser {
 
     /// Parses one complete JSON document from text.
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
-        try parse(Array(text.utf8))
+        // Read in place: an owner parses every stored record it sends this way.
+        var text = text
+        return try text.withUTF8 { buffer in Result { () throws(JSONSyntaxError) in try parse(buffer) } }.get()
     }
 
     private struct Cursor {
