@@ -276,20 +276,24 @@ extension SharedCopyEditTests {
         #expect(throws: ValidationError.self) { try SharedCopy.receive(conflicted.jsonValue) }
     }
 
+    /// A generated county lines link from camden as haringey receives it, holding `groups`.
+    func projectedLine(seed: UInt64, groups: Set<String>) throws -> JSONValue {
+        var generator = SyntheticRecords(seed: seed, owner: camden, today: today)
+        var random = SeededGenerator(seed: seed)
+        let record = CaseRecord(
+            draft: generator.nextDraft(kind: .countyLinesLink), id: RecordID.make(at: time, using: &random), node: camden, at: time)
+        let policy = SharingPolicy(
+            share: [.countyLinesLink: KindGrant(audience: [.all], groups: groups)], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
+        return try #require(
+            PolicyProjection.project(record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today)
+                .document)
+    }
+
     /// A conflict's losing value need only be a value its field can hold: an owner keeps it
     /// for a person to review, and refusing it would stop every later batch from that owner.
     /// Rules across two fields hold for the values shown.
     @Test func aConflictsLosingValueIsCheckedAloneAndTheValuesShownTogether() throws {
-        var generator = SyntheticRecords(seed: 8, owner: camden, today: today)
-        var random = SeededGenerator(seed: 8)
-        let record = CaseRecord(
-            draft: generator.nextDraft(kind: .countyLinesLink), id: RecordID.make(at: time, using: &random), node: camden, at: time)
-        let policy = SharingPolicy(
-            share: [.countyLinesLink: KindGrant(audience: [.all], groups: ["activity"])], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
-        let document = try #require(
-            PolicyProjection.project(record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today)
-                .document)
-        let copy = try SharedCopy.receive(document)
+        let copy = try SharedCopy.receive(try projectedLine(seed: 8, groups: ["activity"]))
         let firstSeen = try #require(copy.values["fields.firstSeen"]?.stringValue.flatMap(CalendarDate.init))
         let lastSeen = try #require(copy.replica.registers["fields.lastSeen"], "the generated line has a lastSeen")
         let firstSeenRegister = try #require(copy.replica.registers["fields.firstSeen"])
@@ -317,16 +321,7 @@ extension SharedCopyEditTests {
     }
 
     @Test func linkedPeopleAreCheckedAsMatchKeysOrNames() throws {
-        var generator = SyntheticRecords(seed: 3, owner: camden, today: today)
-        var random = SeededGenerator(seed: 3)
-        let record = CaseRecord(
-            draft: generator.nextDraft(kind: .countyLinesLink), id: RecordID.make(at: time, using: &random), node: camden, at: time)
-        let policy = SharingPolicy(
-            share: [.countyLinesLink: KindGrant(audience: [.all], groups: ["people", "line"])], reviewDays: 30, accept: [:], lookups: false,
-            aggregates: false)
-        let document = try #require(
-            PolicyProjection.project(record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today)
-                .document?.objectValue)
+        let document = try #require(try projectedLine(seed: 3, groups: ["people", "line"]).objectValue)
         var fields = try #require(document["fields"]?.objectValue)
         var people = try #require(fields["linkedPeople"]?.arrayValue)
         try #require(!people.isEmpty && people[0]["person"]?["matchKeys"] != nil)
