@@ -114,7 +114,7 @@ extension CaseStore {
                     throw StoreError.conflictChoice(id, reason: invalid.issues.map(\.description).joined(separator: "; "))
                 }
                 copy.replica.apply(change, by: node)
-                try saveSharedCopy(copy, at: context.time, insert: false, db)
+                try saveSharedCopy(copy, at: context.time, db)
                 try logChange(
                     id: copy.id.description, .update, version: JSONWriter.canonical(copy.replica.version.jsonValue), at: context.time.description, db)
             } else {

@@ -17,27 +17,38 @@ extension CaseStore {
     /// from its owner; a malformed copy is refused whole, audited, and nothing applied.
     public func receiveSharedCopy(_ document: JSONValue, from peer: AuthorityName, at time: Timestamp) throws -> SharedCopyOutcome {
         do {
-            return try transaction { db in try receiveSharedCopy(document, from: peer, at: time, db) }
+            return try transaction { db in
+                var audit = try AuditAppender(db)
+                let read = Result { () throws(ValidationError) -> IncomingCopy in try IncomingCopy.receive(document) }
+                switch try receiveSharedCopy(read, from: peer, at: time, audit: &audit, db) {
+                case .created: return .created(try read.get().sharedCopy)
+                case .updated(let copy): return .updated(copy)
+                case .unchanged: return .unchanged
+                }
+            }
         } catch let refusal as RefusedWrite {
             try refuse(refusal.reason, from: peer, recordID: document["id"]?.stringValue.flatMap(RecordID.init), at: time)
         }
     }
 
-    /// `receiveSharedCopy` inside the caller's transaction; a refusal throws `RefusedWrite`.
-    func receiveSharedCopy(_ document: JSONValue, from peer: AuthorityName, at time: Timestamp, _ db: Database) throws -> SharedCopyOutcome {
-        var audit = try AuditAppender(db)
-        return try receiveSharedCopy(
-            Result(catching: { () throws(ValidationError) -> SharedCopy in try SharedCopy.receive(document) }), from: peer, at: time, audit: &audit, db)
+    /// What receiving a copy did, without building the registers of a copy new to this node.
+    enum ReceivedCopy {
+        case created
+        case updated(SharedCopy)
+        case unchanged
+
+        var changed: Bool {
+            if case .unchanged = self { false } else { true }
+        }
     }
 
-    /// `receiveSharedCopy` of a copy already read (on another core, for a large batch), with
-    /// its stored form when that was encoded there too. `audit` is the transaction's one
-    /// appender: every entry of the transaction goes through it.
+    /// `receiveSharedCopy` of a copy already read (on another core, for a large batch) inside
+    /// the caller's transaction; a refusal throws `RefusedWrite`. `audit` is the transaction's
+    /// one appender: every entry of the transaction goes through it.
     func receiveSharedCopy(
-        _ read: Result<SharedCopy, ValidationError>, encoded: [UInt8]? = nil, from peer: AuthorityName, at time: Timestamp,
-        audit: inout AuditAppender, _ db: Database
-    ) throws -> SharedCopyOutcome {
-        let incoming: SharedCopy
+        _ read: Result<IncomingCopy, ValidationError>, from peer: AuthorityName, at time: Timestamp, audit: inout AuditAppender, _ db: Database
+    ) throws -> ReceivedCopy {
+        let incoming: IncomingCopy
         switch read {
         case .success(let copy): incoming = copy
         case .failure(let invalid):
@@ -57,10 +68,10 @@ extension CaseStore {
             if row?["own"] == true {
                 throw RefusedWrite("\(peer) sent a copy of \(incoming.id), which is the id of a record this node owns")
             }
-            try saveSharedCopy(incoming, encoded: encoded, at: time, insert: true, db)
+            try insertSharedCopy(incoming, at: time, db)
             try audit.append(
                 AuditEvent(time: time, actor: "peer:\(peer)", action: .create, recordID: incoming.id, detail: "shared copy received: \(groups)"), db)
-            return .created(incoming)
+            return .created
         }
         let held = try decodeSharedCopy(text, id: incoming.id)
         // The copy held came from its owner: another peer sending the same id, or a record
@@ -68,11 +79,11 @@ extension CaseStore {
         guard held.owner == incoming.owner else {
             throw RefusedWrite("\(peer) sent a copy of \(incoming.id), which this node holds from its owner, \(held.owner); copies come from their owner only")
         }
-        guard held.replica.kind == incoming.replica.kind else {
+        guard held.replica.kind == incoming.kind else {
             throw RefusedWrite(
-                "\(peer) sent \(incoming.id) as a \(incoming.replica.kind.rawValue) record; this node holds it as a \(held.replica.kind.rawValue) record, and a record's kind never changes")
+                "\(peer) sent \(incoming.id) as a \(incoming.kind.rawValue) record; this node holds it as a \(held.replica.kind.rawValue) record, and a record's kind never changes")
         }
-        let merged = held.merged(with: incoming)
+        let merged = held.merged(with: incoming.sharedCopy)
         guard merged != held else { return .unchanged }
         // Groups narrowed: this node's writes in registers the copy no longer holds are still
         // owed to the owner, which accepts them from it; they wait as pending writes.
@@ -82,7 +93,7 @@ extension CaseStore {
             try keepPending(
                 ReplicatedRecord(id: own.id, kind: own.kind, owner: own.owner, createdAt: own.createdAt, registers: dropped), owner: peer, at: time, db)
         }
-        try saveSharedCopy(merged, at: time, insert: false, db)
+        try saveSharedCopy(merged, at: time, db)
         try audit.append(
             AuditEvent(time: time, actor: "peer:\(peer)", action: .update, recordID: incoming.id, detail: "shared copy updated: \(groups)"), db)
         return .updated(merged)
@@ -106,7 +117,7 @@ extension CaseStore {
                     ? SharedCopy.normalised(String(change.field.dropFirst("fields.".count)), change.value, kind: copy.replica.kind) : change.value)
             }
             copy.replica.apply(normalised, by: node)
-            try saveSharedCopy(copy, at: context.time, insert: false, db)
+            try saveSharedCopy(copy, at: context.time, db)
             // Logged like an edit of an own record, so sync sends the writes to the owner.
             try logChange(
                 id: id.description, .update, version: JSONWriter.canonical(copy.replica.version.jsonValue), at: context.time.description, db)
@@ -158,21 +169,34 @@ extension CaseStore {
         }
     }
 
-    func saveSharedCopy(_ copy: SharedCopy, encoded: [UInt8]? = nil, at time: Timestamp, insert: Bool, _ db: Database) throws {
-        let sql =
-            insert
-            ? "INSERT INTO shared_copy(kind, owner, review_date, copy, received_at, id) VALUES (?, ?, ?, ?, ?, ?)"
-            : "UPDATE shared_copy SET kind = ?, owner = ?, review_date = ?, copy = ?, received_at = ? WHERE id = ?"
-        try DirectBinding.execute(db.cachedStatement(sql: sql), db) { bind in
-            bind.text(copy.replica.kind.rawValue)
-            bind.text(copy.owner.rawValue)
-            bind.text(copy.reviewDate.description)
-            bind.text(utf8: encoded ?? copy.storedBytes)
-            bind.text(time.description)
-            bind.text(copy.id.description)
-        }
+    /// Stores a copy new to this node, in the form it arrived in (`IncomingCopy.storedBytes`).
+    func insertSharedCopy(_ copy: IncomingCopy, at time: Timestamp, _ db: Database) throws {
+        try writeSharedCopy(
+            sql: "INSERT INTO shared_copy(kind, owner, review_date, copy, received_at, id) VALUES (?, ?, ?, ?, ?, ?)",
+            id: copy.id, kind: copy.kind, owner: copy.owner, reviewDate: copy.reviewDate, bytes: copy.storedBytes, at: time, db)
         // A new copy has no conflicts indexed (deleting a copy deletes its conflicts), so
         // there is nothing to index unless it arrives with concurrent writes.
-        if !insert || copy.replica.registers.values.contains(where: \.isConflicted) { try indexConflicts(of: copy.replica, db) }
+        if copy.isConflicted { try indexConflicts(of: copy.sharedCopy.replica, db) }
+    }
+
+    /// Stores a copy this node holds, changed, with its conflicts indexed again.
+    func saveSharedCopy(_ copy: SharedCopy, at time: Timestamp, _ db: Database) throws {
+        try writeSharedCopy(
+            sql: "UPDATE shared_copy SET kind = ?, owner = ?, review_date = ?, copy = ?, received_at = ? WHERE id = ?",
+            id: copy.id, kind: copy.replica.kind, owner: copy.owner, reviewDate: copy.reviewDate, bytes: copy.storedBytes, at: time, db)
+        try indexConflicts(of: copy.replica, db)
+    }
+
+    private func writeSharedCopy(
+        sql: String, id: RecordID, kind: RecordKind, owner: AuthorityName, reviewDate: CalendarDate, bytes: [UInt8], at time: Timestamp, _ db: Database
+    ) throws {
+        try DirectBinding.execute(db.cachedStatement(sql: sql), db) { bind in
+            bind.text(kind.rawValue)
+            bind.text(owner.rawValue)
+            bind.text(reviewDate.description)
+            bind.text(utf8: bytes)
+            bind.text(time.description)
+            bind.text(id.description)
+        }
     }
 }

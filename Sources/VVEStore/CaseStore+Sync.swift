@@ -200,8 +200,8 @@ extension CaseStore {
                         let index = chunk * chunkSize + offset
                         let changed: Bool
                         switch item {
-                        case .copy(let copy, let encoded):
-                            changed = try receiveSharedCopy(copy, encoded: encoded, from: peer, at: time, audit: &audit, db) != .unchanged
+                        case .copy(let copy):
+                            changed = try receiveSharedCopy(copy, from: peer, at: time, audit: &audit, db).changed
                         case .delete(let id?, let erased):
                             let reason = erased ? "erased by its owner" : "withdrawn by its owner: this node is no longer in its audience"
                             changed = try deleteSharedCopy(id, owner: peer, reason: reason, keepingWrites: !erased, at: time, audit: &audit, db)
@@ -274,7 +274,7 @@ extension CaseStore {
 /// One item of a batch, read and checked before the transaction applies it.
 enum IncomingItem: Sendable {
     /// A copy with its stored form, encoded off the writing thread.
-    case copy(Result<SharedCopy, ValidationError>, encoded: [UInt8]?)
+    case copy(Result<IncomingCopy, ValidationError>)
     case writes(Result<ReplicatedRecord, ValidationError>)
     /// The record to delete (nil when the item names none), and whether it was erased.
     case delete(RecordID?, erased: Bool)
@@ -282,8 +282,7 @@ enum IncomingItem: Sendable {
 
     init(_ item: JSONValue) {
         if let copy = item["copy"] {
-            let read = Result { () throws(ValidationError) -> SharedCopy in try SharedCopy.receive(copy) }
-            self = .copy(read, encoded: (try? read.get()).map(\.storedBytes))
+            self = .copy(Result { () throws(ValidationError) -> IncomingCopy in try IncomingCopy.receive(copy) })
         } else if let deletion = item["erase"] ?? item["withdraw"] {
             self = .delete(deletion["id"]?.stringValue.flatMap(RecordID.init), erased: item["erase"] != nil)
         } else if let writes = item["writes"] {

@@ -17,6 +17,59 @@ public struct SharedCopy: Sendable, Hashable {
     /// Reads what an owner sent (a projection with registers), checking that it is
     /// well-formed and holds no register outside the groups it says it carries.
     public static func read(from document: JSONValue) throws(ValidationError) -> SharedCopy {
+        try readParts(from: document).copy
+    }
+
+    /// What `read(from:)` reads, before an implicit copy's registers are built: a holder
+    /// storing a copy it has not held yet needs none (`IncomingCopy`).
+    struct Parts {
+        let kind: RecordKind
+        let reviewDate: CalendarDate
+        let groups: Set<String>
+        let writable: Set<String>
+        let body: Body
+
+        enum Body {
+            case implicit(ImplicitReplica)
+            case registers(ReplicatedRecord)
+        }
+
+        /// The copy, its registers built.
+        var copy: SharedCopy {
+            let replica: ReplicatedRecord
+            switch body {
+            case .implicit(let implicit): replica = implicit.replica(kind: kind)
+            case .registers(let registers): replica = registers
+            }
+            return SharedCopy(replica: replica, groups: groups, reviewDate: reviewDate, writable: writable)
+        }
+    }
+
+    /// The replica of an implicit copy as sent: fields and one version, every field (and the
+    /// status) written by the owner at that version.
+    struct ImplicitReplica {
+        let id: RecordID
+        let owner: AuthorityName
+        let createdAt: Timestamp
+        let version: VersionVector
+        /// Every member a field of the kind, checked when read.
+        let fields: JSONObject
+        let status: JSONValue?
+
+        func replica(kind: RecordKind) -> ReplicatedRecord {
+            var registers: [String: FieldRegister] = [:]
+            registers.reserveCapacity(fields.count + 1)
+            for (member, value) in fields {
+                guard let name = ReplicatedRecord.registerName(ofField: member, kind: kind) else { continue }
+                registers[name] = FieldRegister(FieldWrite(value: value, version: version, writer: owner))
+            }
+            if let status { registers["status"] = FieldRegister(FieldWrite(value: status, version: version, writer: owner)) }
+            return ReplicatedRecord(id: id, kind: kind, owner: owner, createdAt: createdAt, registers: registers)
+        }
+    }
+
+    /// `read(from:)` up to building an implicit copy's registers, with every check it makes.
+    static func readParts(from document: JSONValue) throws(ValidationError) -> Parts {
         var issues = IssueCollector()
         guard var reader = ObjectReader(document, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
         let kind = reader.required("kind", as: RecordKind.self, hint: "one of \(RecordKind.allowedValues)", issues: &issues)
@@ -29,11 +82,11 @@ public struct SharedCopy: Sendable, Hashable {
             }
             groups.insert(text)
         }
-        var replica: ReplicatedRecord?
+        var implicitReplica: ImplicitReplica?
         var replicaMembers: [(String, JSONValue)] = []
         let implicit = reader.raw("implicit") == .bool(true)
         if implicit {
-            replica = readImplicit(&reader, kind: kind, issues: &issues)
+            implicitReplica = readImplicit(&reader, kind: kind, issues: &issues)
         } else {
             // The envelope and registers are read as a replicated record; the rest of the
             // projection (the resolved fields, times, version) is derived again from them.
@@ -55,14 +108,25 @@ public struct SharedCopy: Sendable, Hashable {
         _ = reader.raw("updatedAt")
         reader.finish(issues: &issues)
         guard issues.issues.isEmpty, let kind, let reviewDate else { throw ValidationError(issues: issues.issues) }
-        if !implicit { replica = try ReplicatedRecord.read(from: .object(JSONObject(replicaMembers))) }
-        guard let replica else { throw ValidationError(issues: issues.issues) }
-        let outside = replica.registers.keys.filter { !Self.holds($0, kind: kind, groups: groups) }
+        let body: Parts.Body
+        var registerNames: [String]
+        if let implicitReplica {
+            body = .implicit(implicitReplica)
+            registerNames = implicitReplica.fields.compactMap { ReplicatedRecord.registerName(ofField: $0.key, kind: kind) }
+            if implicitReplica.status != nil { registerNames.append("status") }
+        } else if !implicit {
+            let replica = try ReplicatedRecord.read(from: .object(JSONObject(replicaMembers)))
+            body = .registers(replica)
+            registerNames = Array(replica.registers.keys)
+        } else {
+            throw ValidationError(issues: issues.issues)
+        }
+        let outside = registerNames.filter { !Self.holds($0, kind: kind, groups: groups) }
         for name in outside.sorted() {
             issues.add(FieldPath.root.appending("registers").appending(name), nil, "is outside the groups the copy holds")
         }
         guard issues.issues.isEmpty else { throw ValidationError(issues: issues.issues) }
-        return SharedCopy(replica: replica, groups: groups, reviewDate: reviewDate, writable: writable)
+        return Parts(kind: kind, reviewDate: reviewDate, groups: groups, writable: writable, body: body)
     }
 
     /// Reads a copy as it arrives from its owner: `read(from:)`, and then every value it holds
@@ -114,6 +178,25 @@ public struct SharedCopy: Sendable, Hashable {
         for (member, value) in others {
             Self.checkFields(JSONObject(sortedUniqueMembers: [(member, value)]), kind: kind, issues: &issues)
         }
+        return issues.issues
+    }
+
+    /// `valueIssues()` of an implicit copy, read from the fields as sent rather than from
+    /// registers built for them: the same issues, in the same order.
+    static func implicitValueIssues(_ implicit: ImplicitReplica, kind: RecordKind) -> [ValidationIssue] {
+        var issues = IssueCollector()
+        if let status = implicit.status, status != .null, status.stringValue.flatMap(RecordStatus.init(rawValue:)) == nil {
+            issues.add(FieldPath.root.appending("status"), status, "must be one of \(RecordStatus.allowedValues)")
+        }
+        var members: [JSONObject.Element] = []
+        for (member, value) in implicit.fields where value != .null {
+            if PolicyProjection.dependsOnIdentity(member, of: kind) {
+                Self.checkPeople(member, value, kind: kind, issues: &issues)
+            } else {
+                members.append((member, value))
+            }
+        }
+        Self.checkFields(JSONObject(sortedUniqueMembers: members), kind: kind, issues: &issues)
         return issues.issues
     }
 
@@ -173,9 +256,9 @@ public struct SharedCopy: Sendable, Hashable {
     /// The replica of an implicit copy (`"implicit": true`): fields and one version instead of
     /// registers, every field (and the status) written by the owner at that version. It is
     /// how an owner sends a record no edit has touched since it wrote it (most of a first
-    /// sync), and how a holder stores such a copy; its registers are built here directly,
-    /// with the same checks a register-by-register read makes.
-    private static func readImplicit(_ reader: inout ObjectReader, kind: RecordKind?, issues: inout IssueCollector) -> ReplicatedRecord? {
+    /// sync), and how a holder stores such a copy. Its registers are built from it
+    /// (`ImplicitReplica.replica(kind:)`) after the same checks a register-by-register read makes.
+    private static func readImplicit(_ reader: inout ObjectReader, kind: RecordKind?, issues: inout IssueCollector) -> ImplicitReplica? {
         let id = reader.required("id", as: RecordID.self, hint: "the record's UUID", issues: &issues)
         let owner = reader.required("owner", as: AuthorityName.self, hint: "the node that created the record", issues: &issues)
         let createdAt = reader.required("createdAt", as: Timestamp.self, hint: "when the record was created", issues: &issues)
@@ -191,17 +274,10 @@ public struct SharedCopy: Sendable, Hashable {
             return nil
         }
         guard let id, let kind, let owner, let createdAt, let version, version != .empty else { return nil }
-        var registers: [String: FieldRegister] = [:]
-        registers.reserveCapacity(members.count + 1)
-        for (member, value) in members {
-            guard let name = ReplicatedRecord.registerName(ofField: member, kind: kind) else {
-                issues.add(FieldPath.root.appending("fields").appending(member), nil, "is not a field of \(kind.rawValue)")
-                continue
-            }
-            registers[name] = FieldRegister(FieldWrite(value: value, version: version, writer: owner))
+        for (member, _) in members where ReplicatedRecord.registerName(ofField: member, kind: kind) == nil {
+            issues.add(FieldPath.root.appending("fields").appending(member), nil, "is not a field of \(kind.rawValue)")
         }
-        if let status { registers["status"] = FieldRegister(FieldWrite(value: status, version: version, writer: owner)) }
-        return ReplicatedRecord(id: id, kind: kind, owner: owner, createdAt: createdAt, registers: registers)
+        return ImplicitReplica(id: id, owner: owner, createdAt: createdAt, version: version, fields: members, status: status)
     }
 
     /// The version every register of this copy was written at by its owner, when that says it
@@ -278,30 +354,43 @@ public struct SharedCopy: Sendable, Hashable {
     /// most of what a first sync brings, is written directly, without building its document.
     public var storedBytes: [UInt8] {
         guard let version = implicitVersion else { return JSONWriter.canonicalBytes(jsonValue) }
+        let fields = ReplicatedRecord.fieldRegisters(of: replica.kind).compactMap { member, name in
+            replica.registers[name].map { (key: member, value: $0.writes[0].value) }
+        }
+        let implicit = ImplicitReplica(
+            id: replica.id, owner: replica.owner, createdAt: replica.createdAt, version: version, fields: JSONObject(sortedUniqueMembers: fields),
+            status: replica.registers["status"]?.writes[0].value)
+        return Self.implicitBytes(implicit, kind: replica.kind, groups: groups, reviewDate: reviewDate, writable: writable)
+    }
+
+    /// The stored form of an implicit copy: written alike from a copy's registers
+    /// (`storedBytes`) and from a copy as it arrived (`IncomingCopy`).
+    static func implicitBytes(
+        _ replica: ImplicitReplica, kind: RecordKind, groups: Set<String>, reviewDate: CalendarDate, writable: Set<String>
+    ) -> [UInt8] {
         var writer = CanonicalJSONWriter(capacity: 1536)
         writer.object { writer in
             writer.member("createdAt", replica.createdAt)
             writer.key("fields")
             writer.object { writer in
-                for (member, name) in ReplicatedRecord.fieldRegisters(of: replica.kind) {
-                    guard let register = replica.registers[name] else { continue }
+                for (member, value) in replica.fields {
                     writer.key(text: member)
-                    writer.value(register.writes[0].value)
+                    writer.value(value)
                 }
             }
             writer.key("groups")
-            writer.strings(replica.kind.orderedGroupNames(groups))
+            writer.strings(kind.orderedGroupNames(groups))
             writer.member("id", replica.id)
             writer.member("implicit", true)
-            writer.member("kind", replica.kind)
+            writer.member("kind", kind)
             writer.member("owner", replica.owner)
             writer.member("reviewDate", reviewDate)
-            if let status = replica.registers["status"]?.writes[0].value {
+            if let status = replica.status {
                 writer.key("status")
                 writer.value(status)
             }
-            writer.member("version", version)
-            writer.member("writable", strings: replica.kind.orderedGroupNames(writable))
+            writer.member("version", replica.version)
+            writer.member("writable", strings: kind.orderedGroupNames(writable))
         }
         return writer.bytes
     }
