@@ -221,6 +221,22 @@ public enum PeerCheck {
         var raw = ByteBuffer()
         var gzipped = false
 
+        /// An answer as it came: its body parsed as JSON when `decodingBody` (or it is not a
+        /// 200), and otherwise kept raw for the caller.
+        init(head: HTTPResponseHead, body: ByteBuffer, decodingBody: Bool) throws {
+            status = head.status
+            self.body = JSONObject()
+            serverTiming = head.headers["server-timing"].first
+            headers = head.headers
+            raw = body
+            gzipped = head.headers["content-encoding"].contains { $0.lowercased() == "gzip" }
+            if decodingBody || head.status != .ok {
+                let inflated = try inflated()
+                self.body = (try? JSONParser.parse(Array(inflated.readableBytesView)))?.objectValue ?? JSONObject()
+                raw = ByteBuffer()
+            }
+        }
+
         /// The raw body, inflated within `WireCompression.maximumBytes` when it came gzipped.
         func inflated() throws -> ByteBuffer {
             guard gzipped else { return raw }
@@ -244,46 +260,52 @@ public enum PeerCheck {
         outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>, decodingBody: Bool = true
     ) async throws -> Answer {
         let method = body == nil ? "GET" : "POST"
+        let bytes = body.map { ByteBuffer(string: JSONWriter.canonical($0)) }
+        try await outbound.write(.head(requestHead(path, host: host, body: bytes)))
+        if let bytes { try await outbound.write(.body(.byteBuffer(bytes))) }
+        try await outbound.write(.end(nil))
+        var head: HTTPResponseHead?
+        var received = ByteBuffer()
+        while let part = try await inbound.next() {
+            switch part {
+            case .head(let answerHead): head = answerHead
+            case .body(var chunk): received.writeBuffer(&chunk)
+            case .end:
+                guard let head else { throw PeerCheckFailure.unexpectedAnswer("a response with no status") }
+                return try Answer(head: head, body: received, decodingBody: decodingBody)
+            }
+        }
+        throw PeerCheckFailure.connection("the peer closed the connection without answering \(method) \(path)")
+    }
+
+    /// The head of a request to a peer: JSON asked for, gzip accepted.
+    static func requestHead(_ path: String, host: String, body: ByteBuffer? = nil) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         headers.add(name: "host", value: host)
         headers.add(name: "accept", value: "application/json")
         headers.add(name: "accept-encoding", value: "gzip")
         if let body {
-            let bytes = ByteBuffer(string: JSONWriter.canonical(body))
             headers.add(name: "content-type", value: "application/json")
-            headers.add(name: "content-length", value: String(bytes.readableBytes))
-            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)))
-            try await outbound.write(.body(.byteBuffer(bytes)))
-        } else {
-            try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)))
+            headers.add(name: "content-length", value: String(body.readableBytes))
         }
-        try await outbound.write(.end(nil))
-        var head: HTTPResponseHead?
-        var body = ByteBuffer()
-        while let part = try await inbound.next() {
-            switch part {
-            case .head(let received): head = received
-            case .body(var chunk): body.writeBuffer(&chunk)
-            case .end:
-                guard let head else { throw PeerCheckFailure.unexpectedAnswer("a response with no status") }
-                var answer = Answer(
-                    status: head.status, body: JSONObject(), serverTiming: head.headers["server-timing"].first, headers: head.headers, raw: body,
-                    gzipped: head.headers["content-encoding"].contains { $0.lowercased() == "gzip" })
-                if decodingBody || head.status != .ok {
-                    let inflated = try answer.inflated()
-                    answer.body = (try? JSONParser.parse(Array(inflated.readableBytesView)))?.objectValue ?? JSONObject()
-                    answer.raw = ByteBuffer()
-                }
-                return answer
-            }
-        }
-        throw PeerCheckFailure.connection("the peer closed the connection without answering \(method) \(path)")
+        return HTTPRequestHead(version: .http1_1, method: body == nil ? .GET : .POST, uri: path, headers: headers)
     }
 
     static func connect(
         peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration,
         verdict: VerdictBox
     ) async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
+        try await connect(peer: peer, identity: identity, timeout: timeout, verdict: verdict) { channel in
+            try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+        }
+    }
+
+    /// Connects over mutual TLS, refusing a peer whose certificate is not pinned in its file,
+    /// with the HTTP client codec on the channel, which `wrap` takes from there.
+    static func connect<Connection: Sendable>(
+        peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration,
+        verdict: VerdictBox, wrap: @escaping @Sendable (any Channel) throws -> Connection
+    ) async throws -> Connection {
         let context = try NIOSSLContext(configuration: identity.tlsConfiguration(server: false))
         let host = peer.url.host
         let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
@@ -306,7 +328,7 @@ public enum PeerCheck {
                         })
                     try channel.pipeline.syncOperations.addHandler(handler)
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                    return try wrap(channel)
                 }
             }
     }
@@ -353,6 +375,11 @@ public enum PeerCheck {
     static func alertName(in text: String) -> String? {
         guard let range = text.range(of: #"ALERT_[A-Z_]+"#, options: .regularExpression) else { return nil }
         return text[range].dropFirst(6).lowercased().replacingOccurrences(of: "_", with: " ")
+    }
+
+    /// Whether `error` is `withDeadline`'s: the peer did not answer in time.
+    static func isTimeout(_ error: any Error) -> Bool {
+        if case .timeout? = error as? PeerCheckFailure { true } else { false }
     }
 
     static func withDeadline<T: Sendable>(_ timeout: Duration, stage: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {

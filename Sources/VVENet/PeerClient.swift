@@ -1,5 +1,7 @@
 import CompressNIO
 import Foundation
+import NIOCore
+import NIOHTTP1
 import VVECore
 import VVEConfig
 import VVESync
@@ -48,11 +50,66 @@ public enum PeerClient {
     }
 }
 
+extension PeerClient {
+    /// A GET to a peer on a connection kept open between requests (`KeptConnections`), its
+    /// body kept raw for the caller. A kept connection the peer closed while it sat idle is
+    /// replaced by a new one, once.
+    static func get(_ path: String, from peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration, connections: KeptConnections) async throws
+        -> PeerCheck.Answer
+    {
+        let verdict = VerdictBox()
+        let address = "\(peer.url.host):\(peer.url.port)"
+        do {
+            let head = PeerCheck.requestHead(path, host: peer.url.host)
+            var kept = connections.take(for: peer)
+            while true {
+                let reused = kept != nil
+                let connection: KeptConnection
+                if let kept {
+                    connection = kept
+                } else {
+                    connection = try await PeerCheck.connect(peer: peer, identity: identity, timeout: timeout, verdict: verdict, wrap: KeptConnection.wrap)
+                }
+                kept = nil
+                let answer: (head: HTTPResponseHead, body: ByteBuffer)
+                do {
+                    // A cancelled caller (a pull loop stopping, say) closes the connection at
+                    // once, rather than waiting out a long-poll the peer is holding open.
+                    answer = try await withTaskCancellationHandler {
+                        try await PeerCheck.withDeadline(timeout, stage: "waiting for GET \(path)") { try await connection.send(head, body: nil) }
+                    } onCancel: {
+                        connection.channel.close(promise: nil)
+                    }
+                } catch {
+                    connection.channel.close(promise: nil)
+                    // A GET of changes may be asked again: the peer's side of it (an
+                    // acknowledgement, a disclosure of a batch never received) repeats harmlessly.
+                    if reused, !Task.isCancelled, !PeerCheck.isTimeout(error) { continue }
+                    throw error
+                }
+                if answer.head.isKeepAlive { connections.keep(connection, for: peer) } else { connection.channel.close(promise: nil) }
+                return try PeerCheck.Answer(head: answer.head, body: answer.body, decodingBody: false)
+            }
+        } catch let error as PeerRequestError {
+            throw error
+        } catch let failure as PeerCheckFailure {
+            throw PeerRequestError(description: "\(peer.name): \(failure.label): \(failure)")
+        } catch {
+            let failure = PeerCheck.classify(
+                error, address: address, host: peer.url.host, seconds: Int(timeout.components.seconds), verdict: verdict, identity: identity,
+                ownProblem: identity.ownCertificateProblem())
+            throw PeerRequestError(description: "\(peer.name): \(failure.label): \(failure)")
+        }
+    }
+}
+
 /// The pull loop's `PeerClient`: `GET /v1/changes` over mutual TLS, to the peer as its file
 /// in `Peers/` says now, so a re-pinned or moved peer is reached at once.
 public struct NetworkPeerClient: VVESync.PeerClient {
     let registry: PeerRegistry
     let identity: NodeIdentity
+    /// One connection per peer, kept between the requests of a pull.
+    let connections = KeptConnections()
 
     public init(registry: PeerRegistry, identity: NodeIdentity) {
         self.registry = registry
@@ -67,7 +124,7 @@ public struct NetworkPeerClient: VVESync.PeerClient {
         let path = "/v1/changes?since=\(cursor)&ack=\(acknowledged)&limit=\(limit)&wait=\(seconds)"
         // The body is inflated and parsed by `batch()`, after the caller has asked for the
         // next batch from the cursor the answer's headers announce.
-        let answer = try await PeerClient.send(path, from: configuration, identity: identity, timeout: .seconds(seconds + 30), decodingBody: false)
+        let answer = try await PeerClient.get(path, from: configuration, identity: identity, timeout: .seconds(seconds + 30), connections: connections)
         guard answer.status == .ok else {
             throw PeerRequestError(
                 description: "\(peer) answered GET \(path) with HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
