@@ -174,60 +174,75 @@ extension CaseStore {
         -> BatchOutcome
     {
         do {
-            return try transaction { db in
-                var outcome = BatchOutcome()
-                // A batch ending before the cursor already committed is a stale duplicate: what
-                // it carries was built before changes this node has applied since (an erasure,
-                // say), so applying it could bring back a deleted copy.
-                let committed = try Int64.fetchOne(db, sql: "SELECT cursor FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue]) ?? 0
-                guard cursor >= committed else {
-                    outcome.unchanged = items.count
-                    return outcome
-                }
-                // Items are read and checked on every core while this transaction applies
-                // the ones before them, as an import does.
-                let chunkSize = 128
-                let chunkCount = (items.count + chunkSize - 1) / chunkSize
-                let read: @Sendable (Int) -> [IncomingItem] = { chunk in
-                    items[chunk * chunkSize..<min(items.count, (chunk + 1) * chunkSize)].map(IncomingItem.init)
-                }
-                let pipeline = chunkCount > 1 ? ChunkPipeline(count: chunkCount, produce: read) : nil
-                defer { pipeline?.waitUntilFinished() }
-                // One appender for the whole batch: every item's audit entry goes through it.
-                var audit = try AuditAppender(db)
-                for chunk in 0..<chunkCount {
-                    for (offset, item) in (pipeline?.take(chunk) ?? read(chunk)).enumerated() {
-                        let index = chunk * chunkSize + offset
-                        let changed: Bool
-                        switch item {
-                        case .copy(let copy):
-                            changed = try receiveSharedCopy(copy, from: peer, at: time, audit: &audit, db).changed
-                        case .delete(let id?, let erased):
-                            let reason = erased ? "erased by its owner" : "withdrawn by its owner: this node is no longer in its audience"
-                            changed = try deleteSharedCopy(id, owner: peer, reason: reason, keepingWrites: !erased, at: time, audit: &audit, db)
-                        case .delete(nil, _):
-                            throw RefusedWrite("item \(index) names no record to delete")
-                        case .writes(.success(let replica)):
-                            changed = try applyPeerWrites(replica, from: peer, policy: policy, at: time, audit: &audit, db) != .unchanged
-                        case .writes(.failure(let invalid)):
-                            throw RefusedWrite("item \(index) is malformed: " + invalid.issues.map(\.redactedDescription).joined(separator: "; "))
-                        case .unknown:
-                            throw RefusedWrite("item \(index) is not a copy, writes, an erasure or a withdrawal")
-                        }
-                        if changed { outcome.applied += 1 } else { outcome.unchanged += 1 }
-                    }
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO peer_cursor(peer, cursor, updated_at) VALUES (?, ?, ?)
-                        ON CONFLICT(peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
-                        """,
-                    arguments: [peer.rawValue, cursor, time.description])
-                return outcome
-            }
+            return try transaction { db in try apply(items, from: peer, policy: policy, cursor: cursor, at: time, db) }
         } catch let refusal as RefusedWrite {
             try refuse("batch refused whole: " + refusal.reason, from: peer, recordID: nil, at: time)
         }
+    }
+
+    /// `applyBatch`, without holding a thread of the concurrency pool while it waits and writes.
+    public func applyBatch(_ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp) async throws
+        -> BatchOutcome
+    {
+        do {
+            return try await transaction { db in try self.apply(items, from: peer, policy: policy, cursor: cursor, at: time, db) }
+        } catch let refusal as RefusedWrite {
+            try refuse("batch refused whole: " + refusal.reason, from: peer, recordID: nil, at: time)
+        }
+    }
+
+    private func apply(_ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp, _ db: Database) throws
+        -> BatchOutcome
+    {
+        var outcome = BatchOutcome()
+        // A batch ending before the cursor already committed is a stale duplicate: what
+        // it carries was built before changes this node has applied since (an erasure,
+        // say), so applying it could bring back a deleted copy.
+        let committed = try Int64.fetchOne(db, sql: "SELECT cursor FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue]) ?? 0
+        guard cursor >= committed else {
+            outcome.unchanged = items.count
+            return outcome
+        }
+        // Items are read and checked on every core while this transaction applies
+        // the ones before them, as an import does.
+        let chunkSize = 128
+        let chunkCount = (items.count + chunkSize - 1) / chunkSize
+        let read: @Sendable (Int) -> [IncomingItem] = { chunk in
+            items[chunk * chunkSize..<min(items.count, (chunk + 1) * chunkSize)].map(IncomingItem.init)
+        }
+        let pipeline = chunkCount > 1 ? ChunkPipeline(count: chunkCount, produce: read) : nil
+        defer { pipeline?.waitUntilFinished() }
+        // One appender for the whole batch: every item's audit entry goes through it.
+        var audit = try AuditAppender(db)
+        for chunk in 0..<chunkCount {
+            for (offset, item) in (pipeline?.take(chunk) ?? read(chunk)).enumerated() {
+                let index = chunk * chunkSize + offset
+                let changed: Bool
+                switch item {
+                case .copy(let copy):
+                    changed = try receiveSharedCopy(copy, from: peer, at: time, audit: &audit, db).changed
+                case .delete(let id?, let erased):
+                    let reason = erased ? "erased by its owner" : "withdrawn by its owner: this node is no longer in its audience"
+                    changed = try deleteSharedCopy(id, owner: peer, reason: reason, keepingWrites: !erased, at: time, audit: &audit, db)
+                case .delete(nil, _):
+                    throw RefusedWrite("item \(index) names no record to delete")
+                case .writes(.success(let replica)):
+                    changed = try applyPeerWrites(replica, from: peer, policy: policy, at: time, audit: &audit, db) != .unchanged
+                case .writes(.failure(let invalid)):
+                    throw RefusedWrite("item \(index) is malformed: " + invalid.issues.map(\.redactedDescription).joined(separator: "; "))
+                case .unknown:
+                    throw RefusedWrite("item \(index) is not a copy, writes, an erasure or a withdrawal")
+                }
+                if changed { outcome.applied += 1 } else { outcome.unchanged += 1 }
+            }
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO peer_cursor(peer, cursor, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
+                """,
+            arguments: [peer.rawValue, cursor, time.description])
+        return outcome
     }
 
     /// Deletes this node's copy of `owner`'s record, auditing why; false when none was held.

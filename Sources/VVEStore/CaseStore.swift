@@ -167,6 +167,25 @@ public final class CaseStore: Sendable {
         }
     }
 
+    /// `transaction`, waiting for the write lock and the writing without holding a thread:
+    /// for the pull loop, whose batches would otherwise keep one of the few threads of the
+    /// concurrency pool from the requests and reads that overlap them.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as DatabaseError {
+            // The same translation as the synchronous `transaction`.
+            return try Self.translatingErrors(path: path) { throw error }
+        }
+    }
+
     /// Runs one read-only snapshot.
     func reading<T>(_ body: (Database) throws -> T) throws -> T {
         try Self.translatingErrors(path: path) { try writer.read(body) }

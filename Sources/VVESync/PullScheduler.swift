@@ -115,7 +115,7 @@ public final class PullScheduler: Service, Sendable {
                     continue
                 }
                 try Task.checkCancellation()
-                let outcome = try store.applyBatch(batch.items, from: name, policy: target.policy, cursor: batch.cursor, at: clock())
+                let outcome = try await store.applyBatch(batch.items, from: name, policy: target.policy, cursor: batch.cursor, at: clock())
                 if outcome.applied > 0 { signal?.poke() }
                 let lag = batch.hasMore ? max(batch.lag, 1) : 0
                 try store.recordPullSuccess(from: name, lag: lag, at: clock())

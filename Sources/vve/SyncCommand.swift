@@ -55,7 +55,7 @@ struct SyncCommand: AsyncParsableCommand {
                     try? store.recordPullFailure(from: name, reason: "\(error)", at: Clock.now())
                     throw CommandFailure("sync with \(name) failed: \(error)", status: .peerCheckFailed)
                 }
-                let outcome = try store.applyBatch(batch.items, from: name, policy: peerConfiguration.policy, cursor: batch.cursor, at: Clock.now())
+                let outcome = try await store.applyBatch(batch.items, from: name, policy: peerConfiguration.policy, cursor: batch.cursor, at: Clock.now())
                 total.applied += outcome.applied
                 total.unchanged += outcome.unchanged
                 cursor = batch.cursor

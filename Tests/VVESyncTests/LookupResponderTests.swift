@@ -106,7 +106,7 @@ import VVESync
             aggregates: false)
         let batch = try ChangeFeed(store: camdenStore, encoder: encoder).batch(
             for: haringey, role: .borough, policy: toHaringey, after: 0, limit: 100, today: today, at: time(1))
-        #expect(try haringeyStore.applyBatch(batch.items, from: camden, policy: .denyAll, cursor: batch.cursor, at: time(2)).applied == 1)
+        #expect(try await haringeyStore.applyBatch(batch.items, from: camden, policy: .denyAll, cursor: batch.cursor, at: time(2)).applied == 1)
 
         let responder = LookupResponder(store: haringeyStore, encoder: encoder, configuration: generous, logger: Logger(label: "test"))
         let found = hits(try await responder.answer(query(tia), from: police, role: .police, policy: policePolicy, at: time(3)))
@@ -148,7 +148,7 @@ import VVESync
         let narrowed = SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false)
         let withdrawal = try ChangeFeed(store: camdenStore, encoder: encoder).batch(
             for: haringey, role: .borough, policy: narrowed, after: batch.cursor, limit: 100, today: today, at: time(4))
-        _ = try haringeyStore.applyBatch(withdrawal.items, from: camden, policy: .denyAll, cursor: withdrawal.cursor, at: time(5))
+        _ = try await haringeyStore.applyBatch(withdrawal.items, from: camden, policy: .denyAll, cursor: withdrawal.cursor, at: time(5))
         #expect(try haringeyStore.sharedCopies(context: context(6)).isEmpty)
         #expect(hits(try await responder.answer(query(tia), from: police, role: .police, policy: policePolicy, at: time(7))).isEmpty)
     }
