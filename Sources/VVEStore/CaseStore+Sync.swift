@@ -104,8 +104,13 @@ extension CaseStore {
                     INSERT INTO holder(record_id, peer) VALUES (?, ?)
                     ON CONFLICT(record_id, peer) DO UPDATE SET release_after = NULL
                     """)
+            // Bound directly: a first sync discloses a thousand copies a batch, and this
+            // transaction's commit is what the batch waits for before it is sent.
             for id in copies {
-                try holding.execute(arguments: [id.description, peer.rawValue])
+                try DirectBinding.execute(holding, db) { bind in
+                    bind.text(id.description)
+                    bind.text(peer.rawValue)
+                }
             }
             for id in deletions {
                 try db.execute(
