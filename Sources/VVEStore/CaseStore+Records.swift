@@ -240,22 +240,20 @@ extension CaseStore {
         try reading { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record") ?? 0 }
     }
 
-    /// The change log after `sequence`, in order.
     /// The change-log entries after `sequence` as a feed reads them: which record, and for
     /// which peer alone if any, without the versions and times it does not need.
-    public func feedEntries(after sequence: Int64, limit: Int) throws -> [(sequence: Int64, recordID: RecordID, onlyFor: AuthorityName?)] {
-        try reading { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT seq, record_id, only_for FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [sequence, limit]
-            ).map { row in
-                guard let id = RecordID(row["record_id"] as String) else {
-                    throw StoreError.database(path: path, message: "change log entry \(row["seq"] as Int64) is malformed")
-                }
-                return (row["seq"], id, (row["only_for"] as String?).flatMap(AuthorityName.init))
+    func feedEntries(after sequence: Int64, limit: Int, _ db: Database) throws -> [(sequence: Int64, recordID: RecordID, onlyFor: AuthorityName?)] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT seq, record_id, only_for FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [sequence, limit]
+        ).map { row in
+            guard let id = RecordID(row["record_id"] as String) else {
+                throw StoreError.database(path: path, message: "change log entry \(row["seq"] as Int64) is malformed")
             }
+            return (row["seq"], id, (row["only_for"] as String?).flatMap(AuthorityName.init))
         }
     }
 
+    /// The change log after `sequence`, in order.
     public func changes(after sequence: Int64 = 0, limit: Int = 1000) throws -> [ChangeLogEntry] {
         try reading { db in
             try Row.fetchAll(

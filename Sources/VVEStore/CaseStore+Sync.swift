@@ -137,17 +137,27 @@ extension CaseStore {
         }
     }
 
+    /// What a feed reads before it projects a batch for `peer`, in one snapshot: the log's
+    /// head, the entries after `sequence` (at most `limit`), and which of their records the
+    /// peer holds a copy of.
+    public func feedWindow(for peer: AuthorityName, after sequence: Int64, limit: Int) throws -> FeedWindow {
+        try reading { db in
+            let head = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) FROM change_log")) ?? 0
+            let entries = try feedEntries(after: sequence, limit: limit, db)
+            let held = try records(heldBy: peer, changedAfter: sequence, through: entries.last?.sequence ?? sequence, db)
+            return FeedWindow(head: head, entries: entries, held: held)
+        }
+    }
+
     /// The records changed in the log after `sequence` and up to `last` that `peer` holds a
     /// copy of: what a feed needs to know to tell the peer to delete one. One pass over the
     /// log's range, each change looked up in the holdings' key.
-    public func records(heldBy peer: AuthorityName, changedAfter sequence: Int64, through last: Int64) throws -> Set<RecordID> {
-        try reading { db in
-            let sql = """
-                SELECT DISTINCT holder.record_id FROM change_log JOIN holder ON holder.record_id = change_log.record_id AND holder.peer = ?
-                WHERE change_log.seq > ? AND change_log.seq <= ?
-                """
-            return Set(try String.fetchAll(db, sql: sql, arguments: [peer.rawValue, sequence, last]).compactMap(RecordID.init))
-        }
+    func records(heldBy peer: AuthorityName, changedAfter sequence: Int64, through last: Int64, _ db: Database) throws -> Set<RecordID> {
+        let sql = """
+            SELECT DISTINCT holder.record_id FROM change_log JOIN holder ON holder.record_id = change_log.record_id AND holder.peer = ?
+            WHERE change_log.seq > ? AND change_log.seq <= ?
+            """
+        return Set(try String.fetchAll(db.cachedStatement(sql: sql), arguments: [peer.rawValue, sequence, last]).compactMap(RecordID.init))
     }
 
     /// The peers that hold a copy of records, by record.
@@ -289,6 +299,16 @@ extension CaseStore {
             return (copies.count, holdings)
         }
     }
+}
+
+/// What a feed reads of the log before it projects a batch (`CaseStore.feedWindow`).
+public struct FeedWindow: Sendable {
+    /// The log's last sequence when it was read.
+    public var head: Int64
+    /// The entries after the cursor, in order: which record, and for which peer alone if any.
+    public var entries: [(sequence: Int64, recordID: RecordID, onlyFor: AuthorityName?)]
+    /// The records of those entries that the peer holds a copy of.
+    public var held: Set<RecordID>
 }
 
 /// One item of a batch, read and checked before the transaction applies it.

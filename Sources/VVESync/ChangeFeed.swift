@@ -107,8 +107,8 @@ public struct ChangeFeed: Sendable {
     ) throws -> PreparedBatch {
         try store.acknowledge(peer, through: min(acknowledged ?? cursor, cursor))
         try store.notePolicy(policy, servedTo: peer, at: time)
-        let head = try store.latestChangeSequence()
-        let entries = try store.feedEntries(after: cursor, limit: limit)
+        let window = try store.feedWindow(for: peer, after: cursor, limit: limit)
+        let (head, entries, held) = (window.head, window.entries, window.held)
         // Each record once, at its latest state, in the order of its last change; entries
         // logged for another peer alone are passed over.
         var order: [RecordID] = []
@@ -119,7 +119,6 @@ public struct ChangeFeed: Sendable {
         order.reverse()
         let next = entries.last?.sequence ?? cursor
         let hasMore = entries.count == limit && next < head
-        let held = try store.records(heldBy: peer, changedAfter: cursor, through: next)
         let plan = ProjectionPlan(peer: peer, role: role, policy: policy, today: today)
         // Reading, decoding and projecting records is most of a batch's cost and each record
         // is independent: large batches are projected on every core, in chunks taken in order.
