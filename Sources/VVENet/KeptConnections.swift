@@ -8,11 +8,11 @@ import VVEConfig
 /// pull makes them: a first sync asks for a hundred batches in a row, and a new connection
 /// for each cost a TLS handshake at both ends and about a twelfth of the sync's time.
 ///
-/// A connection is reused only for the peer's file as it was when the connection was made
-/// (same address, same pins), while it is open, and for `maximumIdle` after its last answer
-/// (then closed):
-/// the peer's server may close an idle connection, and a pull that starts later starts on a
-/// new one. Each connection carries one request at a time; a failure closes it.
+/// A connection is reused only for the peer's file exactly as it was when the connection
+/// was made (address, pins, policy), while it is open, and within `maximumIdle` of its last
+/// answer, after which it is closed: the peer's server may close an idle connection, and a
+/// pull that starts later starts on a new one. Each connection carries one request at a
+/// time; a failure closes it.
 final class KeptConnections: Sendable {
     /// How long a connection may sit unused and still be reused. Default 2 seconds: the gap
     /// between two batches of a pull is milliseconds.
