@@ -14,7 +14,7 @@
 #
 # Usage: Tools/bench-sync.sh [N] [EDITS] [IDLE_SECONDS]   (defaults 100000 40 60)
 #        BENCH_PARTS=13 Tools/bench-sync.sh   runs parts 1 and 3 only.
-#        BENCH_ROUNDS=5 Tools/bench-sync.sh   measures part 1 five times (default 3).
+#        BENCH_ROUNDS=3 Tools/bench-sync.sh   measures part 1 three times (default 5; this machine drifts).
 set -euo pipefail
 parts=${BENCH_PARTS:-123}
 count=${1:-100000}
@@ -58,7 +58,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # figures of a round are measured back to back; the ratio is the median of the rounds'
 # ratios, since this machine's speed drifts by 10-25% between runs.
 if [[ $parts == *1* ]]; then
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 echo "bench-sync: 1/3 initial sync of $count records, $rounds rounds..." >&2
 "$vve" generate --kind relocation --count "$count" --seed 42 > "$work/records.ndjson"
 printf 'records:                         %d relocations, every one shared\n' "$count"
