@@ -111,6 +111,10 @@ extension CaseStore {
         return zip(drafts, imported).map { draft, record in CaseRecord(draft: draft, id: record.id, node: node, at: context.time) }
     }
 
+    /// Records per chunk of an import that still get ids in import order: 65,536. (The
+    /// import's chunks are 1,024 records, and 16,384 of them fit `RecordID.sequenceLimit`.)
+    static let importChunkBits = 16
+
     /// Creates records in one transaction from drafts produced in chunks, all or nothing.
     ///
     /// `produce` runs on every core, in any order, while this thread writes the chunks in
@@ -123,8 +127,10 @@ extension CaseStore {
         let node = node
         let pipeline = ChunkPipeline(count: count) { index -> [EncodedRecord]? in
             var random = BulkRandom()
-            return produce(index)?.map { draft in
-                EncodedRecord(CaseRecord(draft: draft, id: RecordID.make(at: context.time, using: &random), node: node, at: context.time))
+            // Ids in the order of the import, chunk by chunk, whichever core makes them.
+            return produce(index)?.enumerated().map { position, draft in
+                let id = RecordID.make(at: context.time, sequence: index << Self.importChunkBits | position, using: &random)
+                return EncodedRecord(CaseRecord(draft: draft, id: id, node: node, at: context.time))
             }
         }
         defer { pipeline.waitUntilFinished() }

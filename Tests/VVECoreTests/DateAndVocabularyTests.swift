@@ -103,6 +103,19 @@ import VVECore
         #expect(RecordID(early.description) == early)
         #expect(RecordID(early.description.uppercased()) == early)
         #expect(RecordID("not-a-uuid") == nil)
+        // Made together in one millisecond, ids sort in the order they were made, the
+        // version and variant bits intact and 44 bits still random.
+        let time = Timestamp(millisecondsSinceEpoch: 1_795_460_340_000)
+        let sequences = [0, 1, 2, 15, 16, 4095, 4096, 1 << 18, (1 << 26) + 3, RecordID.sequenceLimit - 1]
+        let made = sequences.map { RecordID.make(at: time, sequence: $0, using: &random) }
+        #expect(made == made.sorted() && Set(made).count == made.count)
+        #expect(made.allSatisfy { Array($0.description)[14] == "7" && "89ab".contains(Array($0.description)[19]) && RecordID($0.description) == $0 })
+        #expect(made.allSatisfy { Array($0.description.prefix(13)) == Array(made[0].description.prefix(13)) })
+        let twins = (0..<64).map { _ in RecordID.make(at: time, sequence: 7, using: &random) }
+        #expect(Set(twins).count == 64)
+        #expect(Set(twins.map { $0.bytes[10] & 0x0F }).count > 1 && Set(twins.map { $0.bytes[10] >> 4 }).count == 1)
+        // Past the limit the sequence wraps: unique still, in order no longer.
+        #expect(RecordID.make(at: time, sequence: RecordID.sequenceLimit + 1, using: &random) < made[2])
         #expect(RecordID("0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2g") == nil)
     }
 

@@ -75,6 +75,15 @@ func tableCounts(_ store: CaseStore) throws -> [Int] {
         #expect(try store.records(matching: filter, context: context()).map(\.id) == expected.map(\.id).sorted())
     }
 
+    @Test func anImportsIdsSortInImportOrderAcrossItsChunks() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        // Three chunks, made on every core, all in one millisecond.
+        let imported = try store.importDrafts(drafts(2500), context: context())
+        #expect(imported.map(\.id) == imported.map(\.id).sorted())
+        #expect(Set(imported.map(\.id)).count == 2500)
+        #expect(try store.records(matching: RecordFilter(), context: context()).map(\.id) == imported.map(\.id))
+    }
+
     @Test func updateAppliesAMergePatchAndBumpsTheVersion() throws {
         let store = try CaseStore.inMemory(node: camden)
         let record = try store.add(drafts(1, kind: .relocation)[0], context: context())
