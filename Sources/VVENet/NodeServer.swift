@@ -88,11 +88,12 @@ public struct NodeServerConfiguration: Sendable {
 /// The node's HTTPS server: mutual TLS, peers identified by pinned certificates.
 public enum NodeServer {
     /// Serves a peer's change feed: the batch after a cursor, at most `limit` changes, waiting
-    /// up to `wait` for a change when there is nothing for the peer. The server audits it as
-    /// disclosed (`PreparedBatch.disclose`) before a byte of it is sent.
+    /// up to `wait` for a change when there is nothing for the peer, its body gzipped as it is
+    /// built when `compressed`. The server audits it as disclosed (`PreparedBatch.disclose`)
+    /// before a byte of it is sent.
     public typealias ChangesProvider =
-        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration,
-            _ sink: (any BatchBodySink)?) async throws -> PreparedBatch
+        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration, _ compressed: Bool)
+            async throws -> FeedReadAhead<GzipBodySink>.Served
 
     /// The headers of a `GET /v1/changes` answer that announce where its batch ends, so the
     /// caller asks for the next one before it reads this one.
@@ -161,19 +162,20 @@ public enum NodeServer {
             }
             do {
                 // Compressed as it is built, for a caller that accepts gzip.
-                let gzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") == true ? GzipBodySink() : nil
-                let prepared = try await changes(peer, since, acknowledged, limit, .seconds(wait), gzip)
+                let gzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") == true
+                let served = try await changes(peer, since, acknowledged, limit, .seconds(wait), gzip)
                 // Nothing of a batch leaves before it is audited as disclosed.
-                try prepared.disclose()
+                try served.batch.disclose()
+                let batch = served.batch.batch
                 var response: Response
-                if let compressed = try gzip?.finish() {
+                if let compressed = try served.sink?.finish() {
                     response = Response(
                         status: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"], body: ResponseBody(byteBuffer: compressed))
                 } else {
-                    response = json(encoded: prepared.batch.encoded())
+                    response = json(encoded: batch.encoded())
                 }
-                response.headers[.init(cursorHeader)!] = String(prepared.batch.cursor)
-                response.headers[.init(hasMoreHeader)!] = String(prepared.batch.hasMore)
+                response.headers[.init(cursorHeader)!] = String(batch.cursor)
+                response.headers[.init(hasMoreHeader)!] = String(batch.hasMore)
                 return response
             } catch {
                 context.logger.error("cannot build a batch", metadata: ["error": "\(error)"])
@@ -256,7 +258,8 @@ public enum NodeServer {
     /// Compresses a batch's body (at zlib's fastest level) as the feed writes it
     /// (`BatchBodySink`), with the newline every JSON answer ends with: batches of match keys
     /// shrink to about a third.
-    final class GzipBodySink: BatchBodySink, @unchecked Sendable {
+    /// A batch's body, gzipped as the feed builds it.
+    public final class GzipBodySink: BatchBodySink, @unchecked Sendable {
         // Unchecked: every access to the stream holds `lock`.
         private let lock = NSLock()
         private let compressor = WireCompression.algorithm.compressor
@@ -264,7 +267,7 @@ public enum NodeServer {
         private var output = ByteBuffer()
         private var plainBytes = 0
 
-        func begin() throws {
+        public func begin() throws {
             try locked {
                 if started { try compressor.resetStream() } else { try compressor.startStream() }
                 started = true
@@ -276,7 +279,7 @@ public enum NodeServer {
             }
         }
 
-        func write(_ bytes: [UInt8]) throws {
+        public func write(_ bytes: [UInt8]) throws {
             try locked { try compress(bytes, flush: .no) }
         }
 

@@ -163,13 +163,13 @@ enum WireCompression {
 
 extension NodeServer {
     /// Serves `feed` to identified peers, each under its own peer file's policy, with
-    /// long-poll woken by `signal`.
+    /// long-poll woken by `signal`, and a catching-up peer's next batch read ahead.
     public static func changes(from feed: ChangeFeed, signal: ChangeSignal, clock: @escaping @Sendable () -> Timestamp) -> ChangesProvider {
-        { peer, cursor, acknowledged, limit, wait, sink in
-            try await feed.prepare(
+        let readAhead = FeedReadAhead(feed: feed, signal: signal, clock: clock, makeSink: { GzipBodySink() })
+        return { peer, cursor, acknowledged, limit, wait, compressed in
+            try await readAhead.batch(
                 for: peer.name, role: peer.role, policy: peer.policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait,
-                signal: signal, clock: clock, sink: sink
-            )
+                compressed: compressed)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import VVECore
 import VVEStore
 
@@ -107,8 +108,20 @@ public struct ChangeFeed: Sendable {
     ) throws -> PreparedBatch {
         try store.acknowledge(peer, through: min(acknowledged ?? cursor, cursor))
         try store.notePolicy(policy, servedTo: peer, at: time)
+        return try assemble(for: peer, role: role, policy: policy, after: cursor, limit: limit, today: today, at: time, sink: sink)
+    }
+
+    /// `prepare`'s reading and projecting, on the log as it stands, without acknowledging
+    /// anything for the peer or noting its policy. `heldToo` are copies the peer is taken to
+    /// hold beyond those the store has recorded: the batch before this one, prepared and not
+    /// yet disclosed, so a record it carries that has since left the peer's audience is
+    /// still deleted here.
+    func assemble(
+        for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, limit: Int, today: CalendarDate, at time: Timestamp,
+        sink: (any BatchBodySink)?, heldToo: Set<RecordID> = []
+    ) throws -> PreparedBatch {
         let window = try store.feedWindow(for: peer, after: cursor, limit: limit)
-        let (head, entries, held) = (window.head, window.entries, window.held)
+        let (head, entries, held) = (window.head, window.entries, heldToo.isEmpty ? window.held : window.held.union(heldToo))
         // Each record once, at its latest state, in the order of its last change; entries
         // logged for another peer alone are passed over.
         var order: [RecordID] = []
@@ -260,10 +273,28 @@ public struct PreparedBatch: Sendable {
     let writes: [RecordID]
     let deletions: [RecordID]
     let time: Timestamp
+    /// Set once the disclosure has committed: a batch read ahead after this one is handed
+    /// out only then.
+    let disclosed = Disclosure()
 
     /// Audits the batch as disclosed to the peer, in one transaction with the peer as a
     /// holder of the copies it carries (`CaseStore.recordDisclosure`).
     public func disclose() throws {
         try store.recordDisclosure(to: peer, copies: copies, writes: writes, deletions: deletions, cursor: batch.cursor, at: time)
+        disclosed.mark()
+    }
+
+    /// The same batch, to be audited as disclosed at `time`: one read ahead, handed out later.
+    func stamped(_ time: Timestamp) -> PreparedBatch {
+        PreparedBatch(batch: batch, store: store, peer: peer, copies: copies, writes: writes, deletions: deletions, time: time)
+    }
+
+    /// Whether a batch's disclosure has committed.
+    final class Disclosure: Sendable {
+        private let committed = Atomic<Bool>(false)
+
+        var isCommitted: Bool { committed.load(ordering: .acquiring) }
+
+        func mark() { committed.store(true, ordering: .releasing) }
     }
 }

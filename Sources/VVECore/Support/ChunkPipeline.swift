@@ -59,6 +59,17 @@ public final class ChunkPipeline<Chunk: Sendable>: Sendable {
     public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
 
+/// Work run on a thread of its own, awaited without holding a thread of the concurrency pool.
+public enum OwnThread {
+    /// Runs `body` on a new thread and returns what it returns: a long computation started
+    /// ahead of need must not take one of the pool's few threads from the requests it serves.
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            ProducerThread.start { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
+
 /// Runs a closure on a new, detached POSIX thread.
 private enum ProducerThread {
     final class Body {
