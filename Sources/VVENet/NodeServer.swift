@@ -258,7 +258,6 @@ public enum NodeServer {
     /// Compresses a batch's body (at zlib's fastest level) as the feed writes it
     /// (`BatchBodySink`), with the newline every JSON answer ends with: batches of match keys
     /// shrink to about a third.
-    /// A batch's body, gzipped as the feed builds it.
     public final class GzipBodySink: BatchBodySink, @unchecked Sendable {
         // Unchecked: every access to the stream holds `lock`.
         private let lock = NSLock()
