@@ -88,12 +88,16 @@ public struct NodeServerConfiguration: Sendable {
 /// The node's HTTPS server: mutual TLS, peers identified by pinned certificates.
 public enum NodeServer {
     /// Serves a peer's change feed: the batch after a cursor, at most `limit` changes, waiting
-    /// up to `wait` for a change when there is nothing for the peer, its body gzipped as it is
-    /// built when `compressed`. The server audits it as disclosed (`PreparedBatch.disclose`)
-    /// before a byte of it is sent.
+    /// up to `wait` for a change when there is nothing for the peer, its body encoded as it is
+    /// built in the `encoding` the caller accepts (nil: none). The server audits it as
+    /// disclosed (`PreparedBatch.disclose`) before a byte of it is sent.
     public typealias ChangesProvider =
-        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration, _ compressed: Bool)
-            async throws -> FeedReadAhead<GzipBodySink>.Served
+        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration, _ encoding: GzipBodySink.Encoding?)
+            async throws -> FeedReadAhead<GzipBodySink, GzipBodySink.Encoding>.Served
+
+    /// The header of a `vve-gzip-keys` answer that says how many bytes of match keys follow
+    /// its gzip stream (`SplitMatchKeys`).
+    public static let keyBytesHeader = "VVE-Key-Bytes"
 
     /// The headers of a `GET /v1/changes` answer that announce where its batch ends, so the
     /// caller asks for the next one before it reads this one.
@@ -162,15 +166,21 @@ public enum NodeServer {
             }
             do {
                 // Compressed as it is built, for a caller that accepts gzip.
-                let gzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") == true
-                let served = try await changes(peer, since, acknowledged, limit, .seconds(wait), gzip)
+                let accepted = request.headers[.acceptEncoding]?.lowercased() ?? ""
+                let encoding: GzipBodySink.Encoding? =
+                    accepted.contains(GzipBodySink.Encoding.gzipWithKeysApart.token) ? .gzipWithKeysApart : accepted.contains("gzip") ? .gzip : nil
+                let served = try await changes(peer, since, acknowledged, limit, .seconds(wait), encoding)
                 // Nothing of a batch leaves before it is audited as disclosed.
                 try served.batch.disclose()
                 let batch = served.batch.batch
                 var response: Response
-                if let compressed = try served.sink?.finish() {
-                    response = Response(
-                        status: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"], body: ResponseBody(byteBuffer: compressed))
+                if let sink = served.sink, var body = try sink.finish() {
+                    var headers: HTTPFields = [.contentType: "application/json", .contentEncoding: sink.encoding.token]
+                    if sink.encoding == .gzipWithKeysApart {
+                        headers[.init(keyBytesHeader)!] = String(body.keys.count)
+                        body.compressed.writeBytes(body.keys)
+                    }
+                    response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body.compressed))
                 } else {
                     response = json(encoded: batch.encoded())
                 }
@@ -259,12 +269,44 @@ public enum NodeServer {
     /// (`BatchBodySink`), with the newline every JSON answer ends with: batches of match keys
     /// shrink to about a third.
     public final class GzipBodySink: BatchBodySink, @unchecked Sendable {
+        /// How a body is encoded for a caller that accepts gzip.
+        public enum Encoding: Hashable, Sendable {
+            /// The whole JSON gzipped (`Content-Encoding: gzip`).
+            case gzip
+            /// The JSON gzipped with its match keys taken out, and their bytes after the gzip
+            /// stream (`Content-Encoding: vve-gzip-keys`, their length in `VVE-Key-Bytes`):
+            /// see `SplitMatchKeys`. For vve's own client, which asks for it.
+            case gzipWithKeysApart
+
+            /// The `Content-Encoding` token.
+            public var token: String {
+                switch self {
+                case .gzip: "gzip"
+                case .gzipWithKeysApart: "vve-gzip-keys"
+                }
+            }
+        }
+
+        /// A finished body: the gzip stream, and the match keys' bytes taken out of it.
+        struct Body {
+            var compressed: ByteBuffer
+            var keys: [UInt8]
+        }
+
+        /// The encoding this sink writes.
+        public let encoding: Encoding
         // Unchecked: every access to the stream holds `lock`.
         private let lock = NSLock()
         private let compressor = WireCompression.algorithm.compressor
         private var started = false
         private var output = ByteBuffer()
         private var plainBytes = 0
+        private var keys: [UInt8] = []
+
+        /// A sink writing `encoding`.
+        public init(encoding: Encoding) {
+            self.encoding = encoding
+        }
 
         public func begin() throws {
             try locked {
@@ -275,11 +317,15 @@ public enum NodeServer {
                 compressor.window = window
                 output.clear()
                 plainBytes = 0
+                keys.removeAll(keepingCapacity: true)
             }
         }
 
         public func write(_ bytes: [UInt8]) throws {
-            try locked { try compress(bytes, flush: .no) }
+            try locked {
+                // The feed writes whole items at a time, so no key is ever cut between two writes.
+                try compress(encoding == .gzipWithKeysApart ? SplitMatchKeys.split(bytes, keys: &keys) : bytes, flush: .no)
+            }
         }
 
         private func locked<T>(_ body: () throws -> T) rethrows -> T {
@@ -297,11 +343,11 @@ public enum NodeServer {
 
         /// The compressed body; nil when it is too small to be worth compressing, and is sent
         /// as it is.
-        func finish() throws -> ByteBuffer? {
+        func finish() throws -> Body? {
             try locked {
                 try compress([UInt8(ascii: "\n")], flush: .finish)
                 try compressor.finishStream()
-                return plainBytes >= WireCompression.minimumBytes ? output : nil
+                return plainBytes + keys.count >= WireCompression.minimumBytes ? Body(compressed: output, keys: keys) : nil
             }
         }
     }

@@ -220,6 +220,8 @@ public enum PeerCheck {
         /// itself (`exchange(decodingBody: false)`); `body` is then empty for a 200.
         var raw = ByteBuffer()
         var gzipped = false
+        /// With `vve-gzip-keys`: how many bytes of match keys follow the gzip stream.
+        var keyBytesApart: Int?
 
         /// An answer as it came: its body parsed as JSON when `decodingBody` (or it is not a
         /// 200), and otherwise kept raw for the caller.
@@ -229,7 +231,14 @@ public enum PeerCheck {
             serverTiming = head.headers["server-timing"].first
             headers = head.headers
             raw = body
-            gzipped = head.headers["content-encoding"].contains { $0.lowercased() == "gzip" }
+            let encoding = head.headers["content-encoding"].first?.lowercased()
+            gzipped = encoding == "gzip" || encoding == "vve-gzip-keys"
+            if encoding == "vve-gzip-keys" {
+                guard let count = head.headers[NodeServer.keyBytesHeader].first.flatMap(Int.init), (0...body.readableBytes).contains(count) else {
+                    throw PeerCheckFailure.unexpectedAnswer("a vve-gzip-keys answer without a valid \(NodeServer.keyBytesHeader) header")
+                }
+                keyBytesApart = count
+            }
             if decodingBody || head.status != .ok {
                 let inflated = try inflated()
                 self.body = (try? JSONParser.parse(Array(inflated.readableBytesView)))?.objectValue ?? JSONObject()
@@ -241,10 +250,23 @@ public enum PeerCheck {
         func inflated() throws -> ByteBuffer {
             guard gzipped else { return raw }
             var compressed = raw
+            var apart: [UInt8] = []
+            if let keyBytesApart {
+                // The match keys' bytes follow the gzip stream; they go back into the JSON.
+                apart = Array(compressed.readableBytesView.suffix(keyBytesApart))
+                compressed.moveWriterIndex(to: compressed.writerIndex - keyBytesApart)
+            }
+            let json: ByteBuffer
             do {
-                return try compressed.decompress(with: WireCompression.algorithm, maxSize: WireCompression.maximumBytes)
+                json = try compressed.decompress(with: WireCompression.algorithm, maxSize: WireCompression.maximumBytes)
             } catch {
                 throw PeerCheckFailure.unexpectedAnswer("a gzipped answer that does not inflate within \(WireCompression.maximumBytes / 1_000_000) MB")
+            }
+            guard keyBytesApart != nil else { return json }
+            do {
+                return ByteBuffer(bytes: try SplitMatchKeys.join(Array(json.readableBytesView), keys: apart[...]))
+            } catch {
+                throw PeerCheckFailure.unexpectedAnswer("a vve-gzip-keys answer whose match keys do not fit its JSON: \(error)")
             }
         }
     }
@@ -283,7 +305,8 @@ public enum PeerCheck {
         var headers = HTTPHeaders()
         headers.add(name: "host", value: host)
         headers.add(name: "accept", value: "application/json")
-        headers.add(name: "accept-encoding", value: "gzip")
+        // Only the change feed answers with keys apart; every other answer is plain gzip.
+        headers.add(name: "accept-encoding", value: "vve-gzip-keys, gzip")
         if let body {
             headers.add(name: "content-type", value: "application/json")
             headers.add(name: "content-length", value: String(body.readableBytes))

@@ -165,11 +165,11 @@ extension NodeServer {
     /// Serves `feed` to identified peers, each under its own peer file's policy, with
     /// long-poll woken by `signal`, and a catching-up peer's next batch read ahead.
     public static func changes(from feed: ChangeFeed, signal: ChangeSignal, clock: @escaping @Sendable () -> Timestamp) -> ChangesProvider {
-        let readAhead = FeedReadAhead(feed: feed, signal: signal, clock: clock, makeSink: { GzipBodySink() })
-        return { peer, cursor, acknowledged, limit, wait, compressed in
+        let readAhead = FeedReadAhead(feed: feed, signal: signal, clock: clock, makeSink: { GzipBodySink(encoding: $0) })
+        return { peer, cursor, acknowledged, limit, wait, encoding in
             try await readAhead.batch(
                 for: peer.name, role: peer.role, policy: peer.policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait,
-                compressed: compressed)
+                encoding: encoding)
         }
     }
 }

@@ -24,14 +24,14 @@ import VVEStore
 /// or not that disclosure had committed when it read the holdings, so a deletion owed for one
 /// of them is never missed. What may differ from a batch prepared on request is a deletion
 /// the peer had acknowledged in the meantime, sent again; the peer ignores it.
-public final class FeedReadAhead<Sink: BatchBodySink>: Sendable {
+public final class FeedReadAhead<Sink: BatchBodySink, Encoding: Hashable & Sendable>: Sendable {
     /// A batch ready for its request. Nothing of it may leave before `batch.disclose()`
     /// returns.
     public struct Served: Sendable {
         /// The batch, not yet audited as disclosed.
         public let batch: PreparedBatch
-        /// What its body was written into as it was built; nil when the caller asked for it
-        /// uncompressed.
+        /// What its body was written into as it was built; nil when the caller asked for no
+        /// encoding.
         public let sink: Sink?
         /// Whether it was prepared ahead of the request.
         public let wasReadAhead: Bool
@@ -46,7 +46,7 @@ public final class FeedReadAhead<Sink: BatchBodySink>: Sendable {
         let policy: SharingPolicy
         let after: Int64
         let limit: Int
-        let compressed: Bool
+        let encoding: Encoding?
         let today: CalendarDate
         /// The disclosure of the batch this one follows.
         let follows: PreparedBatch.Disclosure
@@ -57,37 +57,38 @@ public final class FeedReadAhead<Sink: BatchBodySink>: Sendable {
     private let feed: ChangeFeed
     private let signal: ChangeSignal
     private let clock: @Sendable () -> Timestamp
-    private let makeSink: @Sendable () -> Sink
+    private let makeSink: @Sendable (Encoding) -> Sink
     /// At most one batch read ahead for each peer.
     private let ahead = Mutex<[AuthorityName: Ahead]>([:])
 
-    /// Serves `feed`, long-polls woken by `signal`; `makeSink` makes the body of a batch a
-    /// caller asks to have compressed.
-    public init(feed: ChangeFeed, signal: ChangeSignal, clock: @escaping @Sendable () -> Timestamp, makeSink: @escaping @Sendable () -> Sink) {
+    /// Serves `feed`, long-polls woken by `signal`; `makeSink` makes the body of a batch in
+    /// the encoding its caller asks for.
+    public init(feed: ChangeFeed, signal: ChangeSignal, clock: @escaping @Sendable () -> Timestamp, makeSink: @escaping @Sendable (Encoding) -> Sink) {
         self.feed = feed
         self.signal = signal
         self.clock = clock
         self.makeSink = makeSink
     }
 
-    /// `ChangeFeed.prepare` with long-poll: the batch for `peer` after `cursor`, read ahead
-    /// when it still may be. A batch that says more follows starts the next one.
+    /// `ChangeFeed.prepare` with long-poll: the batch for `peer` after `cursor`, its body in
+    /// `encoding` (nil: none), read ahead when it still may be. A batch that says more follows
+    /// starts the next one.
     public func batch(
         for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration,
-        compressed: Bool
+        encoding: Encoding?
     ) async throws -> Served {
         let served: Served
-        if let ready = try await readAhead(for: peer, role: role, policy: policy, after: cursor, acknowledged: acknowledged, limit: limit, compressed: compressed) {
+        if let ready = try await readAhead(for: peer, role: role, policy: policy, after: cursor, acknowledged: acknowledged, limit: limit, encoding: encoding) {
             served = ready
         } else {
-            let sink = compressed ? makeSink() : nil
+            let sink = encoding.map(makeSink)
             let prepared = try await feed.prepare(
                 for: peer, role: role, policy: policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait, signal: signal,
                 clock: clock, sink: sink)
             served = Served(batch: prepared, sink: sink, wasReadAhead: false)
         }
         if served.batch.batch.hasMore {
-            readAhead(after: served.batch, for: peer, role: role, policy: policy, limit: limit, compressed: compressed)
+            readAhead(after: served.batch, for: peer, role: role, policy: policy, limit: limit, encoding: encoding)
         }
         return served
     }
@@ -95,11 +96,11 @@ public final class FeedReadAhead<Sink: BatchBodySink>: Sendable {
     /// The batch read ahead for this request, acknowledged for the peer, if it is still what
     /// the request would be given; nil to prepare it afresh.
     private func readAhead(
-        for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, acknowledged: Int64, limit: Int, compressed: Bool
+        for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, acknowledged: Int64, limit: Int, encoding: Encoding?
     ) async throws -> Served? {
         guard let ahead = ahead.withLock({ $0.removeValue(forKey: peer) }) else { return nil }
         let time = clock()
-        guard ahead.after == cursor, ahead.limit == limit, ahead.compressed == compressed, ahead.role == role, ahead.policy == policy,
+        guard ahead.after == cursor, ahead.limit == limit, ahead.encoding == encoding, ahead.role == role, ahead.policy == policy,
             ahead.today == time.calendarDate, ahead.follows.isCommitted, ContinuousClock.now - ahead.started <= Self.maximumAge,
             let served = try? await ahead.served.value
         else { return nil }
@@ -121,12 +122,12 @@ public final class FeedReadAhead<Sink: BatchBodySink>: Sendable {
     }
 
     /// Starts preparing the batch after `previous` for `peer`.
-    private func readAhead(after previous: PreparedBatch, for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, limit: Int, compressed: Bool) {
+    private func readAhead(after previous: PreparedBatch, for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, limit: Int, encoding: Encoding?) {
         let time = clock()
         let (feed, makeSink, cursor, heldToo) = (feed, makeSink, previous.batch.cursor, Set(previous.copies))
         let served = Task {
             try await OwnThread.run {
-                let sink = compressed ? makeSink() : nil
+                let sink = encoding.map(makeSink)
                 let prepared = try feed.assemble(
                     for: peer, role: role, policy: policy, after: cursor, limit: limit, today: time.calendarDate, at: time, sink: sink, heldToo: heldToo)
                 return Served(batch: prepared, sink: sink, wasReadAhead: true)
@@ -134,7 +135,7 @@ public final class FeedReadAhead<Sink: BatchBodySink>: Sendable {
         }
         let now = ContinuousClock.now
         let next = Ahead(
-            role: role, policy: policy, after: cursor, limit: limit, compressed: compressed, today: time.calendarDate, follows: previous.disclosed,
+            role: role, policy: policy, after: cursor, limit: limit, encoding: encoding, today: time.calendarDate, follows: previous.disclosed,
             started: now, served: served)
         ahead.withLock { ahead in
             // A peer that stopped asking leaves its batch here until another is read ahead.

@@ -381,6 +381,9 @@ extension ChangeFeedTests {
 
 /// A sink that keeps what it is given, as the server's compressing one would.
 final class CollectingSink: BatchBodySink, @unchecked Sendable {
+    /// The one encoding a test asks of it.
+    enum Encoding: Hashable, Sendable { case collected }
+
     // Unchecked: the tests write and read it from one thread.
     var bytes: [UInt8] = []
     var writes = 0

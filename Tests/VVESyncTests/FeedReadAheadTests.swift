@@ -29,19 +29,19 @@ import VVEStore
         return (store, records)
     }
 
-    func readAhead(_ store: CaseStore) -> FeedReadAhead<CollectingSink> {
+    func readAhead(_ store: CaseStore) -> FeedReadAhead<CollectingSink, CollectingSink.Encoding> {
         let time = context(10).time
         return FeedReadAhead(
             feed: ChangeFeed(store: store, encoder: encoder), signal: ChangeSignal(store: store, logger: Logger(label: "test")), clock: { time },
-            makeSink: { CollectingSink() })
+            makeSink: { _ in CollectingSink() })
     }
 
-    func serve(_ feed: FeedReadAhead<CollectingSink>, after cursor: Int64, policy: SharingPolicy? = nil, compressed: Bool = true) async throws
-        -> FeedReadAhead<CollectingSink>.Served
+    func serve(_ feed: FeedReadAhead<CollectingSink, CollectingSink.Encoding>, after cursor: Int64, policy: SharingPolicy? = nil, compressed: Bool = true) async throws
+        -> FeedReadAhead<CollectingSink, CollectingSink.Encoding>.Served
     {
         try await feed.batch(
             for: haringey, role: .borough, policy: policy ?? self.policy, after: cursor, acknowledged: cursor, limit: 10, wait: .zero,
-            compressed: compressed)
+            encoding: compressed ? .collected : nil)
     }
 
     @Test func aCatchingUpPeerGetsEachNextBatchReadAheadAndExactlyAsPreparedOnRequest() async throws {
