@@ -34,7 +34,9 @@ public enum SplitMatchKeys {
 
     /// Split keys that do not join: more or fewer key bytes than the JSON has places for.
     public struct Mismatched: Error, CustomStringConvertible {
+        /// The key bytes the JSON's empty members have room for.
         public let places: Int
+        /// The key bytes that came.
         public let keyBytes: Int
         public var description: String { "the JSON has places for \(places) key bytes, and \(keyBytes) came with it" }
     }
@@ -95,15 +97,9 @@ public enum SplitMatchKeys {
     /// Finds the members to split in one pass: each member's next occurrence is looked for
     /// only once the one before it has been passed, so no stretch is searched twice.
     private struct Finder {
-        /// Each member's next occurrence at or after the last search start; nil when none
-        /// is left, and unsearched before the first look.
-        private var next: [Int?]
-        private var searchedFrom: [Int]
-
-        init() {
-            next = Array(repeating: nil, count: members.count)
-            searchedFrom = Array(repeating: -1, count: members.count)
-        }
+        /// Each member's next occurrence found so far; nil when none is left.
+        private var next: [Int?] = Array(repeating: nil, count: members.count)
+        private var looked = Array(repeating: false, count: members.count)
 
         /// Where the next `"exact":"` or `"fuzzy":"` begins at or after `start`, and which.
         mutating func nextMember(in json: [UInt8], from start: Int) -> (position: Int, member: Int)? {
@@ -111,9 +107,9 @@ public enum SplitMatchKeys {
             for index in members.indices {
                 // Looked for again only when never looked for, or when the occurrence found
                 // last time lies before `start`.
-                if searchedFrom[index] < 0 || (next[index].map { $0 < start } ?? false) {
+                if !looked[index] || (next[index].map { $0 < start } ?? false) {
                     next[index] = Self.search(members[index].opening, in: json, from: start)
-                    searchedFrom[index] = start
+                    looked[index] = true
                 }
                 if let position = next[index], nearest == nil || position < nearest!.position { nearest = (position, index) }
             }
