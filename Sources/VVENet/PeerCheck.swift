@@ -232,8 +232,9 @@ public enum PeerCheck {
             headers = head.headers
             raw = body
             let encoding = head.headers["content-encoding"].first?.lowercased()
-            gzipped = encoding == "gzip" || encoding == "vve-gzip-keys"
-            if encoding == "vve-gzip-keys" {
+            let keysApart = NodeServer.GzipBodySink.Encoding.gzipWithKeysApart.token
+            gzipped = encoding == "gzip" || encoding == keysApart
+            if encoding == keysApart {
                 guard let count = head.headers[NodeServer.keyBytesHeader].first.flatMap(Int.init), (0...body.readableBytes).contains(count) else {
                     throw PeerCheckFailure.unexpectedAnswer("a vve-gzip-keys answer without a valid \(NodeServer.keyBytesHeader) header")
                 }
@@ -306,7 +307,7 @@ public enum PeerCheck {
         headers.add(name: "host", value: host)
         headers.add(name: "accept", value: "application/json")
         // Only the change feed answers with keys apart; every other answer is plain gzip.
-        headers.add(name: "accept-encoding", value: "vve-gzip-keys, gzip")
+        headers.add(name: "accept-encoding", value: "\(NodeServer.GzipBodySink.Encoding.gzipWithKeysApart.token), gzip")
         if let body {
             headers.add(name: "content-type", value: "application/json")
             headers.add(name: "content-length", value: String(body.readableBytes))
