@@ -144,8 +144,8 @@ public enum SplitMatchKeys {
             bytes.withUnsafeMutableBufferPointer { output in
                 var invalid: UInt8 = 0
                 for index in 0..<count {
-                    let high = nibbles[Int(digits[2 * index])]
-                    let low = nibbles[Int(digits[2 * index + 1])]
+                    let high = Hex.nibbles[Int(digits[2 * index])]
+                    let low = Hex.nibbles[Int(digits[2 * index + 1])]
                     invalid |= (high | low) & 0xF0
                     output[before + index] = high << 4 | low & 0x0F
                 }
@@ -154,14 +154,5 @@ public enum SplitMatchKeys {
         }
         if !valid { bytes.removeSubrange(before...) }
         return valid
-    }
-
-    /// Each byte's value as a lowercase hex digit, or 0xFF.
-    private static let nibbles: [UInt8] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
-        default: 0xFF
-        }
     }
 }
