@@ -89,18 +89,32 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
-        .testTarget(name: "VVECoreTests", dependencies: ["VVECore"], swiftSettings: strictSwift6),
+        // Fixtures the test targets share: temporary folders, store and certificate fixtures,
+        // captured logs and the simulation harness. A plain target, so that it builds in
+        // release too; it reaches the modules through `package` access, never @testable.
+        .target(
+            name: "VVETestSupport",
+            dependencies: [
+                "VVECore", "VVEStore", "VVESync", "VVENet",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/VVETestSupport",
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(name: "VVECoreTests", dependencies: ["VVECore", "VVETestSupport"], swiftSettings: strictSwift6),
         .testTarget(
             name: "VVEStoreTests",
-            dependencies: ["VVEStore", "VVECore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VVEStore", "VVECore", "VVETestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "VVEConfigTests", dependencies: ["VVEConfig", "VVECore"], swiftSettings: strictSwift6),
-        .testTarget(name: "VVESyncTests", dependencies: ["VVESync", "VVEStore", "VVECore"], swiftSettings: strictSwift6),
+        .testTarget(name: "VVESyncTests", dependencies: ["VVESync", "VVEStore", "VVECore", "VVETestSupport"], swiftSettings: strictSwift6),
         .testTarget(
             name: "VVENetTests",
             dependencies: [
-                "VVENet", "VVECore", "VVEConfig", "VVEStore",
+                "VVENet", "VVECore", "VVEConfig", "VVEStore", "VVETestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

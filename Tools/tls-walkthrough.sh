@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's "Certificates and peers" walkthrough, run end to end: a region CA, two node
+# The "Certificates and peers" walkthrough (docs/guide/certificates-and-peers.md), run end to end: a region CA, two node
 # certificates, each node pinned as the other's peer, both servers started, `vve peer check`
 # both ways, and curl as an outside client. IntegrationTests runs it on every `swift test`.
 #

@@ -1,18 +1,18 @@
 import VVECore
 
 /// An address to listen on: `HOST:PORT`.
-public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
+package struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    package var host: String
     /// 0 asks the system for a free port, which `vve serve` prints once it listens.
-    public var port: Int
+    package var port: Int
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
     /// Parses `HOST:PORT`, such as `127.0.0.1:7443` or `0.0.0.0:7443`.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
         else { return nil }
         let host = String(text[..<colon])
@@ -22,67 +22,67 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The rule, for error messages.
-    public static let rule = "must be HOST:PORT, such as 127.0.0.1:7443, or 0.0.0.0:7443 to listen on every interface"
-    public var description: String { "\(host):\(port)" }
+    package static let rule = "must be HOST:PORT, such as 127.0.0.1:7443, or 0.0.0.0:7443 to listen on every interface"
+    package var description: String { "\(host):\(port)" }
 }
 
 /// A node's own settings, from `node.yaml` in the node's folder. Relative paths are relative
 /// to the node's folder.
-public struct NodeConfiguration: Sendable, Equatable {
+package struct NodeConfiguration: Sendable, Equatable {
     /// The node's name: its authority's region-wide name, which owns the records made here.
-    public var name: AuthorityName
+    package var name: AuthorityName
     /// The case store's file. Default `vve.sqlite`.
-    public var database: String
+    package var database: String
     /// Where `vve serve` listens. Default `127.0.0.1:7443`: loopback only, until an admin
     /// deliberately opens it.
-    public var listen: ListenAddress
+    package var listen: ListenAddress
     /// The node's certificate, signed by the region CA. Default `Certificates/NAME.pem`.
-    public var certificate: String
+    package var certificate: String
     /// The node's private key, mode 0600. Default `Certificates/NAME.key`.
-    public var privateKey: String
+    package var privateKey: String
     /// The region CA's certificate: the only issuer a peer's certificate may chain to.
     /// Default `Certificates/ca.pem`.
-    public var caCertificate: String
+    package var caCertificate: String
     /// The region's linkage key for match keys, mode 0600, the same file on every node of the
     /// region. Default `Certificates/linkage.key`.
-    public var linkageKey: String
+    package var linkageKey: String
     /// Days a record or shared copy may stay past its review date before it is erased
     /// everywhere. Default 30.
-    public var reviewGraceDays: Int
+    package var reviewGraceDays: Int
     /// Days a tombstone is kept after an erasure, at the least, before it is collected.
     /// Default 90.
-    public var tombstoneDays: Int
+    package var tombstoneDays: Int
 
     /// Whom a peer's officer should call about a lookup hit when the record names nobody on
     /// this node's side, on one line (`lookup-contact:`). Default none.
-    public var lookupContact: String?
+    package var lookupContact: String?
     /// How many lookups this node answers for one asking peer. Default 30 a minute, 1,000 a day.
-    public var peerLookupLimits: LookupLimits = .peerDefault
+    package var peerLookupLimits: LookupLimits = .peerDefault
     /// How many lookups one operator of this node may make. Default 10 a minute, 200 a day.
-    public var operatorLookupLimits: LookupLimits = .operatorDefault
+    package var operatorLookupLimits: LookupLimits = .operatorDefault
 
     /// The default review grace period in days.
-    public static let defaultReviewGraceDays = 30
+    package static let defaultReviewGraceDays = 30
     /// The default tombstone retention in days.
-    public static let defaultTombstoneDays = 90
+    package static let defaultTombstoneDays = 90
 
     /// The file name of a node's configuration inside its folder.
-    public static let fileName = "node.yaml"
+    package static let fileName = "node.yaml"
     /// The default database file name.
-    public static let defaultDatabase = "vve.sqlite"
+    package static let defaultDatabase = "vve.sqlite"
     /// The default listening address.
-    public static let defaultListen = ListenAddress(host: "127.0.0.1", port: 7443)
+    package static let defaultListen = ListenAddress(host: "127.0.0.1", port: 7443)
     /// The default CA certificate path.
-    public static let defaultCACertificate = "Certificates/ca.pem"
+    package static let defaultCACertificate = "Certificates/ca.pem"
     /// The default linkage key path.
-    public static let defaultLinkageKey = "Certificates/linkage.key"
+    package static let defaultLinkageKey = "Certificates/linkage.key"
 
     /// The default certificate path for a node.
-    public static func defaultCertificate(for name: AuthorityName) -> String { "Certificates/\(name).pem" }
+    package static func defaultCertificate(for name: AuthorityName) -> String { "Certificates/\(name).pem" }
     /// The default private key path for a node.
-    public static func defaultPrivateKey(for name: AuthorityName) -> String { "Certificates/\(name).key" }
+    package static func defaultPrivateKey(for name: AuthorityName) -> String { "Certificates/\(name).key" }
 
-    public init(
+    package init(
         name: AuthorityName, database: String = NodeConfiguration.defaultDatabase, listen: ListenAddress = NodeConfiguration.defaultListen,
         certificate: String? = nil, privateKey: String? = nil, caCertificate: String = NodeConfiguration.defaultCACertificate,
         linkageKey: String = NodeConfiguration.defaultLinkageKey, reviewGraceDays: Int = NodeConfiguration.defaultReviewGraceDays,
@@ -100,7 +100,7 @@ public struct NodeConfiguration: Sendable, Equatable {
     }
 
     /// Parses `node.yaml` text. `file` names the file in error messages.
-    public static func parse(_ text: String, file: String) throws(ConfigErrors) -> NodeConfiguration {
+    package static func parse(_ text: String, file: String) throws(ConfigErrors) -> NodeConfiguration {
         var reader = try YAMLMappingReader.document(text, file: file)
         let name = reader.value(
             "name", required: "set it to the node's authority name, such as `name: camden`", rule: AuthorityName.rule, AuthorityName.init)
@@ -141,9 +141,9 @@ public struct NodeConfiguration: Sendable, Equatable {
     }
 
     /// The file's text, as `vve init` writes it.
-    public var yaml: String {
+    package var yaml: String {
         """
-        # vve node configuration. README.md, "Configuration", describes every setting.
+        # vve node configuration. docs/guide/configuration.md describes every setting.
         # The node's name: its authority's region-wide name. Records created here are owned by it.
         name: \(name)
         # The case store, relative to this folder.
@@ -162,7 +162,7 @@ public struct NodeConfiguration: Sendable, Equatable {
         # a tombstone is kept at least this long, until every holder has deleted its copy.
         review-grace-days: \(reviewGraceDays)
         tombstone-days: \(tombstoneDays)
-        # Lookups (README.md, "Lookups"): whom peers' officers call about a hit, and how many
+        # Lookups (docs/guide/lookups.md): whom peers' officers call about a hit, and how many
         # lookups each asking peer and each operator here may make.
         # lookup-contact: MASH duty desk, 020 7946 0000
         # peer-lookups-per-minute: \(LookupLimits.peerDefault.perMinute)

@@ -3,13 +3,13 @@ import VVECore
 import Yams
 
 /// Where a peer node listens: always `https://HOST:PORT`, with nothing after the port.
-public struct PeerURL: Sendable, Hashable, CustomStringConvertible {
+package struct PeerURL: Sendable, Hashable, CustomStringConvertible {
     /// The DNS name (or IP literal) the peer's certificate must name.
-    public var host: String
-    public var port: Int
+    package var host: String
+    package var port: Int
 
     /// Parses `https://HOST[:PORT]`; the port defaults to 443. Nil for anything else.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard let components = URLComponents(string: text), components.scheme == "https",
             let host = components.host, !host.isEmpty, components.user == nil, components.password == nil,
             components.path.isEmpty || components.path == "/", components.query == nil, components.fragment == nil
@@ -20,42 +20,42 @@ public struct PeerURL: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
     /// The rule, for error messages.
-    public static let rule = "must be https://HOST:PORT, such as https://haringey.vve.example:7443, with no path"
-    public var description: String { "https://\(host):\(port)" }
+    package static let rule = "must be https://HOST:PORT, such as https://haringey.vve.example:7443, with no path"
+    package var description: String { "https://\(host):\(port)" }
 }
 
 /// The information sharing agreement a peer relationship rests on. Nothing is shared with a
 /// peer without one; the sharing policy itself (issue 4) refers to it.
-public struct SharingAgreement: Sendable, Hashable {
+package struct SharingAgreement: Sendable, Hashable {
     /// The agreement's reference, as the signed ISA names it, such as `NL-ISA-2026-004`.
-    public var reference: String
+    package var reference: String
     /// The lawful basis for sharing under it, such as `Children Act 1989 s.47; DPA 2018 Sch.8 para 4`.
-    public var lawfulBasis: String
+    package var lawfulBasis: String
 
-    public init(reference: String, lawfulBasis: String) {
+    package init(reference: String, lawfulBasis: String) {
         self.reference = reference
         self.lawfulBasis = lawfulBasis
     }
 
     /// The rule for a reference.
-    public static let referenceRule = "must be 2-64 characters of letters, digits, `-`, `/`, `.` or `_`, as the signed agreement names it"
+    package static let referenceRule = "must be 2-64 characters of letters, digits, `-`, `/`, `.` or `_`, as the signed agreement names it"
     /// The rule for a lawful basis.
-    public static let lawfulBasisRule = "must be 10-300 characters on one line that name the statute, such as \"Children Act 1989 s.47\""
+    package static let lawfulBasisRule = "must be 10-300 characters on one line that name the statute, such as \"Children Act 1989 s.47\""
 
     /// The reference if it is valid, else nil.
-    public static func validReference(_ text: String) -> String? {
+    package static func validReference(_ text: String) -> String? {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-/._")
         return (2...64).contains(text.count) && text.allSatisfy(allowed.contains) ? text : nil
     }
 
     /// The trimmed lawful basis if it is valid, else nil.
-    public static func validLawfulBasis(_ text: String) -> String? {
+    package static func validLawfulBasis(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         return (10...300).contains(trimmed.count) && !trimmed.contains(where: \.isNewline) ? trimmed : nil
     }
@@ -63,20 +63,20 @@ public struct SharingAgreement: Sendable, Hashable {
 
 /// One peer node, from `Peers/NAME.yaml`: who it is, where it listens, which certificates
 /// prove it, and under which agreement it is a peer.
-public struct PeerConfiguration: Sendable, Hashable {
-    public var name: AuthorityName
-    public var url: PeerURL
-    public var role: PeerRole
+package struct PeerConfiguration: Sendable, Hashable {
+    package var name: AuthorityName
+    package var url: PeerURL
+    package var role: PeerRole
     /// The certificates this peer may present: the current one and, during a rotation, the next.
-    public var pins: [CertificateFingerprint]
-    public var agreement: SharingAgreement
+    package var pins: [CertificateFingerprint]
+    package var agreement: SharingAgreement
     /// What this node shares with the peer and takes from it; deny-all unless the file says.
-    public var policy: SharingPolicy
+    package var policy: SharingPolicy
 
     /// At most two pins: current and next.
-    public static let maximumPins = 2
+    package static let maximumPins = 2
 
-    public init(
+    package init(
         name: AuthorityName, url: PeerURL, role: PeerRole, pins: [CertificateFingerprint], agreement: SharingAgreement,
         policy: SharingPolicy = .denyAll
     ) {
@@ -89,11 +89,11 @@ public struct PeerConfiguration: Sendable, Hashable {
     }
 
     /// The file name of a peer's configuration in the Peers folder.
-    public static func fileName(for name: AuthorityName) -> String { "\(name).yaml" }
+    package static func fileName(for name: AuthorityName) -> String { "\(name).yaml" }
 
     /// Parses a peer file. `file` names it in errors; `expectedName`, when given, is the name
     /// its file name implies, which `name:` must repeat.
-    public static func parse(_ text: String, file: String, expectedName: String? = nil) throws(ConfigErrors) -> PeerConfiguration {
+    package static func parse(_ text: String, file: String, expectedName: String? = nil) throws(ConfigErrors) -> PeerConfiguration {
         var reader = try YAMLMappingReader.document(text, file: file)
         let name = reader.value(
             "name", required: "set it to the peer's authority name, such as `name: haringey`", rule: AuthorityName.rule,
@@ -180,9 +180,9 @@ public struct PeerConfiguration: Sendable, Hashable {
     }
 
     /// The file's text, as `vve peer add` writes it.
-    public var yaml: String {
+    package var yaml: String {
         var text = """
-            # vve peer file. README.md, "Peers", describes every setting.
+            # vve peer file. docs/guide/configuration.md describes every setting.
             name: \(name)
             url: \(url)
             role: \(role.rawValue)
@@ -197,7 +197,7 @@ public struct PeerConfiguration: Sendable, Hashable {
               reference: \(agreement.reference)
               lawful-basis: \(Self.quoted(agreement.lawfulBasis))
             # What this node shares with the peer and takes from it: nothing unless listed.
-            # README.md, "Sharing policy", lists the kinds, groups and audience rules.
+            # docs/guide/sharing-policy.md lists the kinds, groups and audience rules.
 
             """
         text += PolicyReader.yaml(policy)
@@ -211,22 +211,22 @@ public struct PeerConfiguration: Sendable, Hashable {
 
 /// Every peer file in a node's `Peers` folder, read together so that conflicts between files
 /// are found: two peers pinning one certificate, or a peer named like this node.
-public struct PeerDirectory: Sendable, Equatable {
+package struct PeerDirectory: Sendable, Equatable {
     /// The peers whose files are valid and do not conflict, by name.
-    public var peers: [PeerConfiguration]
+    package var peers: [PeerConfiguration]
     /// The problems, file by file. A peer with a problem is left out: it is refused, never guessed at.
-    public var problems: [ConfigErrors]
+    package var problems: [ConfigErrors]
 
-    public init(peers: [PeerConfiguration], problems: [ConfigErrors]) {
+    package init(peers: [PeerConfiguration], problems: [ConfigErrors]) {
         self.peers = peers
         self.problems = problems
     }
 
     /// The folder name inside a node's folder.
-    public static let folderName = "Peers"
+    package static let folderName = "Peers"
 
     /// Reads every `*.yaml` file in `path`. A missing folder means no peers.
-    public static func load(_ path: String, localNode: AuthorityName) -> PeerDirectory {
+    package static func load(_ path: String, localNode: AuthorityName) -> PeerDirectory {
         let files = FileManager.default
         guard let names = try? files.contentsOfDirectory(atPath: path) else {
             return PeerDirectory(peers: [], problems: [])
@@ -245,7 +245,7 @@ public struct PeerDirectory: Sendable, Equatable {
     }
 
     /// Parses and cross-checks peer files given as text; `load` reads them from disk first.
-    public static func resolve(
+    package static func resolve(
         sources: [(file: String, text: String, stem: String)], localNode: AuthorityName, initialProblems: [ConfigErrors] = []
     ) -> PeerDirectory {
         var problems = initialProblems

@@ -1,48 +1,48 @@
 import Yams
 
 /// A configuration problem, located at `file:line`, with the fix in the message.
-public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var file: String
+package struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var file: String
     /// 1-based line; 0 when the problem concerns the whole file.
-    public var line: Int
-    public var message: String
+    package var line: Int
+    package var message: String
 
-    public init(file: String, line: Int, message: String) {
+    package init(file: String, line: Int, message: String) {
         self.file = file
         self.line = line
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)"
     }
 }
 
 /// Every problem found in one file, reported together.
-public struct ConfigErrors: Error, Sendable, Equatable, CustomStringConvertible {
-    public var errors: [ConfigError]
+package struct ConfigErrors: Error, Sendable, Equatable, CustomStringConvertible {
+    package var errors: [ConfigError]
 
-    public init(_ errors: [ConfigError]) {
+    package init(_ errors: [ConfigError]) {
         self.errors = errors
     }
 
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
+    package var description: String { errors.map(\.description).joined(separator: "\n") }
 }
 
 /// Reads one YAML mapping, keeping the line of every key so that errors point at it, and
 /// reporting keys that nothing reads (typos). Yams itself refuses duplicate keys.
-public struct YAMLMappingReader {
+package struct YAMLMappingReader {
     /// The file being read, as errors name it.
-    public let file: String
+    package let file: String
     /// The line where the mapping starts.
-    public let line: Int
+    package let line: Int
     private var entries: [(key: String, line: Int, value: Node)] = []
     private var used: Set<String> = []
     /// Problems found so far.
-    public private(set) var errors: [ConfigError] = []
+    package private(set) var errors: [ConfigError] = []
 
     /// Parses a whole document whose root must be a mapping.
-    public static func document(_ text: String, file: String) throws(ConfigErrors) -> YAMLMappingReader {
+    package static func document(_ text: String, file: String) throws(ConfigErrors) -> YAMLMappingReader {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -52,7 +52,7 @@ public struct YAMLMappingReader {
             throw ConfigErrors([ConfigError(file: file, line: 0, message: "cannot be read as YAML: \(error)")])
         }
         guard let root else {
-            throw ConfigErrors([ConfigError(file: file, line: 0, message: "is empty; see README.md, Configuration, for the keys it needs")])
+            throw ConfigErrors([ConfigError(file: file, line: 0, message: "is empty; see docs/guide/configuration.md for the keys it needs")])
         }
         guard let reader = YAMLMappingReader(root, file: file) else {
             throw ConfigErrors([ConfigError(file: file, line: root.mark?.line ?? 0, message: "must be a mapping of `key: value` lines")])
@@ -62,7 +62,7 @@ public struct YAMLMappingReader {
     }
 
     /// Starts reading a node, or returns nil when it is not a mapping.
-    public init?(_ node: Node, file: String) {
+    package init?(_ node: Node, file: String) {
         guard let mapping = node.mapping else { return nil }
         self.file = file
         self.line = node.mark?.line ?? 0
@@ -86,19 +86,19 @@ public struct YAMLMappingReader {
     }
 
     /// Records a problem at a line.
-    public mutating func fail(line: Int, _ message: String) {
+    package mutating func fail(line: Int, _ message: String) {
         errors.append(ConfigError(file: file, line: line, message: message))
     }
 
     /// The value node and line of `key`, marking it as read.
-    public mutating func node(_ key: String) -> (node: Node, line: Int)? {
+    package mutating func node(_ key: String) -> (node: Node, line: Int)? {
         used.insert(key)
         guard let entry = entries.first(where: { $0.key == key }) else { return nil }
         return (entry.value, entry.line)
     }
 
     /// A scalar string value; records an error when it is required and missing, or not a scalar.
-    public mutating func string(_ key: String, required hint: String? = nil) -> (value: String, line: Int)? {
+    package mutating func string(_ key: String, required hint: String? = nil) -> (value: String, line: Int)? {
         guard let (node, line) = node(key) else {
             if let hint { fail(line: self.line, "`\(key)` is missing: \(hint)") }
             return nil
@@ -111,7 +111,7 @@ public struct YAMLMappingReader {
     }
 
     /// A string value parsed by `parse`; `rule` explains a value it rejects.
-    public mutating func value<Value>(
+    package mutating func value<Value>(
         _ key: String, required hint: String? = nil, rule: String, _ parse: (String) -> Value?
     ) -> (value: Value, line: Int)? {
         guard let (text, line) = string(key, required: hint) else { return nil }
@@ -136,7 +136,7 @@ public struct YAMLMappingReader {
     }
 
     /// Records an error for every key that was never read, naming the keys that are known.
-    public mutating func finish() {
+    package mutating func finish() {
         for entry in entries where !used.contains(entry.key) {
             let known = used.sorted().map { "`\($0)`" }.joined(separator: ", ")
             fail(line: entry.line, "`\(entry.key)` is not a known setting here; known settings are \(known)")

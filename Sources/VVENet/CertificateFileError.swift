@@ -2,21 +2,21 @@ import Foundation
 import VVECore
 
 /// A problem with certificate or key files, saying which file and what to do.
-public struct CertificateFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
+package struct CertificateFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
 
-    public init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }
 
 /// Reading and writing PEM files with the permissions that keep keys private.
-public enum PEMFiles {
+package enum PEMFiles {
     /// Writes a new file that must not exist yet, with `mode`. A private key gets 0600 from
     /// the moment it exists: it is never briefly readable by others.
-    public static func create(_ path: String, contents: String, mode: mode_t) throws {
+    package static func create(_ path: String, contents: String, mode: mode_t) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
             if errno == EEXIST {
@@ -40,7 +40,7 @@ public enum PEMFiles {
     }
 
     /// The text of a PEM file, or an error naming it.
-    public static func read(_ path: String, what: String) throws -> String {
+    package static func read(_ path: String, what: String) throws -> String {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CertificateFileError("\(what) \(path) does not exist; check the path")
         }
@@ -51,7 +51,7 @@ public enum PEMFiles {
     }
 
     /// Refuses a private key that anyone but its owner can read or write.
-    public static func requirePrivate(_ path: String, what: String = "private key") throws {
+    package static func requirePrivate(_ path: String, what: String = "private key") throws {
         var status = stat()
         guard stat(path, &status) == 0 else {
             throw CertificateFileError("\(what) \(path) does not exist; create it with `vve cert request`")
@@ -66,7 +66,7 @@ public enum PEMFiles {
 
 extension Timestamp {
     /// The instant of a `Date`, to the millisecond.
-    public init(_ date: Date) {
+    package init(_ date: Date) {
         self.init(millisecondsSinceEpoch: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
     }
 }

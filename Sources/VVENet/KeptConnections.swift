@@ -6,7 +6,7 @@ import VVEConfig
 
 /// Mutual-TLS connections to peers kept open between requests made one after another, as a
 /// pull makes them: a first sync asks for a hundred batches in a row, and a new connection
-/// for each cost a TLS handshake at both ends and about a twelfth of the sync's time.
+/// for each would cost a TLS handshake at both ends. docs/design/sync.md says what it saves.
 ///
 /// A connection is reused only for the peer's file exactly as it was when the connection
 /// was made (address, pins, policy), while it is open, and within `maximumIdle` of its last

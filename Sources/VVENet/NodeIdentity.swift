@@ -6,22 +6,22 @@ import X509
 
 /// This node's TLS material, loaded and checked once at start: its certificate and key, and
 /// the region CA it trusts.
-public struct NodeIdentity: Sendable {
-    public let name: AuthorityName
+package struct NodeIdentity: Sendable {
+    package let name: AuthorityName
     /// The node's certificate, parsed.
-    public let certificate: Certificate
+    package let certificate: Certificate
     /// The node's certificate, as presented on the wire.
-    public let certificateChain: [NIOSSLCertificate]
-    public let privateKey: NIOSSLPrivateKey
+    package let certificateChain: [NIOSSLCertificate]
+    package let privateKey: NIOSSLPrivateKey
     /// The region CA's certificate, as BoringSSL wants it.
-    public let caCertificate: NIOSSLCertificate
+    package let caCertificate: NIOSSLCertificate
     /// The checks applied to every peer certificate.
-    public let trust: PeerTrust
+    package let trust: PeerTrust
 
     /// Loads the files node.yaml names, relative to `directory`. Refuses a key that others can
     /// read, a key that does not match the certificate, and a certificate the region CA did
     /// not issue, because every peer would refuse it.
-    public static func load(_ configuration: NodeConfiguration, directory: String) throws -> NodeIdentity {
+    package static func load(_ configuration: NodeConfiguration, directory: String) throws -> NodeIdentity {
         func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : directory + "/" + path }
         let certificatePath = resolve(configuration.certificate)
         let keyPath = resolve(configuration.privateKey)
@@ -57,10 +57,10 @@ public struct NodeIdentity: Sendable {
     }
 
     /// The fingerprint peers pin for this node.
-    public var fingerprint: CertificateFingerprint { CertificateFiles.fingerprint(certificate) }
+    package var fingerprint: CertificateFingerprint { CertificateFiles.fingerprint(certificate) }
 
     /// Why peers would refuse this node's certificate right now, if they would.
-    public func ownCertificateProblem(now: Date = Date()) -> CertificateRefusal? {
+    package func ownCertificateProblem(now: Date = Date()) -> CertificateRefusal? {
         if case .failure(let refusal) = trust.evaluate([certificate], as: .client, now: now) { return refusal }
         return nil
     }

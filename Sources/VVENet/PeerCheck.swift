@@ -10,7 +10,7 @@ import VVEConfig
 import X509
 
 /// Why `vve peer check` failed, precise enough that an admin knows whom to call.
-public enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertible {
+package enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Nothing listens at the peer's address.
     case connectionRefused(address: String)
     /// No answer within the time allowed.
@@ -27,7 +27,7 @@ public enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertibl
     case unexpectedAnswer(String)
 
     /// A short, stable label for JSON and tests.
-    public var label: String {
+    package var label: String {
         switch self {
         case .connectionRefused: "connection-refused"
         case .timeout: "timeout"
@@ -40,7 +40,7 @@ public enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// The step of the check where this failure shows.
-    public var step: String {
+    package var step: String {
         switch self {
         case .connectionRefused, .unresolvable: "connect"
         case .timeout: "answer"
@@ -50,7 +50,7 @@ public enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .connectionRefused(let address):
             "connection refused at \(address): the peer's vve serve is not running there, or the url's port is wrong"
@@ -71,29 +71,29 @@ public enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 /// The outcome of one `vve peer check`: each step's finding, and the failure if any.
-public struct PeerCheckReport: Sendable {
-    public var peer: PeerConfiguration
+package struct PeerCheckReport: Sendable {
+    package var peer: PeerConfiguration
     /// Findings in order, as `(step, finding)`.
-    public var steps: [(String, String)] = []
+    package var steps: [(String, String)] = []
     /// Warnings that do not fail the check, such as a certificate expiring soon.
-    public var warnings: [String] = []
-    public var failure: PeerCheckFailure?
+    package var warnings: [String] = []
+    package var failure: PeerCheckFailure?
     /// The peer's certificate fingerprint, when it presented one.
-    public var presented: CertificateFingerprint?
-    public var peerDaysToExpiry: Int?
-    public var ownDaysToExpiry: Int
+    package var presented: CertificateFingerprint?
+    package var peerDaysToExpiry: Int?
+    package var ownDaysToExpiry: Int
     /// The peer's clock minus ours, in seconds.
-    public var clockSkewSeconds: Double?
+    package var clockSkewSeconds: Double?
     /// The round trip of one request on the open connection, in milliseconds.
-    public var roundTripMilliseconds: Double?
+    package var roundTripMilliseconds: Double?
     /// How the peer identified this node.
-    public var identifiedAs: String?
+    package var identifiedAs: String?
 
     /// True when every step passed.
-    public var succeeded: Bool { failure == nil }
+    package var succeeded: Bool { failure == nil }
 
     /// The report as JSON, for `vve peer check --json`.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         var members: [(String, JSONValue)] = [
             ("peer", .string(peer.name.rawValue)),
             ("url", .string(peer.url.description)),
@@ -116,11 +116,11 @@ public struct PeerCheckReport: Sendable {
 /// Connects to a peer as this node does and reports each step: the connection, the handshake,
 /// the peer's certificate against the CA and the pins, the expiry of both certificates, how
 /// the peer identifies us, the clock skew and the round trip.
-public enum PeerCheck {
+package enum PeerCheck {
     /// Days before expiry at which a certificate earns a warning.
-    public static let expiryWarningDays = 30
+    package static let expiryWarningDays = 30
 
-    public static func run(peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration = .seconds(5)) async -> PeerCheckReport {
+    package static func run(peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration = .seconds(5)) async -> PeerCheckReport {
         let now = Date()
         var report = PeerCheckReport(peer: peer, ownDaysToExpiry: CertificateFiles.daysToExpiry(identity.certificate, now: now))
         let ownProblem = identity.ownCertificateProblem(now: now)
@@ -232,11 +232,11 @@ public enum PeerCheck {
             headers = head.headers
             raw = body
             let encoding = head.headers["content-encoding"].first?.lowercased()
-            let keysApart = NodeServer.GzipBodySink.Encoding.gzipWithKeysApart.token
+            let keysApart = BatchEncoding.gzipWithKeysApart.token
             gzipped = encoding == "gzip" || encoding == keysApart
             if encoding == keysApart {
-                guard let count = head.headers[NodeServer.keyBytesHeader].first.flatMap(Int.init), (0...body.readableBytes).contains(count) else {
-                    throw PeerCheckFailure.unexpectedAnswer("a vve-gzip-keys answer without a valid \(NodeServer.keyBytesHeader) header")
+                guard let count = head.headers[WireHeader.keyBytes].first.flatMap(Int.init), (0...body.readableBytes).contains(count) else {
+                    throw PeerCheckFailure.unexpectedAnswer("a vve-gzip-keys answer without a valid \(WireHeader.keyBytes) header")
                 }
                 keyBytesApart = count
             }
@@ -307,7 +307,7 @@ public enum PeerCheck {
         headers.add(name: "host", value: host)
         headers.add(name: "accept", value: "application/json")
         // Only the change feed answers with keys apart; every other answer is plain gzip.
-        headers.add(name: "accept-encoding", value: "\(NodeServer.GzipBodySink.Encoding.gzipWithKeysApart.token), gzip")
+        headers.add(name: "accept-encoding", value: "\(BatchEncoding.gzipWithKeysApart.token), gzip")
         if let body {
             headers.add(name: "content-type", value: "application/json")
             headers.add(name: "content-length", value: String(body.readableBytes))

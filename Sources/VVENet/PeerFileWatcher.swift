@@ -8,7 +8,7 @@ import VVEConfig
 /// Keeps the registry in step with the `Peers` folder while the server runs: it looks for a
 /// changed file every `interval` and reloads at once on SIGHUP. A file that becomes invalid
 /// drops its peer (refused, never guessed at) and is logged with file:line.
-public struct PeerFileWatcher: Service {
+package struct PeerFileWatcher: Service {
     let folder: String
     let localNode: AuthorityName
     let registry: PeerRegistry
@@ -16,7 +16,7 @@ public struct PeerFileWatcher: Service {
     let interval: Duration
 
     /// `interval` defaults to one second: an admin's `vve peer add` takes effect within it.
-    public init(folder: String, localNode: AuthorityName, registry: PeerRegistry, logger: Logger, interval: Duration = .seconds(1)) {
+    package init(folder: String, localNode: AuthorityName, registry: PeerRegistry, logger: Logger, interval: Duration = .seconds(1)) {
         self.folder = folder
         self.localNode = localNode
         self.registry = registry
@@ -26,7 +26,7 @@ public struct PeerFileWatcher: Service {
 
     /// Reads the folder and replaces the registry, logging what changed and every problem.
     @discardableResult
-    public func reload(reason: String) -> PeerRegistry.Changes {
+    package func reload(reason: String) -> PeerRegistry.Changes {
         let directory = PeerDirectory.load(folder, localNode: localNode)
         let changes = registry.replace(with: directory)
         if !changes.isEmpty {
@@ -56,7 +56,7 @@ public struct PeerFileWatcher: Service {
         }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in

@@ -2,11 +2,12 @@ import Logging
 import Synchronization
 import VVECore
 import VVEConfig
+import VVESync
 
 /// The peers this node currently trusts, looked up by the certificate they present. The TLS
 /// handshake and every request read it; the peer-file watcher replaces it whole, so a peer
 /// added or removed on disk takes effect on the next handshake or request.
-public final class PeerRegistry: Sendable {
+package final class PeerRegistry: Sendable {
     private struct State {
         var byFingerprint: [CertificateFingerprint: PeerConfiguration] = [:]
         var byName: [AuthorityName: PeerConfiguration] = [:]
@@ -15,22 +16,22 @@ public final class PeerRegistry: Sendable {
 
     private let state = Mutex(State())
 
-    public init(_ directory: PeerDirectory = PeerDirectory(peers: [], problems: [])) {
+    package init(_ directory: PeerDirectory = PeerDirectory(peers: [], problems: [])) {
         _ = replace(with: directory)
     }
 
     /// What changed when the registry was replaced, for the log.
-    public struct Changes: Sendable, Equatable {
-        public var added: [AuthorityName] = []
-        public var removed: [AuthorityName] = []
-        public var changed: [AuthorityName] = []
+    package struct Changes: Sendable, Equatable {
+        package var added: [AuthorityName] = []
+        package var removed: [AuthorityName] = []
+        package var changed: [AuthorityName] = []
         /// True when anything differs.
-        public var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
+        package var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
     }
 
     /// Replaces every peer at once and reports the difference.
     @discardableResult
-    public func replace(with directory: PeerDirectory) -> Changes {
+    package func replace(with directory: PeerDirectory) -> Changes {
         var next = State()
         for peer in directory.peers {
             next.byName[peer.name] = peer
@@ -56,29 +57,36 @@ public final class PeerRegistry: Sendable {
     }
 
     /// The peer that pins this certificate, if any.
-    public func peer(pinning fingerprint: CertificateFingerprint) -> PeerConfiguration? {
+    package func peer(pinning fingerprint: CertificateFingerprint) -> PeerConfiguration? {
         state.withLock { $0.byFingerprint[fingerprint] }
     }
 
     /// The peer of this name, if it is trusted now.
-    public func peer(named name: AuthorityName) -> PeerConfiguration? {
+    package func peer(named name: AuthorityName) -> PeerConfiguration? {
         state.withLock { $0.byName[name] }
     }
 
     /// Every trusted peer, by name.
-    public var peers: [PeerConfiguration] {
+    package var peers: [PeerConfiguration] {
         state.withLock { $0.byName.values.sorted { $0.name < $1.name } }
     }
 
     /// The peer files that were refused at the last load.
-    public var problems: [ConfigErrors] {
+    package var problems: [ConfigErrors] {
         state.withLock { $0.problems }
     }
 }
 
 extension PeerRegistry {
     /// Whether some peer's lookups are answered here: only then is a match index kept.
-    public var answersLookups: Bool {
+    package var answersLookups: Bool {
         peers.contains { $0.policy.lookups != .no }
+    }
+}
+
+extension PeerRegistry {
+    /// The peers to pull from now, each with the policy its batches are checked against.
+    package var pullTargets: [PullTarget] {
+        peers.map { PullTarget(name: $0.name, policy: $0.policy) }
     }
 }

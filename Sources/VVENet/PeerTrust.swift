@@ -4,7 +4,7 @@ import X509
 
 /// Why a certificate presented on a connection is refused. Each case names the fix, because
 /// the person reading it is an admin at one end who must tell the other end what to do.
-public enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+package enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// The other side presented no certificate at all.
     case noCertificate
     /// The bytes are not a certificate.
@@ -26,7 +26,7 @@ public enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConverti
     case handshakeFailed(detail: String)
 
     /// A short, stable label: `expired`, `unpinned` and so on, for JSON and tests.
-    public var label: String {
+    package var label: String {
         switch self {
         case .noCertificate: "no-certificate"
         case .unreadable: "unreadable"
@@ -40,7 +40,7 @@ public enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConverti
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noCertificate:
             "no client certificate was presented; every connection must present its node certificate"
@@ -81,16 +81,16 @@ public enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConverti
 /// certificate for TLS, naming the expected host when this node dialled it. Pins are checked
 /// by the caller, which knows which peers it has. vve's CA signs node certificates directly,
 /// so a chain is exactly leaf then CA; intermediates are not used.
-public struct PeerTrust: Sendable {
+package struct PeerTrust: Sendable {
     /// The region CA's certificate.
-    public let ca: Certificate
+    package let ca: Certificate
 
-    public init(ca: Certificate) {
+    package init(ca: Certificate) {
         self.ca = ca
     }
 
     /// Which end of TLS the presented certificate speaks for.
-    public enum Role: Sendable {
+    package enum Role: Sendable {
         /// A peer that connected to us: it must be allowed to authenticate as a TLS client.
         case client
         /// A peer we dialled at `host`: it must be a TLS server certificate naming `host`.
@@ -98,7 +98,7 @@ public struct PeerTrust: Sendable {
     }
 
     /// The leaf certificate and its fingerprint when every check passes, else the reason.
-    public func evaluate(_ presented: [Certificate], as role: Role, now: Date = Date()) -> Result<(Certificate, CertificateFingerprint), CertificateRefusal> {
+    package func evaluate(_ presented: [Certificate], as role: Role, now: Date = Date()) -> Result<(Certificate, CertificateFingerprint), CertificateRefusal> {
         guard let leaf = presented.first else { return .failure(.noCertificate) }
         let fingerprint = CertificateFiles.fingerprint(leaf)
         guard leaf.issuer == ca.subject, ca.publicKey.isValidSignature(leaf.signature, for: leaf) else {

@@ -9,26 +9,26 @@ import VVEStore
 /// of bad connections flood the log or the disk's sync rate. Refusals are queued in memory
 /// and written in one transaction a second by `run()`; the first few each minute are logged
 /// in full, the rest are counted and summarised.
-public final class RefusalLog: Service, Sendable {
+package final class RefusalLog: Service, Sendable {
     /// Tuning, with the defaults `vve serve` uses.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Log lines about refusals per minute before they are only counted. Default 10.
-        public var logLinesPerMinute = 10
+        package var logLinesPerMinute = 10
         /// Refusals held in memory between flushes; beyond it they are counted, and the count
         /// is audited, so an attacker cannot exhaust memory. Default 10,000.
-        public var queueLimit = 10_000
+        package var queueLimit = 10_000
         /// How often queued refusals are written. Default one second.
-        public var flushInterval: Duration = .seconds(1)
+        package var flushInterval: Duration = .seconds(1)
 
-        public init() {}
+        package init() {}
     }
 
     /// One refused connection.
-    public struct Refusal: Sendable {
-        public var time: Timestamp
+    package struct Refusal: Sendable {
+        package var time: Timestamp
         /// The remote address, as `IP:PORT`.
-        public var remote: String
-        public var reason: CertificateRefusal
+        package var remote: String
+        package var reason: CertificateRefusal
     }
 
     private struct State {
@@ -44,7 +44,7 @@ public final class RefusalLog: Service, Sendable {
     private let configuration: Configuration
     private let state: Mutex<State>
 
-    public init(store: CaseStore, logger: Logger, configuration: Configuration = Configuration()) {
+    package init(store: CaseStore, logger: Logger, configuration: Configuration = Configuration()) {
         self.store = store
         self.logger = logger
         self.configuration = configuration
@@ -52,7 +52,7 @@ public final class RefusalLog: Service, Sendable {
     }
 
     /// Notes a refusal; safe to call from an event loop, as it never blocks on I/O.
-    public func record(_ reason: CertificateRefusal, remote: String, at time: Timestamp) {
+    package func record(_ reason: CertificateRefusal, remote: String, at time: Timestamp) {
         let refusal = Refusal(time: time, remote: remote, reason: reason)
         let (logIt, suppressed) = state.withLock { state -> (Bool, Int) in
             if state.queue.count < configuration.queueLimit {
@@ -85,7 +85,7 @@ public final class RefusalLog: Service, Sendable {
     }
 
     /// Writes queued refusals to the audit log now.
-    public func flush() {
+    package func flush() {
         let (batch, overflow) = state.withLock { state -> ([Refusal], Int) in
             defer {
                 state.queue.removeAll(keepingCapacity: true)
@@ -111,7 +111,7 @@ public final class RefusalLog: Service, Sendable {
     }
 
     /// Flushes once a second until graceful shutdown, then once more.
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: self.configuration.flushInterval)

@@ -6,19 +6,19 @@ import X509
 
 /// The region's certificate authority: a P-256 key and a self-signed certificate. It signs the
 /// node certificates; every node trusts only it.
-public struct RegionCA: Sendable {
+package struct RegionCA: Sendable {
     /// The CA's certificate, which every node keeps as `Certificates/ca.pem`.
-    public var certificate: Certificate
+    package var certificate: Certificate
     private var key: P256.Signing.PrivateKey
 
     /// The file names inside a CA folder.
-    public static let certificateFile = "ca.pem"
-    public static let keyFile = "ca.key"
+    package static let certificateFile = "ca.pem"
+    package static let keyFile = "ca.key"
     /// How long a CA certificate lasts: ten years.
-    public static let validityDays = 3650
+    package static let validityDays = 3650
 
     /// Creates a CA in `directory`: `ca.key` (mode 0600) and `ca.pem`. Refuses to overwrite.
-    public static func create(in directory: String, name: String, now: Date = Date()) throws -> RegionCA {
+    package static func create(in directory: String, name: String, now: Date = Date()) throws -> RegionCA {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard (3...64).contains(trimmed.count), !trimmed.contains(where: \.isNewline) else {
             throw CertificateFileError("--name \"\(name)\": the CA name must be 3-64 characters on one line, such as \"North London Region CA\"")
@@ -50,7 +50,7 @@ public struct RegionCA: Sendable {
     }
 
     /// Loads the CA from its folder, refusing a key that others can read.
-    public static func load(from directory: String) throws -> RegionCA {
+    package static func load(from directory: String) throws -> RegionCA {
         let keyPath = directory + "/" + keyFile
         try PEMFiles.requirePrivate(keyPath)
         let certificate = try CertificateFiles.certificate(at: directory + "/" + certificateFile, what: "CA certificate")
@@ -72,7 +72,7 @@ public struct RegionCA: Sendable {
     /// sides of mutual TLS (server and client), names the node in its subject and its DNS
     /// names, and is valid from `notBefore` (default: now, less five minutes of clock
     /// tolerance) for `days`.
-    public func sign(_ request: CertificateSigningRequest, days: Int, notBefore: Date? = nil, now: Date = Date()) throws -> Certificate {
+    package func sign(_ request: CertificateSigningRequest, days: Int, notBefore: Date? = nil, now: Date = Date()) throws -> Certificate {
         guard (1...825).contains(days) else {
             throw CertificateFileError("--days \(days): a node certificate lasts 1-825 days; renew it before it expires")
         }
@@ -111,10 +111,10 @@ public struct RegionCA: Sendable {
 }
 
 /// A node's key and certificate request, made on the node so the key never leaves it.
-public enum NodeRequest {
+package enum NodeRequest {
     /// Writes `STEM.key` (mode 0600) and `STEM.csr` for `node`, with the node's name and
     /// `dnsNames` as the DNS names its certificate will carry. Returns the request.
-    public static func create(node: AuthorityName, dnsNames: [String], stem: String) throws -> CertificateSigningRequest {
+    package static func create(node: AuthorityName, dnsNames: [String], stem: String) throws -> CertificateSigningRequest {
         for name in dnsNames where !isDNSName(name) {
             throw CertificateFileError("--dns \(name): not a DNS name; use letters, digits, hyphens and dots, such as camden.vve.example")
         }
@@ -142,7 +142,7 @@ public enum NodeRequest {
     }
 
     /// Reads a request from a PEM file.
-    public static func load(_ path: String) throws -> CertificateSigningRequest {
+    package static func load(_ path: String) throws -> CertificateSigningRequest {
         let text = try PEMFiles.read(path, what: "certificate request")
         do {
             return try CertificateSigningRequest(pemEncoded: text)
@@ -172,9 +172,9 @@ public enum NodeRequest {
 }
 
 /// Reading certificates and describing them, as `vve cert show` prints them.
-public enum CertificateFiles {
+package enum CertificateFiles {
     /// Loads every certificate in a PEM file, leaf first; fails unless there is at least one.
-    public static func chain(at path: String, what: String) throws -> [Certificate] {
+    package static func chain(at path: String, what: String) throws -> [Certificate] {
         let text = try PEMFiles.read(path, what: what)
         let documents: [PEMDocument]
         do {
@@ -196,12 +196,12 @@ public enum CertificateFiles {
     }
 
     /// Loads the first certificate of a PEM file.
-    public static func certificate(at path: String, what: String) throws -> Certificate {
+    package static func certificate(at path: String, what: String) throws -> Certificate {
         try chain(at: path, what: what)[0]
     }
 
     /// The certificate's DER bytes.
-    public static func derBytes(_ certificate: Certificate) -> [UInt8] {
+    package static func derBytes(_ certificate: Certificate) -> [UInt8] {
         var serializer = DER.Serializer()
         // Serialising a parsed or freshly signed certificate cannot fail.
         try! serializer.serialize(certificate)
@@ -209,12 +209,12 @@ public enum CertificateFiles {
     }
 
     /// The fingerprint peers pin.
-    public static func fingerprint(_ certificate: Certificate) -> CertificateFingerprint {
+    package static func fingerprint(_ certificate: Certificate) -> CertificateFingerprint {
         CertificateFingerprint(derBytes: derBytes(certificate))
     }
 
     /// The DNS names the certificate is valid for.
-    public static func dnsNames(_ certificate: Certificate) -> [String] {
+    package static func dnsNames(_ certificate: Certificate) -> [String] {
         guard let names = try? certificate.extensions.subjectAlternativeNames else { return [] }
         return names.compactMap { name in
             if case .dnsName(let dns) = name { return dns }
@@ -223,17 +223,17 @@ public enum CertificateFiles {
     }
 
     /// The node name the certificate is for: its subject's common name.
-    public static func commonName(_ certificate: Certificate) -> String? {
+    package static func commonName(_ certificate: Certificate) -> String? {
         NodeRequest.commonName(of: certificate.subject)
     }
 
     /// Whole days from `now` until the certificate expires; negative once expired.
-    public static func daysToExpiry(_ certificate: Certificate, now: Date = Date()) -> Int {
+    package static func daysToExpiry(_ certificate: Certificate, now: Date = Date()) -> Int {
         Int((certificate.notValidAfter.timeIntervalSince(now) / 86400).rounded(.down))
     }
 
     /// What `vve cert show` prints, one `label: value` line each.
-    public static func summary(_ certificate: Certificate, now: Date = Date()) -> [(String, String)] {
+    package static func summary(_ certificate: Certificate, now: Date = Date()) -> [(String, String)] {
         let days = daysToExpiry(certificate, now: now)
         let expiry: String
         if certificate.notValidBefore > now {
@@ -260,7 +260,7 @@ public enum CertificateFiles {
     }
 
     /// An instant as ISO 8601 in UTC, to the second.
-    public static func format(_ date: Date) -> String {
+    package static func format(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: date)

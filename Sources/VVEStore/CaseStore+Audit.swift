@@ -2,7 +2,7 @@ import GRDB
 import VVECore
 
 /// The outcome of checking the whole audit chain.
-public enum AuditVerification: Sendable, Equatable {
+package enum AuditVerification: Sendable, Equatable {
     /// Every entry links to the one before it and matches its hash.
     case intact(entries: Int, headHash: String)
     /// The chain breaks here; entries after it cannot be trusted.
@@ -50,7 +50,7 @@ struct AuditAppender {
 
 extension CaseStore {
     /// Appends events that touch no record, such as refused connections, in one transaction.
-    public func audit(_ events: [AuditEvent]) throws {
+    package func audit(_ events: [AuditEvent]) throws {
         guard !events.isEmpty else { return }
         try transaction { db in
             var appender = try AuditAppender(db)
@@ -59,7 +59,7 @@ extension CaseStore {
     }
 
     /// Audit entries in sequence order: the last `limit` of them when a limit is given.
-    public func auditEntries(action: AuditAction? = nil, limit: Int? = nil) throws -> [AuditEntry] {
+    package func auditEntries(action: AuditAction? = nil, limit: Int? = nil) throws -> [AuditEntry] {
         try reading { db in
             var sql = "SELECT * FROM audit_log"
             var arguments: StatementArguments = []
@@ -77,7 +77,7 @@ extension CaseStore {
     }
 
     /// Walks the whole chain in order and reports the first broken link, in constant memory.
-    public func verifyAudit() throws -> AuditVerification {
+    package func verifyAudit() throws -> AuditVerification {
         try reading { db in
             var verifier = AuditChain.Verifier()
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY seq")

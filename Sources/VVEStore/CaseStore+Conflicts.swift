@@ -2,24 +2,24 @@ import GRDB
 import VVECore
 
 /// A field whose concurrent values the merge rules could not all keep, for a person to review.
-public struct OpenConflict: Sendable, Equatable {
+package struct OpenConflict: Sendable, Equatable {
     /// Stable while the conflict stays open.
-    public var id: Int64
-    public var recordID: RecordID
-    public var kind: RecordKind
-    public var owner: AuthorityName
+    package var id: Int64
+    package var recordID: RecordID
+    package var kind: RecordKind
+    package var owner: AuthorityName
     /// Whether the record is a peer's, held here as a shared copy.
-    public var onCopy: Bool
+    package var onCopy: Bool
     /// The register: `status` or `fields.NAME`.
-    public var field: String
+    package var field: String
     /// The value every node shows until someone resolves it.
-    public var chosen: FieldWrite
+    package var chosen: FieldWrite
     /// The values kept beside it.
-    public var others: [FieldWrite]
+    package var others: [FieldWrite]
 }
 
 /// Which value a resolution keeps.
-public enum ConflictChoice: Sendable, Equatable {
+package enum ConflictChoice: Sendable, Equatable {
     /// The value this node wrote.
     case local
     /// The value another node wrote (there must be exactly one).
@@ -48,7 +48,7 @@ extension CaseStore {
     }
 
     /// Every open conflict, oldest first, with the consultation audited as one read.
-    public func conflicts(context: OperationContext) throws -> [OpenConflict] {
+    package func conflicts(context: OperationContext) throws -> [OpenConflict] {
         try transaction { db in
             var found: [OpenConflict] = []
             for row in try Row.fetchAll(db, sql: "SELECT id FROM conflict ORDER BY id") {
@@ -61,7 +61,7 @@ extension CaseStore {
     }
 
     /// One open conflict, with the read audited.
-    public func conflict(id: Int64, context: OperationContext) throws -> OpenConflict {
+    package func conflict(id: Int64, context: OperationContext) throws -> OpenConflict {
         try transaction { db in
             guard let conflict = try openConflict(id, db) else { throw StoreError.conflictNotFound(id) }
             var audit = try AuditAppender(db)
@@ -76,7 +76,7 @@ extension CaseStore {
     /// every value in conflict, so it wins everywhere and propagates like any edit. On a
     /// shared copy only fields the owner accepts from this node can be resolved here; the
     /// owner resolves the rest, and its resolution reaches this copy.
-    public func resolveConflict(id: Int64, keeping choice: ConflictChoice, context: OperationContext) throws -> (OpenConflict, JSONValue) {
+    package func resolveConflict(id: Int64, keeping choice: ConflictChoice, context: OperationContext) throws -> (OpenConflict, JSONValue) {
         try transaction { db in
             guard let conflict = try openConflict(id, db) else { throw StoreError.conflictNotFound(id) }
             let writes = [conflict.chosen] + conflict.others

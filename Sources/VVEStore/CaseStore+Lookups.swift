@@ -3,7 +3,7 @@ import GRDB
 import VVECore
 
 /// Where a match entry's person comes from.
-public enum MatchSource: String, Sendable, Hashable {
+package enum MatchSource: String, Sendable, Hashable {
     /// A record this node owns.
     case own
     /// A shared copy of a peer's record.
@@ -11,43 +11,43 @@ public enum MatchSource: String, Sendable, Hashable {
 }
 
 /// A record that matched a lookup, with what the answer may say of it.
-public struct LookupSubject: Sendable, Hashable {
+package struct LookupSubject: Sendable, Hashable {
     /// The record (or the copy's record) that matched.
-    public var recordID: RecordID
+    package var recordID: RecordID
     /// Its kind.
-    public var kind: RecordKind
+    package var kind: RecordKind
     /// Its owner: this node, or the peer whose copy this node holds.
-    public var owner: AuthorityName
+    package var owner: AuthorityName
     /// Whether it is this node's own record or a copy.
-    public var source: MatchSource
+    package var source: MatchSource
     /// `match` for an exact key of a name on both sides, else `possible`.
-    public var label: MatchLabel
+    package var label: MatchLabel
     /// 1 for an exact key; else the best Dice score of any pair of names.
-    public var score: Double
+    package var score: Double
     /// The record's status and risk level: this node's own records only.
-    public var status: RecordStatus?
-    public var riskLevel: RiskLevel?
+    package var status: RecordStatus?
+    package var riskLevel: RiskLevel?
     /// The record's contact on this node's side: own records only.
-    public var contact: Contact?
+    package var contact: Contact?
 }
 
 /// The outcome of admitting and answering one lookup.
-public enum LookupAdmission: Sendable, Hashable {
+package enum LookupAdmission: Sendable, Hashable {
     case answered([LookupSubject])
     /// Over a rate limit: why, as audited.
     case refused(String)
 }
 
 /// How far the match index is behind the store.
-public struct MatchIndexRefresh: Sendable, Hashable {
+package struct MatchIndexRefresh: Sendable, Hashable {
     /// Records and copies indexed again by this call.
-    public var indexed: Int
+    package var indexed: Int
     /// Entries removed by this call (replaced or gone), which an in-memory index still holds.
-    public var removed: Int
+    package var removed: Int
     /// Whether the index was started over (a new linkage key): in-memory copies must be too.
-    public var restarted: Bool
+    package var restarted: Bool
     /// Whether changes remain after this call's batch.
-    public var more: Bool
+    package var more: Bool
 }
 
 extension CaseStore {
@@ -57,7 +57,7 @@ extension CaseStore {
     /// Indexes the people of the records and copies changed since the last refresh, at most
     /// `limit` of each in one transaction, so a crash leaves the index and its cursor in step.
     /// A different linkage key than the index was built under starts it over.
-    public func refreshMatchEntries(encoder: MatchKeyEncoder, limit: Int = 1000) throws -> MatchIndexRefresh {
+    package func refreshMatchEntries(encoder: MatchKeyEncoder, limit: Int = 1000) throws -> MatchIndexRefresh {
         try transaction { db in
             let tag = encoder.key.tag
             let restarted = try meta(Self.keyTagKey, db) != tag
@@ -113,7 +113,7 @@ extension CaseStore {
     }
 
     /// Match entries after `id`, in id order: what an in-memory index has not loaded yet.
-    public func matchEntries(after id: Int64, limit: Int) throws -> [(id: Int64, fuzzy: FuzzyEncoding, isAlias: Bool)] {
+    package func matchEntries(after id: Int64, limit: Int) throws -> [(id: Int64, fuzzy: FuzzyEncoding, isAlias: Bool)] {
         try reading { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT id, alias, fuzzy FROM match_entry WHERE id > ? ORDER BY id LIMIT ?"), arguments: [id, limit])
                 .compactMap { row in
@@ -136,7 +136,7 @@ extension CaseStore {
     ///
     /// A hit on a copy of a peer's record also queues a `LookupNotice` for its owner, in the
     /// same transaction, which `LookupNoticeService` delivers.
-    public func answerLookup(
+    package func answerLookup(
         exactKeys: [(key: [UInt8], isAlias: Bool)], fuzzyScores: [Int64: Double], from peer: AuthorityName, lookupID: String, limits: LookupLimits,
         justification: String, detail: String, maximumHits: Int, at time: Timestamp
     ) throws -> LookupAdmission {
@@ -200,7 +200,7 @@ extension CaseStore {
     }
 
     /// Lookups `actor` made (or had answered) in the minute and the day before `time`.
-    public func lookupCounts(actor: String, at time: Timestamp) throws -> (lastMinute: Int, lastDay: Int) {
+    package func lookupCounts(actor: String, at time: Timestamp) throws -> (lastMinute: Int, lastDay: Int) {
         try reading { db in try lookupCounts(actor: actor, at: time, db) }
     }
 
@@ -218,7 +218,7 @@ extension CaseStore {
 
     /// Lookups that matched this node's records or copies since `time`, newest first: what
     /// `vve status` and `vve audit list --lookups` show the owner.
-    public func lookupHits(since time: Timestamp, limit: Int = 1000) throws -> [AuditEntry] {
+    package func lookupHits(since time: Timestamp, limit: Int = 1000) throws -> [AuditEntry] {
         try reading { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM audit_log WHERE action = 'lookup' AND record_id IS NOT NULL AND at >= ? ORDER BY seq DESC LIMIT ?",
@@ -228,7 +228,7 @@ extension CaseStore {
     }
 
     /// Notices not yet delivered, oldest first, by owner: at most `limit` per owner.
-    public func undeliveredLookupNotices(limit: Int = LookupNotice.maximumPerRequest) throws -> [(owner: AuthorityName, notices: [LookupNotice])] {
+    package func undeliveredLookupNotices(limit: Int = LookupNotice.maximumPerRequest) throws -> [(owner: AuthorityName, notices: [LookupNotice])] {
         try reading { db in
             let owners = try String.fetchAll(db, sql: "SELECT DISTINCT owner FROM lookup_notice WHERE delivered_at IS NULL ORDER BY owner")
             return try owners.compactMap { name in
@@ -246,7 +246,7 @@ extension CaseStore {
     }
 
     /// Marks notices as delivered: their owner has audited them.
-    public func markLookupNoticesDelivered(_ sequences: [Int64], at time: Timestamp) throws {
+    package func markLookupNoticesDelivered(_ sequences: [Int64], at time: Timestamp) throws {
         try transaction { db in
             let statement = try db.cachedStatement(sql: "UPDATE lookup_notice SET delivered_at = ? WHERE seq = ?")
             for sequence in sequences { try statement.execute(arguments: [time.description, sequence]) }
@@ -257,7 +257,7 @@ extension CaseStore {
     /// the last sequence taken from the holder are skipped (a retry after a lost answer), and
     /// notices about records this node does not hold (erased since, or never its own) are
     /// passed over. Returns how many were audited.
-    public func receiveLookupNotices(_ notices: [LookupNotice], from holder: AuthorityName, at time: Timestamp) throws -> Int {
+    package func receiveLookupNotices(_ notices: [LookupNotice], from holder: AuthorityName, at time: Timestamp) throws -> Int {
         try transaction { db in
             var last = try Int64.fetchOne(db, sql: "SELECT last_sequence FROM lookup_notice_cursor WHERE peer = ?", arguments: [holder.rawValue]) ?? 0
             var audit = try AuditAppender(db)

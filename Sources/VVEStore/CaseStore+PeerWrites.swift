@@ -2,7 +2,7 @@ import GRDB
 import VVECore
 
 /// What applying a peer's writes to one of this node's records did.
-public enum PeerWriteOutcome: Sendable, Equatable {
+package enum PeerWriteOutcome: Sendable, Equatable {
     /// The record changed; the new state.
     case applied(CaseRecord)
     /// The peer sent nothing this node had not seen.
@@ -18,7 +18,7 @@ extension CaseStore {
     /// this node's; it carries writes the peer did not make itself, or an erasure; any new
     /// write falls outside the groups this node accepts from the peer; or the merged record
     /// would not be valid.
-    public func applyPeerWrites(_ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp) throws
+    package func applyPeerWrites(_ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp) throws
         -> PeerWriteOutcome
     {
         do {

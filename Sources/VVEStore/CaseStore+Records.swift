@@ -2,14 +2,14 @@ import GRDB
 import VVECore
 
 /// Which records a list or export covers. Nil members do not filter.
-public struct RecordFilter: Sendable, Hashable {
-    public var kind: RecordKind?
-    public var status: RecordStatus?
-    public var riskLevel: RiskLevel?
+package struct RecordFilter: Sendable, Hashable {
+    package var kind: RecordKind?
+    package var status: RecordStatus?
+    package var riskLevel: RiskLevel?
     /// Whether tombstones are included.
-    public var includeErased: Bool
+    package var includeErased: Bool
 
-    public init(kind: RecordKind? = nil, status: RecordStatus? = nil, riskLevel: RiskLevel? = nil, includeErased: Bool = false) {
+    package init(kind: RecordKind? = nil, status: RecordStatus? = nil, riskLevel: RiskLevel? = nil, includeErased: Bool = false) {
         self.kind = kind
         self.status = status
         self.riskLevel = riskLevel
@@ -25,13 +25,13 @@ public struct RecordFilter: Sendable, Hashable {
 }
 
 /// The result of an edit: the new version, or the unchanged record when the edit changed nothing.
-public enum UpdateOutcome: Sendable, Equatable {
+package enum UpdateOutcome: Sendable, Equatable {
     case updated(CaseRecord)
     case unchanged(CaseRecord)
 }
 
 /// The result of a chunked import.
-public enum ImportOutcome: Sendable {
+package enum ImportOutcome: Sendable {
     /// Every record was written: their ids and kinds, in input order.
     case imported([(id: RecordID, kind: RecordKind)])
     /// Some input was invalid, so nothing was written.
@@ -42,21 +42,21 @@ public enum ImportOutcome: Sendable {
 private struct ImportRefused: Error {}
 
 /// What a change-log entry says happened to a record.
-public enum ChangeOperation: String, Sendable, CaseIterable {
+package enum ChangeOperation: String, Sendable, CaseIterable {
     case create
     case update
     case erase
 }
 
 /// One entry of the change log, which sync reads in sequence order.
-public struct ChangeLogEntry: Sendable, Hashable {
-    public var sequence: Int64
-    public var recordID: RecordID
-    public var operation: ChangeOperation
-    public var version: VersionVector
-    public var time: Timestamp
+package struct ChangeLogEntry: Sendable, Hashable {
+    package var sequence: Int64
+    package var recordID: RecordID
+    package var operation: ChangeOperation
+    package var version: VersionVector
+    package var time: Timestamp
     /// The one peer this entry is for (a revisit after its policy changed); nil for all.
-    public var onlyFor: AuthorityName?
+    package var onlyFor: AuthorityName?
 }
 
 /// A record as the values of its row, encoded once. It holds no `CaseRecord`, so a bulk
@@ -94,12 +94,12 @@ struct EncodedRecord: Sendable {
 
 extension CaseStore {
     /// Creates one record from a validated draft.
-    public func add(_ draft: RecordDraft, context: OperationContext) throws -> CaseRecord {
+    package func add(_ draft: RecordDraft, context: OperationContext) throws -> CaseRecord {
         try importDrafts([draft], context: context)[0]
     }
 
     /// Creates many records in one transaction: all of them, or none.
-    public func importDrafts(_ drafts: [RecordDraft], context: OperationContext) throws -> [CaseRecord] {
+    package func importDrafts(_ drafts: [RecordDraft], context: OperationContext) throws -> [CaseRecord] {
         let chunkSize = 1024
         let chunkCount = (drafts.count + chunkSize - 1) / chunkSize
         let outcome = try importChunks(count: chunkCount, context: context) { chunk in
@@ -121,7 +121,7 @@ extension CaseStore {
     /// order into the open transaction. A chunk that `produce` returns as nil (invalid input)
     /// refuses the import: every chunk is still produced, so that the caller can report every
     /// problem, and then the transaction rolls back.
-    public func importChunks(
+    package func importChunks(
         count: Int, context: OperationContext, produce: @escaping @Sendable (Int) -> [RecordDraft]?
     ) throws -> ImportOutcome {
         let node = node
@@ -163,7 +163,7 @@ extension CaseStore {
     /// Applies an RFC 7396 merge patch to a record's `reviewDate`, `status` and `fields`, and
     /// validates the result as a whole. Reading, checking and writing are one transaction, so a
     /// concurrent edit can never be lost in between.
-    public func update(id: RecordID, patch: JSONValue, today: CalendarDate, context: OperationContext) throws -> UpdateOutcome {
+    package func update(id: RecordID, patch: JSONValue, today: CalendarDate, context: OperationContext) throws -> UpdateOutcome {
         try transaction { db in
             let current = try liveRecord(id, db)
             let draft = try RecordDraft.read(
@@ -182,13 +182,13 @@ extension CaseStore {
     }
 
     /// Sets a record's status to closed.
-    public func close(id: RecordID, today: CalendarDate, context: OperationContext) throws -> UpdateOutcome {
+    package func close(id: RecordID, today: CalendarDate, context: OperationContext) throws -> UpdateOutcome {
         try update(id: id, patch: ["status": "closed"], today: today, context: context)
     }
 
     /// Erases a record: its body is deleted and a tombstone with the id and envelope remains,
     /// so that the erasure can reach every copy.
-    public func erase(id: RecordID, justification: Justification, context: OperationContext) throws -> CaseRecord {
+    package func erase(id: RecordID, justification: Justification, context: OperationContext) throws -> CaseRecord {
         try transaction { db in
             let current = try liveRecord(id, db)
             let tombstone = current.erased(by: node, at: context.time)
@@ -204,7 +204,7 @@ extension CaseStore {
     }
 
     /// Reads one record (or its tombstone), auditing the read.
-    public func record(id: RecordID, context: OperationContext) throws -> CaseRecord {
+    package func record(id: RecordID, context: OperationContext) throws -> CaseRecord {
         try transaction { db in
             guard let record = try fetchRecord(id, db) else { throw StoreError.recordNotFound(id) }
             var audit = try AuditAppender(db)
@@ -214,7 +214,7 @@ extension CaseStore {
     }
 
     /// Lists records matching a filter, oldest first, auditing the consultation as one entry.
-    public func records(matching filter: RecordFilter, context: OperationContext) throws -> [CaseRecord] {
+    package func records(matching filter: RecordFilter, context: OperationContext) throws -> [CaseRecord] {
         try transaction { db in
             let records = try fetchRecords(filter, db)
             var audit = try AuditAppender(db)
@@ -227,7 +227,7 @@ extension CaseStore {
     }
 
     /// Exports records for use outside vve, auditing each one as exported with the reason.
-    public func export(matching filter: RecordFilter, justification: Justification, context: OperationContext) throws -> [CaseRecord] {
+    package func export(matching filter: RecordFilter, justification: Justification, context: OperationContext) throws -> [CaseRecord] {
         try transaction { db in
             let records = try fetchRecords(filter, db)
             var audit = try AuditAppender(db)
@@ -242,7 +242,7 @@ extension CaseStore {
     }
 
     /// The number of records, tombstones included. Not audited: it reveals no case data.
-    public func recordCount() throws -> Int {
+    package func recordCount() throws -> Int {
         try reading { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record") ?? 0 }
     }
 
@@ -260,7 +260,7 @@ extension CaseStore {
     }
 
     /// The change log after `sequence`, in order.
-    public func changes(after sequence: Int64 = 0, limit: Int = 1000) throws -> [ChangeLogEntry] {
+    package func changes(after sequence: Int64 = 0, limit: Int = 1000) throws -> [ChangeLogEntry] {
         try reading { db in
             try Row.fetchAll(
                 db, sql: "SELECT seq, record_id, operation, version, at, only_for FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
@@ -321,7 +321,7 @@ extension CaseStore {
         }
     }
 
-    func fetchRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord? {
+    package func fetchRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord? {
         guard let document = try String.fetchOne(try db.cachedStatement(sql: "SELECT document FROM record WHERE id = ?"), arguments: [id.description]) else {
             return nil
         }

@@ -4,7 +4,7 @@ import VVECore
 extension CaseStore {
     /// The replica state of a record: its per-field registers, for sync. Not audited as a
     /// read: sync audits what it discloses, and nothing here reaches an operator.
-    public func replica(id: RecordID) throws -> ReplicatedRecord {
+    package func replica(id: RecordID) throws -> ReplicatedRecord {
         try reading { db in try replica(id, db) }
     }
 

@@ -2,37 +2,37 @@ import GRDB
 import VVECore
 
 /// A record or shared copy past its review date.
-public struct ReviewDue: Sendable, Equatable {
-    public var id: RecordID
-    public var kind: RecordKind
-    public var owner: AuthorityName
+package struct ReviewDue: Sendable, Equatable {
+    package var id: RecordID
+    package var kind: RecordKind
+    package var owner: AuthorityName
     /// Whether it is a peer's record held here as a shared copy.
-    public var onCopy: Bool
-    public var reviewDate: CalendarDate
+    package var onCopy: Bool
+    package var reviewDate: CalendarDate
     /// Days past the review date.
-    public var daysOverdue: Int
+    package var daysOverdue: Int
 }
 
 /// What one retention sweep did.
-public struct RetentionOutcome: Sendable, Equatable {
+package struct RetentionOutcome: Sendable, Equatable {
     /// This node's records erased for being past review beyond the grace period.
-    public var erased: [RecordID] = []
+    package var erased: [RecordID] = []
     /// Shared copies deleted for the same reason.
-    public var copiesDeleted: [RecordID] = []
+    package var copiesDeleted: [RecordID] = []
     /// Tombstones collected.
-    public var tombstonesCollected: [RecordID] = []
+    package var tombstonesCollected: [RecordID] = []
 
-    public init() {}
+    package init() {}
 }
 
 /// How long records may stay past review, and how long tombstones are kept.
-public struct RetentionPolicy: Sendable, Equatable {
+package struct RetentionPolicy: Sendable, Equatable {
     /// Days a record or copy may stay past its review date before it is erased. Default 30.
-    public var reviewGraceDays: Int
+    package var reviewGraceDays: Int
     /// Days a tombstone is kept after the erasure before it may be collected. Default 90.
-    public var tombstoneDays: Int
+    package var tombstoneDays: Int
 
-    public init(reviewGraceDays: Int = 30, tombstoneDays: Int = 90) {
+    package init(reviewGraceDays: Int = 30, tombstoneDays: Int = 90) {
         self.reviewGraceDays = reviewGraceDays
         self.tombstoneDays = tombstoneDays
     }
@@ -41,7 +41,7 @@ public struct RetentionPolicy: Sendable, Equatable {
 extension CaseStore {
     /// Records and shared copies whose review date is before `today`, most overdue first;
     /// the consultation is audited as one read.
-    public func reviewDue(today: CalendarDate, context: OperationContext) throws -> [ReviewDue] {
+    package func reviewDue(today: CalendarDate, context: OperationContext) throws -> [ReviewDue] {
         try transaction { db in
             var due: [ReviewDue] = []
             let rows = try Row.fetchAll(
@@ -66,7 +66,7 @@ extension CaseStore {
     /// reaches every holder), deletes shared copies likewise overdue, and collects tombstones
     /// past their retention that no peer still holds. One transaction; each step audited
     /// with why.
-    public func sweepRetention(_ policy: RetentionPolicy, today: CalendarDate, at time: Timestamp) throws -> RetentionOutcome {
+    package func sweepRetention(_ policy: RetentionPolicy, today: CalendarDate, at time: Timestamp) throws -> RetentionOutcome {
         let cutoff = today.adding(days: -policy.reviewGraceDays).description
         return try transaction { db in
             var outcome = RetentionOutcome()

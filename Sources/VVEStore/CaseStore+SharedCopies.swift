@@ -2,7 +2,7 @@ import GRDB
 import VVECore
 
 /// What receiving a shared copy did.
-public enum SharedCopyOutcome: Sendable, Equatable {
+package enum SharedCopyOutcome: Sendable, Equatable {
     /// A copy this node did not hold.
     case created(SharedCopy)
     /// The copy changed.
@@ -15,7 +15,7 @@ extension CaseStore {
     /// Takes a copy of a peer's record as the peer projected it for this node, merging it with
     /// the copy already held, in one transaction with its audit entry. A copy is taken only
     /// from its owner; a malformed copy is refused whole, audited, and nothing applied.
-    public func receiveSharedCopy(_ document: JSONValue, from peer: AuthorityName, at time: Timestamp) throws -> SharedCopyOutcome {
+    package func receiveSharedCopy(_ document: JSONValue, from peer: AuthorityName, at time: Timestamp) throws -> SharedCopyOutcome {
         do {
             return try transaction { db in
                 var audit = try AuditAppender(db)
@@ -101,7 +101,7 @@ extension CaseStore {
 
     /// A local edit of a shared copy, such as the receiving authority's acknowledgement:
     /// written to the copy's registers, audited, and sent back to the owner by sync.
-    public func editSharedCopy(id: RecordID, changes: [(field: String, value: JSONValue)], context: OperationContext) throws -> SharedCopy {
+    package func editSharedCopy(id: RecordID, changes: [(field: String, value: JSONValue)], context: OperationContext) throws -> SharedCopy {
         try transaction { db in
             guard var copy = try sharedCopy(id, db) else { throw StoreError.recordNotFound(id) }
             for (field, _) in changes {
@@ -131,7 +131,7 @@ extension CaseStore {
     }
 
     /// Every shared copy this node holds, by id, with the consultation audited as one read.
-    public func sharedCopies(context: OperationContext) throws -> [SharedCopy] {
+    package func sharedCopies(context: OperationContext) throws -> [SharedCopy] {
         try transaction { db in
             var copies: [SharedCopy] = []
             for id in try String.fetchAll(db, sql: "SELECT id FROM shared_copy ORDER BY id") {
@@ -146,7 +146,7 @@ extension CaseStore {
     }
 
     /// A shared copy this node holds, with the read audited.
-    public func sharedCopy(id: RecordID, context: OperationContext) throws -> SharedCopy {
+    package func sharedCopy(id: RecordID, context: OperationContext) throws -> SharedCopy {
         try transaction { db in
             guard let copy = try sharedCopy(id, db) else { throw StoreError.recordNotFound(id) }
             var audit = try AuditAppender(db)

@@ -2,7 +2,7 @@ import GRDB
 import VVECore
 
 /// What a change in the log stands for when a feed is built for a peer.
-public enum SyncSource: Sendable {
+package enum SyncSource: Sendable {
     /// One of this node's records, as a projection reads it, with its registers as kept.
     case own(ProjectionSource, StoredReplica)
     /// A copy of a peer's record this node holds, and this node's writes to it still owed to
@@ -13,13 +13,13 @@ public enum SyncSource: Sendable {
 }
 
 /// What applying a peer's batch did.
-public struct BatchOutcome: Sendable, Equatable {
+package struct BatchOutcome: Sendable, Equatable {
     /// Items that changed something here.
-    public var applied = 0
+    package var applied = 0
     /// Items this node already had.
-    public var unchanged = 0
+    package var unchanged = 0
 
-    public init(applied: Int = 0, unchanged: Int = 0) {
+    package init(applied: Int = 0, unchanged: Int = 0) {
         self.applied = applied
         self.unchanged = unchanged
     }
@@ -28,7 +28,7 @@ public struct BatchOutcome: Sendable, Equatable {
 extension CaseStore {
     /// The records and shared copies behind changed ids, for building a peer's batch. Not
     /// audited here: the batch is audited as a disclosure when it is sent.
-    public func syncSources(_ ids: [RecordID]) throws -> [RecordID: SyncSource] {
+    package func syncSources(_ ids: [RecordID]) throws -> [RecordID: SyncSource] {
         try reading { db in
             var sources: [RecordID: SyncSource] = [:]
             // A few queries for a whole batch, not one per record.
@@ -93,7 +93,7 @@ extension CaseStore {
     /// by asking for a cursor at or past `cursor` (`acknowledge`), so that a batch lost on the
     /// way is sent again, deletions included. `writes` are this node's writes to the peer's
     /// own records, which it holds already.
-    public func recordDisclosure(
+    package func recordDisclosure(
         to peer: AuthorityName, copies: [RecordID], writes: [RecordID] = [], deletions: [RecordID], cursor: Int64, at time: Timestamp
     ) throws {
         let ids = copies + writes + deletions
@@ -128,7 +128,7 @@ extension CaseStore {
 
     /// A peer asked for changes after `cursor`, so it has applied every batch up to there:
     /// it no longer holds the copies those batches told it to delete.
-    public func acknowledge(_ peer: AuthorityName, through cursor: Int64) throws {
+    package func acknowledge(_ peer: AuthorityName, through cursor: Int64) throws {
         try transaction { db in
             try db.execute(
                 sql: "DELETE FROM holder WHERE peer = ? AND release_after IS NOT NULL AND release_after <= ?", arguments: [peer.rawValue, cursor])
@@ -140,7 +140,7 @@ extension CaseStore {
     /// What a feed reads before it projects a batch for `peer`, in one snapshot: the log's
     /// head, the entries after `sequence` (at most `limit`), and which of their records the
     /// peer holds a copy of.
-    public func feedWindow(for peer: AuthorityName, after sequence: Int64, limit: Int) throws -> FeedWindow {
+    package func feedWindow(for peer: AuthorityName, after sequence: Int64, limit: Int) throws -> FeedWindow {
         try reading { db in
             let head = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) FROM change_log")) ?? 0
             let entries = try feedEntries(after: sequence, limit: limit, db)
@@ -161,7 +161,7 @@ extension CaseStore {
     }
 
     /// The peers that hold a copy of records, by record.
-    public func holders(of ids: [RecordID]) throws -> [RecordID: Set<AuthorityName>] {
+    package func holders(of ids: [RecordID]) throws -> [RecordID: Set<AuthorityName>] {
         try reading { db in
             var holders: [RecordID: Set<AuthorityName>] = [:]
             for chunk in Self.chunks(of: ids) {
@@ -176,7 +176,7 @@ extension CaseStore {
     }
 
     /// How far into `peer`'s change log this node has applied; 0 before the first batch.
-    public func cursor(for peer: AuthorityName) throws -> Int64 {
+    package func cursor(for peer: AuthorityName) throws -> Int64 {
         try reading { db in try Int64.fetchOne(db, sql: "SELECT cursor FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue]) ?? 0 }
     }
 
@@ -185,7 +185,7 @@ extension CaseStore {
     /// records (`{"writes": ...}`). Any item refused refuses the batch: nothing of it is
     /// applied, the cursor stays, and the refusal is audited. Applying a batch twice changes
     /// nothing the second time, so a crash between applying and acknowledging is harmless.
-    public func applyBatch(_ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp) throws
+    package func applyBatch(_ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp) throws
         -> BatchOutcome
     {
         do {
@@ -196,7 +196,7 @@ extension CaseStore {
     }
 
     /// `applyBatch`, without holding a thread of the concurrency pool while it waits and writes.
-    public func applyBatch(_ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp) async throws
+    package func applyBatch(_ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp) async throws
         -> BatchOutcome
     {
         do {
@@ -282,7 +282,7 @@ extension CaseStore {
     /// copies of the peer's records are deleted (each audited), the peer no longer counts as
     /// a holder of this node's records, and its cursor and pull state go. The peer's copies of
     /// this node's records are deleted when its admin removes this node in turn.
-    public func forgetPeer(_ peer: AuthorityName, actor: String, at time: Timestamp) throws -> (copiesDeleted: Int, holdings: Int) {
+    package func forgetPeer(_ peer: AuthorityName, actor: String, at time: Timestamp) throws -> (copiesDeleted: Int, holdings: Int) {
         try transaction { db in
             var audit = try AuditAppender(db)
             let copies = try String.fetchAll(db, sql: "SELECT id FROM shared_copy WHERE owner = ? ORDER BY id", arguments: [peer.rawValue])
@@ -302,13 +302,13 @@ extension CaseStore {
 }
 
 /// What a feed reads of the log before it projects a batch (`CaseStore.feedWindow`).
-public struct FeedWindow: Sendable {
+package struct FeedWindow: Sendable {
     /// The log's last sequence when it was read.
-    public var head: Int64
+    package var head: Int64
     /// The entries after the cursor, in order: which record, and for which peer alone if any.
-    public var entries: [(sequence: Int64, recordID: RecordID, onlyFor: AuthorityName?)]
+    package var entries: [(sequence: Int64, recordID: RecordID, onlyFor: AuthorityName?)]
     /// The records of those entries that the peer holds a copy of.
-    public var held: Set<RecordID>
+    package var held: Set<RecordID>
 }
 
 /// One item of a batch, read and checked before the transaction applies it.
@@ -350,7 +350,7 @@ extension CaseStore {
     /// narrowed or widened copies, and sends what it may now receive. A peer's first request
     /// only notes the policy. Returns how many records were logged.
     @discardableResult
-    public func notePolicy(_ policy: SharingPolicy, servedTo peer: AuthorityName, at time: Timestamp) throws -> Int {
+    package func notePolicy(_ policy: SharingPolicy, servedTo peer: AuthorityName, at time: Timestamp) throws -> Int {
         let digest = policy.projectionDigest
         let noted = try reading { db in
             try String.fetchOne(db, sql: "SELECT digest FROM peer_policy WHERE peer = ?", arguments: [peer.rawValue])

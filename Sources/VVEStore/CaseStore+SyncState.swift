@@ -2,27 +2,27 @@ import GRDB
 import VVECore
 
 /// What this node last saw of pulling from one peer.
-public struct PeerSyncState: Sendable, Equatable {
+package struct PeerSyncState: Sendable, Equatable {
     /// The peer pulled from.
-    public var peer: AuthorityName
+    package var peer: AuthorityName
     /// How far into the peer's change log this node has applied.
-    public var cursor: Int64
+    package var cursor: Int64
     /// When a pull was last tried.
-    public var lastAttempt: Timestamp?
+    package var lastAttempt: Timestamp?
     /// When a pull last succeeded.
-    public var lastSuccess: Timestamp?
+    package var lastSuccess: Timestamp?
     /// When this node last had everything the peer had logged.
-    public var caughtUpAt: Timestamp?
+    package var caughtUpAt: Timestamp?
     /// Change-log entries of the peer's not yet scanned for this node, at the last success.
-    public var lagChanges: Int64?
+    package var lagChanges: Int64?
     /// Why the last failed pull failed; nil once a pull succeeds again.
-    public var lastError: String?
+    package var lastError: String?
     /// When the last failure happened.
-    public var lastErrorAt: Timestamp?
+    package var lastErrorAt: Timestamp?
     /// Failures in a row since the last success.
-    public var failures: Int
+    package var failures: Int
 
-    public init(peer: AuthorityName, cursor: Int64 = 0) {
+    package init(peer: AuthorityName, cursor: Int64 = 0) {
         self.peer = peer
         self.cursor = cursor
         self.failures = 0
@@ -30,7 +30,7 @@ public struct PeerSyncState: Sendable, Equatable {
 
     /// Seconds this node may be behind the peer: 0 when caught up at the last success,
     /// otherwise the time since it last was; nil if it never was.
-    public func lagSeconds(now: Timestamp) -> Int64? {
+    package func lagSeconds(now: Timestamp) -> Int64? {
         if lagChanges == 0, lastSuccess != nil, lastError == nil { return 0 }
         guard let caughtUpAt else { return nil }
         return max(0, (now.millisecondsSinceEpoch - caughtUpAt.millisecondsSinceEpoch) / 1000)
@@ -39,12 +39,12 @@ public struct PeerSyncState: Sendable, Equatable {
 
 extension CaseStore {
     /// The last change-log sequence; 0 for an empty log.
-    public func latestChangeSequence() throws -> Int64 {
+    package func latestChangeSequence() throws -> Int64 {
         try reading { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM change_log") ?? 0 }
     }
 
     /// Records a successful pull from `peer`: `lag` log entries were left behind the cursor.
-    public func recordPullSuccess(from peer: AuthorityName, lag: Int64, at time: Timestamp) throws {
+    package func recordPullSuccess(from peer: AuthorityName, lag: Int64, at time: Timestamp) throws {
         try transaction { db in
             try db.execute(
                 sql: """
@@ -59,7 +59,7 @@ extension CaseStore {
     }
 
     /// Records a failed pull from `peer`. `reason` must name no person: it is shown by `vve status`.
-    public func recordPullFailure(from peer: AuthorityName, reason: String, at time: Timestamp) throws {
+    package func recordPullFailure(from peer: AuthorityName, reason: String, at time: Timestamp) throws {
         try transaction { db in
             try db.execute(
                 sql: """
@@ -73,7 +73,7 @@ extension CaseStore {
     }
 
     /// The pull state of every peer this node has a cursor or a pull record for, by name.
-    public func peerSyncStates() throws -> [AuthorityName: PeerSyncState] {
+    package func peerSyncStates() throws -> [AuthorityName: PeerSyncState] {
         try reading { db in
             var states: [AuthorityName: PeerSyncState] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT peer, cursor FROM peer_cursor") {

@@ -9,11 +9,11 @@ import Darwin
 
 /// Who performs an operation, and when. Every write and every read of case data carries one,
 /// so that the audit log can say who did what.
-public struct OperationContext: Sendable {
-    public var actor: OperatorName
-    public var time: Timestamp
+package struct OperationContext: Sendable {
+    package var actor: OperatorName
+    package var time: Timestamp
 
-    public init(actor: OperatorName, time: Timestamp) {
+    package init(actor: OperatorName, time: Timestamp) {
         self.actor = actor
         self.time = time
     }
@@ -22,11 +22,11 @@ public struct OperationContext: Sendable {
 /// A node's case store: its records, change log and hash-chained audit log in one SQLite
 /// database. Each public operation is one transaction: it happens whole, with its change-log
 /// and audit entries, or not at all.
-public final class CaseStore: Sendable {
+package final class CaseStore: Sendable {
     /// The node this store belongs to; it owns the records created here.
-    public let node: AuthorityName
+    package let node: AuthorityName
     /// The database file, or `:memory:`.
-    public let path: String
+    package let path: String
     let writer: any DatabaseWriter
 
     private init(node: AuthorityName, path: String, writer: any DatabaseWriter) {
@@ -39,7 +39,7 @@ public final class CaseStore: Sendable {
     ///
     /// The file is created with mode 0600 before SQLite opens it; SQLite gives its WAL and
     /// shared-memory files the same mode, so case data is never readable by other users.
-    public static func create(at path: String, node: AuthorityName) throws -> CaseStore {
+    package static func create(at path: String, node: AuthorityName) throws -> CaseStore {
         try createPrivateFile(at: path)
         let pool = try openPool(at: path)
         try translatingErrors(path: path) {
@@ -55,7 +55,7 @@ public final class CaseStore: Sendable {
     ///
     /// The file is first inspected read-only, so a file that is not a vve store, or that a newer
     /// vve wrote, is refused without a single byte of it changing.
-    public static func open(at path: String) throws -> CaseStore {
+    package static func open(at path: String) throws -> CaseStore {
         guard access(path, F_OK) == 0 else { throw StoreError.missing(path: path) }
         try inspect(path: path)
         let pool = try openPool(at: path)
@@ -70,7 +70,7 @@ public final class CaseStore: Sendable {
     }
 
     /// An in-memory store, for unit tests of logic only.
-    public static func inMemory(node: AuthorityName) throws -> CaseStore {
+    package static func inMemory(node: AuthorityName) throws -> CaseStore {
         let queue = try DatabaseQueue(configuration: configuration())
         try Schema.migrator.migrate(queue)
         try queue.write { db in
@@ -187,12 +187,12 @@ public final class CaseStore: Sendable {
     }
 
     /// Runs one read-only snapshot.
-    func reading<T>(_ body: (Database) throws -> T) throws -> T {
+    package func reading<T>(_ body: (Database) throws -> T) throws -> T {
         try Self.translatingErrors(path: path) { try writer.read(body) }
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
-    public func integrityCheck() throws -> String {
+    package func integrityCheck() throws -> String {
         try reading { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 }

@@ -4,8 +4,8 @@ import GRDBSQLite
 /// Runs a prepared statement with values bound straight through SQLite's C API.
 ///
 /// An import writes three rows per record; GRDB's `StatementArguments` box every value
-/// (an array of existentials, then `DatabaseValue`s), which measured as a large share of the
-/// writing thread's time. Only the insert hot paths use this; GRDB still prepares, caches and
+/// (an array of existentials, then `DatabaseValue`s), which costs the writing thread dearly
+/// on an import (docs/benchmarks.md). Only the insert hot paths use this; GRDB still prepares, caches and
 /// owns the statement, and the transaction is GRDB's.
 struct DirectBinding {
     private let handle: OpaquePointer

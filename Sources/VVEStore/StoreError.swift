@@ -1,7 +1,7 @@
 import VVECore
 
 /// Why the case store could not do what was asked. Each message says what to do about it.
-public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// There is no database file where one was expected.
     case missing(path: String)
     /// A database already exists where a new one was to be created.
@@ -29,7 +29,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A local edit of a shared copy touches what the owner does not accept from this node.
     case copyEditRefused(RecordID, field: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missing(let path):
             "no vve database at \(path); run `vve init --name NAME` to create a node, or pass --dir to the node's folder"

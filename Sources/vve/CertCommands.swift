@@ -12,7 +12,7 @@ struct CertCommand: ParsableCommand {
         subcommands: [CAInit.self, CertRequest.self, CertSign.self, CertShow.self])
 }
 
-struct CAInit: ParsableCommand {
+struct CAInit: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "ca-init", abstract: "Create the region CA: ca.key (mode 0600) and ca.pem in a folder. Never overwrites.")
 
@@ -22,18 +22,16 @@ struct CAInit: ParsableCommand {
     @Option(help: ArgumentHelp("The CA's name, such as \"North London Region CA\".", valueName: "NAME"))
     var name: String
 
-    func run() throws {
-        try runReportingFailures {
-            let ca = try RegionCA.create(in: dir, name: name)
-            Output.line("Created region CA \"\(name.trimmingCharacters(in: .whitespaces))\" in \(dir)")
-            Output.line("  \(RegionCA.keyFile)  private key (mode 0600): keep it offline and backed up")
-            Output.line("  \(RegionCA.certificateFile)  certificate: copy it to every node as Certificates/ca.pem")
-            Output.line("  fingerprint \(CertificateFiles.fingerprint(ca.certificate))")
-        }
+    func execute() throws {
+        let ca = try RegionCA.create(in: dir, name: name)
+        Output.line("Created region CA \"\(name.trimmingCharacters(in: .whitespaces))\" in \(dir)")
+        Output.line("  \(RegionCA.keyFile)  private key (mode 0600): keep it offline and backed up")
+        Output.line("  \(RegionCA.certificateFile)  certificate: copy it to every node as Certificates/ca.pem")
+        Output.line("  fingerprint \(CertificateFiles.fingerprint(ca.certificate))")
     }
 }
 
-struct CertRequest: ParsableCommand {
+struct CertRequest: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "request", abstract: "Make this node's private key and a certificate request (CSR) for the CA to sign.")
 
@@ -48,21 +46,23 @@ struct CertRequest: ParsableCommand {
 
     @OptionGroup var location: NodeLocation
 
-    func run() throws {
-        try runReportingFailures {
-            guard let name = AuthorityName(node) else {
-                throw CommandFailure("--node \(node): the node name \(AuthorityName.rule)", status: .usage)
-            }
-            let stem = out ?? location.directory + "/Certificates/\(name)"
-            let request = try NodeRequest.create(node: name, dnsNames: dns, stem: stem)
-            Output.line("Wrote \(stem).key (private key, mode 0600: it never leaves this node)")
-            Output.line("Wrote \(stem).csr (certificate request for \(request.subject))")
-            Output.line("Next: have the region CA sign it: vve cert sign --ca CA_DIR \(stem).csr")
+    func checkOptions() throws {
+        guard AuthorityName(node) != nil else {
+            throw CommandFailure("--node \(node): the node name \(AuthorityName.rule)", status: .usage)
         }
+    }
+
+    func execute() throws {
+        let name = AuthorityName(node)!
+        let stem = out ?? location.directory + "/Certificates/\(name)"
+        let request = try NodeRequest.create(node: name, dnsNames: dns, stem: stem)
+        Output.line("Wrote \(stem).key (private key, mode 0600: it never leaves this node)")
+        Output.line("Wrote \(stem).csr (certificate request for \(request.subject))")
+        Output.line("Next: have the region CA sign it: vve cert sign --ca CA_DIR \(stem).csr")
     }
 }
 
-struct CertSign: ParsableCommand {
+struct CertSign: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign", abstract: "Sign a node's certificate request with the region CA.")
 
@@ -83,27 +83,25 @@ struct CertSign: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the certificate (default: the request's path with .pem).", valueName: "FILE"))
     var out: String?
 
-    func run() throws {
-        try runReportingFailures {
-            var start: Date?
-            if let notBefore {
-                guard let parsed = Self.parseInstant(notBefore) else {
-                    throw CommandFailure("--not-before \(notBefore): expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", status: .usage)
-                }
-                start = parsed
+    func execute() throws {
+        var start: Date?
+        if let notBefore {
+            guard let parsed = Self.parseInstant(notBefore) else {
+                throw CommandFailure("--not-before \(notBefore): expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", status: .usage)
             }
-            let authority = try RegionCA.load(from: ca)
-            let csr = try NodeRequest.load(request)
-            let certificate = try authority.sign(csr, days: days, notBefore: start)
-            let path = out ?? (request.hasSuffix(".csr") ? String(request.dropLast(4)) : request) + ".pem"
-            try PEMFiles.create(path, contents: try certificate.serializeAsPEM().pemString + "\n", mode: 0o644)
-            Output.line("Wrote \(path)")
-            for (label, value) in CertificateFiles.summary(certificate) {
-                Output.line("  " + (label + ":").padding(toLength: 13, withPad: " ", startingAt: 0) + value)
-            }
-            if certificate.notValidAfter < Date() {
-                Output.note("warning: this certificate has already expired; peers will refuse it")
-            }
+            start = parsed
+        }
+        let authority = try RegionCA.load(from: ca)
+        let csr = try NodeRequest.load(request)
+        let certificate = try authority.sign(csr, days: days, notBefore: start)
+        let path = out ?? (request.hasSuffix(".csr") ? String(request.dropLast(4)) : request) + ".pem"
+        try PEMFiles.create(path, contents: try certificate.serializeAsPEM().pemString + "\n", mode: 0o644)
+        Output.line("Wrote \(path)")
+        for (label, value) in CertificateFiles.summary(certificate) {
+            Output.line("  " + (label + ":").padding(toLength: 13, withPad: " ", startingAt: 0) + value)
+        }
+        if certificate.notValidAfter < Date() {
+            Output.note("warning: this certificate has already expired; peers will refuse it")
         }
     }
 
@@ -115,7 +113,7 @@ struct CertSign: ParsableCommand {
     }
 }
 
-struct CertShow: ParsableCommand {
+struct CertShow: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Print a certificate's subject, DNS names, issuer, validity, fingerprint and days to expiry.")
 
@@ -125,21 +123,19 @@ struct CertShow: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    func run() throws {
-        try runReportingFailures {
-            let certificate = try CertificateFiles.certificate(at: file, what: "certificate")
-            let summary = CertificateFiles.summary(certificate)
-            if json {
-                var members = summary.map { ($0.0.replacingOccurrences(of: " ", with: "-"), JSONValue.string($0.1)) }
-                members.removeAll { $0.0 == "expires-in" || $0.0 == "dns-names" }
-                members.append(("dns-names", .array(CertificateFiles.dnsNames(certificate).map { .string($0) })))
-                members.append(("days-to-expiry", .integer(Int64(CertificateFiles.daysToExpiry(certificate)))))
-                Output.json(.object(JSONObject(members)))
-                return
-            }
-            for (label, value) in summary {
-                Output.line((label + ":").padding(toLength: 13, withPad: " ", startingAt: 0) + value)
-            }
+    func execute() throws {
+        let certificate = try CertificateFiles.certificate(at: file, what: "certificate")
+        let summary = CertificateFiles.summary(certificate)
+        if json {
+            var members = summary.map { ($0.0.replacingOccurrences(of: " ", with: "-"), JSONValue.string($0.1)) }
+            members.removeAll { $0.0 == "expires-in" || $0.0 == "dns-names" }
+            members.append(("dns-names", .array(CertificateFiles.dnsNames(certificate).map { .string($0) })))
+            members.append(("days-to-expiry", .integer(Int64(CertificateFiles.daysToExpiry(certificate)))))
+            Output.json(.object(JSONObject(members)))
+            return
+        }
+        for (label, value) in summary {
+            Output.line((label + ":").padding(toLength: 13, withPad: " ", startingAt: 0) + value)
         }
     }
 }

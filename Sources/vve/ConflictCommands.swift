@@ -35,7 +35,7 @@ enum ConflictPresentation {
     }
 }
 
-struct ListConflicts: ParsableCommand {
+struct ListConflicts: AuditedCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the open conflicts. The listing is audited as a read.")
 
     @Flag(help: "Print a JSON array instead of a table.")
@@ -44,24 +44,21 @@ struct ListConflicts: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let (_, store) = try location.openNode()
-            Output.listing(
-                try store.conflicts(context: context), json: json, none: "No open conflicts.",
-                headers: ["ID", "RECORD", "KIND", "OWNER", "FIELD", "SHOWN", "ALSO"],
-                row: { conflict in
-                    [
-                        "\(conflict.id)", conflict.recordID.description, conflict.kind.rawValue, conflict.owner.rawValue, conflict.field,
-                        ConflictPresentation.brief(conflict.chosen), conflict.others.map(ConflictPresentation.brief).joined(separator: "; "),
-                    ]
-                }, document: ConflictPresentation.document)
-        }
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let store = node.store
+        Output.listing(
+            try store.conflicts(context: context), json: json, none: "No open conflicts.",
+            headers: ["ID", "RECORD", "KIND", "OWNER", "FIELD", "SHOWN", "ALSO"],
+            row: { conflict in
+                [
+                    "\(conflict.id)", conflict.recordID.description, conflict.kind.rawValue, conflict.owner.rawValue, conflict.field,
+                    ConflictPresentation.brief(conflict.chosen), conflict.others.map(ConflictPresentation.brief).joined(separator: "; "),
+                ]
+            }, document: ConflictPresentation.document)
     }
 }
 
-struct ShowConflict: ParsableCommand {
+struct ShowConflict: AuditedCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one conflict's values, writers and versions as JSON.")
 
     @Argument(help: "The conflict's id, from `vve conflicts list`.")
@@ -70,16 +67,13 @@ struct ShowConflict: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let (_, store) = try location.openNode()
-            Output.json(ConflictPresentation.document(try store.conflict(id: id, context: context)))
-        }
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let store = node.store
+        Output.json(ConflictPresentation.document(try store.conflict(id: id, context: context)))
     }
 }
 
-struct ResolveConflict: ParsableCommand {
+struct ResolveConflict: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "resolve", abstract: "Resolve a conflict: keep this node's value, the other node's, or a new one.")
 
@@ -92,20 +86,17 @@ struct ResolveConflict: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let choice: ConflictChoice =
-                switch keep {
-                case "local": .local
-                case "remote": .remote
-                default: .value((try? JSONParser.parse(Array(keep.utf8))) ?? .string(keep))
-                }
-            let (_, store) = try location.openNode()
-            let (conflict, value) = try store.resolveConflict(id: id, keeping: choice, context: context)
-            Output.line(
-                "Resolved conflict \(id) on \(conflict.field) of \(conflict.kind.rawValue) \(conflict.recordID): kept \(JSONWriter.canonical(value)); every holder gets it with the next sync"
-            )
-        }
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let choice: ConflictChoice =
+            switch keep {
+            case "local": .local
+            case "remote": .remote
+            default: .value((try? JSONParser.parse(Array(keep.utf8))) ?? .string(keep))
+            }
+        let store = node.store
+        let (conflict, value) = try store.resolveConflict(id: id, keeping: choice, context: context)
+        Output.line(
+            "Resolved conflict \(id) on \(conflict.field) of \(conflict.kind.rawValue) \(conflict.recordID): kept \(JSONWriter.canonical(value)); every holder gets it with the next sync"
+        )
     }
 }

@@ -30,7 +30,7 @@ enum CopyPresentation {
     }
 }
 
-struct ListCopies: ParsableCommand {
+struct ListCopies: AuditedCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the shared copies held. The listing is audited as a read.")
 
     @Flag(help: "Print a JSON array instead of a table.")
@@ -39,24 +39,21 @@ struct ListCopies: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let (_, store) = try location.openNode()
-            Output.listing(
-                try store.sharedCopies(context: context), json: json, none: "No shared copies.",
-                headers: ["ID", "KIND", "OWNER", "STATUS", "REVIEW", "GROUPS"],
-                row: { copy in
-                    [
-                        copy.id.description, copy.replica.kind.rawValue, copy.owner.rawValue, copy.values["status"]?.stringValue ?? "-",
-                        copy.reviewDate.description, copy.replica.kind.orderedGroupNames(copy.groups).joined(separator: ","),
-                    ]
-                }, document: CopyPresentation.document)
-        }
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let store = node.store
+        Output.listing(
+            try store.sharedCopies(context: context), json: json, none: "No shared copies.",
+            headers: ["ID", "KIND", "OWNER", "STATUS", "REVIEW", "GROUPS"],
+            row: { copy in
+                [
+                    copy.id.description, copy.replica.kind.rawValue, copy.owner.rawValue, copy.values["status"]?.stringValue ?? "-",
+                    copy.reviewDate.description, copy.replica.kind.orderedGroupNames(copy.groups).joined(separator: ","),
+                ]
+            }, document: CopyPresentation.document)
     }
 }
 
-struct ShowCopy: ParsableCommand {
+struct ShowCopy: AuditedCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one shared copy as JSON. The read is audited.")
 
     @Argument(help: "The record's id.")
@@ -65,16 +62,13 @@ struct ShowCopy: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let (_, store) = try location.openNode()
-            Output.json(CopyPresentation.document(try store.sharedCopy(id: id, context: context)))
-        }
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let store = node.store
+        Output.json(CopyPresentation.document(try store.sharedCopy(id: id, context: context)))
     }
 }
 
-struct UpdateCopy: ParsableCommand {
+struct UpdateCopy: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "update", abstract: "Edit a shared copy with a JSON merge patch on {\"status\", \"fields\"}, such as an acknowledgement.",
         discussion: """
@@ -91,24 +85,21 @@ struct UpdateCopy: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let patchDocument = try InputSource.document(patch)
-            let (_, store) = try location.openNode()
-            let copy = try store.sharedCopy(id: id, context: context)
-            let changes: [(field: String, value: JSONValue)]
-            do throws(VVECore.ValidationError) {
-                changes = try copy.changes(patch: patchDocument)
-            } catch {
-                throw CommandFailure("copy \(id) was not changed:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"), status: .invalidInput)
-            }
-            guard !changes.isEmpty else {
-                Output.line("Copy \(id) already holds these values; nothing changed")
-                return
-            }
-            let edited = try store.editSharedCopy(id: id, changes: changes, context: context)
-            Output.line("Updated copy \(id) of \(edited.owner)'s record: \(changes.map(\.field).joined(separator: ", ")); it goes to \(edited.owner) with the next sync")
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let patchDocument = try InputSource.document(patch)
+        let store = node.store
+        let copy = try store.sharedCopy(id: id, context: context)
+        let changes: [(field: String, value: JSONValue)]
+        do throws(VVECore.ValidationError) {
+            changes = try copy.changes(patch: patchDocument)
+        } catch {
+            throw CommandFailure("copy \(id) was not changed:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"), status: .invalidInput)
         }
+        guard !changes.isEmpty else {
+            Output.line("Copy \(id) already holds these values; nothing changed")
+            return
+        }
+        let edited = try store.editSharedCopy(id: id, changes: changes, context: context)
+        Output.line("Updated copy \(id) of \(edited.owner)'s record: \(changes.map(\.field).joined(separator: ", ")); it goes to \(edited.owner) with the next sync")
     }
 }

@@ -7,7 +7,7 @@ import VVEStore
 import VVESync
 
 /// `vve lookup`: is this person known to any other authority in the region?
-struct LookupCommand: AsyncParsableCommand {
+struct LookupCommand: AsyncAuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "lookup", abstract: "Ask every peer that takes this node's lookups whether it knows a person: hit or no hit.",
         discussion: """
@@ -51,63 +51,70 @@ struct LookupCommand: AsyncParsableCommand {
     @OptionGroup var operatorOption: OperatorOption
     @OptionGroup var location: NodeLocation
 
-    func run() async throws {
-        try await runReportingFailures {
-            let context = try operatorOption.context()
-            guard let reason else {
-                throw CommandFailure("no reason: a lookup is refused without one; pass --reason \"why, in a few words\"", status: .usage)
-            }
-            let justification: Justification
-            do { justification = try Justification(reason) } catch let error as VVECore.ValidationError { throw CommandFailure(error.description, status: .usage) }
-            if let caseReference, let rule = LookupQuery.caseReferenceRule(caseReference) {
-                throw CommandFailure("case-ref: \"\(caseReference)\" \(rule)", status: .usage)
-            }
-            guard (1...60).contains(timeout) else { throw CommandFailure("--timeout must be 1-60 seconds", status: .usage) }
-            let person = try lookupPerson()
-            if let named = Self.nameIn([reason, caseReference ?? ""], of: person) {
-                throw CommandFailure(
-                    "the reason or case reference contains \"\(named)\", a name of the person looked up; both are sent to every peer asked, so say why without the name",
-                    status: .usage)
-            }
+    func checkOptions() throws {
+        _ = try checkedRequest()
+    }
 
-            let (configuration, store) = try location.openNode()
-            let key = try loadLinkageKey(configuration, location: location)
-            let directory = PeerDirectory.load(location.peersFolder, localNode: configuration.name)
-            let peers = directory.peers.filter(\.policy.askLookups)
-            guard !peers.isEmpty else {
-                throw CommandFailure(
-                    "no peer takes this node's lookups: add `ask-lookups: yes` to the file in \(location.peersFolder) of each peer whose agreement covers lookups",
-                    status: .configError)
-            }
-            let counts = try store.lookupCounts(actor: context.actor.rawValue, at: context.time)
-            if let refusal = configuration.operatorLookupLimits.refusal(lastMinute: counts.lastMinute, lastDay: counts.lastDay, asker: context.actor.rawValue) {
-                try store.audit([AuditEvent(time: context.time, actor: context.actor.rawValue, action: .refuse, justification: justification.text, detail: "lookup refused: \(refusal)")])
-                throw CommandFailure("lookup refused: \(refusal)", status: .rateLimited)
-            }
-            let identity = try NodeIdentity.load(configuration, directory: location.directory)
-            let encoder = MatchKeyEncoder(key: key)
-            let query = LookupQuery(
-                lookupID: UUID().uuidString.lowercased(), variants: person.lookupKeys(encoder), reason: justification,
-                caseReference: caseReference?.trimmingWhitespace())
-            let transport = NetworkLookupTransport(registry: PeerRegistry(PeerDirectory(peers: peers, problems: [])), identity: identity)
-            let report = await LookupFanOut.ask(query, peers: peers.map(\.name), transport: transport, timeout: .seconds(timeout))
-            if timing {
-                for (peer, time) in transport.timings.byPeer {
-                    Output.note("timing \(peer) round-trip-ms \(time.roundTripMilliseconds) server-ms \(time.serverMilliseconds.map { "\($0)" } ?? "-")")
-                }
-            }
-            try store.audit([
-                AuditEvent(
-                    time: context.time, actor: context.actor.rawValue, action: .lookup, justification: justification.text,
-                    detail: Self.auditDetail(query, report))
-            ])
-            if json {
-                Output.json(report.jsonValue)
-            } else {
-                Output.line(Self.render(report))
-            }
-            throw ExitCode(report.exitCode)
+    /// The reason and the person, checked: what the options alone can refuse.
+    private func checkedRequest() throws -> (justification: Justification, person: Person) {
+        guard let reason else {
+            throw CommandFailure("no reason: a lookup is refused without one; pass --reason \"why, in a few words\"", status: .usage)
         }
+        let justification: Justification
+        do { justification = try Justification(reason) } catch { throw CommandFailure(error.description, status: .usage) }
+        if let caseReference, let rule = LookupQuery.caseReferenceRule(caseReference) {
+            throw CommandFailure("case-ref: \"\(caseReference)\" \(rule)", status: .usage)
+        }
+        guard (1...60).contains(timeout) else { throw CommandFailure("--timeout must be 1-60 seconds", status: .usage) }
+        let person = try lookupPerson()
+        if let named = Self.nameIn([reason, caseReference ?? ""], of: person) {
+            throw CommandFailure(
+                "the reason or case reference contains \"\(named)\", a name of the person looked up; both are sent to every peer asked, so say why without the name",
+                status: .usage)
+        }
+        return (justification, person)
+    }
+
+    func execute(on node: OpenedNode, context: OperationContext) async throws {
+        let (justification, person) = try checkedRequest()
+        let configuration = node.configuration
+        let store = node.store
+        let key = try loadLinkageKey(configuration, location: location)
+        let directory = PeerDirectory.load(location.peersFolder, localNode: configuration.name)
+        let peers = directory.peers.filter(\.policy.askLookups)
+        guard !peers.isEmpty else {
+            throw CommandFailure(
+                "no peer takes this node's lookups: add `ask-lookups: yes` to the file in \(location.peersFolder) of each peer whose agreement covers lookups",
+                status: .configError)
+        }
+        let counts = try store.lookupCounts(actor: context.actor.rawValue, at: context.time)
+        if let refusal = configuration.operatorLookupLimits.refusal(lastMinute: counts.lastMinute, lastDay: counts.lastDay, asker: context.actor.rawValue) {
+            try store.audit([AuditEvent(time: context.time, actor: context.actor.rawValue, action: .refuse, justification: justification.text, detail: "lookup refused: \(refusal)")])
+            throw CommandFailure("lookup refused: \(refusal)", status: .rateLimited)
+        }
+        let identity = try NodeIdentity.load(configuration, directory: location.directory)
+        let encoder = MatchKeyEncoder(key: key)
+        let query = LookupQuery(
+            lookupID: UUID().uuidString.lowercased(), variants: person.lookupKeys(encoder), reason: justification,
+            caseReference: caseReference?.trimmingWhitespace())
+        let transport = NetworkLookupTransport(registry: PeerRegistry(PeerDirectory(peers: peers, problems: [])), identity: identity)
+        let report = await LookupFanOut.ask(query, peers: peers.map(\.name), transport: transport, timeout: .seconds(timeout))
+        if timing {
+            for (peer, time) in transport.timings.byPeer {
+                Output.note("timing \(peer) round-trip-ms \(time.roundTripMilliseconds) server-ms \(time.serverMilliseconds.map { "\($0)" } ?? "-")")
+            }
+        }
+        try store.audit([
+            AuditEvent(
+                time: context.time, actor: context.actor.rawValue, action: .lookup, justification: justification.text,
+                detail: Self.auditDetail(query, report))
+        ])
+        if json {
+            Output.json(report.jsonValue)
+        } else {
+            Output.line(Self.render(report))
+        }
+        throw ExitCode(report.exitCode)
     }
 
     func lookupPerson() throws -> Person {

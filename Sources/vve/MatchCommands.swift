@@ -11,7 +11,7 @@ struct LinkageKeyCommand: ParsableCommand {
         subcommands: [CreateLinkageKey.self])
 }
 
-struct CreateLinkageKey: ParsableCommand {
+struct CreateLinkageKey: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Write a new random 256-bit linkage key (hex, mode 0600). Once per region; copy it to every node's Certificates/linkage.key.")
@@ -19,34 +19,17 @@ struct CreateLinkageKey: ParsableCommand {
     @Argument(help: ArgumentHelp("Where to write it.", valueName: "FILE"))
     var file: String
 
-    func run() throws {
-        try runReportingFailures {
-            var generator = SystemRandomNumberGenerator()
-            let bytes = (0..<LinkageKey.minimumBytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            try PEMFiles.create(file, contents: Hex.encode(bytes) + "\n", mode: 0o600)
-            Output.line("Wrote a new linkage key to \(file) (mode 0600). Give every node of the region this same file, by hand,")
-            Output.line("never by email or in a peer message; a node with another key matches nobody.")
-        }
+    func execute() throws {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<LinkageKey.minimumBytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try PEMFiles.create(file, contents: Hex.encode(bytes) + "\n", mode: 0o600)
+        Output.line("Wrote a new linkage key to \(file) (mode 0600). Give every node of the region this same file, by hand,")
+        Output.line("never by email or in a peer message; a node with another key matches nobody.")
     }
-}
-
-/// Loads the linkage key node.yaml names, refusing one others can read.
-func loadLinkageKey(_ configuration: NodeConfiguration, location: NodeLocation) throws -> LinkageKey {
-    let path = location.resolve(configuration.linkageKey)
-    guard FileManager.default.fileExists(atPath: path) else {
-        throw CommandFailure(
-            "no linkage key at \(path); every node of a region uses the same one: copy it there (mode 0600), or create the region's first with `vve linkage-key create \(path)`",
-            status: .configError)
-    }
-    try PEMFiles.requirePrivate(path, what: "linkage key")
-    guard let key = LinkageKey(hex: try PEMFiles.read(path, what: "linkage key")) else {
-        throw CommandFailure("linkage key \(path) is not 64 or more hex digits; restore it from the region's copy", status: .configError)
-    }
-    return key
 }
 
 /// `vve match-quality`: the precision and recall of match keys over thresholds.
-struct MatchQualityCommand: ParsableCommand {
+struct MatchQualityCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "match-quality",
         abstract: "Print precision and recall of person matching over thresholds, on synthetic people with realistic errors.",
@@ -58,33 +41,34 @@ struct MatchQualityCommand: ParsableCommand {
     @Option(help: "The random seed.")
     var seed: UInt64 = 1
 
-    func run() throws {
-        try runReportingFailures {
-            guard (10...100_000).contains(positives) else { throw CommandFailure("--positives must be 10-100000", status: .usage) }
-            let encoder = MatchKeyEncoder(key: LinkageKey(bytes: Array(repeating: 0x5A, count: 32))!)
-            let pairs = MatchQuality.pairs(seed: seed, positives: positives, today: Clock.today())
-            let thresholds = stride(from: 80, through: 96, by: 1).map { Double($0) / 100 }
-            let rows = MatchQuality.table(pairs, encoder: encoder, thresholds: thresholds)
-            let errors = MatchQuality.Error.allCases
-            Output.line("pairs: \(pairs.filter(\.samePerson).count) same person, \(pairs.filter { !$0.samePerson }.count) different people (a fifth siblings)")
-            Output.line("match: an exact key, or Dice >= threshold on the fuzzy encoding; the chosen threshold is \(String(format: "%.2f", MatchKeyEncoder.possibleMatchThreshold))")
-            var table = TextTable("THRESHOLD", "PRECISION", "RECALL")
-            table.headers += errors.map { "R:" + $0.rawValue }
-            for row in rows {
-                let marker = abs(row.threshold - MatchKeyEncoder.possibleMatchThreshold) < 0.001 ? " *" : ""
-                table.rows.append(
-                    [String(format: "%.2f", row.threshold) + marker, String(format: "%.3f", row.precision), String(format: "%.3f", row.recall)]
-                        + errors.map { String(format: "%.2f", row.recallByError[$0] ?? 0) })
-            }
-            Output.line(table.rendered)
+    func checkOptions() throws {
+        guard (10...100_000).contains(positives) else { throw CommandFailure("--positives must be 10-100000", status: .usage) }
+    }
+
+    func execute() throws {
+        let encoder = MatchKeyEncoder(key: LinkageKey(bytes: Array(repeating: 0x5A, count: 32))!)
+        let pairs = MatchQuality.pairs(seed: seed, positives: positives, today: Clock.today())
+        let thresholds = stride(from: 80, through: 96, by: 1).map { Double($0) / 100 }
+        let rows = MatchQuality.table(pairs, encoder: encoder, thresholds: thresholds)
+        let errors = MatchQuality.Error.allCases
+        Output.line("pairs: \(pairs.filter(\.samePerson).count) same person, \(pairs.filter { !$0.samePerson }.count) different people (a fifth siblings)")
+        Output.line("match: an exact key, or Dice >= threshold on the fuzzy encoding; the chosen threshold is \(String(format: "%.2f", MatchKeyEncoder.possibleMatchThreshold))")
+        var table = TextTable("THRESHOLD", "PRECISION", "RECALL")
+        table.headers += errors.map { "R:" + $0.rawValue }
+        for row in rows {
+            let marker = abs(row.threshold - MatchKeyEncoder.possibleMatchThreshold) < 0.001 ? " *" : ""
+            table.rows.append(
+                [String(format: "%.2f", row.threshold) + marker, String(format: "%.3f", row.precision), String(format: "%.3f", row.recall)]
+                    + errors.map { String(format: "%.2f", row.recallByError[$0] ?? 0) })
         }
+        Output.line(table.rendered)
     }
 }
 
 /// `vve match-curve` (hidden; `Tools/bench-lookup.sh` runs it): what blocking costs against
 /// scoring every person, as the number of people held grows. In process, on the same index
 /// type the lookup responder uses.
-struct MatchCurveCommand: ParsableCommand {
+struct MatchCurveCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "match-curve", abstract: "Time blocked fuzzy matching against a full scan, by index size.", shouldDisplay: false)
 
@@ -94,48 +78,50 @@ struct MatchCurveCommand: ParsableCommand {
     @Option(help: "Queries per size.")
     var queries = 200
 
-    func run() throws {
-        try runReportingFailures {
-            let counts = sizes.split(separator: ",").compactMap { Int($0) }
-            guard !counts.isEmpty, counts.allSatisfy({ (1...2_000_000).contains($0) }), (1...10_000).contains(queries) else {
-                throw CommandFailure("--sizes must be numbers from 1 to 2000000, --queries 1-10000", status: .usage)
-            }
-            let encoder = MatchKeyEncoder(key: LinkageKey(bytes: Array(repeating: 0x5A, count: 32))!)
-            var people = SyntheticRecords(seed: 17, owner: AuthorityName("camden")!, today: Clock.today())
-            var encodings: [FuzzyEncoding] = []
-            var table = TextTable("PEOPLE", "CANDIDATES", "BLOCKED US", "SCAN US", "SCAN/BLOCKED", "HITS KEPT")
-            for count in counts.sorted() {
-                while encodings.count < count { encodings.append(encoder.keys(for: people.nextPerson(ageRange: 10...19)).fuzzy) }
-                var index = MatchIndex()
-                for (slot, encoding) in encodings.prefix(count).enumerated() { index.insert(id: Int64(slot), fuzzy: encoding) }
-                index.mergeRecent()
-                // Queries: held people with one letter of the surname changed, so each has a
-                // true neighbour, and strangers.
-                var strangers = SyntheticRecords(seed: 18, owner: AuthorityName("camden")!, today: Clock.today())
-                let probes = (0..<queries).map { number -> FuzzyEncoding in
-                    number % 2 == 0 ? encodings[(number * 7919) % count] : encoder.keys(for: strangers.nextPerson(ageRange: 10...19)).fuzzy
-                }
-                var candidates = 0
-                var blockedHits = 0
-                var scanHits = 0
-                let clock = ContinuousClock()
-                let blocked = clock.measure {
-                    for probe in probes {
-                        let result = index.matches(of: probe, threshold: MatchKeyEncoder.possibleMatchThreshold)
-                        candidates += result.candidates
-                        blockedHits += result.matches.count
-                    }
-                }
-                let scan = clock.measure {
-                    for probe in probes { scanHits += index.scanAll(probe, threshold: MatchKeyEncoder.possibleMatchThreshold).count }
-                }
-                let perQuery = { (duration: Duration) in (Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12) / Double(queries) }
-                table.add(
-                    "\(count)", String(format: "%.0f", Double(candidates) / Double(queries)), String(format: "%.1f", perQuery(blocked)),
-                    String(format: "%.1f", perQuery(scan)), String(format: "%.1f", perQuery(scan) / perQuery(blocked)),
-                    "\(blockedHits)/\(scanHits)")
-            }
-            Output.line(table.rendered)
+    private var counts: [Int] { sizes.split(separator: ",").compactMap { Int($0) } }
+
+    func checkOptions() throws {
+        guard !counts.isEmpty, counts.allSatisfy({ (1...2_000_000).contains($0) }), (1...10_000).contains(queries) else {
+            throw CommandFailure("--sizes must be numbers from 1 to 2000000, --queries 1-10000", status: .usage)
         }
+    }
+
+    func execute() throws {
+        let encoder = MatchKeyEncoder(key: LinkageKey(bytes: Array(repeating: 0x5A, count: 32))!)
+        var people = SyntheticRecords(seed: 17, owner: AuthorityName("camden")!, today: Clock.today())
+        var encodings: [FuzzyEncoding] = []
+        var table = TextTable("PEOPLE", "CANDIDATES", "BLOCKED US", "SCAN US", "SCAN/BLOCKED", "HITS KEPT")
+        for count in counts.sorted() {
+            while encodings.count < count { encodings.append(encoder.keys(for: people.nextPerson(ageRange: 10...19)).fuzzy) }
+            var index = MatchIndex()
+            for (slot, encoding) in encodings.prefix(count).enumerated() { index.insert(id: Int64(slot), fuzzy: encoding) }
+            index.mergeRecent()
+            // Queries: held people with one letter of the surname changed, so each has a
+            // true neighbour, and strangers.
+            var strangers = SyntheticRecords(seed: 18, owner: AuthorityName("camden")!, today: Clock.today())
+            let probes = (0..<queries).map { number -> FuzzyEncoding in
+                number % 2 == 0 ? encodings[(number * 7919) % count] : encoder.keys(for: strangers.nextPerson(ageRange: 10...19)).fuzzy
+            }
+            var candidates = 0
+            var blockedHits = 0
+            var scanHits = 0
+            let clock = ContinuousClock()
+            let blocked = clock.measure {
+                for probe in probes {
+                    let result = index.matches(of: probe, threshold: MatchKeyEncoder.possibleMatchThreshold)
+                    candidates += result.candidates
+                    blockedHits += result.matches.count
+                }
+            }
+            let scan = clock.measure {
+                for probe in probes { scanHits += index.scanAll(probe, threshold: MatchKeyEncoder.possibleMatchThreshold).count }
+            }
+            let perQuery = { (duration: Duration) in (Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12) / Double(queries) }
+            table.add(
+                "\(count)", String(format: "%.0f", Double(candidates) / Double(queries)), String(format: "%.1f", perQuery(blocked)),
+                String(format: "%.1f", perQuery(scan)), String(format: "%.1f", perQuery(scan) / perQuery(blocked)),
+                "\(blockedHits)/\(scanHits)")
+        }
+        Output.line(table.rendered)
     }
 }

@@ -13,77 +13,7 @@ struct PeerCommand: ParsableCommand {
         subcommands: [PeerAdd.self, PeerPin.self, PeerList.self, PeerShow.self, PeerRemove.self, PeerCheckCommand.self])
 }
 
-extension PeerRole: ExpressibleByArgument {}
-
-/// Shared by the peer commands: the node's peer files.
-struct PeerFiles {
-    let location: NodeLocation
-    let node: NodeConfiguration
-
-    init(_ location: NodeLocation) throws {
-        self.location = location
-        self.node = try location.configuration()
-    }
-
-    func path(of name: AuthorityName) -> String { location.peersFolder + "/" + PeerConfiguration.fileName(for: name) }
-
-    func name(_ text: String) throws -> AuthorityName {
-        guard let name = AuthorityName(text) else {
-            throw CommandFailure("peer name \"\(text)\": a peer name \(AuthorityName.rule)", status: .usage)
-        }
-        return name
-    }
-
-    /// The peer's file, parsed on its own, or a not-found failure naming the peers there are.
-    func load(_ name: AuthorityName) throws -> PeerConfiguration {
-        let path = path(of: name)
-        guard FileManager.default.fileExists(atPath: path) else {
-            let known = PeerDirectory.load(location.peersFolder, localNode: node.name).peers.map(\.name.rawValue)
-            throw CommandFailure(
-                "no peer named \(name): \(path) does not exist; known peers: \(known.isEmpty ? "none" : known.joined(separator: ", "))",
-                status: .recordNotFound)
-        }
-        return try PeerConfiguration.parse(try InputSource.readText(path: path), file: path, expectedName: name.rawValue)
-    }
-
-    /// Writes a peer file whole: a reader sees the old file or the new one, never half of one.
-    func write(_ peer: PeerConfiguration) throws {
-        try FileManager.default.createDirectory(atPath: location.peersFolder, withIntermediateDirectories: true)
-        let url = URL(fileURLWithPath: path(of: peer.name))
-        do {
-            try Data(peer.yaml.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw CommandFailure("cannot write \(url.path): \(error.localizedDescription)", status: .configError)
-        }
-    }
-
-    /// Reads a peer's certificate and checks it is one this node can pin: issued by the region
-    /// CA, for the named peer. Problems that would not stop a pin are returned as warnings.
-    func pinnable(_ file: String, for name: AuthorityName, url: PeerURL) throws -> (CertificateFingerprint, [String]) {
-        let certificate = try CertificateFiles.certificate(at: file, what: "peer certificate")
-        let caPath = location.resolve(node.caCertificate)
-        let ca = try CertificateFiles.certificate(at: caPath, what: "region CA certificate")
-        let trust = PeerTrust(ca: ca)
-        var warnings: [String] = []
-        switch trust.evaluate([certificate], as: .server(host: url.host)) {
-        case .failure(.wrongCA(let fingerprint, let issuer)):
-            throw CommandFailure(
-                "\(file): certificate \(fingerprint.short) was issued by \"\(issuer)\", not by the region CA in \(caPath); pinning it would never work: get the peer's certificate signed by the region CA",
-                status: .invalidInput)
-        case .failure(let refusal):
-            warnings.append(refusal.description)
-        case .success:
-            break
-        }
-        if let commonName = CertificateFiles.commonName(certificate), commonName != name.rawValue {
-            throw CommandFailure(
-                "\(file): the certificate is for '\(commonName)', not '\(name)'; pin each peer's own certificate", status: .invalidInput)
-        }
-        return (CertificateFiles.fingerprint(certificate), warnings)
-    }
-}
-
-struct PeerAdd: ParsableCommand {
+struct PeerAdd: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Add a peer: its URL, role, pinned certificate and sharing agreement. Never overwrites.")
 
@@ -107,53 +37,61 @@ struct PeerAdd: ParsableCommand {
 
     @OptionGroup var location: NodeLocation
 
-    func run() throws {
-        try runReportingFailures {
-            let files = try PeerFiles(location)
-            let peerName = try files.name(name)
-            guard peerName != files.node.name else {
-                throw CommandFailure("\(name) is this node's own name; a node is not its own peer", status: .usage)
-            }
-            guard let peerURL = PeerURL(url) else { throw CommandFailure("--url \(url): the url \(PeerURL.rule)", status: .usage) }
-            guard (1...PeerConfiguration.maximumPins).contains(cert.count) else {
-                throw CommandFailure("--cert is required once (the current certificate) or twice (current and next)", status: .usage)
-            }
-            guard let reference = SharingAgreement.validReference(agreement) else {
-                throw CommandFailure("--agreement \(agreement): the reference \(SharingAgreement.referenceRule)", status: .usage)
-            }
-            guard let basis = SharingAgreement.validLawfulBasis(lawfulBasis) else {
-                throw CommandFailure("--lawful-basis: the lawful basis \(SharingAgreement.lawfulBasisRule)", status: .usage)
-            }
-            let path = files.path(of: peerName)
-            if FileManager.default.fileExists(atPath: path) {
-                throw CommandFailure(
-                    "\(path) already exists; to rotate its certificate use `vve peer pin \(peerName) --cert FILE`, or remove it first",
-                    status: .nodeExists)
-            }
-            var pins: [CertificateFingerprint] = []
-            var warnings: [String] = []
-            for file in cert {
-                let (pin, problems) = try files.pinnable(file, for: peerName, url: peerURL)
-                if pins.contains(pin) { throw CommandFailure("--cert \(file) is the same certificate twice; give it once", status: .usage) }
-                pins.append(pin)
-                warnings += problems
-            }
-            let peer = PeerConfiguration(
-                name: peerName, url: peerURL, role: role, pins: pins, agreement: SharingAgreement(reference: reference, lawfulBasis: basis))
-            let others = PeerDirectory.load(location.peersFolder, localNode: files.node.name).peers
-            if let clash = others.first(where: { !Set($0.pins).isDisjoint(with: pins) }) {
-                throw CommandFailure(
-                    "peer \(clash.name) already pins this certificate; a certificate identifies one peer only", status: .invalidInput)
-            }
-            try files.write(peer)
-            for warning in warnings { Output.note("warning: " + warning) }
-            Output.line("Added peer \(peerName) (\(role.rawValue)) at \(peerURL), pinning \(pins.map(\.short).joined(separator: " and "))")
-            Output.line("  \(path)")
+    func checkOptions() throws {
+        _ = try checkedOptions()
+    }
+
+    /// The URL and the agreement, checked: what the options alone can refuse.
+    private func checkedOptions() throws -> (url: PeerURL, agreement: SharingAgreement) {
+        guard let peerURL = PeerURL(url) else { throw CommandFailure("--url \(url): the url \(PeerURL.rule)", status: .usage) }
+        guard (1...PeerConfiguration.maximumPins).contains(cert.count) else {
+            throw CommandFailure("--cert is required once (the current certificate) or twice (current and next)", status: .usage)
         }
+        guard let reference = SharingAgreement.validReference(agreement) else {
+            throw CommandFailure("--agreement \(agreement): the reference \(SharingAgreement.referenceRule)", status: .usage)
+        }
+        guard let basis = SharingAgreement.validLawfulBasis(lawfulBasis) else {
+            throw CommandFailure("--lawful-basis: the lawful basis \(SharingAgreement.lawfulBasisRule)", status: .usage)
+        }
+        return (peerURL, SharingAgreement(reference: reference, lawfulBasis: basis))
+    }
+
+    func execute() throws {
+        let (peerURL, sharingAgreement) = try checkedOptions()
+        let files = try PeerFiles(location)
+        let peerName = try files.name(name)
+        guard peerName != files.node.name else {
+            throw CommandFailure("\(name) is this node's own name; a node is not its own peer", status: .usage)
+        }
+        let path = files.path(of: peerName)
+        if FileManager.default.fileExists(atPath: path) {
+            throw CommandFailure(
+                "\(path) already exists; to rotate its certificate use `vve peer pin \(peerName) --cert FILE`, or remove it first",
+                status: .nodeExists)
+        }
+        var pins: [CertificateFingerprint] = []
+        var warnings: [String] = []
+        for file in cert {
+            let (pin, problems) = try files.pinnable(file, for: peerName, url: peerURL)
+            if pins.contains(pin) { throw CommandFailure("--cert \(file) is the same certificate twice; give it once", status: .usage) }
+            pins.append(pin)
+            warnings += problems
+        }
+        let peer = PeerConfiguration(
+            name: peerName, url: peerURL, role: role, pins: pins, agreement: sharingAgreement)
+        let others = PeerDirectory.load(location.peersFolder, localNode: files.node.name).peers
+        if let clash = others.first(where: { !Set($0.pins).isDisjoint(with: pins) }) {
+            throw CommandFailure(
+                "peer \(clash.name) already pins this certificate; a certificate identifies one peer only", status: .invalidInput)
+        }
+        try files.write(peer)
+        for warning in warnings { Output.note("warning: " + warning) }
+        Output.line("Added peer \(peerName) (\(role.rawValue)) at \(peerURL), pinning \(pins.map(\.short).joined(separator: " and "))")
+        Output.line("  \(path)")
     }
 }
 
-struct PeerPin: ParsableCommand {
+struct PeerPin: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "pin", abstract: "Rotate a peer's certificate: pin a new one as next, or (--only) as the only pin.",
         discussion: """
@@ -172,32 +110,30 @@ struct PeerPin: ParsableCommand {
 
     @OptionGroup var location: NodeLocation
 
-    func run() throws {
-        try runReportingFailures {
-            let files = try PeerFiles(location)
-            var peer = try files.load(try files.name(name))
-            let (pin, warnings) = try files.pinnable(cert, for: peer.name, url: peer.url)
-            if only {
-                peer.pins = [pin]
-            } else {
-                guard !peer.pins.contains(pin) else {
-                    throw CommandFailure("\(peer.name) already pins \(pin.short); nothing to change", status: .usage)
-                }
-                guard peer.pins.count < PeerConfiguration.maximumPins else {
-                    throw CommandFailure(
-                        "\(peer.name) already pins two certificates (current and next); finish that rotation first with `--only`",
-                        status: .usage)
-                }
-                peer.pins.append(pin)
+    func execute() throws {
+        let files = try PeerFiles(location)
+        var peer = try files.load(try files.name(name))
+        let (pin, warnings) = try files.pinnable(cert, for: peer.name, url: peer.url)
+        if only {
+            peer.pins = [pin]
+        } else {
+            guard !peer.pins.contains(pin) else {
+                throw CommandFailure("\(peer.name) already pins \(pin.short); nothing to change", status: .usage)
             }
-            try files.write(peer)
-            for warning in warnings { Output.note("warning: " + warning) }
-            Output.line("Peer \(peer.name) now pins \(peer.pins.map(\.short).joined(separator: " and "))")
+            guard peer.pins.count < PeerConfiguration.maximumPins else {
+                throw CommandFailure(
+                    "\(peer.name) already pins two certificates (current and next); finish that rotation first with `--only`",
+                    status: .usage)
+            }
+            peer.pins.append(pin)
         }
+        try files.write(peer)
+        for warning in warnings { Output.note("warning: " + warning) }
+        Output.line("Peer \(peer.name) now pins \(peer.pins.map(\.short).joined(separator: " and "))")
     }
 }
 
-struct PeerList: ParsableCommand {
+struct PeerList: ReportingCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the peers, and any peer file that is refused.")
 
     @Flag(help: "Print a JSON array instead of a table.")
@@ -205,29 +141,27 @@ struct PeerList: ParsableCommand {
 
     @OptionGroup var location: NodeLocation
 
-    func run() throws {
-        try runReportingFailures {
-            let files = try PeerFiles(location)
-            let directory = PeerDirectory.load(location.peersFolder, localNode: files.node.name)
-            if json {
-                Output.json(.array(directory.peers.map(\.jsonValue)))
-            } else if directory.peers.isEmpty {
-                Output.line("No peers. Add one with `vve peer add NAME --url URL --cert FILE --role ROLE --agreement REF --lawful-basis TEXT`.")
-            } else {
-                var table = TextTable("NAME", "ROLE", "URL", "PINS", "AGREEMENT")
-                for peer in directory.peers {
-                    table.add(peer.name.rawValue, peer.role.rawValue, peer.url.description, peer.pins.map(\.short).joined(separator: " "), peer.agreement.reference)
-                }
-                Output.line(table.rendered)
+    func execute() throws {
+        let files = try PeerFiles(location)
+        let directory = PeerDirectory.load(location.peersFolder, localNode: files.node.name)
+        if json {
+            Output.json(.array(directory.peers.map(\.jsonValue)))
+        } else if directory.peers.isEmpty {
+            Output.line("No peers. Add one with `vve peer add NAME --url URL --cert FILE --role ROLE --agreement REF --lawful-basis TEXT`.")
+        } else {
+            var table = TextTable("NAME", "ROLE", "URL", "PINS", "AGREEMENT")
+            for peer in directory.peers {
+                table.add(peer.name.rawValue, peer.role.rawValue, peer.url.description, peer.pins.map(\.short).joined(separator: " "), peer.agreement.reference)
             }
-            for problem in directory.problems {
-                Output.note("refused peer file: \(problem)")
-            }
+            Output.line(table.rendered)
+        }
+        for problem in directory.problems {
+            Output.note("refused peer file: \(problem)")
         }
     }
 }
 
-struct PeerShow: ParsableCommand {
+struct PeerShow: ReportingCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one peer's settings.")
 
     @Argument(help: ArgumentHelp("The peer's name.", valueName: "NAME"))
@@ -238,28 +172,26 @@ struct PeerShow: ParsableCommand {
 
     @OptionGroup var location: NodeLocation
 
-    func run() throws {
-        try runReportingFailures {
-            let files = try PeerFiles(location)
-            let peer = try files.load(try files.name(name))
-            if json {
-                Output.json(peer.jsonValue)
-                return
-            }
-            Output.line("name:          \(peer.name)")
-            Output.line("url:           \(peer.url)")
-            Output.line("role:          \(peer.role.rawValue)")
-            for (index, pin) in peer.pins.enumerated() {
-                Output.line((index == 0 ? "pin (current): " : "pin (next):    ") + pin.description)
-            }
-            Output.line("agreement:     \(peer.agreement.reference)")
-            Output.line("lawful basis:  \(peer.agreement.lawfulBasis)")
-            Output.line("file:          \(files.path(of: peer.name))")
+    func execute() throws {
+        let files = try PeerFiles(location)
+        let peer = try files.load(try files.name(name))
+        if json {
+            Output.json(peer.jsonValue)
+            return
         }
+        Output.line("name:          \(peer.name)")
+        Output.line("url:           \(peer.url)")
+        Output.line("role:          \(peer.role.rawValue)")
+        for (index, pin) in peer.pins.enumerated() {
+            Output.line((index == 0 ? "pin (current): " : "pin (next):    ") + pin.description)
+        }
+        Output.line("agreement:     \(peer.agreement.reference)")
+        Output.line("lawful basis:  \(peer.agreement.lawfulBasis)")
+        Output.line("file:          \(files.path(of: peer.name))")
     }
 }
 
-struct PeerRemove: ParsableCommand {
+struct PeerRemove: NodeCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove", abstract: "Remove a peer and delete the copies of its records held here. A running server refuses it within a second.")
 
@@ -268,30 +200,28 @@ struct PeerRemove: ParsableCommand {
 
     @OptionGroup var location: NodeLocation
 
-    func run() throws {
-        try runReportingFailures {
-            let files = try PeerFiles(location)
-            let peerName = try files.name(name)
-            let path = files.path(of: peerName)
-            guard FileManager.default.fileExists(atPath: path) else {
-                _ = try files.load(peerName)
-                return
-            }
-            do {
-                try FileManager.default.removeItem(atPath: path)
-            } catch {
-                throw CommandFailure("cannot remove \(path): \(error.localizedDescription)", status: .configError)
-            }
-            let (_, store) = try location.openNode()
-            let forgotten = try store.forgetPeer(peerName, actor: "vve peer remove", at: Clock.now())
-            Output.line(
-                "Removed peer \(peerName) (\(path)); deleted its \(forgotten.copiesDeleted) shared cop\(forgotten.copiesDeleted == 1 ? "y" : "ies") here; "
-                    + "its copies of \(forgotten.holdings) record\(forgotten.holdings == 1 ? "" : "s") of ours go when its admin removes this node")
+    func execute(on node: OpenedNode) throws {
+        let files = try PeerFiles(location)
+        let peerName = try files.name(name)
+        let path = files.path(of: peerName)
+        guard FileManager.default.fileExists(atPath: path) else {
+            _ = try files.load(peerName)
+            return
         }
+        do {
+            try FileManager.default.removeItem(atPath: path)
+        } catch {
+            throw CommandFailure("cannot remove \(path): \(error.localizedDescription)", status: .configError)
+        }
+        let store = node.store
+        let forgotten = try store.forgetPeer(peerName, actor: "vve peer remove", at: Clock.now())
+        Output.line(
+            "Removed peer \(peerName) (\(path)); deleted its \(forgotten.copiesDeleted) shared cop\(forgotten.copiesDeleted == 1 ? "y" : "ies") here; "
+                + "its copies of \(forgotten.holdings) record\(forgotten.holdings == 1 ? "" : "s") of ours go when its admin removes this node")
     }
 }
 
-struct PeerCheckCommand: AsyncParsableCommand {
+struct PeerCheckCommand: AsyncReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Connect to a peer and report the handshake, its identity against the pin, expiry, clock skew and round trip.",
@@ -308,26 +238,27 @@ struct PeerCheckCommand: AsyncParsableCommand {
 
     @OptionGroup var location: NodeLocation
 
-    func run() async throws {
-        try await runReportingFailures {
-            let files = try PeerFiles(location)
-            let peer = try files.load(try files.name(name))
-            guard (1...120).contains(timeout) else { throw CommandFailure("--timeout must be 1-120 seconds", status: .usage) }
-            let identity = try NodeIdentity.load(files.node, directory: location.directory)
-            let report = await PeerCheck.run(peer: peer, identity: identity, timeout: .seconds(timeout))
-            if json {
-                Output.json(report.jsonValue)
-            } else {
-                Output.line("Checking peer \(peer.name) at \(peer.url)")
-                for (step, finding) in report.steps {
-                    Output.line("  " + (step + ":").padding(toLength: 15, withPad: " ", startingAt: 0) + finding)
-                }
-                for warning in report.warnings { Output.line("  warning:       " + warning) }
-                if report.succeeded { Output.line("Peer check passed.") }
+    func checkOptions() throws {
+        guard (1...120).contains(timeout) else { throw CommandFailure("--timeout must be 1-120 seconds", status: .usage) }
+    }
+
+    func execute() async throws {
+        let files = try PeerFiles(location)
+        let peer = try files.load(try files.name(name))
+        let identity = try NodeIdentity.load(files.node, directory: location.directory)
+        let report = await PeerCheck.run(peer: peer, identity: identity, timeout: .seconds(timeout))
+        if json {
+            Output.json(report.jsonValue)
+        } else {
+            Output.line("Checking peer \(peer.name) at \(peer.url)")
+            for (step, finding) in report.steps {
+                Output.line("  " + (step + ":").padding(toLength: 15, withPad: " ", startingAt: 0) + finding)
             }
-            if let failure = report.failure {
-                throw CommandFailure("peer check of \(peer.name) failed: \(failure.label): \(failure)", status: .peerCheckFailed)
-            }
+            for warning in report.warnings { Output.line("  warning:       " + warning) }
+            if report.succeeded { Output.line("Peer check passed.") }
+        }
+        if let failure = report.failure {
+            throw CommandFailure("peer check of \(peer.name) failed: \(failure.label): \(failure)", status: .peerCheckFailed)
         }
     }
 }

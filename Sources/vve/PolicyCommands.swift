@@ -3,6 +3,7 @@ import Foundation
 import VVECore
 import VVEConfig
 import VVENet
+import VVEStore
 
 /// `vve policy ...`: what this node shares with each peer, checked and explained.
 struct PolicyCommand: ParsableCommand {
@@ -12,51 +13,47 @@ struct PolicyCommand: ParsableCommand {
         subcommands: [PolicyCheck.self, PolicyMatrix.self, PolicyExplain.self])
 }
 
-struct PolicyCheck: ParsableCommand {
+struct PolicyCheck: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Validate every peer file's policy; exit 78 naming each problem with file:line.")
 
     @OptionGroup var location: NodeLocation
 
-    func run() throws {
-        try runReportingFailures {
-            let node = try location.configuration()
-            let directory = PeerDirectory.load(location.peersFolder, localNode: node.name)
-            for peer in directory.peers {
-                Output.line("\(peer.name): " + PolicyPresentation.summary(peer.policy))
-            }
-            guard directory.problems.isEmpty else {
-                throw CommandFailure(
-                    directory.problems.map(\.description).joined(separator: "\n")
-                        + "\n\(directory.problems.count) peer file\(directory.problems.count == 1 ? " is" : "s are") refused; nothing is shared with \(directory.problems.count == 1 ? "that peer" : "those peers") until fixed",
-                    status: .configError)
-            }
-            Output.line("\(directory.peers.count) peer file\(directory.peers.count == 1 ? "" : "s") valid.")
+    func execute() throws {
+        let node = try location.configuration()
+        let directory = PeerDirectory.load(location.peersFolder, localNode: node.name)
+        for peer in directory.peers {
+            Output.line("\(peer.name): " + PolicyPresentation.summary(peer.policy))
         }
+        guard directory.problems.isEmpty else {
+            throw CommandFailure(
+                directory.problems.map(\.description).joined(separator: "\n")
+                    + "\n\(directory.problems.count) peer file\(directory.problems.count == 1 ? " is" : "s are") refused; nothing is shared with \(directory.problems.count == 1 ? "that peer" : "those peers") until fixed",
+                status: .configError)
+        }
+        Output.line("\(directory.peers.count) peer file\(directory.peers.count == 1 ? "" : "s") valid.")
     }
 }
 
-struct PolicyMatrix: ParsableCommand {
+struct PolicyMatrix: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "matrix", abstract: "Print the field groups each peer receives, kind by kind, and what it may write and ask.")
 
     @OptionGroup var location: NodeLocation
 
-    func run() throws {
-        try runReportingFailures {
-            let node = try location.configuration()
-            let directory = PeerDirectory.load(location.peersFolder, localNode: node.name)
-            guard !directory.peers.isEmpty else {
-                Output.line("No peers, so nothing is shared.")
-                return
-            }
-            Output.line(PolicyPresentation.matrix(directory.peers))
-            for problem in directory.problems { Output.note("refused peer file (shares nothing): \(problem)") }
+    func execute() throws {
+        let node = try location.configuration()
+        let directory = PeerDirectory.load(location.peersFolder, localNode: node.name)
+        guard !directory.peers.isEmpty else {
+            Output.line("No peers, so nothing is shared.")
+            return
         }
+        Output.line(PolicyPresentation.matrix(directory.peers))
+        for problem in directory.problems { Output.note("refused peer file (shares nothing): \(problem)") }
     }
 }
 
-struct PolicyExplain: ParsableCommand {
+struct PolicyExplain: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Print the exact JSON a peer would receive for a record, and the rule behind each group. The read is audited.")
@@ -70,30 +67,27 @@ struct PolicyExplain: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let files = try PeerFiles(location)
-            let peerConfiguration = try files.load(try files.name(peer))
-            let key = try loadLinkageKey(files.node, location: location)
-            let (_, store) = try location.openNode()
-            let stored = try store.record(id: record, context: context)
-            let projection = PolicyProjection.project(
-                stored, to: peerConfiguration.name, role: peerConfiguration.role, policy: peerConfiguration.policy,
-                encoder: MatchKeyEncoder(key: key), today: Clock.today())
-            Output.line("Record \(stored.id) (\(stored.kind.rawValue)) for peer \(peerConfiguration.name) (\(peerConfiguration.role.rawValue)), under \(peerConfiguration.agreement.reference):")
-            Output.line("  " + (projection.document == nil ? "NOT SENT: " : "") + projection.reason)
-            if projection.document != nil {
-                var table = TextTable("GROUP", "SENT", "WHY")
-                for decision in projection.groups {
-                    table.add(decision.group, decision.included ? "yes" : "no", decision.reason)
-                }
-                Output.line(table.rendered.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let files = try PeerFiles(location)
+        let peerConfiguration = try files.load(try files.name(peer))
+        let key = try loadLinkageKey(files.node, location: location)
+        let store = node.store
+        let stored = try store.record(id: record, context: context)
+        let projection = PolicyProjection.project(
+            stored, to: peerConfiguration.name, role: peerConfiguration.role, policy: peerConfiguration.policy,
+            encoder: MatchKeyEncoder(key: key), today: Clock.today())
+        Output.line("Record \(stored.id) (\(stored.kind.rawValue)) for peer \(peerConfiguration.name) (\(peerConfiguration.role.rawValue)), under \(peerConfiguration.agreement.reference):")
+        Output.line("  " + (projection.document == nil ? "NOT SENT: " : "") + projection.reason)
+        if projection.document != nil {
+            var table = TextTable("GROUP", "SENT", "WHY")
+            for decision in projection.groups {
+                table.add(decision.group, decision.included ? "yes" : "no", decision.reason)
             }
-            if let document = projection.document {
-                Output.line("The JSON \(peerConfiguration.name) would receive:")
-                Output.json(document)
-            }
+            Output.line(table.rendered.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
+        if let document = projection.document {
+            Output.line("The JSON \(peerConfiguration.name) would receive:")
+            Output.json(document)
         }
     }
 }

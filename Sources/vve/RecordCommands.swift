@@ -14,7 +14,7 @@ struct RecordCommand: ParsableCommand {
         ])
 }
 
-struct AddRecord: ParsableCommand {
+struct AddRecord: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Create one record from JSON, from flags, or both (flags win).",
         discussion: """
@@ -42,24 +42,21 @@ struct AddRecord: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            var input = try document.map(InputSource.document) ?? .object(JSONObject())
-            if !assignments.isEmpty {
-                input = input.merging(patch: ["fields": try SetFlags.apply(assignments, to: input["fields"] ?? .object(JSONObject()))])
-            }
-            if let reviewDate { input = input.merging(patch: ["reviewDate": .string(reviewDate)]) }
-            if let status { input = input.merging(patch: ["status": .string(status)]) }
-            let draft = try RecordDraft.read(from: input, kind: kind, today: context.time.calendarDate)
-            let (_, store) = try location.openNode()
-            let record = try store.add(draft, context: context)
-            Output.line("Created \(record.kind.rawValue) \(record.id) (review by \(record.reviewDate))")
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        var input = try document.map(InputSource.document) ?? .object(JSONObject())
+        if !assignments.isEmpty {
+            input = input.merging(patch: ["fields": try SetFlags.apply(assignments, to: input["fields"] ?? .object(JSONObject()))])
         }
+        if let reviewDate { input = input.merging(patch: ["reviewDate": .string(reviewDate)]) }
+        if let status { input = input.merging(patch: ["status": .string(status)]) }
+        let draft = try RecordDraft.read(from: input, kind: kind, today: context.time.calendarDate)
+        let store = node.store
+        let record = try store.add(draft, context: context)
+        Output.line("Created \(record.kind.rawValue) \(record.id) (review by \(record.reviewDate))")
     }
 }
 
-struct ImportRecords: ParsableCommand {
+struct ImportRecords: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import NDJSON records: all of them in one transaction, or none.",
         discussion: """
@@ -77,45 +74,42 @@ struct ImportRecords: ParsableCommand {
     /// How many invalid lines are listed before the rest are only counted.
     static let listedFailures = 20
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let (_, store) = try location.openNode()
-            let lines = InputSource.lines(of: try InputSource.readBytes(path: file))
-            let today = context.time.calendarDate
-            let chunkSize = 1024
-            let invalidLines = Mutex<[(line: Int, messages: [String])]>([])
-            // Lines are validated on every core while earlier chunks are already being written;
-            // one invalid line anywhere rolls the whole import back.
-            let outcome = try store.importChunks(count: (lines.count + chunkSize - 1) / chunkSize, context: context) { chunk in
-                var drafts: [RecordDraft] = []
-                var invalid: [(line: Int, messages: [String])] = []
-                for line in lines[chunk * chunkSize..<min(lines.count, (chunk + 1) * chunkSize)] {
-                    do {
-                        drafts.append(try RecordDraft.read(from: try JSONParser.parse(line.bytes), kind: nil, today: today))
-                    } catch {
-                        invalid.append((line.number, classify(error).message.split(separator: "\n").map(String.init)))
-                    }
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let store = node.store
+        let lines = InputSource.lines(of: try InputSource.readBytes(path: file))
+        let today = context.time.calendarDate
+        let chunkSize = 1024
+        let invalidLines = Mutex<[(line: Int, messages: [String])]>([])
+        // Lines are validated on every core while earlier chunks are already being written;
+        // one invalid line anywhere rolls the whole import back.
+        let outcome = try store.importChunks(count: (lines.count + chunkSize - 1) / chunkSize, context: context) { chunk in
+            var drafts: [RecordDraft] = []
+            var invalid: [(line: Int, messages: [String])] = []
+            for line in lines[chunk * chunkSize..<min(lines.count, (chunk + 1) * chunkSize)] {
+                do {
+                    drafts.append(try RecordDraft.read(from: try JSONParser.parse(line.bytes), kind: nil, today: today))
+                } catch {
+                    invalid.append((line.number, classify(error).message.split(separator: "\n").map(String.init)))
                 }
-                guard invalid.isEmpty else {
-                    invalidLines.withLock { $0 += invalid }
-                    return nil
-                }
-                return drafts
             }
-            guard case .imported(let records) = outcome else {
-                let invalid = invalidLines.withLock { $0 }.sorted { $0.line < $1.line }
-                let listed = invalid.prefix(Self.listedFailures).flatMap { entry in entry.messages.map { "line \(entry.line): \($0)" } }
-                let more = invalid.count > Self.listedFailures ? "\n...and more; \(invalid.count) lines are invalid in all" : ""
-                throw CommandFailure(
-                    listed.joined(separator: "\n") + more
-                        + "\nnothing was imported: \(invalid.count) of \(lines.count) lines are invalid; fix them and import the file again",
-                    status: .invalidInput)
+            guard invalid.isEmpty else {
+                invalidLines.withLock { $0 += invalid }
+                return nil
             }
-            let byKind = Dictionary(grouping: records, by: \.kind).sorted { $0.key < $1.key }
-                .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
-            Output.line("Imported \(records.count) records" + (records.isEmpty ? "" : " (\(byKind))"))
+            return drafts
         }
+        guard case .imported(let records) = outcome else {
+            let invalid = invalidLines.withLock { $0 }.sorted { $0.line < $1.line }
+            let listed = invalid.prefix(Self.listedFailures).flatMap { entry in entry.messages.map { "line \(entry.line): \($0)" } }
+            let more = invalid.count > Self.listedFailures ? "\n...and more; \(invalid.count) lines are invalid in all" : ""
+            throw CommandFailure(
+                listed.joined(separator: "\n") + more
+                    + "\nnothing was imported: \(invalid.count) of \(lines.count) lines are invalid; fix them and import the file again",
+                status: .invalidInput)
+        }
+        let byKind = Dictionary(grouping: records, by: \.kind).sorted { $0.key < $1.key }
+            .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+        Output.line("Imported \(records.count) records" + (records.isEmpty ? "" : " (\(byKind))"))
     }
 }
 
@@ -133,7 +127,7 @@ struct FilterOptions: ParsableArguments {
     var filter: RecordFilter { RecordFilter(kind: kind, status: status, riskLevel: risk) }
 }
 
-struct ListRecords: ParsableCommand {
+struct ListRecords: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List records (not erased ones). The listing is audited as a read.")
 
@@ -145,21 +139,18 @@ struct ListRecords: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let (_, store) = try location.openNode()
-            let records = try store.records(matching: filters.filter, context: context)
-            if json {
-                Output.json(.array(records.map(\.jsonValue)))
-                return
-            }
-            Output.line(RecordPresentation.table(records))
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let store = node.store
+        let records = try store.records(matching: filters.filter, context: context)
+        if json {
+            Output.json(.array(records.map(\.jsonValue)))
+            return
         }
+        Output.line(RecordPresentation.table(records))
     }
 }
 
-struct ShowRecord: ParsableCommand {
+struct ShowRecord: AuditedCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one record. The read is audited.")
 
     @Argument(help: "The record's id.")
@@ -171,21 +162,18 @@ struct ShowRecord: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let (_, store) = try location.openNode()
-            let record = try store.record(id: id, context: context)
-            if json {
-                Output.json(record.jsonValue)
-            } else {
-                Output.line(RecordPresentation.describe(record))
-            }
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let store = node.store
+        let record = try store.record(id: id, context: context)
+        if json {
+            Output.json(record.jsonValue)
+        } else {
+            Output.line(RecordPresentation.describe(record))
         }
     }
 }
 
-struct UpdateRecord: ParsableCommand {
+struct UpdateRecord: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "update", abstract: "Change a record with a JSON merge patch (RFC 7396).",
         discussion: """
@@ -202,20 +190,17 @@ struct UpdateRecord: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let patchDocument = try InputSource.document(patch)
-            guard patchDocument.objectValue != nil else {
-                throw CommandFailure("the patch is \(patchDocument.typeName); a merge patch is an object such as {\"status\": \"closed\"}", status: .invalidInput)
-            }
-            let (_, store) = try location.openNode()
-            report(try store.update(id: id, patch: patchDocument, today: context.time.calendarDate, context: context))
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let patchDocument = try InputSource.document(patch)
+        guard patchDocument.objectValue != nil else {
+            throw CommandFailure("the patch is \(patchDocument.typeName); a merge patch is an object such as {\"status\": \"closed\"}", status: .invalidInput)
         }
+        let store = node.store
+        report(try store.update(id: id, patch: patchDocument, today: context.time.calendarDate, context: context))
     }
 }
 
-struct CloseRecord: ParsableCommand {
+struct CloseRecord: AuditedCommand {
     static let configuration = CommandConfiguration(commandName: "close", abstract: "Set a record's status to closed.")
 
     @Argument(help: "The record's id.")
@@ -224,12 +209,9 @@ struct CloseRecord: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let (_, store) = try location.openNode()
-            report(try store.close(id: id, today: context.time.calendarDate, context: context))
-        }
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let store = node.store
+        report(try store.close(id: id, today: context.time.calendarDate, context: context))
     }
 }
 
@@ -243,7 +225,7 @@ private func report(_ outcome: UpdateOutcome) {
     }
 }
 
-struct EraseRecord: ParsableCommand {
+struct EraseRecord: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "erase", abstract: "Erase a record: the body is deleted, a tombstone keeps the id.")
 
@@ -256,18 +238,15 @@ struct EraseRecord: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let why = try justification(reason, option: "reason")
-            let (_, store) = try location.openNode()
-            let tombstone = try store.erase(id: id, justification: why, context: context)
-            Output.line("Erased \(tombstone.kind.rawValue) \(tombstone.id); its tombstone remains so the erasure can propagate")
-        }
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let why = try justification(reason, option: "reason")
+        let store = node.store
+        let tombstone = try store.erase(id: id, justification: why, context: context)
+        Output.line("Erased \(tombstone.kind.rawValue) \(tombstone.id); its tombstone remains so the erasure can propagate")
     }
 }
 
-struct ExportRecords: ParsableCommand {
+struct ExportRecords: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write records as NDJSON to stdout. Each record exported is audited with the reason.")
 
@@ -279,14 +258,11 @@ struct ExportRecords: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let why = try justification(reason, option: "reason")
-            let (_, store) = try location.openNode()
-            let records = try store.export(matching: filters.filter, justification: why, context: context)
-            FileHandle.standardOutput.write(Data(records.map { JSONWriter.canonical($0.jsonValue) + "\n" }.joined().utf8))
-            Output.note("exported \(records.count) record\(records.count == 1 ? "" : "s")")
-        }
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let why = try justification(reason, option: "reason")
+        let store = node.store
+        let records = try store.export(matching: filters.filter, justification: why, context: context)
+        FileHandle.standardOutput.write(Data(records.map { JSONWriter.canonical($0.jsonValue) + "\n" }.joined().utf8))
+        Output.note("exported \(records.count) record\(records.count == 1 ? "" : "s")")
     }
 }

@@ -14,7 +14,7 @@ struct ReviewCommand: ParsableCommand {
         subcommands: [ReviewDueCommand.self, ReviewSweepCommand.self])
 }
 
-struct ReviewDueCommand: ParsableCommand {
+struct ReviewDueCommand: AuditedCommand {
     static let configuration = CommandConfiguration(commandName: "due", abstract: "List records and shared copies past their review date, most overdue first.")
 
     @Flag(help: "Print a JSON array instead of a table.")
@@ -23,56 +23,52 @@ struct ReviewDueCommand: ParsableCommand {
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let (configuration, store) = try location.openNode()
-            let due = try store.reviewDue(today: context.time.calendarDate, context: context)
-            if json {
-                Output.json(
-                    .array(due.map { item in
-                        [
-                            "id": .string(item.id.description), "kind": .string(item.kind.rawValue), "owner": .string(item.owner.rawValue),
-                            "copy": .bool(item.onCopy), "reviewDate": .string(item.reviewDate.description), "daysOverdue": .integer(Int64(item.daysOverdue)),
-                            "erasedInDays": .integer(Int64(max(0, configuration.reviewGraceDays - item.daysOverdue + 1))),
-                        ]
-                    }))
-                return
-            }
-            guard !due.isEmpty else {
-                Output.line("Nothing is past its review date.")
-                return
-            }
-            var table = TextTable("ID", "KIND", "OWNER", "REVIEW", "OVERDUE", "ERASED IN")
-            for item in due {
-                let left = max(0, configuration.reviewGraceDays - item.daysOverdue + 1)
-                table.add(
-                    item.id.description, item.kind.rawValue + (item.onCopy ? " (copy)" : ""), item.owner.rawValue, item.reviewDate.description,
-                    "\(item.daysOverdue) d", left == 0 ? "next sweep" : "\(left) d")
-            }
-            Output.line(table.rendered)
-            Output.line("Review a record with `vve record update ID --json '{\"reviewDate\": \"YYYY-MM-DD\"}'`; grace period \(configuration.reviewGraceDays) days.")
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let configuration = node.configuration
+        let store = node.store
+        let due = try store.reviewDue(today: context.time.calendarDate, context: context)
+        if json {
+            Output.json(
+                .array(due.map { item in
+                    [
+                        "id": .string(item.id.description), "kind": .string(item.kind.rawValue), "owner": .string(item.owner.rawValue),
+                        "copy": .bool(item.onCopy), "reviewDate": .string(item.reviewDate.description), "daysOverdue": .integer(Int64(item.daysOverdue)),
+                        "erasedInDays": .integer(Int64(max(0, configuration.reviewGraceDays - item.daysOverdue + 1))),
+                    ]
+                }))
+            return
         }
+        guard !due.isEmpty else {
+            Output.line("Nothing is past its review date.")
+            return
+        }
+        var table = TextTable("ID", "KIND", "OWNER", "REVIEW", "OVERDUE", "ERASED IN")
+        for item in due {
+            let left = max(0, configuration.reviewGraceDays - item.daysOverdue + 1)
+            table.add(
+                item.id.description, item.kind.rawValue + (item.onCopy ? " (copy)" : ""), item.owner.rawValue, item.reviewDate.description,
+                "\(item.daysOverdue) d", left == 0 ? "next sweep" : "\(left) d")
+        }
+        Output.line(table.rendered)
+        Output.line("Review a record with `vve record update ID --json '{\"reviewDate\": \"YYYY-MM-DD\"}'`; grace period \(configuration.reviewGraceDays) days.")
     }
 }
 
-struct ReviewSweepCommand: ParsableCommand {
+struct ReviewSweepCommand: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep", abstract: "Apply the retention policy now: erase what is overdue beyond the grace period, collect old tombstones.")
 
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    func run() throws {
-        try runReportingFailures {
-            let context = try operatorOption.context()
-            let (configuration, store) = try location.openNode()
-            let policy = RetentionPolicy(reviewGraceDays: configuration.reviewGraceDays, tombstoneDays: configuration.tombstoneDays)
-            let outcome = try store.sweepRetention(policy, today: context.time.calendarDate, at: context.time)
-            Output.line(
-                "Retention applied: \(outcome.erased.count) record\(outcome.erased.count == 1 ? "" : "s") erased, "
-                    + "\(outcome.copiesDeleted.count) shared cop\(outcome.copiesDeleted.count == 1 ? "y" : "ies") deleted, "
-                    + "\(outcome.tombstonesCollected.count) tombstone\(outcome.tombstonesCollected.count == 1 ? "" : "s") collected")
-        }
+    func execute(on node: OpenedNode, context: OperationContext) throws {
+        let configuration = node.configuration
+        let store = node.store
+        let policy = RetentionPolicy(reviewGraceDays: configuration.reviewGraceDays, tombstoneDays: configuration.tombstoneDays)
+        let outcome = try store.sweepRetention(policy, today: context.time.calendarDate, at: context.time)
+        Output.line(
+            "Retention applied: \(outcome.erased.count) record\(outcome.erased.count == 1 ? "" : "s") erased, "
+                + "\(outcome.copiesDeleted.count) shared cop\(outcome.copiesDeleted.count == 1 ? "y" : "ies") deleted, "
+                + "\(outcome.tombstonesCollected.count) tombstone\(outcome.tombstonesCollected.count == 1 ? "" : "s") collected")
     }
 }

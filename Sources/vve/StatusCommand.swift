@@ -4,7 +4,7 @@ import VVEConfig
 import VVEStore
 
 /// `vve status`: how this node stands with each peer it pulls from.
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: NodeCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show every peer's pull state: cursor, last success, lag in changes and seconds, last error.",
         discussion: """
@@ -18,60 +18,59 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var location: NodeLocation
 
-    func run() throws {
-        try runReportingFailures {
-            let files = try PeerFiles(location)
-            let directory = PeerDirectory.load(location.peersFolder, localNode: files.node.name)
-            let (configuration, store) = try location.openNode()
-            let states = try store.peerSyncStates()
-            let now = Clock.now()
-            let head = try store.latestChangeSequence()
-            // The owner learns its records were looked up: peers' lookups that hit them.
-            let lookupHits = try store.lookupHits(since: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - 30 * 86_400_000))
-            let configured = Set(directory.peers.map(\.name))
-            // Peers removed from Peers/ keep their cursor; show them, so that nothing is hidden.
-            let removed = states.keys.filter { !configured.contains($0) }.sorted { $0.rawValue < $1.rawValue }
-            let rows: [(name: AuthorityName, role: String, state: PeerSyncState)] =
-                directory.peers.map { ($0.name, $0.role.rawValue, states[$0.name] ?? PeerSyncState(peer: $0.name)) }
-                + removed.map { ($0, "removed", states[$0]!) }
-            if json {
-                let peers: [JSONValue] = rows.map { row in
-                    var object: JSONObject = [
-                        "peer": .string(row.name.rawValue), "role": .string(row.role), "cursor": .integer(row.state.cursor),
-                        "failures": .integer(Int64(row.state.failures)),
-                    ]
-                    object["lastAttempt"] = row.state.lastAttempt.map { .string($0.description) } ?? .null
-                    object["lastSuccess"] = row.state.lastSuccess.map { .string($0.description) } ?? .null
-                    object["lagChanges"] = row.state.lagChanges.map { .integer($0) } ?? .null
-                    object["lagSeconds"] = row.state.lagSeconds(now: now).map { .integer($0) } ?? .null
-                    object["lastError"] = row.state.lastError.map { .string($0) } ?? .null
-                    object["lastErrorAt"] = row.state.lastErrorAt.map { .string($0.description) } ?? .null
-                    return .object(object)
-                }
-                Output.json([
-                    "node": .string(configuration.name.rawValue), "changeLogHead": .integer(head), "peers": .array(peers),
-                    "lookupHits30Days": .integer(Int64(lookupHits.count)),
-                ])
-                return
+    func execute(on node: OpenedNode) throws {
+        let files = try PeerFiles(location)
+        let directory = PeerDirectory.load(location.peersFolder, localNode: files.node.name)
+        let configuration = node.configuration
+        let store = node.store
+        let states = try store.peerSyncStates()
+        let now = Clock.now()
+        let head = try store.latestChangeSequence()
+        // The owner learns its records were looked up: peers' lookups that hit them.
+        let lookupHits = try store.lookupHits(since: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - 30 * 86_400_000))
+        let configured = Set(directory.peers.map(\.name))
+        // Peers removed from Peers/ keep their cursor; show them, so that nothing is hidden.
+        let removed = states.keys.filter { !configured.contains($0) }.sorted { $0.rawValue < $1.rawValue }
+        let rows: [(name: AuthorityName, role: String, state: PeerSyncState)] =
+            directory.peers.map { ($0.name, $0.role.rawValue, states[$0.name] ?? PeerSyncState(peer: $0.name)) }
+            + removed.map { ($0, "removed", states[$0]!) }
+        if json {
+            let peers: [JSONValue] = rows.map { row in
+                var object: JSONObject = [
+                    "peer": .string(row.name.rawValue), "role": .string(row.role), "cursor": .integer(row.state.cursor),
+                    "failures": .integer(Int64(row.state.failures)),
+                ]
+                object["lastAttempt"] = row.state.lastAttempt.map { .string($0.description) } ?? .null
+                object["lastSuccess"] = row.state.lastSuccess.map { .string($0.description) } ?? .null
+                object["lagChanges"] = row.state.lagChanges.map { .integer($0) } ?? .null
+                object["lagSeconds"] = row.state.lagSeconds(now: now).map { .integer($0) } ?? .null
+                object["lastError"] = row.state.lastError.map { .string($0) } ?? .null
+                object["lastErrorAt"] = row.state.lastErrorAt.map { .string($0.description) } ?? .null
+                return .object(object)
             }
-            Output.line("Node \(configuration.name): change log at \(head), \(directory.peers.count) peer\(directory.peers.count == 1 ? "" : "s")")
-            if let latest = lookupHits.first {
-                Output.line(
-                    "Lookups matched this node's records \(lookupHits.count) time\(lookupHits.count == 1 ? "" : "s") in 30 days; latest at \(latest.event.time) on record \(latest.event.recordID?.description ?? "?") (`vve audit list --lookups` says by whom and why)")
-            }
-            guard !rows.isEmpty else {
-                Output.line("No peers. Add one with `vve peer add`.")
-                return
-            }
-            var table = TextTable("PEER", "ROLE", "CURSOR", "LAST SUCCESS", "LAG", "BEHIND", "LAST ERROR")
-            for row in rows {
-                let state = row.state
-                let error = state.lastError.map { "\(state.failures)x: \($0)" } ?? "-"
-                table.add(
-                    row.name.rawValue, row.role, "\(state.cursor)", state.lastSuccess?.description ?? "never",
-                    state.lagChanges.map(String.init) ?? "-", state.lagSeconds(now: now).map { "\($0) s" } ?? "-", error)
-            }
-            Output.line(table.rendered)
+            Output.json([
+                "node": .string(configuration.name.rawValue), "changeLogHead": .integer(head), "peers": .array(peers),
+                "lookupHits30Days": .integer(Int64(lookupHits.count)),
+            ])
+            return
         }
+        Output.line("Node \(configuration.name): change log at \(head), \(directory.peers.count) peer\(directory.peers.count == 1 ? "" : "s")")
+        if let latest = lookupHits.first {
+            Output.line(
+                "Lookups matched this node's records \(lookupHits.count) time\(lookupHits.count == 1 ? "" : "s") in 30 days; latest at \(latest.event.time) on record \(latest.event.recordID?.description ?? "?") (`vve audit list --lookups` says by whom and why)")
+        }
+        guard !rows.isEmpty else {
+            Output.line("No peers. Add one with `vve peer add`.")
+            return
+        }
+        var table = TextTable("PEER", "ROLE", "CURSOR", "LAST SUCCESS", "LAG", "BEHIND", "LAST ERROR")
+        for row in rows {
+            let state = row.state
+            let error = state.lastError.map { "\(state.failures)x: \($0)" } ?? "-"
+            table.add(
+                row.name.rawValue, row.role, "\(state.cursor)", state.lastSuccess?.description ?? "never",
+                state.lagChanges.map(String.init) ?? "-", state.lagSeconds(now: now).map { "\($0) s" } ?? "-", error)
+        }
+        Output.line(table.rendered)
     }
 }

@@ -7,7 +7,7 @@ import VVEStore
 import VVESync
 
 /// `vve sync`: pull a peer's changes by hand.
-struct SyncCommand: AsyncParsableCommand {
+struct SyncCommand: AsyncNodeCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "Pull a peer's changes now: its records shared with this node, and its writes to this node's records.",
         discussion: """
@@ -26,45 +26,46 @@ struct SyncCommand: AsyncParsableCommand {
 
     @OptionGroup var location: NodeLocation
 
-    func run() async throws {
-        try await runReportingFailures {
-            guard once else { throw CommandFailure("pass --once: continuous sync runs inside `vve serve`", status: .usage) }
-            guard (1...NodeServer.maximumBatch).contains(batchSize) else {
-                throw CommandFailure("--batch-size must be 1-\(NodeServer.maximumBatch)", status: .usage)
-            }
-            let files = try PeerFiles(location)
-            let peerConfiguration = try files.load(try files.name(peer))
-            let identity = try NodeIdentity.load(files.node, directory: location.directory)
-            let (_, store) = try location.openNode()
-            var total = BatchOutcome()
-            var cursor = try store.cursor(for: peerConfiguration.name)
-            var batches = 0
-            let client = NetworkPeerClient(registry: PeerRegistry(PeerDirectory(peers: [peerConfiguration], problems: [])), identity: identity)
-            let name = peerConfiguration.name
-            // Later batches are fetched and read while this one is applied.
-            var prefetch = try BatchPrefetch(
-                from: name, client: client, store: store, limit: batchSize, wait: .zero, depth: PullConfiguration().prefetch)
-            defer { prefetch.cancel() }
-            while true {
-                let batch: IncomingBatch
-                do {
-                    guard let next = try await prefetch.nextBatch() else { break }
-                    batch = next
-                } catch {
-                    // Kept for `vve status`, as the pull loop keeps its failures.
-                    try? store.recordPullFailure(from: name, reason: "\(error)", at: Clock.now())
-                    throw CommandFailure("sync with \(name) failed: \(error)", status: .peerCheckFailed)
-                }
-                let outcome = try await store.applyBatch(batch.items, from: name, policy: peerConfiguration.policy, cursor: batch.cursor, at: Clock.now())
-                total.applied += outcome.applied
-                total.unchanged += outcome.unchanged
-                cursor = batch.cursor
-                batches += 1
-                if !batch.hasMore { break }
-            }
-            try store.recordPullSuccess(from: name, lag: 0, at: Clock.now())
-            Output.line(
-                "Synced from \(peerConfiguration.name): \(total.applied) applied, \(total.unchanged) already held, in \(batches) batch\(batches == 1 ? "" : "es"); cursor \(cursor)")
+    func checkOptions() throws {
+        guard once else { throw CommandFailure("pass --once: continuous sync runs inside `vve serve`", status: .usage) }
+        guard (1...ChangesRequest.maximumBatch).contains(batchSize) else {
+            throw CommandFailure("--batch-size must be 1-\(ChangesRequest.maximumBatch)", status: .usage)
         }
+    }
+
+    func execute(on node: OpenedNode) async throws {
+        let files = try PeerFiles(location)
+        let peerConfiguration = try files.load(try files.name(peer))
+        let identity = try NodeIdentity.load(files.node, directory: location.directory)
+        let store = node.store
+        var total = BatchOutcome()
+        var cursor = try store.cursor(for: peerConfiguration.name)
+        var batches = 0
+        let client = NetworkPeerClient(registry: PeerRegistry(PeerDirectory(peers: [peerConfiguration], problems: [])), identity: identity)
+        let name = peerConfiguration.name
+        // Later batches are fetched and read while this one is applied.
+        var prefetch = try BatchPrefetch(
+            from: name, client: client, store: store, limit: batchSize, wait: .zero, depth: PullConfiguration().prefetch)
+        defer { prefetch.cancel() }
+        while true {
+            let batch: IncomingBatch
+            do {
+                guard let next = try await prefetch.nextBatch() else { break }
+                batch = next
+            } catch {
+                // Kept for `vve status`, as the pull loop keeps its failures.
+                try? store.recordPullFailure(from: name, reason: "\(error)", at: Clock.now())
+                throw CommandFailure("sync with \(name) failed: \(error)", status: .peerCheckFailed)
+            }
+            let outcome = try await store.applyBatch(batch.items, from: name, policy: peerConfiguration.policy, cursor: batch.cursor, at: Clock.now())
+            total.applied += outcome.applied
+            total.unchanged += outcome.unchanged
+            cursor = batch.cursor
+            batches += 1
+            if !batch.hasMore { break }
+        }
+        try store.recordPullSuccess(from: name, lag: 0, at: Clock.now())
+        Output.line(
+            "Synced from \(peerConfiguration.name): \(total.applied) applied, \(total.unchanged) already held, in \(batches) batch\(batches == 1 ? "" : "es"); cursor \(cursor)")
     }
 }

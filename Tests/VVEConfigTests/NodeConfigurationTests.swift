@@ -34,7 +34,7 @@ import VVEConfig
         let broken = errors("name: camden\ndatabase: [vve.sqlite\n")
         #expect(broken.count == 1)
         #expect(broken.first?.hasPrefix("node.yaml:3: is not valid YAML") == true)
-        #expect(errors("") == ["node.yaml: is empty; see README.md, Configuration, for the keys it needs"])
+        #expect(errors("") == ["node.yaml: is empty; see docs/guide/configuration.md for the keys it needs"])
         #expect(errors("- camden\n") == ["node.yaml:1: must be a mapping of `key: value` lines"])
     }
 }

@@ -223,7 +223,10 @@ import Testing
 
     @Test func aKeysOnlyProjectionCarriesKeysAndNoIdentity() throws {
         let relocation = try #require(records(seed: 9, count: 60).first { $0.kind == .relocation })
-        guard case .relocation(let fields)? = relocation.fields else { return }
+        guard case .relocation(let fields)? = relocation.fields else {
+            Issue.record("expected a relocation's fields")
+            return
+        }
         let policy = SharingPolicy(
             share: [.relocation: KindGrant(audience: [.all], groups: ["placement"])], reviewDays: 365, accept: [:], lookups: false, aggregates: false)
         let projection = PolicyProjection.project(relocation, to: fields.receivingAuthority, role: .borough, policy: policy, encoder: encoder, today: today)

@@ -23,11 +23,11 @@ import VVECore
     }
 
     /// What a client reads of the body `sink` finished, sent with the server's headers.
-    func read(_ sink: NodeServer.GzipBodySink, keyBytesHeader: String? = nil) throws -> (answer: [UInt8], sent: Int) {
+    func read(_ sink: GzipBodySink, keyBytesHeader: String? = nil) throws -> (answer: [UInt8], sent: Int) {
         var body = try #require(try sink.finish())
         var headers = HTTPHeaders([("content-encoding", sink.encoding.token)])
         if sink.encoding == .gzipWithKeysApart {
-            headers.add(name: NodeServer.keyBytesHeader, value: keyBytesHeader ?? String(body.keys.count))
+            headers.add(name: WireHeader.keyBytes, value: keyBytesHeader ?? String(body.keys.count))
             body.compressed.writeBytes(body.keys)
         }
         let answer = try PeerCheck.Answer(head: HTTPResponseHead(version: .http1_1, status: .ok, headers: headers), body: body.compressed, decodingBody: false)
@@ -36,9 +36,9 @@ import VVECore
 
     @Test func bothEncodingsReadBackAsTheBatchAndKeysApartAreSmaller() throws {
         let json = pieces().flatMap { $0 } + [UInt8(ascii: "\n")]
-        var sizes: [NodeServer.GzipBodySink.Encoding: Int] = [:]
-        for encoding in [NodeServer.GzipBodySink.Encoding.gzip, .gzipWithKeysApart] {
-            let sink = NodeServer.GzipBodySink(encoding: encoding)
+        var sizes: [BatchEncoding: Int] = [:]
+        for encoding in [BatchEncoding.gzip, .gzipWithKeysApart] {
+            let sink = GzipBodySink(encoding: encoding)
             // A long-poll begins a batch again: nothing of the first one may remain.
             try sink.begin()
             try sink.write(pieces()[1])
@@ -54,7 +54,7 @@ import VVECore
 
     @Test func keysApartThatDoNotFitTheirJSONAreRefused() throws {
         for header in ["not a number", "0", "-1", "99999999"] {
-            let sink = NodeServer.GzipBodySink(encoding: .gzipWithKeysApart)
+            let sink = GzipBodySink(encoding: .gzipWithKeysApart)
             try sink.begin()
             for piece in pieces() { try sink.write(piece) }
             #expect(throws: PeerCheckFailure.self) { _ = try read(sink, keyBytesHeader: header) }

@@ -1,27 +1,9 @@
 import Foundation
 import Testing
+import VVETestSupport
 import VVECore
 import VVENet
 import X509
-
-/// Certificates made by the real tooling, in a temporary folder, then judged by `PeerTrust`.
-final class CertificateFixture {
-    let folder: String
-    let ca: RegionCA
-
-    init() throws {
-        folder = NSTemporaryDirectory() + "vve-trust-" + UUID().uuidString
-        ca = try RegionCA.create(in: folder + "/ca", name: "Test Region CA")
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: folder) }
-
-    func node(_ name: String, dns: [String] = [], signer: RegionCA? = nil, notBefore: Date? = nil, days: Int = 365) throws -> Certificate {
-        let stem = folder + "/\(name)-" + UUID().uuidString
-        let request = try NodeRequest.create(node: AuthorityName(name)!, dnsNames: dns, stem: stem)
-        return try (signer ?? ca).sign(request, days: days, notBefore: notBefore)
-    }
-}
 
 @Suite struct PeerTrustTests {
     @Test func aNodeCertificateFromTheRegionCAIsTrustedBothWays() throws {

@@ -1,34 +1,11 @@
 import Logging
 import Synchronization
 import Testing
+import VVETestSupport
 import VVECore
 import VVEConfig
 import VVENet
 import VVEStore
-
-/// Collects log lines in memory, so a test can count them.
-final class CapturedLog: Sendable {
-    let lines = Mutex<[String]>([])
-
-    var logger: Logger {
-        Logger(label: "test") { _ in CapturingHandler(log: self) }
-    }
-
-    struct CapturingHandler: LogHandler {
-        let log: CapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-            let text = "\(event.message) " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            log.lines.withLock { $0.append(text) }
-        }
-    }
-}
 
 @Suite struct RefusalLogTests {
     let time = Timestamp(millisecondsSinceEpoch: 1_764_000_000_000)

@@ -1,44 +1,10 @@
 import Foundation
 import GRDB
 import Testing
+import VVETestSupport
 import VVECore
 
 @testable import VVEStore
-
-let camden = AuthorityName("camden")!
-let today = CalendarDate("2026-11-23")!
-
-func context(_ millis: Int64 = 0) -> OperationContext {
-    OperationContext(actor: try! OperatorName("j.okafor"), time: Timestamp(millisecondsSinceEpoch: 1_795_460_340_000 + millis))
-}
-
-func drafts(_ count: Int, seed: UInt64 = 1, kind: RecordKind? = nil) -> [RecordDraft] {
-    var generator = SyntheticRecords(seed: seed, owner: camden, today: today)
-    return (0..<count).map { _ in generator.nextDraft(kind: kind) }
-}
-
-/// A fresh folder under the system's temporary directory, removed when the test ends.
-final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        var template = Array((NSTemporaryDirectory() + "/vve-test-XXXXXX").utf8CString)
-        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
-/// Counts of every table, to show that a failed operation changed nothing.
-func tableCounts(_ store: CaseStore) throws -> [Int] {
-    try store.reading { db in
-        try ["record", "change_log", "audit_log"].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1 }
-    }
-}
 
 @Suite struct CaseStoreRecordTests {
     @Test func addWritesRecordChangeAndAuditTogether() throws {
@@ -216,7 +182,10 @@ func tableCounts(_ store: CaseStore) throws -> [Int] {
             Issue.record("not applied")
             return
         }
-        guard case .relocation(let fields)? = merged.fields else { return }
+        guard case .relocation(let fields)? = merged.fields else {
+            Issue.record("expected a relocation's fields")
+            return
+        }
         #expect(fields.acknowledgement?.by == "Duty manager, Haringey")
         #expect(fields.riskLevel.jsonValue == newRisk)
         #expect(merged.version == VersionVector(counters: [camden: 2, haringey: 1]))
@@ -343,7 +312,10 @@ func tableCounts(_ store: CaseStore) throws -> [Int] {
             Issue.record("the acknowledgement was not applied")
             return
         }
-        guard case .relocation(let merged)? = acknowledged.fields else { return }
+        guard case .relocation(let merged)? = acknowledged.fields else {
+            Issue.record("expected a relocation's fields")
+            return
+        }
         #expect(merged.acknowledgement?.by == "Duty manager, Haringey")
 
         // camden's next projection carries the acknowledgement back; haringey already has it.

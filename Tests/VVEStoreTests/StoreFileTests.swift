@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import VVETestSupport
 import VVECore
 
 @testable import VVEStore

@@ -1,4 +1,5 @@
 import Testing
+import VVETestSupport
 import VVECore
 import VVEStore
 import VVESync
@@ -81,7 +82,10 @@ import VVESync
         let back = try batch(haringeyStore, for: camden, policy: .denyAll, after: 0)
         #expect(back.items.count == 1 && back.items[0]["writes"] != nil)
         #expect(try camdenStore.applyBatch(back.items, from: haringey, policy: haringeyPolicy, cursor: back.cursor, at: context(40).time).applied == 1)
-        guard case .relocation(let acknowledged)? = try camdenStore.record(id: records[0].id, context: context(41)).fields else { return }
+        guard case .relocation(let acknowledged)? = try camdenStore.record(id: records[0].id, context: context(41)).fields else {
+            Issue.record("expected a relocation's fields")
+            return
+        }
         #expect(acknowledged.acknowledgement?.by == "Duty manager, Haringey")
 
         // camden's next batch carries the acknowledged record back; haringey already has it all.
@@ -115,7 +119,10 @@ import VVESync
         #expect(try camdenStore.cursor(for: haringey) == 0)
         let refusal = try camdenStore.auditEntries(action: .refuse).last?.event.detail
         #expect(refusal == "write refused: batch refused whole: haringey may not write `fields.moveDate` (group placement) of a relocation; this node accepts follow-up from it")
-        guard case .relocation(let untouched)? = try camdenStore.record(id: records[0].id, context: context(41)).fields else { return }
+        guard case .relocation(let untouched)? = try camdenStore.record(id: records[0].id, context: context(41)).fields else {
+            Issue.record("expected a relocation's fields")
+            return
+        }
         #expect(untouched.acknowledgement == nil)
     }
 
@@ -239,7 +246,10 @@ extension ChangeFeedTests {
         let (_, kept) = try camdenStore.resolveConflict(id: atCamden[0].id, keeping: .remote, context: context(90))
         #expect(kept == "supported-accommodation")
         #expect(try camdenStore.conflicts(context: context(91)).isEmpty)
-        guard case .relocation(let resolved)? = try camdenStore.record(id: id, context: context(92)).fields else { return }
+        guard case .relocation(let resolved)? = try camdenStore.record(id: id, context: context(92)).fields else {
+            Issue.record("expected a relocation's fields")
+            return
+        }
         #expect(resolved.accommodationType.rawValue == "supported-accommodation")
         try exchange(camdenStore, haringeyStore, policy: placementPolicy, accepting: .denyAll)
         #expect(try haringeyStore.conflicts(context: context(93)).isEmpty)
@@ -334,7 +344,10 @@ extension ChangeFeedTests {
 
         // The copy is gone, but the acknowledgement still reaches camden, once.
         try exchange(haringeyStore, camdenStore, policy: .denyAll, accepting: haringeyPolicy)
-        guard case .relocation(let fields)? = try camdenStore.record(id: id, context: context(8)).fields else { return }
+        guard case .relocation(let fields)? = try camdenStore.record(id: id, context: context(8)).fields else {
+            Issue.record("expected a relocation's fields")
+            return
+        }
         #expect(fields.acknowledgement?.by == "Duty manager, Haringey")
         // Acknowledged by camden's next request: nothing more is owed.
         try exchange(haringeyStore, camdenStore, policy: .denyAll, accepting: haringeyPolicy)
@@ -376,25 +389,5 @@ extension ChangeFeedTests {
         // the entries logged for haringey alone say nothing to enfield.
         #expect(try pull(camdenStore, into: enfieldStore, under: haringeyPolicy) == ["copy"])
         #expect(try enfieldStore.sharedCopies(context: context(63)).map(\.id) == [records[1].id])
-    }
-}
-
-/// A sink that keeps what it is given, as the server's compressing one would.
-final class CollectingSink: BatchBodySink, @unchecked Sendable {
-    /// The one encoding a test asks of it.
-    enum Encoding: Hashable, Sendable { case collected }
-
-    // Unchecked: the tests write and read it from one thread.
-    var bytes: [UInt8] = []
-    var writes = 0
-
-    func begin() throws {
-        bytes = []
-        writes = 0
-    }
-
-    func write(_ bytes: [UInt8]) throws {
-        self.bytes += bytes
-        writes += 1
     }
 }

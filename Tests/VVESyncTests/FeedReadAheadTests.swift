@@ -1,5 +1,6 @@
 import Logging
 import Testing
+import VVETestSupport
 import VVECore
 import VVEStore
 

@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import VVETestSupport
 import VVECore
 @testable import VVESync
 
@@ -124,7 +125,7 @@ import VVECore
         let peer = Peer(last: 100)
         var batches = prefetch(peer, from: 10, depth: 2)
         #expect(try await batches.nextBatch()?.cursor == 11)
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await eventually { peer.askedFrom.count >= 3 })
         // The one handed out, and two ahead of it: 10, 11 and 12 asked from; no more.
         #expect(peer.askedFrom == [10, 11, 12])
         batches.cancel()
@@ -144,12 +145,13 @@ import VVECore
 
     /// Stopping a pull loop stops a long-poll it is waiting on at once.
     @Test func aCancelledCallerCancelsTheFetchItWaitsOn() async throws {
-        let peer = Peer(last: 100, holdFirst: .seconds(5))
+        // Held far longer than any test runs, so only the cancellation can end the fetch.
+        let peer = Peer(last: 100, holdFirst: .seconds(600))
         let consumer = Task {
             var batches = prefetch(peer, from: 0, depth: 2)
             return try await batches.nextBatch()
         }
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await eventually { peer.askedFrom == [0] })
         consumer.cancel()
         await #expect(throws: CancellationError.self) { try await consumer.value }
         #expect(peer.cancelled == 1)

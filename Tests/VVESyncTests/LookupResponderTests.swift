@@ -53,7 +53,10 @@ import VVESync
         let exact = hits(try await responder.answer(query(tia), from: police, role: .police, policy: policePolicy, at: time(1)))
         #expect(exact.map(\.reference) == [record.id])
         #expect(exact.first?.label == .match && exact.first?.score == 1)
-        guard case .relocation(let fields) = record.fields else { return }
+        guard case .relocation(let fields) = record.fields else {
+            Issue.record("expected a relocation's fields")
+            return
+        }
         #expect(exact.first?.riskLevel == fields.riskLevel && exact.first?.status == record.status)
         #expect(exact.first?.owner == camden && exact.first?.kind == .relocation)
         let misspelt = Person(forenames: "Tia", surname: "Okonja", dateOfBirth: PartialDate("2011"))
@@ -87,7 +90,10 @@ import VVESync
         let other = MatchKeyEncoder(key: LinkageKey(bytes: Array(repeating: 7, count: 32))!)
         let rekeyed = LookupResponder(store: store, encoder: other, configuration: generous, logger: Logger(label: "test"))
         let someone = try store.records(matching: RecordFilter(kind: .relocation), context: context(10)).first { !$0.isErased }!
-        guard case .relocation(let someoneFields)? = someone.fields else { return }
+        guard case .relocation(let someoneFields)? = someone.fields else {
+            Issue.record("expected a relocation's fields")
+            return
+        }
         let underOldKey = LookupQuery(lookupID: "lookup-0002", variants: someoneFields.youngPerson.lookupKeys(encoder), reason: try Justification("missing child enquiry, cross-border"), caseReference: nil)
         let underNewKey = LookupQuery(lookupID: "lookup-0003", variants: someoneFields.youngPerson.lookupKeys(other), reason: try Justification("missing child enquiry, cross-border"), caseReference: nil)
         #expect(hits(try await rekeyed.answer(underOldKey, from: police, role: .police, policy: policePolicy, at: time(11))).isEmpty)
@@ -233,7 +239,7 @@ import VVESync
         let precision = Double(correct) / Double(max(1, all))
         let otherPeoplePerLookup = Double(strangersHit) / Double(queries.count)
         // Measured against 1,780 people: recall 1.000; precision 0.61; 0.25 namesakes and
-        // 0.07 other people a lookup; precision 0.92 counting namesakes. README.md, "Lookups".
+        // 0.07 other people a lookup; precision 0.92 counting namesakes. docs/benchmarks.md.
         #expect(recall >= 0.98, "recall \(recall)")
         #expect(precision >= 0.55, "precision \(precision): \(correct) of \(all) hits")
         #expect(Double(correct + namesakeHits) / Double(max(1, all)) >= 0.85, "\(namesakeHits) namesakes, \(strangersHit) others")

@@ -2,7 +2,7 @@ import Crypto
 
 /// What an audit entry records, in the words of DPA 2018 s.62: collection, consultation,
 /// alteration, disclosure and erasure.
-public enum AuditAction: String, Sendable, CaseIterable, JSONEnumeration {
+package enum AuditAction: String, Sendable, CaseIterable, JSONEnumeration {
     case create
     case read
     case update
@@ -15,17 +15,17 @@ public enum AuditAction: String, Sendable, CaseIterable, JSONEnumeration {
 }
 
 /// Something to record in the audit log, before it is sealed into the chain.
-public struct AuditEvent: Sendable, Hashable {
-    public var time: Timestamp
+package struct AuditEvent: Sendable, Hashable {
+    package var time: Timestamp
     /// Who acted: an operator, or a peer node for what peers cause.
-    public var actor: String
-    public var action: AuditAction
-    public var recordID: RecordID?
-    public var justification: String?
+    package var actor: String
+    package var action: AuditAction
+    package var recordID: RecordID?
+    package var justification: String?
     /// Extra context that is not case data, such as a list filter or a count.
-    public var detail: String?
+    package var detail: String?
 
-    public init(time: Timestamp, actor: String, action: AuditAction, recordID: RecordID? = nil, justification: String? = nil, detail: String? = nil) {
+    package init(time: Timestamp, actor: String, action: AuditAction, recordID: RecordID? = nil, justification: String? = nil, detail: String? = nil) {
         self.time = time
         self.actor = actor
         self.action = action
@@ -37,15 +37,15 @@ public struct AuditEvent: Sendable, Hashable {
 
 /// An audit event sealed into the hash chain: its sequence number, and the hash that binds it
 /// to every entry before it.
-public struct AuditEntry: Sendable, Hashable {
-    public var sequence: Int64
-    public var event: AuditEvent
+package struct AuditEntry: Sendable, Hashable {
+    package var sequence: Int64
+    package var event: AuditEvent
     /// The hash of the previous entry (64 zeros for the first).
-    public var previousHash: String
+    package var previousHash: String
     /// SHA-256 over this entry's canonical form, which includes `previousHash`.
-    public var hash: String
+    package var hash: String
 
-    public init(sequence: Int64, event: AuditEvent, previousHash: String, hash: String) {
+    package init(sequence: Int64, event: AuditEvent, previousHash: String, hash: String) {
         self.sequence = sequence
         self.event = event
         self.previousHash = previousHash
@@ -53,33 +53,33 @@ public struct AuditEntry: Sendable, Hashable {
     }
 
     /// The entry as JSON, for `vve audit list --json`: what is hashed, and the hash.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .compactObject(AuditChain.hashedMembers(of: event, sequence: sequence, previousHash: previousHash) + [("hash", .string(hash))])
     }
 }
 
 /// Where an audit chain first fails to verify.
-public struct AuditBreak: Sendable, Hashable, CustomStringConvertible {
+package struct AuditBreak: Sendable, Hashable, CustomStringConvertible {
     /// The sequence number of the first entry that does not verify.
-    public var sequence: Int64
+    package var sequence: Int64
     /// What is wrong with it.
-    public var reason: String
+    package var reason: String
 
-    public init(sequence: Int64, reason: String) {
+    package init(sequence: Int64, reason: String) {
         self.sequence = sequence
         self.reason = reason
     }
 
-    public var description: String { "audit entry \(sequence) \(reason)" }
+    package var description: String { "audit entry \(sequence) \(reason)" }
 }
 
 /// The hash chain over the audit log: sealing new entries and verifying stored ones.
-public enum AuditChain {
+package enum AuditChain {
     /// The previous hash of the first entry.
-    public static let genesisHash = String(repeating: "0", count: 64)
+    package static let genesisHash = String(repeating: "0", count: 64)
 
     /// Seals an event as entry `sequence`, chained to `previousHash`.
-    public static func seal(_ event: AuditEvent, sequence: Int64, previousHash: String) -> AuditEntry {
+    package static func seal(_ event: AuditEvent, sequence: Int64, previousHash: String) -> AuditEntry {
         AuditEntry(
             sequence: sequence, event: event, previousHash: previousHash,
             hash: hash(of: event, sequence: sequence, previousHash: previousHash))
@@ -130,19 +130,19 @@ public enum AuditChain {
     }
 
     /// Checks entries one at a time, in sequence order, so a long log verifies in constant memory.
-    public struct Verifier: Sendable {
+    package struct Verifier: Sendable {
         private var expectedSequence: Int64 = 1
         private var expectedPreviousHash = AuditChain.genesisHash
         /// How many entries have verified so far.
-        public private(set) var verifiedCount = 0
+        package private(set) var verifiedCount = 0
 
-        public init() {}
+        package init() {}
 
         /// The hash of the last verified entry: the chain's head.
-        public var headHash: String { expectedPreviousHash }
+        package var headHash: String { expectedPreviousHash }
 
         /// Verifies the next entry; returns where the chain breaks, if it does here.
-        public mutating func check(_ entry: AuditEntry) -> AuditBreak? {
+        package mutating func check(_ entry: AuditEntry) -> AuditBreak? {
             if entry.sequence != expectedSequence {
                 return AuditBreak(
                     sequence: expectedSequence,

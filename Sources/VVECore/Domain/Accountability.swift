@@ -1,10 +1,10 @@
 /// The person responsible for an operation, as the audit log names them (`j.okafor`, `PC 4471 Hale`).
-public struct OperatorName: Sendable, Hashable, CustomStringConvertible {
+package struct OperatorName: Sendable, Hashable, CustomStringConvertible {
     /// The name as given, trimmed.
-    public let rawValue: String
+    package let rawValue: String
 
     /// Accepts 2 to 64 printable characters.
-    public init(_ text: String) throws(ValidationError) {
+    package init(_ text: String) throws(ValidationError) {
         let trimmed = text.trimmingWhitespace()
         let path = FieldPath(text: "operator")
         guard (2...64).contains(trimmed.count),
@@ -17,20 +17,20 @@ public struct OperatorName: Sendable, Hashable, CustomStringConvertible {
         rawValue = trimmed
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }
 
 /// Why an operation is done, recorded in the audit log. Erasure, export and lookups need one.
-public struct Justification: Sendable, Hashable, CustomStringConvertible {
+package struct Justification: Sendable, Hashable, CustomStringConvertible {
     /// The reason as given, trimmed.
-    public let text: String
+    package let text: String
 
     /// The fewest words a reason may have: enough to say why, not just "test".
-    public static let minimumWords = 3
+    package static let minimumWords = 3
 
     /// Accepts a reason of at least three words and at most 500 characters. `field` names the
     /// option in error messages (`reason`).
-    public init(_ raw: String, field: String = "reason") throws(ValidationError) {
+    package init(_ raw: String, field: String = "reason") throws(ValidationError) {
         let trimmed = raw.trimmingWhitespace()
         let words = trimmed.split(whereSeparator: { $0.isWhitespace }).count
         let path = FieldPath(text: field)
@@ -49,5 +49,5 @@ public struct Justification: Sendable, Hashable, CustomStringConvertible {
         text = trimmed
     }
 
-    public var description: String { text }
+    package var description: String { text }
 }

@@ -3,11 +3,11 @@
 // equal to `JSONWriter.canonicalBytes(jsonValue)`.
 
 extension JSONStringValue {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) { writer.string(description) }
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) { writer.string(description) }
 }
 
 extension JSONEnumeration {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) { writer.string(rawValue) }
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) { writer.string(rawValue) }
 }
 
 extension AuthorityName: CanonicalJSONWritable {}
@@ -29,7 +29,7 @@ extension PerpetratorRole: CanonicalJSONWritable {}
 extension DisruptionType: CanonicalJSONWritable {}
 
 extension VersionVector: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             // Node names are lowercase ASCII, for which String order is byte order.
             for (node, count) in counters.sorted(by: { $0.key < $1.key }) {
@@ -41,7 +41,7 @@ extension VersionVector: CanonicalJSONWritable {
 }
 
 extension Person: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             writer.member("aliases", strings: aliases)
             writer.member("dateOfBirth", dateOfBirth)
@@ -52,7 +52,7 @@ extension Person: CanonicalJSONWritable {
 }
 
 extension Contact: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             writer.member("email", email)
             writer.member("name", name)
@@ -64,7 +64,7 @@ extension Contact: CanonicalJSONWritable {
 }
 
 extension LinkedPerson: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             writer.member("person", person)
             writer.member("role", role)
@@ -73,7 +73,7 @@ extension LinkedPerson: CanonicalJSONWritable {
 }
 
 extension CuckooedAddress: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             writer.member("address", address)
             writer.member("postcode", postcode)
@@ -82,7 +82,7 @@ extension CuckooedAddress: CanonicalJSONWritable {
 }
 
 extension Disruption: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             writer.member("date", date)
             writer.member("note", note)
@@ -92,7 +92,7 @@ extension Disruption: CanonicalJSONWritable {
 }
 
 extension Acknowledgement: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             writer.member("by", by)
             writer.member("date", date)
@@ -101,7 +101,7 @@ extension Acknowledgement: CanonicalJSONWritable {
 }
 
 extension FollowUp: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             writer.member("date", date)
             writer.member("note", note)
@@ -110,7 +110,7 @@ extension FollowUp: CanonicalJSONWritable {
 }
 
 extension CountyLinesLink: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             writer.member("cuckooedAddresses", cuckooedAddresses)
             writer.member("dealLines", dealLines)
@@ -128,7 +128,7 @@ extension CountyLinesLink: CanonicalJSONWritable {
 }
 
 extension Relocation: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             writer.member("accommodationType", accommodationType)
             writer.member("acknowledgement", acknowledgement)
@@ -147,7 +147,7 @@ extension Relocation: CanonicalJSONWritable {
 }
 
 extension SharedPerpetrator: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             writer.member("areasOfActivity", areasOfActivity)
             writer.member("associatedLines", strings: associatedLines)
@@ -161,7 +161,7 @@ extension SharedPerpetrator: CanonicalJSONWritable {
 }
 
 extension RecordFields: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         switch self {
         case .countyLinesLink(let link): link.writeCanonical(to: &writer)
         case .relocation(let relocation): relocation.writeCanonical(to: &writer)
@@ -171,7 +171,7 @@ extension RecordFields: CanonicalJSONWritable {
 }
 
 extension CaseRecord: CanonicalJSONWritable {
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             writer.member("createdAt", createdAt)
             if case .erased(let time) = content { writer.member("erasedAt", time) }

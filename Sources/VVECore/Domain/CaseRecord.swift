@@ -1,5 +1,5 @@
 /// What a record holds: its fields, or nothing but the fact and time of its erasure.
-public enum RecordContent: Sendable, Hashable {
+package enum RecordContent: Sendable, Hashable {
     case fields(RecordFields)
     /// A tombstone: the body is gone, the id and envelope remain so erasure can propagate.
     case erased(at: Timestamp)
@@ -7,20 +7,20 @@ public enum RecordContent: Sendable, Hashable {
 
 /// A record with its common envelope: identity, owner (the data controller), times, review
 /// date, status and version vector.
-public struct CaseRecord: Sendable, Hashable {
-    public var id: RecordID
-    public var kind: RecordKind
+package struct CaseRecord: Sendable, Hashable {
+    package var id: RecordID
+    package var kind: RecordKind
     /// The node that created the record; its authority is the data controller.
-    public var owner: AuthorityName
-    public var createdAt: Timestamp
-    public var updatedAt: Timestamp
+    package var owner: AuthorityName
+    package var createdAt: Timestamp
+    package var updatedAt: Timestamp
     /// When the record must be reviewed, or erased everywhere it was shared.
-    public var reviewDate: CalendarDate
-    public var status: RecordStatus
-    public var version: VersionVector
-    public var content: RecordContent
+    package var reviewDate: CalendarDate
+    package var status: RecordStatus
+    package var version: VersionVector
+    package var content: RecordContent
 
-    public init(
+    package init(
         id: RecordID, kind: RecordKind, owner: AuthorityName, createdAt: Timestamp, updatedAt: Timestamp,
         reviewDate: CalendarDate, status: RecordStatus, version: VersionVector, content: RecordContent
     ) {
@@ -36,23 +36,23 @@ public struct CaseRecord: Sendable, Hashable {
     }
 
     /// A new record made from a validated draft by `node`, at version `{node: 1}`.
-    public init(draft: RecordDraft, id: RecordID, node: AuthorityName, at time: Timestamp) {
+    package init(draft: RecordDraft, id: RecordID, node: AuthorityName, at time: Timestamp) {
         self.init(
             id: id, kind: draft.kind, owner: node, createdAt: time, updatedAt: time, reviewDate: draft.reviewDate,
             status: draft.status, version: VersionVector.empty.incremented(by: node), content: .fields(draft.fields))
     }
 
     /// The fields, or nil for a tombstone.
-    public var fields: RecordFields? {
+    package var fields: RecordFields? {
         if case .fields(let fields) = content { return fields }
         return nil
     }
 
     /// Whether the record has been erased.
-    public var isErased: Bool { fields == nil }
+    package var isErased: Bool { fields == nil }
 
     /// The user-editable part (`reviewDate`, `status`, `fields`), the document a patch applies to.
-    public var editableJSON: JSONValue {
+    package var editableJSON: JSONValue {
         .compactObject([
             ("reviewDate", reviewDate.jsonValue),
             ("status", status.jsonValue),
@@ -61,7 +61,7 @@ public struct CaseRecord: Sendable, Hashable {
     }
 
     /// This record after a local edit by `node`; nil when the draft changes nothing.
-    public func updated(with draft: RecordDraft, by node: AuthorityName, at time: Timestamp) -> CaseRecord? {
+    package func updated(with draft: RecordDraft, by node: AuthorityName, at time: Timestamp) -> CaseRecord? {
         guard draft.reviewDate != reviewDate || draft.status != status || draft.fields != fields else { return nil }
         var copy = self
         copy.reviewDate = draft.reviewDate
@@ -73,7 +73,7 @@ public struct CaseRecord: Sendable, Hashable {
     }
 
     /// This record's tombstone, erased by `node`.
-    public func erased(by node: AuthorityName, at time: Timestamp) -> CaseRecord {
+    package func erased(by node: AuthorityName, at time: Timestamp) -> CaseRecord {
         var copy = self
         copy.content = .erased(at: time)
         copy.updatedAt = time
@@ -82,7 +82,7 @@ public struct CaseRecord: Sendable, Hashable {
     }
 
     /// The whole record in canonical JSON form.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         var erasedAt: JSONValue?
         if case .erased(let time) = content { erasedAt = time.jsonValue }
         return .compactObject([
@@ -101,7 +101,7 @@ public struct CaseRecord: Sendable, Hashable {
 
     /// Reads a whole record, as stored or as received, checking its schema (not its dates
     /// against today, which only local input is held to).
-    public static func read(from value: JSONValue) throws(ValidationError) -> CaseRecord {
+    package static func read(from value: JSONValue) throws(ValidationError) -> CaseRecord {
         var issues = IssueCollector()
         guard var reader = ObjectReader(value, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
         let envelope = RecordEnvelope(&reader, issues: &issues)
@@ -133,13 +133,13 @@ public struct CaseRecord: Sendable, Hashable {
 }
 
 /// What a person supplies to create or edit a record: kind, review date, status and fields.
-public struct RecordDraft: Sendable, Hashable {
-    public var kind: RecordKind
-    public var reviewDate: CalendarDate
-    public var status: RecordStatus
-    public var fields: RecordFields
+package struct RecordDraft: Sendable, Hashable {
+    package var kind: RecordKind
+    package var reviewDate: CalendarDate
+    package var status: RecordStatus
+    package var fields: RecordFields
 
-    public init(kind: RecordKind, reviewDate: CalendarDate, status: RecordStatus, fields: RecordFields) {
+    package init(kind: RecordKind, reviewDate: CalendarDate, status: RecordStatus, fields: RecordFields) {
         self.kind = kind
         self.reviewDate = reviewDate
         self.status = status
@@ -147,7 +147,7 @@ public struct RecordDraft: Sendable, Hashable {
     }
 
     /// The furthest ahead a review date may be set: records must be reviewed at least this often.
-    public static let maximumReviewPeriodDays = 3653
+    package static let maximumReviewPeriodDays = 3653
 
     /// Reads and fully validates a draft, including its dates against `today`.
     ///
@@ -155,7 +155,7 @@ public struct RecordDraft: Sendable, Hashable {
     /// member, which must then agree. When `kind` is nil the document must name it.
     /// `previousReviewDate` is the review date before an edit: an edit that leaves an overdue
     /// review date alone (closing an overdue record, say) is not refused for it.
-    public static func read(
+    package static func read(
         from value: JSONValue, kind expectedKind: RecordKind?, today: CalendarDate, previousReviewDate: CalendarDate? = nil
     ) throws(ValidationError) -> RecordDraft {
         var issues = IssueCollector()

@@ -1,11 +1,11 @@
 /// A day in the proleptic Gregorian calendar, written `YYYY-MM-DD`.
-public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+package struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package let year: Int
+    package let month: Int
+    package let day: Int
 
     /// Creates a date, or returns nil when the day does not exist (2026-02-30).
-    public init?(year: Int, month: Int, day: Int) {
+    package init?(year: Int, month: Int, day: Int) {
         guard (1900...2999).contains(year), (1...12).contains(month),
             (1...Self.daysInMonth(year: year, month: month)).contains(day)
         else { return nil }
@@ -15,13 +15,13 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     /// Parses exactly `YYYY-MM-DD`.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard let parts = DateDigits.parse(text), parts.count == 3 else { return nil }
         self.init(year: parts[0], month: parts[1], day: parts[2])
     }
 
     /// The date a number of days since 1970-01-01 falls on.
-    public init(daysSinceEpoch days: Int) {
+    package init(daysSinceEpoch days: Int) {
         // Howard Hinnant's civil_from_days.
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
@@ -37,7 +37,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     /// Days since 1970-01-01 (negative before).
-    public var daysSinceEpoch: Int {
+    package var daysSinceEpoch: Int {
         let adjustedYear = month <= 2 ? year - 1 : year
         let era = (adjustedYear >= 0 ? adjustedYear : adjustedYear - 399) / 400
         let yearOfEra = adjustedYear - era * 400
@@ -47,17 +47,17 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     /// The date `count` days later (earlier when negative).
-    public func adding(days count: Int) -> CalendarDate {
+    package func adding(days count: Int) -> CalendarDate {
         CalendarDate(daysSinceEpoch: daysSinceEpoch + count)
     }
 
     /// Whether `year` is a Gregorian leap year.
-    public static func isLeapYear(_ year: Int) -> Bool {
+    package static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
     /// The number of days in a month.
-    public static func daysInMonth(year: Int, month: Int) -> Int {
+    package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -65,11 +65,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         }
     }
 
-    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+    package static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    public var description: String {
+    package var description: String {
         String(unsafeUninitializedCapacity: 10) { buffer in
             DateDigits.write(year, width: 4, into: buffer, at: 0)
             buffer[4] = UInt8(ascii: "-")
@@ -122,21 +122,21 @@ enum DateDigits {
 }
 
 extension CalendarDate: JSONStringValue {
-    public static let expectedForm = "a date as YYYY-MM-DD"
-    public static let formRule = "is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)"
+    package static let expectedForm = "a date as YYYY-MM-DD"
+    package static let formRule = "is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)"
 }
 
 /// A date that may be known only in part: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. Dates of birth
 /// are often like this in case files. An unknown date is simply absent.
-public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
-    public let year: Int
+package struct PartialDate: Sendable, Hashable, CustomStringConvertible {
+    package let year: Int
     /// The month, when known.
-    public let month: Int?
+    package let month: Int?
     /// The day, when known; only present with a month.
-    public let day: Int?
+    package let day: Int?
 
     /// Creates a partial date, or nil when the parts that are given cannot exist together.
-    public init?(year: Int, month: Int? = nil, day: Int? = nil) {
+    package init?(year: Int, month: Int? = nil, day: Int? = nil) {
         guard (1900...2999).contains(year) else { return nil }
         if let month {
             guard (1...12).contains(month) else { return nil }
@@ -150,7 +150,7 @@ public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard let numbers = DateDigits.parse(text), !numbers.isEmpty else { return nil }
         self.init(
             year: numbers[0],
@@ -159,12 +159,12 @@ public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The full date, when every part is known.
-    public var calendarDate: CalendarDate? {
+    package var calendarDate: CalendarDate? {
         guard let month, let day else { return nil }
         return CalendarDate(year: year, month: month, day: day)
     }
 
-    public var description: String {
+    package var description: String {
         let length = day != nil ? 10 : month != nil ? 7 : 4
         return String(unsafeUninitializedCapacity: length) { buffer in
             DateDigits.write(year, width: 4, into: buffer, at: 0)
@@ -182,27 +182,27 @@ public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension PartialDate: JSONStringValue {
-    public static let expectedForm = "YYYY-MM-DD, YYYY-MM or YYYY"
-    public static let formRule = "is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY, or leave it out when unknown"
+    package static let expectedForm = "YYYY-MM-DD, YYYY-MM or YYYY"
+    package static let formRule = "is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY, or leave it out when unknown"
 }
 
 /// An instant, held as whole milliseconds since 1970-01-01T00:00:00Z and written in
 /// ISO 8601 UTC with milliseconds (`2026-11-23T18:59:00.000Z`).
-public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Milliseconds since the Unix epoch.
-    public let millisecondsSinceEpoch: Int64
+    package let millisecondsSinceEpoch: Int64
 
-    public init(millisecondsSinceEpoch: Int64) {
+    package init(millisecondsSinceEpoch: Int64) {
         self.millisecondsSinceEpoch = millisecondsSinceEpoch
     }
 
     /// The UTC day this instant falls in.
-    public var calendarDate: CalendarDate {
+    package var calendarDate: CalendarDate {
         CalendarDate(daysSinceEpoch: Int(floorDivide(millisecondsSinceEpoch, 86_400_000)))
     }
 
     /// Parses the exact form that `description` writes: `YYYY-MM-DDTHH:MM:SS.mmmZ`, UTC.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         var text = text
         text.makeContiguousUTF8()
         // Byte by byte, without building strings: every record read parses two of these.
@@ -228,11 +228,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         self.millisecondsSinceEpoch = milliseconds
     }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+    package static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
     }
 
-    public var description: String {
+    package var description: String {
         let millisOfDay = Int(millisecondsSinceEpoch - floorDivide(millisecondsSinceEpoch, 86_400_000) * 86_400_000)
         let seconds = millisOfDay / 1000
         let date = calendarDate
@@ -262,6 +262,6 @@ private func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
 }
 
 extension Timestamp: JSONStringValue {
-    public static let expectedForm = "a UTC timestamp as YYYY-MM-DDTHH:MM:SS.mmmZ"
-    public static let formRule = "is not a timestamp; write it in UTC as YYYY-MM-DDTHH:MM:SS.mmmZ"
+    package static let expectedForm = "a UTC timestamp as YYYY-MM-DDTHH:MM:SS.mmmZ"
+    package static let formRule = "is not a timestamp; write it in UTC as YYYY-MM-DDTHH:MM:SS.mmmZ"
 }

@@ -1,16 +1,16 @@
 /// A person as case files know them: names that vary in spelling, a date of birth that may be
 /// partial or unknown, and aliases (street names, other spellings).
-public struct Person: Sendable, Hashable, JSONFieldValue {
+package struct Person: Sendable, Hashable, JSONFieldValue {
     /// Given names, space separated, if known.
-    public var forenames: String?
+    package var forenames: String?
     /// Family name, if known. A person needs a surname or at least one alias.
-    public var surname: String?
+    package var surname: String?
     /// Date of birth; nil when unknown.
-    public var dateOfBirth: PartialDate?
+    package var dateOfBirth: PartialDate?
     /// Other names the person is known by.
-    public var aliases: [String]
+    package var aliases: [String]
 
-    public init(forenames: String?, surname: String?, dateOfBirth: PartialDate? = nil, aliases: [String] = []) {
+    package init(forenames: String?, surname: String?, dateOfBirth: PartialDate? = nil, aliases: [String] = []) {
         self.forenames = forenames
         self.surname = surname
         self.dateOfBirth = dateOfBirth
@@ -18,9 +18,9 @@ public struct Person: Sendable, Hashable, JSONFieldValue {
     }
 
     /// The most aliases one person may carry.
-    public static let maximumAliases = 20
+    package static let maximumAliases = 20
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Person? {
+    package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Person? {
         guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
         let before = issues.issues.count
         let forenames = reader.optionalText("forenames", limit: TextLimit.name, issues: &issues)
@@ -35,7 +35,7 @@ public struct Person: Sendable, Hashable, JSONFieldValue {
         return Person(forenames: forenames, surname: surname, dateOfBirth: dateOfBirth, aliases: aliases)
     }
 
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .compactObject([
             ("forenames", forenames.map(JSONValue.string)),
             ("surname", surname.map(JSONValue.string)),
@@ -45,21 +45,21 @@ public struct Person: Sendable, Hashable, JSONFieldValue {
     }
 
     /// "Forenames Surname", or the first alias when there is no name.
-    public var displayName: String {
+    package var displayName: String {
         let name = [forenames, surname].compactMap { $0 }.joined(separator: " ")
         return name.isEmpty ? "'\(aliases.first ?? "?")'" : name
     }
 }
 
 /// Someone to call: a single point of contact (SPOC), a worker or a police contact.
-public struct Contact: Sendable, Hashable, JSONFieldValue {
-    public var name: String
-    public var organisation: String?
-    public var role: String?
-    public var phone: PhoneNumber?
-    public var email: EmailAddress?
+package struct Contact: Sendable, Hashable, JSONFieldValue {
+    package var name: String
+    package var organisation: String?
+    package var role: String?
+    package var phone: PhoneNumber?
+    package var email: EmailAddress?
 
-    public init(name: String, organisation: String? = nil, role: String? = nil, phone: PhoneNumber? = nil, email: EmailAddress? = nil) {
+    package init(name: String, organisation: String? = nil, role: String? = nil, phone: PhoneNumber? = nil, email: EmailAddress? = nil) {
         self.name = name
         self.organisation = organisation
         self.role = role
@@ -67,7 +67,7 @@ public struct Contact: Sendable, Hashable, JSONFieldValue {
         self.email = email
     }
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Contact? {
+    package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Contact? {
         guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
         let before = issues.issues.count
         let name = reader.requiredText("name", limit: TextLimit.name, hint: "the contact's full name", issues: &issues)
@@ -83,7 +83,7 @@ public struct Contact: Sendable, Hashable, JSONFieldValue {
         return Contact(name: name, organisation: organisation, role: role, phone: phone, email: email)
     }
 
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .compactObject([
             ("name", .string(name)),
             ("organisation", organisation.map(JSONValue.string)),
@@ -95,16 +95,16 @@ public struct Contact: Sendable, Hashable, JSONFieldValue {
 }
 
 /// A person linked to a county lines link, with their role kept explicit.
-public struct LinkedPerson: Sendable, Hashable, JSONFieldValue {
-    public var role: LinkedPersonRole
-    public var person: Person
+package struct LinkedPerson: Sendable, Hashable, JSONFieldValue {
+    package var role: LinkedPersonRole
+    package var person: Person
 
-    public init(role: LinkedPersonRole, person: Person) {
+    package init(role: LinkedPersonRole, person: Person) {
         self.role = role
         self.person = person
     }
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> LinkedPerson? {
+    package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> LinkedPerson? {
         guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
         let role = reader.required("role", as: LinkedPersonRole.self, hint: "one of \(LinkedPersonRole.allowedValues)", issues: &issues)
         let person = reader.required("person", as: Person.self, hint: "the person's names and date of birth", issues: &issues)
@@ -113,20 +113,20 @@ public struct LinkedPerson: Sendable, Hashable, JSONFieldValue {
         return LinkedPerson(role: role, person: person)
     }
 
-    public var jsonValue: JSONValue { ["role": role.jsonValue, "person": person.jsonValue] }
+    package var jsonValue: JSONValue { ["role": role.jsonValue, "person": person.jsonValue] }
 }
 
 /// An address taken over by a line (cuckooing).
-public struct CuckooedAddress: Sendable, Hashable, JSONFieldValue {
-    public var address: String
-    public var postcode: Postcode?
+package struct CuckooedAddress: Sendable, Hashable, JSONFieldValue {
+    package var address: String
+    package var postcode: Postcode?
 
-    public init(address: String, postcode: Postcode?) {
+    package init(address: String, postcode: Postcode?) {
         self.address = address
         self.postcode = postcode
     }
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> CuckooedAddress? {
+    package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> CuckooedAddress? {
         guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
         let address = reader.requiredText("address", limit: TextLimit.label, hint: "the street address", issues: &issues)
         let postcode = reader.optional("postcode", as: Postcode.self, issues: &issues)
@@ -135,24 +135,24 @@ public struct CuckooedAddress: Sendable, Hashable, JSONFieldValue {
         return CuckooedAddress(address: address, postcode: postcode)
     }
 
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .compactObject([("address", .string(address)), ("postcode", postcode?.jsonValue)])
     }
 }
 
 /// One disruption against a perpetrator, with the date it happened.
-public struct Disruption: Sendable, Hashable, JSONFieldValue {
-    public var type: DisruptionType
-    public var date: CalendarDate
-    public var note: String?
+package struct Disruption: Sendable, Hashable, JSONFieldValue {
+    package var type: DisruptionType
+    package var date: CalendarDate
+    package var note: String?
 
-    public init(type: DisruptionType, date: CalendarDate, note: String? = nil) {
+    package init(type: DisruptionType, date: CalendarDate, note: String? = nil) {
         self.type = type
         self.date = date
         self.note = note
     }
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Disruption? {
+    package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Disruption? {
         guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
         let type = reader.required("type", as: DisruptionType.self, hint: "one of \(DisruptionType.allowedValues)", issues: &issues)
         let date = reader.required("date", as: CalendarDate.self, hint: "the date as YYYY-MM-DD", issues: &issues)
@@ -162,20 +162,20 @@ public struct Disruption: Sendable, Hashable, JSONFieldValue {
         return Disruption(type: type, date: date, note: note)
     }
 
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .compactObject([("type", type.jsonValue), ("date", date.jsonValue), ("note", note.map(JSONValue.string))])
     }
 }
 
 /// The 3x5x2 intelligence grading: source evaluation (1-3), information assessment (A-E) and
 /// handling code (P: lawful sharing permitted, C: conditions apply). Written as `2BP`.
-public struct IntelligenceGrading: Sendable, Hashable, JSONStringValue {
-    public let source: Int
-    public let information: Character
-    public let handling: Character
+package struct IntelligenceGrading: Sendable, Hashable, JSONStringValue {
+    package let source: Int
+    package let information: Character
+    package let handling: Character
 
     /// Parses `2BP`, also accepting separators and lowercase (`2-b-p`, `2/B/P`).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let letters = Array(text.uppercased().filter { !" -/".contains($0) })
         guard letters.count == 3, let source = letters[0].wholeNumberValue, (1...3).contains(source),
             "ABCDE".contains(letters[1]), "PC".contains(letters[2])
@@ -185,23 +185,23 @@ public struct IntelligenceGrading: Sendable, Hashable, JSONStringValue {
         self.handling = letters[2]
     }
 
-    public static let expectedForm = "a 3x5x2 grading such as 2BP"
-    public static let formRule = "is not a 3x5x2 grading; write source 1-3, information A-E and handling P or C, as in 2BP"
-    public var description: String { "\(source)\(information)\(handling)" }
+    package static let expectedForm = "a 3x5x2 grading such as 2BP"
+    package static let formRule = "is not a 3x5x2 grading; write source 1-3, information A-E and handling P or C, as in 2BP"
+    package var description: String { "\(source)\(information)\(handling)" }
 }
 
 /// The receiving authority's acknowledgement of a relocation briefing.
-public struct Acknowledgement: Sendable, Hashable, JSONFieldValue {
+package struct Acknowledgement: Sendable, Hashable, JSONFieldValue {
     /// Who acknowledged.
-    public var by: String
-    public var date: CalendarDate
+    package var by: String
+    package var date: CalendarDate
 
-    public init(by: String, date: CalendarDate) {
+    package init(by: String, date: CalendarDate) {
         self.by = by
         self.date = date
     }
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Acknowledgement? {
+    package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Acknowledgement? {
         guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
         let by = reader.requiredText("by", limit: TextLimit.name, hint: "the name of whoever acknowledged", issues: &issues)
         let date = reader.required("date", as: CalendarDate.self, hint: "the date as YYYY-MM-DD", issues: &issues)
@@ -210,20 +210,20 @@ public struct Acknowledgement: Sendable, Hashable, JSONFieldValue {
         return Acknowledgement(by: by, date: date)
     }
 
-    public var jsonValue: JSONValue { ["by": .string(by), "date": date.jsonValue] }
+    package var jsonValue: JSONValue { ["by": .string(by), "date": date.jsonValue] }
 }
 
 /// A dated follow-up note on a relocation, written by the receiving side.
-public struct FollowUp: Sendable, Hashable, JSONFieldValue {
-    public var date: CalendarDate
-    public var note: String
+package struct FollowUp: Sendable, Hashable, JSONFieldValue {
+    package var date: CalendarDate
+    package var note: String
 
-    public init(date: CalendarDate, note: String) {
+    package init(date: CalendarDate, note: String) {
         self.date = date
         self.note = note
     }
 
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> FollowUp? {
+    package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> FollowUp? {
         guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
         let date = reader.required("date", as: CalendarDate.self, hint: "the date as YYYY-MM-DD", issues: &issues)
         let note = reader.requiredText("note", limit: TextLimit.note, hint: "what was done", issues: &issues)
@@ -232,5 +232,5 @@ public struct FollowUp: Sendable, Hashable, JSONFieldValue {
         return FollowUp(date: date, note: note)
     }
 
-    public var jsonValue: JSONValue { ["date": date.jsonValue, "note": .string(note)] }
+    package var jsonValue: JSONValue { ["date": date.jsonValue, "note": .string(note)] }
 }

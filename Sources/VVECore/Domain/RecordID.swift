@@ -2,12 +2,12 @@
 ///
 /// Version 7 puts the creation time in the leading bits, so new ids sort after old ones and
 /// inserts land at the end of the primary-key index instead of at random pages.
-public struct RecordID: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct RecordID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The sixteen bytes of the UUID.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
 
     /// Parses the hyphenated UUID form, in either case.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let hex = Array(text.utf8)
         guard hex.count == 36, [8, 13, 18, 23].allSatisfy({ hex[$0] == UInt8(ascii: "-") }) else { return nil }
         var bytes: [UInt8] = []
@@ -26,7 +26,7 @@ public struct RecordID: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// The ids one operation can make in order within one millisecond: `make`'s sequence.
-    public static let sequenceLimit = 1 << 30
+    package static let sequenceLimit = 1 << 30
 
     /// A new version 7 id for the `sequence`-th record made at `time` by one operation, with
     /// random bits from `generator`.
@@ -38,7 +38,7 @@ public struct RecordID: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// rewrites most of an index's pages at every commit. The other 44 bits stay random, so
     /// two operations (or two nodes) that make ids in the same millisecond do not collide. A
     /// sequence past `sequenceLimit` wraps: such ids are still unique, no longer in order.
-    public static func make(at time: Timestamp, sequence: Int = 0, using generator: inout some RandomNumberGenerator) -> RecordID {
+    package static func make(at time: Timestamp, sequence: Int = 0, using generator: inout some RandomNumberGenerator) -> RecordID {
         var bytes = [UInt8](repeating: 0, count: 16)
         let millis = UInt64(max(0, time.millisecondsSinceEpoch))
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
@@ -69,7 +69,7 @@ public struct RecordID: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// The lowercase hyphenated form.
-    public var description: String {
+    package var description: String {
         String(unsafeUninitializedCapacity: 36) { buffer in
             var position = 0
             for (index, byte) in bytes.enumerated() {
@@ -85,23 +85,23 @@ public struct RecordID: Sendable, Hashable, Comparable, CustomStringConvertible 
         }
     }
 
-    public static func < (lhs: RecordID, rhs: RecordID) -> Bool {
+    package static func < (lhs: RecordID, rhs: RecordID) -> Bool {
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }
 }
 
 extension RecordID: JSONStringValue {
-    public static let expectedForm = "a record id (a UUID)"
-    public static let formRule = "is not a record id; expected a UUID such as 0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"
+    package static let expectedForm = "a record id (a UUID)"
+    package static let formRule = "is not a record id; expected a UUID such as 0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"
 }
 
 /// Lowercase hexadecimal. `String(format:)` is slow on Linux, and fingerprints and hashes are
 /// written often.
-public enum Hex {
+package enum Hex {
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// The bytes as lowercase hex, two digits a byte.
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let bytes = Array(bytes)
         return String(unsafeUninitializedCapacity: bytes.count * 2) { output in
             for (index, byte) in bytes.enumerated() {
@@ -113,7 +113,7 @@ public enum Hex {
     }
 
     /// The bytes of lowercase hex; nil for an odd length or any other character.
-    public static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         let utf8 = Array(text.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []

@@ -1,25 +1,25 @@
 /// A drug line running from an exporting area into importing areas, with the people and
 /// addresses linked to it.
-public struct CountyLinesLink: Sendable, Hashable {
+package struct CountyLinesLink: Sendable, Hashable {
     /// The most people one line may link.
-    public static let maximumLinkedPeople = 100
+    package static let maximumLinkedPeople = 100
 
-    public var lineName: String
+    package var lineName: String
     /// The phone numbers that take orders.
-    public var dealLines: [PhoneNumber]
-    public var exportingArea: AuthorityName
-    public var importingAreas: [AuthorityName]
+    package var dealLines: [PhoneNumber]
+    package var exportingArea: AuthorityName
+    package var importingAreas: [AuthorityName]
     /// Victims, exploiters and associates, each with an explicit role.
-    public var linkedPeople: [LinkedPerson]
-    public var cuckooedAddresses: [CuckooedAddress]
-    public var firstSeen: CalendarDate
-    public var lastSeen: CalendarDate?
+    package var linkedPeople: [LinkedPerson]
+    package var cuckooedAddresses: [CuckooedAddress]
+    package var firstSeen: CalendarDate
+    package var lastSeen: CalendarDate?
     /// Whether a National Referral Mechanism referral was made.
-    public var nrmReferral: Bool
-    public var grading: IntelligenceGrading?
-    public var riskLevel: RiskLevel
+    package var nrmReferral: Bool
+    package var grading: IntelligenceGrading?
+    package var riskLevel: RiskLevel
 
-    public init(
+    package init(
         lineName: String, dealLines: [PhoneNumber], exportingArea: AuthorityName, importingAreas: [AuthorityName],
         linkedPeople: [LinkedPerson], cuckooedAddresses: [CuckooedAddress], firstSeen: CalendarDate, lastSeen: CalendarDate?,
         nrmReferral: Bool, grading: IntelligenceGrading?, riskLevel: RiskLevel
@@ -82,21 +82,21 @@ public struct CountyLinesLink: Sendable, Hashable {
 
 /// A young person moved out of borough because of a threat, briefed by the originating
 /// authority to the receiving one.
-public struct Relocation: Sendable, Hashable {
-    public var youngPerson: Person
-    public var originatingAuthority: AuthorityName
-    public var receivingAuthority: AuthorityName
-    public var moveDate: CalendarDate
-    public var accommodationType: AccommodationType
-    public var reasonCategory: RelocationReason
-    public var riskLevel: RiskLevel
-    public var originatingSpoc: Contact
-    public var receivingSpoc: Contact?
-    public var acknowledgement: Acknowledgement?
-    public var allocatedWorker: Contact?
-    public var followUps: [FollowUp]
+package struct Relocation: Sendable, Hashable {
+    package var youngPerson: Person
+    package var originatingAuthority: AuthorityName
+    package var receivingAuthority: AuthorityName
+    package var moveDate: CalendarDate
+    package var accommodationType: AccommodationType
+    package var reasonCategory: RelocationReason
+    package var riskLevel: RiskLevel
+    package var originatingSpoc: Contact
+    package var receivingSpoc: Contact?
+    package var acknowledgement: Acknowledgement?
+    package var allocatedWorker: Contact?
+    package var followUps: [FollowUp]
 
-    public init(
+    package init(
         youngPerson: Person, originatingAuthority: AuthorityName, receivingAuthority: AuthorityName, moveDate: CalendarDate,
         accommodationType: AccommodationType, reasonCategory: RelocationReason, riskLevel: RiskLevel, originatingSpoc: Contact,
         receivingSpoc: Contact? = nil, acknowledgement: Acknowledgement? = nil, allocatedWorker: Contact? = nil,
@@ -165,18 +165,18 @@ public struct Relocation: Sendable, Hashable {
 }
 
 /// A person who poses a risk to children, known to this borough.
-public struct SharedPerpetrator: Sendable, Hashable {
+package struct SharedPerpetrator: Sendable, Hashable {
     /// The person, with their aliases.
-    public var person: Person
-    public var role: PerpetratorRole
+    package var person: Person
+    package var role: PerpetratorRole
     /// Names of the lines the person is linked to.
-    public var associatedLines: [String]
-    public var areasOfActivity: [AuthorityName]
-    public var riskLevel: RiskLevel
-    public var disruptions: [Disruption]
-    public var policeContact: Contact
+    package var associatedLines: [String]
+    package var areasOfActivity: [AuthorityName]
+    package var riskLevel: RiskLevel
+    package var disruptions: [Disruption]
+    package var policeContact: Contact
 
-    public init(
+    package init(
         person: Person, role: PerpetratorRole, associatedLines: [String], areasOfActivity: [AuthorityName], riskLevel: RiskLevel,
         disruptions: [Disruption], policeContact: Contact
     ) {
@@ -219,13 +219,13 @@ public struct SharedPerpetrator: Sendable, Hashable {
 }
 
 /// The kind-specific part of a record.
-public enum RecordFields: Sendable, Hashable {
+package enum RecordFields: Sendable, Hashable {
     case countyLinesLink(CountyLinesLink)
     case relocation(Relocation)
     case sharedPerpetrator(SharedPerpetrator)
 
     /// The kind these fields belong to.
-    public var kind: RecordKind {
+    package var kind: RecordKind {
         switch self {
         case .countyLinesLink: .countyLinesLink
         case .relocation: .relocation
@@ -234,7 +234,7 @@ public enum RecordFields: Sendable, Hashable {
     }
 
     /// Every kind carries a risk level; it is also a queryable column.
-    public var riskLevel: RiskLevel {
+    package var riskLevel: RiskLevel {
         switch self {
         case .countyLinesLink(let link): link.riskLevel
         case .relocation(let relocation): relocation.riskLevel
@@ -243,7 +243,7 @@ public enum RecordFields: Sendable, Hashable {
     }
 
     /// A short label for tables: the line name, or the person's name.
-    public var label: String {
+    package var label: String {
         switch self {
         case .countyLinesLink(let link): link.lineName
         case .relocation(let relocation): relocation.youngPerson.displayName
@@ -252,7 +252,7 @@ public enum RecordFields: Sendable, Hashable {
     }
 
     /// Reads and validates the fields of `kind` from a JSON object.
-    public static func read(kind: RecordKind, from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> RecordFields? {
+    package static func read(kind: RecordKind, from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> RecordFields? {
         guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
         let before = issues.issues.count
         let fields: RecordFields?
@@ -266,7 +266,7 @@ public enum RecordFields: Sendable, Hashable {
     }
 
     /// The fields in canonical JSON form.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         switch self {
         case .countyLinesLink(let link): link.jsonValue
         case .relocation(let relocation): relocation.jsonValue

@@ -1,11 +1,11 @@
 /// The three kinds of record a node holds and shares.
-public enum RecordKind: String, Sendable, CaseIterable, JSONEnumeration, Comparable {
+package enum RecordKind: String, Sendable, CaseIterable, JSONEnumeration, Comparable {
     case countyLinesLink = "county-lines-link"
     case relocation
     case sharedPerpetrator = "shared-perpetrator"
 
     /// The statuses a record of this kind may have. Every kind can be closed.
-    public var allowedStatuses: [RecordStatus] {
+    package var allowedStatuses: [RecordStatus] {
         switch self {
         case .countyLinesLink: [.active, .disrupted, .closed]
         case .relocation: [.active, .closed]
@@ -13,11 +13,11 @@ public enum RecordKind: String, Sendable, CaseIterable, JSONEnumeration, Compara
         }
     }
 
-    public static func < (lhs: RecordKind, rhs: RecordKind) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: RecordKind, rhs: RecordKind) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// A record's lifecycle state, shared by all kinds; `RecordKind.allowedStatuses` says which apply.
-public enum RecordStatus: String, Sendable, CaseIterable, JSONEnumeration {
+package enum RecordStatus: String, Sendable, CaseIterable, JSONEnumeration {
     case active
     /// A county lines link whose line has been disrupted but may re-emerge.
     case disrupted
@@ -27,27 +27,27 @@ public enum RecordStatus: String, Sendable, CaseIterable, JSONEnumeration {
 }
 
 /// Assessed risk of harm, ordered from lowest to highest; merges keep the higher.
-public enum RiskLevel: String, Sendable, CaseIterable, JSONEnumeration, Comparable {
+package enum RiskLevel: String, Sendable, CaseIterable, JSONEnumeration, Comparable {
     case low
     case medium
     case high
     case veryHigh = "very-high"
 
-    public static func < (lhs: RiskLevel, rhs: RiskLevel) -> Bool {
+    package static func < (lhs: RiskLevel, rhs: RiskLevel) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
 
 /// How a person is connected to a county lines link. Victims and perpetrators are never mixed
 /// (a lesson of the Gangs Matrix enforcement notice).
-public enum LinkedPersonRole: String, Sendable, CaseIterable, JSONEnumeration {
+package enum LinkedPersonRole: String, Sendable, CaseIterable, JSONEnumeration {
     case victim
     case exploiter
     case associate
 }
 
 /// Where a relocated young person was placed.
-public enum AccommodationType: String, Sendable, CaseIterable, JSONEnumeration {
+package enum AccommodationType: String, Sendable, CaseIterable, JSONEnumeration {
     case bedAndBreakfast = "bed-and-breakfast"
     case temporaryAccommodation = "temporary-accommodation"
     case relatives
@@ -60,7 +60,7 @@ public enum AccommodationType: String, Sendable, CaseIterable, JSONEnumeration {
 }
 
 /// Why a young person was moved out of borough.
-public enum RelocationReason: String, Sendable, CaseIterable, JSONEnumeration {
+package enum RelocationReason: String, Sendable, CaseIterable, JSONEnumeration {
     case threatOfViolence = "threat-of-violence"
     case criminalExploitation = "criminal-exploitation"
     case sexualExploitation = "sexual-exploitation"
@@ -70,7 +70,7 @@ public enum RelocationReason: String, Sendable, CaseIterable, JSONEnumeration {
 }
 
 /// What a shared perpetrator is known to do.
-public enum PerpetratorRole: String, Sendable, CaseIterable, JSONEnumeration {
+package enum PerpetratorRole: String, Sendable, CaseIterable, JSONEnumeration {
     case controller
     case lineHolder = "line-holder"
     case recruiter
@@ -79,7 +79,7 @@ public enum PerpetratorRole: String, Sendable, CaseIterable, JSONEnumeration {
 }
 
 /// A disruption tactic used against a perpetrator.
-public enum DisruptionType: String, Sendable, CaseIterable, JSONEnumeration {
+package enum DisruptionType: String, Sendable, CaseIterable, JSONEnumeration {
     /// Child Abduction Warning Notice.
     case cawn
     /// Slavery and Trafficking Prevention Order.
@@ -97,12 +97,12 @@ public enum DisruptionType: String, Sendable, CaseIterable, JSONEnumeration {
 
 /// A region-wide name for an authority, node or area: lowercase letters, digits and hyphens,
 /// starting with a letter (`camden`, `tower-hamlets`, `norfolk`).
-public struct AuthorityName: Sendable, Hashable, Comparable, JSONStringValue {
+package struct AuthorityName: Sendable, Hashable, Comparable, JSONStringValue {
     /// The name as written.
-    public let rawValue: String
+    package let rawValue: String
 
     /// Accepts a valid name exactly as written; nil otherwise.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard (2...63).contains(bytes.count), let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first),
             bytes.last != UInt8(ascii: "-"),
@@ -115,22 +115,22 @@ public struct AuthorityName: Sendable, Hashable, Comparable, JSONStringValue {
     }
 
     /// The rule, for error messages.
-    public static let rule = "must be 2-63 lowercase letters, digits or hyphens, starting with a letter (for example tower-hamlets)"
+    package static let rule = "must be 2-63 lowercase letters, digits or hyphens, starting with a letter (for example tower-hamlets)"
 
-    public static let expectedForm = "an area name such as tower-hamlets"
-    public static let formRule = rule
-    public var description: String { rawValue }
-    public static func < (lhs: AuthorityName, rhs: AuthorityName) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static let expectedForm = "an area name such as tower-hamlets"
+    package static let formRule = rule
+    package var description: String { rawValue }
+    package static func < (lhs: AuthorityName, rhs: AuthorityName) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// A telephone number in one canonical form: UK numbers as `0` and ten digits, others as `+` and digits.
 /// Deal lines are matched across boroughs, so `+44 7700 900123` and `07700-900123` must be equal.
-public struct PhoneNumber: Sendable, Hashable, JSONStringValue {
+package struct PhoneNumber: Sendable, Hashable, JSONStringValue {
     /// The canonical digits.
-    public let canonical: String
+    package let canonical: String
 
     /// Normalises a written number; nil when it is not a plausible number.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         // Byte by byte: every accepted character is ASCII, so any other byte refuses the text.
         var digits: [UInt8] = []
         digits.reserveCapacity(16)
@@ -156,18 +156,18 @@ public struct PhoneNumber: Sendable, Hashable, JSONStringValue {
         }
     }
 
-    public static let expectedForm = "a telephone number"
-    public static let formRule = "is not a telephone number; write a UK number such as 07700 900123 or an international one starting with +"
-    public var description: String { canonical }
+    package static let expectedForm = "a telephone number"
+    package static let formRule = "is not a telephone number; write a UK number such as 07700 900123 or an international one starting with +"
+    package var description: String { canonical }
 }
 
 /// An email address, checked for shape only (one `@`, a dotted domain, no spaces).
-public struct EmailAddress: Sendable, Hashable, JSONStringValue {
+package struct EmailAddress: Sendable, Hashable, JSONStringValue {
     /// The address, with the domain lowercased.
-    public let address: String
+    package let address: String
 
     /// Accepts a plausible address; nil otherwise.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0,
             bytes.lastIndex(of: UInt8(ascii: "@")) == at,
@@ -181,18 +181,18 @@ public struct EmailAddress: Sendable, Hashable, JSONStringValue {
         address = String(decoding: bytes[...at] + lowered, as: UTF8.self)
     }
 
-    public static let expectedForm = "an email address"
-    public static let formRule = "is not an email address; write it as name@example.gov.uk"
-    public var description: String { address }
+    package static let expectedForm = "an email address"
+    package static let formRule = "is not an email address; write it as name@example.gov.uk"
+    package var description: String { address }
 }
 
 /// A UK postcode in its canonical spaced, uppercase form (`NR1 1AA`).
-public struct Postcode: Sendable, Hashable, JSONStringValue {
+package struct Postcode: Sendable, Hashable, JSONStringValue {
     /// The postcode, uppercase, with one space before the inward code.
-    public let canonical: String
+    package let canonical: String
 
     /// Normalises a written postcode; nil when it does not have a postcode's shape.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let compact = text.uppercased().filter { $0 != " " }
         guard (5...7).contains(compact.count), compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             return nil
@@ -205,7 +205,7 @@ public struct Postcode: Sendable, Hashable, JSONStringValue {
         canonical = "\(outward) \(inward)"
     }
 
-    public static let expectedForm = "a UK postcode"
-    public static let formRule = "is not a UK postcode; write it like NR1 1AA"
-    public var description: String { canonical }
+    package static let expectedForm = "a UK postcode"
+    package static let formRule = "is not a UK postcode; write it like NR1 1AA"
+    package var description: String { canonical }
 }

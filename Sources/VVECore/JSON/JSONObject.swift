@@ -3,24 +3,24 @@
 /// Record objects are small (a dozen members at most), so a sorted array beats a hash table:
 /// no hashing on the hot paths of parsing, validating and encoding, and the canonical member
 /// order comes for free.
-public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+package struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     /// A member: its name and value.
-    public typealias Element = (key: String, value: JSONValue)
+    package typealias Element = (key: String, value: JSONValue)
 
     private var members: [Element]
 
     /// An object with no members.
-    public init() {
+    package init() {
         members = []
     }
 
     /// An object from members in any order; a later duplicate name replaces an earlier one.
-    public init(_ elements: some Sequence<(String, JSONValue)>) {
+    package init(_ elements: some Sequence<(String, JSONValue)>) {
         members = []
         for (key, value) in elements { self[key] = value }
     }
 
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements)
     }
 
@@ -31,16 +31,16 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     }
 
     /// How many members there are.
-    public var count: Int { members.count }
+    package var count: Int { members.count }
 
     /// Whether there are no members.
-    public var isEmpty: Bool { members.isEmpty }
+    package var isEmpty: Bool { members.isEmpty }
 
     /// The member names, in canonical order.
-    public var keys: [String] { members.map(\.key) }
+    package var keys: [String] { members.map(\.key) }
 
     /// The value of a member, or nil; setting nil removes the member.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         get {
             let index = position(of: key)
             // `.none`, spelled out: JSONValue is ExpressibleByNilLiteral, and a bare `nil` in a
@@ -62,7 +62,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     /// Removes a member and returns its value.
     @discardableResult
-    public mutating func removeValue(forKey key: String) -> JSONValue? {
+    package mutating func removeValue(forKey key: String) -> JSONValue? {
         let value = self[key]
         self[key] = nil
         return value
@@ -79,15 +79,15 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         return low
     }
 
-    public func makeIterator() -> IndexingIterator<[Element]> {
+    package func makeIterator() -> IndexingIterator<[Element]> {
         members.makeIterator()
     }
 
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+    package static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.elementsEqual(rhs.members) { $0.key == $1.key && $0.value == $1.value }
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(members.count)
         for member in members {
             hasher.combine(member.key)

@@ -1,30 +1,30 @@
 /// Why a byte sequence is not acceptable JSON, with the position of the first problem.
-public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 1-based line of the problem.
-    public var line: Int
+    package var line: Int
     /// 1-based column (in bytes) of the problem.
-    public var column: Int
+    package var column: Int
     /// What is wrong, phrased for a person.
-    public var reason: String
+    package var reason: String
 
-    public init(line: Int, column: Int, reason: String) {
+    package init(line: Int, column: Int, reason: String) {
         self.line = line
         self.column = column
         self.reason = reason
     }
 
-    public var description: String {
+    package var description: String {
         "invalid JSON at line \(line), column \(column): \(reason)"
     }
 }
 
 /// A strict RFC 8259 parser: UTF-8 only, no duplicate keys, no trailing garbage, bounded depth.
-public struct JSONParser {
+package struct JSONParser {
     /// Deepest nesting accepted; real records are about five levels deep.
-    public static let maximumDepth = 64
+    package static let maximumDepth = 64
 
     /// Parses one complete JSON document.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         let result = bytes.withContiguousStorageIfAvailable { buffer in Result { () throws(JSONSyntaxError) in try parse(buffer) } }
         if let result { return try result.get() }
         return try Array(bytes).withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in try parse(buffer) }
@@ -42,7 +42,7 @@ public struct JSONParser {
     }
 
     /// Parses one complete JSON document from text.
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
         // Read in place: an owner parses every stored record it sends this way.
         var text = text
         return try text.withUTF8 { buffer in Result { () throws(JSONSyntaxError) in try parse(buffer) } }.get()

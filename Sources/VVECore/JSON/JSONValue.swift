@@ -3,7 +3,7 @@
 /// vve parses and writes JSON itself instead of going through `Codable`, because it needs
 /// three things `JSONDecoder` does not give: duplicate keys refused, unknown fields
 /// reported by path, and one canonical byte encoding for hashing and convergence.
-public enum JSONValue: Sendable, Hashable {
+package enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     /// An integer literal that fits in 64 bits.
@@ -15,25 +15,25 @@ public enum JSONValue: Sendable, Hashable {
     case object(JSONObject)
 
     /// The object's members, or nil for any other value.
-    public var objectValue: JSONObject? {
+    package var objectValue: JSONObject? {
         if case .object(let members) = self { return members }
         return nil
     }
 
     /// The string, or nil for any other value.
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
     /// The array's elements, or nil for any other value.
-    public var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let elements) = self { return elements }
         return nil
     }
 
     /// The JSON type's name, as used in error messages ("expected a string, found an array").
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -45,7 +45,7 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// Looks up a member of an object; nil when absent or when this is not an object.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         objectValue?[key]
     }
 }
@@ -53,20 +53,20 @@ public enum JSONValue: Sendable, Hashable {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int64) { self = .integer(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int64) { self = .integer(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(JSONObject(elements))
     }
-    public init(nilLiteral: ()) { self = .null }
+    package init(nilLiteral: ()) { self = .null }
 }
 
 extension JSONValue {
     /// Applies an RFC 7396 JSON merge patch: objects merge member by member, `null` removes
     /// a member, and any other value replaces the target whole.
-    public func merging(patch: JSONValue) -> JSONValue {
+    package func merging(patch: JSONValue) -> JSONValue {
         guard case .object(let patchMembers) = patch else { return patch }
         var members = objectValue ?? JSONObject()
         for (key, value) in patchMembers {

@@ -4,9 +4,9 @@
 /// uses is byte order), so equal values always give equal bytes:
 /// `canonical` is compact and is what gets stored, hashed and sent; `pretty` indents by two
 /// spaces for people and for `--json` output.
-public enum JSONWriter {
+package enum JSONWriter {
     /// The compact canonical encoding.
-    public static func canonical(_ value: JSONValue) -> String {
+    package static func canonical(_ value: JSONValue) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(256)
         write(value, into: &output, indent: nil, level: 0)
@@ -14,7 +14,7 @@ public enum JSONWriter {
     }
 
     /// The compact canonical encoding as bytes.
-    public static func canonicalBytes(_ value: JSONValue) -> [UInt8] {
+    package static func canonicalBytes(_ value: JSONValue) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256)
         write(value, into: &output, indent: nil, level: 0)
@@ -22,7 +22,7 @@ public enum JSONWriter {
     }
 
     /// The indented encoding, with sorted members, without a trailing newline.
-    public static func pretty(_ value: JSONValue) -> String {
+    package static func pretty(_ value: JSONValue) -> String {
         var output: [UInt8] = []
         write(value, into: &output, indent: 2, level: 0)
         return String(decoding: output, as: UTF8.self)

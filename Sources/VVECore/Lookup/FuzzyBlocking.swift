@@ -7,11 +7,11 @@
 /// `dice^bitsPerBand`. A pair becomes a candidate when any band collides:
 /// `1 - (1 - dice^bitsPerBand)^bands`. The positions are fixed and public: they carry nothing
 /// secret, since the encoding is already keyed and shuffled.
-public struct FuzzyBlocking: Sendable, Hashable {
+package struct FuzzyBlocking: Sendable, Hashable {
     /// How many bands.
-    public let bands: Int
+    package let bands: Int
     /// Positions sampled per band, at most 32.
-    public let bitsPerBand: Int
+    package let bitsPerBand: Int
     /// The sampled positions, band by band.
     let positions: [[Int]]
 
@@ -21,10 +21,10 @@ public struct FuzzyBlocking: Sendable, Hashable {
     /// shared birth years), and about 2.6% of them become candidates: each costs one Dice
     /// score, 32 words. Measured on synthetic people by `LookupBlockingTests` and
     /// `Tools/bench-lookup.sh`.
-    public static let standard = FuzzyBlocking(bands: 48, bitsPerBand: 22)
+    package static let standard = FuzzyBlocking(bands: 48, bitsPerBand: 22)
 
     /// Bands of positions drawn, without repeats within a band, from a fixed seed.
-    public init(bands: Int, bitsPerBand: Int) {
+    package init(bands: Int, bitsPerBand: Int) {
         precondition(bands > 0 && (1...32).contains(bitsPerBand))
         self.bands = bands
         self.bitsPerBand = bitsPerBand
@@ -37,7 +37,7 @@ public struct FuzzyBlocking: Sendable, Hashable {
     }
 
     /// The value of each band: its sampled bits packed into an integer.
-    public func bandValues(of encoding: FuzzyEncoding) -> [UInt32] {
+    package func bandValues(of encoding: FuzzyEncoding) -> [UInt32] {
         positions.map { bandPositions in
             var value: UInt32 = 0
             for position in bandPositions {
@@ -48,7 +48,7 @@ public struct FuzzyBlocking: Sendable, Hashable {
     }
 
     /// The probability that a pair with this Dice score becomes a candidate.
-    public func candidateProbability(dice: Double) -> Double {
+    package func candidateProbability(dice: Double) -> Double {
         1 - power(1 - power(dice, bitsPerBand), bands)
     }
 }

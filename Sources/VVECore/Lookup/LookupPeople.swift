@@ -1,13 +1,13 @@
 /// The people a record holds, as lookups match them: match keys for each name each person is
 /// known by.
-public enum LookupPeople {
+package enum LookupPeople {
     /// Keys of every name of every person in an owned record.
-    public static func keys(of fields: RecordFields, encoder: MatchKeyEncoder) -> [NameKeys] {
+    package static func keys(of fields: RecordFields, encoder: MatchKeyEncoder) -> [NameKeys] {
         people(of: fields).flatMap { $0.lookupKeys(encoder) }
     }
 
     /// The people of a record: the young person, the perpetrator, or each linked person.
-    public static func people(of fields: RecordFields) -> [Person] {
+    package static func people(of fields: RecordFields) -> [Person] {
         switch fields {
         case .relocation(let relocation): [relocation.youngPerson]
         case .sharedPerpetrator(let perpetrator): [perpetrator.person]
@@ -18,7 +18,7 @@ public enum LookupPeople {
     /// Keys of every person in a shared copy's values (`fields.MEMBER` to value): from the
     /// names when the owner granted `identity`, else the match keys it sent. A person that
     /// cannot be read gives nothing: a lookup must never match on a guess.
-    public static func keys(ofCopy values: [String: JSONValue], kind: RecordKind, encoder: MatchKeyEncoder) -> [NameKeys] {
+    package static func keys(ofCopy values: [String: JSONValue], kind: RecordKind, encoder: MatchKeyEncoder) -> [NameKeys] {
         var found: [NameKeys] = []
         func add(_ value: JSONValue) {
             var issues = IssueCollector()
@@ -37,7 +37,7 @@ public enum LookupPeople {
 
     /// Whether the policy shares a kind's risk level and status with the peer: a lookup answer
     /// shows them under the same grant as a shared record would.
-    public static func disclosure(of kind: RecordKind, under policy: SharingPolicy) -> (riskLevel: Bool, status: Bool) {
+    package static func disclosure(of kind: RecordKind, under policy: SharingPolicy) -> (riskLevel: Bool, status: Bool) {
         guard let grant = policy.share[kind] else { return (false, false) }
         let riskGroup = kind.fieldGroups.first { $0.members.contains("riskLevel") }?.name
         return (riskGroup.map(grant.groups.contains) ?? false, grant.groups.contains("status"))

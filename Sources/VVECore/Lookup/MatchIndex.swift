@@ -5,11 +5,11 @@
 /// Entries are only added. A store-backed owner confirms every hit against the store, where
 /// removed entries are gone, and rebuilds the index when too many entries have died; that
 /// keeps this type a plain value with no deletion bookkeeping.
-public struct MatchIndex: Sendable {
+package struct MatchIndex: Sendable {
     /// The blocking every table follows.
-    public let blocking: FuzzyBlocking
+    package let blocking: FuzzyBlocking
     /// The caller's id of each slot.
-    public private(set) var ids: [Int64] = []
+    package private(set) var ids: [Int64] = []
     /// Every slot's encoding, 32 words each, back to back.
     private var words: [UInt64] = []
     /// Per band: `value << 32 | slot`, sorted, for the slots before `sortedCount`.
@@ -20,19 +20,19 @@ public struct MatchIndex: Sendable {
     private var recentValues: [UInt32] = []
 
     /// The most recent (unsorted) entries kept before they are merged into the tables.
-    public static let recentLimit = 4096
+    package static let recentLimit = 4096
 
     /// An empty index.
-    public init(blocking: FuzzyBlocking = .standard) {
+    package init(blocking: FuzzyBlocking = .standard) {
         self.blocking = blocking
         tables = Array(repeating: [], count: blocking.bands)
     }
 
     /// How many entries the index holds.
-    public var count: Int { ids.count }
+    package var count: Int { ids.count }
 
     /// Adds an entry. Cheap: the band tables are re-sorted only once enough entries wait.
-    public mutating func insert(id: Int64, fuzzy: FuzzyEncoding) {
+    package mutating func insert(id: Int64, fuzzy: FuzzyEncoding) {
         ids.append(id)
         words.append(contentsOf: fuzzy.words)
         recentValues.append(contentsOf: blocking.bandValues(of: fuzzy))
@@ -40,7 +40,7 @@ public struct MatchIndex: Sendable {
     }
 
     /// Moves the waiting entries into the sorted band tables.
-    public mutating func mergeRecent() {
+    package mutating func mergeRecent() {
         guard sortedCount < ids.count else { return }
         let bands = blocking.bands
         for band in 0..<bands {
@@ -57,7 +57,7 @@ public struct MatchIndex: Sendable {
     }
 
     /// The slots that collide with `fuzzy` in at least one band, each once, ascending.
-    public func candidates(of fuzzy: FuzzyEncoding) -> [Int] {
+    package func candidates(of fuzzy: FuzzyEncoding) -> [Int] {
         let values = blocking.bandValues(of: fuzzy)
         var found: [Int] = []
         for (band, value) in values.enumerated() {
@@ -89,7 +89,7 @@ public struct MatchIndex: Sendable {
     }
 
     /// The Dice score of the query against one slot.
-    public func dice(_ fuzzy: FuzzyEncoding, slot: Int) -> Double {
+    package func dice(_ fuzzy: FuzzyEncoding, slot: Int) -> Double {
         var shared = 0
         var total = 0
         let base = slot * 32
@@ -103,13 +103,13 @@ public struct MatchIndex: Sendable {
     }
 
     /// A scored entry.
-    public struct Scored: Sendable, Hashable {
-        public var id: Int64
-        public var score: Double
+    package struct Scored: Sendable, Hashable {
+        package var id: Int64
+        package var score: Double
     }
 
     /// The entries scoring at least `threshold` among the candidates, best first.
-    public func matches(of fuzzy: FuzzyEncoding, threshold: Double) -> (matches: [Scored], candidates: Int) {
+    package func matches(of fuzzy: FuzzyEncoding, threshold: Double) -> (matches: [Scored], candidates: Int) {
         let slots = candidates(of: fuzzy)
         var scored: [Scored] = []
         for slot in slots {
@@ -121,7 +121,7 @@ public struct MatchIndex: Sendable {
 
     /// Every entry scoring at least `threshold`, by comparing all of them: the baseline the
     /// blocking is measured against.
-    public func scanAll(_ fuzzy: FuzzyEncoding, threshold: Double) -> [Scored] {
+    package func scanAll(_ fuzzy: FuzzyEncoding, threshold: Double) -> [Scored] {
         var scored: [Scored] = []
         for slot in 0..<ids.count {
             let score = dice(fuzzy, slot: slot)

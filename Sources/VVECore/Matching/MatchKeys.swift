@@ -3,24 +3,24 @@ import Crypto
 /// The region's secret for match keys. Every node of a region holds the same one, so equal
 /// people give equal keys anywhere in the region, and nobody without it can compute or test
 /// a key. It never crosses the wire and never appears in a log.
-public struct LinkageKey: Sendable {
+package struct LinkageKey: Sendable {
     let key: SymmetricKey
     /// HMAC already keyed: copying it skips the key schedule that every new HMAC repeats,
     /// which was a third of the cost of a fuzzy encoding.
     private let keyed: HMAC<SHA256>
 
     /// The smallest key accepted: 256 bits.
-    public static let minimumBytes = 32
+    package static let minimumBytes = 32
 
     /// A key from its raw bytes; nil when shorter than 32 bytes.
-    public init?(bytes: [UInt8]) {
+    package init?(bytes: [UInt8]) {
         guard bytes.count >= Self.minimumBytes else { return nil }
         key = SymmetricKey(data: bytes)
         keyed = HMAC<SHA256>(key: key)
     }
 
     /// A key written as hex, as `vve linkage-key create` writes it; nil for anything else.
-    public init?(hex text: String) {
+    package init?(hex text: String) {
         let digits = Array(text.filter { !$0.isWhitespace }.utf8)
         guard digits.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
@@ -43,7 +43,7 @@ public struct LinkageKey: Sendable {
 
     /// A short public name of this key (16 hex digits of an HMAC of a fixed label): stores
     /// remember which key their match index was built under, and rebuild it when it changes.
-    public var tag: String { Hex.encode(mac("vve-key-tag-v1").prefix(8)) }
+    package var tag: String { Hex.encode(mac("vve-key-tag-v1").prefix(8)) }
 
     /// HMAC-SHA256 of a message under this key.
     func mac(_ message: String) -> [UInt8] {
@@ -62,22 +62,22 @@ public struct LinkageKey: Sendable {
 /// from the key, so every encoding has exactly 1024 of its 2048 bits set. An observer of many
 /// encodings then cannot tell frequent bigrams by how often a position is set, which is the
 /// attack plain Bloom-filter encodings fall to. Similarity is the Dice coefficient.
-public struct FuzzyEncoding: Sendable, Hashable {
+package struct FuzzyEncoding: Sendable, Hashable {
     /// 2048 bits, 32 words.
-    public let words: [UInt64]
+    package let words: [UInt64]
 
     /// Bits in the filter before balancing.
-    public static let filterBits = 1024
+    package static let filterBits = 1024
     /// Bits as stored and sent.
-    public static let encodedBits = 2 * filterBits
+    package static let encodedBits = 2 * filterBits
 
-    public init?(words: [UInt64]) {
+    package init?(words: [UInt64]) {
         guard words.count == Self.encodedBits / 64 else { return nil }
         self.words = words
     }
 
     /// The Dice coefficient, 2|A∩B| / (|A| + |B|), from 0 (nothing shared) to 1 (identical).
-    public func dice(_ other: FuzzyEncoding) -> Double {
+    package func dice(_ other: FuzzyEncoding) -> Double {
         var shared = 0
         var total = 0
         for index in words.indices {
@@ -88,7 +88,7 @@ public struct FuzzyEncoding: Sendable, Hashable {
     }
 
     /// The encoding as lowercase hex, 512 digits, for JSON.
-    public var hex: String {
+    package var hex: String {
         // Written straight from the words: one of these goes out with every person sent.
         String(unsafeUninitializedCapacity: words.count * 16) { buffer in
             for (index, word) in words.enumerated() {
@@ -110,7 +110,7 @@ public struct FuzzyEncoding: Sendable, Hashable {
     }
 
     /// Parses `hex`: lowercase digits only, as `hex` writes them.
-    public init?(hex text: String) {
+    package init?(hex text: String) {
         // Read in place from the string's UTF-8: every copy a holder receives carries one.
         var text = text
         let words = text.withUTF8 { bytes -> [UInt64]? in
@@ -138,19 +138,19 @@ public struct FuzzyEncoding: Sendable, Hashable {
 
 /// What a peer receives about a person when it may not see who they are: an exact key, when
 /// the person's name and full date of birth are known, and the fuzzy encoding.
-public struct MatchKeys: Sendable, Hashable {
+package struct MatchKeys: Sendable, Hashable {
     /// HMAC-SHA256 of the normalised surname, forename and full date of birth; nil when any
     /// of them is missing, because a key over less would match too many people.
-    public var exact: [UInt8]?
-    public var fuzzy: FuzzyEncoding
+    package var exact: [UInt8]?
+    package var fuzzy: FuzzyEncoding
 
-    public init(exact: [UInt8]?, fuzzy: FuzzyEncoding) {
+    package init(exact: [UInt8]?, fuzzy: FuzzyEncoding) {
         self.exact = exact
         self.fuzzy = fuzzy
     }
 
     /// The keys as JSON: `{"exact": HEX?, "fuzzy": HEX}`. Nothing else about the person.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .compactObject([("exact", exact.map { .string(Hex.encode($0)) }), ("fuzzy", .string(fuzzy.hex))])
     }
 }
@@ -158,7 +158,7 @@ public struct MatchKeys: Sendable, Hashable {
 extension MatchKeys: CanonicalJSONWritable {
     /// `jsonValue`, with the hex written straight into the output: one of these goes out with
     /// every person sent.
-    public func writeCanonical(to writer: inout CanonicalJSONWriter) {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
         writer.object { writer in
             if let exact {
                 writer.key("exact")
@@ -171,9 +171,9 @@ extension MatchKeys: CanonicalJSONWritable {
 }
 
 /// Makes match keys under the region's linkage key.
-public struct MatchKeyEncoder: Sendable {
+package struct MatchKeyEncoder: Sendable {
     /// The region's key the encoder keys with.
-    public let key: LinkageKey
+    package let key: LinkageKey
     /// The balancing permutation: position `i` of the encoding takes bit `permutation[i]` of
     /// filter-then-complement.
     let permutation: [Int]
@@ -191,14 +191,14 @@ public struct MatchKeyEncoder: Sendable {
     /// from the table `Tools/match-quality.sh` prints: on balanced encodings scores sit close
     /// to 1, and 0.90 is where precision passes 0.98 while recall is still 1.0 on the
     /// synthetic error mix.
-    public static let possibleMatchThreshold = 0.90
+    package static let possibleMatchThreshold = 0.90
 
     /// Positions each name bigram sets.
-    public static let bitsPerBigram = 12
+    package static let bitsPerBigram = 12
     /// Positions each date-of-birth part sets: more than a bigram, since there are fewer.
-    public static let bitsPerDatePart = 20
+    package static let bitsPerDatePart = 20
 
-    public init(key: LinkageKey) {
+    package init(key: LinkageKey) {
         self.key = key
         // A Fisher-Yates shuffle driven by the key, so only key holders can undo it.
         var generator = SeededGenerator(seed: key.mac("vve-balance-v1").prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
@@ -215,7 +215,7 @@ public struct MatchKeyEncoder: Sendable {
     }
 
     /// The exact and fuzzy keys of a person.
-    public func keys(for person: Person) -> MatchKeys {
+    package func keys(for person: Person) -> MatchKeys {
         let forename = person.forenames.map(NameNormaliser.forename) ?? ""
         let surname = person.surname.map(NameNormaliser.surname) ?? ""
         return MatchKeys(exact: exactKey(forename: forename, surname: surname, dateOfBirth: person.dateOfBirth), fuzzy: fuzzy(forename: forename, surname: surname, dateOfBirth: person.dateOfBirth))

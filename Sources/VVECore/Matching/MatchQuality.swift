@@ -1,9 +1,9 @@
 /// Measures how well match keys find the same person through realistic recording errors,
 /// and how rarely they confuse different people. The quality test asserts floors on it, and
 /// `vve match-quality` (Tools/match-quality.sh) prints the table over thresholds.
-public enum MatchQuality {
+package enum MatchQuality {
     /// The recording errors a positive pair carries, one each.
-    public enum Error: String, Sendable, CaseIterable {
+    package enum Error: String, Sendable, CaseIterable {
         case none
         case typo
         case transposedDayMonth = "transposed-day-month"
@@ -14,26 +14,26 @@ public enum MatchQuality {
     }
 
     /// Two records of people: the same person (with an error), or two different people.
-    public struct Pair: Sendable {
-        public var query: Person
-        public var candidate: Person
-        public var samePerson: Bool
-        public var error: Error?
+    package struct Pair: Sendable {
+        package var query: Person
+        package var candidate: Person
+        package var samePerson: Bool
+        package var error: Error?
     }
 
     /// One row of the table.
-    public struct Row: Sendable {
-        public var threshold: Double
-        public var precision: Double
-        public var recall: Double
+    package struct Row: Sendable {
+        package var threshold: Double
+        package var precision: Double
+        package var recall: Double
         /// Recall for each kind of error.
-        public var recallByError: [Error: Double]
+        package var recallByError: [Error: Double]
     }
 
     /// `positives` pairs of one person recorded twice, each with an error, and for each of
     /// them `negativesPerPositive` pairs of different people, a fifth of them siblings (same
     /// surname, birth years close).
-    public static func pairs(seed: UInt64, positives: Int, negativesPerPositive: Int = 10, today: CalendarDate) -> [Pair] {
+    package static func pairs(seed: UInt64, positives: Int, negativesPerPositive: Int = 10, today: CalendarDate) -> [Pair] {
         var people = SyntheticRecords(seed: seed, owner: AuthorityName("camden")!, today: today)
         var random = SeededGenerator(seed: seed ^ 0x5EED)
         let population = (0..<max(50, positives)).map { _ in fullyKnown(people.nextPerson(ageRange: 12...17), &random) }
@@ -64,7 +64,7 @@ public enum MatchQuality {
 
     /// Precision and recall when a pair is called a match on an exact key or a Dice score of
     /// at least `threshold`.
-    public static func table(_ pairs: [Pair], encoder: MatchKeyEncoder, thresholds: [Double]) -> [Row] {
+    package static func table(_ pairs: [Pair], encoder: MatchKeyEncoder, thresholds: [Double]) -> [Row] {
         var cache: [Person: MatchKeys] = [:]
         func keys(_ person: Person) -> MatchKeys {
             if let known = cache[person] { return known }

@@ -5,9 +5,9 @@
 /// Steps: lower case; Latin letters with diacritics to their base letters (é → e, ß → ss);
 /// everything that is not a letter (spaces, hyphens, apostrophes, dots) removed; then a
 /// spelling variant or nickname replaced by its canonical name from a small built-in table.
-public enum NameNormaliser {
+package enum NameNormaliser {
     /// The folded name: lower-case letters only, no variant mapping.
-    public static func fold(_ name: String) -> String {
+    package static func fold(_ name: String) -> String {
         var output = ""
         output.reserveCapacity(name.utf8.count)
         for scalar in name.unicodeScalars {
@@ -29,7 +29,7 @@ public enum NameNormaliser {
 
     /// A forename's normal form: its first given name, folded, with a variant or nickname
     /// replaced by the canonical name (Mohammed → muhammad, Bill → william).
-    public static func forename(_ forenames: String) -> String {
+    package static func forename(_ forenames: String) -> String {
         let first = forenames.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
         let folded = fold(first)
         return forenameVariants[folded] ?? folded
@@ -37,7 +37,7 @@ public enum NameNormaliser {
 
     /// A surname's normal form: all of it, folded (Smith-Jones → smithjones), with a
     /// spelling variant replaced by the canonical spelling.
-    public static func surname(_ surname: String) -> String {
+    package static func surname(_ surname: String) -> String {
         let folded = fold(surname)
         return surnameVariants[folded] ?? folded
     }

@@ -2,7 +2,7 @@ import Crypto
 
 /// What kind of organisation a peer node belongs to. Later issues grant sharing by role:
 /// police receive what boroughs do not, and the VRU sees aggregates.
-public enum PeerRole: String, Sendable, CaseIterable, JSONEnumeration {
+package enum PeerRole: String, Sendable, CaseIterable, JSONEnumeration {
     case borough
     case police
     case vru
@@ -12,28 +12,28 @@ public enum PeerRole: String, Sendable, CaseIterable, JSONEnumeration {
 /// hex digits. It is what `openssl x509 -fingerprint -sha256` prints, without the colons, so
 /// an admin can compare it with any tool. Pinning the whole certificate, not only its key,
 /// means a re-issued certificate must be pinned again: a deliberate, audited step.
-public struct CertificateFingerprint: Sendable, Hashable, Comparable, JSONStringValue {
+package struct CertificateFingerprint: Sendable, Hashable, Comparable, JSONStringValue {
     /// The 64 lowercase hex digits.
-    public let hex: String
+    package let hex: String
 
     /// The fingerprint of a certificate's DER encoding.
-    public init(derBytes: [UInt8]) {
+    package init(derBytes: [UInt8]) {
         hex = Hex.encode(SHA256.hash(data: derBytes))
     }
 
     /// Parses `sha256:HEX` (64 hex digits, either case; colons between bytes are allowed,
     /// as openssl prints them). Nil for anything else.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard text.lowercased().hasPrefix("sha256:") else { return nil }
         let digits = text.dropFirst(7).lowercased().filter { $0 != ":" }
         guard digits.count == 64, digits.allSatisfy({ $0.isHexDigit }) else { return nil }
         hex = String(digits)
     }
 
-    public static let expectedForm = "sha256: followed by 64 hex digits"
-    public static let formRule = "must be sha256: followed by the certificate's 64-digit SHA-256 fingerprint, as `vve cert show` prints it"
-    public var description: String { "sha256:" + hex }
+    package static let expectedForm = "sha256: followed by 64 hex digits"
+    package static let formRule = "must be sha256: followed by the certificate's 64-digit SHA-256 fingerprint, as `vve cert show` prints it"
+    package var description: String { "sha256:" + hex }
     /// The first 8 bytes, for tables and log lines where the full value does not fit.
-    public var short: String { "sha256:" + hex.prefix(16) + ".." }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.hex < rhs.hex }
+    package var short: String { "sha256:" + hex.prefix(16) + ".." }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.hex < rhs.hex }
 }

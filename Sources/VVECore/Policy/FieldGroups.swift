@@ -1,11 +1,11 @@
 /// A named part of a record kind's fields that a sharing policy grants or withholds whole.
-public struct FieldGroup: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let kind: RecordKind
-    public let name: String
+package struct FieldGroup: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package let kind: RecordKind
+    package let name: String
     /// The `fields` members the group carries.
-    public let members: [String]
+    package let members: [String]
     /// What the group is, for `vve policy explain`.
-    public let summary: String
+    package let summary: String
     /// Why the group is sent, or withheld, when a policy grants it or not: spelled out once
     /// here rather than for every record projected.
     let grantedReason: String
@@ -20,17 +20,17 @@ public struct FieldGroup: Sendable, Hashable, Comparable, CustomStringConvertibl
         withheldReason = name == "identity" ? "not granted: people are sent as match keys only" : "not granted (deny by default): \(summary)"
     }
 
-    public var description: String { name }
-    public static func < (lhs: FieldGroup, rhs: FieldGroup) -> Bool { lhs.name < rhs.name }
-    public static func == (lhs: FieldGroup, rhs: FieldGroup) -> Bool { lhs.kind == rhs.kind && lhs.name == rhs.name }
-    public func hash(into hasher: inout Hasher) {
+    package var description: String { name }
+    package static func < (lhs: FieldGroup, rhs: FieldGroup) -> Bool { lhs.name < rhs.name }
+    package static func == (lhs: FieldGroup, rhs: FieldGroup) -> Bool { lhs.kind == rhs.kind && lhs.name == rhs.name }
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(kind)
         hasher.combine(name)
     }
 }
 
 /// Who, among the peers granted a kind, receives a particular record of it.
-public enum AudienceRule: String, Sendable, CaseIterable, Comparable {
+package enum AudienceRule: String, Sendable, CaseIterable, Comparable {
     /// Every record of the kind.
     case all
     /// A relocation's originating authority.
@@ -48,10 +48,10 @@ public enum AudienceRule: String, Sendable, CaseIterable, Comparable {
     /// Any peer whose role is vru.
     case vru
 
-    public static func < (lhs: AudienceRule, rhs: AudienceRule) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: AudienceRule, rhs: AudienceRule) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The kinds the rule can be used with.
-    public var kinds: Set<RecordKind> {
+    package var kinds: Set<RecordKind> {
         switch self {
         case .all, .police, .vru: Set(RecordKind.allCases)
         case .originatingAuthority, .receivingAuthority: [.relocation]
@@ -61,7 +61,7 @@ public enum AudienceRule: String, Sendable, CaseIterable, Comparable {
     }
 
     /// Whether `peer` (named `name`, of `role`) is in this record's audience under this rule.
-    public func admits(_ name: AuthorityName, role: PeerRole, record fields: RecordFields) -> Bool {
+    package func admits(_ name: AuthorityName, role: PeerRole, record fields: RecordFields) -> Bool {
         switch (self, fields) {
         case (.all, _): true
         case (.police, _): role == .police
@@ -95,7 +95,7 @@ extension RecordKind {
     /// The groups a policy can grant for this kind. The people in a record always travel as
     /// match keys when any group is shared; `identity` replaces the keys with names, dates
     /// of birth and aliases. `status` carries the record's status.
-    public var fieldGroups: [FieldGroup] { Self.groupTable[self].groups }
+    package var fieldGroups: [FieldGroup] { Self.groupTable[self].groups }
 
     /// The name of the group that holds `member` of `fields`; nil for the person, which
     /// travels with any group, and for a name that is no field of this kind.
@@ -152,12 +152,12 @@ extension RecordKind {
     }
 
     /// The names among `names` that are groups of this kind, in the kind's group order.
-    public func orderedGroupNames(_ names: Set<String>) -> [String] {
+    package func orderedGroupNames(_ names: Set<String>) -> [String] {
         fieldGroups.map(\.name).filter(names.contains)
     }
 
     /// The group of this kind with this name.
-    public func fieldGroup(named name: String) -> FieldGroup? {
+    package func fieldGroup(named name: String) -> FieldGroup? {
         fieldGroups.first { $0.name == name }
     }
 
@@ -171,7 +171,7 @@ extension RecordKind {
     }
 
     /// The audience rules that apply to this kind.
-    public var audienceRules: [AudienceRule] {
+    package var audienceRules: [AudienceRule] {
         AudienceRule.allCases.filter { $0.kinds.contains(self) }
     }
 }

@@ -7,22 +7,22 @@
 /// `CaseRecord` (`CaseStore` writes nothing else), which reads back to the same JSON. A
 /// change to how fields are normalised must therefore rewrite stored documents in a
 /// migration, or projections and registers would disagree about an untouched record.
-public struct ProjectionSource: Sendable, Hashable {
-    public let id: RecordID
-    public let kind: RecordKind
-    public let owner: AuthorityName
-    public let createdAt: Timestamp
-    public let updatedAt: Timestamp
-    public let reviewDate: CalendarDate
-    public let status: RecordStatus
-    public let version: VersionVector
+package struct ProjectionSource: Sendable, Hashable {
+    package let id: RecordID
+    package let kind: RecordKind
+    package let owner: AuthorityName
+    package let createdAt: Timestamp
+    package let updatedAt: Timestamp
+    package let reviewDate: CalendarDate
+    package let status: RecordStatus
+    package let version: VersionVector
     /// The fields, as the record's canonical JSON holds them; nil once the record is erased.
-    public let fields: JSONObject?
+    package let fields: JSONObject?
     /// When the record was erased; nil while it lives.
-    public let erasedAt: Timestamp?
+    package let erasedAt: Timestamp?
 
     /// The source of a typed record.
-    public init(_ record: CaseRecord) {
+    package init(_ record: CaseRecord) {
         id = record.id
         kind = record.kind
         owner = record.owner
@@ -37,7 +37,7 @@ public struct ProjectionSource: Sendable, Hashable {
 
     /// Reads a document the store wrote: the envelope typed and checked, the fields taken as
     /// they are. Anything else in the document, or a missing part, is refused.
-    public static func stored(_ document: JSONValue) throws(ValidationError) -> ProjectionSource {
+    package static func stored(_ document: JSONValue) throws(ValidationError) -> ProjectionSource {
         var issues = IssueCollector()
         guard var reader = ObjectReader(document, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
         let envelope = RecordEnvelope(&reader, issues: &issues)
@@ -73,11 +73,11 @@ public struct ProjectionSource: Sendable, Hashable {
     }
 
     /// Whether the record has been erased.
-    public var isErased: Bool { fields == nil }
+    package var isErased: Bool { fields == nil }
 
     /// The register values the record holds: `status`, `reviewDate` and each `fields.MEMBER`,
     /// as `ReplicatedRecord.registerValues(of:)` gives them for the typed record.
-    var registerValues: [String: JSONValue] {
+    package var registerValues: [String: JSONValue] {
         var values: [String: JSONValue] = ["status": status.jsonValue, "reviewDate": reviewDate.jsonValue]
         for (member, value) in fields ?? JSONObject() { values["fields." + member] = value }
         return values

@@ -1,37 +1,37 @@
 /// What one kind of record a peer receives: which records (the audience) and which parts.
-public struct KindGrant: Sendable, Hashable {
+package struct KindGrant: Sendable, Hashable {
     /// A record goes to the peer when any rule admits it.
-    public var audience: [AudienceRule]
+    package var audience: [AudienceRule]
     /// The field groups the peer receives.
-    public var groups: Set<String>
+    package var groups: Set<String>
 
-    public init(audience: [AudienceRule], groups: Set<String>) {
+    package init(audience: [AudienceRule], groups: Set<String>) {
         self.audience = audience
         self.groups = groups
     }
 }
 
 /// What this node shares with one peer and takes from it. Everything not named is denied.
-public struct SharingPolicy: Sendable, Hashable {
+package struct SharingPolicy: Sendable, Hashable {
     /// The kinds the peer receives.
-    public var share: [RecordKind: KindGrant]
+    package var share: [RecordKind: KindGrant]
     /// Days a shared copy may be kept before review: a copy's review date is the record's,
     /// or today plus this, whichever is sooner. Required when anything is shared.
-    public var reviewDays: Int?
+    package var reviewDays: Int?
     /// The field groups the peer may write, per kind; only groups it receives.
-    public var accept: [RecordKind: Set<String>]
+    package var accept: [RecordKind: Set<String>]
     /// Whether this node answers the peer's lookups.
-    public var lookups: LookupGrant
+    package var lookups: LookupGrant
     /// Whether this node sends its own lookups to the peer (`ask-lookups:`): the peer's file
     /// at the other end decides whether it answers.
-    public var askLookups: Bool
+    package var askLookups: Bool
     /// Whether this node answers the peer's aggregate queries.
-    public var aggregates: Bool
+    package var aggregates: Bool
 
     /// Nothing shared, nothing accepted, nothing answered.
-    public static let denyAll = SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false)
+    package static let denyAll = SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false)
 
-    public init(
+    package init(
         share: [RecordKind: KindGrant], reviewDays: Int?, accept: [RecordKind: Set<String>], lookups: LookupGrant, aggregates: Bool,
         askLookups: Bool = false
     ) {
@@ -48,7 +48,7 @@ extension SharingPolicy {
     /// What a projection depends on (kinds, audiences, groups, review days, accepted groups),
     /// as one stable line: when it changes, every record the peer holds or may now receive is
     /// projected for it again.
-    public var projectionDigest: String {
+    package var projectionDigest: String {
         var parts: [String] = ["review-days=\(reviewDays.map(String.init) ?? "-")"]
         for kind in RecordKind.allCases {
             if let grant = share[kind] {
@@ -63,30 +63,30 @@ extension SharingPolicy {
 }
 
 /// Why a group is in or out of a projection, for `vve policy explain`.
-public struct GroupDecision: Sendable, Hashable {
-    public var group: String
-    public var included: Bool
-    public var reason: String
+package struct GroupDecision: Sendable, Hashable {
+    package var group: String
+    package var included: Bool
+    package var reason: String
 }
 
 /// What a peer receives for one record: the projected document, or nothing, and why.
-public struct Projection: Sendable {
+package struct Projection: Sendable {
     /// The JSON the peer receives; nil when it receives nothing.
-    public var document: JSONValue?
+    package var document: JSONValue?
     /// Why the record goes to the peer or not.
-    public var reason: String
+    package var reason: String
     /// Each group of the kind, in or out.
-    public var groups: [GroupDecision]
+    package var groups: [GroupDecision]
 }
 
 /// The one decision of what a peer receives for a record. Every path that sends a record to
 /// a peer goes through it: `project` (`vve policy explain`, the demo) as a document, and
 /// `encodedCopyItem` (sync) as the bytes of that document.
-public enum PolicyProjection {
+package enum PolicyProjection {
     /// Projects `record` for the peer `peer` (of `role`) under `policy`. People become match
     /// keys under `encoder` unless `identity` is granted. With `replica`, the projection also
     /// carries the record's registers for the members sent, which is what sync sends.
-    public static func project(
+    package static func project(
         _ record: CaseRecord, replica: ReplicatedRecord? = nil, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
         encoder: MatchKeyEncoder, today: CalendarDate
     ) -> Projection {
@@ -96,7 +96,7 @@ public enum PolicyProjection {
     /// `project` of a record as the store reads it for sync (`ProjectionSource.stored`), with
     /// its replica state as the store keeps it: an implicit one (no registers kept) needs no
     /// registers built to be sent as fields and a version.
-    public static func project(
+    package static func project(
         _ record: ProjectionSource, stored: StoredReplica?, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
         encoder: MatchKeyEncoder, today: CalendarDate
     ) -> Projection {
@@ -120,7 +120,7 @@ public enum PolicyProjection {
     /// when the record is not sent. A record sent as fields (most of a first sync) is written
     /// directly, byte for byte what `JSONWriter.canonicalBytes` gives for the document, without
     /// building it; a record sent with registers goes through `project`'s document.
-    public static func encodedCopyItem(_ record: ProjectionSource, stored: StoredReplica?, plan: ProjectionPlan, encoder: MatchKeyEncoder) -> [UInt8]? {
+    package static func encodedCopyItem(_ record: ProjectionSource, stored: StoredReplica?, plan: ProjectionPlan, encoder: MatchKeyEncoder) -> [UInt8]? {
         guard case .sent(let send) = decide(record, stored: stored, plan: plan) else { return nil }
         guard send.replica == nil, let fields = record.fields else {
             return JSONWriter.canonicalBytes(["copy": send.document(of: record, encoder: encoder)])
@@ -276,7 +276,7 @@ public enum PolicyProjection {
     /// Whether a member's projected value depends on the `identity` grant (people sent as
     /// match keys or by name): the owner alone writes such a member, and a holder takes the
     /// owner's register for it whole, so a narrowed grant leaves no name behind.
-    public static func dependsOnIdentity(_ member: String, of kind: RecordKind) -> Bool {
+    package static func dependsOnIdentity(_ member: String, of kind: RecordKind) -> Bool {
         member == kind.personMember || (kind == .countyLinesLink && member == "linkedPeople")
     }
 
@@ -320,7 +320,7 @@ public enum PolicyProjection {
     /// Checks a write a peer sends for a record of `kind`: the `fields` members and whether
     /// it changes the status. Returns why it is refused, or nil when every part is in a group
     /// this node accepts from the peer. A refused write is refused whole.
-    public static func refusal(
+    package static func refusal(
         ofWriteTo kind: RecordKind, members: [String], changesStatus: Bool, from peer: AuthorityName, policy: SharingPolicy
     ) -> String? {
         let accepted = policy.accept[kind] ?? []
@@ -348,11 +348,11 @@ public enum PolicyProjection {
 /// What a policy sends one peer of each kind, worked out once: sync asks it for every record
 /// of a batch (`PolicyProjection.encodedCopyItem`), so nothing that depends only on the
 /// policy is worked out again for each record.
-public struct ProjectionPlan: Sendable {
+package struct ProjectionPlan: Sendable {
     /// The peer the records go to.
-    public let peer: AuthorityName
+    package let peer: AuthorityName
     /// The peer's role, which audience rules may name.
-    public let role: PeerRole
+    package let role: PeerRole
     /// What the peer receives of each kind; nil for a kind the policy does not share.
     let kinds: KindTable<KindPlan?>
 
@@ -374,7 +374,7 @@ public struct ProjectionPlan: Sendable {
     }
 
     /// The plan for `peer` (of `role`) under `policy`, on `today`.
-    public init(peer: AuthorityName, role: PeerRole, policy: SharingPolicy, today: CalendarDate) {
+    package init(peer: AuthorityName, role: PeerRole, policy: SharingPolicy, today: CalendarDate) {
         self.peer = peer
         self.role = role
         kinds = KindTable { kind in

@@ -1,12 +1,12 @@
 /// One write of one field: the value, the version it was written at, and who wrote it.
-public struct FieldWrite: Sendable, Hashable {
+package struct FieldWrite: Sendable, Hashable {
     /// The value; JSON null means the field was removed.
-    public var value: JSONValue
+    package var value: JSONValue
     /// Unique to this write: the join of every version its writer had seen, incremented by it.
-    public var version: VersionVector
-    public var writer: AuthorityName
+    package var version: VersionVector
+    package var writer: AuthorityName
 
-    public init(value: JSONValue, version: VersionVector, writer: AuthorityName) {
+    package init(value: JSONValue, version: VersionVector, writer: AuthorityName) {
         self.value = value
         self.version = version
         self.writer = writer
@@ -31,12 +31,12 @@ public struct FieldWrite: Sendable, Hashable {
 /// the same register, whatever the order, delay or duplication of what they exchanged. More
 /// than one write left means concurrent edits; `MergeRules` decides what a reader sees, and
 /// the next write at any node supersedes them all.
-public struct FieldRegister: Sendable, Hashable {
+package struct FieldRegister: Sendable, Hashable {
     /// The surviving writes, mutually concurrent, in a canonical order.
-    public private(set) var writes: [FieldWrite]
+    package private(set) var writes: [FieldWrite]
 
     /// A register holding one write.
-    public init(_ write: FieldWrite) {
+    package init(_ write: FieldWrite) {
         writes = [write]
     }
 
@@ -51,20 +51,20 @@ public struct FieldRegister: Sendable, Hashable {
     }
 
     /// Both registers' writes, less every dominated one.
-    public func merged(with other: FieldRegister) -> FieldRegister {
+    package func merged(with other: FieldRegister) -> FieldRegister {
         FieldRegister(normalising: writes + other.writes)
     }
 
     /// The version that has seen every write here.
-    public var version: VersionVector {
+    package var version: VersionVector {
         writes.reduce(VersionVector.empty) { $0.joined(with: $1.version) }
     }
 
     /// A new write by `node` that supersedes every write this register holds.
-    public func writing(_ value: JSONValue, by node: AuthorityName) -> FieldRegister {
+    package func writing(_ value: JSONValue, by node: AuthorityName) -> FieldRegister {
         FieldRegister(FieldWrite(value: value, version: version.incremented(by: node), writer: node))
     }
 
     /// Whether concurrent writes are waiting for the merge rules or a person.
-    public var isConflicted: Bool { writes.count > 1 }
+    package var isConflicted: Bool { writes.count > 1 }
 }

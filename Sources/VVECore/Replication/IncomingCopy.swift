@@ -2,17 +2,17 @@
 /// a holder needs to store it. A copy sent implicit, as fields and one version (most of a
 /// first sync), is kept as it was read: its stored form is written straight from it, and its
 /// registers are built only when a copy is already held and the two must merge.
-public struct IncomingCopy: Sendable {
+package struct IncomingCopy: Sendable {
     private let parts: SharedCopy.Parts
 
     /// The copy's stored form: `SharedCopy.storedBytes` of the copy received.
-    public let storedBytes: [UInt8]
+    package let storedBytes: [UInt8]
 
     /// Whether a register holds concurrent writes, whose conflicts a holder indexes.
-    public let isConflicted: Bool
+    package let isConflicted: Bool
 
     /// The record's id.
-    public var id: RecordID {
+    package var id: RecordID {
         switch parts.body {
         case .implicit(let implicit): implicit.id
         case .registers(let replica): replica.id
@@ -20,7 +20,7 @@ public struct IncomingCopy: Sendable {
     }
 
     /// The record's owner, the only node a copy may come from.
-    public var owner: AuthorityName {
+    package var owner: AuthorityName {
         switch parts.body {
         case .implicit(let implicit): implicit.owner
         case .registers(let replica): replica.owner
@@ -28,21 +28,21 @@ public struct IncomingCopy: Sendable {
     }
 
     /// The record's kind.
-    public var kind: RecordKind { parts.kind }
+    package var kind: RecordKind { parts.kind }
 
     /// The groups the copy holds.
-    public var groups: Set<String> { parts.groups }
+    package var groups: Set<String> { parts.groups }
 
     /// When the copy must be reviewed.
-    public var reviewDate: CalendarDate { parts.reviewDate }
+    package var reviewDate: CalendarDate { parts.reviewDate }
 
     /// The copy with its registers, as `SharedCopy.receive` reads it.
-    public var sharedCopy: SharedCopy { parts.copy }
+    package var sharedCopy: SharedCopy { parts.copy }
 
     /// Reads and checks a copy as its owner sent it: it is refused exactly when
     /// `SharedCopy.receive` refuses it, with the same issues, and `sharedCopy` and
     /// `storedBytes` are what that copy and its `storedBytes` would be.
-    public static func receive(_ document: JSONValue) throws(ValidationError) -> IncomingCopy {
+    package static func receive(_ document: JSONValue) throws(ValidationError) -> IncomingCopy {
         let parts = try SharedCopy.readParts(from: document)
         if case .implicit(let implicit) = parts.body, implicit.isStoredAsSent {
             let issues = SharedCopy.implicitValueIssues(implicit, kind: parts.kind)

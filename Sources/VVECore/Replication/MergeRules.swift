@@ -1,9 +1,9 @@
 /// A field whose concurrent writes could not all be kept: the value shown, and the others,
 /// kept for a person to review (`vve conflicts`).
-public struct FieldConflict: Sendable, Hashable {
-    public var field: String
-    public var chosen: FieldWrite
-    public var others: [FieldWrite]
+package struct FieldConflict: Sendable, Hashable {
+    package var field: String
+    package var chosen: FieldWrite
+    package var others: [FieldWrite]
 }
 
 /// What a reader sees of concurrent writes to one field, favouring the child's safety:
@@ -13,22 +13,22 @@ public struct FieldConflict: Sendable, Hashable {
 ///   unioned;
 /// - any other value gets a deterministic winner, and the others are kept as a conflict.
 /// Every rule is a function of the set of writes alone, so every node shows the same.
-public enum MergeRules {
+package enum MergeRules {
     /// Fields whose concurrent values are unioned.
-    public static let unionFields: Set<String> = [
+    package static let unionFields: Set<String> = [
         "fields.importingAreas", "fields.dealLines", "fields.linkedPeople", "fields.disruptions",
     ]
     /// The most elements a unioned field may hold: the validation limits. A union beyond one
     /// keeps the first elements in canonical order and is kept as a conflict for a person
     /// to trim, rather than making a record no node would accept.
-    public static let unionLimits: [String: Int] = [
+    package static let unionLimits: [String: Int] = [
         "fields.importingAreas": 30, "fields.dealLines": 20, "fields.linkedPeople": 100, "fields.disruptions": 100,
     ]
     /// Fields holding a person, whose aliases are unioned.
-    public static let personFields: Set<String> = ["fields.youngPerson", "fields.person"]
+    package static let personFields: Set<String> = ["fields.youngPerson", "fields.person"]
 
     /// The value shown for `field`, and the conflict to keep if the rules had to drop a write.
-    public static func resolve(_ field: String, _ register: FieldRegister, owner: AuthorityName) -> (JSONValue, FieldConflict?) {
+    package static func resolve(_ field: String, _ register: FieldRegister, owner: AuthorityName) -> (JSONValue, FieldConflict?) {
         let writes = register.writes
         guard writes.count > 1 else { return (writes[0].value, nil) }
         if Set(writes.map(\.value)).count == 1 { return (writes[0].value, nil) }

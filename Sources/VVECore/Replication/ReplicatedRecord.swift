@@ -3,21 +3,21 @@
 ///
 /// Registers are named `status`, `reviewDate` and `fields.NAME`. An erasure is final: once
 /// any replica has it, the merge keeps it and every register is dropped.
-public struct ReplicatedRecord: Sendable, Hashable {
-    public let id: RecordID
-    public let kind: RecordKind
-    public let owner: AuthorityName
-    public let createdAt: Timestamp
+package struct ReplicatedRecord: Sendable, Hashable {
+    package let id: RecordID
+    package let kind: RecordKind
+    package let owner: AuthorityName
+    package let createdAt: Timestamp
     /// The registers, by name.
-    public private(set) var registers: [String: FieldRegister]
+    package private(set) var registers: [String: FieldRegister]
     /// When and by whom the record was erased; nil while it lives.
-    public internal(set) var erasure: FieldWrite?
+    package internal(set) var erasure: FieldWrite?
 
     /// The most registers one record may keep in conflict for review before the oldest
     /// conflicts are resolved by the rules alone.
-    public static let conflictCap = 16
+    package static let conflictCap = 16
 
-    public init(id: RecordID, kind: RecordKind, owner: AuthorityName, createdAt: Timestamp, registers: [String: FieldRegister] = [:]) {
+    package init(id: RecordID, kind: RecordKind, owner: AuthorityName, createdAt: Timestamp, registers: [String: FieldRegister] = [:]) {
         self.id = id
         self.kind = kind
         self.owner = owner
@@ -26,20 +26,20 @@ public struct ReplicatedRecord: Sendable, Hashable {
     }
 
     /// The version that has seen every write to the record.
-    public var version: VersionVector {
+    package var version: VersionVector {
         registers.values.reduce(erasure?.version ?? .empty) { $0.joined(with: $1.version) }
     }
 
     /// Writes `value` to a field at `node`, superseding every write of it seen so far.
     /// A write to an erased record is ignored: erasure is final.
-    public mutating func write(_ field: String, _ value: JSONValue, by node: AuthorityName) {
+    package mutating func write(_ field: String, _ value: JSONValue, by node: AuthorityName) {
         apply([(field, value)], by: node)
     }
 
     /// One edit at `node`: every changed field written at the record's version incremented by
     /// `node`, so the record's version moves by one per edit, as `CaseRecord.updated` does,
     /// and each new write dominates every write of its field this replica has seen.
-    public mutating func apply(_ changes: [(field: String, value: JSONValue)], by node: AuthorityName) {
+    package mutating func apply(_ changes: [(field: String, value: JSONValue)], by node: AuthorityName) {
         guard erasure == nil, !changes.isEmpty else { return }
         let next = version.incremented(by: node)
         for (field, value) in changes {
@@ -48,14 +48,14 @@ public struct ReplicatedRecord: Sendable, Hashable {
     }
 
     /// Erases the record at `node`.
-    public mutating func erase(at time: Timestamp, by node: AuthorityName) {
+    package mutating func erase(at time: Timestamp, by node: AuthorityName) {
         guard erasure == nil else { return }
         erasure = FieldWrite(value: .string(time.description), version: version.incremented(by: node), writer: node)
         registers = [:]
     }
 
     /// Both replicas' knowledge of the record: registers merged field by field.
-    public func merged(with other: ReplicatedRecord) -> ReplicatedRecord {
+    package func merged(with other: ReplicatedRecord) -> ReplicatedRecord {
         precondition(id == other.id, "only replicas of one record merge")
         var result = self
         switch (erasure, other.erasure) {
@@ -79,19 +79,19 @@ public struct ReplicatedRecord: Sendable, Hashable {
     }
 
     /// The register values a record holds: `status`, `reviewDate` and each `fields.MEMBER`.
-    public static func registerValues(of record: CaseRecord) -> [String: JSONValue] {
+    package static func registerValues(of record: CaseRecord) -> [String: JSONValue] {
         ProjectionSource(record).registerValues
     }
 
     /// The replica state of a record no peer and no later edit has touched: every register
     /// written by the owner at the record's version. The store keeps no registers for such a
     /// record, so a bulk import pays nothing for replication.
-    public init(implicit record: CaseRecord) {
+    package init(implicit record: CaseRecord) {
         self.init(implicit: ProjectionSource(record))
     }
 
     /// `init(implicit:)` of a record as the store reads it for sync.
-    public init(implicit record: ProjectionSource) {
+    package init(implicit record: ProjectionSource) {
         self.init(id: record.id, kind: record.kind, owner: record.owner, createdAt: record.createdAt)
         if let time = record.erasedAt {
             erasure = FieldWrite(value: time.jsonValue, version: record.version, writer: record.owner)
@@ -104,7 +104,7 @@ public struct ReplicatedRecord: Sendable, Hashable {
 
     /// The changes from one local state of a record to the next, as register writes; a
     /// member that disappeared is written as JSON null.
-    public static func changes(from current: CaseRecord, to updated: CaseRecord) -> [(field: String, value: JSONValue)] {
+    package static func changes(from current: CaseRecord, to updated: CaseRecord) -> [(field: String, value: JSONValue)] {
         let before = registerValues(of: current)
         let after = registerValues(of: updated)
         return Set(before.keys).union(after.keys).sorted().compactMap { field in
@@ -115,7 +115,7 @@ public struct ReplicatedRecord: Sendable, Hashable {
 
     /// What a reader sees: each field resolved by the merge rules, JSON null (removed)
     /// fields left out; and the conflicts kept for review.
-    public func resolved() -> (values: [String: JSONValue], conflicts: [FieldConflict]) {
+    package func resolved() -> (values: [String: JSONValue], conflicts: [FieldConflict]) {
         var values: [String: JSONValue] = [:]
         var conflicts: [FieldConflict] = []
         for field in registers.keys.sorted() {
@@ -128,7 +128,7 @@ public struct ReplicatedRecord: Sendable, Hashable {
 }
 
 /// A record's replica state as the store keeps it.
-public enum StoredReplica: Sendable, Hashable {
+package enum StoredReplica: Sendable, Hashable {
     /// No registers kept: every register written by the owner at the record's version, as
     /// `ReplicatedRecord(implicit:)` spells out. Most records, after an import.
     case implicit
@@ -136,7 +136,7 @@ public enum StoredReplica: Sendable, Hashable {
     case registers(ReplicatedRecord)
 
     /// The replica this stands for, of `record`.
-    public func replica(of record: ProjectionSource) -> ReplicatedRecord {
+    package func replica(of record: ProjectionSource) -> ReplicatedRecord {
         switch self {
         case .implicit: ReplicatedRecord(implicit: record)
         case .registers(let replica): replica

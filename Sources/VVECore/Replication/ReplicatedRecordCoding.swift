@@ -1,6 +1,6 @@
 extension FieldWrite {
     /// The write as JSON: `{"value", "version", "writer"}`; a removal's value is `null`.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         ["value": value, "version": version.jsonValue, "writer": writer.jsonValue]
     }
 
@@ -31,10 +31,10 @@ extension FieldWrite {
 extension ReplicatedRecord {
     /// The most concurrent writes one register may carry on the wire; more means a broken
     /// or hostile peer.
-    public static let maximumWritesPerRegister = 64
+    package static let maximumWritesPerRegister = 64
 
     /// The names a register of this kind may have: `status`, `reviewDate`, `fields.MEMBER`.
-    public static func registerNames(of kind: RecordKind) -> Set<String> { registerNameTable[kind] }
+    package static func registerNames(of kind: RecordKind) -> Set<String> { registerNameTable[kind] }
 
     /// The register names of every kind, built once: every register received is checked against them.
     private static let registerNameTable = KindTable(makeRegisterNames(of:))
@@ -63,7 +63,7 @@ extension ReplicatedRecord {
     }
 
     /// The record with its registers, as replicas exchange and store it.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         var registerMembers: [(String, JSONValue)] = []
         for (name, register) in registers { registerMembers.append((name, .array(register.writes.map(\.jsonValue)))) }
         return .compactObject([
@@ -79,7 +79,7 @@ extension ReplicatedRecord {
     /// Reads a replicated record, checking its structure: known registers for its kind,
     /// well-formed writes, and no more than `maximumWritesPerRegister` in one register.
     /// Whether the merged values make a valid record is checked after merging.
-    public static func read(from json: JSONValue) throws(ValidationError) -> ReplicatedRecord {
+    package static func read(from json: JSONValue) throws(ValidationError) -> ReplicatedRecord {
         var issues = IssueCollector()
         guard var reader = ObjectReader(json, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
         let id = reader.required("id", as: RecordID.self, hint: "the record's UUID", issues: &issues)

@@ -13,17 +13,17 @@ import Darwin
 /// transaction; with the two overlapped, neither waits for the other to finish everything.
 ///
 /// The producers are plain threads, one per core, each taking the next chunk index from a
-/// shared counter. They are not libdispatch's pool: measured on two cores, its
-/// `concurrentPerform` started the second producer two seconds into a four-second import,
-/// while the pool's other thread was busy, and the import ran on one producer until then.
-public final class ChunkPipeline<Chunk: Sendable>: Sendable {
+/// shared counter. They are not libdispatch's pool: on two cores its `concurrentPerform` can
+/// start the second producer only once the pool's other thread is free, late into an
+/// import, which then runs on one producer until it does.
+package final class ChunkPipeline<Chunk: Sendable>: Sendable {
     private let slots: Mutex<[Chunk?]>
     private let ready: [DispatchSemaphore]
     private let nextIndex = Atomic<Int>(0)
     private let finished = DispatchGroup()
 
     /// Starts producing `count` chunks at once on `workers` threads (default: one per core).
-    public init(count: Int, workers: Int = ChunkPipeline.processorCount, produce: @escaping @Sendable (Int) -> Chunk) {
+    package init(count: Int, workers: Int = ChunkPipeline.processorCount, produce: @escaping @Sendable (Int) -> Chunk) {
         slots = Mutex(Array(repeating: nil, count: count))
         ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
         for _ in 0..<max(1, min(workers, count)) {
@@ -42,7 +42,7 @@ public final class ChunkPipeline<Chunk: Sendable>: Sendable {
     }
 
     /// Waits for chunk `index` and hands it over, releasing it from the pipeline.
-    public func take(_ index: Int) -> Chunk {
+    package func take(_ index: Int) -> Chunk {
         ready[index].wait()
         return slots.withLock { slots in
             defer { slots[index] = nil }
@@ -51,19 +51,19 @@ public final class ChunkPipeline<Chunk: Sendable>: Sendable {
     }
 
     /// Waits until every chunk has been produced, so no work outlives its caller.
-    public func waitUntilFinished() {
+    package func waitUntilFinished() {
         finished.wait()
     }
 
     /// The number of processors online.
-    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    package static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
 
 /// Work run on a thread of its own, awaited without holding a thread of the concurrency pool.
-public enum OwnThread {
+package enum OwnThread {
     /// Runs `body` on a new thread and returns what it returns: a long computation started
     /// ahead of need must not take one of the pool's few threads from the requests it serves.
-    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             ProducerThread.start { continuation.resume(with: Result { try body() }) }
         }

@@ -2,14 +2,14 @@
 ///
 /// Synthetic data must be reproducible from a seed, so tests, benchmarks and the demo see the
 /// same people on every machine. Not for anything secret.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+package struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         state = seed
     }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -20,21 +20,21 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
 /// The demo region: six London boroughs, each running a node, and the county areas their lines
 /// run into.
-public enum DemoRegion {
+package enum DemoRegion {
     /// The boroughs of the demo region, each of which runs one node.
-    public static let boroughs: [AuthorityName] = ["camden", "haringey", "islington", "hackney", "tower-hamlets", "enfield"]
+    package static let boroughs: [AuthorityName] = ["camden", "haringey", "islington", "hackney", "tower-hamlets", "enfield"]
         .map { AuthorityName($0)! }
 
     /// Areas outside the region that lines export into.
-    public static let countyAreas: [AuthorityName] = ["norfolk", "essex", "kent", "hertfordshire", "suffolk", "sussex", "thames-valley"]
+    package static let countyAreas: [AuthorityName] = ["norfolk", "essex", "kent", "hertfordshire", "suffolk", "sussex", "thames-valley"]
         .map { AuthorityName($0)! }
 }
 
 /// Names as they appear in English case files. Each inner list is one name in its common
 /// spellings, so that generated records carry the variation real matching must survive.
-public enum NameBank {
+package enum NameBank {
     /// Forenames, grouped by spelling variant.
-    public static let forenameVariants: [[String]] = [
+    package static let forenameVariants: [[String]] = [
         ["Mohammed", "Muhammad", "Mohammad", "Mohamed"], ["Aaliyah", "Aliyah", "Aleah"], ["Jayden", "Jaden", "Jaiden"],
         ["Connor", "Conor"], ["Callum", "Calum"], ["Zainab", "Zaynab"], ["Chantelle", "Shantelle"], ["Stephen", "Steven"],
         ["Amir", "Ameer"], ["Abdullahi", "Abdullah"], ["Keeley", "Keely"], ["Sophie", "Sofie"], ["Leon"], ["Tyrone"],
@@ -46,7 +46,7 @@ public enum NameBank {
     ]
 
     /// Surnames, grouped by spelling variant.
-    public static let surnameVariants: [[String]] = [
+    package static let surnameVariants: [[String]] = [
         ["Smith", "Smyth"], ["Jones"], ["Williams"], ["Taylor"], ["Brown"], ["Ahmed", "Ahmad"], ["Ali"], ["Khan"],
         ["Hussain", "Hussein", "Husain"], ["Begum"], ["Okafor"], ["Adeyemi"], ["Mensah"], ["Campbell"], ["Clarke", "Clark"],
         ["Nowak"], ["Kowalski"], ["O'Brien", "OBrien"], ["Murphy"], ["Walker"], ["Wright"], ["Robinson"], ["Thompson", "Thomson"],
@@ -57,19 +57,19 @@ public enum NameBank {
     ]
 
     /// Street names and nicknames.
-    public static let aliases = [
+    package static let aliases = [
         "Biggz", "Tiny", "Bugsy", "Ghost", "Skeng", "Rico", "Smokes", "Chunks", "Lil T", "Dee", "Snoop", "Racks", "Blade", "Kid",
         "Spider", "Tank", "Moneybags", "J-Dog", "Shadow", "Zeus",
     ]
 
     /// Names that lines trade under.
-    public static let lineNames = [
+    package static let lineNames = [
         "Tony", "Jerry", "Sparks", "Bando", "Kane", "Ricky", "Milly", "Benz", "Zara", "Dolla", "Rocco", "Jimmy", "Bravo", "Max",
         "Kenny", "Gucci", "Nando", "Ace", "Polo", "Romeo", "Frosty", "Kash", "Sonic", "Blue", "Mo",
     ]
 
     /// Street names for addresses.
-    public static let streets = [
+    package static let streets = [
         "Station Road", "Church Lane", "Victoria Street", "Mill Road", "Park Avenue", "Queens Road", "King Street",
         "Grove Terrace", "Albert Road", "Elm Close", "Manor Way", "The Crescent",
     ]

@@ -3,14 +3,14 @@
 /// The same seed, owner and day always give the same records. Phone numbers come from Ofcom's
 /// drama range (07700 900000-900999) and postcodes are invented, so nothing matches a real
 /// person, line or home.
-public struct SyntheticRecords: Sendable {
+package struct SyntheticRecords: Sendable {
     private var random: SeededGenerator
     /// The borough whose records these are.
-    public let owner: AuthorityName
+    package let owner: AuthorityName
     /// The day the records are made on; dates fall before it and review dates after it.
-    public let today: CalendarDate
+    package let today: CalendarDate
 
-    public init(seed: UInt64, owner: AuthorityName, today: CalendarDate) {
+    package init(seed: UInt64, owner: AuthorityName, today: CalendarDate) {
         self.random = SeededGenerator(seed: seed)
         self.owner = owner
         self.today = today
@@ -18,7 +18,7 @@ public struct SyntheticRecords: Sendable {
 
     /// The next record, cycling through kinds in the proportions a borough sees (links are
     /// rarer than people).
-    public mutating func nextDraft(kind: RecordKind? = nil) -> RecordDraft {
+    package mutating func nextDraft(kind: RecordKind? = nil) -> RecordDraft {
         let chosen = kind ?? pick([.countyLinesLink, .relocation, .relocation, .sharedPerpetrator, .sharedPerpetrator])
         let fields: RecordFields
         switch chosen {
@@ -32,7 +32,7 @@ public struct SyntheticRecords: Sendable {
 
     /// A person with a name in one of its spellings, a full, partial or missing date of birth,
     /// and sometimes an alias.
-    public mutating func nextPerson(ageRange: ClosedRange<Int>) -> Person {
+    package mutating func nextPerson(ageRange: ClosedRange<Int>) -> Person {
         let forename = pick(pick(NameBank.forenameVariants))
         let middle = roll(0.2) ? " " + pick(pick(NameBank.forenameVariants)) : ""
         var surname = pick(pick(NameBank.surnameVariants))
@@ -52,7 +52,7 @@ public struct SyntheticRecords: Sendable {
     }
 
     /// A contact at an authority, reachable by phone and email.
-    public mutating func nextContact(at authority: AuthorityName, role: String) -> Contact {
+    package mutating func nextContact(at authority: AuthorityName, role: String) -> Contact {
         let forename = pick(pick(NameBank.forenameVariants))
         let surname = pick(pick(NameBank.surnameVariants))
         let local = "\(forename).\(surname)".lowercased().filter { $0.isLetter || $0 == "." }
@@ -133,7 +133,7 @@ public struct SyntheticRecords: Sendable {
 
 extension RecordDraft {
     /// The draft as the JSON document that `vve record add` and `import` read.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         ["kind": kind.jsonValue, "reviewDate": reviewDate.jsonValue, "status": status.jsonValue, "fields": fields.jsonValue]
     }
 }

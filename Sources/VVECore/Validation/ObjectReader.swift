@@ -1,5 +1,5 @@
 /// A typed value that can be read from JSON with full validation, and written back.
-public protocol JSONFieldValue: Sendable, Equatable {
+package protocol JSONFieldValue: Sendable, Equatable {
     /// Reads and validates a value; on failure it records why in `issues` and returns nil.
     static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Self?
     /// The value in its canonical JSON form.
@@ -7,7 +7,7 @@ public protocol JSONFieldValue: Sendable, Equatable {
 }
 
 /// A value written in JSON as one string of a fixed form: a date, a name, a phone number.
-public protocol JSONStringValue: JSONFieldValue, CustomStringConvertible {
+package protocol JSONStringValue: JSONFieldValue, CustomStringConvertible {
     /// Parses the string form; nil when it is not of the form.
     init?(_ text: String)
     /// What the string looks like, completing "expected ...": `a date as YYYY-MM-DD`.
@@ -17,7 +17,7 @@ public protocol JSONStringValue: JSONFieldValue, CustomStringConvertible {
 }
 
 extension JSONStringValue {
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Self? {
+    package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Self? {
         guard let text = value.stringValue else {
             issues.add(path, value, "is \(value.typeName); expected \(expectedForm)")
             return nil
@@ -29,14 +29,14 @@ extension JSONStringValue {
         return parsed
     }
 
-    public var jsonValue: JSONValue { .string(description) }
+    package var jsonValue: JSONValue { .string(description) }
 }
 
 /// A closed set of words, written in JSON as one of its raw values.
-public protocol JSONEnumeration: JSONFieldValue, CaseIterable, RawRepresentable where RawValue == String {}
+package protocol JSONEnumeration: JSONFieldValue, CaseIterable, RawRepresentable where RawValue == String {}
 
 extension JSONEnumeration {
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Self? {
+    package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> Self? {
         guard let text = value.stringValue else {
             issues.add(path, value, "is \(value.typeName); expected one of: \(allowedValues)")
             return nil
@@ -48,26 +48,26 @@ extension JSONEnumeration {
         return parsed
     }
 
-    public var jsonValue: JSONValue { .string(rawValue) }
+    package var jsonValue: JSONValue { .string(rawValue) }
 
     /// The accepted words, comma separated, for messages and help text.
-    public static var allowedValues: String { allCases.map(\.rawValue).joined(separator: ", ") }
+    package static var allowedValues: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// Size limits for free text, in characters. They keep one record small enough to sync and to read.
-public enum TextLimit {
+package enum TextLimit {
     /// Names of people, places and lines.
-    public static let name = 100
+    package static let name = 100
     /// Short labels: roles, organisations, references.
-    public static let label = 200
+    package static let label = 200
     /// Notes and descriptions.
-    public static let note = 2000
+    package static let note = 2000
 }
 
 /// Free text as vve accepts it: trimmed, not empty, no control characters, within a limit.
-public enum FreeText {
+package enum FreeText {
     /// Reads one text value with the given limit.
-    public static func read(_ value: JSONValue, at path: FieldPath, limit: Int, issues: inout IssueCollector) -> String? {
+    package static func read(_ value: JSONValue, at path: FieldPath, limit: Int, issues: inout IssueCollector) -> String? {
         guard let raw = value.stringValue else {
             issues.add(path, value, "is \(value.typeName); expected text")
             return nil
@@ -98,7 +98,7 @@ public enum FreeText {
 
 extension String {
     /// The string without leading and trailing white space (spaces, tabs, newlines).
-    public func trimmingWhitespace() -> String {
+    package func trimmingWhitespace() -> String {
         let bytes = utf8
         if let first = bytes.first, let last = bytes.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
             return self
@@ -112,15 +112,15 @@ extension String {
 
 /// Reads the members of one JSON object, remembering which ones were used, so that
 /// `finish` can report every member that the schema does not know.
-public struct ObjectReader {
+package struct ObjectReader {
     /// Where the object sits in the document.
-    public let path: FieldPath
+    package let path: FieldPath
     private let members: JSONObject
     /// The members read so far; a handful per object, so an array beats a set.
     private var used: [String] = []
 
     /// Starts reading `value`, or records an issue and returns nil when it is not an object.
-    public init?(_ value: JSONValue, at path: FieldPath, issues: inout IssueCollector) {
+    package init?(_ value: JSONValue, at path: FieldPath, issues: inout IssueCollector) {
         guard let members = value.objectValue else {
             issues.add(path, value, "is \(value.typeName); expected an object")
             return nil
@@ -130,14 +130,14 @@ public struct ObjectReader {
     }
 
     /// The raw member, treating `null` as absent.
-    public mutating func raw(_ key: String) -> JSONValue? {
+    package mutating func raw(_ key: String) -> JSONValue? {
         if !used.contains(key) { used.append(key) }
         guard let value = members[key], value != .null else { return nil }
         return value
     }
 
     /// A member that must be present.
-    public mutating func required<Value: JSONFieldValue>(
+    package mutating func required<Value: JSONFieldValue>(
         _ key: String, as type: Value.Type = Value.self, hint: @autoclosure () -> String, issues: inout IssueCollector
     ) -> Value? {
         guard let value = raw(key) else {
@@ -148,7 +148,7 @@ public struct ObjectReader {
     }
 
     /// A member that may be absent or null.
-    public mutating func optional<Value: JSONFieldValue>(
+    package mutating func optional<Value: JSONFieldValue>(
         _ key: String, as type: Value.Type = Value.self, issues: inout IssueCollector
     ) -> Value? {
         guard let value = raw(key) else { return nil }
@@ -156,7 +156,7 @@ public struct ObjectReader {
     }
 
     /// Required free text.
-    public mutating func requiredText(_ key: String, limit: Int, hint: @autoclosure () -> String, issues: inout IssueCollector) -> String? {
+    package mutating func requiredText(_ key: String, limit: Int, hint: @autoclosure () -> String, issues: inout IssueCollector) -> String? {
         guard let value = raw(key) else {
             issues.add(path.appending(key), nil, "is required: \(hint())")
             return nil
@@ -165,13 +165,13 @@ public struct ObjectReader {
     }
 
     /// Optional free text.
-    public mutating func optionalText(_ key: String, limit: Int, issues: inout IssueCollector) -> String? {
+    package mutating func optionalText(_ key: String, limit: Int, issues: inout IssueCollector) -> String? {
         guard let value = raw(key) else { return nil }
         return FreeText.read(value, at: path.appending(key), limit: limit, issues: &issues)
     }
 
     /// A boolean; absent means `defaultValue`.
-    public mutating func bool(_ key: String, default defaultValue: Bool, issues: inout IssueCollector) -> Bool {
+    package mutating func bool(_ key: String, default defaultValue: Bool, issues: inout IssueCollector) -> Bool {
         guard let value = raw(key) else { return defaultValue }
         guard case .bool(let flag) = value else {
             issues.add(path.appending(key), value, "is \(value.typeName); expected true or false")
@@ -181,7 +181,7 @@ public struct ObjectReader {
     }
 
     /// An array of values; absent means empty. Duplicates are dropped, keeping the first.
-    public mutating func list<Value: JSONFieldValue>(
+    package mutating func list<Value: JSONFieldValue>(
         _ key: String, as type: Value.Type = Value.self, minimum: Int = 0, maximum: Int, hint: @autoclosure () -> String = "",
         issues: inout IssueCollector
     ) -> [Value] {
@@ -191,7 +191,7 @@ public struct ObjectReader {
     }
 
     /// An array of free text; absent means empty. Duplicates are dropped, keeping the first.
-    public mutating func textList(
+    package mutating func textList(
         _ key: String, limit: Int, minimum: Int = 0, maximum: Int, hint: @autoclosure () -> String = "", issues: inout IssueCollector
     ) -> [String] {
         readList(key, minimum: minimum, maximum: maximum, hint: hint(), issues: &issues) { element, elementPath, issues in
@@ -229,7 +229,7 @@ public struct ObjectReader {
     }
 
     /// Reports every member that was never read: a typo or a field that this kind does not have.
-    public func finish(issues: inout IssueCollector) {
+    package func finish(issues: inout IssueCollector) {
         guard members.contains(where: { !used.contains($0.key) }) else { return }
         let unknown = members.keys.filter { !used.contains($0) }
         let expected = used.sorted().joined(separator: ", ")
@@ -241,7 +241,7 @@ public struct ObjectReader {
 
 extension JSONValue {
     /// Builds an object from optional members, leaving out the nil ones and empty arrays.
-    public static func compactObject(_ members: [(String, JSONValue?)]) -> JSONValue {
+    package static func compactObject(_ members: [(String, JSONValue?)]) -> JSONValue {
         .object(
             JSONObject(
                 members.compactMap { key, value in

@@ -1,6 +1,6 @@
 /// Where a value sits inside a record, written the way a person would type it:
 /// `fields.linkedPeople[2].person.dateOfBirth`.
-public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
+package struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// The path as its steps, spelled out only when asked: a path is made for every member
     /// read, and is needed only for the few that break a rule.
     private indirect enum Step: Sendable {
@@ -17,14 +17,14 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path of the document itself.
-    public static let root = FieldPath(step: .root)
+    package static let root = FieldPath(step: .root)
 
-    public init(text: String) {
+    package init(text: String) {
         step = text.isEmpty ? .root : .text(text)
     }
 
     /// The dotted path text.
-    public var text: String { Self.text(of: step) }
+    package var text: String { Self.text(of: step) }
 
     private static func text(of step: Step) -> String {
         switch step {
@@ -37,81 +37,81 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path of a member of the object at this path.
-    public func appending(_ key: String) -> FieldPath {
+    package func appending(_ key: String) -> FieldPath {
         FieldPath(step: .member(step, key))
     }
 
     /// The path of an element of the array at this path.
-    public func appending(index: Int) -> FieldPath {
+    package func appending(index: Int) -> FieldPath {
         FieldPath(step: .index(step, index))
     }
 
-    public static func == (lhs: FieldPath, rhs: FieldPath) -> Bool { lhs.text == rhs.text }
-    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
+    package static func == (lhs: FieldPath, rhs: FieldPath) -> Bool { lhs.text == rhs.text }
+    package func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
-    public var description: String { text.isEmpty ? "(document)" : text }
+    package var description: String { text.isEmpty ? "(document)" : text }
 }
 
 /// One broken rule: which field, which value, and what the rule is.
-public struct ValidationIssue: Sendable, Hashable, CustomStringConvertible {
+package struct ValidationIssue: Sendable, Hashable, CustomStringConvertible {
     /// The field that is wrong.
-    public var path: FieldPath
+    package var path: FieldPath
     /// The offending value as the user wrote it (shortened), or nil when the field is missing.
-    public var value: String?
+    package var value: String?
     /// The rule, phrased so that it also says how to fix the value.
-    public var rule: String
+    package var rule: String
 
-    public init(path: FieldPath, value: String?, rule: String) {
+    package init(path: FieldPath, value: String?, rule: String) {
         self.path = path
         self.value = value
         self.rule = rule
     }
 
-    public var description: String {
+    package var description: String {
         if let value { return "\(path): \(value) \(rule)" }
         return "\(path): \(rule)"
     }
 
     /// The same issue without the value, for places where case data must not appear (logs, peers).
-    public var redactedDescription: String { "\(path): \(rule)" }
+    package var redactedDescription: String { "\(path): \(rule)" }
 }
 
 /// A record, patch or payload that breaks one or more rules. Every issue is reported, not just the first.
-public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Every broken rule, in document order where possible.
-    public var issues: [ValidationIssue]
+    package var issues: [ValidationIssue]
 
-    public init(issues: [ValidationIssue]) {
+    package init(issues: [ValidationIssue]) {
         self.issues = issues
     }
 
-    public var description: String {
+    package var description: String {
         issues.map(\.description).joined(separator: "\n")
     }
 }
 
 /// Gathers issues while a document is read, so that one pass reports all of them.
-public struct IssueCollector: Sendable {
+package struct IssueCollector: Sendable {
     /// The issues found so far.
-    public private(set) var issues: [ValidationIssue] = []
+    package private(set) var issues: [ValidationIssue] = []
 
-    public init() {}
+    package init() {}
 
     /// Records a broken rule. `value` is rendered and shortened for the message.
-    public mutating func add(_ path: FieldPath, _ value: JSONValue?, _ rule: String) {
+    package mutating func add(_ path: FieldPath, _ value: JSONValue?, _ rule: String) {
         issues.append(ValidationIssue(path: path, value: value.map(Self.render), rule: rule))
     }
 
     /// Records an issue found by another collector.
-    public mutating func add(_ issue: ValidationIssue) {
+    package mutating func add(_ issue: ValidationIssue) {
         issues.append(issue)
     }
 
     /// Whether nothing has been found.
-    public var isEmpty: Bool { issues.isEmpty }
+    package var isEmpty: Bool { issues.isEmpty }
 
     /// Throws every issue found, if any.
-    public func throwIfAny() throws(ValidationError) {
+    package func throwIfAny() throws(ValidationError) {
         if !issues.isEmpty { throw ValidationError(issues: issues) }
     }
 

@@ -1,5 +1,5 @@
 /// How two versions of a record relate in causal order.
-public enum VersionOrder: String, Sendable, CaseIterable {
+package enum VersionOrder: String, Sendable, CaseIterable {
     /// Both versions have seen exactly the same edits.
     case equal
     /// The left version has seen every edit of the right one, and more.
@@ -14,39 +14,39 @@ public enum VersionOrder: String, Sendable, CaseIterable {
 ///
 /// Zero counters are never stored, so two vectors that mean the same are `==` and encode to
 /// the same bytes.
-public struct VersionVector: Sendable, Hashable, CustomStringConvertible {
+package struct VersionVector: Sendable, Hashable, CustomStringConvertible {
     private(set) var counters: [AuthorityName: UInt64]
 
     /// The vector of a record nobody has edited.
-    public static let empty = VersionVector(counters: [:])
+    package static let empty = VersionVector(counters: [:])
 
     /// Builds a vector from counters, dropping zeros.
-    public init(counters: [AuthorityName: UInt64] = [:]) {
+    package init(counters: [AuthorityName: UInt64] = [:]) {
         self.counters = counters.filter { $0.value > 0 }
     }
 
     /// The number of edits `node` has made.
-    public subscript(node: AuthorityName) -> UInt64 {
+    package subscript(node: AuthorityName) -> UInt64 {
         counters[node] ?? 0
     }
 
     /// The nodes with at least one edit, in name order.
-    public var nodes: [AuthorityName] { counters.keys.sorted() }
+    package var nodes: [AuthorityName] { counters.keys.sorted() }
 
     /// This vector after one more edit by `node`.
-    public func incremented(by node: AuthorityName) -> VersionVector {
+    package func incremented(by node: AuthorityName) -> VersionVector {
         var copy = self
         copy.counters[node, default: 0] += 1
         return copy
     }
 
     /// The pointwise maximum: the least vector that has seen everything both have seen.
-    public func joined(with other: VersionVector) -> VersionVector {
+    package func joined(with other: VersionVector) -> VersionVector {
         VersionVector(counters: counters.merging(other.counters, uniquingKeysWith: max))
     }
 
     /// How this vector relates to `other`.
-    public func compare(to other: VersionVector) -> VersionOrder {
+    package func compare(to other: VersionVector) -> VersionOrder {
         var someGreater = false
         var someLess = false
         for node in Set(counters.keys).union(other.counters.keys) {
@@ -65,22 +65,22 @@ public struct VersionVector: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether this vector has seen strictly more than `other`.
-    public func dominates(_ other: VersionVector) -> Bool {
+    package func dominates(_ other: VersionVector) -> Bool {
         compare(to: other) == .dominates
     }
 
     /// Whether each vector has seen something the other has not.
-    public func isConcurrent(with other: VersionVector) -> Bool {
+    package func isConcurrent(with other: VersionVector) -> Bool {
         compare(to: other) == .concurrent
     }
 
-    public var description: String {
+    package var description: String {
         "{" + nodes.map { "\($0):\(self[$0])" }.joined(separator: ",") + "}"
     }
 }
 
 extension VersionVector: JSONFieldValue {
-    public static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> VersionVector? {
+    package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> VersionVector? {
         guard let members = value.objectValue else {
             issues.add(path, value, "is \(value.typeName); expected an object of node names to edit counts")
             return nil
@@ -100,7 +100,7 @@ extension VersionVector: JSONFieldValue {
         return VersionVector(counters: counters)
     }
 
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         .object(JSONObject(counters.map { ($0.key.rawValue, JSONValue.integer(Int64($0.value))) }))
     }
 }

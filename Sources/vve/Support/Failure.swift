@@ -4,7 +4,7 @@ import VVEConfig
 import VVEStore
 import VVENet
 
-/// The process exit codes; README.md, "Exit codes", documents them.
+/// The process exit codes; docs/guide/cli.md, "Exit codes", documents them.
 enum ExitStatus: Int32, CaseIterable {
     case success = 0
     /// `vve audit verify` found a broken chain.
@@ -42,8 +42,8 @@ struct CommandFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// The async form of `runReportingFailures`, for commands that serve or connect.
-func runReportingFailures(_ body: () async throws -> Void) async throws {
+/// The async form of `reportingFailures`, for commands that serve or connect.
+func reportingFailures(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let exit as ExitCode {
@@ -57,7 +57,7 @@ func runReportingFailures(_ body: () async throws -> Void) async throws {
 
 /// Runs a command body, printing any failure as `vve: error: ...` on stderr with the right
 /// exit code. ArgumentParser's own usage errors keep their code (64).
-func runReportingFailures(_ body: () throws -> Void) throws {
+func reportingFailures(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let exit as ExitCode {

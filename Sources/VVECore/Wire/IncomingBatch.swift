@@ -1,0 +1,52 @@
+
+/// A batch as a peer sent it, checked for shape before anything of it is applied.
+package struct IncomingBatch: Sendable {
+    /// The items, applied whole or not at all by `CaseStore.applyBatch`.
+    package var items: [JSONValue]
+    /// The cursor to commit with the items and ask from next time.
+    package var cursor: Int64
+    /// Whether the peer has more after `cursor`.
+    package var hasMore: Bool
+    /// The peer's last change-log sequence when it built the batch; nil from a peer that does
+    /// not say.
+    package var head: Int64?
+
+    package init(items: [JSONValue], cursor: Int64, hasMore: Bool, head: Int64?) {
+        self.items = items
+        self.cursor = cursor
+        self.hasMore = hasMore
+        self.head = head
+    }
+
+    /// Change-log entries of the peer's this node has not yet scanned.
+    package var lag: Int64 { max(0, (head ?? cursor) - cursor) }
+
+    /// Why a peer's answer is not a batch.
+    package struct Malformed: Error, Sendable, CustomStringConvertible {
+        package var description: String
+    }
+
+    /// Reads a batch asked for after `since`; a cursor that goes backwards is refused, since
+    /// applying it would re-apply history and commit a cursor the peer never gave.
+    package static func read(_ object: JSONObject, since: Int64) throws(Malformed) -> IncomingBatch {
+        guard let items = object["items"]?.arrayValue else { throw Malformed(description: "it has no items array") }
+        guard case .integer(let cursor)? = object["cursor"] else { throw Malformed(description: "it has no integer cursor") }
+        guard cursor >= since else { throw Malformed(description: "its cursor \(cursor) is before the one asked from, \(since)") }
+        guard case .bool(let hasMore)? = object["hasMore"] else { throw Malformed(description: "it has no hasMore flag") }
+        var head: Int64?
+        if case .integer(let value)? = object["head"] {
+            guard value >= cursor else { throw Malformed(description: "its head \(value) is before its cursor \(cursor)") }
+            head = value
+        }
+        return IncomingBatch(items: items, cursor: cursor, hasMore: hasMore, head: head)
+    }
+
+    /// This batch, when it ends where its answer's headers announced (`AnnouncedBatch`): the
+    /// next batch was already asked for from there, so a body that says otherwise is refused.
+    package func matching(announcedCursor: Int64, hasMore announcedMore: Bool) throws(Malformed) -> IncomingBatch {
+        guard cursor == announcedCursor, hasMore == announcedMore else {
+            throw Malformed(description: "it ends at \(cursor) (more: \(hasMore)) after its headers announced \(announcedCursor) (more: \(announcedMore))")
+        }
+        return self
+    }
+}

@@ -1,0 +1,13 @@
+/// The HTTP headers of vve's own, beyond HTTP's. docs/protocol.md describes each.
+package enum WireHeader {
+    /// On a `GET /v1/changes` answer: the cursor its batch ends at, announced so the caller
+    /// asks for the next batch before it reads this one.
+    package static let cursor = "VVE-Cursor"
+    /// On a `GET /v1/changes` answer: `true` when more changes follow the batch.
+    package static let hasMore = "VVE-Has-More"
+    /// On a `vve-gzip-keys` answer: how many bytes of match keys follow its gzip stream
+    /// (`SplitMatchKeys`).
+    package static let keyBytes = "VVE-Key-Bytes"
+    /// On a `POST /v1/lookup` answer: how long the node took to answer, in milliseconds.
+    package static let serverTiming = "Server-Timing"
+}

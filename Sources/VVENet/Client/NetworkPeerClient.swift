@@ -1,0 +1,58 @@
+import CompressNIO
+import Foundation
+import NIOCore
+import NIOHTTP1
+import VVECore
+import VVEConfig
+import VVESync
+
+/// The pull loop's `PeerClient`: `GET /v1/changes` over mutual TLS, to the peer as its file
+/// in `Peers/` says now, so a re-pinned or moved peer is reached at once.
+package struct NetworkPeerClient: PeerClient {
+    let registry: PeerRegistry
+    let identity: NodeIdentity
+    /// One connection per peer, kept between the requests of a pull.
+    let connections = KeptConnections()
+
+    package init(registry: PeerRegistry, identity: NodeIdentity) {
+        self.registry = registry
+        self.identity = identity
+    }
+
+    package func changes(from peer: AuthorityName, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration) async throws -> AnnouncedBatch {
+        guard let configuration = registry.peer(named: peer) else {
+            throw PeerRequestError(description: "\(peer) is no longer a peer: Peers/\(peer).yaml was removed")
+        }
+        let seconds = min(Int(wait.components.seconds), ChangesRequest.maximumWaitSeconds)
+        let path = ChangesRequest(since: cursor, acknowledged: acknowledged, limit: limit, waitSeconds: seconds).path
+        // The body is inflated and parsed by `batch()`, after the caller has asked for the
+        // next batch from the cursor the answer's headers announce.
+        let answer = try await PeerRequests.get(path, from: configuration, identity: identity, timeout: .seconds(seconds + 30), connections: connections)
+        guard answer.status == .ok else {
+            throw PeerRequestError(
+                description: "\(peer) answered GET \(path) with HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
+        }
+        let read: @Sendable () throws -> IncomingBatch = {
+            do {
+                let body = try answer.inflated()
+                return try IncomingBatch.read((try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue ?? JSONObject(), since: cursor)
+            } catch {
+                throw PeerRequestError(description: "\(peer) sent a malformed batch (\(error)); nothing of it was applied")
+            }
+        }
+        guard let announced = Int64(answer.headers[WireHeader.cursor].first ?? ""),
+            let hasMore = answer.headers[WireHeader.hasMore].first.flatMap(Bool.init)
+        else {
+            // A peer that does not announce its cursor: the batch says it once read.
+            let batch = try read()
+            return AnnouncedBatch(cursor: batch.cursor, hasMore: batch.hasMore) { batch }
+        }
+        return AnnouncedBatch(cursor: announced, hasMore: hasMore) {
+            do {
+                return try read().matching(announcedCursor: announced, hasMore: hasMore)
+            } catch let malformed as IncomingBatch.Malformed {
+                throw PeerRequestError(description: "\(peer) sent a malformed batch (\(malformed)); nothing of it was applied")
+            }
+        }
+    }
+}

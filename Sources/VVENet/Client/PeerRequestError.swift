@@ -1,0 +1,12 @@
+import CompressNIO
+import Foundation
+import NIOCore
+import NIOHTTP1
+import VVECore
+import VVEConfig
+import VVESync
+
+/// Why a request to a peer failed.
+package struct PeerRequestError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+}

@@ -1,0 +1,66 @@
+import CompressNIO
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import NIOTLS
+import ServiceLifecycle
+import Synchronization
+import VVECore
+import VVEConfig
+import VVESync
+import X509
+
+/// The node's HTTPS server: mutual TLS, peers identified by pinned certificates.
+package enum NodeServer {
+    /// Builds the server as a Service for the node's ServiceGroup. `onListening` receives the
+    /// bound port once the socket listens (useful with port 0).
+    package static func application(
+        identity: NodeIdentity, registry: PeerRegistry, refusals: RefusalLog, configuration: NodeServerConfiguration,
+        changes: ChangesProvider? = nil, lookups: LookupProvider? = nil, lookupNotices: LookupNoticeProvider? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some Service {
+        let router = Router(context: PeerRequestContext.self)
+        router.add(middleware: PeerIdentityMiddleware(registry: registry, refusals: refusals))
+        addHealthRoutes(to: router, identity: identity, registry: registry)
+        addChangesRoute(to: router, changes: changes)
+        addLookupRoute(to: router, lookups: lookups)
+        addLookupNoticesRoute(to: router, lookupNotices: lookupNotices)
+        let tlsContext = try NIOSSLContext(configuration: identity.tlsConfiguration(server: true))
+        let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000)
+        let server = HTTPServerBuilder { responder in
+            PeerTLSChannel(
+                base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idle)),
+                context: tlsContext, gate: ConnectionGate(trust: identity.trust, registry: registry, refusals: refusals))
+        }
+        return Application(
+            router: router, server: server,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: JSONWriter.canonical(value) + "\n")))
+    }
+
+    /// A batch's JSON, already encoded, as it is: for a caller that does not accept gzip, or
+    /// a body too small to be worth compressing.
+    static func json(encoded: [UInt8]) -> Response {
+        var body = ByteBuffer()
+        body.reserveCapacity(encoded.count + 1)
+        body.writeBytes(encoded)
+        body.writeInteger(UInt8(ascii: "\n"))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
+    }
+
+    static func refusal(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        json(["error": .string(message)], status: status)
+    }
+}
+

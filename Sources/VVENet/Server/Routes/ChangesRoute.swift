@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import VVECore
+import VVEConfig
+import VVEStore
+import VVESync
+
+extension NodeServer {
+    /// Serves `feed` to identified peers, each under its own peer file's policy, with
+    /// long-poll woken by `signal`, and a catching-up peer's next batch read ahead.
+    package static func changes(from feed: ChangeFeed, signal: ChangeSignal, clock: @escaping @Sendable () -> Timestamp) -> ChangesProvider {
+        let readAhead = FeedReadAhead(feed: feed, signal: signal, clock: clock, makeSink: { GzipBodySink(encoding: $0) })
+        return { peer, cursor, acknowledged, limit, wait, encoding in
+            try await readAhead.batch(
+                for: peer.name, role: peer.role, policy: peer.policy, after: cursor, acknowledged: acknowledged, limit: limit, wait: wait,
+                encoding: encoding)
+        }
+    }
+
+    /// Serves a peer's change feed: the batch after a cursor, at most `limit` changes, waiting
+    /// up to `wait` for a change when there is nothing for the peer, its body encoded as it is
+    /// built in the `encoding` the caller accepts (nil: none). The server audits it as
+    /// disclosed (`PreparedBatch.disclose`) before a byte of it is sent.
+    package typealias ChangesProvider =
+        @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration, _ encoding: BatchEncoding?)
+            async throws -> FeedReadAhead<GzipBodySink, BatchEncoding>.Served
+
+    /// `GET /v1/changes`: a peer's batch after its cursor, under its own peer file's policy,
+    /// audited as disclosed before a byte of it is sent.
+    static func addChangesRoute(to router: Router<PeerRequestContext>, changes: ChangesProvider?) {
+        router.get("/v1/changes") { request, context -> Response in
+            guard let peer = context.peer else { return refusal(.forbidden, "unidentified") }
+            guard let changes else {
+                return refusal(.serviceUnavailable, "this node does not serve changes yet: it has no linkage key; its admin must install the region's")
+            }
+            let query = request.uri.queryParameters
+            guard
+                let asked = ChangesRequest(
+                    since: query["since"].map(String.init), acknowledged: query["ack"].map(String.init), limit: query["limit"].map(String.init),
+                    wait: query["wait"].map(String.init))
+            else {
+                return refusal(.badRequest, ChangesRequest.rule)
+            }
+            do {
+                // Compressed as it is built, for a caller that accepts gzip.
+                let encoding = BatchEncoding.chosen(accepting: request.headers[.acceptEncoding])
+                let served = try await changes(peer, asked.since, asked.acknowledged, asked.limit, .seconds(asked.waitSeconds), encoding)
+                // Nothing of a batch leaves before it is audited as disclosed.
+                try served.batch.disclose()
+                let batch = served.batch.batch
+                var response: Response
+                if let sink = served.sink, var body = try sink.finish() {
+                    var headers: HTTPFields = [.contentType: "application/json", .contentEncoding: sink.encoding.token]
+                    if sink.encoding == .gzipWithKeysApart {
+                        headers[.init(WireHeader.keyBytes)!] = String(body.keys.count)
+                        body.compressed.writeBytes(body.keys)
+                    }
+                    response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body.compressed))
+                } else {
+                    response = json(encoded: batch.encoded())
+                }
+                response.headers[.init(WireHeader.cursor)!] = String(batch.cursor)
+                response.headers[.init(WireHeader.hasMore)!] = String(batch.hasMore)
+                return response
+            } catch {
+                context.logger.error("cannot build a batch", metadata: ["error": "\(error)"])
+                return refusal(.internalServerError, "cannot build a batch; see the node's log")
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import Logging
+import ServiceLifecycle
+import VVECore
+import VVEStore
+
+/// Settings of the lookup responder, with the defaults `vve serve` uses.
+package struct LookupConfiguration: Sendable {
+    /// How many lookups one asking peer may make. Default `LookupLimits.peerDefault`.
+    package var limits: LookupLimits = .peerDefault
+    /// Whom to call about a hit when the record names nobody on this node's side (a county
+    /// lines link, a copy of a peer's record): `lookup-contact:` in node.yaml.
+    package var contact: String?
+    /// The Dice score from which a hit is `possible`.
+    package var threshold: Double = MatchKeyEncoder.possibleMatchThreshold
+
+    /// Settings with these limits and contact, and the standard threshold.
+    package init(limits: LookupLimits = .peerDefault, contact: String? = nil) {
+        self.limits = limits
+        self.contact = contact
+    }
+}

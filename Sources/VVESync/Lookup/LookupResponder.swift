@@ -1,0 +1,119 @@
+import Logging
+import ServiceLifecycle
+import VVECore
+import VVEStore
+
+/// Answers peers' lookups: the store's match entries (refreshed first, so a record written a
+/// moment ago is found), blocked through an in-memory `MatchIndex`, confirmed and audited in
+/// the store in one transaction.
+package actor LookupResponder {
+    let store: CaseStore
+    let encoder: MatchKeyEncoder
+    let configuration: LookupConfiguration
+    let logger: Logger
+    private var index = MatchIndex()
+    private var loadedThrough: Int64 = 0
+    /// The entries (loaded so far) that are aliases' keys.
+    private var aliasEntries = Set<Int64>()
+    /// Entries the index holds that the store has removed since it was built.
+    private var deadEntries = 0
+
+    /// A responder over `store`; its index is built at the first catch-up.
+    package init(store: CaseStore, encoder: MatchKeyEncoder, configuration: LookupConfiguration, logger: Logger) {
+        self.store = store
+        self.encoder = encoder
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Brings the store's match entries and then the in-memory index up to date. Returns how
+    /// many records and copies were indexed again.
+    @discardableResult
+    package func catchUp() throws -> Int {
+        var indexed = 0
+        var restarted = false
+        while true {
+            let refresh = try store.refreshMatchEntries(encoder: encoder)
+            indexed += refresh.indexed
+            deadEntries += refresh.removed
+            restarted = restarted || refresh.restarted
+            if !refresh.more { break }
+        }
+        // Entries of changed records are replaced, so the index keeps dead ones; hits are
+        // confirmed against the store, and past a quarter dead the index starts over. (A
+        // count of the store's entries would cost a scan of the table on every lookup.)
+        if restarted || deadEntries > max(1000, index.count / 4) {
+            index = MatchIndex(blocking: index.blocking)
+            aliasEntries = []
+            loadedThrough = 0
+            deadEntries = 0
+        }
+        while true {
+            let entries = try store.matchEntries(after: loadedThrough, limit: 10_000)
+            for entry in entries {
+                index.insert(id: entry.id, fuzzy: entry.fuzzy)
+                if entry.isAlias { aliasEntries.insert(entry.id) }
+            }
+            guard let last = entries.last else { break }
+            loadedThrough = last.id
+        }
+        return indexed
+    }
+
+    /// Answers one lookup from `peer`, as its file's policy allows.
+    package func answer(_ query: LookupQuery, from peer: AuthorityName, role: PeerRole, policy: SharingPolicy, at time: Timestamp) throws -> LookupReply {
+        let asker = "peer:\(peer)"
+        let detail = Self.describe(query, from: peer)
+        guard policy.lookups.answers(role: role) else {
+            let reason =
+                policy.lookups == .police
+                ? "this node answers lookups from \(peer) only while its role is police, and Peers/\(peer).yaml says \(role.rawValue)"
+                : "this node does not answer lookups from \(peer): Peers/\(peer).yaml says `lookups: no`"
+            try store.audit([AuditEvent(time: time, actor: asker, action: .refuse, justification: query.reason.text, detail: "\(detail); refused: \(reason)")])
+            return .refused(.forbidden, reason)
+        }
+        try catchUp()
+        var scores: [Int64: Double] = [:]
+        for variant in query.variants {
+            for match in index.matches(of: variant.keys.fuzzy, threshold: configuration.threshold).matches where match.score > scores[match.id] ?? -1 {
+                // An alias on either side counts only when identical (see `NameKeys`).
+                if (variant.isAlias || aliasEntries.contains(match.id)) && match.score < 1 { continue }
+                scores[match.id] = match.score
+            }
+        }
+        let admission = try store.answerLookup(
+            exactKeys: query.variants.compactMap { variant in variant.keys.exact.map { ($0, variant.isAlias) } }, fuzzyScores: scores, from: peer, lookupID: query.lookupID, limits: configuration.limits,
+            justification: query.reason.text, detail: detail, maximumHits: LookupAnswer.maximumHits, at: time)
+        switch admission {
+        case .refused(let reason):
+            logger.warning("lookup refused: over its limit", metadata: ["peer.name": "\(peer)", "lookup.id": "\(query.lookupID)"])
+            return .refused(.tooManyRequests, reason)
+        case .answered(let subjects):
+            let hits = subjects.map { subject -> LookupHit in
+                let shown = subject.source == .own ? LookupPeople.disclosure(of: subject.kind, under: policy) : (riskLevel: false, status: false)
+                return LookupHit(
+                    kind: subject.kind, owner: subject.owner, label: subject.label, score: subject.score,
+                    riskLevel: shown.riskLevel ? subject.riskLevel : nil, status: shown.status ? subject.status : nil,
+                    contact: subject.contact.map(Self.line) ?? configuration.contact, reference: subject.recordID)
+            }
+            logger.info("lookup answered", metadata: ["peer.name": "\(peer)", "lookup.id": "\(query.lookupID)", "lookup.hits": "\(hits.count)"])
+            return .answered(LookupAnswer(authority: store.node, lookupID: query.lookupID, hits: hits))
+        }
+    }
+
+    /// The query as the audit log keeps it: ids and keys, never a name.
+    static func describe(_ query: LookupQuery, from peer: AuthorityName) -> String {
+        var text = "lookup \(query.lookupID) from \(peer)"
+        if let reference = query.caseReference { text += ", case \(reference)" }
+        return text + "; keys: " + query.variants.map(\.auditText).joined(separator: " | ")
+    }
+
+    /// A contact on one line: "Name (Role, Organisation), phone, email".
+    static func line(_ contact: Contact) -> String {
+        var text = contact.name
+        let about = [contact.role, contact.organisation].compactMap { $0 }
+        if !about.isEmpty { text += " (" + about.joined(separator: ", ") + ")" }
+        for way in [contact.phone?.description, contact.email?.description].compactMap({ $0 }) { text += ", " + way }
+        return text
+    }
+}

@@ -1,0 +1,12 @@
+import Logging
+import ServiceLifecycle
+import VVECore
+import VVEStore
+
+/// What the pull loop needs of the network; `VVENet` provides it over mutual TLS.
+package protocol PeerClient: Sendable {
+    /// One batch of `peer`'s changes for this node after `cursor`: at most `limit` change-log
+    /// entries, waiting up to `wait` when the peer has nothing new. `acknowledged` is the
+    /// cursor this node has committed, at most `cursor`.
+    func changes(from peer: AuthorityName, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration) async throws -> AnnouncedBatch
+}

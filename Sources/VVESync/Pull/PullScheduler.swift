@@ -1,0 +1,111 @@
+import Logging
+import ServiceLifecycle
+import VVECore
+import VVEStore
+
+/// One pull loop per peer, as a Service: each applies batches, committing the cursor with
+/// them, long-polls when caught up, backs off with jitter when a pull fails, and keeps its
+/// state in the store for `vve status`. Peers added or removed in `Peers/` start or stop
+/// their loop within `reconcileInterval`.
+package final class PullScheduler: Service, Sendable {
+    let store: CaseStore
+    let client: any PeerClient
+    let targets: @Sendable () -> [PullTarget]
+    let signal: ChangeSignal?
+    let configuration: PullConfiguration
+    let clock: @Sendable () -> Timestamp
+    let logger: Logger
+
+    /// `targets` is read at every reconcile and every pull, so a changed policy applies to the
+    /// next batch. `signal`, if given, is poked after a batch changes this node's log.
+    package init(
+        store: CaseStore, client: any PeerClient, targets: @escaping @Sendable () -> [PullTarget], signal: ChangeSignal?,
+        configuration: PullConfiguration = PullConfiguration(), clock: @escaping @Sendable () -> Timestamp, logger: Logger
+    ) {
+        self.store = store
+        self.client = client
+        self.targets = targets
+        self.signal = signal
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        let loops = await cancelWhenGracefulShutdown {
+            var loops: [AuthorityName: Task<Void, Never>] = [:]
+            while !Task.isCancelled {
+                let wanted = Set(self.targets().map(\.name))
+                for (name, loop) in loops where !wanted.contains(name) {
+                    loop.cancel()
+                    loops[name] = nil
+                    self.logger.info("stopped pulling from a removed peer", metadata: ["peer.name": "\(name)"])
+                }
+                for name in wanted.sorted(by: { $0.rawValue < $1.rawValue }) where loops[name] == nil {
+                    loops[name] = Task { await self.pull(from: name) }
+                }
+                do { try await Task.sleep(for: self.configuration.reconcileInterval) } catch { break }
+            }
+            return loops
+        }
+        for loop in loops.values { loop.cancel() }
+        for loop in loops.values { await loop.value }
+    }
+
+    /// Pulls from one peer until it is removed or the task is cancelled. While a batch is
+    /// applied, the next ones are already being fetched and read (`BatchPrefetch`), so the
+    /// peer builds while this node writes; each fetch acknowledges only what is committed.
+    func pull(from name: AuthorityName) async {
+        var logger = self.logger
+        logger[metadataKey: "peer.name"] = "\(name)"
+        var backoff = configuration.backoff
+        var caughtUp = false
+        var prefetch: BatchPrefetch?
+        defer { prefetch?.cancel() }
+        while !Task.isCancelled {
+            guard let target = targets().first(where: { $0.name == name }) else { return }
+            do {
+                if prefetch == nil {
+                    prefetch = try BatchPrefetch(
+                        from: name, client: client, store: store, limit: configuration.batchSize, wait: caughtUp ? configuration.longPoll : .zero,
+                        depth: configuration.prefetch)
+                }
+                guard let batch = try await prefetch?.nextBatch() else {
+                    prefetch = nil
+                    continue
+                }
+                try Task.checkCancellation()
+                let outcome = try await store.applyBatch(batch.items, from: name, policy: target.policy, cursor: batch.cursor, at: clock())
+                if outcome.applied > 0 { signal?.poke() }
+                let lag = batch.hasMore ? max(batch.lag, 1) : 0
+                try store.recordPullSuccess(from: name, lag: lag, at: clock())
+                if outcome.applied > 0 || backoff.failures > 0 {
+                    logger.info(
+                        "pulled a batch", metadata: ["sync.applied": "\(outcome.applied)", "sync.unchanged": "\(outcome.unchanged)", "sync.cursor": "\(batch.cursor)"])
+                }
+                if !batch.hasMore {
+                    prefetch?.cancel()
+                    prefetch = nil
+                }
+                caughtUp = !batch.hasMore
+                backoff.reset()
+            } catch {
+                // Batches fetched ahead of one that failed are dropped: the next pull asks again
+                // from the committed cursor.
+                prefetch?.cancel()
+                prefetch = nil
+                if Task.isCancelled { return }
+                caughtUp = false
+                let delay = backoff.nextDelay(unit: Double.random(in: 0...1))
+                // Error descriptions name peers, addresses and certificates, never a person.
+                logger.warning("pull failed; retrying", metadata: ["error": "\(error)", "sync.retry.seconds": "\(delay)", "sync.failures": "\(backoff.failures)"])
+                do {
+                    try store.recordPullFailure(from: name, reason: "\(error)", at: clock())
+                } catch {
+                    logger.error("cannot record the failed pull", metadata: ["error": "\(error)"])
+                }
+                do { try await Task.sleep(for: delay) } catch { return }
+            }
+        }
+    }
+}

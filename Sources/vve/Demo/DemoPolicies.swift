@@ -1,0 +1,44 @@
+import VVECore
+import VVEConfig
+
+/// The demo region: three boroughs, a police node and the VRU, and what each shares with
+/// each other. `Peers/examples/` holds the same policies as peer files.
+enum DemoPolicies {
+    static let members: [(name: AuthorityName, role: PeerRole)] = [
+        (AuthorityName("camden")!, .borough), (AuthorityName("haringey")!, .borough), (AuthorityName("enfield")!, .borough),
+        (AuthorityName("met-police")!, .police), (AuthorityName("vru")!, .vru),
+    ]
+
+    /// The agreement every demo peer file names.
+    static let agreement = SharingAgreement(reference: "NL-ISA-2026-004", lawfulBasis: "Children Act 1989 s.47; DPA 2018 Sch.8 para 4")
+
+    /// What a node of role `owner` shares with a peer of role `peer`, and accepts from it.
+    static func policy(from owner: PeerRole, to peer: PeerRole) -> SharingPolicy {
+        if owner == .police, peer == .borough {
+            // The police send their officers' lookups to every borough; they share no records.
+            return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false, askLookups: true)
+        }
+        guard owner == .borough else { return .denyAll }
+        switch peer {
+        case .borough:
+            // Relocations to their receiving authority, county lines links to the areas they
+            // touch; the receiving authority's follow-up and placement edits come back.
+            return SharingPolicy(
+                share: [
+                    .relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "follow-up", "status"]),
+                    .countyLinesLink: KindGrant(audience: [.importingAreas, .exportingArea], groups: ["line", "areas", "activity", "status"]),
+                ],
+                reviewDays: 90, accept: [.relocation: ["follow-up", "placement"]], lookups: false, aggregates: false)
+        case .police:
+            return SharingPolicy(
+                share: [
+                    .countyLinesLink: KindGrant(audience: [.police], groups: ["line", "areas", "people", "activity", "status"]),
+                    .sharedPerpetrator: KindGrant(audience: [.police], groups: ["identity", "profile", "disruptions", "status"]),
+                ],
+                reviewDays: 30, accept: [.sharedPerpetrator: ["disruptions"]], lookups: .police, aggregates: false)
+        case .vru:
+            // The VRU sees the region through aggregates only, never a record.
+            return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: true)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import VVECore
+import VVEConfig
+import VVEStore
+
+/// `vve generate`: synthetic records for tests, benchmarks and demos.
+struct GenerateCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Print synthetic, fictional records as NDJSON, ready for `vve record import`.",
+        discussion: "The same seed, owner and day always give the same records.")
+
+    @Option(help: "Only this kind (default: a realistic mix).")
+    var kind: RecordKind?
+
+    @Option(help: "How many records.")
+    var count: Int = 10
+
+    @Option(help: "The random seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("The borough the records belong to.", valueName: "NAME"))
+    var owner: String = "camden"
+
+    func checkOptions() throws {
+        guard AuthorityName(owner) != nil else {
+            throw CommandFailure("--owner \(owner): the name \(AuthorityName.rule)", status: .usage)
+        }
+        guard count >= 0 else { throw CommandFailure("--count must be 0 or more", status: .usage) }
+    }
+
+    func execute() throws {
+        let ownerName = AuthorityName(owner)!
+        var generator = SyntheticRecords(seed: seed, owner: ownerName, today: Clock.today())
+        var buffer = ""
+        for index in 0..<count {
+            buffer += JSONWriter.canonical(generator.nextDraft(kind: kind).jsonValue) + "\n"
+            if index % 1000 == 999 {
+                FileHandle.standardOutput.write(Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        FileHandle.standardOutput.write(Data(buffer.utf8))
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import VVECore
+import VVEConfig
+import VVEStore
+
+/// `vve init`: creates a node's folder, configuration and store.
+struct InitCommand: ReportingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create a node: node.yaml and vve.sqlite in a folder. Never overwrites.")
+
+    @Option(help: ArgumentHelp("The node's authority name, such as camden.", valueName: "NAME"))
+    var name: String
+
+    @OptionGroup var location: NodeLocation
+
+    func checkOptions() throws {
+        guard AuthorityName(name) != nil else {
+            throw CommandFailure("--name \(name): the node name \(AuthorityName.rule)", status: .usage)
+        }
+    }
+
+    func execute() throws {
+        let node = AuthorityName(name)!
+        let directory = location.directory
+        let (configuration, _) = try Self.createNode(node, in: directory)
+        Output.line("Created node \(node) in \(directory)")
+        Output.line("  \(NodeConfiguration.fileName)  configuration")
+        Output.line("  \(configuration.database)  case store (SQLite, WAL, mode 0600)")
+    }
+
+    /// Creates node.yaml and the store in `directory`, refusing to overwrite either.
+    static func createNode(_ node: AuthorityName, in directory: String) throws -> (NodeConfiguration, CaseStore) {
+        let configuration = NodeConfiguration(name: node)
+        let configPath = directory + "/" + NodeConfiguration.fileName
+        let databasePath = directory + "/" + configuration.database
+        let files = FileManager.default
+        for path in [configPath, databasePath] where files.fileExists(atPath: path) {
+            throw CommandFailure(
+                "\(path) already exists; vve never overwrites a node: choose another --dir, or remove the old node deliberately",
+                status: .nodeExists)
+        }
+        try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let store = try CaseStore.create(at: databasePath, node: node)
+        // The configuration is written last, so a failed init leaves no node.yaml pointing at nothing.
+        guard files.createFile(atPath: configPath, contents: Data(configuration.yaml.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CommandFailure("cannot write \(configPath)", status: .storeError)
+        }
+        return (configuration, store)
+    }
+}

@@ -1,0 +1,97 @@
+import Logging
+import ServiceLifecycle
+import VVECore
+import VVEConfig
+import VVENet
+import VVEStore
+import VVESync
+
+/// Everything a running node is made of, built in this one place for `vve serve` and for
+/// every node of `vve demo`, so that the demo runs exactly what production runs: the
+/// mutual-TLS server, the peer-file watcher, the refusal audit, the change signal, the pull
+/// loops, the retention sweep, the match index and the delivery of lookup notices.
+struct NodeServices {
+    /// How a node runs, beyond its node.yaml; the defaults are `vve serve`'s.
+    struct Settings: Sendable {
+        /// Where the server listens.
+        var listen: ListenAddress
+        /// How often the peer files are compared with what is loaded. Default 1 s.
+        var reloadInterval: Duration = .seconds(1)
+        /// Whether the node pulls from its peers; `vve serve --no-pull` serves only. Default on.
+        var pulls = true
+        /// The pull loops' settings.
+        var pull = PullConfiguration()
+        /// How often queued lookup notices are offered to their owners. Default 2 s.
+        var noticeInterval: Duration = .seconds(2)
+
+        init(listen: ListenAddress) {
+            self.listen = listen
+        }
+    }
+
+    /// The peers as the watcher last loaded them.
+    let registry: PeerRegistry
+    /// Re-reads `Peers/` on change and on request.
+    let watcher: PeerFileWatcher
+    /// Wakes waiting long-polls and pull loops when this node's store changes.
+    let signal: ChangeSignal
+    /// The services, in start order; a `ServiceGroup` stops them in reverse, so the pull loops
+    /// stop first and the change signal then releases waiting long-polls before the server
+    /// stops.
+    let services: [ServiceGroupConfiguration.ServiceConfiguration]
+
+    /// Builds a node's services. Without a linkage key the node serves, audits and pulls, but
+    /// offers no change feed and answers no lookups: peers are told why.
+    init(
+        configuration: NodeConfiguration, peersFolder: String, store: CaseStore, identity: NodeIdentity, linkageKey: LinkageKey?,
+        settings: Settings, registry: PeerRegistry = PeerRegistry(), logger: Logger, onListening: @escaping @Sendable (_ port: Int) -> Void
+    ) throws {
+        let clock: @Sendable () -> Timestamp = { Clock.now() }
+        let watcher = PeerFileWatcher(
+            folder: peersFolder, localNode: configuration.name, registry: registry, logger: logger, interval: settings.reloadInterval)
+        watcher.reload(reason: "start")
+        let refusals = RefusalLog(store: store, logger: logger)
+        let signal = ChangeSignal(store: store, logger: logger)
+        var changes: NodeServer.ChangesProvider?
+        var lookups: NodeServer.LookupProvider?
+        var indexing: MatchIndexService?
+        if let linkageKey {
+            let encoder = MatchKeyEncoder(key: linkageKey)
+            changes = NodeServer.changes(from: ChangeFeed(store: store, encoder: encoder), signal: signal, clock: clock)
+            let responder = LookupResponder(
+                store: store, encoder: encoder,
+                configuration: LookupConfiguration(limits: configuration.peerLookupLimits, contact: configuration.lookupContact), logger: logger)
+            lookups = NodeServer.lookups(from: responder, store: store, clock: clock, logger: logger)
+            indexing = MatchIndexService(responder: responder, isNeeded: { registry.answersLookups }, logger: logger)
+        } else {
+            logger.warning(
+                "no linkage key: peers cannot pull changes or look people up until the region's key is installed",
+                metadata: ["linkage.key.path": "\(configuration.linkageKey)"])
+        }
+        let server = try NodeServer.application(
+            identity: identity, registry: registry, refusals: refusals, configuration: NodeServerConfiguration(listen: settings.listen),
+            changes: changes, lookups: lookups, lookupNotices: NodeServer.lookupNotices(into: store, clock: clock, logger: logger),
+            logger: logger, onListening: onListening)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server), .init(service: refusals), .init(service: watcher), .init(service: signal),
+        ]
+        if settings.pulls {
+            let puller = PullScheduler(
+                store: store, client: NetworkPeerClient(registry: registry, identity: identity), targets: { registry.pullTargets },
+                signal: signal, configuration: settings.pull, clock: clock, logger: logger)
+            services.append(.init(service: puller))
+        }
+        if let indexing { services.append(.init(service: indexing)) }
+        services.append(
+            .init(
+                service: LookupNoticeService(
+                    store: store, sender: NetworkLookupNoticeSender(registry: registry, identity: identity), interval: settings.noticeInterval,
+                    clock: clock, logger: logger)))
+        let retention = RetentionPolicy(reviewGraceDays: configuration.reviewGraceDays, tombstoneDays: configuration.tombstoneDays)
+        services.append(.init(service: RetentionService(store: store, policy: retention, signal: signal, clock: clock, logger: logger)))
+        self.registry = registry
+        self.watcher = watcher
+        self.signal = signal
+        self.services = services
+    }
+}

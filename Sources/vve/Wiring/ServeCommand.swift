@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import VVECore
+import VVEConfig
+import VVENet
+import VVEStore
+import VVESync
+
+/// `vve serve`: the node's mutual-TLS server, with its peer-file watcher and refusal audit,
+/// in one ServiceGroup that shuts down gracefully on SIGTERM or SIGINT.
+struct ServeCommand: AsyncNodeCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve peers over mutual TLS until SIGTERM or SIGINT.",
+        discussion: """
+            Only peers whose certificate chains to the region CA and matches a pin in Peers/ are served; every other \
+            connection is refused and audited. Peer files are re-read within a second of a change, and on SIGHUP.
+            """)
+
+    @Option(help: ArgumentHelp("Listen here instead of node.yaml's `listen` (port 0 picks a free port).", valueName: "HOST:PORT"))
+    var listen: String?
+
+    @Option(help: "Seconds between looks for changed peer files (SIGHUP reloads at once).")
+    var reloadInterval = 1
+
+    @Option(help: "Seconds a caught-up pull asks a peer to hold its request open for a new change (1-\(ChangesRequest.maximumWaitSeconds)).")
+    var longPoll = 25
+
+    @Flag(inversion: .prefixedNo, help: "Pull from every peer continuously (--no-pull serves only; `vve sync --once` then pulls by hand).")
+    var pull = true
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @OptionGroup var location: NodeLocation
+
+    func checkOptions() throws {
+        _ = try logLevelOption()
+        guard (1...ChangesRequest.maximumWaitSeconds).contains(longPoll) else {
+            throw CommandFailure("--long-poll must be 1-\(ChangesRequest.maximumWaitSeconds) seconds", status: .usage)
+        }
+        guard (1...86400).contains(reloadInterval) else {
+            throw CommandFailure("--reload-interval must be 1-86400 seconds", status: .usage)
+        }
+        _ = try listenOption()
+    }
+
+    private func logLevelOption() throws -> Logger.Level {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw CommandFailure("--log-level \(logLevel): use trace, debug, info, notice, warning, error or critical", status: .usage)
+        }
+        return level
+    }
+
+    private func listenOption() throws -> ListenAddress? {
+        guard let listen else { return nil }
+        guard let parsed = ListenAddress(listen) else { throw CommandFailure("--listen \(listen): \(ListenAddress.rule)", status: .usage) }
+        return parsed
+    }
+
+    func execute(on node: OpenedNode) async throws {
+        let level = try logLevelOption()
+        let address = try listenOption()
+        let configuration = node.configuration
+        let identity = try NodeIdentity.load(configuration, directory: location.directory)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "vve")
+        logger[metadataKey: "node.name"] = "\(configuration.name)"
+        if let problem = identity.ownCertificateProblem() {
+            logger.error("this node's certificate will be refused by every peer", metadata: ["certificate.problem": "\(problem)"])
+        }
+        // An absent key only disables the change feed and lookups; a key that is present
+        // but unsafe or damaged stops the start, like an unsafe private key.
+        let linkageKey =
+            FileManager.default.fileExists(atPath: location.resolve(configuration.linkageKey))
+            ? try loadLinkageKey(configuration, location: location) : nil
+        let listenAddress = address ?? configuration.listen
+        var settings = NodeServices.Settings(listen: listenAddress)
+        settings.reloadInterval = .seconds(reloadInterval)
+        settings.pulls = pull
+        settings.pull.longPoll = .seconds(longPoll)
+        let registry = PeerRegistry()
+        let name = configuration.name
+        let running = try NodeServices(
+            configuration: configuration, peersFolder: location.peersFolder, store: node.store, identity: identity, linkageKey: linkageKey, settings: settings,
+            registry: registry, logger: logger,
+            onListening: { port in
+                Output.line("vve serve: node \(name) listening on \(listenAddress.host):\(port) (mutual TLS, \(registry.peers.count) peers)")
+            })
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: running.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        Output.line("vve serve: node \(name) stopped")
+    }
+}
