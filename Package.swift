@@ -10,7 +10,7 @@ let package = Package(
     name: "vve",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "vve", targets: ["vve"]),
+        .executable(name: "vve", targets: ["vve"])
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

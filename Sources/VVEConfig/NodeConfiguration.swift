@@ -114,7 +114,8 @@ package struct NodeConfiguration: Sendable, Equatable {
         let days: (ClosedRange<Int>) -> (String) -> Int? = { range in { Int($0).flatMap { range.contains($0) ? $0 : nil } } }
         let grace = reader.value("review-grace-days", rule: "must be a whole number of days from 0 to 3650, such as 30", days(0...3650))
         let tombstones = reader.value("tombstone-days", rule: "must be a whole number of days from 1 to 3650, such as 90", days(1...3650))
-        let contact = reader.value("lookup-contact", rule: "must be one line of at most 200 characters, such as \"MASH duty desk, 020 7946 0000\"") { text in
+        let contact = reader.value("lookup-contact", rule: "must be one line of at most 200 characters, such as \"MASH duty desk, 020 7946 0000\"") {
+            text in
             let trimmed = text.trimmingWhitespace()
             return trimmed.isEmpty || trimmed.count > 200 || trimmed.contains("\n") ? nil : trimmed
         }

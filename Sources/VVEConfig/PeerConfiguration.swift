@@ -103,7 +103,8 @@ package struct PeerConfiguration: Sendable, Hashable {
                 line: name.line,
                 "`name` is \"\(name.value)\" but the file is named \(expectedName).yaml; rename the file or fix the name, so each peer has one file")
         }
-        let url = reader.value("url", required: "set it to where the peer listens, such as `url: https://haringey.vve.example:7443`", rule: PeerURL.rule, PeerURL.init)
+        let url = reader.value(
+            "url", required: "set it to where the peer listens, such as `url: https://haringey.vve.example:7443`", rule: PeerURL.rule, PeerURL.init)
         let role = reader.value(
             "role", required: "set it to one of " + PeerRole.allCases.map(\.rawValue).joined(separator: ", "),
             rule: "must be one of " + PeerRole.allCases.map(\.rawValue).joined(separator: ", "), PeerRole.init(rawValue:))
@@ -236,7 +237,8 @@ package struct PeerDirectory: Sendable, Equatable {
         for name in names.sorted() where name.hasSuffix(".yaml") && !name.hasPrefix(".") {
             let file = path + "/" + name
             guard let data = files.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                problems.append(ConfigErrors([ConfigError(file: file, line: 0, message: "cannot be read as UTF-8 text; fix its permissions or encoding")]))
+                problems.append(
+                    ConfigErrors([ConfigError(file: file, line: 0, message: "cannot be read as UTF-8 text; fix its permissions or encoding")]))
                 continue
             }
             sources.append((file, text, String(name.dropLast(5))))
@@ -254,9 +256,12 @@ package struct PeerDirectory: Sendable, Equatable {
             do {
                 let peer = try PeerConfiguration.parse(source.text, file: source.file, expectedName: source.stem)
                 if peer.name == localNode {
-                    problems.append(ConfigErrors([ConfigError(
-                        file: source.file, line: 0,
-                        message: "names this node (\(localNode)) as its own peer; remove the file")]))
+                    problems.append(
+                        ConfigErrors([
+                            ConfigError(
+                                file: source.file, line: 0,
+                                message: "names this node (\(localNode)) as its own peer; remove the file")
+                        ]))
                     continue
                 }
                 parsed.append((source.file, peer))
@@ -273,9 +278,14 @@ package struct PeerDirectory: Sendable, Equatable {
             let names = indices.map { parsed[$0].peer.name.rawValue }.joined(separator: " and ")
             for index in indices where !excluded.contains(index) {
                 excluded.insert(index)
-                problems.append(ConfigErrors([ConfigError(
-                    file: parsed[index].file, line: 0,
-                    message: "pins \(pin.short), which \(names) both pin; a certificate identifies one peer only, so both are refused until one pin is removed")]))
+                problems.append(
+                    ConfigErrors([
+                        ConfigError(
+                            file: parsed[index].file, line: 0,
+                            message:
+                                "pins \(pin.short), which \(names) both pin; a certificate identifies one peer only, so both are refused until one pin is removed"
+                        )
+                    ]))
             }
         }
         let peers = parsed.enumerated().filter { !excluded.contains($0.offset) }.map(\.element.peer)

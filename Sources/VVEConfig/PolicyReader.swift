@@ -52,9 +52,10 @@ enum PolicyReader {
         if let (node, line) = reader.node("share") {
             shareLine = line
             if var section = YAMLMappingReader(node, file: reader.file) {
-                reviewDays = section.value("review-days", rule: "must be a whole number of days from 1 to 3650") { text in
-                    Int(text).flatMap { (1...3650).contains($0) ? $0 : nil }
-                }?.value
+                reviewDays =
+                    section.value("review-days", rule: "must be a whole number of days from 1 to 3650") { text in
+                        Int(text).flatMap { (1...3650).contains($0) ? $0 : nil }
+                    }?.value
                 for kind in RecordKind.allCases {
                     guard let (kindNode, kindLine) = section.node(kind.rawValue) else { continue }
                     guard var kindSection = YAMLMappingReader(kindNode, file: reader.file) else {
@@ -85,7 +86,8 @@ enum PolicyReader {
                     guard let grant = share[kind] else {
                         section.fail(
                             line: listLine,
-                            "`accept.\(kind.rawValue)`: \(kind.rawValue) records are not shared with \(peer), so it cannot write any; share them or remove this")
+                            "`accept.\(kind.rawValue)`: \(kind.rawValue) records are not shared with \(peer), so it cannot write any; share them or remove this"
+                        )
                         continue
                     }
                     for (name, itemLine) in list {
@@ -94,7 +96,10 @@ enum PolicyReader {
                             continue
                         }
                         if !grant.groups.contains(name) {
-                            section.fail(line: itemLine, "`accept.\(kind.rawValue)`: `\(name)` is not shared with \(peer), so it cannot write it; grant it in `share` or remove it here")
+                            section.fail(
+                                line: itemLine,
+                                "`accept.\(kind.rawValue)`: `\(name)` is not shared with \(peer), so it cannot write it; grant it in `share` or remove it here"
+                            )
                         } else if !groups.insert(name).inserted {
                             section.fail(line: itemLine, "`accept.\(kind.rawValue)`: `\(name)` is listed twice")
                         }
@@ -107,14 +112,15 @@ enum PolicyReader {
                 reader.fail(line: line, "`accept` must be a mapping of record kinds to the groups this node takes from the peer")
             }
         }
-        let lookups = reader.value("lookups", rule: "must be yes, no or police (answer only while the peer's role is police)") { text -> LookupGrant? in
-            switch text.lowercased() {
-            case "yes", "true": .yes
-            case "no", "false": .no
-            case "police": .police
-            default: nil
-            }
-        }?.value ?? .no
+        let lookups =
+            reader.value("lookups", rule: "must be yes, no or police (answer only while the peer's role is police)") { text -> LookupGrant? in
+                switch text.lowercased() {
+                case "yes", "true": .yes
+                case "no", "false": .no
+                case "police": .police
+                default: nil
+                }
+            }?.value ?? .no
         let askLookups = reader.flag("ask-lookups") ?? false
         let aggregates = reader.flag("aggregates") ?? false
         guard reader.errors.count == before else { return nil }
@@ -138,7 +144,8 @@ enum PolicyReader {
                     continue
                 }
                 guard rule.kinds.contains(kind) else {
-                    section.fail(line: itemLine, "`\(path).audience`: `\(name)` does not apply to \(kind.rawValue); rules for \(kind.rawValue) are \(rules)")
+                    section.fail(
+                        line: itemLine, "`\(path).audience`: `\(name)` does not apply to \(kind.rawValue); rules for \(kind.rawValue) are \(rules)")
                     valid = false
                     continue
                 }
@@ -173,7 +180,8 @@ enum PolicyReader {
             if kind == .countyLinesLink, groups.contains("identity"), !groups.contains("people") {
                 section.fail(
                     line: line,
-                    "`\(path).groups`: `identity` without `people` shares nothing, since the identities are the linked people's; add `people` or remove `identity`")
+                    "`\(path).groups`: `identity` without `people` shares nothing, since the identities are the linked people's; add `people` or remove `identity`"
+                )
                 valid = false
             }
         } else {

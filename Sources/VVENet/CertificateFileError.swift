@@ -59,7 +59,8 @@ package enum PEMFiles {
         let mode = status.st_mode & 0o777
         if mode & 0o077 != 0 {
             throw CertificateFileError(
-                "\(what) \(path) has mode \(String(mode, radix: 8)), readable by group or others; run `chmod 600 \(path)` and check who may have copied it")
+                "\(what) \(path) has mode \(String(mode, radix: 8)), readable by group or others; run `chmod 600 \(path)` and check who may have copied it"
+            )
         }
     }
 }

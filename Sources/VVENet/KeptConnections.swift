@@ -1,8 +1,8 @@
 import NIOCore
 import NIOHTTP1
 import Synchronization
-import VVECore
 import VVEConfig
+import VVECore
 
 /// Mutual-TLS connections to peers kept open between requests made one after another, as a
 /// pull makes them: a first sync asks for a hundred batches in a row, and a new connection

@@ -1,7 +1,7 @@
 import Foundation
 import NIOSSL
-import VVECore
 import VVEConfig
+import VVECore
 import X509
 
 /// This node's TLS material, loaded and checked once at start: its certificate and key, and
@@ -47,7 +47,9 @@ package struct NodeIdentity: Sendable {
         }
         let trust = PeerTrust(ca: ca)
         if case .failure(let refusal) = trust.evaluate([chain[0]], as: .client, now: chain[0].notValidBefore), case .wrongCA = refusal {
-            throw CertificateFileError("node certificate \(certificatePath) was not issued by the region CA in \(caPath); every peer would refuse it: have it signed with `vve cert sign --ca`")
+            throw CertificateFileError(
+                "node certificate \(certificatePath) was not issued by the region CA in \(caPath); every peer would refuse it: have it signed with `vve cert sign --ca`"
+            )
         }
         let nioChain = try chain.map { try NIOSSLCertificate(bytes: CertificateFiles.derBytes($0), format: .der) }
         let caNIO = try NIOSSLCertificate(bytes: CertificateFiles.derBytes(ca), format: .der)
@@ -70,7 +72,8 @@ package struct NodeIdentity: Sendable {
     func tlsConfiguration(server: Bool) -> TLSConfiguration {
         var configuration =
             server
-            ? TLSConfiguration.makeServerConfiguration(certificateChain: certificateChain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+            ? TLSConfiguration.makeServerConfiguration(
+                certificateChain: certificateChain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
             : TLSConfiguration.makeClientConfiguration()
         if !server {
             configuration.certificateChain = certificateChain.map { .certificate($0) }

@@ -5,8 +5,8 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Synchronization
-import VVECore
 import VVEConfig
+import VVECore
 import X509
 
 /// Why `vve peer check` failed, precise enough that an admin knows whom to call.
@@ -160,7 +160,8 @@ package enum PeerCheck {
         } catch let failure as PeerCheckFailure {
             report.failure = failure
         } catch {
-            report.failure = classify(error, address: address, host: peer.url.host, seconds: seconds, verdict: verdict, identity: identity, ownProblem: ownProblem)
+            report.failure = classify(
+                error, address: address, host: peer.url.host, seconds: seconds, verdict: verdict, identity: identity, ownProblem: ownProblem)
         }
         if let failure = report.failure {
             report.steps.append((failure.step, "FAILED: \(failure.label)"))
@@ -174,7 +175,8 @@ package enum PeerCheck {
         if let skew = report.clockSkewSeconds {
             report.steps.append(("clock skew", String(format: "%+.3f s (the peer's clock minus ours)", skew)))
             if abs(skew) > 60 {
-                report.warnings.append(String(format: "the clocks differ by %.0f s; certificate validity and audit times depend on them: fix NTP", abs(skew)))
+                report.warnings.append(
+                    String(format: "the clocks differ by %.0f s; certificate validity and audit times depend on them: fix NTP", abs(skew)))
             }
         }
         if let trip = report.roundTripMilliseconds {
@@ -193,9 +195,11 @@ package enum PeerCheck {
         report.peerDaysToExpiry = CertificateFiles.daysToExpiry(leaf, now: now)
         let pinIndex = report.peer.pins.firstIndex(of: fingerprint) ?? 0
         report.steps.append(("handshake", "ok, mutual TLS"))
-        report.steps.append((
-            "peer identity",
-            "\(report.peer.name), \(fingerprint.short) matches the \(pinIndex == 0 ? "current" : "next") pin"))
+        report.steps.append(
+            (
+                "peer identity",
+                "\(report.peer.name), \(fingerprint.short) matches the \(pinIndex == 0 ? "current" : "next") pin"
+            ))
         guard whoami.status == .ok else {
             let message = whoami.body["error"]?.stringValue ?? "HTTP \(whoami.status.code)"
             throw PeerCheckFailure.refusedByPeer(detail: message, hint: "ask the peer's admin to pin our certificate")
@@ -261,7 +265,8 @@ package enum PeerCheck {
             do {
                 json = try compressed.decompress(with: WireCompression.algorithm, maxSize: WireCompression.maximumBytes)
             } catch {
-                throw PeerCheckFailure.unexpectedAnswer("a gzipped answer that does not inflate within \(WireCompression.maximumBytes / 1_000_000) MB")
+                throw PeerCheckFailure.unexpectedAnswer(
+                    "a gzipped answer that does not inflate within \(WireCompression.maximumBytes / 1_000_000) MB")
             }
             guard keyBytesApart != nil else { return json }
             do {
@@ -383,7 +388,8 @@ package enum PeerCheck {
             if let ownProblem {
                 hint = "our own " + ownProblem.description
             } else {
-                hint = "the peer does not pin our certificate \(identity.fingerprint) (never pinned, removed, or it trusts another CA): ask its admin to run `vve peer add` with our certificate"
+                hint =
+                    "the peer does not pin our certificate \(identity.fingerprint) (never pinned, removed, or it trusts another CA): ask its admin to run `vve peer add` with our certificate"
             }
             return .refusedByPeer(detail: "TLS alert \(alert)", hint: hint)
         }

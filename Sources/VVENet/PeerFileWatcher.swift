@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
-import VVECore
 import VVEConfig
+import VVECore
 
 /// Keeps the registry in step with the `Peers` folder while the server runs: it looks for a
 /// changed file every `interval` and reloads at once on SIGHUP. A file that becomes invalid

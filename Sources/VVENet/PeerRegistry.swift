@@ -1,7 +1,7 @@
 import Logging
 import Synchronization
-import VVECore
 import VVEConfig
+import VVECore
 import VVESync
 
 /// The peers this node currently trusts, looked up by the certificate they present. The TLS

@@ -98,7 +98,9 @@ package struct PeerTrust: Sendable {
     }
 
     /// The leaf certificate and its fingerprint when every check passes, else the reason.
-    package func evaluate(_ presented: [Certificate], as role: Role, now: Date = Date()) -> Result<(Certificate, CertificateFingerprint), CertificateRefusal> {
+    package func evaluate(
+        _ presented: [Certificate], as role: Role, now: Date = Date()
+    ) -> Result<(Certificate, CertificateFingerprint), CertificateRefusal> {
         guard let leaf = presented.first else { return .failure(.noCertificate) }
         let fingerprint = CertificateFiles.fingerprint(leaf)
         guard leaf.issuer == ca.subject, ca.publicKey.isValidSignature(leaf.signature, for: leaf) else {

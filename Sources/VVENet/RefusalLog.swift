@@ -99,9 +99,10 @@ package final class RefusalLog: Service, Sendable {
                 detail: "connection from \(refusal.remote) refused (\(refusal.reason.label)): \(refusal.reason)")
         }
         if overflow > 0 {
-            events.append(AuditEvent(
-                time: batch.last?.time ?? Timestamp(Date()), actor: "tls:unidentified", action: .refuse,
-                detail: "\(overflow) further connections refused while the refusal queue was full; not itemised"))
+            events.append(
+                AuditEvent(
+                    time: batch.last?.time ?? Timestamp(Date()), actor: "tls:unidentified", action: .refuse,
+                    detail: "\(overflow) further connections refused while the refusal queue was full; not itemised"))
         }
         do {
             try store.audit(events)

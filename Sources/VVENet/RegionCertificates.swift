@@ -243,10 +243,11 @@ package enum CertificateFiles {
         } else {
             expiry = "\(days) days"
         }
-        let isCA = (try? certificate.extensions.basicConstraints).flatMap { constraints -> Bool? in
-            if case .isCertificateAuthority = constraints { return true }
-            return false
-        } ?? false
+        let isCA =
+            (try? certificate.extensions.basicConstraints).flatMap { constraints -> Bool? in
+                if case .isCertificateAuthority = constraints { return true }
+                return false
+            } ?? false
         return [
             ("subject", certificate.subject.description),
             ("dns names", dnsNames(certificate).joined(separator: ", ").ifEmpty("(none)")),

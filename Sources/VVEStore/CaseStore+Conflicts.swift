@@ -55,7 +55,8 @@ extension CaseStore {
                 if let conflict = try openConflict(row["id"], db) { found.append(conflict) }
             }
             var audit = try AuditAppender(db)
-            try audit.append(AuditEvent(time: context.time, actor: context.actor.rawValue, action: .read, detail: "list conflicts: \(found.count)"), db)
+            try audit.append(
+                AuditEvent(time: context.time, actor: context.actor.rawValue, action: .read, detail: "list conflicts: \(found.count)"), db)
             return found
         }
     }
@@ -66,7 +67,9 @@ extension CaseStore {
             guard let conflict = try openConflict(id, db) else { throw StoreError.conflictNotFound(id) }
             var audit = try AuditAppender(db)
             try audit.append(
-                AuditEvent(time: context.time, actor: context.actor.rawValue, action: .read, recordID: conflict.recordID, detail: "conflict on \(conflict.field)"),
+                AuditEvent(
+                    time: context.time, actor: context.actor.rawValue, action: .read, recordID: conflict.recordID,
+                    detail: "conflict on \(conflict.field)"),
                 db)
             return conflict
         }
@@ -132,11 +135,12 @@ extension CaseStore {
                 try logChange(row, .update, db)
             }
             var audit = try AuditAppender(db)
-            let kept = switch choice {
-            case .local: "the local value"
-            case .remote: "the remote value"
-            case .value: "a new value"
-            }
+            let kept =
+                switch choice {
+                case .local: "the local value"
+                case .remote: "the remote value"
+                case .value: "a new value"
+                }
             try audit.append(
                 AuditEvent(
                     time: context.time, actor: context.actor.rawValue, action: .update, recordID: conflict.recordID,

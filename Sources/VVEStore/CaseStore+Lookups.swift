@@ -81,7 +81,9 @@ extension CaseStore {
                     try remove.execute(arguments: [id, source.rawValue])
                     removed += db.changesCount
                     for name in try names(id) {
-                        try insert.execute(arguments: [id, source.rawValue, name.isAlias, name.keys.exact.map { Data($0) }, Data(fuzzyBytes(name.keys.fuzzy))])
+                        try insert.execute(arguments: [
+                            id, source.rawValue, name.isAlias, name.keys.exact.map { Data($0) }, Data(fuzzyBytes(name.keys.fuzzy)),
+                        ])
                     }
                 }
                 return seen.count
@@ -91,7 +93,9 @@ extension CaseStore {
             let changes = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT seq, record_id FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [cursor, limit])
             let ownIndexed = try reindex(changes, source: .own) { id in
-                guard let document = try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM record WHERE id = ? AND erased = 0"), arguments: [id]),
+                guard
+                    let document = try String.fetchOne(
+                        db.cachedStatement(sql: "SELECT document FROM record WHERE id = ? AND erased = 0"), arguments: [id]),
                     let fields = try decode(document, id: RecordID(id)).fields
                 else { return [] }
                 return LookupPeople.keys(of: fields, encoder: encoder)
@@ -108,18 +112,21 @@ extension CaseStore {
                 try db.execute(sql: "DELETE FROM match_copy_change WHERE seq <= ?", arguments: [last["seq"] as Int64])
             }
             return MatchIndexRefresh(
-                indexed: ownIndexed + copiesIndexed, removed: removed, restarted: restarted, more: changes.count == limit || copyChanges.count == limit)
+                indexed: ownIndexed + copiesIndexed, removed: removed, restarted: restarted,
+                more: changes.count == limit || copyChanges.count == limit)
         }
     }
 
     /// Match entries after `id`, in id order: what an in-memory index has not loaded yet.
     package func matchEntries(after id: Int64, limit: Int) throws -> [(id: Int64, fuzzy: FuzzyEncoding, isAlias: Bool)] {
         try reading { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, alias, fuzzy FROM match_entry WHERE id > ? ORDER BY id LIMIT ?"), arguments: [id, limit])
-                .compactMap { row in
-                    let bytes: Data = row["fuzzy"]
-                    return fuzzyEncoding(bytes).map { (row["id"] as Int64, $0, row["alias"] as Bool) }
-                }
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT id, alias, fuzzy FROM match_entry WHERE id > ? ORDER BY id LIMIT ?"), arguments: [id, limit]
+            )
+            .compactMap { row in
+                let bytes: Data = row["fuzzy"]
+                return fuzzyEncoding(bytes).map { (row["id"] as Int64, $0, row["alias"] as Bool) }
+            }
         }
     }
 
@@ -145,7 +152,8 @@ extension CaseStore {
             var audit = try AuditAppender(db)
             let counts = try lookupCounts(actor: asker, at: time, db)
             if let refusal = limits.refusal(lastMinute: counts.lastMinute, lastDay: counts.lastDay, asker: asker) {
-                try audit.append(AuditEvent(time: time, actor: asker, action: .refuse, justification: justification, detail: "\(detail); refused: \(refusal)"), db)
+                try audit.append(
+                    AuditEvent(time: time, actor: asker, action: .refuse, justification: justification, detail: "\(detail); refused: \(refusal)"), db)
                 return .refused(refusal)
             }
             var best: [String: (source: MatchSource, label: MatchLabel, score: Double)] = [:]
@@ -157,7 +165,9 @@ extension CaseStore {
                 best[id] = (source, label, score)
             }
             for exact in exactKeys {
-                for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT record_id, source, alias FROM match_entry WHERE exact = ?"), arguments: [Data(exact.key)]) {
+                for row in try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT record_id, source, alias FROM match_entry WHERE exact = ?"), arguments: [Data(exact.key)])
+                {
                     consider(row, label: exact.isAlias || row["alias"] as Bool ? .possible : .match, score: 1)
                 }
             }
@@ -171,7 +181,8 @@ extension CaseStore {
             }
             var subjects: [LookupSubject] = []
             for (id, found) in best {
-                guard let recordID = RecordID(id), let subject = try lookupSubject(recordID, found.source, label: found.label, score: found.score, db) else { continue }
+                guard let recordID = RecordID(id), let subject = try lookupSubject(recordID, found.source, label: found.label, score: found.score, db)
+                else { continue }
                 subjects.append(subject)
             }
             subjects.sort { ($0.label == .match ? 0 : 1, -$0.score, $0.recordID) < ($1.label == .match ? 0 : 1, -$1.score, $1.recordID) }
@@ -192,7 +203,9 @@ extension CaseStore {
                 try audit.append(
                     AuditEvent(
                         time: time, actor: asker, action: .lookup, recordID: subject.recordID, justification: justification,
-                        detail: "\(subject.source == .own ? "record" : "copy of \(subject.owner)'s record") matched a lookup: \(subject.label.rawValue) \(LookupHit.format(subject.score))"),
+                        detail:
+                            "\(subject.source == .own ? "record" : "copy of \(subject.owner)'s record") matched a lookup: \(subject.label.rawValue) \(LookupHit.format(subject.score))"
+                    ),
                     db)
             }
             return .answered(subjects)
@@ -234,7 +247,8 @@ extension CaseStore {
             return try owners.compactMap { name in
                 guard let owner = AuthorityName(name) else { return nil }
                 let rows = try Row.fetchAll(
-                    db, sql: "SELECT seq, notice FROM lookup_notice WHERE owner = ? AND delivered_at IS NULL ORDER BY seq LIMIT ?", arguments: [name, limit])
+                    db, sql: "SELECT seq, notice FROM lookup_notice WHERE owner = ? AND delivered_at IS NULL ORDER BY seq LIMIT ?",
+                    arguments: [name, limit])
                 let notices = try rows.map { row -> LookupNotice in
                     var notice = try LookupNotice.readAll(["notices": .array([try JSONParser.parse(row["notice"] as String)])])[0]
                     notice.sequence = row["seq"]
@@ -264,18 +278,23 @@ extension CaseStore {
             var audited = 0
             for notice in notices.sorted(by: { $0.sequence < $1.sequence }) where notice.sequence > last {
                 last = notice.sequence
-                let owned = try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM record WHERE id = ? AND erased = 0 AND owner = ?", arguments: [notice.recordID.description, node.rawValue]) ?? false
+                let owned =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT 1 FROM record WHERE id = ? AND erased = 0 AND owner = ?",
+                        arguments: [notice.recordID.description, node.rawValue]) ?? false
                 guard owned else { continue }
                 try audit.append(
                     AuditEvent(
                         time: time, actor: "peer:\(holder)", action: .lookup, recordID: notice.recordID, justification: notice.reason,
-                        detail: "\(holder)'s copy matched lookup \(notice.lookupID) by \(notice.asker) at \(notice.time): \(notice.label.rawValue) \(LookupHit.format(notice.score))"),
+                        detail:
+                            "\(holder)'s copy matched lookup \(notice.lookupID) by \(notice.asker) at \(notice.time): \(notice.label.rawValue) \(LookupHit.format(notice.score))"
+                    ),
                     db)
                 audited += 1
             }
             try db.execute(
-                sql: "INSERT INTO lookup_notice_cursor(peer, last_sequence) VALUES (?, ?) ON CONFLICT(peer) DO UPDATE SET last_sequence = excluded.last_sequence",
+                sql:
+                    "INSERT INTO lookup_notice_cursor(peer, last_sequence) VALUES (?, ?) ON CONFLICT(peer) DO UPDATE SET last_sequence = excluded.last_sequence",
                 arguments: [holder.rawValue, last])
             return audited
         }
@@ -284,7 +303,9 @@ extension CaseStore {
     private func lookupSubject(_ id: RecordID, _ source: MatchSource, label: MatchLabel, score: Double, _ db: Database) throws -> LookupSubject? {
         switch source {
         case .own:
-            guard let document = try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM record WHERE id = ? AND erased = 0"), arguments: [id.description])
+            guard
+                let document = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT document FROM record WHERE id = ? AND erased = 0"), arguments: [id.description])
             else { return nil }
             let record = try decode(document, id: id)
             guard let fields = record.fields else { return nil }
@@ -292,7 +313,8 @@ extension CaseStore {
                 recordID: id, kind: record.kind, owner: record.owner, source: .own, label: label, score: score, status: record.status,
                 riskLevel: fields.riskLevel, contact: contact(of: fields))
         case .copy:
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, owner FROM shared_copy WHERE id = ?"), arguments: [id.description]),
+            guard
+                let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, owner FROM shared_copy WHERE id = ?"), arguments: [id.description]),
                 let kind = RecordKind(rawValue: row["kind"]), let owner = AuthorityName(row["owner"] as String)
             else { return nil }
             return LookupSubject(recordID: id, kind: kind, owner: owner, source: .copy, label: label, score: score)
@@ -327,7 +349,8 @@ func fuzzyBytes(_ encoding: FuzzyEncoding) -> [UInt8] {
 func fuzzyEncoding(_ data: Data) -> FuzzyEncoding? {
     guard data.count == FuzzyEncoding.encodedBits / 8 else { return nil }
     let bytes = [UInt8](data)
-    return FuzzyEncoding(words: (0..<(FuzzyEncoding.encodedBits / 64)).map { index in
-        bytes[(index * 8)..<(index * 8 + 8)].reduce(0) { $0 << 8 | UInt64($1) }
-    })
+    return FuzzyEncoding(
+        words: (0..<(FuzzyEncoding.encodedBits / 64)).map { index in
+            bytes[(index * 8)..<(index * 8 + 8)].reduce(0) { $0 << 8 | UInt64($1) }
+        })
 }

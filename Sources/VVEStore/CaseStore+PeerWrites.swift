@@ -18,7 +18,9 @@ extension CaseStore {
     /// this node's; it carries writes the peer did not make itself, or an erasure; any new
     /// write falls outside the groups this node accepts from the peer; or the merged record
     /// would not be valid.
-    package func applyPeerWrites(_ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp) throws
+    package func applyPeerWrites(
+        _ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp
+    ) throws
         -> PeerWriteOutcome
     {
         do {
@@ -36,8 +38,7 @@ extension CaseStore {
     /// refusal throws `RefusedWrite`.
     func applyPeerWrites(
         _ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp, audit: inout AuditAppender, _ db: Database
-    ) throws -> PeerWriteOutcome
-    {
+    ) throws -> PeerWriteOutcome {
         // A write that crossed the erasure on the way is moot, not wrong: the erasure is final.
         guard let current = try fetchRecord(incoming.id, db) else {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM collected_tombstone WHERE id = ?", arguments: [incoming.id.description]) == true {
@@ -66,7 +67,8 @@ extension CaseStore {
         }
         guard relayed.isEmpty else {
             throw RefusedWrite(
-                "it carries writes by \(relayed.map(\.rawValue).sorted().joined(separator: ", ")), which \(peer) did not make; a write reaches the owner from its writer only")
+                "it carries writes by \(relayed.map(\.rawValue).sorted().joined(separator: ", ")), which \(peer) did not make; a write reaches the owner from its writer only"
+            )
         }
         guard !touched.contains("reviewDate") else {
             throw RefusedWrite("\(peer) may not change the review date; only the owner reviews its records")

@@ -176,7 +176,8 @@ extension CaseStore {
             try logChange(row, .update, db)
             var audit = try AuditAppender(db)
             try audit.append(
-                AuditEvent(time: context.time, actor: context.actor.rawValue, action: .update, recordID: id, detail: changedParts(current, updated)), db)
+                AuditEvent(time: context.time, actor: context.actor.rawValue, action: .update, recordID: id, detail: changedParts(current, updated)),
+                db)
             return .updated(updated)
         }
     }
@@ -250,7 +251,8 @@ extension CaseStore {
     /// which peer alone if any, without the versions and times it does not need.
     func feedEntries(after sequence: Int64, limit: Int, _ db: Database) throws -> [(sequence: Int64, recordID: RecordID, onlyFor: AuthorityName?)] {
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT seq, record_id, only_for FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [sequence, limit]
+            db.cachedStatement(sql: "SELECT seq, record_id, only_for FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"),
+            arguments: [sequence, limit]
         ).map { row in
             guard let id = RecordID(row["record_id"] as String) else {
                 throw StoreError.database(path: path, message: "change log entry \(row["seq"] as Int64) is malformed")
@@ -322,7 +324,8 @@ extension CaseStore {
     }
 
     package func fetchRecord(_ id: RecordID, _ db: Database) throws -> CaseRecord? {
-        guard let document = try String.fetchOne(try db.cachedStatement(sql: "SELECT document FROM record WHERE id = ?"), arguments: [id.description]) else {
+        guard let document = try String.fetchOne(try db.cachedStatement(sql: "SELECT document FROM record WHERE id = ?"), arguments: [id.description])
+        else {
             return nil
         }
         return try decode(document, id: id)

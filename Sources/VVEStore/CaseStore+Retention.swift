@@ -45,15 +45,19 @@ extension CaseStore {
         try transaction { db in
             var due: [ReviewDue] = []
             let rows = try Row.fetchAll(
-                db, sql: "SELECT id, kind, owner, review_date, 0 AS copy FROM record WHERE erased = 0 AND review_date < :today"
+                db,
+                sql: "SELECT id, kind, owner, review_date, 0 AS copy FROM record WHERE erased = 0 AND review_date < :today"
                     + " UNION ALL SELECT id, kind, owner, review_date, 1 FROM shared_copy WHERE review_date < :today",
                 arguments: ["today": today.description])
             for row in rows {
-                guard let id = RecordID(row["id"] as String), let kind = RecordKind(rawValue: row["kind"]), let owner = AuthorityName(row["owner"] as String),
+                guard let id = RecordID(row["id"] as String), let kind = RecordKind(rawValue: row["kind"]),
+                    let owner = AuthorityName(row["owner"] as String),
                     let review = CalendarDate(row["review_date"] as String)
                 else { continue }
                 due.append(
-                    ReviewDue(id: id, kind: kind, owner: owner, onCopy: row["copy"] as Int64 == 1, reviewDate: review, daysOverdue: today.daysSinceEpoch - review.daysSinceEpoch))
+                    ReviewDue(
+                        id: id, kind: kind, owner: owner, onCopy: row["copy"] as Int64 == 1, reviewDate: review,
+                        daysOverdue: today.daysSinceEpoch - review.daysSinceEpoch))
             }
             due.sort { ($0.daysOverdue, $1.id) > ($1.daysOverdue, $0.id) }
             var audit = try AuditAppender(db)
@@ -81,7 +85,8 @@ extension CaseStore {
                 try audit.append(
                     AuditEvent(
                         time: time, actor: "retention", action: .erase, recordID: recordID,
-                        justification: "review overdue: due \(current.reviewDate), not reviewed within the \(policy.reviewGraceDays)-day grace period"), db)
+                        justification: "review overdue: due \(current.reviewDate), not reviewed within the \(policy.reviewGraceDays)-day grace period"
+                    ), db)
                 outcome.erased.append(recordID)
             }
             for row in try Row.fetchAll(db, sql: "SELECT id, review_date FROM shared_copy WHERE review_date < ? ORDER BY id", arguments: [cutoff]) {
@@ -90,10 +95,12 @@ extension CaseStore {
                 try audit.append(
                     AuditEvent(
                         time: time, actor: "retention", action: .erase, recordID: recordID,
-                        detail: "shared copy deleted: review overdue (due \(row["review_date"] as String), grace \(policy.reviewGraceDays) days)"), db)
+                        detail: "shared copy deleted: review overdue (due \(row["review_date"] as String), grace \(policy.reviewGraceDays) days)"), db
+                )
                 outcome.copiesDeleted.append(recordID)
             }
-            outcome.tombstonesCollected = try collectTombstones(olderThan: time.millisecondsSinceEpoch - Int64(policy.tombstoneDays) * 86_400_000, at: time, db)
+            outcome.tombstonesCollected = try collectTombstones(
+                olderThan: time.millisecondsSinceEpoch - Int64(policy.tombstoneDays) * 86_400_000, at: time, db)
             if !outcome.tombstonesCollected.isEmpty {
                 try audit.append(
                     AuditEvent(

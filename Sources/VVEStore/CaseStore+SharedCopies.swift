@@ -60,7 +60,8 @@ extension CaseStore {
         let groups = incoming.groups.sorted().joined(separator: ",")
         // The copy held, and whether the id is one of this node's own records, in one look.
         let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT (SELECT copy FROM shared_copy WHERE id = ?1) AS copy, EXISTS (SELECT 1 FROM record WHERE id = ?1) AS own"),
+            db.cachedStatement(
+                sql: "SELECT (SELECT copy FROM shared_copy WHERE id = ?1) AS copy, EXISTS (SELECT 1 FROM record WHERE id = ?1) AS own"),
             arguments: [incoming.id.description])
         guard let text: String = row?["copy"] else {
             // A copy never shares an id with a record of this node's own: a peer that sends
@@ -77,11 +78,13 @@ extension CaseStore {
         // The copy held came from its owner: another peer sending the same id, or a record
         // of another kind, is refused, or it would write into a record it does not own.
         guard held.owner == incoming.owner else {
-            throw RefusedWrite("\(peer) sent a copy of \(incoming.id), which this node holds from its owner, \(held.owner); copies come from their owner only")
+            throw RefusedWrite(
+                "\(peer) sent a copy of \(incoming.id), which this node holds from its owner, \(held.owner); copies come from their owner only")
         }
         guard held.replica.kind == incoming.kind else {
             throw RefusedWrite(
-                "\(peer) sent \(incoming.id) as a \(incoming.kind.rawValue) record; this node holds it as a \(held.replica.kind.rawValue) record, and a record's kind never changes")
+                "\(peer) sent \(incoming.id) as a \(incoming.kind.rawValue) record; this node holds it as a \(held.replica.kind.rawValue) record, and a record's kind never changes"
+            )
         }
         let merged = held.merged(with: incoming.sharedCopy)
         guard merged != held else { return .unchanged }
@@ -91,7 +94,8 @@ extension CaseStore {
         let dropped = own.registers.filter { merged.replica.registers[$0.key] == nil }
         if !dropped.isEmpty {
             try keepPending(
-                ReplicatedRecord(id: own.id, kind: own.kind, owner: own.owner, createdAt: own.createdAt, registers: dropped), owner: peer, at: time, db)
+                ReplicatedRecord(id: own.id, kind: own.kind, owner: own.owner, createdAt: own.createdAt, registers: dropped), owner: peer, at: time,
+                db)
         }
         try saveSharedCopy(merged, at: time, db)
         try audit.append(
@@ -108,13 +112,17 @@ extension CaseStore {
                 let refusal =
                     field == "status"
                     ? (copy.writable.contains("status") ? nil : "is not a group \(copy.owner) accepts from this node")
-                    : field.hasPrefix("fields.") ? copy.refusal(ofEditTo: String(field.dropFirst("fields.".count))) : "cannot be edited on a shared copy"
+                    : field.hasPrefix("fields.")
+                        ? copy.refusal(ofEditTo: String(field.dropFirst("fields.".count))) : "cannot be edited on a shared copy"
                 if let refusal { throw StoreError.copyEditRefused(id, field: field, reason: refusal) }
             }
             // Stored as the owner's typed record will hold them, so register and record agree.
             let normalised = changes.map { change in
-                (field: change.field, value: change.field.hasPrefix("fields.")
-                    ? SharedCopy.normalised(String(change.field.dropFirst("fields.".count)), change.value, kind: copy.replica.kind) : change.value)
+                (
+                    field: change.field,
+                    value: change.field.hasPrefix("fields.")
+                        ? SharedCopy.normalised(String(change.field.dropFirst("fields.".count)), change.value, kind: copy.replica.kind) : change.value
+                )
             }
             copy.replica.apply(normalised, by: node)
             try saveSharedCopy(copy, at: context.time, db)
@@ -140,7 +148,8 @@ extension CaseStore {
             }
             var audit = try AuditAppender(db)
             try audit.append(
-                AuditEvent(time: context.time, actor: context.actor.rawValue, action: .read, detail: "list shared copies: \(copies.count) copies"), db)
+                AuditEvent(time: context.time, actor: context.actor.rawValue, action: .read, detail: "list shared copies: \(copies.count) copies"), db
+            )
             return copies
         }
     }
@@ -188,7 +197,8 @@ extension CaseStore {
     }
 
     private func writeSharedCopy(
-        sql: String, id: RecordID, kind: RecordKind, owner: AuthorityName, reviewDate: CalendarDate, bytes: [UInt8], at time: Timestamp, _ db: Database
+        sql: String, id: RecordID, kind: RecordKind, owner: AuthorityName, reviewDate: CalendarDate, bytes: [UInt8], at time: Timestamp,
+        _ db: Database
     ) throws {
         try DirectBinding.execute(db.cachedStatement(sql: sql), db) { bind in
             bind.text(kind.rawValue)

@@ -39,7 +39,8 @@ extension CaseStore {
                 {
                     guard let id = RecordID(row["id"] as String) else { continue }
                     let registers: String? = row["registers"]
-                    sources[id] = .own(try projectionSource(row["document"], id: id), try registers.map { .registers(try storedRegisters(id, $0)) } ?? .implicit)
+                    sources[id] = .own(
+                        try projectionSource(row["document"], id: id), try registers.map { .registers(try storedRegisters(id, $0)) } ?? .implicit)
                 }
                 // Copies and pending writes are looked for only where no own record is: a
                 // copy never has an own record's id, and an owner's first sync has no other.
@@ -133,7 +134,8 @@ extension CaseStore {
             try db.execute(
                 sql: "DELETE FROM holder WHERE peer = ? AND release_after IS NOT NULL AND release_after <= ?", arguments: [peer.rawValue, cursor])
             try db.execute(
-                sql: "DELETE FROM pending_writes WHERE owner = ? AND release_after IS NOT NULL AND release_after <= ?", arguments: [peer.rawValue, cursor])
+                sql: "DELETE FROM pending_writes WHERE owner = ? AND release_after IS NOT NULL AND release_after <= ?",
+                arguments: [peer.rawValue, cursor])
         }
     }
 
@@ -185,7 +187,9 @@ extension CaseStore {
     /// records (`{"writes": ...}`). Any item refused refuses the batch: nothing of it is
     /// applied, the cursor stays, and the refusal is audited. Applying a batch twice changes
     /// nothing the second time, so a crash between applying and acknowledging is harmless.
-    package func applyBatch(_ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp) throws
+    package func applyBatch(
+        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp
+    ) throws
         -> BatchOutcome
     {
         do {
@@ -196,7 +200,9 @@ extension CaseStore {
     }
 
     /// `applyBatch`, without holding a thread of the concurrency pool while it waits and writes.
-    package func applyBatch(_ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp) async throws
+    package func applyBatch(
+        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp
+    ) async throws
         -> BatchOutcome
     {
         do {
@@ -206,7 +212,9 @@ extension CaseStore {
         }
     }
 
-    private func apply(_ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp, _ db: Database) throws
+    private func apply(
+        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp, _ db: Database
+    ) throws
         -> BatchOutcome
     {
         var outcome = BatchOutcome()
@@ -289,7 +297,9 @@ extension CaseStore {
             for id in copies {
                 try removeSharedCopy(id, db)
                 try audit.append(
-                    AuditEvent(time: time, actor: actor, action: .erase, recordID: RecordID(id), detail: "shared copy deleted: \(peer) was removed as a peer"), db)
+                    AuditEvent(
+                        time: time, actor: actor, action: .erase, recordID: RecordID(id), detail: "shared copy deleted: \(peer) was removed as a peer"
+                    ), db)
             }
             let holdings = try Int.fetchOne(db, sql: "SELECT count(*) FROM holder WHERE peer = ?", arguments: [peer.rawValue]) ?? 0
             try db.execute(sql: "DELETE FROM holder WHERE peer = ?", arguments: [peer.rawValue])

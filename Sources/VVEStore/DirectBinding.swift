@@ -33,7 +33,9 @@ struct DirectBinding {
     mutating func text(_ value: String?) {
         if var value {
             value.withUTF8 { bytes in
-                _ = sqlite3_bind_text(handle, position, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(bytes.count), Self.transient)
+                _ = sqlite3_bind_text(
+                    handle, position, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(bytes.count),
+                    Self.transient)
             }
         } else {
             sqlite3_bind_null(handle, position)
@@ -45,7 +47,8 @@ struct DirectBinding {
     mutating func text(utf8 bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress, !buffer.isEmpty {
-                _ = sqlite3_bind_text(handle, position, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(buffer.count), Self.transient)
+                _ = sqlite3_bind_text(
+                    handle, position, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(buffer.count), Self.transient)
             } else {
                 _ = sqlite3_bind_text(handle, position, "", 0, Self.transient)
             }

@@ -24,7 +24,8 @@ enum CopyPresentation {
         let conflicts = copy.replica.resolved().conflicts.map { JSONValue.string($0.field) }
         return [
             "id": .string(copy.id.description), "kind": .string(copy.replica.kind.rawValue), "owner": .string(copy.owner.rawValue),
-            "reviewDate": .string(copy.reviewDate.description), "groups": .array(copy.replica.kind.orderedGroupNames(copy.groups).map { .string($0) }),
+            "reviewDate": .string(copy.reviewDate.description),
+            "groups": .array(copy.replica.kind.orderedGroupNames(copy.groups).map { .string($0) }),
             "status": status, "fields": .object(fields), "version": copy.replica.version.jsonValue, "conflicts": .array(conflicts),
         ]
     }
@@ -100,6 +101,8 @@ struct UpdateCopy: AuditedCommand {
             return
         }
         let edited = try store.editSharedCopy(id: id, changes: changes, context: context)
-        Output.line("Updated copy \(id) of \(edited.owner)'s record: \(changes.map(\.field).joined(separator: ", ")); it goes to \(edited.owner) with the next sync")
+        Output.line(
+            "Updated copy \(id) of \(edited.owner)'s record: \(changes.map(\.field).joined(separator: ", ")); it goes to \(edited.owner) with the next sync"
+        )
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 
 /// `vve generate`: synthetic records for tests, benchmarks and demos.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 
 /// `vve init`: creates a node's folder, configuration and store.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import VVECore
 import VVEConfig
+import VVECore
 import VVENet
 import VVEStore
 import VVESync
@@ -32,7 +32,10 @@ struct LookupCommand: AsyncAuditedCommand {
     @Option(help: ArgumentHelp("Another name the person is known by (repeatable, at most \(Person.maximumAliases)).", valueName: "NAME"))
     var alias: [String] = []
 
-    @Option(help: "Why you are looking this person up: at least three words, sent with the lookup and kept in both sides' audit logs; never the person's name.")
+    @Option(
+        help:
+            "Why you are looking this person up: at least three words, sent with the lookup and kept in both sides' audit logs; never the person's name."
+    )
     var reason: String?
 
     @Option(name: .customLong("case-ref"), help: ArgumentHelp("Your case reference, sent with the lookup.", valueName: "REF"))
@@ -88,8 +91,14 @@ struct LookupCommand: AsyncAuditedCommand {
                 status: .configError)
         }
         let counts = try store.lookupCounts(actor: context.actor.rawValue, at: context.time)
-        if let refusal = configuration.operatorLookupLimits.refusal(lastMinute: counts.lastMinute, lastDay: counts.lastDay, asker: context.actor.rawValue) {
-            try store.audit([AuditEvent(time: context.time, actor: context.actor.rawValue, action: .refuse, justification: justification.text, detail: "lookup refused: \(refusal)")])
+        if let refusal = configuration.operatorLookupLimits.refusal(
+            lastMinute: counts.lastMinute, lastDay: counts.lastDay, asker: context.actor.rawValue)
+        {
+            try store.audit([
+                AuditEvent(
+                    time: context.time, actor: context.actor.rawValue, action: .refuse, justification: justification.text,
+                    detail: "lookup refused: \(refusal)")
+            ])
             throw CommandFailure("lookup refused: \(refusal)", status: .rateLimited)
         }
         let identity = try NodeIdentity.load(configuration, directory: location.directory)
@@ -122,10 +131,14 @@ struct LookupCommand: AsyncAuditedCommand {
         switch (dob, yob) {
         case (.some, .some): throw CommandFailure("give --dob or --yob, not both", status: .usage)
         case (.some(let text), nil):
-            guard let date = CalendarDate(text) else { throw CommandFailure("--dob \"\(text)\" is not a real date; write it as YYYY-MM-DD", status: .usage) }
+            guard let date = CalendarDate(text) else {
+                throw CommandFailure("--dob \"\(text)\" is not a real date; write it as YYYY-MM-DD", status: .usage)
+            }
             dateOfBirth = PartialDate(year: date.year, month: date.month, day: date.day)
         case (nil, .some(let text)):
-            guard let year = Int(text), (1900...2100).contains(year) else { throw CommandFailure("--yob \"\(text)\" is not a year; write it as YYYY", status: .usage) }
+            guard let year = Int(text), (1900...2100).contains(year) else {
+                throw CommandFailure("--yob \"\(text)\" is not a year; write it as YYYY", status: .usage)
+            }
             dateOfBirth = PartialDate(year: year)
         case (nil, nil): break
         }
@@ -161,7 +174,8 @@ struct LookupCommand: AsyncAuditedCommand {
         text += report.results.map { peer, result in
             switch result {
             case .answered(let answer) where answer.hits.isEmpty: "\(peer): no hit"
-            case .answered(let answer): "\(peer): " + answer.hits.map { "\($0.reference) \($0.label.rawValue) \(LookupHit.format($0.score))" }.joined(separator: ", ")
+            case .answered(let answer):
+                "\(peer): " + answer.hits.map { "\($0.reference) \($0.label.rawValue) \(LookupHit.format($0.score))" }.joined(separator: ", ")
             case .refused(let reason): "\(peer): refused (\(reason))"
             case .noAnswer(let reason): "\(peer): no answer (\(reason))"
             }

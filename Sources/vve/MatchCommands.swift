@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import VVECore
 import VVEConfig
+import VVECore
 import VVENet
 
 /// `vve linkage-key ...`: the region's secret for match keys.
@@ -51,8 +51,11 @@ struct MatchQualityCommand: ReportingCommand {
         let thresholds = stride(from: 80, through: 96, by: 1).map { Double($0) / 100 }
         let rows = MatchQuality.table(pairs, encoder: encoder, thresholds: thresholds)
         let errors = MatchQuality.Error.allCases
-        Output.line("pairs: \(pairs.filter(\.samePerson).count) same person, \(pairs.filter { !$0.samePerson }.count) different people (a fifth siblings)")
-        Output.line("match: an exact key, or Dice >= threshold on the fuzzy encoding; the chosen threshold is \(String(format: "%.2f", MatchKeyEncoder.possibleMatchThreshold))")
+        Output.line(
+            "pairs: \(pairs.filter(\.samePerson).count) same person, \(pairs.filter { !$0.samePerson }.count) different people (a fifth siblings)")
+        Output.line(
+            "match: an exact key, or Dice >= threshold on the fuzzy encoding; the chosen threshold is \(String(format: "%.2f", MatchKeyEncoder.possibleMatchThreshold))"
+        )
         var table = TextTable("THRESHOLD", "PRECISION", "RECALL")
         table.headers += errors.map { "R:" + $0.rawValue }
         for row in rows {
@@ -116,7 +119,9 @@ struct MatchCurveCommand: ReportingCommand {
             let scan = clock.measure {
                 for probe in probes { scanHits += index.scanAll(probe, threshold: MatchKeyEncoder.possibleMatchThreshold).count }
             }
-            let perQuery = { (duration: Duration) in (Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12) / Double(queries) }
+            let perQuery = { (duration: Duration) in
+                (Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12) / Double(queries)
+            }
             table.add(
                 "\(count)", String(format: "%.0f", Double(candidates) / Double(queries)), String(format: "%.1f", perQuery(blocked)),
                 String(format: "%.1f", perQuery(scan)), String(format: "%.1f", perQuery(scan) / perQuery(blocked)),

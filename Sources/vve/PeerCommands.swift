@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import VVECore
 import VVEConfig
+import VVECore
 import VVENet
 import X509
 
@@ -151,7 +151,9 @@ struct PeerList: ReportingCommand {
         } else {
             var table = TextTable("NAME", "ROLE", "URL", "PINS", "AGREEMENT")
             for peer in directory.peers {
-                table.add(peer.name.rawValue, peer.role.rawValue, peer.url.description, peer.pins.map(\.short).joined(separator: " "), peer.agreement.reference)
+                table.add(
+                    peer.name.rawValue, peer.role.rawValue, peer.url.description, peer.pins.map(\.short).joined(separator: " "),
+                    peer.agreement.reference)
             }
             Output.line(table.rendered)
         }

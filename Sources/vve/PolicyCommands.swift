@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import VVECore
 import VVEConfig
+import VVECore
 import VVENet
 import VVEStore
 
@@ -76,7 +76,9 @@ struct PolicyExplain: AuditedCommand {
         let projection = PolicyProjection.project(
             stored, to: peerConfiguration.name, role: peerConfiguration.role, policy: peerConfiguration.policy,
             encoder: MatchKeyEncoder(key: key), today: Clock.today())
-        Output.line("Record \(stored.id) (\(stored.kind.rawValue)) for peer \(peerConfiguration.name) (\(peerConfiguration.role.rawValue)), under \(peerConfiguration.agreement.reference):")
+        Output.line(
+            "Record \(stored.id) (\(stored.kind.rawValue)) for peer \(peerConfiguration.name) (\(peerConfiguration.role.rawValue)), under \(peerConfiguration.agreement.reference):"
+        )
         Output.line("  " + (projection.document == nil ? "NOT SENT: " : "") + projection.reason)
         if projection.document != nil {
             var table = TextTable("GROUP", "SENT", "WHY")
@@ -96,7 +98,9 @@ struct PolicyExplain: AuditedCommand {
 enum PolicyPresentation {
     /// One line: what is shared, accepted and answered.
     static func summary(_ policy: SharingPolicy) -> String {
-        guard !policy.share.isEmpty || policy.lookups != .no || policy.aggregates || policy.askLookups else { return "shares nothing, accepts nothing, answers nothing" }
+        guard !policy.share.isEmpty || policy.lookups != .no || policy.aggregates || policy.askLookups else {
+            return "shares nothing, accepts nothing, answers nothing"
+        }
         var parts: [String] = []
         for kind in RecordKind.allCases {
             guard let grant = policy.share[kind] else { continue }
@@ -120,16 +124,20 @@ enum PolicyPresentation {
         var table = TextTable()
         table.headers = ["KIND"] + peers.map { "\($0.name) (\($0.role.rawValue))" }
         for kind in RecordKind.allCases {
-            table.rows.append([kind.rawValue] + peers.map { peer in
-                guard let grant = peer.policy.share[kind] else { return "-" }
-                return kind.orderedGroupNames(grant.groups).joined(separator: ",")
-            })
+            table.rows.append(
+                [kind.rawValue]
+                    + peers.map { peer in
+                        guard let grant = peer.policy.share[kind] else { return "-" }
+                        return kind.orderedGroupNames(grant.groups).joined(separator: ",")
+                    })
         }
         for kind in RecordKind.allCases where peers.contains(where: { $0.policy.accept[kind] != nil }) {
-            table.rows.append(["writes: \(kind.rawValue)"] + peers.map { peer in
-                guard let groups = peer.policy.accept[kind], !groups.isEmpty else { return "-" }
-                return kind.orderedGroupNames(groups).joined(separator: ",")
-            })
+            table.rows.append(
+                ["writes: \(kind.rawValue)"]
+                    + peers.map { peer in
+                        guard let groups = peer.policy.accept[kind], !groups.isEmpty else { return "-" }
+                        return kind.orderedGroupNames(groups).joined(separator: ",")
+                    })
         }
         table.rows.append(["lookups"] + peers.map { $0.policy.lookups.rawValue })
         if peers.contains(where: \.policy.askLookups) {

@@ -193,7 +193,8 @@ struct UpdateRecord: AuditedCommand {
     func execute(on node: OpenedNode, context: OperationContext) throws {
         let patchDocument = try InputSource.document(patch)
         guard patchDocument.objectValue != nil else {
-            throw CommandFailure("the patch is \(patchDocument.typeName); a merge patch is an object such as {\"status\": \"closed\"}", status: .invalidInput)
+            throw CommandFailure(
+                "the patch is \(patchDocument.typeName); a merge patch is an object such as {\"status\": \"closed\"}", status: .invalidInput)
         }
         let store = node.store
         report(try store.update(id: id, patch: patchDocument, today: context.time.calendarDate, context: context))

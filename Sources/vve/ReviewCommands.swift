@@ -15,7 +15,8 @@ struct ReviewCommand: ParsableCommand {
 }
 
 struct ReviewDueCommand: AuditedCommand {
-    static let configuration = CommandConfiguration(commandName: "due", abstract: "List records and shared copies past their review date, most overdue first.")
+    static let configuration = CommandConfiguration(
+        commandName: "due", abstract: "List records and shared copies past their review date, most overdue first.")
 
     @Flag(help: "Print a JSON array instead of a table.")
     var json = false
@@ -29,13 +30,15 @@ struct ReviewDueCommand: AuditedCommand {
         let due = try store.reviewDue(today: context.time.calendarDate, context: context)
         if json {
             Output.json(
-                .array(due.map { item in
-                    [
-                        "id": .string(item.id.description), "kind": .string(item.kind.rawValue), "owner": .string(item.owner.rawValue),
-                        "copy": .bool(item.onCopy), "reviewDate": .string(item.reviewDate.description), "daysOverdue": .integer(Int64(item.daysOverdue)),
-                        "erasedInDays": .integer(Int64(max(0, configuration.reviewGraceDays - item.daysOverdue + 1))),
-                    ]
-                }))
+                .array(
+                    due.map { item in
+                        [
+                            "id": .string(item.id.description), "kind": .string(item.kind.rawValue), "owner": .string(item.owner.rawValue),
+                            "copy": .bool(item.onCopy), "reviewDate": .string(item.reviewDate.description),
+                            "daysOverdue": .integer(Int64(item.daysOverdue)),
+                            "erasedInDays": .integer(Int64(max(0, configuration.reviewGraceDays - item.daysOverdue + 1))),
+                        ]
+                    }))
             return
         }
         guard !due.isEmpty else {
@@ -50,7 +53,9 @@ struct ReviewDueCommand: AuditedCommand {
                 "\(item.daysOverdue) d", left == 0 ? "next sweep" : "\(left) d")
         }
         Output.line(table.rendered)
-        Output.line("Review a record with `vve record update ID --json '{\"reviewDate\": \"YYYY-MM-DD\"}'`; grace period \(configuration.reviewGraceDays) days.")
+        Output.line(
+            "Review a record with `vve record update ID --json '{\"reviewDate\": \"YYYY-MM-DD\"}'`; grace period \(configuration.reviewGraceDays) days."
+        )
     }
 }
 

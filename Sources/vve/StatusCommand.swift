@@ -1,6 +1,6 @@
 import ArgumentParser
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 
 /// `vve status`: how this node stands with each peer it pulls from.
@@ -57,7 +57,8 @@ struct StatusCommand: NodeCommand {
         Output.line("Node \(configuration.name): change log at \(head), \(directory.peers.count) peer\(directory.peers.count == 1 ? "" : "s")")
         if let latest = lookupHits.first {
             Output.line(
-                "Lookups matched this node's records \(lookupHits.count) time\(lookupHits.count == 1 ? "" : "s") in 30 days; latest at \(latest.event.time) on record \(latest.event.recordID?.description ?? "?") (`vve audit list --lookups` says by whom and why)")
+                "Lookups matched this node's records \(lookupHits.count) time\(lookupHits.count == 1 ? "" : "s") in 30 days; latest at \(latest.event.time) on record \(latest.event.recordID?.description ?? "?") (`vve audit list --lookups` says by whom and why)"
+            )
         }
         guard !rows.isEmpty else {
             Output.line("No peers. Add one with `vve peer add`.")

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import VVECore
 import VVEConfig
+import VVECore
 import VVENet
 import VVEStore
 import VVESync
@@ -66,6 +66,7 @@ struct SyncCommand: AsyncNodeCommand {
         }
         try store.recordPullSuccess(from: name, lag: 0, at: Clock.now())
         Output.line(
-            "Synced from \(peerConfiguration.name): \(total.applied) applied, \(total.unchanged) already held, in \(batches) batch\(batches == 1 ? "" : "es"); cursor \(cursor)")
+            "Synced from \(peerConfiguration.name): \(total.applied) applied, \(total.unchanged) already held, in \(batches) batch\(batches == 1 ? "" : "es"); cursor \(cursor)"
+        )
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 
 /// The `vve` command line.
@@ -14,7 +14,8 @@ struct VVECommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, InitCommand.self, RecordCommand.self, AuditCommand.self, CertCommand.self, PeerCommand.self, ServeCommand.self,
-            PolicyCommand.self, SyncCommand.self, LookupCommand.self, StatusCommand.self, CopyCommand.self, ConflictsCommand.self, ReviewCommand.self, LinkageKeyCommand.self, MatchQualityCommand.self, MatchCurveCommand.self,
+            PolicyCommand.self, SyncCommand.self, LookupCommand.self, StatusCommand.self, CopyCommand.self, ConflictsCommand.self, ReviewCommand.self,
+            LinkageKeyCommand.self, MatchQualityCommand.self, MatchCurveCommand.self,
             GenerateCommand.self,
         ])
 }

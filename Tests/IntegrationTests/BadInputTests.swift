@@ -14,7 +14,9 @@ struct BadInput: CustomTestStringConvertible, Sendable {
     var testDescription: String { name }
 
     static func add(_ name: String, json: String, status: Int32 = 65, stderr: String, exact: Bool = true) -> BadInput {
-        BadInput(name: name, arguments: ["record", "add", "county-lines-link", "--json", "-"], stdin: Array(json.utf8), status: status, stderr: stderr, exact: exact)
+        BadInput(
+            name: name, arguments: ["record", "add", "county-lines-link", "--json", "-"], stdin: Array(json.utf8), status: status, stderr: stderr,
+            exact: exact)
     }
 
     static let cases: [BadInput] = [
@@ -25,7 +27,8 @@ struct BadInput: CustomTestStringConvertible, Sendable {
             status: 65, stderr: "vve: error: invalid JSON at line 1, column 53: string is not valid UTF-8\n"),
         BadInput(
             name: "an unknown kind on the command line", arguments: ["record", "add", "missing-episode"], stdin: [], status: 64,
-            stderr: "Error: The value 'missing-episode' is invalid for '<kind>'. Please provide one of 'county-lines-link', 'relocation' or 'shared-perpetrator'.",
+            stderr:
+                "Error: The value 'missing-episode' is invalid for '<kind>'. Please provide one of 'county-lines-link', 'relocation' or 'shared-perpetrator'.",
             exact: false),
         .add(
             "an unknown field", json: linkJSON(fields: #", "colour": "red""#),
@@ -139,6 +142,9 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         #expect(FileManager.default.createFile(atPath: path, contents: Data("name: camden\nport: 8443\n".utf8)))
         let result = try node.run(["record", "list"])
         #expect(result.status == 78)
-        #expect(result.stderr == "vve: error: \(path):2: `port` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `linkage-key`, `listen`, `lookup-contact`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `review-grace-days`, `tombstone-days`\n")
+        #expect(
+            result.stderr
+                == "vve: error: \(path):2: `port` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `linkage-key`, `listen`, `lookup-contact`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `review-grace-days`, `tombstone-days`\n"
+        )
     }
 }

@@ -16,7 +16,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: fresh) }
         let created = try VVE.run(["init", "--name", "tower-hamlets", "--dir", fresh])
         #expect(created.status == 0)
-        #expect(created.stdout == "Created node tower-hamlets in \(fresh)\n  node.yaml  configuration\n  vve.sqlite  case store (SQLite, WAL, mode 0600)\n")
+        #expect(
+            created.stdout
+                == "Created node tower-hamlets in \(fresh)\n  node.yaml  configuration\n  vve.sqlite  case store (SQLite, WAL, mode 0600)\n")
         let badName = try VVE.run(["init", "--name", "Tower Hamlets", "--dir", fresh + "-x"])
         #expect(badName.status == 64)
         #expect(!FileManager.default.fileExists(atPath: fresh + "-x"))

@@ -35,7 +35,8 @@ import Testing
         let police = try region.node("met-police")
         try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
         for node in [haringey, enfield, police] {
-            try FileManager.default.copyItem(atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
+            try FileManager.default.copyItem(
+                atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
         }
         // camden answers 4 lookups a day from one peer; the officer may make 5.
         try appendSetting(camden, "peer-lookups-per-day: 4\nlookup-contact: Camden MASH duty desk, 020 7946 0000")
@@ -67,15 +68,16 @@ import Testing
         let exact = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04", "--case-ref", "CAD-4471/26"])
         #expect(exact.status == 0, "\(exact.stderr)")
         let lookupID = try #require(exact.stdout.firstMatch(of: /Lookup ([0-9a-f-]{36})/)?.1).description
-        #expect(exact.stdout == """
-            camden: 1 hit
-              MATCH  SCORE  KIND        OWNER   RISK  STATUS  REFERENCE                             CONTACT
-              match  1.000  relocation  camden  high  active  \(id)  Ada Brennan, 02079460001
-            haringey: no hit
-            Known elsewhere: every peer asked answered (2). A `possible` match is confirmed through the contact, never assumed.
-            Lookup \(lookupID) is in the audit log here and at each peer that answered.
+        #expect(
+            exact.stdout == """
+                camden: 1 hit
+                  MATCH  SCORE  KIND        OWNER   RISK  STATUS  REFERENCE                             CONTACT
+                  match  1.000  relocation  camden  high  active  \(id)  Ada Brennan, 02079460001
+                haringey: no hit
+                Known elsewhere: every peer asked answered (2). A `possible` match is confirmed through the contact, never assumed.
+                Lookup \(lookupID) is in the audit log here and at each peer that answered.
 
-            """)
+                """)
         #expect(exact.stderr.isEmpty)
 
         // 2. A misspelt surname and only a year of birth: a possible match, with its score,
@@ -101,7 +103,10 @@ import Testing
         // A reason naming the person would carry the name beside its keys: refused.
         let naming = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia"], reason: "missing: Tia OKONJO, seen in Camden")
         #expect(naming.status == 64)
-        #expect(naming.stderr == "vve: error: the reason or case reference contains \"Tia\", a name of the person looked up; both are sent to every peer asked, so say why without the name\n")
+        #expect(
+            naming.stderr
+                == "vve: error: the reason or case reference contains \"Tia\", a name of the person looked up; both are sent to every peer asked, so say why without the name\n"
+        )
 
         // 4. haringey down: listed as no answer, never as a miss; exit 2.
         #expect(haringeyServer.stop().status == 0)
@@ -119,18 +124,23 @@ import Testing
         #expect(try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04"]).status == 0)
         let limited = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04"])
         #expect(limited.status == 2)
-        #expect(limited.stdout.hasPrefix("""
-            camden: REFUSED: peer:met-police has made 4 lookups in the last 24 hours; the limit is 4 a day. Ask the node's admin if this is needed
-            haringey: no hit
-            Incomplete: camden did not answer; a miss there cannot be concluded.
+        #expect(
+            limited.stdout.hasPrefix(
+                """
+                camden: REFUSED: peer:met-police has made 4 lookups in the last 24 hours; the limit is 4 a day. Ask the node's admin if this is needed
+                haringey: no hit
+                Incomplete: camden did not answer; a miss there cannot be concluded.
 
-            """))
+                """))
 
         // 6. The officer has made 5 lookups (the unreasoned ones were never made): the 6th
         // is refused here, before anything is sent.
         let refusedHere = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia"])
         #expect(refusedHere.status == 75)
-        #expect(refusedHere.stderr == "vve: error: lookup refused: PC 4471 Hale has made 5 lookups in the last 24 hours; the limit is 5 a day. Ask the node's admin if this is needed\n")
+        #expect(
+            refusedHere.stderr
+                == "vve: error: lookup refused: PC 4471 Hale has made 5 lookups in the last 24 hours; the limit is 5 a day. Ask the node's admin if this is needed\n"
+        )
 
         // The asking side: operator, reason, case reference, peers asked and what came back.
         let asked = try auditEntries(police)
@@ -157,7 +167,11 @@ import Testing
         #expect(summary.hasPrefix("lookup \(lookupID) from met-police, case CAD-4471/26; keys: exact "))
         #expect(summary.hasSuffix("; hits: \(id) match 1.000"))
         let refusals = try auditEntries(camden, ["--action", "refuse"]).compactMap { $0["detail"] as? String }
-        #expect(refusals.count == 1 && refusals[0].hasSuffix("refused: peer:met-police has made 4 lookups in the last 24 hours; the limit is 4 a day. Ask the node's admin if this is needed"))
+        #expect(
+            refusals.count == 1
+                && refusals[0].hasSuffix(
+                    "refused: peer:met-police has made 4 lookups in the last 24 hours; the limit is 4 a day. Ask the node's admin if this is needed")
+        )
         for node in [camden, haringey] {
             let everything = try check(node.run(["audit", "list", "--json"])).stdout
             #expect(!everything.contains("Okonja") && !everything.contains("Nobody"), "\(node.name)'s audit log holds a queried name")
@@ -174,11 +188,12 @@ import Testing
             "-H", "content-type: application/json", "-d", #"{"lookupId": "Bad Id", "reason": "missing child enquiry, cross-border", "variants": []}"#,
             "https://localhost:\(camdenServer.port)/v1/lookup",
         ])
-        #expect(malformed.stdout == #"""
-            {"error":"malformed lookup: lookupId: \"Bad Id\" must be 8-64 lowercase letters, digits and hyphens; variants: must hold 1-21 sets of match keys, one per name"}
+        #expect(
+            malformed.stdout == #"""
+                {"error":"malformed lookup: lookupId: \"Bad Id\" must be 8-64 lowercase letters, digits and hyphens; variants: must hold 1-21 sets of match keys, one per name"}
 
-            400
-            """#)
+                400
+                """#)
         let refusedNow = try auditEntries(camden, ["--action", "refuse"]).compactMap { $0["detail"] as? String }
         #expect(refusedNow.count == 2 && refusedNow[1].hasPrefix("malformed lookup refused: lookupId: "))
 
@@ -196,7 +211,8 @@ import Testing
         let police = try region.node("met-police")
         try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
         for node in [haringey, police] {
-            try FileManager.default.copyItem(atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
+            try FileManager.default.copyItem(
+                atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
         }
         try camden.pin(haringey, port: 1)
         try camden.setPolicy(for: "haringey", RegionSyncTests.camdenPolicy)
@@ -223,12 +239,14 @@ import Testing
         let result = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04"])
         #expect(result.status == 0, "\(result.stderr)")
         let lookupID = try #require(result.stdout.firstMatch(of: /Lookup ([0-9a-f-]{36})/)?.1).description
-        #expect(result.stdout.hasPrefix("""
-            haringey: 1 hit
-              MATCH  SCORE  KIND        OWNER   RISK  STATUS  REFERENCE                             CONTACT
-              match  1.000  relocation  camden  -     -       \(id)  -
+        #expect(
+            result.stdout.hasPrefix(
+                """
+                haringey: 1 hit
+                  MATCH  SCORE  KIND        OWNER   RISK  STATUS  REFERENCE                             CONTACT
+                  match  1.000  relocation  camden  -     -       \(id)  -
 
-            """))
+                """))
 
         // camden hears of it from haringey, with the asker and its reason.
         try RegionSyncTests().eventually("camden audits the notice") { try !auditEntries(camden, ["--lookups"]).isEmpty }
@@ -251,7 +269,10 @@ import Testing
         try police.pin(camden, port: 1)
         let result = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia"])
         #expect(result.status == 78)
-        #expect(result.stderr == "vve: error: no peer takes this node's lookups: add `ask-lookups: yes` to the file in \(police.directory)/Peers of each peer whose agreement covers lookups\n")
+        #expect(
+            result.stderr
+                == "vve: error: no peer takes this node's lookups: add `ask-lookups: yes` to the file in \(police.directory)/Peers of each peer whose agreement covers lookups\n"
+        )
     }
 
     static let perpetrator = """

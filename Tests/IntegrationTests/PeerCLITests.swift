@@ -26,33 +26,40 @@ import Testing
         #expect(again.stderr == "vve: error: \(region.caDirectory)/ca.pem already exists; a region has one CA: use it, or choose another --dir\n")
         let notACertificate = try VVE.run(["cert", "show", camden.directory + "/node.yaml"])
         #expect(notACertificate.status == 78)
-        #expect(notACertificate.stderr == "vve: error: certificate \(camden.directory)/node.yaml holds no certificate; expected -----BEGIN CERTIFICATE-----\n")
+        #expect(
+            notACertificate.stderr
+                == "vve: error: certificate \(camden.directory)/node.yaml holds no certificate; expected -----BEGIN CERTIFICATE-----\n")
     }
 
     @Test func peerAddListShowAndRemove() throws {
         let region = try TestRegion()
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
-        #expect(try camden.run(["peer", "list"]).stdout == "No peers. Add one with `vve peer add NAME --url URL --cert FILE --role ROLE --agreement REF --lawful-basis TEXT`.\n")
+        #expect(
+            try camden.run(["peer", "list"]).stdout
+                == "No peers. Add one with `vve peer add NAME --url URL --cert FILE --role ROLE --agreement REF --lawful-basis TEXT`.\n")
         try camden.pin(haringey, port: 7444)
-        let fingerprint = try VVE.run(["cert", "show", haringey.certificate, "--json"]).stdout
+        let fingerprint =
+            try VVE.run(["cert", "show", haringey.certificate, "--json"]).stdout
             .firstMatch(of: /sha256:[0-9a-f]{64}/).map { String($0.output) } ?? "?"
         let short = String(fingerprint.prefix(23)) + ".."
-        #expect(try camden.run(["peer", "list"]).stdout == """
-            NAME      ROLE     URL                     PINS                       AGREEMENT
-            haringey  borough  https://localhost:7444  \(short)  NL-ISA-2026-004
+        #expect(
+            try camden.run(["peer", "list"]).stdout == """
+                NAME      ROLE     URL                     PINS                       AGREEMENT
+                haringey  borough  https://localhost:7444  \(short)  NL-ISA-2026-004
 
-            """)
-        #expect(try camden.run(["peer", "show", "haringey"]).stdout == """
-            name:          haringey
-            url:           https://localhost:7444
-            role:          borough
-            pin (current): \(fingerprint)
-            agreement:     NL-ISA-2026-004
-            lawful basis:  Children Act 1989 s.47
-            file:          \(camden.directory)/Peers/haringey.yaml
+                """)
+        #expect(
+            try camden.run(["peer", "show", "haringey"]).stdout == """
+                name:          haringey
+                url:           https://localhost:7444
+                role:          borough
+                pin (current): \(fingerprint)
+                agreement:     NL-ISA-2026-004
+                lawful basis:  Children Act 1989 s.47
+                file:          \(camden.directory)/Peers/haringey.yaml
 
-            """)
+                """)
         let listed = try camden.run(["peer", "list", "--json"]).stdout
         #expect(listed.contains(#""name": "haringey""#) && listed.contains(#""\#(fingerprint)""#))
 
@@ -61,11 +68,15 @@ import Testing
             "--agreement", "A-1", "--lawful-basis", "Children Act 1989 s.47",
         ])
         #expect(twice.status == 73)
-        #expect(twice.stderr == "vve: error: \(camden.directory)/Peers/haringey.yaml already exists; to rotate its certificate use `vve peer pin haringey --cert FILE`, or remove it first\n")
+        #expect(
+            twice.stderr
+                == "vve: error: \(camden.directory)/Peers/haringey.yaml already exists; to rotate its certificate use `vve peer pin haringey --cert FILE`, or remove it first\n"
+        )
 
         #expect(
             try camden.run(["peer", "remove", "haringey"]).stdout
-                == "Removed peer haringey (\(camden.directory)/Peers/haringey.yaml); deleted its 0 shared copies here; its copies of 0 records of ours go when its admin removes this node\n")
+                == "Removed peer haringey (\(camden.directory)/Peers/haringey.yaml); deleted its 0 shared copies here; its copies of 0 records of ours go when its admin removes this node\n"
+        )
         let gone = try camden.run(["peer", "show", "haringey"])
         #expect(gone.status == 3)
         #expect(gone.stderr == "vve: error: no peer named haringey: \(camden.directory)/Peers/haringey.yaml does not exist; known peers: none\n")
@@ -77,7 +88,9 @@ import Testing
         let haringey = try region.node("haringey")
         let rogue = try region.rogueCA()
         let foreign = try region.certificate(for: haringey, stem: region.root + "/foreign", ca: rogue)
-        func add(_ name: String, cert: String, url: String = "https://localhost:7444", basis: String = "Children Act 1989 s.47") throws -> ProcessResult {
+        func add(
+            _ name: String, cert: String, url: String = "https://localhost:7444", basis: String = "Children Act 1989 s.47"
+        ) throws -> ProcessResult {
             try camden.run([
                 "peer", "add", name, "--url", url, "--cert", cert, "--role", "borough", "--agreement", "NL-ISA-2026-004", "--lawful-basis", basis,
             ])
@@ -85,16 +98,26 @@ import Testing
         let wrongCA = try add("haringey", cert: foreign)
         #expect(wrongCA.status == 65)
         #expect(wrongCA.stderr.hasPrefix("vve: error: \(foreign): certificate sha256:"))
-        #expect(wrongCA.stderr.hasSuffix(#"was issued by "CN=Rogue CA,O=vve region", not by the region CA in \#(camden.directory)/Certificates/ca.pem; pinning it would never work: get the peer's certificate signed by the region CA"# + "\n"))
+        #expect(
+            wrongCA.stderr.hasSuffix(
+                #"was issued by "CN=Rogue CA,O=vve region", not by the region CA in \#(camden.directory)/Certificates/ca.pem; pinning it would never work: get the peer's certificate signed by the region CA"#
+                    + "\n"))
         let wrongName = try add("enfield", cert: haringey.certificate)
         #expect(wrongName.status == 65)
-        #expect(wrongName.stderr == "vve: error: \(haringey.certificate): the certificate is for 'haringey', not 'enfield'; pin each peer's own certificate\n")
+        #expect(
+            wrongName.stderr
+                == "vve: error: \(haringey.certificate): the certificate is for 'haringey', not 'enfield'; pin each peer's own certificate\n")
         let badURL = try add("haringey", cert: haringey.certificate, url: "http://localhost")
         #expect(badURL.status == 64)
-        #expect(badURL.stderr == "vve: error: --url http://localhost: the url must be https://HOST:PORT, such as https://haringey.vve.example:7443, with no path\n")
+        #expect(
+            badURL.stderr
+                == "vve: error: --url http://localhost: the url must be https://HOST:PORT, such as https://haringey.vve.example:7443, with no path\n")
         let noBasis = try add("haringey", cert: haringey.certificate, basis: "ok")
         #expect(noBasis.status == 64)
-        #expect(noBasis.stderr == "vve: error: --lawful-basis: the lawful basis must be 10-300 characters on one line that name the statute, such as \"Children Act 1989 s.47\"\n")
+        #expect(
+            noBasis.stderr
+                == "vve: error: --lawful-basis: the lawful basis must be 10-300 characters on one line that name the statute, such as \"Children Act 1989 s.47\"\n"
+        )
         let itself = try add("camden", cert: camden.certificate)
         #expect(itself.status == 64)
         #expect(itself.stderr == "vve: error: camden is this node's own name; a node is not its own peer\n")
@@ -110,11 +133,12 @@ import Testing
         let listed = try camden.run(["peer", "list"])
         #expect(listed.status == 0)
         #expect(listed.stdout.hasPrefix("No peers."))
-        #expect(listed.stderr == """
-            vve: refused peer file: \(path):1: `pins` is missing: list the peer's certificate fingerprint: `pins: [sha256:...]`, as `vve cert show` prints it
-            \(path):1: `agreement` is missing: every peer rests on an information sharing agreement: add `agreement:` with `reference:` and `lawful-basis:`
-            \(path):3: `role` is "borugh"; it must be one of borough, police, vru
+        #expect(
+            listed.stderr == """
+                vve: refused peer file: \(path):1: `pins` is missing: list the peer's certificate fingerprint: `pins: [sha256:...]`, as `vve cert show` prints it
+                \(path):1: `agreement` is missing: every peer rests on an information sharing agreement: add `agreement:` with `reference:` and `lawful-basis:`
+                \(path):3: `role` is "borugh"; it must be one of borough, police, vru
 
-            """)
+                """)
     }
 }

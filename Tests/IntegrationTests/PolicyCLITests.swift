@@ -31,7 +31,10 @@ import Testing
             "accommodationType": "relatives", "reasonCategory": "threat-of-violence", "riskLevel": "high", \
             "originatingSpoc": {"name": "Ada Brennan", "phone": "020 7946 0001"}}}
             """
-        let added = try check(VVE.run(["record", "add", "relocation", "--json", "-", "--dir", camden.directory], environment: ["VVE_OPERATOR": "a.admin"], stdin: Data(relocation.utf8)))
+        let added = try check(
+            VVE.run(
+                ["record", "add", "relocation", "--json", "-", "--dir", camden.directory], environment: ["VVE_OPERATOR": "a.admin"],
+                stdin: Data(relocation.utf8)))
         let id = try #require(added.stdout.firstMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/).map { String($0.output) })
         return (region, camden, id)
     }
@@ -42,17 +45,18 @@ import Testing
         let explained = try camden.run(["policy", "explain", "--peer", "haringey", "--record", id])
         #expect(explained.status == 0, "\(explained.stderr)")
         let lines = explained.stdout.split(separator: "\n").map(String.init)
-        #expect(Array(lines.prefix(9)) == [
-            "Record \(id) (relocation) for peer haringey (borough), under NL-ISA-2026-004:",
-            "  sent: haringey is admitted by the audience rule `receiving-authority`",
-            "  GROUP      SENT  WHY",
-            "  identity   no    not granted: people are sent as match keys only",
-            "  placement  yes   granted: the two authorities, the move date, accommodation, reason and risk level",
-            "  contacts   no    not granted (deny by default): the originating authority's single point of contact",
-            "  follow-up  yes   granted: the receiving side's response: its SPOC, the acknowledgement, the allocated worker, follow-ups",
-            "  status     yes   granted: the record's status",
-            "The JSON haringey would receive:",
-        ])
+        #expect(
+            Array(lines.prefix(9)) == [
+                "Record \(id) (relocation) for peer haringey (borough), under NL-ISA-2026-004:",
+                "  sent: haringey is admitted by the audience rule `receiving-authority`",
+                "  GROUP      SENT  WHY",
+                "  identity   no    not granted: people are sent as match keys only",
+                "  placement  yes   granted: the two authorities, the move date, accommodation, reason and risk level",
+                "  contacts   no    not granted (deny by default): the originating authority's single point of contact",
+                "  follow-up  yes   granted: the receiving side's response: its SPOC, the acknowledgement, the allocated worker, follow-ups",
+                "  status     yes   granted: the record's status",
+                "The JSON haringey would receive:",
+            ])
         let json = lines.dropFirst(8).joined(separator: "\n")
         #expect(json.contains(#""matchKeys""#) && json.contains(#""receivingAuthority": "haringey""#))
         for secret in ["Tia", "Okonjo", "2011-03-04", "Ada Brennan"] {
@@ -65,7 +69,9 @@ import Testing
         try FileManager.default.removeItem(atPath: camden.directory + "/Certificates/linkage.key")
         let noKey = try camden.run(["policy", "explain", "--peer", "haringey", "--record", id])
         #expect(noKey.status == 78)
-        #expect(noKey.stderr.hasPrefix("vve: error: no linkage key at \(camden.directory)/Certificates/linkage.key; every node of a region uses the same one"))
+        #expect(
+            noKey.stderr.hasPrefix(
+                "vve: error: no linkage key at \(camden.directory)/Certificates/linkage.key; every node of a region uses the same one"))
     }
 
     @Test func aRecordOutsideThePeersAudienceIsNotSent() throws {
@@ -73,34 +79,38 @@ import Testing
         let (region, camden, id) = try camdenSharingWithHaringey(policy: policy)
         defer { withExtendedLifetime(region) {} }
         let explained = try camden.run(["policy", "explain", "--peer", "haringey", "--record", id])
-        #expect(explained.stdout == """
-            Record \(id) (relocation) for peer haringey (borough), under NL-ISA-2026-004:
-              NOT SENT: haringey is not in this record's audience: `originating-authority` is camden
+        #expect(
+            explained.stdout == """
+                Record \(id) (relocation) for peer haringey (borough), under NL-ISA-2026-004:
+                  NOT SENT: haringey is not in this record's audience: `originating-authority` is camden
 
-            """)
+                """)
     }
 
     @Test func checkAndMatrix() throws {
         let (region, camden, _) = try camdenSharingWithHaringey()
         defer { withExtendedLifetime(region) {} }
         let checked = try camden.run(["policy", "check"])
-        #expect(checked.stdout == """
-            haringey: shares relocation to receiving-authority: placement,follow-up,status; copies reviewed within 90 days; accepts relocation: follow-up; lookups yes; aggregates no
-            1 peer file valid.
+        #expect(
+            checked.stdout == """
+                haringey: shares relocation to receiving-authority: placement,follow-up,status; copies reviewed within 90 days; accepts relocation: follow-up; lookups yes; aggregates no
+                1 peer file valid.
 
-            """)
-        #expect(try camden.run(["policy", "matrix"]).stdout == """
-            KIND                haringey (borough)
-            county-lines-link   -
-            relocation          placement,follow-up,status
-            shared-perpetrator  -
-            writes: relocation  follow-up
-            lookups             yes
-            aggregates          no
+                """)
+        #expect(
+            try camden.run(["policy", "matrix"]).stdout == """
+                KIND                haringey (borough)
+                county-lines-link   -
+                relocation          placement,follow-up,status
+                shared-perpetrator  -
+                writes: relocation  follow-up
+                lookups             yes
+                aggregates          no
 
-            """)
+                """)
         let file = camden.directory + "/Peers/haringey.yaml"
-        let broken = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "[placement, follow-up, status]", with: "[placement, folow-up]")
+        let broken = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
+            of: "[placement, follow-up, status]", with: "[placement, folow-up]")
         try broken.write(toFile: file, atomically: true, encoding: .utf8)
         let refused = try camden.run(["policy", "check"])
         #expect(refused.status == 78)

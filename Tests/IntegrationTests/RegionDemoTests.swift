@@ -8,10 +8,14 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr == "")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.filter { $0.hasPrefix("== ") }.map { String($0.prefix(5)) } == ["== 1.", "== 2.", "== 3.", "== 4.", "== 5.", "== 6.", "== 7.", "== 8.", "== 9."])
+        #expect(
+            lines.filter { $0.hasPrefix("== ") }.map { String($0.prefix(5)) } == [
+                "== 1.", "== 2.", "== 3.", "== 4.", "== 5.", "== 6.", "== 7.", "== 8.", "== 9.",
+            ])
         // What each node holds once sync has run: exactly what camden's policies allow.
         let held = lines.drop { $0 != "Held now, over mutual TLS:" }.prefix(5)
-        #expect(Array(held) == ["Held now, over mutual TLS:", "  haringey   R1", "  enfield    L1, R2", "  met-police L1, P1", "  vru        nothing"])
+        #expect(
+            Array(held) == ["Held now, over mutual TLS:", "  haringey   R1", "  enfield    L1, R2", "  met-police L1, P1", "  vru        nothing"])
         #expect(lines.contains("  R1 ✗ enfield    withheld: enfield is not in this record's audience: `receiving-authority` is haringey"))
         #expect(lines.contains("camden's R1: acknowledged by Duty manager, Haringey"))
         #expect(lines.contains("Both now hold very-high: concurrent risk levels merge to the higher one."))
@@ -67,7 +71,9 @@ import Testing
             let start = try #require(text.range(of: "# What this node shares"))
             return String(text[start.lowerBound...])
         }
-        for (node, peer) in [("camden", "haringey"), ("camden", "enfield"), ("camden", "met-police"), ("camden", "vru"), ("met-police", "camden"), ("vru", "camden")] {
+        for (node, peer) in [
+            ("camden", "haringey"), ("camden", "enfield"), ("camden", "met-police"), ("camden", "vru"), ("met-police", "camden"), ("vru", "camden"),
+        ] {
             #expect(try policy("\(examples)/\(node)/\(peer).yaml") == policy("\(root)/\(node)/Peers/\(peer).yaml"), "\(node)/\(peer)")
         }
     }

@@ -45,7 +45,8 @@ import Testing
     }
 
     func copyIDs(_ node: RegionNode) throws -> [String] {
-        let list = try JSONSerialization.jsonObject(with: Data(try check(node.run(["copy", "list", "--json"])).stdout.utf8)) as? [[String: Any]] ?? []
+        let list =
+            try JSONSerialization.jsonObject(with: Data(try check(node.run(["copy", "list", "--json"])).stdout.utf8)) as? [[String: Any]] ?? []
         return list.compactMap { $0["id"] as? String }
     }
 
@@ -65,7 +66,8 @@ import Testing
         let nodes = [camden, haringey, enfield]
         try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
         for node in [haringey, enfield] {
-            try FileManager.default.copyItem(atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
+            try FileManager.default.copyItem(
+                atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
         }
         for node in nodes {
             for peer in nodes where peer !== node { try node.pin(peer, port: 1) }
@@ -79,8 +81,9 @@ import Testing
         }
 
         // Created at camden while every node runs: it reaches haringey and never enfield.
-        let added = try check(camden.run(
-            ["record", "add", "relocation", "--json", SyncTests().relocation(to: "haringey", person: "Tia")]))
+        let added = try check(
+            camden.run(
+                ["record", "add", "relocation", "--json", SyncTests().relocation(to: "haringey", person: "Tia")]))
         let id = try #require(added.stdout.split(separator: " ").map(String.init).first { $0.count == 36 })
         try eventually("haringey holds the copy") { try copyIDs(haringey) == [id] }
         try eventually("enfield has pulled all of camden's log") { try caughtUp(enfield, with: camden) }
@@ -140,7 +143,8 @@ import Testing
         #expect(shown["record"] as? String == id && shown["onCopy"] as? Bool == false)
         #expect(
             try check(camden.run(["conflicts", "resolve", "\(conflictID)", "--keep", "remote"])).stdout
-                == "Resolved conflict \(conflictID) on fields.accommodationType of relocation \(id): kept \"supported-accommodation\"; every holder gets it with the next sync\n")
+                == "Resolved conflict \(conflictID) on fields.accommodationType of relocation \(id): kept \"supported-accommodation\"; every holder gets it with the next sync\n"
+        )
         try eventually("the resolution reaches haringey") {
             let fields = try json(haringey.run(["copy", "show", id]))["fields"] as? [String: Any]
             return try conflicts(haringey).isEmpty && fields?["accommodationType"] as? String == "supported-accommodation"
@@ -166,12 +170,13 @@ extension RegionSyncTests {
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
         try camden.pin(haringey, port: 1)
-        #expect(try check(camden.run(["status"])).stdout == """
-            Node camden: change log at 0, 1 peer
-            PEER      ROLE     CURSOR  LAST SUCCESS  LAG  BEHIND  LAST ERROR
-            haringey  borough  0       never         -    -       -
+        #expect(
+            try check(camden.run(["status"])).stdout == """
+                Node camden: change log at 0, 1 peer
+                PEER      ROLE     CURSOR  LAST SUCCESS  LAG  BEHIND  LAST ERROR
+                haringey  borough  0       never         -    -       -
 
-            """)
+                """)
         // A pull that fails is recorded with its reason, for status to show.
         #expect(try camden.run(["sync", "--peer", "haringey", "--once"]).status == 4)
         let status = try json(camden.run(["status", "--json"]))

@@ -33,7 +33,9 @@ import Testing
         try camden.pin(haringey, port: 1)
         try camden.setPolicy(for: "haringey", Self.policy)
         let generated = try check(VVE.run(["generate", "--kind", "relocation", "--count", "6000", "--seed", "7"]))
-        try check(VVE.run(["record", "import", "-", "--dir", camden.directory], environment: ["VVE_OPERATOR": "a.admin"], stdin: Data(generated.stdout.utf8)))
+        try check(
+            VVE.run(
+                ["record", "import", "-", "--dir", camden.directory], environment: ["VVE_OPERATOR": "a.admin"], stdin: Data(generated.stdout.utf8)))
         let owned = try readOnly(camden) { db in try Set(String.fetchAll(db, sql: "SELECT id FROM record")) }
         #expect(owned.count == 6000)
 
@@ -87,7 +89,9 @@ import Testing
         try camden.pin(police, port: 1, role: "police")
         try camden.setPolicy(for: "met-police", "lookups: yes\naggregates: no\n")
         let generated = try check(VVE.run(["generate", "--kind", "relocation", "--count", "12000", "--seed", "9"]))
-        try check(VVE.run(["record", "import", "-", "--dir", camden.directory], environment: ["VVE_OPERATOR": "a.admin"], stdin: Data(generated.stdout.utf8)))
+        try check(
+            VVE.run(
+                ["record", "import", "-", "--dir", camden.directory], environment: ["VVE_OPERATOR": "a.admin"], stdin: Data(generated.stdout.utf8)))
         let restart = SyncRestartTests()
         // Each record was logged once, as change number 1 to 12,000: the records indexed must
         // be exactly those up to the cursor, each with all of its names.
@@ -96,9 +100,11 @@ import Testing
                 let cursor = Int(try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'match-index.own-cursor'") ?? "0") ?? 0
                 let records = try Int.fetchOne(db, sql: "SELECT count(DISTINCT record_id) FROM match_entry") ?? 0
                 let entries = try Int.fetchOne(db, sql: "SELECT count(*) FROM match_entry") ?? 0
-                let covered = try Int.fetchOne(
-                    db, sql: "SELECT count(DISTINCT e.record_id) FROM match_entry e JOIN change_log c ON c.record_id = e.record_id WHERE c.seq <= ?",
-                    arguments: [cursor]) ?? 0
+                let covered =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT count(DISTINCT e.record_id) FROM match_entry e JOIN change_log c ON c.record_id = e.record_id WHERE c.seq <= ?",
+                        arguments: [cursor]) ?? 0
                 return (cursor, records, entries, covered)
             }
         }

@@ -45,9 +45,10 @@ import Testing
             try camden.setPolicy(for: peer.name, Self.policy)
         }
         for (receiving, person) in [("haringey", "Tia"), ("enfield", "Kemi"), ("haringey", "Dami")] {
-            try check(VVE.run(
-                ["record", "add", "relocation", "--json", "-", "--dir", camden.directory], environment: ["VVE_OPERATOR": "a.admin"],
-                stdin: Data(relocation(to: receiving, person: person).utf8)))
+            try check(
+                VVE.run(
+                    ["record", "add", "relocation", "--json", "-", "--dir", camden.directory], environment: ["VVE_OPERATOR": "a.admin"],
+                    stdin: Data(relocation(to: receiving, person: person).utf8)))
         }
         let server = try camden.serve()
         try haringey.pin(camden, port: server.port)
@@ -66,7 +67,9 @@ import Testing
                 #expect(!copy.contains(withheld), "\(withheld) reached haringey")
             }
         }
-        #expect(try haringey.run(["sync", "--peer", "camden", "--once"]).stdout == "Synced from camden: 0 applied, 0 already held, in 1 batch; cursor 3\n")
+        #expect(
+            try haringey.run(["sync", "--peer", "camden", "--once"]).stdout == "Synced from camden: 0 applied, 0 already held, in 1 batch; cursor 3\n"
+        )
         // The copies as an operator lists them: the groups held, never the person.
         let table = try check(haringey.run(["copy", "list"])).stdout.split(separator: "\n").map(String.init)
         #expect(table.first == "ID                                    KIND        OWNER   STATUS  REVIEW      GROUPS")
@@ -74,7 +77,8 @@ import Testing
         #expect(table.dropFirst().allSatisfy { $0.contains("  relocation  camden  active  ") && $0.hasSuffix("  placement,follow-up,status") })
         #expect(try check(haringey.run(["conflicts", "list"])).stdout == "No open conflicts.\n")
 
-        #expect(try enfield.run(["sync", "--peer", "camden", "--once"]).stdout == "Synced from camden: 1 applied, 0 already held, in 1 batch; cursor 3\n")
+        #expect(
+            try enfield.run(["sync", "--peer", "camden", "--once"]).stdout == "Synced from camden: 1 applied, 0 already held, in 1 batch; cursor 3\n")
         #expect(try sharedCopies(enfield).count == 1)
         #expect(try sharedCopies(enfield).allSatisfy { $0.contains(#""receivingAuthority":"enfield""#) && !$0.contains("haringey") })
 
@@ -108,6 +112,9 @@ extension SyncTests {
         chmod(key, 0o644)
         let result = try camden.run(["serve", "--listen", "127.0.0.1:0"])
         #expect(result.status == 78)
-        #expect(result.stderr == "vve: error: linkage key \(key) has mode 644, readable by group or others; run `chmod 600 \(key)` and check who may have copied it\n")
+        #expect(
+            result.stderr
+                == "vve: error: linkage key \(key) has mode 644, readable by group or others; run `chmod 600 \(key)` and check who may have copied it\n"
+        )
     }
 }

@@ -22,7 +22,8 @@ import Testing
         #expect(whoami.status == 0)
         #expect(whoami.stdout.contains(#""peer":"haringey","role":"borough""#))
         #expect(whoami.stdout.contains(#""node":"camden""#))
-        let health = try curl(as: haringey.certificate, key: haringey.key, ca: camden.directory + "/Certificates/ca.pem", port: server.port, path: "/v1/health")
+        let health = try curl(
+            as: haringey.certificate, key: haringey.key, ca: camden.directory + "/Certificates/ca.pem", port: server.port, path: "/v1/health")
         #expect(health.status == 0)
         #expect(health.stdout.contains(#""status":"ok""#))
 
@@ -36,7 +37,10 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("  peer identity: camden, sha256:") && $0.hasSuffix(".. matches the current pin") })
         #expect(lines.contains("  our identity:  the peer knows us as haringey"))
         #expect(lines.contains("  certificates:  the peer's expires in 364 days; ours in 364 days"))
-        #expect(lines.contains { $0.range(of: #"^  clock skew:    [+-]\d+\.\d{3} s \(the peer's clock minus ours\)$"#, options: .regularExpression) != nil })
+        #expect(
+            lines.contains {
+                $0.range(of: #"^  clock skew:    [+-]\d+\.\d{3} s \(the peer's clock minus ours\)$"#, options: .regularExpression) != nil
+            })
         #expect(lines.contains { $0.range(of: #"^  round trip:    \d+\.\d ms$"#, options: .regularExpression) != nil })
         #expect(lines.last == "Peer check passed.")
 
@@ -77,7 +81,10 @@ import Testing
             #expect(detail.hasPrefix("connection from 127.0.0.1:"), "\(detail)")
             #expect(detail.contains("refused (\(attempt.2)):"), "\(detail)")
         }
-        #expect(refusals.dropFirst(attempts.count).first?.hasSuffix("refused (handshake-failed): the TLS handshake failed (HTTP_REQUEST); peers must speak TLS 1.2 or later and present their node certificate") == true)
+        #expect(
+            refusals.dropFirst(attempts.count).first?.hasSuffix(
+                "refused (handshake-failed): the TLS handshake failed (HTTP_REQUEST); peers must speak TLS 1.2 or later and present their node certificate"
+            ) == true)
         #expect(refusals.last?.contains("(handshake-failed): the TLS handshake failed (UNSUPPORTED_PROTOCOL)") == true)
         // The pinned certificate is still served after all that.
         #expect(try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status == 0)
@@ -104,7 +111,10 @@ import Testing
         let checked = try haringey.run(["peer", "check", "camden"])
         #expect(checked.status == 4)
         #expect(checked.stdout.hasSuffix("  our identity:  FAILED: refused-by-peer\n"))
-        #expect(checked.stderr.hasPrefix("vve: error: peer check of camden failed: refused-by-peer: the peer refused our certificate (TLS alert certificate unknown); the peer does not pin our certificate sha256:"))
+        #expect(
+            checked.stderr.hasPrefix(
+                "vve: error: peer check of camden failed: refused-by-peer: the peer refused our certificate (TLS alert certificate unknown); the peer does not pin our certificate sha256:"
+            ))
     }
 
     @Test func sighupReloadsPeerFilesAtOnce() throws {
@@ -170,7 +180,9 @@ import Testing
             let checked = try camden.run(["peer", "check", "haringey", "--timeout", "3"])
             #expect(checked.status == 4, "\(scenario.reason): \(checked.stdout)")
             #expect(checked.stdout.hasSuffix("  peer identity: FAILED: \(scenario.reason)\n"), "\(scenario.reason): \(checked.stdout)")
-            #expect(checked.stderr.hasPrefix("vve: error: peer check of haringey failed: \(scenario.reason): the peer's certificate sha256:"), "\(checked.stderr)")
+            #expect(
+                checked.stderr.hasPrefix("vve: error: peer check of haringey failed: \(scenario.reason): the peer's certificate sha256:"),
+                "\(checked.stderr)")
             _ = server.stop()
         }
     }
@@ -201,7 +213,10 @@ import Testing
         try haringey.use(certificateStem: haringey.directory + "/rogue")
         let foreign = try haringey.run(["peer", "check", "camden"])
         #expect(foreign.status == 78)
-        #expect(foreign.stderr == "vve: error: node certificate \(haringey.directory)/rogue.pem was not issued by the region CA in \(haringey.directory)/Certificates/ca.pem; every peer would refuse it: have it signed with `vve cert sign --ca`\n")
+        #expect(
+            foreign.stderr
+                == "vve: error: node certificate \(haringey.directory)/rogue.pem was not issued by the region CA in \(haringey.directory)/Certificates/ca.pem; every peer would refuse it: have it signed with `vve cert sign --ca`\n"
+        )
     }
 
     @Test func peerCheckNamesRefusedConnectionsAndTimeouts() throws {
@@ -213,13 +228,19 @@ import Testing
         try camden.pin(haringey, port: silent.port)
         let timedOut = try camden.run(["peer", "check", "haringey", "--timeout", "1"])
         #expect(timedOut.status == 4)
-        #expect(timedOut.stderr == "vve: error: peer check of haringey failed: timeout: no answer within 1 s while waiting for the TLS handshake and the first answer; check the url, firewalls, and that the peer is up\n")
+        #expect(
+            timedOut.stderr
+                == "vve: error: peer check of haringey failed: timeout: no answer within 1 s while waiting for the TLS handshake and the first answer; check the url, firewalls, and that the peer is up\n"
+        )
         let port = silent.port
         silent.close()
         let refused = try camden.run(["peer", "check", "haringey", "--timeout", "1"])
         #expect(refused.status == 4)
         #expect(refused.stdout == "Checking peer haringey at https://localhost:\(port)\n  connect:       FAILED: connection-refused\n")
-        #expect(refused.stderr == "vve: error: peer check of haringey failed: connection-refused: connection refused at localhost:\(port): the peer's vve serve is not running there, or the url's port is wrong\n")
+        #expect(
+            refused.stderr
+                == "vve: error: peer check of haringey failed: connection-refused: connection refused at localhost:\(port): the peer's vve serve is not running there, or the url's port is wrong\n"
+        )
     }
 
     @Test func aPrivateKeyReadableByOthersStopsTheServerFromStarting() throws {
@@ -228,7 +249,10 @@ import Testing
         chmod(camden.key, 0o644)
         let result = try camden.run(["serve", "--listen", "127.0.0.1:0"])
         #expect(result.status == 78)
-        #expect(result.stderr == "vve: error: private key \(camden.key) has mode 644, readable by group or others; run `chmod 600 \(camden.key)` and check who may have copied it\n")
+        #expect(
+            result.stderr
+                == "vve: error: private key \(camden.key) has mode 644, readable by group or others; run `chmod 600 \(camden.key)` and check who may have copied it\n"
+        )
     }
 }
 

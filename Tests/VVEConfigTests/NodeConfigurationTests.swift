@@ -1,6 +1,6 @@
 import Testing
-import VVECore
 import VVEConfig
+import VVECore
 
 @Suite struct NodeConfigurationTests {
     func errors(_ text: String) -> [String] {
@@ -19,13 +19,15 @@ import VVEConfig
     }
 
     @Test func errorsPointAtTheLineAndSayTheFix() {
-        #expect(errors("# comment\nname: Camden Council\n") == [
-            "node.yaml:2: `name` is \"Camden Council\"; it must be 2-63 lowercase letters, digits or hyphens, starting with a letter (for example tower-hamlets)"
-        ])
+        #expect(
+            errors("# comment\nname: Camden Council\n") == [
+                "node.yaml:2: `name` is \"Camden Council\"; it must be 2-63 lowercase letters, digits or hyphens, starting with a letter (for example tower-hamlets)"
+            ])
         #expect(errors("database: vve.sqlite\n") == ["node.yaml:1: `name` is missing: set it to the node's authority name, such as `name: camden`"])
-        #expect(errors("name: camden\n\ndatabse: x.sqlite\n") == [
-            "node.yaml:3: `databse` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `linkage-key`, `listen`, `lookup-contact`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `review-grace-days`, `tombstone-days`"
-        ])
+        #expect(
+            errors("name: camden\n\ndatabse: x.sqlite\n") == [
+                "node.yaml:3: `databse` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `linkage-key`, `listen`, `lookup-contact`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `review-grace-days`, `tombstone-days`"
+            ])
         #expect(errors("name: camden\nname: hackney\n") == ["node.yaml:1: `name` is given more than once; keep one"])
         #expect(errors("\nname:\n  - camden\n") == ["node.yaml:2: `name` must be a single value, not a list or mapping"])
     }
@@ -45,12 +47,14 @@ extension NodeConfigurationTests {
         #expect(defaults.reviewGraceDays == 30 && defaults.tombstoneDays == 90)
         let set = try NodeConfiguration.parse("name: camden\nreview-grace-days: 0\ntombstone-days: 365\n", file: "node.yaml")
         #expect(set.reviewGraceDays == 0 && set.tombstoneDays == 365)
-        #expect(errors("name: camden\ntombstone-days: 0\n") == [
-            "node.yaml:2: `tombstone-days` is \"0\"; it must be a whole number of days from 1 to 3650, such as 90"
-        ])
-        #expect(errors("name: camden\nreview-grace-days: a month\n") == [
-            "node.yaml:2: `review-grace-days` is \"a month\"; it must be a whole number of days from 0 to 3650, such as 30"
-        ])
+        #expect(
+            errors("name: camden\ntombstone-days: 0\n") == [
+                "node.yaml:2: `tombstone-days` is \"0\"; it must be a whole number of days from 1 to 3650, such as 90"
+            ])
+        #expect(
+            errors("name: camden\nreview-grace-days: a month\n") == [
+                "node.yaml:2: `review-grace-days` is \"a month\"; it must be a whole number of days from 0 to 3650, such as 30"
+            ])
         // What `vve init` writes reads back the same.
         #expect(try NodeConfiguration.parse(set.yaml, file: "node.yaml") == set)
     }

@@ -1,6 +1,6 @@
 import Testing
-import VVECore
 import VVEConfig
+import VVECore
 
 @Suite struct PolicyConfigurationTests {
     static let head = """
@@ -35,24 +35,28 @@ import VVEConfig
     }
 
     @Test func aFullPolicyParsesAndWritesBack() throws {
-        let text = Self.head + """
-            share:
-              review-days: 90
-              relocation:
-                audience: [receiving-authority, originating-authority]
-                groups: [identity, placement, contacts, follow-up, status]
-              county-lines-link:
-                audience: [exporting-area, importing-areas]
-                groups: [line, areas, people, activity]
-            accept:
-              relocation: [follow-up]
-            lookups: yes
-            aggregates: no
+        let text =
+            Self.head + """
+                share:
+                  review-days: 90
+                  relocation:
+                    audience: [receiving-authority, originating-authority]
+                    groups: [identity, placement, contacts, follow-up, status]
+                  county-lines-link:
+                    audience: [exporting-area, importing-areas]
+                    groups: [line, areas, people, activity]
+                accept:
+                  relocation: [follow-up]
+                lookups: yes
+                aggregates: no
 
-            """
+                """
         let peer = try PeerConfiguration.parse(text, file: "Peers/haringey.yaml", expectedName: "haringey")
         #expect(peer.policy.reviewDays == 90)
-        #expect(peer.policy.share[.relocation] == KindGrant(audience: [.receivingAuthority, .originatingAuthority], groups: ["identity", "placement", "contacts", "follow-up", "status"]))
+        #expect(
+            peer.policy.share[.relocation]
+                == KindGrant(
+                    audience: [.receivingAuthority, .originatingAuthority], groups: ["identity", "placement", "contacts", "follow-up", "status"]))
         #expect(peer.policy.share[.countyLinesLink]?.groups == ["line", "areas", "people", "activity"])
         #expect(peer.policy.share[.sharedPerpetrator] == nil)
         #expect(peer.policy.accept == [.relocation: ["follow-up"]])
@@ -84,21 +88,22 @@ import VVEConfig
             lookups: sometimes
 
             """
-        #expect(errors(text) == [
-            "Peers/haringey.yaml:9: `review-days` is \"forever\"; it must be a whole number of days from 1 to 3650",
-            "Peers/haringey.yaml:10: `share.relocaton` is not a record kind or setting; kinds are county-lines-link, relocation, shared-perpetrator; settings are review-days",
-            "Peers/haringey.yaml:14: `share.relocation.audience`: `exporting-area` does not apply to relocation; rules for relocation are all, originating-authority, receiving-authority, police, vru",
-            "Peers/haringey.yaml:14: `share.relocation.audience`: `police` never admits haringey, whose role is borough; remove it",
-            "Peers/haringey.yaml:14: `share.relocation.audience`: `all` is listed twice",
-            "Peers/haringey.yaml:15: `share.relocation.groups`: `placment` is not a group of relocation (did you mean `placement`?); its groups are contacts, follow-up, identity, placement, status",
-            "Peers/haringey.yaml:15: `share.relocation.groups`: `status` is listed twice",
-            "Peers/haringey.yaml:17: `share.county-lines-link.audience` is empty; name at least one of all, exporting-area, importing-areas, police, vru",
-            "Peers/haringey.yaml:18: `share.county-lines-link.groups`: `identity` without `people` shares nothing, since the identities are the linked people's; add `people` or remove `identity`",
-            "Peers/haringey.yaml:20: `audience` is missing: say which shared-perpetrator records go to the peer: one or more of all, areas-of-activity, police, vru",
-            "Peers/haringey.yaml:22: `accept.relocation`: relocation records are not shared with haringey, so it cannot write any; share them or remove this",
-            "Peers/haringey.yaml:23: `accept.shared-perpetrator`: shared-perpetrator records are not shared with haringey, so it cannot write any; share them or remove this",
-            "Peers/haringey.yaml:24: `lookups` is \"sometimes\"; it must be yes, no or police (answer only while the peer's role is police)",
-        ])
+        #expect(
+            errors(text) == [
+                "Peers/haringey.yaml:9: `review-days` is \"forever\"; it must be a whole number of days from 1 to 3650",
+                "Peers/haringey.yaml:10: `share.relocaton` is not a record kind or setting; kinds are county-lines-link, relocation, shared-perpetrator; settings are review-days",
+                "Peers/haringey.yaml:14: `share.relocation.audience`: `exporting-area` does not apply to relocation; rules for relocation are all, originating-authority, receiving-authority, police, vru",
+                "Peers/haringey.yaml:14: `share.relocation.audience`: `police` never admits haringey, whose role is borough; remove it",
+                "Peers/haringey.yaml:14: `share.relocation.audience`: `all` is listed twice",
+                "Peers/haringey.yaml:15: `share.relocation.groups`: `placment` is not a group of relocation (did you mean `placement`?); its groups are contacts, follow-up, identity, placement, status",
+                "Peers/haringey.yaml:15: `share.relocation.groups`: `status` is listed twice",
+                "Peers/haringey.yaml:17: `share.county-lines-link.audience` is empty; name at least one of all, exporting-area, importing-areas, police, vru",
+                "Peers/haringey.yaml:18: `share.county-lines-link.groups`: `identity` without `people` shares nothing, since the identities are the linked people's; add `people` or remove `identity`",
+                "Peers/haringey.yaml:20: `audience` is missing: say which shared-perpetrator records go to the peer: one or more of all, areas-of-activity, police, vru",
+                "Peers/haringey.yaml:22: `accept.relocation`: relocation records are not shared with haringey, so it cannot write any; share them or remove this",
+                "Peers/haringey.yaml:23: `accept.shared-perpetrator`: shared-perpetrator records are not shared with haringey, so it cannot write any; share them or remove this",
+                "Peers/haringey.yaml:24: `lookups` is \"sometimes\"; it must be yes, no or police (answer only while the peer's role is police)",
+            ])
     }
 
     @Test func acceptMayOnlyNameGroupsThePeerReceives() {
@@ -112,15 +117,17 @@ import VVEConfig
               relocation: [follow-up, contacts, folow-up]
 
             """
-        #expect(errors(text) == [
-            "Peers/haringey.yaml:14: `accept.relocation`: `contacts` is not shared with haringey, so it cannot write it; grant it in `share` or remove it here",
-            "Peers/haringey.yaml:14: `accept.relocation`: `folow-up` is not a group of relocation (did you mean `follow-up`?); its groups are contacts, follow-up, identity, placement, status",
-        ])
+        #expect(
+            errors(text) == [
+                "Peers/haringey.yaml:14: `accept.relocation`: `contacts` is not shared with haringey, so it cannot write it; grant it in `share` or remove it here",
+                "Peers/haringey.yaml:14: `accept.relocation`: `folow-up` is not a group of relocation (did you mean `follow-up`?); its groups are contacts, follow-up, identity, placement, status",
+            ])
     }
 
     @Test func sharingNeedsAReviewPeriod() {
-        #expect(errors("share:\n  relocation:\n    audience: [all]\n    groups: [placement]\n") == [
-            "Peers/haringey.yaml:8: `share.review-days` is missing: say how many days a shared copy may be kept before review, such as `review-days: 90`"
-        ])
+        #expect(
+            errors("share:\n  relocation:\n    audience: [all]\n    groups: [placement]\n") == [
+                "Peers/haringey.yaml:8: `share.review-days` is missing: say how many days a shared copy may be kept before review, such as `review-days: 90`"
+            ])
     }
 }

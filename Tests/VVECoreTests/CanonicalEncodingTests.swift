@@ -16,11 +16,15 @@ import VVECore
             let draft = records.nextDraft()
             var record = CaseRecord(draft: draft, id: RecordID.make(at: time, using: &random), node: camden, at: time)
             // Later versions carry several nodes' counters, and some records are tombstones.
-            if index % 7 == 0 { record.version = record.version.incremented(by: AuthorityName("tower-hamlets")!).incremented(by: AuthorityName("enfield")!) }
+            if index % 7 == 0 {
+                record.version = record.version.incremented(by: AuthorityName("tower-hamlets")!).incremented(by: AuthorityName("enfield")!)
+            }
             if index % 11 == 0 { record = record.erased(by: AuthorityName("hackney")!, at: time) }
             let direct = CanonicalJSONWriter.bytes(of: record)
             let reference = JSONWriter.canonicalBytes(record.jsonValue)
-            #expect(direct == reference, "record \(index) of seed \(seed) differs:\n\(String(decoding: direct, as: UTF8.self))\n\(String(decoding: reference, as: UTF8.self))")
+            #expect(
+                direct == reference,
+                "record \(index) of seed \(seed) differs:\n\(String(decoding: direct, as: UTF8.self))\n\(String(decoding: reference, as: UTF8.self))")
             if direct != reference { return }
             switch record.fields {
             case .countyLinesLink(let link)?:
@@ -38,7 +42,8 @@ import VVECore
     }
 
     @Test func textThatNeedsEscapingAndEveryOptionalMember() throws {
-        let text = #"{"kind":"county-lines-link","reviewDate":"2027-01-01","status":"active","fields":{"lineName":"Line \"Q\" \\ café ☎ \u00e9","dealLines":["07700 900123"],"exportingArea":"camden","importingAreas":["norfolk"],"firstSeen":"2026-01-01","lastSeen":"2026-02-01","nrmReferral":true,"grading":"2BP","riskLevel":"high","linkedPeople":[{"role":"victim","person":{"forenames":"Zoë","surname":"O'Brien","dateOfBirth":"2010","aliases":["Z"]}}],"cuckooedAddresses":[{"address":"1 High St","postcode":"N1 1AA"}]}}"#
+        let text =
+            #"{"kind":"county-lines-link","reviewDate":"2027-01-01","status":"active","fields":{"lineName":"Line \"Q\" \\ café ☎ \u00e9","dealLines":["07700 900123"],"exportingArea":"camden","importingAreas":["norfolk"],"firstSeen":"2026-01-01","lastSeen":"2026-02-01","nrmReferral":true,"grading":"2BP","riskLevel":"high","linkedPeople":[{"role":"victim","person":{"forenames":"Zoë","surname":"O'Brien","dateOfBirth":"2010","aliases":["Z"]}}],"cuckooedAddresses":[{"address":"1 High St","postcode":"N1 1AA"}]}}"#
         let draft = try RecordDraft.read(from: try JSONParser.parse(Array(text.utf8)), kind: nil, today: today)
         var random = SeededGenerator(seed: 9)
         let record = CaseRecord(draft: draft, id: RecordID.make(at: time, using: &random), node: AuthorityName("camden")!, at: time)

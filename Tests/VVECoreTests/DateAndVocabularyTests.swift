@@ -49,7 +49,10 @@ import VVECore
         #expect(Timestamp("2026-11-23T24:00:00.000Z") == nil)
         #expect(Timestamp("2026-11-23 18:59:00.000Z") == nil)
         // Exactly the digits `description` writes: no signs, no other date, no other length.
-        for text in ["2026-11-23T+8:59:00.000Z", "2026-11-23T18:59:00.+12Z", "2026-02-30T18:59:00.000Z", "2026-11-23T18:60:00.000Z", "2026-11-23T18:59:00.000", "2026-11-23T18:59:00.0000Z", "２026-11-23T18:59:00.000Z"] {
+        for text in [
+            "2026-11-23T+8:59:00.000Z", "2026-11-23T18:59:00.+12Z", "2026-02-30T18:59:00.000Z", "2026-11-23T18:60:00.000Z", "2026-11-23T18:59:00.000",
+            "2026-11-23T18:59:00.0000Z", "２026-11-23T18:59:00.000Z",
+        ] {
             #expect(Timestamp(text) == nil, "\(text)")
         }
         #expect(Timestamp("1900-01-01T00:00:00.000Z")?.calendarDate == CalendarDate("1900-01-01"))

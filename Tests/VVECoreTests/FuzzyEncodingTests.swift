@@ -24,7 +24,8 @@ import Testing
             let names = ["ade", "tia", "okonjo", "smyth", "o", "muhammad", "kowalski"]
             let forename = names[Int(generator.next() % UInt64(names.count))]
             let surname = names[Int(generator.next() % UInt64(names.count))]
-            let date = PartialDate(year: 2005 + Int(generator.next() % 10), month: 1 + Int(generator.next() % 12), day: 1 + Int(generator.next() % 28))
+            let date = PartialDate(
+                year: 2005 + Int(generator.next() % 10), month: 1 + Int(generator.next() % 12), day: 1 + Int(generator.next() % 28))
             let encoding = encoder.fuzzy(forename: forename, surname: surname, dateOfBirth: date)
             // Rebuild the filter the encoding came from: the first half of filter-then-complement.
             var filter = [UInt64](repeating: 0, count: FuzzyEncoding.filterBits / 64)

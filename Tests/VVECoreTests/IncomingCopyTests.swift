@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VVECore
 
 extension SharedCopyEditTests {
@@ -14,23 +15,28 @@ extension SharedCopyEditTests {
             for index in 0..<(groups.count + 3) {
                 let record = CaseRecord(draft: generator.nextDraft(kind: kind), id: RecordID.make(at: time, using: &random), node: camden, at: time)
                 // Every group alone, then all of them, then all but identity (match keys).
-                let held: Set<String> = index < groups.count ? [groups[index]] : index == groups.count ? Set(groups) : Set(groups).subtracting(["identity"])
+                let held: Set<String> =
+                    index < groups.count ? [groups[index]] : index == groups.count ? Set(groups) : Set(groups).subtracting(["identity"])
                 let policy = SharingPolicy(
                     share: [kind: KindGrant(audience: [.all], groups: held)], reviewDays: 30, accept: [kind: held.subtracting(["identity"])],
                     lookups: false, aggregates: false)
                 let document = try #require(
                     PolicyProjection.project(
-                        record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today
+                        record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder,
+                        today: today
                     ).document)
                 documents.append(document)
                 // In register form too, with a concurrent write by the holder.
                 let copy = try SharedCopy.read(from: document)
-                documents.append(copy.withRegisters { registers in
-                    for (name, register) in registers {
-                        registers[name] = FieldRegister(
-                            normalising: register.writes + [FieldWrite(value: register.writes[0].value, version: VersionVector(counters: [haringey: 1]), writer: haringey)])
-                    }
-                }.jsonValue)
+                documents.append(
+                    copy.withRegisters { registers in
+                        for (name, register) in registers {
+                            registers[name] = FieldRegister(
+                                normalising: register.writes + [
+                                    FieldWrite(value: register.writes[0].value, version: VersionVector(counters: [haringey: 1]), writer: haringey)
+                                ])
+                        }
+                    }.jsonValue)
             }
         }
         let brokenValues: [JSONValue] = [.null, "catastrophic", 7, [], [:], true]

@@ -11,7 +11,11 @@ import VVECore
         #expect(blocking.candidateProbability(dice: 0.9) > 0.99)
         #expect(blocking.candidateProbability(dice: 0.66) < 0.01)
         // Every band samples distinct positions, and the bands differ.
-        #expect(Set(FuzzyBlocking(bands: 8, bitsPerBand: 22).bandValues(of: MatchKeyEncoder(key: key).keys(for: Person(forenames: "Ann", surname: "Lee")).fuzzy)).count > 1)
+        #expect(
+            Set(
+                FuzzyBlocking(bands: 8, bitsPerBand: 22).bandValues(
+                    of: MatchKeyEncoder(key: key).keys(for: Person(forenames: "Ann", surname: "Lee")).fuzzy)
+            ).count > 1)
     }
 
     /// Blocking loses (almost) nothing the full scan finds, and scores a small share of the
@@ -75,7 +79,9 @@ import VVECore
 
     func query() throws -> LookupQuery {
         let person = Person(forenames: "Tia", surname: "Okonjo", dateOfBirth: PartialDate("2011-03-04"), aliases: ["Tee Jay", "Smudge"])
-        return LookupQuery(lookupID: "a1b2c3d4-0001", variants: person.lookupKeys(encoder), reason: try Justification("missing child enquiry, cross-border"), caseReference: "CAD-4471/26")
+        return LookupQuery(
+            lookupID: "a1b2c3d4-0001", variants: person.lookupKeys(encoder), reason: try Justification("missing child enquiry, cross-border"),
+            caseReference: "CAD-4471/26")
     }
 
     @Test func aQueryCarriesKeysOnlyAndReadsBackWhole() throws {
@@ -100,15 +106,16 @@ import VVECore
             _ = try LookupQuery.read(.object(object))
             Issue.record("a malformed query was read")
         } catch {
-            #expect(error.issues.map(\.description) == [
-                "lookupId: \"Not Valid\" must be 8-64 lowercase letters, digits and hyphens",
-                "variants[0].alias: \"yes\" must be true or false",
-                "variants[1].exact: \"zz\" must be 64 lowercase hex digits (HMAC-SHA256)",
-                "variants[1].fuzzy: is required: the fuzzy encoding",
-                "reason: \"test\" is too short: say why in at least 3 words, such as \"retention period ended, case closed\"",
-                "caseReference: 7 must be 1-64 printable characters on one line, such as CAD-4471/26",
-                "extra: is not a known field here; known fields are: caseReference, lookupId, reason, variants",
-            ])
+            #expect(
+                error.issues.map(\.description) == [
+                    "lookupId: \"Not Valid\" must be 8-64 lowercase letters, digits and hyphens",
+                    "variants[0].alias: \"yes\" must be true or false",
+                    "variants[1].exact: \"zz\" must be 64 lowercase hex digits (HMAC-SHA256)",
+                    "variants[1].fuzzy: is required: the fuzzy encoding",
+                    "reason: \"test\" is too short: say why in at least 3 words, such as \"retention period ended, case closed\"",
+                    "caseReference: 7 must be 1-64 printable characters on one line, such as CAD-4471/26",
+                    "extra: is not a known field here; known fields are: caseReference, lookupId, reason, variants",
+                ])
         }
     }
 
@@ -131,13 +138,20 @@ import VVECore
         let silent = LookupReport(lookupID: "a1b2c3d4", results: [(camden, .answered(answered)), (haringey, .noAnswer("timed out"))])
         #expect(silent.outcome == .incomplete && silent.exitCode == 2)
         #expect(LookupReport(lookupID: "a1b2c3d4", results: [(haringey, .refused("over its limit"))]).exitCode == 2)
-        #expect(JSONWriter.canonical(silent.jsonValue) == #"{"lookupId":"a1b2c3d4","outcome":"incomplete","peers":[{"hits":[{"contact":"Ada Brennan, 02079460001","kind":"relocation","label":"possible","owner":"camden","reference":"01a2158a-937e-71ee-9cc2-89ed4da76ab1","riskLevel":"high","score":"0.931"}],"peer":"camden","state":"answered"},{"peer":"haringey","reason":"timed out","state":"no-answer"}]}"#)
+        #expect(
+            JSONWriter.canonical(silent.jsonValue)
+                == #"{"lookupId":"a1b2c3d4","outcome":"incomplete","peers":[{"hits":[{"contact":"Ada Brennan, 02079460001","kind":"relocation","label":"possible","owner":"camden","reference":"01a2158a-937e-71ee-9cc2-89ed4da76ab1","riskLevel":"high","score":"0.931"}],"peer":"camden","state":"answered"},{"peer":"haringey","reason":"timed out","state":"no-answer"}]}"#
+        )
     }
 
     @Test func limitsRefuseAtTheirCountAndNameTheFix() {
         let limits = LookupLimits(perMinute: 2, perDay: 10)
         #expect(limits.refusal(lastMinute: 1, lastDay: 9, asker: "x") == nil)
-        #expect(limits.refusal(lastMinute: 2, lastDay: 2, asker: "x") == "x has made 2 lookups in the last minute; the limit is 2 a minute. Wait a minute")
-        #expect(limits.refusal(lastMinute: 0, lastDay: 10, asker: "x")?.hasSuffix("the limit is 10 a day. Ask the node's admin if this is needed") == true)
+        #expect(
+            limits.refusal(lastMinute: 2, lastDay: 2, asker: "x") == "x has made 2 lookups in the last minute; the limit is 2 a minute. Wait a minute"
+        )
+        #expect(
+            limits.refusal(lastMinute: 0, lastDay: 10, asker: "x")?.hasSuffix("the limit is 10 a day. Ask the node's admin if this is needed") == true
+        )
     }
 }

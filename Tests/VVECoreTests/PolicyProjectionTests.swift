@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VVECore
 
 @Suite struct PolicyProjectionTests {
@@ -48,7 +49,8 @@ import Testing
     @Test(arguments: [1, 2, 3] as [UInt64])
     func theEncodedCopyItemIsTheProjectedDocumentsCanonicalJSON(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed &* 104_729)
-        let peers: [(AuthorityName, PeerRole)] = DemoRegion.boroughs.map { ($0, .borough) } + [(AuthorityName("met-police")!, .police), (AuthorityName("london-vru")!, .vru)]
+        let peers: [(AuthorityName, PeerRole)] =
+            DemoRegion.boroughs.map { ($0, .borough) } + [(AuthorityName("met-police")!, .police), (AuthorityName("london-vru")!, .vru)]
         let haringey = AuthorityName("haringey")!
         var sources: [(ProjectionSource, [StoredReplica?])] = []
         for record in records(seed: seed, count: 60) {
@@ -76,11 +78,13 @@ import Testing
         let placement = SharingPolicy(
             share: [.relocation: KindGrant(audience: [.all], groups: ["placement"])], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
         let projected = try #require(
-            PolicyProjection.project(unreadable, stored: .implicit, to: haringey, role: .borough, policy: placement, encoder: encoder, today: today).document)
+            PolicyProjection.project(unreadable, stored: .implicit, to: haringey, role: .borough, policy: placement, encoder: encoder, today: today)
+                .document)
         #expect(projected["fields"]?["youngPerson"] == .null)
         #expect(
             PolicyProjection.encodedCopyItem(
-                unreadable, stored: .implicit, plan: ProjectionPlan(peer: haringey, role: .borough, policy: placement, today: today), encoder: encoder)
+                unreadable, stored: .implicit, plan: ProjectionPlan(peer: haringey, role: .borough, policy: placement, today: today), encoder: encoder
+            )
                 == JSONWriter.canonicalBytes(["copy": projected]))
 
         var sent = 0
@@ -91,14 +95,17 @@ import Testing
             let accepted = Set(groups.filter { _ in Bool.random(using: &random) })
             let audience = Array(kind.audienceRules.filter { _ in Int.random(in: 0..<3, using: &random) == 0 })
             let policy = SharingPolicy(
-                share: [kind: KindGrant(audience: audience.isEmpty ? [.all] : audience, groups: groups)], reviewDays: Int.random(in: 1...400, using: &random),
+                share: [kind: KindGrant(audience: audience.isEmpty ? [.all] : audience, groups: groups)],
+                reviewDays: Int.random(in: 1...400, using: &random),
                 accept: [kind: accepted], lookups: false, aggregates: false)
             for stored in states {
                 for (peer, role) in peers {
-                    let projection = PolicyProjection.project(source, stored: stored, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+                    let projection = PolicyProjection.project(
+                        source, stored: stored, to: peer, role: role, policy: policy, encoder: encoder, today: today)
                     let plan = ProjectionPlan(peer: peer, role: role, policy: policy, today: today)
                     let item = PolicyProjection.encodedCopyItem(source, stored: stored, plan: plan, encoder: encoder)
-                    #expect(item == projection.document.map { JSONWriter.canonicalBytes(["copy": $0]) }, "\(kind) to \(peer) holding \(groups.sorted())")
+                    #expect(
+                        item == projection.document.map { JSONWriter.canonicalBytes(["copy": $0]) }, "\(kind) to \(peer) holding \(groups.sorted())")
                     if item == nil { withheld += 1 } else { sent += 1 }
                 }
             }
@@ -109,7 +116,8 @@ import Testing
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func generatedPoliciesNeverLeakWhatTheyWithhold(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed &* 7919)
-        let peers: [(AuthorityName, PeerRole)] = DemoRegion.boroughs.map { ($0, .borough) } + [(AuthorityName("met-police")!, .police), (AuthorityName("london-vru")!, .vru)]
+        let peers: [(AuthorityName, PeerRole)] =
+            DemoRegion.boroughs.map { ($0, .borough) } + [(AuthorityName("met-police")!, .police), (AuthorityName("london-vru")!, .vru)]
         var sent = 0
         var withheldChecked = 0
         for record in records(seed: seed, count: 400) {
@@ -179,7 +187,8 @@ import Testing
             let groups = Set(record.kind.fieldGroups.map(\.name).filter { _ in Bool.random(using: &random) })
             let policy = SharingPolicy(
                 share: [record.kind: KindGrant(audience: [.all], groups: groups)], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
-            let projection = PolicyProjection.project(record, replica: replica, to: haringey, role: .borough, policy: policy, encoder: encoder, today: today)
+            let projection = PolicyProjection.project(
+                record, replica: replica, to: haringey, role: .borough, policy: policy, encoder: encoder, today: today)
             let document = try #require(projection.document)
             let bytes = String(decoding: JSONWriter.canonicalBytes(document), as: UTF8.self)
             // What may appear: the values of the record-level projection (itself held to the
@@ -190,7 +199,8 @@ import Testing
             // Also legitimate: the values of registers that are sent as they are, and node
             // names, which appear as writers and in versions.
             var included = Set(strings(.object(recordPart)).map(\.1))
-            for (name, register) in replica.registers where (name == "status" && groups.contains("status")) || sent.contains(String(name.dropFirst("fields.".count))) {
+            for (name, register) in replica.registers
+            where (name == "status" && groups.contains("status")) || sent.contains(String(name.dropFirst("fields.".count))) {
                 if ["fields.youngPerson", "fields.person", "fields.linkedPeople"].contains(name) { continue }
                 for write in register.writes { included.formUnion(strings(write.value).map(\.1)) }
             }
@@ -229,7 +239,8 @@ import Testing
         }
         let policy = SharingPolicy(
             share: [.relocation: KindGrant(audience: [.all], groups: ["placement"])], reviewDays: 365, accept: [:], lookups: false, aggregates: false)
-        let projection = PolicyProjection.project(relocation, to: fields.receivingAuthority, role: .borough, policy: policy, encoder: encoder, today: today)
+        let projection = PolicyProjection.project(
+            relocation, to: fields.receivingAuthority, role: .borough, policy: policy, encoder: encoder, today: today)
         let document = try #require(projection.document)
         let keys = encoder.keys(for: fields.youngPerson)
         #expect(document["fields"]?["youngPerson"] == ["matchKeys": keys.jsonValue])
@@ -250,14 +261,18 @@ import Testing
         for record in records(seed: 5, count: 300) where record.kind == .relocation {
             guard case .relocation(let fields)? = record.fields else { continue }
             for borough in DemoRegion.boroughs + DemoRegion.countyAreas {
-                let sent = PolicyProjection.project(record, to: borough, role: .borough, policy: policy, encoder: encoder, today: today).document != nil
+                let sent =
+                    PolicyProjection.project(record, to: borough, role: .borough, policy: policy, encoder: encoder, today: today).document != nil
                 #expect(sent == (borough == fields.originatingAuthority || borough == fields.receivingAuthority))
                 checked += 1
             }
-            #expect(PolicyProjection.project(record, to: AuthorityName("met-police")!, role: .police, policy: policy, encoder: encoder, today: today).document != nil)
+            #expect(
+                PolicyProjection.project(record, to: AuthorityName("met-police")!, role: .police, policy: policy, encoder: encoder, today: today)
+                    .document != nil)
         }
         #expect(checked > 100)
-        let unshared = PolicyProjection.project(records(seed: 5, count: 1)[0], to: camden, role: .borough, policy: .denyAll, encoder: encoder, today: today)
+        let unshared = PolicyProjection.project(
+            records(seed: 5, count: 1)[0], to: camden, role: .borough, policy: .denyAll, encoder: encoder, today: today)
         #expect(unshared.document == nil)
         #expect(unshared.reason.hasSuffix("its peer file does not grant the kind (deny by default)"))
     }
@@ -267,10 +282,15 @@ import Testing
             share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "follow-up", "contacts"])], reviewDays: 90,
             accept: [.relocation: ["follow-up"]], lookups: false, aggregates: false)
         let enfield = AuthorityName("enfield")!
-        #expect(PolicyProjection.refusal(ofWriteTo: .relocation, members: ["acknowledgement", "allocatedWorker"], changesStatus: false, from: enfield, policy: policy) == nil)
         #expect(
-            PolicyProjection.refusal(ofWriteTo: .relocation, members: ["acknowledgement", "originatingSpoc", "youngPerson"], changesStatus: true, from: enfield, policy: policy)
-                == "enfield may not write `fields.originatingSpoc` (group contacts), `fields.youngPerson` (group identity), the status (group status) of a relocation; this node accepts follow-up from it")
+            PolicyProjection.refusal(
+                ofWriteTo: .relocation, members: ["acknowledgement", "allocatedWorker"], changesStatus: false, from: enfield, policy: policy) == nil)
+        #expect(
+            PolicyProjection.refusal(
+                ofWriteTo: .relocation, members: ["acknowledgement", "originatingSpoc", "youngPerson"], changesStatus: true, from: enfield,
+                policy: policy)
+                == "enfield may not write `fields.originatingSpoc` (group contacts), `fields.youngPerson` (group identity), the status (group status) of a relocation; this node accepts follow-up from it"
+        )
         #expect(
             PolicyProjection.refusal(ofWriteTo: .countyLinesLink, members: ["lineName"], changesStatus: false, from: enfield, policy: policy)
                 == "enfield may not write `fields.lineName` (group line) of a county-lines-link; this node accepts nothing from it")
@@ -288,11 +308,12 @@ extension PolicyProjectionTests {
             DemoRegion.boroughs.map { ($0, .borough) } + [(AuthorityName("met-police")!, .police), (AuthorityName("london-vru")!, .vru)]
         var random = SeededGenerator(seed: 31)
         var all = records(seed: 11, count: 300)
-        all.append(contentsOf: all.prefix(5).map { record in
-            var erased = record
-            erased.content = .erased(at: time)
-            return erased
-        })
+        all.append(
+            contentsOf: all.prefix(5).map { record in
+                var erased = record
+                erased.content = .erased(at: time)
+                return erased
+            })
         var sent = 0
         for record in all {
             let stored = try ProjectionSource.stored(try JSONParser.parse(JSONWriter.canonical(record.jsonValue)))
@@ -309,8 +330,10 @@ extension PolicyProjectionTests {
                 let policy = SharingPolicy(
                     share: [kind: KindGrant(audience: audience.isEmpty ? [.all] : audience, groups: groups)], reviewDays: 30, accept: [:],
                     lookups: false, aggregates: false)
-                let typed = PolicyProjection.project(record, replica: ReplicatedRecord(implicit: record), to: peer, role: role, policy: policy, encoder: encoder, today: today)
-                let fromStore = PolicyProjection.project(stored, stored: .implicit, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+                let typed = PolicyProjection.project(
+                    record, replica: ReplicatedRecord(implicit: record), to: peer, role: role, policy: policy, encoder: encoder, today: today)
+                let fromStore = PolicyProjection.project(
+                    stored, stored: .implicit, to: peer, role: role, policy: policy, encoder: encoder, today: today)
                 #expect(typed.document.map(JSONWriter.canonical) == fromStore.document.map(JSONWriter.canonical))
                 #expect(typed.reason == fromStore.reason && typed.groups == fromStore.groups)
                 if typed.document != nil { sent += 1 }

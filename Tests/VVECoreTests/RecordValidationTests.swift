@@ -61,42 +61,65 @@ enum Fixtures {
     }
 
     @Test func unknownKindAndKindMismatch() throws {
-        #expect(Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["kind": "missing-episode"])) == [
-            #"kind: "missing-episode" is not one of: county-lines-link, relocation, shared-perpetrator"#
-        ])
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["kind": "missing-episode"])) == [
+                #"kind: "missing-episode" is not one of: county-lines-link, relocation, shared-perpetrator"#
+            ])
         #expect(throws: ValidationError.self) { try RecordDraft.read(from: Fixtures.relocation, kind: .countyLinesLink, today: Fixtures.today) }
     }
 
     @Test func unknownFieldsAreNamedWithTheKnownOnes() {
         let issues = Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["fields": ["youngPerson": ["nickname": "JJ"]], "owner": "x"]))
-        #expect(issues == [
-            "fields.youngPerson.nickname: is not a known field here; known fields are: aliases, dateOfBirth, forenames, surname",
-            "owner: is not a known field here; known fields are: fields, kind, reviewDate, status",
-        ])
+        #expect(
+            issues == [
+                "fields.youngPerson.nickname: is not a known field here; known fields are: aliases, dateOfBirth, forenames, surname",
+                "owner: is not a known field here; known fields are: fields, kind, reviewDate, status",
+            ])
     }
 
     @Test func missingRequiredFieldsAreAllReported() {
-        let issues = Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["reviewDate": .null, "fields": ["moveDate": .null, "riskLevel": .null]]))
-        #expect(issues == [
-            "reviewDate: is required: every record needs a review date, as YYYY-MM-DD",
-            "fields.moveDate: is required: the date of the move as YYYY-MM-DD",
-            "fields.riskLevel: is required: one of low, medium, high, very-high",
-        ])
+        let issues = Fixtures.issues(
+            Fixtures.patched(Fixtures.relocation, ["reviewDate": .null, "fields": ["moveDate": .null, "riskLevel": .null]]))
+        #expect(
+            issues == [
+                "reviewDate: is required: every record needs a review date, as YYYY-MM-DD",
+                "fields.moveDate: is required: the date of the move as YYYY-MM-DD",
+                "fields.riskLevel: is required: one of low, medium, high, very-high",
+            ])
     }
 
-    @Test(arguments: [
-        (["moveDate": "2026-02-30"], #"fields.moveDate: "2026-02-30" is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)"#),
-        (["moveDate": "02/10/2026"], #"fields.moveDate: "02/10/2026" is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)"#),
-        (["moveDate": 20261002], "fields.moveDate: 20261002 is a number; expected a date as YYYY-MM-DD"),
-        (["youngPerson": ["dateOfBirth": "2010-13"]], #"fields.youngPerson.dateOfBirth: "2010-13" is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY, or leave it out when unknown"#),
-        (["riskLevel": "severe"], #"fields.riskLevel: "severe" is not one of: low, medium, high, very-high"#),
-        (["accommodationType": "hotel"], #"fields.accommodationType: "hotel" is not one of: bed-and-breakfast, temporary-accommodation, relatives, social-housing, private-rented, supported-accommodation, foster-placement, residential-placement, other"#),
-        (["receivingAuthority": "camden"], #"fields.receivingAuthority: "camden" is the same as originatingAuthority; a relocation crosses a border"#),
-        (["receivingAuthority": "Enfield Council"], #"fields.receivingAuthority: "Enfield Council" must be 2-63 lowercase letters, digits or hyphens, starting with a letter (for example tower-hamlets)"#),
-        (["originatingSpoc": ["phone": .null]], "fields.originatingSpoc.phone: is required unless an email is given: a contact must be reachable"),
-        (["youngPerson": ["surname": "   "]], #"fields.youngPerson.surname: "   " is empty; give a value or leave the field out"#),
-        (["youngPerson": ["forenames": "Jay\nden"]], #"fields.youngPerson.forenames: "Jay\nden" contains a control character (such as a tab or newline); remove it"#),
-    ] as [(JSONValue, String)])
+    @Test(
+        arguments: [
+            (["moveDate": "2026-02-30"], #"fields.moveDate: "2026-02-30" is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)"#),
+            (["moveDate": "02/10/2026"], #"fields.moveDate: "02/10/2026" is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)"#),
+            (["moveDate": 20261002], "fields.moveDate: 20261002 is a number; expected a date as YYYY-MM-DD"),
+            (
+                ["youngPerson": ["dateOfBirth": "2010-13"]],
+                #"fields.youngPerson.dateOfBirth: "2010-13" is not a real date; write YYYY-MM-DD, YYYY-MM or YYYY, or leave it out when unknown"#
+            ),
+            (["riskLevel": "severe"], #"fields.riskLevel: "severe" is not one of: low, medium, high, very-high"#),
+            (
+                ["accommodationType": "hotel"],
+                #"fields.accommodationType: "hotel" is not one of: bed-and-breakfast, temporary-accommodation, relatives, social-housing, private-rented, supported-accommodation, foster-placement, residential-placement, other"#
+            ),
+            (
+                ["receivingAuthority": "camden"],
+                #"fields.receivingAuthority: "camden" is the same as originatingAuthority; a relocation crosses a border"#
+            ),
+            (
+                ["receivingAuthority": "Enfield Council"],
+                #"fields.receivingAuthority: "Enfield Council" must be 2-63 lowercase letters, digits or hyphens, starting with a letter (for example tower-hamlets)"#
+            ),
+            (
+                ["originatingSpoc": ["phone": .null]],
+                "fields.originatingSpoc.phone: is required unless an email is given: a contact must be reachable"
+            ),
+            (["youngPerson": ["surname": "   "]], #"fields.youngPerson.surname: "   " is empty; give a value or leave the field out"#),
+            (
+                ["youngPerson": ["forenames": "Jay\nden"]],
+                #"fields.youngPerson.forenames: "Jay\nden" contains a control character (such as a tab or newline); remove it"#
+            ),
+        ] as [(JSONValue, String)])
     func fieldRulesNameFieldValueAndFix(patch: JSONValue, message: String) {
         #expect(Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["fields": patch])) == [message])
     }
@@ -110,13 +133,15 @@ enum Fixtures {
     }
 
     @Test func reviewDatesMustBeAheadButNotTooFar() {
-        #expect(Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["reviewDate": "2026-11-22"])) == [
-            #"reviewDate: "2026-11-22" is in the past; set a review date of 2026-11-23 or later"#
-        ])
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["reviewDate": "2026-11-22"])) == [
+                #"reviewDate: "2026-11-22" is in the past; set a review date of 2026-11-23 or later"#
+            ])
         #expect(Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["reviewDate": "2026-11-23"])) == [])
-        #expect(Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["reviewDate": "2037-01-01"])) == [
-            #"reviewDate: "2037-01-01" is more than 10 years ahead; records must be reviewed by 2036-11-23"#
-        ])
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["reviewDate": "2037-01-01"])) == [
+                #"reviewDate: "2037-01-01" is more than 10 years ahead; records must be reviewed by 2036-11-23"#
+            ])
     }
 
     @Test func anUnchangedOverdueReviewDateDoesNotBlockAnEdit() throws {
@@ -127,39 +152,45 @@ enum Fixtures {
     }
 
     @Test func eventsCannotBeInTheFuture() {
-        #expect(Fixtures.issues(Fixtures.patched(Fixtures.link, ["fields": ["firstSeen": "2026-12-01"]])) == [
-            #"fields.firstSeen: "2026-12-01" is in the future; it records something that has happened, so use 2026-11-23 or earlier"#
-        ])
-        #expect(Fixtures.issues(Fixtures.patched(Fixtures.link, ["fields": ["lastSeen": "2025-01-01"]])) == [
-            #"fields.lastSeen: "2025-01-01" is before firstSeen (2026-01-10); lastSeen must be on or after it"#
-        ])
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.link, ["fields": ["firstSeen": "2026-12-01"]])) == [
+                #"fields.firstSeen: "2026-12-01" is in the future; it records something that has happened, so use 2026-11-23 or earlier"#
+            ])
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.link, ["fields": ["lastSeen": "2025-01-01"]])) == [
+                #"fields.lastSeen: "2025-01-01" is before firstSeen (2026-01-10); lastSeen must be on or after it"#
+            ])
     }
 
     @Test func statusMustSuitTheKind() {
-        #expect(Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["status": "disrupted"])) == [
-            #"status: "disrupted" is not a status of relocation; use one of: active, closed"#
-        ])
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.relocation, ["status": "disrupted"])) == [
+                #"status: "disrupted" is not a status of relocation; use one of: active, closed"#
+            ])
         #expect(Fixtures.issues(Fixtures.patched(Fixtures.link, ["status": "disrupted"])) == [])
     }
 
     @Test func victimsAndPerpetratorsKeepExplicitRoles() {
         let noRole: JSONValue = ["fields": ["linkedPeople": [["person": ["surname": "Smith"]]]]]
-        #expect(Fixtures.issues(Fixtures.patched(Fixtures.link, noRole)) == [
-            "fields.linkedPeople[0].role: is required: one of victim, exploiter, associate"
-        ])
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.link, noRole)) == [
+                "fields.linkedPeople[0].role: is required: one of victim, exploiter, associate"
+            ])
         let badRole: JSONValue = ["fields": ["linkedPeople": [["role": "suspect", "person": ["surname": "Smith"]]]]]
-        #expect(Fixtures.issues(Fixtures.patched(Fixtures.link, badRole)) == [
-            #"fields.linkedPeople[0].role: "suspect" is not one of: victim, exploiter, associate"#
-        ])
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.link, badRole)) == [
+                #"fields.linkedPeople[0].role: "suspect" is not one of: victim, exploiter, associate"#
+            ])
     }
 
     @Test func aPersonNeedsASurnameOrAnAlias() {
         let aliasOnly: JSONValue = ["fields": ["youngPerson": ["surname": .null, "forenames": .null, "dateOfBirth": .null, "aliases": ["Tiny"]]]]
         #expect(Fixtures.issues(Fixtures.patched(Fixtures.relocation, aliasOnly)) == [])
         let nothing: JSONValue = ["fields": ["youngPerson": ["surname": .null]]]
-        #expect(Fixtures.issues(Fixtures.patched(Fixtures.relocation, nothing)) == [
-            "fields.youngPerson.surname: is required unless the person has an alias: give a surname or at least one alias"
-        ])
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.relocation, nothing)) == [
+                "fields.youngPerson.surname: is required unless the person has an alias: give a surname or at least one alias"
+            ])
     }
 
     @Test func generatedRecordsAreValidAndRoundTrip() throws {

@@ -18,7 +18,11 @@ import VVECore
         switch field {
         case "fields.riskLevel": .string(RiskLevel.allCases.randomElement(using: &random)!.rawValue)
         case "status": .string(["active", "disrupted", "closed"].randomElement(using: &random)!)
-        case "fields.importingAreas": .array(Array(["norfolk", "kent", "essex", "suffolk"].shuffled(using: &random).prefix(Int.random(in: 1...3, using: &random))).map { .string($0) })
+        case "fields.importingAreas":
+            .array(
+                Array(["norfolk", "kent", "essex", "suffolk"].shuffled(using: &random).prefix(Int.random(in: 1...3, using: &random))).map {
+                    .string($0)
+                })
         case "fields.youngPerson": ["surname": "Okonjo", "aliases": .array([.string(["Tee", "T", "Tia O"].randomElement(using: &random)!)])]
         default: .string("2026-0\(Int.random(in: 1...9, using: &random))-1\(Int.random(in: 0...9, using: &random))")
         }
@@ -222,17 +226,21 @@ import VVECore
 
     @Test func malformedReplicasAreRefusedWithTheirPaths() {
         let head = #""id": "01a214cd-e069-76a5-a31a-458bc69b14b5", "kind": "relocation", "owner": "camden", "createdAt": "2026-01-01T00:00:00.000Z""#
-        #expect(problems("{\(head), \"registers\": {\"fields.lineName\": [{\"value\": \"x\", \"version\": {\"camden\": 1}, \"writer\": \"camden\"}]}}") == [
-            "registers.fields.lineName: is not a field of relocation"
-        ])
+        #expect(
+            problems("{\(head), \"registers\": {\"fields.lineName\": [{\"value\": \"x\", \"version\": {\"camden\": 1}, \"writer\": \"camden\"}]}}")
+                == [
+                    "registers.fields.lineName: is not a field of relocation"
+                ])
         #expect(problems("{\(head), \"registers\": {\"status\": []}}") == ["registers.status: [] must be a non-empty array of writes"])
-        #expect(problems("{\(head), \"registers\": {\"status\": [{\"value\": \"active\", \"version\": {}, \"writer\": \"camden\"}]}}") == [
-            "registers.status[0].version: {} is empty; every write has a version"
-        ])
+        #expect(
+            problems("{\(head), \"registers\": {\"status\": [{\"value\": \"active\", \"version\": {}, \"writer\": \"camden\"}]}}") == [
+                "registers.status[0].version: {} is empty; every write has a version"
+            ])
         #expect(problems("{\(head), \"registers\": {\"status\": [{\"version\": {\"camden\": 1}, \"writer\": \"Camden Council\"}]}}").count == 2)
         let many = (1...65).map { "{\"value\": \"active\", \"version\": {\"n\($0)\": 1}, \"writer\": \"camden\"}" }.joined(separator: ",")
-        #expect(problems("{\(head), \"registers\": {\"status\": [\(many)]}}") == [
-            "registers.status: has 65 concurrent writes; at most 64 are accepted"
-        ])
+        #expect(
+            problems("{\(head), \"registers\": {\"status\": [\(many)]}}") == [
+                "registers.status: has 65 concurrent writes; at most 64 are accepted"
+            ])
     }
 }

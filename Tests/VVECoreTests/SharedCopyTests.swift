@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VVECore
 
 /// What a holder may do to its copy of a peer's record, decided before anything is written.
@@ -78,13 +79,16 @@ import Testing
 
     @Test func refusedEditsNameTheFieldAndTheFix() throws {
         let (_, copy) = try copy(groups: ["placement", "follow-up", "status"], accepted: ["follow-up"])
-        #expect(problems(copy, ["fields": ["acknowledgement": ["by": "Duty manager", "date": "25/11/2026"]]]) == [
-            #"fields.acknowledgement.date: "25/11/2026" is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)"#
-        ])
-        #expect(problems(copy, ["fields": ["youngPerson": ["surname": "Smith"]]]) == [
-            "fields.youngPerson: holds people, as match keys or names as the owner grants; only the owner, camden, can change it"
-        ])
-        #expect(problems(copy, ["status": "closed"]) == [#"status: "closed" is not a group camden accepts from this node; only camden can change it"#])
+        #expect(
+            problems(copy, ["fields": ["acknowledgement": ["by": "Duty manager", "date": "25/11/2026"]]]) == [
+                #"fields.acknowledgement.date: "25/11/2026" is not a real date; write it as YYYY-MM-DD (for example 2026-03-14)"#
+            ])
+        #expect(
+            problems(copy, ["fields": ["youngPerson": ["surname": "Smith"]]]) == [
+                "fields.youngPerson: holds people, as match keys or names as the owner grants; only the owner, camden, can change it"
+            ])
+        #expect(
+            problems(copy, ["status": "closed"]) == [#"status: "closed" is not a group camden accepts from this node; only camden can change it"#])
         #expect(problems(copy, ["reviewDate": "2027-01-01"]) == [#"reviewDate: cannot be edited on a shared copy: use "fields" or "status""#])
         #expect(problems(copy, "closed") == [#"(document): is a string; an edit is a merge patch object such as {"fields": {...}}"#])
     }
@@ -167,7 +171,8 @@ extension SharedCopyEditTests {
         #expect(try SharedCopy.read(from: try JSONParser.parse(JSONWriter.canonical(stored))) == copy)
         // A holder's write makes a register the fields cannot say: stored with its registers.
         var edited = copy
-        edited.replica.apply(try copy.changes(patch: ["fields": ["acknowledgement": ["by": "Duty manager", "date": .string(today.description)]]]), by: haringey)
+        edited.replica.apply(
+            try copy.changes(patch: ["fields": ["acknowledgement": ["by": "Duty manager", "date": .string(today.description)]]]), by: haringey)
         let full = edited.jsonValue
         #expect(full["implicit"] == nil && full["registers"] != nil && full["fields"] == nil)
         #expect(try SharedCopy.read(from: full) == edited)
@@ -216,7 +221,8 @@ extension SharedCopyEditTests {
                     share: [kind: KindGrant(audience: [.all], groups: held)], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
                 let document = try #require(
                     PolicyProjection.project(
-                        record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today
+                        record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder,
+                        today: today
                     ).document)
                 let copy = try SharedCopy.read(from: document)
                 #expect(copy.valueIssues() == [], "\(kind) holding \(held.sorted())")
@@ -225,7 +231,9 @@ extension SharedCopyEditTests {
                 let edited = copy.withRegisters { registers in
                     for (name, register) in registers {
                         registers[name] = FieldRegister(
-                            normalising: register.writes + [FieldWrite(value: register.writes[0].value, version: VersionVector(counters: [haringey: 1]), writer: haringey)])
+                            normalising: register.writes + [
+                                FieldWrite(value: register.writes[0].value, version: VersionVector(counters: [haringey: 1]), writer: haringey)
+                            ])
                     }
                 }
                 #expect(edited.valueIssues() == [], "\(kind) holding \(held.sorted()), in register form")
@@ -285,8 +293,10 @@ extension SharedCopyEditTests {
         let policy = SharingPolicy(
             share: [.countyLinesLink: KindGrant(audience: [.all], groups: groups)], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
         return try #require(
-            PolicyProjection.project(record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today)
-                .document)
+            PolicyProjection.project(
+                record, replica: ReplicatedRecord(implicit: record), to: haringey, role: .borough, policy: policy, encoder: encoder, today: today
+            )
+            .document)
     }
 
     /// A conflict's losing value need only be a value its field can hold: an owner keeps it
@@ -308,14 +318,17 @@ extension SharedCopyEditTests {
             }
             let shownTooEarly = conflicted.values["fields.lastSeen"] == tooEarly
             outcomes.insert(shownTooEarly)
-            #expect(conflicted.valueIssues().isEmpty == !shownTooEarly, "\(writer): shown \(String(describing: conflicted.values["fields.lastSeen"]))")
+            #expect(
+                conflicted.valueIssues().isEmpty == !shownTooEarly, "\(writer): shown \(String(describing: conflicted.values["fields.lastSeen"]))")
         }
         // Both cases came up: the early date lost to the owner's once and won once.
         #expect(outcomes == [true, false])
         // A losing value that is no date at all is refused, whatever is shown.
         let broken = copy.withRegisters {
             $0["fields.firstSeen"] = FieldRegister(
-                normalising: firstSeenRegister.writes + [FieldWrite(value: "sometime", version: VersionVector(counters: [haringey: 1]), writer: haringey)])
+                normalising: firstSeenRegister.writes + [
+                    FieldWrite(value: "sometime", version: VersionVector(counters: [haringey: 1]), writer: haringey)
+                ])
         }
         #expect(broken.valueIssues().map(\.path.text) == ["fields.firstSeen"])
     }
@@ -335,7 +348,9 @@ extension SharedCopyEditTests {
         }
         let keys = try #require(people[0]["person"])
         #expect(refusals(["role": "kingpin", "person": keys]).first?.hasPrefix("fields.linkedPeople[0].role: ") == true)
-        #expect(refusals(["role": "victim"]) == ["fields.linkedPeople[0].person: is required: the person's match keys, or names when identity is granted"])
+        #expect(
+            refusals(["role": "victim"]) == ["fields.linkedPeople[0].person: is required: the person's match keys, or names when identity is granted"]
+        )
         #expect(refusals(["role": "victim", "person": keys, "phone": "0"]).first?.hasPrefix("fields.linkedPeople[0].phone: ") == true)
         #expect(refusals(["role": "victim", "person": ["surname": "Mensah"]]) == [])
     }

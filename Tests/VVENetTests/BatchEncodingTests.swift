@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import Testing
 import VVECore
+
 @testable import VVENet
 
 /// A batch's body as the server encodes it and the client reads it back: gzip, and gzip with
@@ -30,7 +31,8 @@ import VVECore
             headers.add(name: WireHeader.keyBytes, value: keyBytesHeader ?? String(body.keys.count))
             body.compressed.writeBytes(body.keys)
         }
-        let answer = try PeerCheck.Answer(head: HTTPResponseHead(version: .http1_1, status: .ok, headers: headers), body: body.compressed, decodingBody: false)
+        let answer = try PeerCheck.Answer(
+            head: HTTPResponseHead(version: .http1_1, status: .ok, headers: headers), body: body.compressed, decodingBody: false)
         return (Array(try answer.inflated().readableBytesView), body.compressed.readableBytes)
     }
 

@@ -2,8 +2,9 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import Testing
-import VVECore
 import VVEConfig
+import VVECore
+
 @testable import VVENet
 
 /// A pull's requests to one peer share a connection: answered in turn, reused only for the

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-import VVETestSupport
 import VVECore
 import VVENet
+import VVETestSupport
 import X509
 
 @Suite struct PeerTrustTests {
@@ -43,9 +43,14 @@ import X509
     @Test func refusalsSayWhatToDo() throws {
         let fingerprint = CertificateFingerprint("sha256:" + String(repeating: "ab", count: 32))!
         let expired = CertificateRefusal.expired(fingerprint: fingerprint, notAfter: Date(timeIntervalSince1970: 1_706_659_200))
-        #expect(expired.description == "certificate sha256:abababababababab.. expired at 2024-01-31T00:00:00Z; it must be renewed (`vve cert request`, then `vve cert sign`)")
+        #expect(
+            expired.description
+                == "certificate sha256:abababababababab.. expired at 2024-01-31T00:00:00Z; it must be renewed (`vve cert request`, then `vve cert sign`)"
+        )
         let unpinned = CertificateRefusal.unpinned(fingerprint: fingerprint, subject: "CN=evil\n2026 fake log line", expected: [])
-        #expect(unpinned.description == "certificate \(fingerprint) (CN=evil?2026 fake log line) is not pinned by any peer file here; pin it with `vve peer add`")
+        #expect(
+            unpinned.description
+                == "certificate \(fingerprint) (CN=evil?2026 fake log line) is not pinned by any peer file here; pin it with `vve peer add`")
     }
 
     @Test func signingChecksTheRequest() throws {

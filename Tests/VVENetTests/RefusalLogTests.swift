@@ -1,11 +1,11 @@
 import Logging
 import Synchronization
 import Testing
-import VVETestSupport
-import VVECore
 import VVEConfig
+import VVECore
 import VVENet
 import VVEStore
+import VVETestSupport
 
 @Suite struct RefusalLogTests {
     let time = Timestamp(millisecondsSinceEpoch: 1_764_000_000_000)
@@ -23,7 +23,10 @@ import VVEStore
         let entries = try store.auditEntries(action: .refuse)
         #expect(entries.count == 25)
         #expect(entries.first?.event.actor == "tls:unidentified")
-        #expect(entries.first?.event.detail == "connection from 10.0.0.9:40000 refused (unpinned): certificate \(fingerprint) (CN=x) is not pinned by any peer file here; pin it with `vve peer add`")
+        #expect(
+            entries.first?.event.detail
+                == "connection from 10.0.0.9:40000 refused (unpinned): certificate \(fingerprint) (CN=x) is not pinned by any peer file here; pin it with `vve peer add`"
+        )
         #expect(log.lines.withLock { $0.count } == 10)
         #expect(try store.verifyAudit() == .intact(entries: 25, headHash: entries.last!.hash))
     }

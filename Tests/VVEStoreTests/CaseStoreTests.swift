@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import Testing
-import VVETestSupport
 import VVECore
+import VVETestSupport
 
 @testable import VVEStore
 
@@ -73,7 +73,9 @@ import VVECore
         let store = try CaseStore.inMemory(node: camden)
         let record = try store.add(drafts(1)[0], context: context())
         let before = try tableCounts(store)
-        #expect(try store.update(id: record.id, patch: ["status": .string(record.status.rawValue)], today: today, context: context()) == .unchanged(record))
+        #expect(
+            try store.update(id: record.id, patch: ["status": .string(record.status.rawValue)], today: today, context: context())
+                == .unchanged(record))
         #expect(try tableCounts(store) == before)
     }
 
@@ -211,14 +213,21 @@ import VVECore
                 return reason
             }
         }
-        #expect(try refusal { $0.apply([("fields.moveDate", "2026-01-01"), ("fields.acknowledgement", ["by": "x y", "date": "2026-01-01"])], by: haringey) }
-            == "haringey may not write `fields.moveDate` (group placement) of a relocation; this node accepts follow-up from it")
-        #expect(try refusal { $0.apply([("fields.acknowledgement", ["by": "x y", "date": "2026-01-01"])], by: AuthorityName("enfield")!) }
-            == "it carries writes by enfield, which haringey did not make; a write reaches the owner from its writer only")
+        #expect(
+            try refusal {
+                $0.apply([("fields.moveDate", "2026-01-01"), ("fields.acknowledgement", ["by": "x y", "date": "2026-01-01"])], by: haringey)
+            }
+                == "haringey may not write `fields.moveDate` (group placement) of a relocation; this node accepts follow-up from it")
+        #expect(
+            try refusal { $0.apply([("fields.acknowledgement", ["by": "x y", "date": "2026-01-01"])], by: AuthorityName("enfield")!) }
+                == "it carries writes by enfield, which haringey did not make; a write reaches the owner from its writer only")
         #expect(try refusal { $0.erase(at: later, by: haringey) } == "haringey may not erase a record camden owns")
-        #expect(try refusal { $0.apply([("reviewDate", "2030-01-01")], by: haringey) } == "haringey may not change the review date; only the owner reviews its records")
-        #expect(try refusal { $0.apply([("fields.acknowledgement", ["by": "x y", "date": "31/01/2026"])], by: haringey) }?
-            .hasPrefix("the merged record would be invalid: fields.acknowledgement.date") == true)
+        #expect(
+            try refusal { $0.apply([("reviewDate", "2030-01-01")], by: haringey) }
+                == "haringey may not change the review date; only the owner reviews its records")
+        #expect(
+            try refusal { $0.apply([("fields.acknowledgement", ["by": "x y", "date": "31/01/2026"])], by: haringey) }?
+                .hasPrefix("the merged record would be invalid: fields.acknowledgement.date") == true)
         // Nothing applied: the record and its replica are as they were; only refusals were audited.
         #expect(try store.record(id: record.id, context: context(5)) == record)
         #expect(try store.replica(id: record.id) == copy)
@@ -238,8 +247,9 @@ import VVECore
         #expect(try store.reading { db in try String.fetchOne(db, sql: "SELECT registers FROM record") } == nil)
 
         let newRisk: JSONValue = record.fields?.riskLevel == .veryHigh ? "low" : "very-high"
-        guard case .updated(let updated) = try store.update(
-            id: record.id, patch: ["fields": ["riskLevel": newRisk, "allocatedWorker": nil]], today: today, context: context(1))
+        guard
+            case .updated(let updated) = try store.update(
+                id: record.id, patch: ["fields": ["riskLevel": newRisk, "allocatedWorker": nil]], today: today, context: context(1))
         else {
             Issue.record("the edit changed nothing")
             return
@@ -294,7 +304,8 @@ import VVECore
         let haringeyStore = try CaseStore.inMemory(node: haringey)
         let record = try relocationToHaringey(in: camdenStore)
 
-        guard case .created(let copy) = try haringeyStore.receiveSharedCopy(try projection(of: record, in: camdenStore), from: camden, at: later) else {
+        guard case .created(let copy) = try haringeyStore.receiveSharedCopy(try projection(of: record, in: camdenStore), from: camden, at: later)
+        else {
             Issue.record("no copy made")
             return
         }
@@ -335,7 +346,9 @@ import VVECore
         document["groups"] = ["placement"]
         _ = document.removeValue(forKey: "writable")
         #expect(throws: StoreError.self) { try haringeyStore.receiveSharedCopy(.object(document), from: camden, at: later) }
-        #expect(try haringeyStore.auditEntries(action: .refuse).first?.event.detail?.hasPrefix("write refused: shared copy malformed: registers.") == true)
+        #expect(
+            try haringeyStore.auditEntries(action: .refuse).first?.event.detail?.hasPrefix("write refused: shared copy malformed: registers.") == true
+        )
         #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: record.id, context: context(2)) }
     }
 
@@ -358,7 +371,8 @@ import VVECore
         #expect(throws: StoreError.self) { try haringeyStore.receiveSharedCopy(.object(forged), from: enfield, at: later) }
         #expect(
             try haringeyStore.auditEntries(action: .refuse).last?.event.detail
-                == "write refused: enfield sent a copy of \(record.id), which this node holds from its owner, camden; copies come from their owner only")
+                == "write refused: enfield sent a copy of \(record.id), which this node holds from its owner, camden; copies come from their owner only"
+        )
         // The owner itself cannot change a record's kind either.
         var otherKind = try #require(document.objectValue)
         otherKind["kind"] = "shared-perpetrator"
@@ -368,7 +382,8 @@ import VVECore
         #expect(throws: StoreError.self) { try haringeyStore.receiveSharedCopy(.object(otherKind), from: camden, at: later) }
         #expect(
             try haringeyStore.auditEntries(action: .refuse).last?.event.detail
-                == "write refused: camden sent \(record.id) as a shared-perpetrator record; this node holds it as a relocation record, and a record's kind never changes")
+                == "write refused: camden sent \(record.id) as a shared-perpetrator record; this node holds it as a relocation record, and a record's kind never changes"
+        )
         #expect(try haringeyStore.sharedCopy(id: record.id, context: context(3)) == held)
     }
 
@@ -392,14 +407,18 @@ import VVECore
     @Test func acknowledgingReadsOnlyTheHoldingsWaitingForIt() throws {
         let store = try CaseStore.inMemory(node: camden)
         let plans = try store.reading { db in
-            try ["DELETE FROM holder WHERE peer = ? AND release_after IS NOT NULL AND release_after <= ?",
-                 "DELETE FROM pending_writes WHERE owner = ? AND release_after IS NOT NULL AND release_after <= ?"].map { sql in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: ["haringey", 10]).map { $0["detail"] as String }.joined(separator: "; ")
+            try [
+                "DELETE FROM holder WHERE peer = ? AND release_after IS NOT NULL AND release_after <= ?",
+                "DELETE FROM pending_writes WHERE owner = ? AND release_after IS NOT NULL AND release_after <= ?",
+            ].map { sql in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: ["haringey", 10]).map { $0["detail"] as String }.joined(
+                    separator: "; ")
             }
         }
-        #expect(plans == [
-            "SEARCH holder USING INDEX holder_release (peer=? AND release_after>? AND release_after<?)",
-            "SEARCH pending_writes USING INDEX pending_writes_release (owner=? AND release_after>? AND release_after<?)",
-        ])
+        #expect(
+            plans == [
+                "SEARCH holder USING INDEX holder_release (peer=? AND release_after>? AND release_after<?)",
+                "SEARCH pending_writes USING INDEX pending_writes_release (owner=? AND release_after>? AND release_after<?)",
+            ])
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import Testing
-import VVETestSupport
 import VVECore
+import VVETestSupport
 
 @testable import VVEStore
 

@@ -1,8 +1,8 @@
 import Testing
-import VVETestSupport
 import VVECore
 import VVEStore
 import VVESync
+import VVETestSupport
 
 /// Two nodes' stores exchanging batches through the change feed, without the network.
 @Suite struct ChangeFeedTests {
@@ -50,7 +50,8 @@ import VVESync
         // sink receives its body as it is built, each batch's afresh.
         let sink = CollectingSink()
         let feed = ChangeFeed(store: camdenStore, encoder: encoder)
-        _ = try feed.prepare(for: haringey, role: .borough, policy: haringeyPolicy, after: 3, limit: 100, today: today, at: context(10).time, sink: sink)
+        _ = try feed.prepare(
+            for: haringey, role: .borough, policy: haringeyPolicy, after: 3, limit: 100, today: today, at: context(10).time, sink: sink)
         let prepared = try feed.prepare(
             for: haringey, role: .borough, policy: haringeyPolicy, after: 0, limit: 100, today: today, at: context(10).time, sink: sink)
         #expect(prepared.batch.items.count == 2)
@@ -71,17 +72,22 @@ import VVESync
         // enfield's relocation and the county lines link: not for haringey, but passed.
         #expect(try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: first.cursor).items.isEmpty)
 
-        #expect(try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(20).time) == BatchOutcome(applied: 2, unchanged: 0))
+        #expect(
+            try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(20).time)
+                == BatchOutcome(applied: 2, unchanged: 0))
         #expect(try haringeyStore.cursor(for: camden) == 4)
         // A crash after applying and before acknowledging: the same batch comes again.
-        #expect(try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(21).time) == BatchOutcome(applied: 0, unchanged: 2))
+        #expect(
+            try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(21).time)
+                == BatchOutcome(applied: 0, unchanged: 2))
 
         _ = try haringeyStore.editSharedCopy(
             id: records[0].id, changes: [("fields.acknowledgement", ["by": "Duty manager, Haringey", "date": .string(today.description)])],
             context: context(30))
         let back = try batch(haringeyStore, for: camden, policy: .denyAll, after: 0)
         #expect(back.items.count == 1 && back.items[0]["writes"] != nil)
-        #expect(try camdenStore.applyBatch(back.items, from: haringey, policy: haringeyPolicy, cursor: back.cursor, at: context(40).time).applied == 1)
+        #expect(
+            try camdenStore.applyBatch(back.items, from: haringey, policy: haringeyPolicy, cursor: back.cursor, at: context(40).time).applied == 1)
         guard case .relocation(let acknowledged)? = try camdenStore.record(id: records[0].id, context: context(41)).fields else {
             Issue.record("expected a relocation's fields")
             return
@@ -91,7 +97,9 @@ import VVESync
         // camden's next batch carries the acknowledged record back; haringey already has it all.
         let echo = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: first.cursor)
         #expect(echo.items.count == 1)
-        #expect(try haringeyStore.applyBatch(echo.items, from: camden, policy: .denyAll, cursor: echo.cursor, at: context(50).time) == BatchOutcome(applied: 0, unchanged: 1))
+        #expect(
+            try haringeyStore.applyBatch(echo.items, from: camden, policy: .denyAll, cursor: echo.cursor, at: context(50).time)
+                == BatchOutcome(applied: 0, unchanged: 1))
     }
 
     @Test func aBatchWithOneRefusedItemIsRefusedWhole() throws {
@@ -102,7 +110,8 @@ import VVESync
         // One acceptable write, and one outside the accepted groups: haringey's own store
         // refuses to make it, so a misbehaving haringey forges it into the batch.
         _ = try haringeyStore.editSharedCopy(
-            id: records[0].id, changes: [("fields.acknowledgement", ["by": "Duty manager", "date": .string(today.description)])], context: context(30))
+            id: records[0].id, changes: [("fields.acknowledgement", ["by": "Duty manager", "date": .string(today.description)])], context: context(30)
+        )
         #expect(throws: StoreError.self) {
             try haringeyStore.editSharedCopy(id: records[2].id, changes: [("fields.moveDate", .string(today.description))], context: context(31))
         }
@@ -118,7 +127,10 @@ import VVESync
         #expect(try camdenStore.changes().count == before)
         #expect(try camdenStore.cursor(for: haringey) == 0)
         let refusal = try camdenStore.auditEntries(action: .refuse).last?.event.detail
-        #expect(refusal == "write refused: batch refused whole: haringey may not write `fields.moveDate` (group placement) of a relocation; this node accepts follow-up from it")
+        #expect(
+            refusal
+                == "write refused: batch refused whole: haringey may not write `fields.moveDate` (group placement) of a relocation; this node accepts follow-up from it"
+        )
         guard case .relocation(let untouched)? = try camdenStore.record(id: records[0].id, context: context(41)).fields else {
             Issue.record("expected a relocation's fields")
             return
@@ -189,7 +201,10 @@ extension ChangeFeedTests {
         #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: records[0].id, context: context(41)) }
         #expect(throws: StoreError.self) { try haringeyStore.sharedCopy(id: records[2].id, context: context(42)) }
         let deletions = try haringeyStore.auditEntries(action: .erase).compactMap(\.event.detail)
-        #expect(deletions == ["shared copy deleted: erased by its owner", "shared copy deleted: withdrawn by its owner: this node is no longer in its audience"])
+        #expect(
+            deletions == [
+                "shared copy deleted: erased by its owner", "shared copy deleted: withdrawn by its owner: this node is no longer in its audience",
+            ])
 
         // enfield never held the erased record, so it hears nothing of it; it gets the moved one.
         let enfieldNext = try batch(camdenStore, for: enfield, policy: haringeyPolicy, after: enfieldFirst.cursor)
@@ -280,7 +295,9 @@ extension ChangeFeedTests {
     @Test func overdueRecordsAreErasedEverywhereAndTombstonesGoOnlyOnceEveryHolderHasDeleted() throws {
         let (camdenStore, records) = try camdenStore()
         let review = today.adding(days: 10)
-        for record in records { _ = try camdenStore.update(id: record.id, patch: ["reviewDate": .string(review.description)], today: today, context: context(1)) }
+        for record in records {
+            _ = try camdenStore.update(id: record.id, patch: ["reviewDate": .string(review.description)], today: today, context: context(1))
+        }
         let haringeyStore = try CaseStore.inMemory(node: haringey)
         try exchange(camdenStore, haringeyStore, policy: haringeyPolicy, accepting: .denyAll)
         // haringey acknowledges one copy, but its batch has not reached camden yet.

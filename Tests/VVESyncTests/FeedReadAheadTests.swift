@@ -1,8 +1,8 @@
 import Logging
 import Testing
-import VVETestSupport
 import VVECore
 import VVEStore
+import VVETestSupport
 
 @testable import VVESync
 
@@ -37,7 +37,9 @@ import VVEStore
             makeSink: { _ in CollectingSink() })
     }
 
-    func serve(_ feed: FeedReadAhead<CollectingSink, CollectingSink.Encoding>, after cursor: Int64, policy: SharingPolicy? = nil, compressed: Bool = true) async throws
+    func serve(
+        _ feed: FeedReadAhead<CollectingSink, CollectingSink.Encoding>, after cursor: Int64, policy: SharingPolicy? = nil, compressed: Bool = true
+    ) async throws
         -> FeedReadAhead<CollectingSink, CollectingSink.Encoding>.Served
     {
         try await feed.batch(

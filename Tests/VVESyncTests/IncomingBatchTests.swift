@@ -1,7 +1,8 @@
 import Synchronization
 import Testing
-import VVETestSupport
 import VVECore
+import VVETestSupport
+
 @testable import VVESync
 
 /// A peer's answer is checked for shape before anything of it is applied.

@@ -33,7 +33,8 @@ import VVESync
     }
 
     func query(_ person: Person, id: String = "lookup-0001") -> LookupQuery {
-        LookupQuery(lookupID: id, variants: person.lookupKeys(encoder), reason: try! Justification("missing child enquiry, cross-border"), caseReference: nil)
+        LookupQuery(
+            lookupID: id, variants: person.lookupKeys(encoder), reason: try! Justification("missing child enquiry, cross-border"), caseReference: nil)
     }
 
     func hits(_ reply: LookupReply) -> [LookupHit] {
@@ -65,7 +66,10 @@ import VVESync
         #expect(possible.first.map { $0.score >= 0.9 && $0.score < 1 } == true)
         let byAlias = Person(forenames: "Tee", surname: "Jay", dateOfBirth: PartialDate("2011-03-04"))
         // An alias is never an identity: identical alias and date of birth is `possible`.
-        #expect(hits(try await responder.answer(query(byAlias), from: police, role: .police, policy: policePolicy, at: time(3))).map(\.label) == [.possible])
+        #expect(
+            hits(try await responder.answer(query(byAlias), from: police, role: .police, policy: policePolicy, at: time(3))).map(\.label) == [
+                .possible
+            ])
         let nearAlias = Person(forenames: "Tee", surname: "Jai", dateOfBirth: PartialDate("2011-03-04"))
         #expect(hits(try await responder.answer(query(nearAlias), from: police, role: .police, policy: policePolicy, at: time(3))).isEmpty)
 
@@ -76,11 +80,15 @@ import VVESync
         #expect(bare.count == 1 && bare[0].riskLevel == nil && bare[0].status == nil)
 
         // Renamed, the alias dropped: the old name no longer matches, the new one does.
-        _ = try store.update(id: record.id, patch: ["fields": ["youngPerson": ["surname": "Adeyemi", "aliases": .null]]], today: today, context: context(5))
+        _ = try store.update(
+            id: record.id, patch: ["fields": ["youngPerson": ["surname": "Adeyemi", "aliases": .null]]], today: today, context: context(5))
         let afterRename = hits(try await responder.answer(query(tia), from: police, role: .police, policy: policePolicy, at: time(6)))
         #expect(afterRename.isEmpty, "\(afterRename)")
         let renamed = Person(forenames: "Tia", surname: "Adeyemi", dateOfBirth: PartialDate("2011-03-04"))
-        #expect(hits(try await responder.answer(query(renamed), from: police, role: .police, policy: policePolicy, at: time(7))).map(\.reference) == [record.id])
+        #expect(
+            hits(try await responder.answer(query(renamed), from: police, role: .police, policy: policePolicy, at: time(7))).map(\.reference) == [
+                record.id
+            ])
 
         // Erased: gone from every answer.
         _ = try store.erase(id: record.id, justification: try Justification("retention period ended, case closed"), context: context(8))
@@ -94,10 +102,17 @@ import VVESync
             Issue.record("expected a relocation's fields")
             return
         }
-        let underOldKey = LookupQuery(lookupID: "lookup-0002", variants: someoneFields.youngPerson.lookupKeys(encoder), reason: try Justification("missing child enquiry, cross-border"), caseReference: nil)
-        let underNewKey = LookupQuery(lookupID: "lookup-0003", variants: someoneFields.youngPerson.lookupKeys(other), reason: try Justification("missing child enquiry, cross-border"), caseReference: nil)
+        let underOldKey = LookupQuery(
+            lookupID: "lookup-0002", variants: someoneFields.youngPerson.lookupKeys(encoder),
+            reason: try Justification("missing child enquiry, cross-border"), caseReference: nil)
+        let underNewKey = LookupQuery(
+            lookupID: "lookup-0003", variants: someoneFields.youngPerson.lookupKeys(other),
+            reason: try Justification("missing child enquiry, cross-border"), caseReference: nil)
         #expect(hits(try await rekeyed.answer(underOldKey, from: police, role: .police, policy: policePolicy, at: time(11))).isEmpty)
-        #expect(hits(try await rekeyed.answer(underNewKey, from: police, role: .police, policy: policePolicy, at: time(12))).map(\.reference) == [someone.id])
+        #expect(
+            hits(try await rekeyed.answer(underNewKey, from: police, role: .police, policy: policePolicy, at: time(12))).map(\.reference) == [
+                someone.id
+            ])
     }
 
     @Test func copiesAreFoundWithTheirOwnerNamedAndNothingOfTheOwnersToSay() async throws {
@@ -108,7 +123,8 @@ import VVESync
         let shared = try camdenStore.add(relocation(tia, receiving: haringey, generator: &generator), context: context())
         // haringey receives the placement and status, and the person as match keys only.
         let toHaringey = SharingPolicy(
-            share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "status"])], reviewDays: 90, accept: [:], lookups: false,
+            share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "status"])], reviewDays: 90, accept: [:],
+            lookups: false,
             aggregates: false)
         let batch = try ChangeFeed(store: camdenStore, encoder: encoder).batch(
             for: haringey, role: .borough, policy: toHaringey, after: 0, limit: 100, today: today, at: time(1))
@@ -139,7 +155,8 @@ import VVESync
         await LookupNoticeService(store: haringeyStore, sender: Failing(), clock: { time(4) }, logger: logger).deliver()
         #expect(try haringeyStore.undeliveredLookupNotices().map(\.owner) == [camden])
         let queued = try #require(try haringeyStore.undeliveredLookupNotices().first?.notices)
-        await LookupNoticeService(store: haringeyStore, sender: Direct(owner: camdenStore, holder: haringey), clock: { time(4) }, logger: logger).deliver()
+        await LookupNoticeService(store: haringeyStore, sender: Direct(owner: camdenStore, holder: haringey), clock: { time(4) }, logger: logger)
+            .deliver()
         #expect(try haringeyStore.undeliveredLookupNotices().isEmpty)
         let told = try camdenStore.lookupHits(since: time(0))
         #expect(told.count == 1)
@@ -167,25 +184,39 @@ import VVESync
 
         // `police` answers only a peer whose role is police.
         let borough = try await responder.answer(query(anyone), from: haringey, role: .borough, policy: policePolicy, at: time(0))
-        #expect(borough == .refused(.forbidden, "this node answers lookups from haringey only while its role is police, and Peers/haringey.yaml says borough"))
+        #expect(
+            borough
+                == .refused(.forbidden, "this node answers lookups from haringey only while its role is police, and Peers/haringey.yaml says borough")
+        )
         let closed = try await responder.answer(query(anyone), from: police, role: .police, policy: .denyAll, at: time(0))
         #expect(closed == .refused(.forbidden, "this node does not answer lookups from met-police: Peers/met-police.yaml says `lookups: no`"))
 
         // Two a minute, three a day.
         for second in [1, 2] as [Int64] {
-            #expect(try await responder.answer(query(anyone), from: police, role: .police, policy: policePolicy, at: time(second)) == .answered(LookupAnswer(authority: camden, lookupID: "lookup-0001", hits: [])))
+            #expect(
+                try await responder.answer(query(anyone), from: police, role: .police, policy: policePolicy, at: time(second))
+                    == .answered(LookupAnswer(authority: camden, lookupID: "lookup-0001", hits: [])))
         }
         let burst = try await responder.answer(query(anyone), from: police, role: .police, policy: policePolicy, at: time(3))
         #expect(burst == .refused(.tooManyRequests, "peer:met-police has made 2 lookups in the last minute; the limit is 2 a minute. Wait a minute"))
         #expect(hits(try await responder.answer(query(anyone), from: police, role: .police, policy: policePolicy, at: time(70))).isEmpty)
         let daily = try await responder.answer(query(anyone), from: police, role: .police, policy: policePolicy, at: time(200))
-        #expect(daily == .refused(.tooManyRequests, "peer:met-police has made 3 lookups in the last 24 hours; the limit is 3 a day. Ask the node's admin if this is needed"))
+        #expect(
+            daily
+                == .refused(
+                    .tooManyRequests,
+                    "peer:met-police has made 3 lookups in the last 24 hours; the limit is 3 a day. Ask the node's admin if this is needed"))
         // Another peer has its own count.
-        #expect(hits(try await responder.answer(query(anyone), from: AuthorityName("essex-police")!, role: .police, policy: policePolicy, at: time(201))).isEmpty)
+        #expect(
+            hits(try await responder.answer(query(anyone), from: AuthorityName("essex-police")!, role: .police, policy: policePolicy, at: time(201)))
+                .isEmpty)
 
         let refusals = try store.auditEntries(action: .refuse).map(\.event)
         #expect(refusals.count == 4)
-        #expect(refusals.allSatisfy { $0.justification == "missing child enquiry, cross-border" && $0.detail?.hasPrefix("lookup lookup-0001 from ") == true })
+        #expect(
+            refusals.allSatisfy {
+                $0.justification == "missing child enquiry, cross-border" && $0.detail?.hasPrefix("lookup lookup-0001 from ") == true
+            })
         #expect(try store.auditEntries(action: .lookup).count == 4)
     }
 
@@ -225,7 +256,9 @@ import VVESync
         var strangers = SyntheticRecords(seed: 99, owner: camden, today: today)
         for _ in 0..<280 { queries.append((strangers.nextPerson(ageRange: 10...19), nil)) }
         for (index, entry) in queries.enumerated() {
-            let answer = hits(try await responder.answer(query(entry.query, id: "lookup-\(index + 1000)"), from: police, role: .police, policy: policePolicy, at: time(Int64(index))))
+            let answer = hits(
+                try await responder.answer(
+                    query(entry.query, id: "lookup-\(index + 1000)"), from: police, role: .police, policy: policePolicy, at: time(Int64(index))))
             all += answer.count
             if let expected = entry.expected, answer.contains(where: { $0.reference == expected }) {
                 found += 1

@@ -25,7 +25,8 @@ package struct AuditEvent: Sendable, Hashable {
     /// Extra context that is not case data, such as a list filter or a count.
     package var detail: String?
 
-    package init(time: Timestamp, actor: String, action: AuditAction, recordID: RecordID? = nil, justification: String? = nil, detail: String? = nil) {
+    package init(time: Timestamp, actor: String, action: AuditAction, recordID: RecordID? = nil, justification: String? = nil, detail: String? = nil)
+    {
         self.time = time
         self.actor = actor
         self.action = action

@@ -218,7 +218,8 @@ package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertibl
                 }
                 return value
             }
-            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let date = CalendarDate(year: year, month: month, day: day),
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+                let date = CalendarDate(year: year, month: month, day: day),
                 let hours = number(11, 2), let minutes = number(14, 2), let seconds = number(17, 2), let millis = number(20, 3),
                 hours < 24, minutes < 60, seconds < 60
             else { return nil }

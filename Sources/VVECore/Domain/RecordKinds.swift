@@ -135,7 +135,9 @@ package struct Relocation: Sendable, Hashable {
         let allocatedWorker = reader.optional("allocatedWorker", as: Contact.self, issues: &issues)
         let followUps = reader.list("followUps", as: FollowUp.self, maximum: 100, issues: &issues)
         if let originating, originating == receiving {
-            issues.add(reader.path.appending("receivingAuthority"), originating.jsonValue, "is the same as originatingAuthority; a relocation crosses a border")
+            issues.add(
+                reader.path.appending("receivingAuthority"), originating.jsonValue,
+                "is the same as originatingAuthority; a relocation crosses a border")
         }
         guard let youngPerson, let originating, let receiving, let moveDate, let accommodation, let reason, let riskLevel,
             let originatingSpoc

@@ -1,5 +1,3 @@
-
-
 /// Whether, and to whom, this node answers a peer's lookups (`lookups:` in the peer file).
 package enum LookupGrant: String, Sendable, Hashable, CaseIterable, ExpressibleByBooleanLiteral {
     case no

@@ -1,5 +1,3 @@
-
-
 /// How many lookups one asker may make: per minute against bursts, per day against slowly
 /// walking a register.
 package struct LookupLimits: Sendable, Hashable {
@@ -22,8 +20,12 @@ package struct LookupLimits: Sendable, Hashable {
     /// Why one more lookup is refused, given how many were made in the last minute and day;
     /// nil when it may go ahead.
     package func refusal(lastMinute: Int, lastDay: Int, asker: String) -> String? {
-        if lastMinute >= perMinute { return "\(asker) has made \(lastMinute) lookups in the last minute; the limit is \(perMinute) a minute. Wait a minute" }
-        if lastDay >= perDay { return "\(asker) has made \(lastDay) lookups in the last 24 hours; the limit is \(perDay) a day. Ask the node's admin if this is needed" }
+        if lastMinute >= perMinute {
+            return "\(asker) has made \(lastMinute) lookups in the last minute; the limit is \(perMinute) a minute. Wait a minute"
+        }
+        if lastDay >= perDay {
+            return "\(asker) has made \(lastDay) lookups in the last 24 hours; the limit is \(perDay) a day. Ask the node's admin if this is needed"
+        }
         return nil
     }
 }

@@ -1,5 +1,3 @@
-
-
 /// A lookup's results across the peers asked, and what they add up to.
 package struct LookupReport: Sendable, Hashable {
     /// How a lookup ended, as its exit status says.
@@ -46,24 +44,29 @@ package struct LookupReport: Sendable, Hashable {
 
     /// The stable `--json` form.
     package var jsonValue: JSONValue {
-        .object(JSONObject([
-            ("lookupId", .string(lookupID)),
-            ("outcome", .string(outcome.rawValue)),
-            ("peers", .array(results.map { peer, result in
-                switch result {
-                case .answered(let answer):
-                    // Empty lists are omitted, as in every `--json` output.
-                    .compactObject([
-                        ("peer", peer.jsonValue), ("state", "answered"),
-                        ("hits", answer.hits.isEmpty ? Optional<JSONValue>.none : .array(answer.hits.map(\.jsonValue))),
-                    ])
-                case .refused(let reason):
-                    ["peer": peer.jsonValue, "state": "refused", "reason": .string(reason)]
-                case .noAnswer(let reason):
-                    ["peer": peer.jsonValue, "state": "no-answer", "reason": .string(reason)]
-                }
-            })),
-        ]))
+        .object(
+            JSONObject([
+                ("lookupId", .string(lookupID)),
+                ("outcome", .string(outcome.rawValue)),
+                (
+                    "peers",
+                    .array(
+                        results.map { peer, result in
+                            switch result {
+                            case .answered(let answer):
+                                // Empty lists are omitted, as in every `--json` output.
+                                .compactObject([
+                                    ("peer", peer.jsonValue), ("state", "answered"),
+                                    ("hits", answer.hits.isEmpty ? Optional<JSONValue>.none : .array(answer.hits.map(\.jsonValue))),
+                                ])
+                            case .refused(let reason):
+                                ["peer": peer.jsonValue, "state": "refused", "reason": .string(reason)]
+                            case .noAnswer(let reason):
+                                ["peer": peer.jsonValue, "state": "no-answer", "reason": .string(reason)]
+                            }
+                        })
+                ),
+            ]))
     }
 
     /// Equal when the lookup and every peer's result are.

@@ -1,5 +1,3 @@
-
-
 /// What one asked peer gave back.
 package enum PeerLookupResult: Sendable, Hashable {
     case answered(LookupAnswer)

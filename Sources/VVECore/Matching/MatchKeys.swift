@@ -218,7 +218,9 @@ package struct MatchKeyEncoder: Sendable {
     package func keys(for person: Person) -> MatchKeys {
         let forename = person.forenames.map(NameNormaliser.forename) ?? ""
         let surname = person.surname.map(NameNormaliser.surname) ?? ""
-        return MatchKeys(exact: exactKey(forename: forename, surname: surname, dateOfBirth: person.dateOfBirth), fuzzy: fuzzy(forename: forename, surname: surname, dateOfBirth: person.dateOfBirth))
+        return MatchKeys(
+            exact: exactKey(forename: forename, surname: surname, dateOfBirth: person.dateOfBirth),
+            fuzzy: fuzzy(forename: forename, surname: surname, dateOfBirth: person.dateOfBirth))
     }
 
     func exactKey(forename: String, surname: String, dateOfBirth: PartialDate?) -> [UInt8]? {

@@ -143,7 +143,8 @@ extension RecordKind {
         case .sharedPerpetrator:
             return [
                 group("identity", [], "the person's name, date of birth and aliases, instead of match keys"),
-                group("profile", ["role", "associatedLines", "areasOfActivity", "riskLevel"], "role, associated lines, areas of activity, risk level"),
+                group(
+                    "profile", ["role", "associatedLines", "areasOfActivity", "riskLevel"], "role, associated lines, areas of activity, risk level"),
                 group("disruptions", ["disruptions"], "disruptions (CAWN, STPO, arrest, charge...) with their dates"),
                 group("contacts", ["policeContact"], "the police contact"),
                 group("status", [], "the record's status"),

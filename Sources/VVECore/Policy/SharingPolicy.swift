@@ -52,7 +52,9 @@ extension SharingPolicy {
         var parts: [String] = ["review-days=\(reviewDays.map(String.init) ?? "-")"]
         for kind in RecordKind.allCases {
             if let grant = share[kind] {
-                parts.append("share \(kind.rawValue) to \(grant.audience.map(\.rawValue).joined(separator: ",")): \(grant.groups.sorted().joined(separator: ","))")
+                parts.append(
+                    "share \(kind.rawValue) to \(grant.audience.map(\.rawValue).joined(separator: ",")): \(grant.groups.sorted().joined(separator: ","))"
+                )
             }
             if let accepted = accept[kind] {
                 parts.append("accept \(kind.rawValue): \(accepted.sorted().joined(separator: ","))")
@@ -90,7 +92,8 @@ package enum PolicyProjection {
         _ record: CaseRecord, replica: ReplicatedRecord? = nil, to peer: AuthorityName, role: PeerRole, policy: SharingPolicy,
         encoder: MatchKeyEncoder, today: CalendarDate
     ) -> Projection {
-        project(ProjectionSource(record), stored: replica.map { .registers($0) }, to: peer, role: role, policy: policy, encoder: encoder, today: today)
+        project(
+            ProjectionSource(record), stored: replica.map { .registers($0) }, to: peer, role: role, policy: policy, encoder: encoder, today: today)
     }
 
     /// `project` of a record as the store reads it for sync (`ProjectionSource.stored`), with
@@ -111,7 +114,8 @@ package enum PolicyProjection {
                 return GroupDecision(group: group.name, included: granted, reason: granted ? group.grantedReason : group.withheldReason)
             }
             return Projection(
-                document: send.document(of: record, encoder: encoder), reason: "sent: \(peer) is admitted by the audience rule `\(send.rule.rawValue)`",
+                document: send.document(of: record, encoder: encoder),
+                reason: "sent: \(peer) is admitted by the audience rule `\(send.rule.rawValue)`",
                 groups: decisions)
         }
     }
@@ -120,7 +124,9 @@ package enum PolicyProjection {
     /// when the record is not sent. A record sent as fields (most of a first sync) is written
     /// directly, byte for byte what `JSONWriter.canonicalBytes` gives for the document, without
     /// building it; a record sent with registers goes through `project`'s document.
-    package static func encodedCopyItem(_ record: ProjectionSource, stored: StoredReplica?, plan: ProjectionPlan, encoder: MatchKeyEncoder) -> [UInt8]? {
+    package static func encodedCopyItem(
+        _ record: ProjectionSource, stored: StoredReplica?, plan: ProjectionPlan, encoder: MatchKeyEncoder
+    ) -> [UInt8]? {
         guard case .sent(let send) = decide(record, stored: stored, plan: plan) else { return nil }
         guard send.replica == nil, let fields = record.fields else {
             return JSONWriter.canonicalBytes(["copy": send.document(of: record, encoder: encoder)])
@@ -202,11 +208,18 @@ package enum PolicyProjection {
                 for (name, register) in replica.registers.sorted(by: { $0.key < $1.key }) {
                     let member = name.hasPrefix("fields.") ? String(name.dropFirst("fields.".count)) : nil
                     guard (name == "status" && plan.status) || member.map(plan.members.contains) == true else { continue }
-                    members.append((name, .array(register.writes.map { write in
-                        var projectedWrite = write
-                        if let member { projectedWrite.value = outgoing(member, write.value, kind: kind, identity: identity, encoder: encoder) }
-                        return projectedWrite.jsonValue
-                    })))
+                    members.append(
+                        (
+                            name,
+                            .array(
+                                register.writes.map { write in
+                                    var projectedWrite = write
+                                    if let member {
+                                        projectedWrite.value = outgoing(member, write.value, kind: kind, identity: identity, encoder: encoder)
+                                    }
+                                    return projectedWrite.jsonValue
+                                })
+                        ))
                 }
                 registers = .object(JSONObject(members))
             }
@@ -258,7 +271,9 @@ package enum PolicyProjection {
         case .registers(let replica)?:
             implicit =
                 replica.erasure == nil
-                && replica.registers.values.allSatisfy { $0.writes.count == 1 && $0.writes[0].writer == record.owner && $0.writes[0].version == record.version }
+                && replica.registers.values.allSatisfy {
+                    $0.writes.count == 1 && $0.writes[0].writer == record.owner && $0.writes[0].version == record.version
+                }
         }
         var replica: ReplicatedRecord?
         if case .registers(let registers)? = stored, !implicit { replica = registers }
@@ -287,9 +302,10 @@ package enum PolicyProjection {
         guard !identity, value != .null else { return value }
         if member == kind.personMember { return keys(ofPerson: value, encoder) }
         if kind == .countyLinesLink, member == "linkedPeople" {
-            return .array((value.arrayValue ?? []).map { linked in
-                ["role": linked["role"] ?? .null, "person": keys(ofPerson: linked["person"] ?? .null, encoder)]
-            })
+            return .array(
+                (value.arrayValue ?? []).map { linked in
+                    ["role": linked["role"] ?? .null, "person": keys(ofPerson: linked["person"] ?? .null, encoder)]
+                })
         }
         return value
     }

@@ -47,7 +47,8 @@ package struct IncomingCopy: Sendable {
         if case .implicit(let implicit) = parts.body, implicit.isStoredAsSent {
             let issues = SharedCopy.implicitValueIssues(implicit, kind: parts.kind)
             guard issues.isEmpty else { throw ValidationError(issues: issues) }
-            let bytes = SharedCopy.implicitBytes(implicit, kind: parts.kind, groups: parts.groups, reviewDate: parts.reviewDate, writable: parts.writable)
+            let bytes = SharedCopy.implicitBytes(
+                implicit, kind: parts.kind, groups: parts.groups, reviewDate: parts.reviewDate, writable: parts.writable)
             return IncomingCopy(parts: parts, storedBytes: bytes, isConflicted: false)
         }
         let copy = parts.copy

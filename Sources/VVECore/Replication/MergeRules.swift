@@ -34,7 +34,9 @@ package enum MergeRules {
         if Set(writes.map(\.value)).count == 1 { return (writes[0].value, nil) }
         switch field {
         case "fields.riskLevel":
-            let highest = writes.max { RiskLevel(rawValue: $0.value.stringValue ?? "") ?? .low < RiskLevel(rawValue: $1.value.stringValue ?? "") ?? .low }!
+            let highest = writes.max {
+                RiskLevel(rawValue: $0.value.stringValue ?? "") ?? .low < RiskLevel(rawValue: $1.value.stringValue ?? "") ?? .low
+            }!
             return (highest.value, nil)
         case "status":
             if let ownerClose = writes.last(where: { $0.writer == owner && $0.value == .string(RecordStatus.closed.rawValue) }) {

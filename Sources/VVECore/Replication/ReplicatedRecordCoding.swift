@@ -52,7 +52,8 @@ extension ReplicatedRecord {
     }
 
     private static let fieldRegisterTable = KindTable { kind in
-        Dictionary(uniqueKeysWithValues: registerNames(of: kind).filter { $0.hasPrefix("fields.") }.map { (String($0.dropFirst("fields.".count)), $0) })
+        Dictionary(
+            uniqueKeysWithValues: registerNames(of: kind).filter { $0.hasPrefix("fields.") }.map { (String($0.dropFirst("fields.".count)), $0) })
     }
 
     private static func makeRegisterNames(of kind: RecordKind) -> Set<String> {
@@ -105,7 +106,9 @@ extension ReplicatedRecord {
                         issues.add(path, nil, "has \(writes.count) concurrent writes; at most \(maximumWritesPerRegister) are accepted")
                         continue
                     }
-                    let read = writes.enumerated().compactMap { FieldWrite.read(from: $0.element, at: path.appending(index: $0.offset), issues: &issues) }
+                    let read = writes.enumerated().compactMap {
+                        FieldWrite.read(from: $0.element, at: path.appending(index: $0.offset), issues: &issues)
+                    }
                     if read.count == writes.count { registers[name] = FieldRegister(normalising: read) }
                 }
             } else {

@@ -7,7 +7,8 @@ extension SharedCopy {
             return "holds people, as match keys or names as the owner grants; only the owner, \(owner), can change it"
         }
         guard let group = kind.fieldGroups.first(where: { groups.contains($0.name) && $0.members.contains(member) })?.name else {
-            return "is not in the groups this copy holds (\(kind.orderedGroupNames(groups).joined(separator: ", "))); only the owner, \(owner), can change it"
+            return
+                "is not in the groups this copy holds (\(kind.orderedGroupNames(groups).joined(separator: ", "))); only the owner, \(owner), can change it"
         }
         guard writable.contains(group) else {
             let accepted = writable.isEmpty ? "no edits" : "edits to " + kind.orderedGroupNames(writable).joined(separator: ", ")
@@ -25,7 +26,10 @@ extension SharedCopy {
         var issues = IssueCollector()
         guard let members = patch.objectValue else {
             throw ValidationError(
-                issues: [ValidationIssue(path: .root, value: nil, rule: "is \(patch.typeName); an edit is a merge patch object such as {\"fields\": {...}}")])
+                issues: [
+                    ValidationIssue(
+                        path: .root, value: nil, rule: "is \(patch.typeName); an edit is a merge patch object such as {\"fields\": {...}}")
+                ])
         }
         let current = values
         var changes: [(field: String, value: JSONValue)] = []
@@ -33,7 +37,8 @@ extension SharedCopy {
             switch key {
             case "status":
                 guard writable.contains("status") else {
-                    issues.add(FieldPath.root.appending("status"), value, "is not a group \(owner) accepts from this node; only \(owner) can change it")
+                    issues.add(
+                        FieldPath.root.appending("status"), value, "is not a group \(owner) accepts from this node; only \(owner) can change it")
                     continue
                 }
                 guard let text = value.stringValue, RecordStatus(rawValue: text) != nil else {

@@ -12,7 +12,8 @@ extension SharedCopy {
         if let status = replica.registers["status"] {
             for (index, write) in status.writes.enumerated() where write.value != .null {
                 if write.value.stringValue.flatMap(RecordStatus.init(rawValue:)) == nil {
-                    let path = status.writes.count == 1 ? FieldPath.root.appending("status") : FieldPath.root.appending("status").appending(index: index)
+                    let path =
+                        status.writes.count == 1 ? FieldPath.root.appending("status") : FieldPath.root.appending("status").appending(index: index)
                     issues.add(path, write.value, "must be one of \(RecordStatus.allowedValues)")
                 }
             }

@@ -84,11 +84,13 @@ private enum ProducerThread {
         #else
         var thread: pthread_t?
         #endif
-        let created = pthread_create(&thread, nil, { argument in
-            let body = Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue()
-            body.run()
-            return nil
-        }, body)
+        let created = pthread_create(
+            &thread, nil,
+            { argument in
+                let body = Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue()
+                body.run()
+                return nil
+            }, body)
         precondition(created == 0, "cannot start a producer thread: error \(created)")
         #if canImport(Glibc)
         pthread_detach(thread)

@@ -1,4 +1,3 @@
-
 /// A peer's answer to a changes request once it has arrived, before its items are read: the
 /// cursor it ends at and whether more follow, which the peer announces in its headers, so the
 /// next batch is asked for while this one is read, checked and applied.

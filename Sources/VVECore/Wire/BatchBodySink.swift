@@ -1,4 +1,3 @@
-
 /// Takes a batch's JSON (`ChangeBatch.encoded()`) piece by piece while the feed still
 /// projects later items, so the server compresses an answer as it is built rather than after.
 package protocol BatchBodySink: Sendable {

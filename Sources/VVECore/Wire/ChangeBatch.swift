@@ -1,4 +1,3 @@
-
 /// One batch of the change feed for a peer: what it may receive of the changes after its
 /// cursor, and the cursor to ask from next time.
 package struct ChangeBatch: Sendable {

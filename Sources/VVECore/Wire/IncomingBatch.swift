@@ -1,4 +1,3 @@
-
 /// A batch as a peer sent it, checked for shape before anything of it is applied.
 package struct IncomingBatch: Sendable {
     /// The items, applied whole or not at all by `CaseStore.applyBatch`.
@@ -45,7 +44,8 @@ package struct IncomingBatch: Sendable {
     /// next batch was already asked for from there, so a body that says otherwise is refused.
     package func matching(announcedCursor: Int64, hasMore announcedMore: Bool) throws(Malformed) -> IncomingBatch {
         guard cursor == announcedCursor, hasMore == announcedMore else {
-            throw Malformed(description: "it ends at \(cursor) (more: \(hasMore)) after its headers announced \(announcedCursor) (more: \(announcedMore))")
+            throw Malformed(
+                description: "it ends at \(cursor) (more: \(hasMore)) after its headers announced \(announcedCursor) (more: \(announcedMore))")
         }
         return self
     }

@@ -1,5 +1,3 @@
-
-
 /// A peer's answer to one lookup.
 package struct LookupAnswer: Sendable, Hashable {
     /// The node that answered.

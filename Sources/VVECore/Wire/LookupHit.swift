@@ -1,5 +1,3 @@
-
-
 /// How sure a hit is.
 package enum MatchLabel: String, Sendable, CaseIterable, JSONEnumeration {
     /// The exact key agreed: same normalised names and full date of birth.
@@ -88,7 +86,8 @@ package struct LookupHit: Sendable, Hashable {
         let reference = reader.required("reference", as: RecordID.self, hint: "the record's id", issues: &issues)
         reader.finish(issues: &issues)
         guard issues.issues.count == before, let kind, let owner, let label, let score, let reference else { return nil }
-        return LookupHit(kind: kind, owner: owner, label: label, score: score, riskLevel: risk, status: status, contact: contact, reference: reference)
+        return LookupHit(
+            kind: kind, owner: owner, label: label, score: score, riskLevel: risk, status: status, contact: contact, reference: reference)
     }
 }
 

@@ -1,5 +1,3 @@
-
-
 /// A holder telling a record's owner that its copy of the record matched a peer's lookup,
 /// so the owner learns of every lookup that found its record, wherever it was held.
 package struct LookupNotice: Sendable, Hashable {
@@ -22,7 +20,9 @@ package struct LookupNotice: Sendable, Hashable {
     package var reason: String
 
     /// A notice of one hit on a copy.
-    package init(sequence: Int64, recordID: RecordID, time: Timestamp, asker: AuthorityName, lookupID: String, label: MatchLabel, score: Double, reason: String) {
+    package init(
+        sequence: Int64, recordID: RecordID, time: Timestamp, asker: AuthorityName, lookupID: String, label: MatchLabel, score: Double, reason: String
+    ) {
         self.sequence = sequence
         self.recordID = recordID
         self.time = time
@@ -61,7 +61,9 @@ extension LookupNotice: JSONFieldValue {
         guard var reader = ObjectReader(value, at: path, issues: &issues) else { return nil }
         let before = issues.issues.count
         var sequence: Int64?
-        if case .integer(let number)? = reader.raw("sequence"), number > 0 { sequence = number } else {
+        if case .integer(let number)? = reader.raw("sequence"), number > 0 {
+            sequence = number
+        } else {
             issues.add(path.appending("sequence"), nil, "must be a whole number from 1")
         }
         let recordID = reader.required("recordId", as: RecordID.self, hint: "the owner's record", issues: &issues)

@@ -2,7 +2,6 @@
 // and references, never a name; the answering node sends, per matching record, who holds it
 // and whom to call, never the case. docs/protocol.md describes the exchange.
 
-
 /// A lookup as the answering peer receives it.
 package struct LookupQuery: Sendable, Hashable {
     /// The most name variants one query carries: the person and their aliases.

@@ -1,5 +1,3 @@
-
-
 extension MatchKeys {
     /// Reads `{"exact": HEX?, "fuzzy": HEX}` as `jsonValue` writes it.
     package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> MatchKeys? {

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import Synchronization
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 import VVESync
 

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import Synchronization
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 import VVESync
 
@@ -26,7 +26,8 @@ package struct NetworkLookupNoticeSender: LookupNoticeSender {
         let answer = try await PeerRequests.send(
             "/v1/lookup-notices", body: ["notices": .array(notices.map(\.jsonValue))], from: configuration, identity: identity, timeout: .seconds(30))
         guard answer.status == .ok else {
-            throw PeerRequestError(description: "\(owner) answered HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
+            throw PeerRequestError(
+                description: "\(owner) answered HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
         }
     }
 }

@@ -2,8 +2,8 @@ import CompressNIO
 import Foundation
 import NIOCore
 import NIOHTTP1
-import VVECore
 import VVEConfig
+import VVECore
 import VVESync
 
 /// The pull loop's `PeerClient`: `GET /v1/changes` over mutual TLS, to the peer as its file
@@ -19,7 +19,9 @@ package struct NetworkPeerClient: PeerClient {
         self.identity = identity
     }
 
-    package func changes(from peer: AuthorityName, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration) async throws -> AnnouncedBatch {
+    package func changes(
+        from peer: AuthorityName, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration
+    ) async throws -> AnnouncedBatch {
         guard let configuration = registry.peer(named: peer) else {
             throw PeerRequestError(description: "\(peer) is no longer a peer: Peers/\(peer).yaml was removed")
         }
@@ -27,10 +29,12 @@ package struct NetworkPeerClient: PeerClient {
         let path = ChangesRequest(since: cursor, acknowledged: acknowledged, limit: limit, waitSeconds: seconds).path
         // The body is inflated and parsed by `batch()`, after the caller has asked for the
         // next batch from the cursor the answer's headers announce.
-        let answer = try await PeerRequests.get(path, from: configuration, identity: identity, timeout: .seconds(seconds + 30), connections: connections)
+        let answer = try await PeerRequests.get(
+            path, from: configuration, identity: identity, timeout: .seconds(seconds + 30), connections: connections)
         guard answer.status == .ok else {
             throw PeerRequestError(
-                description: "\(peer) answered GET \(path) with HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
+                description: "\(peer) answered GET \(path) with HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")"
+            )
         }
         let read: @Sendable () throws -> IncomingBatch = {
             do {

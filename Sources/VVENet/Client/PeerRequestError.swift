@@ -2,8 +2,8 @@ import CompressNIO
 import Foundation
 import NIOCore
 import NIOHTTP1
-import VVECore
 import VVEConfig
+import VVECore
 import VVESync
 
 /// Why a request to a peer failed.

@@ -2,8 +2,8 @@ import CompressNIO
 import Foundation
 import NIOCore
 import NIOHTTP1
-import VVECore
 import VVEConfig
+import VVECore
 import VVESync
 
 /// Requests to a peer over the same mutual TLS, checks and pins as `vve peer check`.
@@ -37,7 +37,9 @@ package enum PeerRequests {
     /// body kept raw for the caller. A kept connection that fails (the peer closed it while it
     /// sat idle, say) is replaced by a new one, once: a GET of changes repeats harmlessly,
     /// since an acknowledgement only moves forward and a batch never received is sent again.
-    static func get(_ path: String, from peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration, connections: KeptConnections) async throws
+    static func get(
+        _ path: String, from peer: PeerConfiguration, identity: NodeIdentity, timeout: Duration, connections: KeptConnections
+    ) async throws
         -> PeerCheck.Answer
     {
         let verdict = VerdictBox()
@@ -68,7 +70,8 @@ package enum PeerRequests {
                     // Asked again below, on a new connection.
                 }
             }
-            return try await answer(on: try await PeerCheck.connect(peer: peer, identity: identity, timeout: timeout, verdict: verdict, wrap: KeptConnection.wrap))
+            return try await answer(
+                on: try await PeerCheck.connect(peer: peer, identity: identity, timeout: timeout, verdict: verdict, wrap: KeptConnection.wrap))
         }
     }
 

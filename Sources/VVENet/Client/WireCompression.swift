@@ -2,8 +2,8 @@ import CompressNIO
 import Foundation
 import NIOCore
 import NIOHTTP1
-import VVECore
 import VVEConfig
+import VVECore
 import VVESync
 
 /// Gzip on the wire between nodes: the server compresses batches for callers that accept it,

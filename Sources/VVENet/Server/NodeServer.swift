@@ -9,8 +9,8 @@ import NIOSSL
 import NIOTLS
 import ServiceLifecycle
 import Synchronization
-import VVECore
 import VVEConfig
+import VVECore
 import VVESync
 import X509
 
@@ -20,7 +20,8 @@ package enum NodeServer {
     /// bound port once the socket listens (useful with port 0).
     package static func application(
         identity: NodeIdentity, registry: PeerRegistry, refusals: RefusalLog, configuration: NodeServerConfiguration,
-        changes: ChangesProvider? = nil, lookups: LookupProvider? = nil, lookupNotices: LookupNoticeProvider? = nil, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        changes: ChangesProvider? = nil, lookups: LookupProvider? = nil, lookupNotices: LookupNoticeProvider? = nil, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some Service {
         let router = Router(context: PeerRequestContext.self)
         router.add(middleware: PeerIdentityMiddleware(registry: registry, refusals: refusals))
@@ -63,4 +64,3 @@ package enum NodeServer {
         json(["error": .string(message)], status: status)
     }
 }
-

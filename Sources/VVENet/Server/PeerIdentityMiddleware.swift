@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOSSL
-import VVECore
 import VVEConfig
+import VVECore
 import X509
 
 /// Resolves the calling peer on every request, from the certificate of its connection. The

@@ -1,7 +1,7 @@
 import Hummingbird
 import NIOCore
-import VVECore
 import VVEConfig
+import VVECore
 
 /// The request context of every handler: the peer that called, as its pinned certificate
 /// identifies it. Handlers never see a request from an unidentified caller.
@@ -19,7 +19,6 @@ package struct PeerRequestContext: RequestContext {
         channel = source.channel
     }
 }
-
 
 func remoteAddress(_ channel: any Channel) -> String {
     guard let address = channel.remoteAddress else { return "unknown" }

@@ -23,7 +23,8 @@ package struct ChangeFeed: Sendable {
         for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, after cursor: Int64, acknowledged: Int64? = nil, limit: Int,
         today: CalendarDate, at time: Timestamp
     ) throws -> ChangeBatch {
-        let prepared = try prepare(for: peer, role: role, policy: policy, after: cursor, acknowledged: acknowledged, limit: limit, today: today, at: time)
+        let prepared = try prepare(
+            for: peer, role: role, policy: policy, after: cursor, acknowledged: acknowledged, limit: limit, today: today, at: time)
         try prepared.disclose()
         return prepared.batch
     }
@@ -180,7 +181,8 @@ package struct ChangeFeed: Sendable {
         while true {
             let time = clock()
             let prepared = try prepare(
-                for: peer, role: role, policy: policy, after: from, acknowledged: acknowledged ?? cursor, limit: limit, today: time.calendarDate, at: time,
+                for: peer, role: role, policy: policy, after: from, acknowledged: acknowledged ?? cursor, limit: limit, today: time.calendarDate,
+                at: time,
                 sink: sink)
             let batch = prepared.batch
             if !batch.isEmpty || batch.hasMore || ContinuousClock.now >= deadline { return prepared }

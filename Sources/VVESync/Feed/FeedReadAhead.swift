@@ -63,7 +63,8 @@ package final class FeedReadAhead<Sink: BatchBodySink, Encoding: Hashable & Send
 
     /// Serves `feed`, long-polls woken by `signal`; `makeSink` makes the body of a batch in
     /// the encoding its caller asks for.
-    package init(feed: ChangeFeed, signal: ChangeSignal, clock: @escaping @Sendable () -> Timestamp, makeSink: @escaping @Sendable (Encoding) -> Sink) {
+    package init(feed: ChangeFeed, signal: ChangeSignal, clock: @escaping @Sendable () -> Timestamp, makeSink: @escaping @Sendable (Encoding) -> Sink)
+    {
         self.feed = feed
         self.signal = signal
         self.clock = clock
@@ -78,7 +79,9 @@ package final class FeedReadAhead<Sink: BatchBodySink, Encoding: Hashable & Send
         encoding: Encoding?
     ) async throws -> Served {
         let served: Served
-        if let ready = try await readAhead(for: peer, role: role, policy: policy, after: cursor, acknowledged: acknowledged, limit: limit, encoding: encoding) {
+        if let ready = try await readAhead(
+            for: peer, role: role, policy: policy, after: cursor, acknowledged: acknowledged, limit: limit, encoding: encoding)
+        {
             served = ready
         } else {
             let sink = encoding.map(makeSink)
@@ -122,14 +125,17 @@ package final class FeedReadAhead<Sink: BatchBodySink, Encoding: Hashable & Send
     }
 
     /// Starts preparing the batch after `previous` for `peer`.
-    private func readAhead(after previous: PreparedBatch, for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, limit: Int, encoding: Encoding?) {
+    private func readAhead(
+        after previous: PreparedBatch, for peer: AuthorityName, role: PeerRole, policy: SharingPolicy, limit: Int, encoding: Encoding?
+    ) {
         let time = clock()
         let (feed, makeSink, cursor, heldToo) = (feed, makeSink, previous.batch.cursor, Set(previous.copies))
         let served = Task {
             try await OwnThread.run {
                 let sink = encoding.map(makeSink)
                 let prepared = try feed.assemble(
-                    for: peer, role: role, policy: policy, after: cursor, limit: limit, today: time.calendarDate, at: time, sink: sink, heldToo: heldToo)
+                    for: peer, role: role, policy: policy, after: cursor, limit: limit, today: time.calendarDate, at: time, sink: sink,
+                    heldToo: heldToo)
                 return Served(batch: prepared, sink: sink, wasReadAhead: true)
             }
         }
@@ -144,4 +150,3 @@ package final class FeedReadAhead<Sink: BatchBodySink, Encoding: Hashable & Send
         }
     }
 }
-

@@ -13,7 +13,9 @@ package struct LookupNoticeService: Service {
     let logger: Logger
 
     /// Default interval 2 seconds.
-    package init(store: CaseStore, sender: any LookupNoticeSender, interval: Duration = .seconds(2), clock: @escaping @Sendable () -> Timestamp, logger: Logger) {
+    package init(
+        store: CaseStore, sender: any LookupNoticeSender, interval: Duration = .seconds(2), clock: @escaping @Sendable () -> Timestamp, logger: Logger
+    ) {
         self.store = store
         self.sender = sender
         self.interval = interval

@@ -61,7 +61,9 @@ package actor LookupResponder {
     }
 
     /// Answers one lookup from `peer`, as its file's policy allows.
-    package func answer(_ query: LookupQuery, from peer: AuthorityName, role: PeerRole, policy: SharingPolicy, at time: Timestamp) throws -> LookupReply {
+    package func answer(
+        _ query: LookupQuery, from peer: AuthorityName, role: PeerRole, policy: SharingPolicy, at time: Timestamp
+    ) throws -> LookupReply {
         let asker = "peer:\(peer)"
         let detail = Self.describe(query, from: peer)
         guard policy.lookups.answers(role: role) else {
@@ -69,20 +71,24 @@ package actor LookupResponder {
                 policy.lookups == .police
                 ? "this node answers lookups from \(peer) only while its role is police, and Peers/\(peer).yaml says \(role.rawValue)"
                 : "this node does not answer lookups from \(peer): Peers/\(peer).yaml says `lookups: no`"
-            try store.audit([AuditEvent(time: time, actor: asker, action: .refuse, justification: query.reason.text, detail: "\(detail); refused: \(reason)")])
+            try store.audit([
+                AuditEvent(time: time, actor: asker, action: .refuse, justification: query.reason.text, detail: "\(detail); refused: \(reason)")
+            ])
             return .refused(.forbidden, reason)
         }
         try catchUp()
         var scores: [Int64: Double] = [:]
         for variant in query.variants {
-            for match in index.matches(of: variant.keys.fuzzy, threshold: configuration.threshold).matches where match.score > scores[match.id] ?? -1 {
+            for match in index.matches(of: variant.keys.fuzzy, threshold: configuration.threshold).matches where match.score > scores[match.id] ?? -1
+            {
                 // An alias on either side counts only when identical (see `NameKeys`).
                 if (variant.isAlias || aliasEntries.contains(match.id)) && match.score < 1 { continue }
                 scores[match.id] = match.score
             }
         }
         let admission = try store.answerLookup(
-            exactKeys: query.variants.compactMap { variant in variant.keys.exact.map { ($0, variant.isAlias) } }, fuzzyScores: scores, from: peer, lookupID: query.lookupID, limits: configuration.limits,
+            exactKeys: query.variants.compactMap { variant in variant.keys.exact.map { ($0, variant.isAlias) } }, fuzzyScores: scores, from: peer,
+            lookupID: query.lookupID, limits: configuration.limits,
             justification: query.reason.text, detail: detail, maximumHits: LookupAnswer.maximumHits, at: time)
         switch admission {
         case .refused(let reason):

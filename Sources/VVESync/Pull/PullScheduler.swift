@@ -81,7 +81,8 @@ package final class PullScheduler: Service, Sendable {
                 try store.recordPullSuccess(from: name, lag: lag, at: clock())
                 if outcome.applied > 0 || backoff.failures > 0 {
                     logger.info(
-                        "pulled a batch", metadata: ["sync.applied": "\(outcome.applied)", "sync.unchanged": "\(outcome.unchanged)", "sync.cursor": "\(batch.cursor)"])
+                        "pulled a batch",
+                        metadata: ["sync.applied": "\(outcome.applied)", "sync.unchanged": "\(outcome.unchanged)", "sync.cursor": "\(batch.cursor)"])
                 }
                 if !batch.hasMore {
                     prefetch?.cancel()
@@ -98,7 +99,9 @@ package final class PullScheduler: Service, Sendable {
                 caughtUp = false
                 let delay = backoff.nextDelay(unit: Double.random(in: 0...1))
                 // Error descriptions name peers, addresses and certificates, never a person.
-                logger.warning("pull failed; retrying", metadata: ["error": "\(error)", "sync.retry.seconds": "\(delay)", "sync.failures": "\(backoff.failures)"])
+                logger.warning(
+                    "pull failed; retrying",
+                    metadata: ["error": "\(error)", "sync.retry.seconds": "\(delay)", "sync.failures": "\(backoff.failures)"])
                 do {
                     try store.recordPullFailure(from: name, reason: "\(error)", at: clock())
                 } catch {

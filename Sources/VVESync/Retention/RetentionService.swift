@@ -16,7 +16,8 @@ package struct RetentionService: Service {
 
     /// Default interval one hour: review dates are days, so an hour late is on time.
     package init(
-        store: CaseStore, policy: RetentionPolicy, interval: Duration = .seconds(3600), signal: ChangeSignal?, clock: @escaping @Sendable () -> Timestamp,
+        store: CaseStore, policy: RetentionPolicy, interval: Duration = .seconds(3600), signal: ChangeSignal?,
+        clock: @escaping @Sendable () -> Timestamp,
         logger: Logger
     ) {
         self.store = store

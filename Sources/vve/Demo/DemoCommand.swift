@@ -70,8 +70,9 @@ struct NodeDemoCommand: ReportingCommand {
         if urgent.count > 8 { Output.line("(showing 8 of \(urgent.count))") }
 
         // Ids are random, so pick by content: an active relocation, the most urgent available.
-        guard let chosen = urgent.first(where: { $0.status == .active })
-            ?? records.first(where: { $0.kind == .relocation && $0.status == .active })
+        guard
+            let chosen = urgent.first(where: { $0.status == .active })
+                ?? records.first(where: { $0.kind == .relocation && $0.status == .active })
         else { return }
         step(4, "One record in full (vve record show ID)")
         Output.line(RecordPresentation.describe(try store.record(id: chosen.id, context: context())))

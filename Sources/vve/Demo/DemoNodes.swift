@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
-import VVECore
 import VVEConfig
+import VVECore
 import VVENet
 import VVEStore
 import VVESync
@@ -23,7 +23,8 @@ final class DemoNode: Sendable {
     var watcher: PeerFileWatcher { running.watcher }
     var signal: ChangeSignal { running.signal }
 
-    init(name: AuthorityName, role: PeerRole, directory: String, store: CaseStore, identity: NodeIdentity, running: NodeServices, port: ListeningPort) {
+    init(name: AuthorityName, role: PeerRole, directory: String, store: CaseStore, identity: NodeIdentity, running: NodeServices, port: ListeningPort)
+    {
         self.name = name
         self.role = role
         self.directory = directory

@@ -1,5 +1,5 @@
-import VVECore
 import VVEConfig
+import VVECore
 
 /// The demo region: three boroughs, a police node and the VRU, and what each shares with
 /// each other. `Peers/examples/` holds the same policies as peer files.

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import ServiceLifecycle
 import Synchronization
-import VVECore
 import VVEConfig
+import VVECore
 import VVENet
 import VVEStore
 import VVESync
@@ -105,7 +105,10 @@ final class DemoWalkthrough: Service, Sendable {
             fields.importingAreas = [enfield.name]
             link.fields = .countyLinesLink(fields)
         }
-        let drafts = [relocation(to: haringey.name, risk: .high), relocation(to: enfield.name, risk: .medium), link, generator.nextDraft(kind: .sharedPerpetrator)]
+        let drafts = [
+            relocation(to: haringey.name, risk: .high), relocation(to: enfield.name, risk: .medium), link,
+            generator.nextDraft(kind: .sharedPerpetrator),
+        ]
         let records = try camden.store.importDrafts(drafts, context: context())
         camden.signal.poke()
         let labels = ["R1", "R2", "L1", "P1"]
@@ -118,7 +121,8 @@ final class DemoWalkthrough: Service, Sendable {
         for (label, record) in zip(labels, records) {
             for peer in region.nodes where peer !== camden {
                 let projection = PolicyProjection.project(
-                    record, to: peer.name, role: peer.role, policy: DemoPolicies.policy(from: camden.role, to: peer.role), encoder: encoder, today: today)
+                    record, to: peer.name, role: peer.role, policy: DemoPolicies.policy(from: camden.role, to: peer.role), encoder: encoder,
+                    today: today)
                 let name = peer.name.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                 if projection.document != nil {
                     let groups = projection.groups.filter(\.included).map(\.group)
@@ -140,7 +144,9 @@ final class DemoWalkthrough: Service, Sendable {
         Output.line(arrived ? "Held now, over mutual TLS:" : "Not all copies arrived within 15 s; held now:")
         for (node, _) in expected {
             let held = try node.store.sharedCopies(context: context()).map { copy in labels[records.firstIndex { $0.id == copy.id } ?? 0] }
-            Output.line("  \(node.name.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(held.isEmpty ? "nothing" : held.sorted().joined(separator: ", "))")
+            Output.line(
+                "  \(node.name.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(held.isEmpty ? "nothing" : held.sorted().joined(separator: ", "))"
+            )
         }
 
         step(4, "haringey acknowledges R1 on its copy; the acknowledgement flows back to camden")
@@ -149,7 +155,10 @@ final class DemoWalkthrough: Service, Sendable {
             id: r1, changes: [("fields.acknowledgement", ["by": "Duty manager, Haringey", "date": .string(today.description)])], context: context())
         haringey.signal.poke()
         let acknowledged = try await eventually { try relocationFields(camden, r1)?.acknowledgement != nil }
-        Output.line(acknowledged ? "camden's R1: acknowledged by \(try relocationFields(camden, r1)?.acknowledgement?.by ?? "?")" : "camden has not yet seen the acknowledgement")
+        Output.line(
+            acknowledged
+                ? "camden's R1: acknowledged by \(try relocationFields(camden, r1)?.acknowledgement?.by ?? "?")"
+                : "camden has not yet seen the acknowledgement")
 
         step(5, "Concurrent edits of R1's risk level: camden says medium, haringey says very-high, at the same moment")
         try edit(camden: r1, ["riskLevel": "medium"], haringey: haringey, ["riskLevel": "very-high"])
@@ -167,7 +176,8 @@ final class DemoWalkthrough: Service, Sendable {
         if let conflict = try camden.store.conflicts(context: context()).first, conflicted {
             Output.line("vve conflicts list (camden), and haringey shows the same:")
             Output.line(
-                "  \(conflict.id)  \(conflict.field)  shown \(ConflictPresentation.brief(conflict.chosen))  also \(conflict.others.map(ConflictPresentation.brief).joined(separator: "; "))")
+                "  \(conflict.id)  \(conflict.field)  shown \(ConflictPresentation.brief(conflict.chosen))  also \(conflict.others.map(ConflictPresentation.brief).joined(separator: "; "))"
+            )
             let (_, kept) = try camden.store.resolveConflict(id: conflict.id, keeping: .remote, context: context())
             camden.signal.poke()
             Output.line("vve conflicts resolve \(conflict.id) --keep remote (camden): kept \(JSONWriter.canonical(kept))")
@@ -175,7 +185,10 @@ final class DemoWalkthrough: Service, Sendable {
                 try camden.store.conflicts(context: context()).isEmpty && haringey.store.conflicts(context: context()).isEmpty
                     && (try haringey.store.sharedCopy(id: r1, context: context()).values["fields.accommodationType"]) == kept
             }
-            Output.line(resolved ? "The resolution superseded both values on both nodes: no conflict left." : "The resolution has not reached haringey within 15 s.")
+            Output.line(
+                resolved
+                    ? "The resolution superseded both values on both nodes: no conflict left."
+                    : "The resolution has not reached haringey within 15 s.")
         } else {
             Output.line("The two edits were not concurrent this time (one node saw the other's first), so there is no conflict to show.")
         }
@@ -185,7 +198,10 @@ final class DemoWalkthrough: Service, Sendable {
         _ = try camden.store.erase(id: r2, justification: try Justification("entered in error by duty desk"), context: context())
         camden.signal.poke()
         let gone = try await eventually { try !enfield.store.sharedCopies(context: context()).contains { $0.id == r2 } }
-        Output.line(gone ? "enfield no longer holds R2; its audit log says: \(try enfield.store.auditEntries(action: .erase).last?.event.detail ?? "?")" : "enfield still holds R2 after 15 s")
+        Output.line(
+            gone
+                ? "enfield no longer holds R2; its audit log says: \(try enfield.store.auditEntries(action: .erase).last?.event.detail ?? "?")"
+                : "enfield still holds R2 after 15 s")
 
         step(8, "An officer at met-police asks: is R1's young person known anywhere? Then a misspelt name")
         let police = region["met-police"]
@@ -204,12 +220,17 @@ final class DemoWalkthrough: Service, Sendable {
                 lookupID: UUID().uuidString.lowercased(), variants: asked.lookupKeys(policeEncoder), reason: reason, caseReference: "CAD-4471/26")
             let report = await LookupFanOut.ask(query, peers: askable, transport: transport, timeout: .seconds(10))
             try police.store.audit([
-                AuditEvent(time: Clock.now(), actor: officer.rawValue, action: .lookup, justification: reason.text, detail: LookupCommand.auditDetail(query, report))
+                AuditEvent(
+                    time: Clock.now(), actor: officer.rawValue, action: .lookup, justification: reason.text,
+                    detail: LookupCommand.auditDetail(query, report))
             ])
-            Output.line("vve lookup --surname \"\(asked.surname ?? "")\" --forename \"\(asked.forenames ?? "")\" \(asked.dateOfBirth.map { $0.calendarDate == nil ? "--yob \($0.year)" : "--dob \($0)" } ?? "") (\(label)); exit \(report.exitCode)")
+            Output.line(
+                "vve lookup --surname \"\(asked.surname ?? "")\" --forename \"\(asked.forenames ?? "")\" \(asked.dateOfBirth.map { $0.calendarDate == nil ? "--yob \($0.year)" : "--dob \($0)" } ?? "") (\(label)); exit \(report.exitCode)"
+            )
             Output.line(LookupCommand.render(report).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
-        Output.line("The boroughs received match keys only: no name left met-police. camden's record was found at camden and, as a copy, at haringey;")
+        Output.line(
+            "The boroughs received match keys only: no name left met-police. camden's record was found at camden and, as a copy, at haringey;")
         Output.line("haringey tells camden, so the owner hears of every lookup that found its record:")
         _ = try await eventually { try camden.store.lookupHits(since: Timestamp(millisecondsSinceEpoch: 0)).count >= 4 }
         for entry in try camden.store.lookupHits(since: Timestamp(millisecondsSinceEpoch: 0)).reversed() {
@@ -256,7 +277,8 @@ final class DemoWalkthrough: Service, Sendable {
     private func summary(_ record: CaseRecord) -> String {
         switch record.fields {
         case .relocation(let fields)?: "\(fields.originatingAuthority) → \(fields.receivingAuthority), risk \(fields.riskLevel.rawValue)"
-        case .countyLinesLink(let fields)?: "\(fields.exportingArea) → \(fields.importingAreas.map(\.rawValue).joined(separator: ", ")), risk \(fields.riskLevel.rawValue)"
+        case .countyLinesLink(let fields)?:
+            "\(fields.exportingArea) → \(fields.importingAreas.map(\.rawValue).joined(separator: ", ")), risk \(fields.riskLevel.rawValue)"
         case .sharedPerpetrator(let fields)?: "\(fields.role.rawValue), risk \(fields.riskLevel.rawValue)"
         case nil: "erased"
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import VVECore
 import VVEConfig
+import VVECore
 
 extension RecordKind: ExpressibleByArgument {}
 

@@ -1,8 +1,8 @@
 import ArgumentParser
-import VVECore
 import VVEConfig
-import VVEStore
+import VVECore
 import VVENet
+import VVEStore
 
 /// The process exit codes; docs/guide/cli.md, "Exit codes", documents them.
 enum ExitStatus: Int32, CaseIterable {

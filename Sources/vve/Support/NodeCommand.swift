@@ -1,6 +1,6 @@
 import ArgumentParser
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 
 /// A node opened for a command: its folder, its node.yaml and its store, which agree on the

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 
 /// Where the node lives: `--dir`, else `VVE_HOME`, else the current folder.

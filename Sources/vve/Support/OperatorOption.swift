@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 
 /// The operator responsible for a command: `--operator`, else `VVE_OPERATOR`.

@@ -1,7 +1,7 @@
 import Logging
 import ServiceLifecycle
-import VVECore
 import VVEConfig
+import VVECore
 import VVENet
 import VVEStore
 import VVESync

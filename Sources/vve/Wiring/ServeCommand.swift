@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
-import VVECore
 import VVEConfig
+import VVECore
 import VVENet
 import VVEStore
 import VVESync
@@ -87,7 +87,8 @@ struct ServeCommand: AsyncNodeCommand {
         let registry = PeerRegistry()
         let name = configuration.name
         let running = try NodeServices(
-            configuration: configuration, peersFolder: location.peersFolder, store: node.store, identity: identity, linkageKey: linkageKey, settings: settings,
+            configuration: configuration, peersFolder: location.peersFolder, store: node.store, identity: identity, linkageKey: linkageKey,
+            settings: settings,
             registry: registry, logger: logger,
             onListening: { port in
                 Output.line("vve serve: node \(name) listening on \(listenAddress.host):\(port) (mutual TLS, \(registry.peers.count) peers)")

@@ -28,7 +28,9 @@ enum VVE {
 
     /// Starts `vve` and waits for it.
     @discardableResult
-    static func run(_ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:], stdin: Data? = nil) throws
+    static func run(
+        _ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:], stdin: Data? = nil
+    ) throws
         -> ProcessResult
     {
         let process = try start(arguments, in: directory, environment: extra, stdin: stdin)
@@ -37,7 +39,9 @@ enum VVE {
     }
 
     /// Starts `vve` without waiting, for tests that signal it.
-    static func start(_ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:], stdin: Data? = nil) throws
+    static func start(
+        _ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:], stdin: Data? = nil
+    ) throws
         -> RunningProcess
     {
         guard FileManager.default.isExecutableFile(atPath: binary) else {

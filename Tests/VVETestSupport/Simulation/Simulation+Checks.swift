@@ -39,7 +39,9 @@ extension Simulation {
                 problem("R\(index): the owner's record does not show what its registers resolve to")
                 let a = owned.registerValues, b = replica.resolved().values
                 for key in Set(a.keys).union(b.keys).sorted() where a[key] != b[key] {
-                    note("  \(key): record \(a[key].map(JSONWriter.canonical) ?? "-") registers \(b[key].map(JSONWriter.canonical) ?? "-") writes \(replica.registers[key]?.writes.map { "\($0.writer)@\($0.version)=\(JSONWriter.canonical($0.value))" } ?? [])")
+                    note(
+                        "  \(key): record \(a[key].map(JSONWriter.canonical) ?? "-") registers \(b[key].map(JSONWriter.canonical) ?? "-") writes \(replica.registers[key]?.writes.map { "\($0.writer)@\($0.version)=\(JSONWriter.canonical($0.value))" } ?? [])"
+                    )
                 }
             }
             for holder in nodes where holder != record.owner {
@@ -102,7 +104,8 @@ extension Simulation {
             // What the holder shows agrees with the fields the owner shows it (the record-level
             // projection: a projection with registers leaves the fields to be derived).
             let recordLevel = PolicyProjection.project(
-                owned, stored: nil, to: Self.names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder, today: Self.today)
+                owned, stored: nil, to: Self.names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder,
+                today: Self.today)
             var shown: [String: JSONValue] = [:]
             for (member, value) in recordLevel.document?["fields"]?.objectValue ?? JSONObject() { shown["fields." + member] = value }
             let values = copy.values.filter { $0.key.hasPrefix("fields.") }

@@ -15,8 +15,10 @@ extension Simulation {
     static func holderFields(_ kind: RecordKind) -> [(field: String, group: String)] {
         switch kind {
         case .relocation:
-            [("fields.receivingSpoc", "follow-up"), ("fields.acknowledgement", "follow-up"), ("fields.allocatedWorker", "follow-up"),
-             ("fields.followUps", "follow-up"), ("status", "status")]
+            [
+                ("fields.receivingSpoc", "follow-up"), ("fields.acknowledgement", "follow-up"), ("fields.allocatedWorker", "follow-up"),
+                ("fields.followUps", "follow-up"), ("status", "status"),
+            ]
         case .countyLinesLink:
             [("fields.riskLevel", "activity"), ("fields.nrmReferral", "activity"), ("fields.dealLines", "line"), ("fields.lineName", "line")]
         case .sharedPerpetrator:

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 import VVESync
 
@@ -25,7 +25,7 @@ extension NodeServer {
     /// disclosed (`PreparedBatch.disclose`) before a byte of it is sent.
     package typealias ChangesProvider =
         @Sendable (_ peer: PeerConfiguration, _ cursor: Int64, _ acknowledged: Int64, _ limit: Int, _ wait: Duration, _ encoding: BatchEncoding?)
-            async throws -> FeedReadAhead<GzipBodySink, BatchEncoding>.Served
+        async throws -> FeedReadAhead<GzipBodySink, BatchEncoding>.Served
 
     /// `GET /v1/changes`: a peer's batch after its cursor, under its own peer file's policy,
     /// audited as disclosed before a byte of it is sent.
@@ -33,7 +33,8 @@ extension NodeServer {
         router.get("/v1/changes") { request, context -> Response in
             guard let peer = context.peer else { return refusal(.forbidden, "unidentified") }
             guard let changes else {
-                return refusal(.serviceUnavailable, "this node does not serve changes yet: it has no linkage key; its admin must install the region's")
+                return refusal(
+                    .serviceUnavailable, "this node does not serve changes yet: it has no linkage key; its admin must install the region's")
             }
             let query = request.uri.queryParameters
             guard

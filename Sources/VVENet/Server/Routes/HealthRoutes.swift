@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 import VVESync
 

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 import VVESync
 
@@ -20,7 +20,8 @@ extension NodeServer {
     }
 
     /// Takes a holder's lookup notices about this node's records: audits each once.
-    package typealias LookupNoticeProvider = @Sendable (_ peer: PeerConfiguration, _ body: [UInt8]) async throws -> (status: HTTPResponse.Status, body: JSONValue)
+    package typealias LookupNoticeProvider =
+        @Sendable (_ peer: PeerConfiguration, _ body: [UInt8]) async throws -> (status: HTTPResponse.Status, body: JSONValue)
 
     /// Audits notices into `store`; a malformed body is refused whole and audited as a refusal.
     package static func lookupNotices(into store: CaseStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger) -> LookupNoticeProvider {

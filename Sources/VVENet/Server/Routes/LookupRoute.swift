@@ -2,21 +2,24 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import VVECore
 import VVEConfig
+import VVECore
 import VVEStore
 import VVESync
 
 extension NodeServer {
     /// Answers a peer's lookup: the JSON body as sent, to a status and a JSON answer.
-    package typealias LookupProvider = @Sendable (_ peer: PeerConfiguration, _ body: [UInt8]) async throws -> (status: HTTPResponse.Status, body: JSONValue)
+    package typealias LookupProvider =
+        @Sendable (_ peer: PeerConfiguration, _ body: [UInt8]) async throws -> (status: HTTPResponse.Status, body: JSONValue)
 
     /// The largest lookup body accepted: 21 sets of keys and a reason fit in 16 KB.
     package static let maximumLookupBytes = 64 * 1024
 
     /// Serves lookups through `responder`. A body that is not a valid query is refused with
     /// each problem named, and audited as a refusal.
-    package static func lookups(from responder: LookupResponder, store: CaseStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger) -> LookupProvider {
+    package static func lookups(
+        from responder: LookupResponder, store: CaseStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger
+    ) -> LookupProvider {
         { peer, body in
             let query: LookupQuery
             do {
@@ -37,7 +40,8 @@ extension NodeServer {
         router.post("/v1/lookup") { request, context -> Response in
             guard let peer = context.peer else { return refusal(.forbidden, "unidentified") }
             guard let lookups else {
-                return refusal(.serviceUnavailable, "this node does not answer lookups yet: it has no linkage key; its admin must install the region's")
+                return refusal(
+                    .serviceUnavailable, "this node does not answer lookups yet: it has no linkage key; its admin must install the region's")
             }
             let body: ByteBuffer
             do {
@@ -52,7 +56,8 @@ extension NodeServer {
                 // How long the node took to answer, for the asking side's benchmark.
                 let elapsed = ContinuousClock.now - started
                 let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-                response.headers[.init(WireHeader.serverTiming)!] = "lookup;dur=\(Int(milliseconds * 1000) / 1000).\(String(Int(milliseconds * 1000) % 1000).leftPadded(to: 3))"
+                response.headers[.init(WireHeader.serverTiming)!] =
+                    "lookup;dur=\(Int(milliseconds * 1000) / 1000).\(String(Int(milliseconds * 1000) % 1000).leftPadded(to: 3))"
                 return response
             } catch {
                 context.logger.error("cannot answer a lookup", metadata: ["error": "\(error)"])
