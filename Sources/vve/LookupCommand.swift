@@ -82,7 +82,7 @@ struct LookupCommand: AsyncAuditedCommand {
         let (justification, person) = try checkedRequest()
         let configuration = node.configuration
         let store = node.store
-        let key = try loadLinkageKey(configuration, location: location)
+        let key = try location.linkageKey(configuration)
         let directory = PeerDirectory.load(location.peersFolder, localNode: configuration.name)
         let peers = directory.peers.filter(\.policy.askLookups)
         guard !peers.isEmpty else {

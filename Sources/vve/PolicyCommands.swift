@@ -70,7 +70,7 @@ struct PolicyExplain: AuditedCommand {
     func execute(on node: OpenedNode, context: OperationContext) throws {
         let files = try PeerFiles(location)
         let peerConfiguration = try files.load(try files.name(peer))
-        let key = try loadLinkageKey(files.node, location: location)
+        let key = try location.linkageKey(files.node)
         let store = node.store
         let stored = try store.record(id: record, context: context)
         let projection = PolicyProjection.project(

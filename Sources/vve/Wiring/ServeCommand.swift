@@ -78,7 +78,7 @@ struct ServeCommand: AsyncNodeCommand {
         // but unsafe or damaged stops the start, like an unsafe private key.
         let linkageKey =
             FileManager.default.fileExists(atPath: location.resolve(configuration.linkageKey))
-            ? try loadLinkageKey(configuration, location: location) : nil
+            ? try location.linkageKey(configuration) : nil
         let listenAddress = address ?? configuration.listen
         var settings = NodeServices.Settings(listen: listenAddress)
         settings.reloadInterval = .seconds(reloadInterval)
