@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["vve", "VVENet", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["vve", "VVENet", "VVETestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift6
         ),
     ]

@@ -24,6 +24,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: fresh + "-x"))
     }
 
+    /// Options are checked when the command runs, so asking for help with options that
+    /// would fail prints the help alone.
+    @Test func helpIsShownWithoutAnErrorWhateverTheOtherOptions() throws {
+        for arguments in [
+            ["sync", "--peer", "haringey"], ["audit", "list", "--limit", "0"], ["lookup", "--surname", "Okonjo", "--forename", "Tia"],
+        ] {
+            let help = try VVE.run(arguments + ["--help"])
+            #expect(help.status == 0, "\(arguments)")
+            #expect(help.stderr == "", "\(arguments): \(help.stderr)")
+            #expect(help.stdout.hasPrefix("OVERVIEW: "), "\(arguments)")
+        }
+        // Checked before any node is looked for: this folder has none.
+        let refused = try VVE.run(["audit", "list", "--limit", "0", "--dir", temporaryPath("vve-no-node-")])
+        #expect(refused.status == 64)
+        #expect(refused.stdout == "")
+        #expect(refused.stderr == "vve: error: --limit must be 1 or more\n")
+    }
+
     @Test func addListShowAndCloseWithExactOutput() throws {
         let node = try TestNode()
         let added = try node.run([

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VVETestSupport
 
 /// `vve serve` and `vve peer check` over real mutual-TLS sockets on 127.0.0.1, with real
 /// processes, certificates made by `vve cert`, and curl as an independent client.
@@ -144,10 +145,10 @@ import Testing
         let nextKey = region.root + "/haringey-next.key"
         try check(camden.run(["peer", "pin", "haringey", "--cert", next]))
         #expect(try camden.run(["peer", "show", "haringey"]).stdout.contains("pin (next):    sha256:"))
-        #expect(try eventually { try curl(as: next, key: nextKey, ca: ca, port: server.port).status == 0 })
+        #expect(try eventually(within: 10) { try curl(as: next, key: nextKey, ca: ca, port: server.port).status == 0 })
         #expect(try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status == 0)
         try check(camden.run(["peer", "pin", "haringey", "--cert", next, "--only"]))
-        #expect(try eventually { try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status != 0 })
+        #expect(try eventually(within: 10) { try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status != 0 })
         #expect(try curl(as: next, key: nextKey, ca: ca, port: server.port).status == 0)
     }
 
@@ -196,7 +197,7 @@ import Testing
         try haringey.use(certificateStem: haringey.directory + "/expired")
         var checked = try haringey.run(["peer", "check", "camden", "--json"])
         // camden's server takes up the new pin within its reload interval.
-        _ = try eventually {
+        _ = try eventually(within: 10) {
             checked = try haringey.run(["peer", "check", "camden", "--json"])
             return checked.stdout.contains(#""reason": "refused-by-peer""#)
         }
@@ -291,7 +292,7 @@ final class SilentListener {
 /// The certificates walkthrough (docs/guide/certificates-and-peers.md), as `Tools/tls-walkthrough.sh` runs it, so the documented steps
 /// keep working.
 @Suite struct WalkthroughTests {
-    @Test func theREADMEWalkthroughSucceedsBothWays() throws {
+    @Test func theCertificatesWalkthroughSucceedsBothWays() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")

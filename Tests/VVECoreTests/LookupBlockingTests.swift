@@ -74,7 +74,7 @@ import VVECore
     }
 }
 
-@Suite struct LookupProtocolTests {
+@Suite struct LookupWireTests {
     let encoder = MatchKeyEncoder(key: LinkageKey(hex: String(repeating: "5a", count: 32))!)
 
     func query() throws -> LookupQuery {

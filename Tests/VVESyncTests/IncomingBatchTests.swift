@@ -74,8 +74,12 @@ import VVETestSupport
         /// How long the first fetch is held open, as a long-poll is.
         let holdFirst: Duration
         private let cancelledFetches = Mutex(0)
+        /// Yields once for every fetch that has begun, so a test waits for one without a clock.
+        let fetchesBegun: AsyncStream<Void>
+        private let fetchBegun: AsyncStream<Void>.Continuation
 
         init(last: Int64, failAt: Int64? = nil, holdFirst: Duration = .zero) {
+            (fetchesBegun, fetchBegun) = AsyncStream<Void>.makeStream()
             self.last = last
             self.failAt = failAt
             self.holdFirst = holdFirst
@@ -88,6 +92,7 @@ import VVETestSupport
 
         func fetch(after cursor: Int64) async throws -> AnnouncedBatch {
             asked.withLock { $0.append(cursor) }
+            fetchBegun.yield()
             struct Refused: Error {}
             if cursor == failAt { throw Refused() }
             if holdFirst > .zero, asked.withLock({ $0.count }) == 1 {
@@ -152,7 +157,8 @@ import VVETestSupport
             var batches = prefetch(peer, from: 0, depth: 2)
             return try await batches.nextBatch()
         }
-        #expect(await eventually { peer.askedFrom == [0] })
+        // The held fetch has begun: only the cancellation can end it now.
+        for await _ in peer.fetchesBegun { break }
         consumer.cancel()
         await #expect(throws: CancellationError.self) { try await consumer.value }
         #expect(peer.cancelled == 1)

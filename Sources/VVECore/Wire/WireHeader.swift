@@ -1,4 +1,5 @@
-/// The HTTP headers of vve's own, beyond HTTP's. docs/protocol.md describes each.
+/// The HTTP headers vve's exchanges rely on beyond the usual ones: its own, and
+/// `Server-Timing`. docs/protocol.md describes each.
 package enum WireHeader {
     /// On a `GET /v1/changes` answer: the cursor its batch ends at, announced so the caller
     /// asks for the next batch before it reads this one.

@@ -7,9 +7,6 @@ import VVECore
 /// (`BatchBodySink`), with the newline every JSON answer ends with. docs/benchmarks.md
 /// gives the sizes on the wire.
 package final class GzipBodySink: BatchBodySink, @unchecked Sendable {
-    /// How a body is encoded.
-    package typealias Encoding = BatchEncoding
-
     /// A finished body: the gzip stream, and the match keys' bytes taken out of it.
     struct Body {
         var compressed: ByteBuffer
@@ -17,7 +14,7 @@ package final class GzipBodySink: BatchBodySink, @unchecked Sendable {
     }
 
     /// The encoding this sink writes.
-    package let encoding: Encoding
+    package let encoding: BatchEncoding
     // Unchecked: every access to the stream holds `lock`.
     private let lock = NSLock()
     private let compressor = WireCompression.algorithm.compressor
@@ -27,7 +24,7 @@ package final class GzipBodySink: BatchBodySink, @unchecked Sendable {
     private var keys: [UInt8] = []
 
     /// A sink writing `encoding`.
-    package init(encoding: Encoding) {
+    package init(encoding: BatchEncoding) {
         self.encoding = encoding
     }
 

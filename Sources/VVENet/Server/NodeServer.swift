@@ -11,6 +11,7 @@ import ServiceLifecycle
 import Synchronization
 import VVEConfig
 import VVECore
+import VVEStore
 import VVESync
 import X509
 
@@ -58,6 +59,17 @@ package enum NodeServer {
         body.writeBytes(encoded)
         body.writeInteger(UInt8(ascii: "\n"))
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
+    }
+
+    /// Refuses a body that is not what `what` must be: audited and logged, with each problem
+    /// named to the peer.
+    static func refuseMalformed(
+        _ what: String, _ error: any Error, from peer: PeerConfiguration, store: CaseStore, clock: @Sendable () -> Timestamp, logger: Logger
+    ) throws -> (status: HTTPResponse.Status, body: JSONValue) {
+        let problem = (error as? ValidationError)?.description ?? "the body is not JSON"
+        try store.audit([AuditEvent(time: clock(), actor: "peer:\(peer.name)", action: .refuse, detail: "malformed \(what) refused: \(problem)")])
+        logger.warning("malformed \(what) refused", metadata: ["peer.name": "\(peer.name)"])
+        return (.badRequest, ["error": .string("malformed \(what): \(problem.replacingOccurrences(of: "\n", with: "; "))")])
     }
 
     static func refusal(_ status: HTTPResponse.Status, _ message: String) -> Response {

@@ -1,7 +1,4 @@
-import Logging
-import ServiceLifecycle
 import VVECore
-import VVEStore
 
 /// Settings of the lookup responder, with the defaults `vve serve` uses.
 package struct LookupConfiguration: Sendable {

@@ -1,7 +1,4 @@
-import Logging
-import ServiceLifecycle
 import VVECore
-import VVEStore
 
 /// Delivers lookup notices to the owners of the records they are about: the network one is
 /// in VVENet.

@@ -1,7 +1,4 @@
-import Logging
-import ServiceLifecycle
 import VVECore
-import VVEStore
 
 /// What this node tells a peer that asked a lookup.
 package enum LookupReply: Sendable, Hashable {

@@ -1,5 +1,3 @@
-import VVECore
-
 /// Exponential backoff with full jitter, so peers that failed together do not retry in step.
 package struct Backoff: Sendable, Equatable {
     /// The ceiling of the first delay.

@@ -1,7 +1,4 @@
-import Logging
-import ServiceLifecycle
 import VVECore
-import VVEStore
 
 /// What the pull loop needs of the network; `VVENet` provides it over mutual TLS.
 package protocol PeerClient: Sendable {

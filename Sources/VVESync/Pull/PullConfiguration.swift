@@ -1,8 +1,3 @@
-import Logging
-import ServiceLifecycle
-import VVECore
-import VVEStore
-
 /// Settings of the pull loops, with the defaults `vve serve` uses.
 package struct PullConfiguration: Sendable {
     /// Changes asked for per batch. Default 500.

@@ -1,7 +1,4 @@
-import Logging
-import ServiceLifecycle
 import VVECore
-import VVEStore
 
 /// A peer to pull from, with the policy its batches are checked against.
 package struct PullTarget: Sendable, Equatable {

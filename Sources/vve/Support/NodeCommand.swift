@@ -3,16 +3,13 @@ import VVEConfig
 import VVECore
 import VVEStore
 
-/// A node opened for a command: its folder, its node.yaml and its store, which agree on the
-/// node's name.
+/// A node opened for a command: its node.yaml and its store, which agree on the node's name.
 struct OpenedNode {
-    let location: NodeLocation
     let configuration: NodeConfiguration
     let store: CaseStore
 
     init(_ location: NodeLocation) throws {
         let (configuration, store) = try location.openNode()
-        self.location = location
         self.configuration = configuration
         self.store = store
     }

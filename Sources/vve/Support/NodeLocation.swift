@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import VVEConfig
-import VVENet
 import VVECore
+import VVENet
 import VVEStore
 
 /// Where the node lives: `--dir`, else `VVE_HOME`, else the current folder.

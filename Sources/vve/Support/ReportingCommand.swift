@@ -3,9 +3,9 @@ import ArgumentParser
 /// A command whose failures print as `vve: error: ...` with their exit status, written once
 /// here so that each command writes only its own work.
 ///
-/// `checkOptions()` runs before anything else, from ArgumentParser's `validate()`: range checks
-/// of options belong there. Its failures print as a command failure would, without the usage
-/// text, and exit with the failure's status.
+/// `checkOptions()` runs first, before the node or any file is touched: range checks of
+/// options belong there. It runs from `run()` rather than ArgumentParser's `validate()`,
+/// which runs before `--help` is honoured, so that asking for help never prints an error.
 protocol ReportingCommand: ParsableCommand {
     /// Checks the options alone, before the node or any file is touched.
     func checkOptions() throws
@@ -16,12 +16,11 @@ protocol ReportingCommand: ParsableCommand {
 extension ReportingCommand {
     func checkOptions() throws {}
 
-    func validate() throws {
-        try reportingFailures { try checkOptions() }
-    }
-
     func run() throws {
-        try reportingFailures { try execute() }
+        try reportingFailures {
+            try checkOptions()
+            try execute()
+        }
     }
 }
 
@@ -36,11 +35,10 @@ protocol AsyncReportingCommand: AsyncParsableCommand {
 extension AsyncReportingCommand {
     func checkOptions() throws {}
 
-    func validate() throws {
-        try reportingFailures { try checkOptions() }
-    }
-
     func run() async throws {
-        try await reportingFailures { try await execute() }
+        try await reportingFailures {
+            try checkOptions()
+            try await execute()
+        }
     }
 }

@@ -8,17 +8,6 @@ import VVEStore
 import VVESync
 
 extension NodeServer {
-    /// Refuses a body that is not what `what` must be: audited and logged, with each problem
-    /// named to the peer.
-    static func refuseMalformed(
-        _ what: String, _ error: any Error, from peer: PeerConfiguration, store: CaseStore, clock: @Sendable () -> Timestamp, logger: Logger
-    ) throws -> (status: HTTPResponse.Status, body: JSONValue) {
-        let problem = (error as? ValidationError)?.description ?? "the body is not JSON"
-        try store.audit([AuditEvent(time: clock(), actor: "peer:\(peer.name)", action: .refuse, detail: "malformed \(what) refused: \(problem)")])
-        logger.warning("malformed \(what) refused", metadata: ["peer.name": "\(peer.name)"])
-        return (.badRequest, ["error": .string("malformed \(what): \(problem.replacingOccurrences(of: "\n", with: "; "))")])
-    }
-
     /// Takes a holder's lookup notices about this node's records: audits each once.
     package typealias LookupNoticeProvider =
         @Sendable (_ peer: PeerConfiguration, _ body: [UInt8]) async throws -> (status: HTTPResponse.Status, body: JSONValue)

@@ -69,7 +69,7 @@ extension NodeServer {
 
 extension String {
     /// The string with zeros in front up to `width` characters.
-    func leftPadded(to width: Int) -> String {
+    fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -1,10 +1,4 @@
 import CompressNIO
-import Foundation
-import NIOCore
-import NIOHTTP1
-import VVEConfig
-import VVECore
-import VVESync
 
 /// Gzip on the wire between nodes: the server compresses batches for callers that accept it,
 /// and the client inflates them within a bound, so a hostile peer cannot make it allocate
