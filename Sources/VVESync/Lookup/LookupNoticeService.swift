@@ -24,12 +24,7 @@ package struct LookupNoticeService: Service {
     }
 
     package func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await deliver()
-                do { try await Task.sleep(for: interval) } catch { break }
-            }
-        }
+        await repeatUntilShutdown(every: interval) { await self.deliver() }
     }
 
     /// One round: every owner's queued notices, each owner on its own.

@@ -22,12 +22,7 @@ package struct MatchIndexService: Service {
     }
 
     package func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                if isNeeded() { await refresh() }
-                do { try await Task.sleep(for: interval) } catch { break }
-            }
-        }
+        await repeatUntilShutdown(every: interval) { if self.isNeeded() { await self.refresh() } }
     }
 
     private func refresh() async {

@@ -29,12 +29,7 @@ package struct RetentionService: Service {
     }
 
     package func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                sweep()
-                do { try await Task.sleep(for: interval) } catch { break }
-            }
-        }
+        await repeatUntilShutdown(every: interval) { self.sweep() }
     }
 
     func sweep() {
