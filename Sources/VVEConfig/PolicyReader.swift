@@ -122,9 +122,35 @@ enum PolicyReader {
                 }
             }?.value ?? .no
         let askLookups = reader.flag("ask-lookups") ?? false
-        let aggregates = reader.flag("aggregates") ?? false
+        let aggregates = readAggregates(&reader)
         guard reader.errors.count == before else { return nil }
         return SharingPolicy(share: share, reviewDays: reviewDays, accept: accept, lookups: lookups, aggregates: aggregates, askLookups: askLookups)
+    }
+
+    /// `aggregates:`: yes (every measure), no, or a list of the catalogue's measures.
+    static func readAggregates(_ reader: inout YAMLMappingReader) -> AggregateGrant {
+        guard let (items, line) = reader.scalarList("aggregates") else { return .none }
+        if items.count == 1 {
+            switch items[0].0.lowercased() {
+            case "yes", "true": return .every
+            case "no", "false": return .none
+            default: break
+            }
+        }
+        guard !items.isEmpty else {
+            reader.fail(line: line, "`aggregates` lists no measure; list at least one (\(Measure.names)), or say no")
+            return .none
+        }
+        var measures: Set<Measure> = []
+        for (name, itemLine) in items {
+            guard let measure = Measure(rawValue: name) else {
+                reader.fail(
+                    line: itemLine, "`aggregates`: `\(name)` is not a measure; the measures are \(Measure.names), or say yes for every one, or no")
+                continue
+            }
+            if !measures.insert(measure).inserted { reader.fail(line: itemLine, "`aggregates`: `\(name)` is listed twice") }
+        }
+        return .measures(measures)
     }
 
     static func readGrant(_ section: inout YAMLMappingReader, kind: RecordKind, peer: String, role: PeerRole?) -> KindGrant? {
@@ -234,7 +260,7 @@ enum PolicyReader {
         }
         text += "lookups: \(policy.lookups.rawValue)\n"
         if policy.askLookups { text += "ask-lookups: yes\n" }
-        text += "aggregates: \(policy.aggregates ? "yes" : "no")\n"
+        text += "aggregates: \(policy.aggregates.text)\n"
         return text
     }
 }

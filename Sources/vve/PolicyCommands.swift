@@ -24,6 +24,11 @@ struct PolicyCheck: ReportingCommand {
         let directory = PeerDirectory.load(location.peersFolder, localNode: node.name)
         for peer in directory.peers {
             Output.line("\(peer.name): " + PolicyPresentation.summary(peer.policy))
+            if peer.policy.aggregates == .every {
+                Output.note(
+                    "warning: \(peer.name): `aggregates: yes` answers every measure, those later versions add included; to grant today's alone, list them: aggregates: [\(Measure.names)]"
+                )
+            }
         }
         guard directory.problems.isEmpty else {
             throw CommandFailure(
@@ -98,7 +103,7 @@ struct PolicyExplain: AuditedCommand {
 enum PolicyPresentation {
     /// One line: what is shared, accepted and answered.
     static func summary(_ policy: SharingPolicy) -> String {
-        guard !policy.share.isEmpty || policy.lookups != .no || policy.aggregates || policy.askLookups else {
+        guard !policy.share.isEmpty || policy.lookups != .no || policy.aggregates.grantsAny || policy.askLookups else {
             return "shares nothing, accepts nothing, answers nothing"
         }
         var parts: [String] = []
@@ -114,7 +119,7 @@ enum PolicyPresentation {
             return "\(kind.rawValue): \(kind.orderedGroupNames(groups).joined(separator: ","))"
         }
         line += accepted.isEmpty ? "; accepts no writes" : "; accepts " + accepted.joined(separator: "; ")
-        line += "; lookups \(policy.lookups.rawValue); aggregates \(policy.aggregates ? "yes" : "no")"
+        line += "; lookups \(policy.lookups.rawValue); aggregates \(policy.aggregates.text)"
         if policy.askLookups { line += "; this node's lookups go to it" }
         return line
     }
@@ -143,7 +148,7 @@ enum PolicyPresentation {
         if peers.contains(where: \.policy.askLookups) {
             table.rows.append(["asks lookups"] + peers.map { $0.policy.askLookups ? "yes" : "no" })
         }
-        table.rows.append(["aggregates"] + peers.map { $0.policy.aggregates ? "yes" : "no" })
+        table.rows.append(["aggregates"] + peers.map { $0.policy.aggregates.text })
         return table.rendered
     }
 }

@@ -87,6 +87,29 @@ import Testing
                 """)
     }
 
+    /// `aggregates: yes` grants measures no one has read yet, so it is valid but warned of;
+    /// a list grants those measures alone.
+    @Test func checkWarnsOfAggregatesGrantedWholesale() throws {
+        let every = Self.haringeyPolicy.replacingOccurrences(of: "aggregates: no", with: "aggregates: yes")
+        let (region, camden, _) = try camdenSharingWithHaringey(policy: every)
+        defer { withExtendedLifetime(region) {} }
+        let checked = try camden.run(["policy", "check"])
+        #expect(checked.status == 0)
+        #expect(checked.stdout.hasSuffix("lookups yes; aggregates yes\n1 peer file valid.\n"))
+        #expect(
+            checked.stderr
+                == "vve: warning: haringey: `aggregates: yes` answers every measure, those later versions add included; to grant today's alone, list them: aggregates: [relocations, relocation-briefing, county-lines, perpetrators, known-in-several-areas]\n"
+        )
+        let file = camden.directory + "/Peers/haringey.yaml"
+        let listed = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
+            of: "aggregates: yes", with: "aggregates: [county-lines, relocations]")
+        try listed.write(toFile: file, atomically: true, encoding: .utf8)
+        let narrowed = try camden.run(["policy", "check"])
+        #expect(narrowed.stderr == "")
+        #expect(narrowed.stdout.hasSuffix("lookups yes; aggregates [relocations, county-lines]\n1 peer file valid.\n"))
+        #expect(try camden.run(["policy", "matrix"]).stdout.contains("aggregates          [relocations, county-lines]\n"))
+    }
+
     @Test func checkAndMatrix() throws {
         let (region, camden, _) = try camdenSharingWithHaringey()
         defer { withExtendedLifetime(region) {} }

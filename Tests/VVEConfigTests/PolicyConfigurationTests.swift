@@ -34,6 +34,31 @@ import VVECore
         #expect(errors("ask-lookups: maybe\n") == ["Peers/haringey.yaml:8: `ask-lookups` is \"maybe\"; it must be yes or no"])
     }
 
+    @Test func aggregatesGrantEveryMeasureNoneOrAList() throws {
+        func grant(_ text: String) throws -> AggregateGrant {
+            let peer = try PeerConfiguration.parse(Self.head + text, file: "x", expectedName: "haringey")
+            #expect(try PeerConfiguration.parse(peer.yaml, file: "x", expectedName: "haringey") == peer, "written back as read")
+            return peer.policy.aggregates
+        }
+        #expect(try grant("") == .none)
+        #expect(try grant("aggregates: no\n") == .none)
+        #expect(try grant("aggregates: yes\n") == .every)
+        let listed = try grant("aggregates: [county-lines, relocations]\n")
+        #expect(listed == .measures([.relocations, .countyLines]))
+        #expect(listed.text == "[relocations, county-lines]")
+        #expect(listed.grants(.relocations) && !listed.grants(.perpetrators) && AggregateGrant.every.grants(.knownInSeveralAreas))
+        #expect(try grant("aggregates:\n  - perpetrators\n") == .measures([.perpetrators]))
+        #expect(
+            errors("aggregates: [relocations, murders, relocations]\n") == [
+                "Peers/haringey.yaml:8: `aggregates`: `murders` is not a measure; the measures are relocations, relocation-briefing, county-lines, perpetrators, known-in-several-areas, or say yes for every one, or no",
+                "Peers/haringey.yaml:8: `aggregates`: `relocations` is listed twice",
+            ])
+        #expect(
+            errors("aggregates: []\n") == [
+                "Peers/haringey.yaml:8: `aggregates` lists no measure; list at least one (relocations, relocation-briefing, county-lines, perpetrators, known-in-several-areas), or say no"
+            ])
+    }
+
     @Test func aFullPolicyParsesAndWritesBack() throws {
         let text =
             Self.head + """
@@ -60,7 +85,7 @@ import VVECore
         #expect(peer.policy.share[.countyLinesLink]?.groups == ["line", "areas", "people", "activity"])
         #expect(peer.policy.share[.sharedPerpetrator] == nil)
         #expect(peer.policy.accept == [.relocation: ["follow-up"]])
-        #expect(peer.policy.lookups == .yes && !peer.policy.aggregates && !peer.policy.askLookups)
+        #expect(peer.policy.lookups == .yes && peer.policy.aggregates == .none && !peer.policy.askLookups)
         #expect(try PeerConfiguration.parse(peer.yaml, file: "x", expectedName: "haringey") == peer)
         // With no policy sections at all, nothing is shared.
         let bare = try PeerConfiguration.parse(Self.head, file: "x", expectedName: "haringey")

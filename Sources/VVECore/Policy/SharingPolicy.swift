@@ -25,14 +25,14 @@ package struct SharingPolicy: Sendable, Hashable {
     /// Whether this node sends its own lookups to the peer (`ask-lookups:`): the peer's file
     /// at the other end decides whether it answers.
     package var askLookups: Bool
-    /// Whether this node answers the peer's aggregate queries.
-    package var aggregates: Bool
+    /// Which measures of the federated view this node answers for the peer.
+    package var aggregates: AggregateGrant
 
     /// Nothing shared, nothing accepted, nothing answered.
     package static let denyAll = SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false)
 
     package init(
-        share: [RecordKind: KindGrant], reviewDays: Int?, accept: [RecordKind: Set<String>], lookups: LookupGrant, aggregates: Bool,
+        share: [RecordKind: KindGrant], reviewDays: Int?, accept: [RecordKind: Set<String>], lookups: LookupGrant, aggregates: AggregateGrant,
         askLookups: Bool = false
     ) {
         self.share = share

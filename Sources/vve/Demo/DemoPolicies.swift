@@ -38,7 +38,7 @@ enum DemoPolicies {
                 reviewDays: 30, accept: [.sharedPerpetrator: ["disruptions"]], lookups: .police, aggregates: false)
         case .vru:
             // The VRU sees the region through aggregates only, never a record.
-            return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: true)
+            return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: .measures(Set(Measure.allCases)))
         }
     }
 }
