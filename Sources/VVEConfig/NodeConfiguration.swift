@@ -61,6 +61,16 @@ package struct NodeConfiguration: Sendable, Equatable {
     /// How many lookups one operator of this node may make. Default 10 a minute, 200 a day.
     package var operatorLookupLimits: LookupLimits = .operatorDefault
 
+    /// What this node does to a count before it leaves in an aggregate answer
+    /// (`disclosure-threshold:`, `rounding-base:`). Default the floor: counts 1 to 7
+    /// suppressed, the rest rounded to 5. Stricter rules are allowed, looser ones refused.
+    package var disclosure: DisclosureRules = .floor
+    /// Days a quarter must have been closed before it is reported (`report-lag-days:`), so
+    /// that late acknowledgements count. Default 14.
+    package var reportLagDays = NodeConfiguration.defaultReportLagDays
+
+    /// The default report lag in days.
+    package static let defaultReportLagDays = 14
     /// The default review grace period in days.
     package static let defaultReviewGraceDays = 30
     /// The default tombstone retention in days.
@@ -125,6 +135,19 @@ package struct NodeConfiguration: Sendable, Equatable {
         let peerDay = reader.value("peer-lookups-per-day", rule: rule, count)
         let operatorMinute = reader.value("operator-lookups-per-minute", rule: rule, count)
         let operatorDay = reader.value("operator-lookups-per-day", rule: rule, count)
+        let threshold = reader.value(
+            "disclosure-threshold", rule: "must be a whole number from \(DisclosureRules.floor.threshold) to 1000; counts below it are suppressed",
+            days(DisclosureRules.floor.threshold...1000))
+        let roundingBase = reader.value(
+            "rounding-base", rule: "must be a whole number of at least \(DisclosureRules.floor.roundingBase); released counts are multiples of it",
+            days(DisclosureRules.floor.roundingBase...1000))
+        var disclosure = DisclosureRules.floor
+        switch DisclosureRules.make(threshold: threshold?.value ?? disclosure.threshold, roundingBase: roundingBase?.value ?? disclosure.roundingBase)
+        {
+        case .success(let rules): disclosure = rules
+        case .failure(let problem): reader.fail(line: roundingBase?.line ?? threshold?.line ?? 0, "`rounding-base`: \(problem)")
+        }
+        let lag = reader.value("report-lag-days", rule: "must be a whole number of days from 0 to 365, such as 14", days(0...365))
         reader.finish()
         guard let name, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
         var configuration = NodeConfiguration(
@@ -133,6 +156,8 @@ package struct NodeConfiguration: Sendable, Equatable {
             linkageKey: linkageKey?.value ?? defaultLinkageKey, reviewGraceDays: grace?.value ?? defaultReviewGraceDays,
             tombstoneDays: tombstones?.value ?? defaultTombstoneDays)
         configuration.lookupContact = contact?.value
+        configuration.disclosure = disclosure
+        configuration.reportLagDays = lag?.value ?? defaultReportLagDays
         configuration.peerLookupLimits = LookupLimits(
             perMinute: peerMinute?.value ?? LookupLimits.peerDefault.perMinute, perDay: peerDay?.value ?? LookupLimits.peerDefault.perDay)
         configuration.operatorLookupLimits = LookupLimits(
@@ -170,6 +195,12 @@ package struct NodeConfiguration: Sendable, Equatable {
         # peer-lookups-per-day: \(LookupLimits.peerDefault.perDay)
         # operator-lookups-per-minute: \(LookupLimits.operatorDefault.perMinute)
         # operator-lookups-per-day: \(LookupLimits.operatorDefault.perDay)
+        # Aggregate answers (docs/design/disclosure-control.md): counts below the threshold are
+        # suppressed and the rest rounded to the base; a node may be stricter, never looser.
+        # A quarter is reported once it has been closed this many days.
+        # disclosure-threshold: \(DisclosureRules.floor.threshold)
+        # rounding-base: \(DisclosureRules.floor.roundingBase)
+        # report-lag-days: \(Self.defaultReportLagDays)
 
         """
     }

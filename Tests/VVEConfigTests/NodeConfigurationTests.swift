@@ -26,7 +26,7 @@ import VVECore
         #expect(errors("database: vve.sqlite\n") == ["node.yaml:1: `name` is missing: set it to the node's authority name, such as `name: camden`"])
         #expect(
             errors("name: camden\n\ndatabse: x.sqlite\n") == [
-                "node.yaml:3: `databse` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `linkage-key`, `listen`, `lookup-contact`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `review-grace-days`, `tombstone-days`"
+                "node.yaml:3: `databse` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `disclosure-threshold`, `linkage-key`, `listen`, `lookup-contact`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `report-lag-days`, `review-grace-days`, `rounding-base`, `tombstone-days`"
             ])
         #expect(errors("name: camden\nname: hackney\n") == ["node.yaml:1: `name` is given more than once; keep one"])
         #expect(errors("\nname:\n  - camden\n") == ["node.yaml:2: `name` must be a single value, not a list or mapping"])
@@ -57,5 +57,31 @@ extension NodeConfigurationTests {
             ])
         // What `vve init` writes reads back the same.
         #expect(try NodeConfiguration.parse(set.yaml, file: "node.yaml") == set)
+    }
+}
+
+extension NodeConfigurationTests {
+    @Test func disclosureRulesMayBeStricterThanTheFloorNeverLooser() throws {
+        let defaults = try NodeConfiguration.parse("name: camden\n", file: "node.yaml")
+        #expect(defaults.disclosure == .floor && defaults.reportLagDays == 14)
+        let stricter = try NodeConfiguration.parse(
+            "name: camden\ndisclosure-threshold: 10\nrounding-base: 10\nreport-lag-days: 30\n", file: "node.yaml")
+        #expect(stricter.disclosure == (try DisclosureRules.make(threshold: 10, roundingBase: 10).get()) && stricter.reportLagDays == 30)
+        #expect(
+            errors("name: camden\ndisclosure-threshold: 5\n") == [
+                "node.yaml:2: `disclosure-threshold` is \"5\"; it must be a whole number from 8 to 1000; counts below it are suppressed"
+            ])
+        #expect(
+            errors("name: camden\nrounding-base: 1\n") == [
+                "node.yaml:2: `rounding-base` is \"1\"; it must be a whole number of at least 5; released counts are multiples of it"
+            ])
+        #expect(
+            errors("name: camden\ndisclosure-threshold: 10\nrounding-base: 20\n") == [
+                "node.yaml:3: `rounding-base`: a rounding base of 20 is not allowed; it must be 5 to the threshold, 10"
+            ])
+        #expect(
+            errors("name: camden\nreport-lag-days: -1\n") == [
+                "node.yaml:2: `report-lag-days` is \"-1\"; it must be a whole number of days from 0 to 365, such as 14"
+            ])
     }
 }
