@@ -144,7 +144,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         #expect(result.status == 78)
         #expect(
             result.stderr
-                == "vve: error: \(path):2: `port` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `linkage-key`, `listen`, `lookup-contact`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `review-grace-days`, `tombstone-days`\n"
+                == "vve: error: \(path):2: `port` is not a known setting here; known settings are `ca-certificate`, `certificate`, `database`, `disclosure-threshold`, `linkage-key`, `listen`, `lookup-contact`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `report-lag-days`, `review-grace-days`, `rounding-base`, `tombstone-days`\n"
         )
     }
 }
