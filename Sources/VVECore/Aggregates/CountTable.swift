@@ -1,0 +1,46 @@
+/// One table of a measure as a node counts it, before protection: counts by a row and a
+/// column dimension. Rows are quarters for a trend, or an area for a flow; columns are the
+/// values of one breakdown, in its vocabulary's order, or areas in name order.
+package struct CountTable: Sendable, Hashable {
+    package let measure: Measure
+    /// The table's name within its measure, such as `by-receiving-authority`.
+    package let name: String
+    package let rowDimension: String
+    package let columnDimension: String
+    package let rows: [String]
+    package let columns: [String]
+    /// `counts[row][column]`.
+    package let counts: [[Int]]
+
+    package init(measure: Measure, name: String, rowDimension: String, columnDimension: String, rows: [String], columns: [String], counts: [[Int]]) {
+        precondition(counts.count == rows.count && counts.allSatisfy { $0.count == columns.count }, "counts fit the labels")
+        self.measure = measure
+        self.name = name
+        self.rowDimension = rowDimension
+        self.columnDimension = columnDimension
+        self.rows = rows
+        self.columns = columns
+        self.counts = counts
+    }
+
+    /// Counts `items` into rows and columns: each item's row and column label, or nil to
+    /// leave it out. Columns are `columns` when given (a fixed vocabulary, every value shown
+    /// even at zero), else the labels met, in order.
+    package static func counting<Item>(
+        _ items: [Item], measure: Measure, name: String, rowDimension: String, rows: [String], columnDimension: String, columns: [String]?,
+        label: (Item) -> (row: String, column: String)?
+    ) -> CountTable {
+        let labelled = items.compactMap(label).filter { rows.contains($0.row) }
+        let columnLabels = columns ?? Array(Set(labelled.map(\.column))).sorted()
+        let rowIndex = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
+        let columnIndex = Dictionary(uniqueKeysWithValues: columnLabels.enumerated().map { ($1, $0) })
+        var counts = Array(repeating: Array(repeating: 0, count: columnLabels.count), count: rows.count)
+        for (row, column) in labelled {
+            guard let r = rowIndex[row], let c = columnIndex[column] else { continue }
+            counts[r][c] += 1
+        }
+        return CountTable(
+            measure: measure, name: name, rowDimension: rowDimension, columnDimension: columnDimension, rows: rows, columns: columnLabels,
+            counts: counts)
+    }
+}
