@@ -13,6 +13,8 @@ import VVECore
         #expect(floor.counts(releasedAs: 0) == 0...0)
         #expect(floor.counts(releasedAs: 10) == 8...12)
         #expect(floor.counts(releasedAs: 15) == 13...17)
+        // No count is released as a small number, or as one off the base: never a trap.
+        #expect([5, 7, 12, -5, Int.max].allSatisfy { floor.counts(releasedAs: $0) == nil })
         let stricter = try DisclosureRules.make(threshold: 10, roundingBase: 10).get()
         #expect([10, 14, 15, 24].map(stricter.rounded) == [10, 10, 20, 20])
         #expect(stricter.counts(releasedAs: 20) == 15...24)
@@ -45,7 +47,7 @@ import VVECore
         let cap = 24
         // Each entry's released range, flat: the cells, row totals, column totals, total.
         let allowed: [ClosedRange<Int>] = (0..<9).map { index in
-            released[index / 3][index % 3].map { floor.counts(releasedAs: $0) } ?? 0...Int.max
+            released[index / 3][index % 3].map { floor.counts(releasedAs: $0)! } ?? 0...Int.max
         }
         var lowest = Array(repeating: Int.max, count: 9)
         var highest = Array(repeating: Int.min, count: 9)

@@ -39,11 +39,15 @@ package struct DisclosureRules: Sendable, Hashable {
         (count + roundingBase / 2) / roundingBase * roundingBase
     }
 
-    /// Every true count that is released as `value`: `[0, 0]` for zero, else the counts of at
-    /// least the threshold that round to it.
-    package func counts(releasedAs value: Int) -> ClosedRange<Int> {
-        guard value > 0 else { return 0...0 }
-        return max(threshold, value - roundingBase / 2)...(value + (roundingBase - 1) / 2)
+    /// Every true count that is released as `value`: `0...0` for zero, else the counts of at
+    /// least the threshold that round to it; nil when no count is released as `value` (a
+    /// small count, or one that is not a multiple of the base).
+    package func counts(releasedAs value: Int) -> ClosedRange<Int>? {
+        guard value > 0 else { return value == 0 ? 0...0 : nil }
+        guard value % roundingBase == 0, value <= Int.max - roundingBase else { return nil }
+        let lowest = max(threshold, value - roundingBase / 2)
+        let highest = value + (roundingBase - 1) / 2
+        return lowest <= highest ? lowest...highest : nil
     }
 }
 

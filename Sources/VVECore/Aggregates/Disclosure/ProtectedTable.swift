@@ -59,6 +59,17 @@ package struct ProtectedTable: Sendable, Hashable {
         total = count(rows - 1, columns - 1)
     }
 
+    /// A table as another node released it, to be checked (`ProtectedTableAnswer.read`).
+    package init(
+        released cells: [[ReleasedCount]], rowTotals: [ReleasedCount], columnTotals: [ReleasedCount], total: ReleasedCount, rules: DisclosureRules
+    ) {
+        self.rules = rules
+        self.cells = cells
+        self.rowTotals = rowTotals
+        self.columnTotals = columnTotals
+        self.total = total
+    }
+
     /// The grid of `TableBounds`: the counts with each row's total after it, and the column
     /// totals and grand total below.
     package var released: [[Int?]] {

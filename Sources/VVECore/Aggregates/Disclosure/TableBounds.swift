@@ -12,8 +12,9 @@ package struct TableBounds: Sendable {
     /// A count held at any value: far above any count a node has, far below overflow.
     static let unbounded: Int64 = 1 << 40
 
-    /// `ranges[row][column]`: what each entry may be, as released.
-    private let ranges: [[ClosedRange<Int64>]]
+    /// `ranges[row][column]`: what each entry may be, as released; nil for a value no count
+    /// is released as, which no table fits.
+    private let ranges: [[ClosedRange<Int64>?]]
     private let rows: Int
     private let columns: Int
 
@@ -24,8 +25,7 @@ package struct TableBounds: Sendable {
         ranges = grid.map { line in
             line.map { value in
                 guard let value else { return 0...Self.unbounded }
-                let counts = rules.counts(releasedAs: value)
-                return Int64(counts.lowerBound)...Int64(counts.upperBound)
+                return rules.counts(releasedAs: value).map { Int64($0.lowerBound)...Int64($0.upperBound) }
             }
         }
     }
@@ -33,7 +33,7 @@ package struct TableBounds: Sendable {
     /// The smallest and largest value of entry (`row`, `column`); the largest is nil when the
     /// entry is not bounded above by anything released. Nil for a grid nothing fits.
     package func bounds(row: Int, column: Int) -> (lowest: Int, highest: Int?)? {
-        let range = ranges[row][column]
+        guard let range = ranges[row][column] else { return nil }
         func fits(_ candidate: ClosedRange<Int64>) -> Bool {
             let low = max(candidate.lowerBound, range.lowerBound)
             let high = min(candidate.upperBound, range.upperBound)
@@ -63,7 +63,7 @@ package struct TableBounds: Sendable {
     /// to fewer than `width` possible values: `bounds` with the true count known, which
     /// bounds the search for the lowest and needs one look above it.
     package func pins(row: Int, column: Int, holding count: Int, within width: Int) -> Bool {
-        let range = ranges[row][column]
+        guard let range = ranges[row][column] else { return false }
         var low = range.lowerBound
         var high = max(low, Int64(count))
         while low < high {
@@ -83,7 +83,7 @@ package struct TableBounds: Sendable {
         var edges: [BoundedEdge] = []
         for line in 0...rows {
             for place in 0...columns {
-                let bounds = line == row && place == column ? range : ranges[line][place]
+                guard let bounds = line == row && place == column ? range : ranges[line][place] else { return false }
                 let from: Int
                 let to: Int
                 switch (line == rows, place == columns) {

@@ -1,0 +1,194 @@
+/// One protected table as it crosses the wire in an aggregate answer: the labels, the rules
+/// the answering node applied, and each count's released value and status.
+///
+/// The reader is the asking side's check that nothing a node sends could identify a child,
+/// whatever the node's own code did: no released count from 1 to the threshold - 1, every
+/// released count a multiple of the base, rules no looser than the floor, and no withheld
+/// count that the released ones pin closer than the threshold (`TableBounds`). `mode` leaves
+/// room for other protections later; `protected` is the only one.
+package struct ProtectedTableAnswer: Sendable, Hashable {
+    /// The only mode today: each node protects its own counts before they leave.
+    package static let protectedMode = "protected"
+    /// The most rows or columns a table may have: the region's authorities fit.
+    package static let maximumLabels = 100
+    /// The most counts a table may carry: the check of each withheld one is a few maximum
+    /// flows over the whole table, so a hostile node cannot send work without bound.
+    package static let maximumCells = 2_000
+    /// The largest count a table may carry: far above any region's, far below overflow in
+    /// the check's sums.
+    package static let maximumCount = 1_000_000_000
+
+    package let measure: Measure
+    package let name: String
+    package let rowDimension: String
+    package let columnDimension: String
+    package let rows: [String]
+    package let columns: [String]
+    package let table: ProtectedTable
+
+    /// The wire form of `counts`, protected; nil for a table with no rows or no columns,
+    /// which has nothing to send.
+    package init?(_ counts: CountTable, rules: DisclosureRules) {
+        guard !counts.rows.isEmpty, !counts.columns.isEmpty else { return nil }
+        measure = counts.measure
+        name = counts.name
+        rowDimension = counts.rowDimension
+        columnDimension = counts.columnDimension
+        rows = counts.rows
+        columns = counts.columns
+        table = ProtectedTable(counts.counts, rules: rules)
+    }
+
+    private init(
+        measure: Measure, name: String, rowDimension: String, columnDimension: String, rows: [String], columns: [String], table: ProtectedTable
+    ) {
+        self.measure = measure
+        self.name = name
+        self.rowDimension = rowDimension
+        self.columnDimension = columnDimension
+        self.rows = rows
+        self.columns = columns
+        self.table = table
+    }
+
+    package var jsonValue: JSONValue {
+        func count(_ released: ReleasedCount) -> JSONValue {
+            var object: JSONObject = ["status": .string(released.status.rawValue)]
+            if let value = released.value { object["value"] = .integer(Int64(value)) }
+            return .object(object)
+        }
+        return [
+            "mode": .string(Self.protectedMode), "measure": .string(measure.rawValue), "table": .string(name),
+            "rowDimension": .string(rowDimension), "columnDimension": .string(columnDimension),
+            "rows": .array(rows.map { .string($0) }), "columns": .array(columns.map { .string($0) }),
+            "threshold": .integer(Int64(table.rules.threshold)), "roundingBase": .integer(Int64(table.rules.roundingBase)),
+            "cells": .array(table.cells.map { .array($0.map(count)) }), "rowTotals": .array(table.rowTotals.map(count)),
+            "columnTotals": .array(table.columnTotals.map(count)), "total": count(table.total),
+        ]
+    }
+
+    /// Reads and checks a table a node sent; every problem is named with its path.
+    package static func read(_ value: JSONValue) throws(ValidationError) -> ProtectedTableAnswer {
+        var issues = IssueCollector()
+        let object = value.objectValue ?? [:]
+        if value.objectValue == nil { issues.add(.root, value, "must be an object") }
+        func text(_ key: String, _ rule: String, _ valid: (String) -> Bool) -> String? {
+            guard let text = object[key]?.stringValue, valid(text) else {
+                issues.add(FieldPath(text: key), object[key], rule)
+                return nil
+            }
+            return text
+        }
+        func integer(_ key: String) -> Int? {
+            guard case .integer(let number)? = object[key], let value = Int(exactly: number) else {
+                issues.add(FieldPath(text: key), object[key], "must be a whole number")
+                return nil
+            }
+            return value
+        }
+        let label: (String) -> Bool = { !$0.isEmpty && $0.count <= 64 && !$0.contains(where: \.isNewline) }
+        _ = text("mode", "must be \(protectedMode), the only mode", { $0 == protectedMode })
+        let measure = text("measure", "must be one of \(Measure.names)") { Measure(rawValue: $0) != nil }.flatMap(Measure.init)
+        let name = text("table", "must name the table in 1-64 characters", label)
+        let rowDimension = text("rowDimension", "must name the rows in 1-64 characters", label)
+        let columnDimension = text("columnDimension", "must name the columns in 1-64 characters", label)
+        func labels(_ key: String) -> [String]? {
+            guard let array = object[key]?.arrayValue, (1...maximumLabels).contains(array.count),
+                case let texts = array.compactMap(\.stringValue), texts.count == array.count, texts.allSatisfy(label), Set(texts).count == texts.count
+            else {
+                issues.add(FieldPath(text: key), object[key], "must list 1-\(maximumLabels) distinct labels of 1-64 characters")
+                return nil
+            }
+            return texts
+        }
+        let rows = labels("rows")
+        let columns = labels("columns")
+        var rules: DisclosureRules?
+        if let threshold = integer("threshold"), let base = integer("roundingBase") {
+            switch DisclosureRules.make(threshold: threshold, roundingBase: base) {
+            case .success(let made): rules = made
+            case .failure(let problem): issues.add(FieldPath(text: "threshold"), object["threshold"], "is refused: \(problem)")
+            }
+        }
+        guard let measure, let name, let rowDimension, let columnDimension, let rows, let columns, let rules else {
+            throw ValidationError(issues: issues.issues)
+        }
+        guard rows.count * columns.count <= maximumCells else {
+            issues.add(FieldPath(text: "cells"), nil, "must hold at most \(maximumCells) counts; this table has \(rows.count * columns.count)")
+            throw ValidationError(issues: issues.issues)
+        }
+        func count(_ value: JSONValue?, at path: FieldPath) -> ReleasedCount? {
+            guard let object = value?.objectValue, let status = object["status"]?.stringValue.flatMap(ReleasedCount.Status.init(rawValue:)),
+                Set(object.keys).isSubset(of: ["status", "value"])
+            else {
+                issues.add(path, value, "must be {\"status\": exact, rounded, suppressed or secondary, \"value\": N when released}")
+                return nil
+            }
+            let number: Int? = if case .integer(let raw)? = object["value"] { Int(exactly: raw) } else { nil }
+            if object["value"] != nil, number == nil { issues.add(path.appending("value"), object["value"], "must be a whole number") }
+            switch status {
+            case .exact where number == 0, .suppressed where number == nil, .secondary where number == nil:
+                return ReleasedCount(value: number, status: status)
+            case .rounded:
+                guard let number, (1...maximumCount).contains(number), rules.counts(releasedAs: number) != nil else {
+                    issues.add(
+                        path, value,
+                        "a rounded count must be a multiple of \(rules.roundingBase) standing for counts of at least \(rules.threshold), at most \(maximumCount); never a small count"
+                    )
+                    return nil
+                }
+                return ReleasedCount(value: number, status: status)
+            default:
+                issues.add(path, value, "an exact count is 0, and a withheld one carries no value")
+                return nil
+            }
+        }
+        func counts(_ key: String, _ length: Int) -> [ReleasedCount] {
+            guard let array = object[key]?.arrayValue, array.count == length else {
+                issues.add(FieldPath(text: key), object[key], "must hold \(length) counts")
+                return []
+            }
+            return array.enumerated().compactMap { count($1, at: FieldPath(text: key).appending(index: $0)) }
+        }
+        var cells: [[ReleasedCount]] = []
+        if let lines = object["cells"]?.arrayValue, lines.count == rows.count {
+            for (index, line) in lines.enumerated() {
+                let path = FieldPath(text: "cells").appending(index: index)
+                guard let entries = line.arrayValue, entries.count == columns.count else {
+                    issues.add(path, line, "must hold \(columns.count) counts, one per column")
+                    continue
+                }
+                cells.append(entries.enumerated().compactMap { count($1, at: path.appending(index: $0)) })
+            }
+        } else {
+            issues.add(FieldPath(text: "cells"), object["cells"], "must hold \(rows.count) rows of \(columns.count) counts")
+        }
+        let rowTotals = counts("rowTotals", rows.count)
+        let columnTotals = counts("columnTotals", columns.count)
+        let total = count(object["total"], at: FieldPath(text: "total"))
+        try issues.throwIfAny()
+        let table = ProtectedTable(released: cells, rowTotals: rowTotals, columnTotals: columnTotals, total: total!, rules: rules)
+        let bounds = TableBounds(released: table.released, rules: rules)
+        for row in 0...rows.count {
+            for column in 0...columns.count where table.released[row][column] == nil {
+                let path =
+                    row == rows.count
+                    ? (column == columns.count ? "total" : "columnTotals[\(column)]")
+                    : (column == columns.count ? "rowTotals[\(row)]" : "cells[\(row)][\(column)]")
+                guard let range = bounds.bounds(row: row, column: column) else {
+                    issues.add(FieldPath(text: "cells"), nil, "no table of counts gives these released values")
+                    throw ValidationError(issues: issues.issues)
+                }
+                if let highest = range.highest, highest - range.lowest < rules.threshold {
+                    issues.add(
+                        FieldPath(text: path), nil,
+                        "is withheld, but the released counts pin it to \(range.lowest)-\(highest); a table must leave every withheld count a threshold wide"
+                    )
+                }
+            }
+        }
+        try issues.throwIfAny()
+        return ProtectedTableAnswer(
+            measure: measure, name: name, rowDimension: rowDimension, columnDimension: columnDimension, rows: rows, columns: columns, table: table)
+    }
+}
