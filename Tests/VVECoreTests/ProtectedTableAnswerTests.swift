@@ -8,8 +8,9 @@ import VVECore
 
     func table(_ counts: [[Int]]) -> CountTable {
         CountTable(
-            measure: .relocations, name: "by-risk-level", rowDimension: "quarter", columnDimension: "risk-level",
-            rows: counts.indices.map { "2026Q\($0 + 1)" }, columns: ["low", "medium", "high", "very-high"].prefix(counts[0].count).map { $0 },
+            TableLabels(
+                measure: .relocations, name: "by-risk-level", rowDimension: "quarter", columnDimension: "risk-level",
+                rows: counts.indices.map { "2026Q\($0 + 1)" }, columns: ["low", "medium", "high", "very-high"].prefix(counts[0].count).map { $0 }),
             counts: counts)
     }
 
@@ -38,8 +39,9 @@ import VVECore
         let sent = try #require(
             ProtectedTableAnswer(
                 CountTable(
-                    measure: .relocations, name: "by-risk-level", rowDimension: "quarter", columnDimension: "risk-level", rows: ["2026Q3"],
-                    columns: ["low", "medium"], counts: [[3, 20]]), rules: floor))
+                    TableLabels(
+                        measure: .relocations, name: "by-risk-level", rowDimension: "quarter", columnDimension: "risk-level", rows: ["2026Q3"],
+                        columns: ["low", "medium"]), counts: [[3, 20]]), rules: floor))
         #expect(
             JSONWriter.canonical(sent.jsonValue)
                 == #"{"cells":[[{"status":"suppressed"},{"status":"secondary"}]],"columnDimension":"risk-level","columnTotals":[{"status":"suppressed"},{"status":"secondary"}],"columns":["low","medium"],"measure":"relocations","mode":"protected","roundingBase":5,"rowDimension":"quarter","rowTotals":[{"status":"rounded","value":25}],"rows":["2026Q3"],"table":"by-risk-level","threshold":8,"total":{"status":"rounded","value":25}}"#
@@ -48,7 +50,8 @@ import VVECore
 
     @Test func aTableWithNothingToCountIsNotSent() {
         let empty = CountTable(
-            measure: .relocations, name: "t", rowDimension: "quarter", columnDimension: "area", rows: ["2026Q3"], columns: [], counts: [[]])
+            TableLabels(measure: .relocations, name: "t", rowDimension: "quarter", columnDimension: "area", rows: ["2026Q3"], columns: []),
+            counts: [[]])
         #expect(ProtectedTableAnswer(empty, rules: floor) == nil)
     }
 

@@ -26,7 +26,7 @@ import VVECore
     func everyCellIsTheNumberOfRelocationsWithThatQuarterAndValue(seed: UInt64) throws {
         let records = records(300, seed: seed)
         let tables = RelocationsMeasure.tables(records, quarters: quarters)
-        #expect(tables.map(\.name) == RelocationsMeasure.tableNames)
+        #expect(tables.map(\.labels.name) == RelocationsMeasure.tableNames)
         let relocations = records.compactMap { record -> Relocation? in
             guard case .relocation(let fields)? = record.fields else { return nil }
             return fields
@@ -39,21 +39,21 @@ import VVECore
         ]
         let inWindow = relocations.filter { quarters.contains(Quarter(containing: $0.moveDate)) }
         #expect(inWindow.count < relocations.count, "some moves fall outside the quarters asked")
-        for table in tables where table.rowDimension == "quarter" {
-            let value = try #require(values[table.name])
-            #expect(table.rows == quarters.map(\.description))
-            #expect(table.counts.flatMap { $0 }.reduce(0, +) == inWindow.count, "\(table.name) counts each move once")
+        for table in tables where table.labels.rowDimension == "quarter" {
+            let value = try #require(values[table.labels.name])
+            #expect(table.labels.rows == quarters.map(\.description))
+            #expect(table.counts.flatMap { $0 }.reduce(0, +) == inWindow.count, "\(table.labels.name) counts each move once")
             for (row, quarter) in quarters.enumerated() {
-                for (column, label) in table.columns.enumerated() {
+                for (column, label) in table.labels.columns.enumerated() {
                     let expected = relocations.filter { Quarter(containing: $0.moveDate) == quarter && value($0) == label }.count
-                    #expect(table.counts[row][column] == expected, "\(table.name) \(quarter) \(label)")
+                    #expect(table.counts[row][column] == expected, "\(table.labels.name) \(quarter) \(label)")
                 }
             }
         }
         let flow = try #require(tables.last)
         let year = Set(quarters.suffix(4))
-        for (row, origin) in flow.rows.enumerated() {
-            for (column, receiving) in flow.columns.enumerated() {
+        for (row, origin) in flow.labels.rows.enumerated() {
+            for (column, receiving) in flow.labels.columns.enumerated() {
                 let expected = relocations.filter {
                     year.contains(Quarter(containing: $0.moveDate)) && $0.originatingAuthority.rawValue == origin
                         && $0.receivingAuthority.rawValue == receiving
@@ -66,9 +66,9 @@ import VVECore
 
     @Test func aFixedVocabularyShowsEveryValueEvenAtZero() {
         let tables = RelocationsMeasure.tables([], quarters: quarters)
-        let risk = tables.first { $0.name == "by-risk-level" }!
-        #expect(risk.columns == ["low", "medium", "high", "very-high"])
+        let risk = tables.first { $0.labels.name == "by-risk-level" }!
+        #expect(risk.labels.columns == ["low", "medium", "high", "very-high"])
         #expect(risk.counts == Array(repeating: [0, 0, 0, 0], count: 8))
-        #expect(tables.first { $0.name == "by-receiving-authority" }!.columns.isEmpty)
+        #expect(tables.first { $0.labels.name == "by-receiving-authority" }!.labels.columns.isEmpty)
     }
 }

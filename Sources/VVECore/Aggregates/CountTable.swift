@@ -1,25 +1,12 @@
-/// One table of a measure as a node counts it, before protection: counts by a row and a
-/// column dimension. Rows are quarters for a trend, or an area for a flow; columns are the
-/// values of one breakdown, in its vocabulary's order, or areas in name order.
+/// One table of a measure as a node counts it, before protection.
 package struct CountTable: Sendable, Hashable {
-    package let measure: Measure
-    /// The table's name within its measure, such as `by-receiving-authority`.
-    package let name: String
-    package let rowDimension: String
-    package let columnDimension: String
-    package let rows: [String]
-    package let columns: [String]
+    package let labels: TableLabels
     /// `counts[row][column]`.
     package let counts: [[Int]]
 
-    package init(measure: Measure, name: String, rowDimension: String, columnDimension: String, rows: [String], columns: [String], counts: [[Int]]) {
-        precondition(counts.count == rows.count && counts.allSatisfy { $0.count == columns.count }, "counts fit the labels")
-        self.measure = measure
-        self.name = name
-        self.rowDimension = rowDimension
-        self.columnDimension = columnDimension
-        self.rows = rows
-        self.columns = columns
+    package init(_ labels: TableLabels, counts: [[Int]]) {
+        precondition(counts.count == labels.rows.count && counts.allSatisfy { $0.count == labels.columns.count }, "counts fit the labels")
+        self.labels = labels
         self.counts = counts
     }
 
@@ -39,8 +26,8 @@ package struct CountTable: Sendable, Hashable {
             guard let r = rowIndex[row], let c = columnIndex[column] else { continue }
             counts[r][c] += 1
         }
-        return CountTable(
-            measure: measure, name: name, rowDimension: rowDimension, columnDimension: columnDimension, rows: rows, columns: columnLabels,
-            counts: counts)
+        let labels = TableLabels(
+            measure: measure, name: name, rowDimension: rowDimension, columnDimension: columnDimension, rows: rows, columns: columnLabels)
+        return CountTable(labels, counts: counts)
     }
 }

@@ -18,36 +18,19 @@ package struct ProtectedTableAnswer: Sendable, Hashable {
     /// the check's sums.
     package static let maximumCount = 1_000_000_000
 
-    package let measure: Measure
-    package let name: String
-    package let rowDimension: String
-    package let columnDimension: String
-    package let rows: [String]
-    package let columns: [String]
+    package let labels: TableLabels
     package let table: ProtectedTable
 
     /// The wire form of `counts`, protected; nil for a table with no rows or no columns,
     /// which has nothing to send.
     package init?(_ counts: CountTable, rules: DisclosureRules) {
-        guard !counts.rows.isEmpty, !counts.columns.isEmpty else { return nil }
-        measure = counts.measure
-        name = counts.name
-        rowDimension = counts.rowDimension
-        columnDimension = counts.columnDimension
-        rows = counts.rows
-        columns = counts.columns
+        guard !counts.labels.rows.isEmpty, !counts.labels.columns.isEmpty else { return nil }
+        labels = counts.labels
         table = ProtectedTable(counts.counts, rules: rules)
     }
 
-    private init(
-        measure: Measure, name: String, rowDimension: String, columnDimension: String, rows: [String], columns: [String], table: ProtectedTable
-    ) {
-        self.measure = measure
-        self.name = name
-        self.rowDimension = rowDimension
-        self.columnDimension = columnDimension
-        self.rows = rows
-        self.columns = columns
+    private init(labels: TableLabels, table: ProtectedTable) {
+        self.labels = labels
         self.table = table
     }
 
@@ -58,9 +41,9 @@ package struct ProtectedTableAnswer: Sendable, Hashable {
             return .object(object)
         }
         return [
-            "mode": .string(Self.protectedMode), "measure": .string(measure.rawValue), "table": .string(name),
-            "rowDimension": .string(rowDimension), "columnDimension": .string(columnDimension),
-            "rows": .array(rows.map { .string($0) }), "columns": .array(columns.map { .string($0) }),
+            "mode": .string(Self.protectedMode), "measure": .string(labels.measure.rawValue), "table": .string(labels.name),
+            "rowDimension": .string(labels.rowDimension), "columnDimension": .string(labels.columnDimension),
+            "rows": .array(labels.rows.map { .string($0) }), "columns": .array(labels.columns.map { .string($0) }),
             "threshold": .integer(Int64(table.rules.threshold)), "roundingBase": .integer(Int64(table.rules.roundingBase)),
             "cells": .array(table.cells.map { .array($0.map(count)) }), "rowTotals": .array(table.rowTotals.map(count)),
             "columnTotals": .array(table.columnTotals.map(count)), "total": count(table.total),
@@ -188,7 +171,8 @@ package struct ProtectedTableAnswer: Sendable, Hashable {
             }
         }
         try issues.throwIfAny()
-        return ProtectedTableAnswer(
-            measure: measure, name: name, rowDimension: rowDimension, columnDimension: columnDimension, rows: rows, columns: columns, table: table)
+        let labels = TableLabels(
+            measure: measure, name: name, rowDimension: rowDimension, columnDimension: columnDimension, rows: rows, columns: columns)
+        return ProtectedTableAnswer(labels: labels, table: table)
     }
 }
