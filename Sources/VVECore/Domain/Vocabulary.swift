@@ -205,6 +205,9 @@ package struct Postcode: Sendable, Hashable, JSONStringValue {
         canonical = "\(outward) \(inward)"
     }
 
+    /// The postcode district (the outward code, such as `N17`): areas, never an address.
+    package var district: String { String(canonical.prefix { $0 != " " }) }
+
     package static let expectedForm = "a UK postcode"
     package static let formRule = "is not a UK postcode; write it like NR1 1AA"
     package var description: String { canonical }
