@@ -68,6 +68,12 @@ package struct NodeConfiguration: Sendable, Equatable {
     /// Days a quarter must have been closed before it is reported (`report-lag-days:`), so
     /// that late acknowledgements count. Default 14.
     package var reportLagDays = NodeConfiguration.defaultReportLagDays
+    /// How many tables of aggregate answers this node gives one asking peer in any 24 hours
+    /// (`aggregate-tables-per-peer-per-day:`). Default `AggregateLimits.peerDefault`.
+    package var peerAggregateLimits: AggregateLimits = .peerDefault
+    /// How many tables one analyst here may ask in any 24 hours
+    /// (`report-tables-per-analyst-per-day:`). Default `AggregateLimits.analystDefault`.
+    package var analystAggregateLimits: AggregateLimits = .analystDefault
 
     /// The default report lag in days.
     package static let defaultReportLagDays = 14
@@ -148,6 +154,8 @@ package struct NodeConfiguration: Sendable, Equatable {
         case .failure(let problem): reader.fail(line: roundingBase?.line ?? threshold?.line ?? 0, "`rounding-base`: \(problem)")
         }
         let lag = reader.value("report-lag-days", rule: "must be a whole number of days from 0 to 365, such as 14", days(0...365))
+        let peerTables = reader.value("aggregate-tables-per-peer-per-day", rule: rule, count)
+        let analystTables = reader.value("report-tables-per-analyst-per-day", rule: rule, count)
         reader.finish()
         guard let name, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
         var configuration = NodeConfiguration(
@@ -158,6 +166,8 @@ package struct NodeConfiguration: Sendable, Equatable {
         configuration.lookupContact = contact?.value
         configuration.disclosure = disclosure
         configuration.reportLagDays = lag?.value ?? defaultReportLagDays
+        configuration.peerAggregateLimits = AggregateLimits(tablesPerDay: peerTables?.value ?? AggregateLimits.peerDefault.tablesPerDay)
+        configuration.analystAggregateLimits = AggregateLimits(tablesPerDay: analystTables?.value ?? AggregateLimits.analystDefault.tablesPerDay)
         configuration.peerLookupLimits = LookupLimits(
             perMinute: peerMinute?.value ?? LookupLimits.peerDefault.perMinute, perDay: peerDay?.value ?? LookupLimits.peerDefault.perDay)
         configuration.operatorLookupLimits = LookupLimits(
@@ -197,10 +207,13 @@ package struct NodeConfiguration: Sendable, Equatable {
         # operator-lookups-per-day: \(LookupLimits.operatorDefault.perDay)
         # Aggregate answers (docs/design/disclosure-control.md): counts below the threshold are
         # suppressed and the rest rounded to the base; a node may be stricter, never looser.
-        # A quarter is reported once it has been closed this many days.
+        # A quarter is reported once it has been closed this many days. Tables asked in any 24
+        # hours are limited per asking peer and per analyst here.
         # disclosure-threshold: \(DisclosureRules.floor.threshold)
         # rounding-base: \(DisclosureRules.floor.roundingBase)
         # report-lag-days: \(Self.defaultReportLagDays)
+        # aggregate-tables-per-peer-per-day: \(AggregateLimits.peerDefault.tablesPerDay)
+        # report-tables-per-analyst-per-day: \(AggregateLimits.analystDefault.tablesPerDay)
 
         """
     }

@@ -122,9 +122,12 @@ enum PolicyReader {
                 }
             }?.value ?? .no
         let askLookups = reader.flag("ask-lookups") ?? false
+        let askAggregates = reader.flag("ask-aggregates") ?? false
         let aggregates = readAggregates(&reader)
         guard reader.errors.count == before else { return nil }
-        return SharingPolicy(share: share, reviewDays: reviewDays, accept: accept, lookups: lookups, aggregates: aggregates, askLookups: askLookups)
+        return SharingPolicy(
+            share: share, reviewDays: reviewDays, accept: accept, lookups: lookups, aggregates: aggregates, askLookups: askLookups,
+            askAggregates: askAggregates)
     }
 
     /// `aggregates:`: yes (every measure), no, or a list of the catalogue's measures.
@@ -261,6 +264,7 @@ enum PolicyReader {
         text += "lookups: \(policy.lookups.rawValue)\n"
         if policy.askLookups { text += "ask-lookups: yes\n" }
         text += "aggregates: \(policy.aggregates.text)\n"
+        if policy.askAggregates { text += "ask-aggregates: yes\n" }
         return text
     }
 }

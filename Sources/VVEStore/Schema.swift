@@ -242,6 +242,42 @@ enum Schema {
                     CREATE INDEX pending_writes_release ON pending_writes(owner, release_after) WHERE release_after IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("2026-12-aggregates") { db in
+            // A quarter's counts, kept once it is reported (`QuarterCounts`): counts only, so
+            // that a trend survives the erasure of the records it counted. `kept_quarter` says
+            // when, and holds a row even for a quarter that counted nothing.
+            // `aggregate_query` is the ledger of queries asked (by an analyst here) and
+            // answered (for a peer): it refuses a query id answered before and counts tables
+            // against the daily limits.
+            try db.execute(
+                sql: """
+                    CREATE TABLE kept_quarter (
+                        measure TEXT NOT NULL,
+                        quarter TEXT NOT NULL,
+                        kept_at TEXT NOT NULL,
+                        PRIMARY KEY (measure, quarter)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE TABLE kept_count (
+                        measure TEXT NOT NULL,
+                        quarter TEXT NOT NULL,
+                        table_name TEXT NOT NULL,
+                        row_label TEXT NOT NULL,
+                        column_label TEXT NOT NULL,
+                        count INTEGER NOT NULL CHECK (count > 0),
+                        PRIMARY KEY (measure, quarter, table_name, row_label, column_label)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE TABLE aggregate_query (
+                        query_id TEXT NOT NULL,
+                        side TEXT NOT NULL CHECK (side IN ('asked', 'answered')),
+                        asker TEXT NOT NULL,
+                        measure TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        tables INTEGER NOT NULL,
+                        PRIMARY KEY (query_id, side)
+                    ) STRICT;
+                    CREATE INDEX aggregate_query_by_asker ON aggregate_query(side, asker, at);
+                    """)
+        }
         return migrator
     }
 }

@@ -103,7 +103,10 @@ struct PolicyExplain: AuditedCommand {
 enum PolicyPresentation {
     /// One line: what is shared, accepted and answered.
     static func summary(_ policy: SharingPolicy) -> String {
-        guard !policy.share.isEmpty || policy.lookups != .no || policy.aggregates.grantsAny || policy.askLookups else {
+        guard
+            !policy.share.isEmpty || policy.lookups != .no || policy.aggregates.grantsAny || policy.askLookups
+                || policy.askAggregates
+        else {
             return "shares nothing, accepts nothing, answers nothing"
         }
         var parts: [String] = []
@@ -121,6 +124,7 @@ enum PolicyPresentation {
         line += accepted.isEmpty ? "; accepts no writes" : "; accepts " + accepted.joined(separator: "; ")
         line += "; lookups \(policy.lookups.rawValue); aggregates \(policy.aggregates.text)"
         if policy.askLookups { line += "; this node's lookups go to it" }
+        if policy.askAggregates { line += "; this node's aggregate queries go to it" }
         return line
     }
 
@@ -149,6 +153,9 @@ enum PolicyPresentation {
             table.rows.append(["asks lookups"] + peers.map { $0.policy.askLookups ? "yes" : "no" })
         }
         table.rows.append(["aggregates"] + peers.map { $0.policy.aggregates.text })
+        if peers.contains(where: \.policy.askAggregates) {
+            table.rows.append(["asks aggregates"] + peers.map { $0.policy.askAggregates ? "yes" : "no" })
+        }
         return table.rendered
     }
 }

@@ -44,8 +44,8 @@ import Testing
                 atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
         }
         // camden answers 4 lookups a day from one peer; the officer may make 5.
-        try appendSetting(camden, "peer-lookups-per-day: 4\nlookup-contact: Camden MASH duty desk, 020 7946 0000")
-        try appendSetting(police, "operator-lookups-per-day: 5")
+        try camden.appendSetting("peer-lookups-per-day: 4\nlookup-contact: Camden MASH duty desk, 020 7946 0000")
+        try police.appendSetting("operator-lookups-per-day: 5")
         for borough in [camden, haringey, enfield] { try police.pin(borough, port: 1) }
         try police.setPolicy(for: "camden", "lookups: no\nask-lookups: yes\naggregates: no\n")
         try police.setPolicy(for: "haringey", "lookups: no\nask-lookups: yes\naggregates: no\n")
@@ -286,10 +286,6 @@ import Testing
         "policeContact": {"name": "DS Ruth Akande", "phone": "020 7946 0002"}}}
         """
 
-    func appendSetting(_ node: RegionNode, _ text: String) throws {
-        let file = node.directory + "/node.yaml"
-        try (try String(contentsOfFile: file, encoding: .utf8) + text + "\n").write(toFile: file, atomically: true, encoding: .utf8)
-    }
 
     func repoint(_ node: RegionNode, peer: String, port: Int) throws {
         try RegionSyncTests().repoint(node, peer: peer, port: port)

@@ -10,7 +10,7 @@ import Testing
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(
             lines.filter { $0.hasPrefix("== ") }.map { String($0.prefix(5)) } == [
-                "== 1.", "== 2.", "== 3.", "== 4.", "== 5.", "== 6.", "== 7.", "== 8.", "== 9.",
+                "== 1.", "== 2.", "== 3.", "== 4.", "== 5.", "== 6.", "== 7.", "== 8.", "== 9.", "== 10",
             ])
         // What each node holds once sync has run: exactly what camden's policies allow.
         let held = lines.drop { $0 != "Held now, over mutual TLS:" }.prefix(5)
@@ -33,6 +33,11 @@ import Testing
         #expect(step8.filter { $0.hasPrefix("  camden audit: peer:haringey: haringey's copy matched lookup ") }.count == 2)
         #expect(step8.filter { $0.hasPrefix("  camden audit: peer:met-police: record matched a lookup: ") }.count == 2)
         #expect(lines.contains { $0.hasPrefix("camden's audit chain is intact: ") })
+        // The VRU's reports: every borough answered, and the pack was written.
+        #expect(lines.contains { $0.hasPrefix("vve report relocations --table by-risk-level --quarters 4 ") && $0.hasSuffix("; exit 0") })
+        #expect(lines.contains { $0.hasPrefix("  by-risk-level: quarter by risk-level, ") })
+        #expect(lines.contains("  Answered: camden, enfield, haringey."))
+        #expect(lines.contains { $0.hasPrefix("vve report pack --quarter ") && $0.hasSuffix("; answered by camden, enfield, haringey") })
         #expect(lines.last { !$0.isEmpty } == "Stopped. The region's temporary folder has been removed.")
         let root = try #require(result.stdout.firstMatch(of: /Region CA made just now in (\/\S+)\/ca;/)?.1).description
         #expect(!FileManager.default.fileExists(atPath: root))

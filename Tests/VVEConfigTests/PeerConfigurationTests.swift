@@ -63,7 +63,7 @@ import VVECore
                 "Peers/haringey.yaml:7: `reference` is \"NL ISA 2026\"; it must be 2-64 characters of letters, digits, `-`, `/`, `.` or `_`, as the signed agreement names it",
                 "Peers/haringey.yaml:8: `lawful-basis` is \"because\"; it must be 10-300 characters on one line that name the statute, such as \"Children Act 1989 s.47\"",
                 "Peers/haringey.yaml:9: `signed` is not a known setting here; known settings are `lawful-basis`, `reference`",
-                "Peers/haringey.yaml:10: `colour` is not a known setting here; known settings are `accept`, `aggregates`, `agreement`, `ask-lookups`, `lookups`, `name`, `pins`, `role`, `share`, `url`",
+                "Peers/haringey.yaml:10: `colour` is not a known setting here; known settings are `accept`, `aggregates`, `agreement`, `ask-aggregates`, `ask-lookups`, `lookups`, `name`, `pins`, `role`, `share`, `url`",
             ])
     }
 

@@ -25,8 +25,8 @@ import VVECore
     @Test(arguments: [1, 2] as [UInt64])
     func everyCellIsARecount(seed: UInt64) throws {
         let records = records(300, seed: seed)
-        let tables = CountyLinesMeasure.tables(records, quarters: quarters)
-        #expect(tables.map(\.labels.name) == CountyLinesMeasure.tableNames)
+        let tables = Measure.countyLines.countTables(records, quarters: quarters)
+        #expect(tables.map(\.labels.name) == Measure.countyLines.tables.map(\.name))
         let lines = records.compactMap { record -> (RecordStatus, CountyLinesLink)? in
             guard case .countyLinesLink(let fields)? = record.fields else { return nil }
             return (record.status, fields)

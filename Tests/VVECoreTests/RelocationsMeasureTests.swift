@@ -25,8 +25,8 @@ import VVECore
     @Test(arguments: [1, 2, 3] as [UInt64])
     func everyCellIsTheNumberOfRelocationsWithThatQuarterAndValue(seed: UInt64) throws {
         let records = records(300, seed: seed)
-        let tables = RelocationsMeasure.tables(records, quarters: quarters)
-        #expect(tables.map(\.labels.name) == RelocationsMeasure.tableNames)
+        let tables = Measure.relocations.countTables(records, quarters: quarters)
+        #expect(tables.map(\.labels.name) == Measure.relocations.tables.map(\.name))
         let relocations = records.compactMap { record -> Relocation? in
             guard case .relocation(let fields)? = record.fields else { return nil }
             return fields
@@ -65,7 +65,7 @@ import VVECore
     }
 
     @Test func aFixedVocabularyShowsEveryValueEvenAtZero() {
-        let tables = RelocationsMeasure.tables([], quarters: quarters)
+        let tables = Measure.relocations.countTables([], quarters: quarters)
         let risk = tables.first { $0.labels.name == "by-risk-level" }!
         #expect(risk.labels.columns == ["low", "medium", "high", "very-high"])
         #expect(risk.counts == Array(repeating: [0, 0, 0, 0], count: 8))

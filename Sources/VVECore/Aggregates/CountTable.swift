@@ -9,25 +9,4 @@ package struct CountTable: Sendable, Hashable {
         self.labels = labels
         self.counts = counts
     }
-
-    /// Counts `items` into rows and columns: each item's row and column label, or nil to
-    /// leave it out. Columns are `columns` when given (a fixed vocabulary, every value shown
-    /// even at zero), else the labels met, in order.
-    package static func counting<Item>(
-        _ items: [Item], measure: Measure, name: String, rowDimension: String, rows: [String], columnDimension: String, columns: [String]?,
-        label: (Item) -> (row: String, column: String)?
-    ) -> CountTable {
-        let labelled = items.compactMap(label).filter { rows.contains($0.row) }
-        let columnLabels = columns ?? Array(Set(labelled.map(\.column))).sorted()
-        let rowIndex = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
-        let columnIndex = Dictionary(uniqueKeysWithValues: columnLabels.enumerated().map { ($1, $0) })
-        var counts = Array(repeating: Array(repeating: 0, count: columnLabels.count), count: rows.count)
-        for (row, column) in labelled {
-            guard let r = rowIndex[row], let c = columnIndex[column] else { continue }
-            counts[r][c] += 1
-        }
-        let labels = TableLabels(
-            measure: measure, name: name, rowDimension: rowDimension, columnDimension: columnDimension, rows: rows, columns: columnLabels)
-        return CountTable(labels, counts: counts)
-    }
 }

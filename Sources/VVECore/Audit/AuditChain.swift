@@ -10,6 +10,8 @@ package enum AuditAction: String, Sendable, CaseIterable, JSONEnumeration {
     case export
     case disclose
     case lookup
+    /// An aggregate query asked or answered: who asked, why, and what each side released.
+    case aggregate
     /// A connection or payload from outside that was refused: who presented what, and why.
     case refuse
 }

@@ -214,6 +214,13 @@ package struct MatchKeyEncoder: Sendable {
         tokens = TokenTable(key: key)
     }
 
+    /// The exact key of a person alone: nil without a full name and date of birth.
+    package func exactKey(for person: Person) -> [UInt8]? {
+        exactKey(
+            forename: person.forenames.map(NameNormaliser.forename) ?? "", surname: person.surname.map(NameNormaliser.surname) ?? "",
+            dateOfBirth: person.dateOfBirth)
+    }
+
     /// The exact and fuzzy keys of a person.
     package func keys(for person: Person) -> MatchKeys {
         let forename = person.forenames.map(NameNormaliser.forename) ?? ""

@@ -27,13 +27,16 @@ package struct SharingPolicy: Sendable, Hashable {
     package var askLookups: Bool
     /// Which measures of the federated view this node answers for the peer.
     package var aggregates: AggregateGrant
+    /// Whether this node sends its analysts' aggregate queries to the peer
+    /// (`ask-aggregates:`): the peer's file at the other end decides what it answers.
+    package var askAggregates: Bool
 
     /// Nothing shared, nothing accepted, nothing answered.
     package static let denyAll = SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false)
 
     package init(
         share: [RecordKind: KindGrant], reviewDays: Int?, accept: [RecordKind: Set<String>], lookups: LookupGrant, aggregates: AggregateGrant,
-        askLookups: Bool = false
+        askLookups: Bool = false, askAggregates: Bool = false
     ) {
         self.share = share
         self.reviewDays = reviewDays
@@ -41,6 +44,7 @@ package struct SharingPolicy: Sendable, Hashable {
         self.lookups = lookups
         self.askLookups = askLookups
         self.aggregates = aggregates
+        self.askAggregates = askAggregates
     }
 }
 

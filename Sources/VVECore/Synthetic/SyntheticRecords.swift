@@ -9,6 +9,8 @@ package struct SyntheticRecords: Sendable {
     package let owner: AuthorityName
     /// The day the records are made on; dates fall before it and review dates after it.
     package let today: CalendarDate
+    /// Days from a move to its acknowledgement, drawn evenly: most within days, a few weeks late.
+    static let acknowledgementDelays = [0, 0, 1, 1, 2, 3, 5, 8, 12, 20]
 
     package init(seed: UInt64, owner: AuthorityName, today: CalendarDate) {
         self.random = SeededGenerator(seed: seed)
@@ -76,7 +78,7 @@ package struct SyntheticRecords: Sendable {
         let addresses = (0..<between(0, 2)).map { _ in
             CuckooedAddress(
                 address: "\(between(1, 180)) \(pick(NameBank.streets))",
-                postcode: Postcode("\(pick(["NR", "CO", "CM", "ME", "IP", "SG"]))\(between(1, 30)) \(between(1, 9))\(letter())\(letter())"))
+                postcode: Postcode("\(pick(["NR", "CO", "CM", "ME", "IP", "SG"]))\(between(1, 4)) \(between(1, 9))\(letter())\(letter())"))
         }
         return CountyLinesLink(
             lineName: "\(pick(NameBank.lineNames)) line", dealLines: [PhoneNumber("07700 900\(String(between(1000, 1999)).dropFirst())")!],
@@ -89,14 +91,17 @@ package struct SyntheticRecords: Sendable {
     private mutating func nextRelocation() -> Relocation {
         var receiving = pick(DemoRegion.boroughs + DemoRegion.countyAreas)
         if receiving == owner { receiving = DemoRegion.countyAreas[0] }
-        let moveDate = today.adding(days: -between(0, 365))
+        // Two years of moves, more of them lately: a trend for reports to show.
+        let daysAgo = between(0, 729)
+        let moveDate = today.adding(days: -(daysAgo * daysAgo / 730))
         let acknowledged = roll(0.6)
         return Relocation(
             youngPerson: nextPerson(ageRange: 12...17), originatingAuthority: owner, receivingAuthority: receiving,
             moveDate: moveDate, accommodationType: pick(AccommodationType.allCases), reasonCategory: pick(RelocationReason.allCases),
             riskLevel: pick(RiskLevel.allCases), originatingSpoc: nextContact(at: owner, role: "Exploitation team SPOC"),
             receivingSpoc: acknowledged ? nextContact(at: receiving, role: "Receiving SPOC") : nil,
-            acknowledgement: acknowledged ? Acknowledgement(by: "Duty manager", date: min(today, moveDate.adding(days: between(0, 3)))) : nil,
+            acknowledgement: acknowledged
+                ? Acknowledgement(by: "Duty manager", date: min(today, moveDate.adding(days: Self.acknowledgementDelays[between(0, 9)]))) : nil,
             allocatedWorker: acknowledged && roll(0.7) ? nextContact(at: receiving, role: "Allocated social worker") : nil)
     }
 

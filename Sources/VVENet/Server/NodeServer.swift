@@ -21,7 +21,9 @@ package enum NodeServer {
     /// bound port once the socket listens (useful with port 0).
     package static func application(
         identity: NodeIdentity, registry: PeerRegistry, refusals: RefusalLog, configuration: NodeServerConfiguration,
-        changes: ChangesProvider? = nil, lookups: LookupProvider? = nil, lookupNotices: LookupNoticeProvider? = nil, logger: Logger,
+        changes: ChangesProvider? = nil, lookups: LookupProvider? = nil, lookupNotices: LookupNoticeProvider? = nil,
+        aggregates: AggregateProvider? = nil,
+        logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some Service {
         let router = Router(context: PeerRequestContext.self)
@@ -30,6 +32,7 @@ package enum NodeServer {
         addChangesRoute(to: router, changes: changes)
         addLookupRoute(to: router, lookups: lookups)
         addLookupNoticesRoute(to: router, lookupNotices: lookupNotices)
+        addAggregateRoute(to: router, aggregates: aggregates)
         let tlsContext = try NIOSSLContext(configuration: identity.tlsConfiguration(server: true))
         let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000)
         let server = HTTPServerBuilder { responder in

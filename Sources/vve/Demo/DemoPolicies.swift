@@ -18,6 +18,10 @@ enum DemoPolicies {
             // The police send their officers' lookups to every borough; they share no records.
             return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false, askLookups: true)
         }
+        if owner == .vru, peer == .borough {
+            // The VRU's analysts ask every borough; it shares no records.
+            return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false, askAggregates: true)
+        }
         guard owner == .borough else { return .denyAll }
         switch peer {
         case .borough:
@@ -38,7 +42,8 @@ enum DemoPolicies {
                 reviewDays: 30, accept: [.sharedPerpetrator: ["disruptions"]], lookups: .police, aggregates: false)
         case .vru:
             // The VRU sees the region through aggregates only, never a record.
-            return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: .measures(Set(Measure.allCases)))
+            return SharingPolicy(
+                share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: .measures(Set(Measure.allCases)))
         }
     }
 }

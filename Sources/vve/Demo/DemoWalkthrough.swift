@@ -252,6 +252,55 @@ final class DemoWalkthrough: Service, Sendable {
         case .broken(let fault):
             throw CommandFailure("camden's audit chain is broken: \(fault)", status: .auditBroken)
         }
+
+        step(10, "The VRU asks the boroughs for a measure, each protecting its own counts; then the quarterly pack")
+        try await report(today: today)
+    }
+
+    /// Two years of synthetic history at each borough, then the VRU's reports: one measure on
+    /// the terminal, and the quarterly pack written into the demo's folder.
+    private func report(today: CalendarDate) async throws {
+        // camden and haringey know many of the same young people; enfield others.
+        for (name, seed, count) in [("camden", 100, 600), ("haringey", 100, 400), ("enfield", 101, 500)] as [(String, UInt64, Int)] {
+            let borough = region[name]
+            var history = SyntheticRecords(seed: seed, owner: borough.name, today: today)
+            _ = try borough.store.importDrafts((0..<count).map { _ in history.nextDraft(kind: nil) }, context: context())
+        }
+        Output.line("Each borough now holds two years of synthetic history (600, 400 and 500 records).")
+        let vru = region["vru"]
+        let peers = vru.registry.peers.filter(\.policy.askAggregates)
+        let analyst = try OperatorName("a.khan")
+        let purpose = try Justification("quarterly board pack preparation")
+        let latest = Quarter.latestReportable(on: today, lagDays: NodeConfiguration.defaultReportLagDays)
+        func ask(_ queries: [AggregateQuery]) async throws -> ReportPack {
+            let reports = try await ReportAsking.ask(
+                queries, peers: peers, identity: vru.identity, store: vru.store, limits: .analystDefault, rules: .floor, timeout: .seconds(30),
+                at: Clock.now())
+            return ReportPack(reports: reports, generatedAt: Clock.now(), node: vru.name)
+        }
+        let one = try await ask([
+            AggregateQuery(
+                queryID: UUID().uuidString.lowercased(), measure: .relocations, quarter: latest, quarterCount: 4, tables: ["by-risk-level"],
+                analyst: analyst, purpose: purpose)
+        ])
+        Output.line(
+            "vve report relocations --table by-risk-level --quarters 4 --purpose \"\(purpose.text)\" --operator a.khan; exit \(one.reports[0].exitCode)"
+        )
+        Output.line(ReportTerminal.render(one).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
+        let pack = try await ask(
+            Measure.allCases.map { measure in
+                AggregateQuery(
+                    queryID: UUID().uuidString.lowercased(), measure: measure, quarter: latest,
+                    quarterCount: measure.isCountedByQuarter ? AggregateQuery.maximumQuarters : 1, analyst: analyst, purpose: purpose)
+            })
+        let stem = "\(vru.directory)/pack-\(latest)"
+        try ReportHTML.render(pack).write(toFile: stem + ".html", atomically: true, encoding: .utf8)
+        try ReportCSV.render(pack.reports).write(toFile: stem + ".csv", atomically: true, encoding: .utf8)
+        let answered = Set(pack.reports.flatMap(\.answered)).map(\.rawValue).sorted()
+        Output.line("vve report pack --quarter \(latest) --html \(stem).html --csv \(stem).csv; answered by \(answered.joined(separator: ", "))")
+        Output.line(
+            "The quarterly pack: every measure, eight quarters of trends, with charts; open \(stem).html in a browser\(keep ? "." : " (kept with --keep).")"
+        )
     }
 
     /// Edits R1 at camden and on haringey's copy back to back, before either can pull.

@@ -21,9 +21,10 @@ enum ExitStatus: Int32, CaseIterable {
     case noInput = 66
     /// `vve init` refused to overwrite an existing node.
     case nodeExists = 73
-    /// The store cannot be used: not SQLite, not vve's, newer schema, I/O failure.
+    /// The store cannot be used (not SQLite, not vve's, newer schema, I/O failure), or an
+    /// output file cannot be written.
     case storeError = 74
-    /// A lookup over the operator's rate limit: try later.
+    /// A lookup or report over the operator's or analyst's daily limit: try later.
     case rateLimited = 75
     /// The node's configuration is missing or invalid.
     case configError = 78

@@ -8,6 +8,11 @@ enum Output {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// Writes `text` to stdout as it is.
+    static func text(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
     /// Writes a JSON value, indented, to stdout.
     static func json(_ value: JSONValue) {
         line(JSONWriter.pretty(value))

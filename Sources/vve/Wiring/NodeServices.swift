@@ -9,7 +9,8 @@ import VVESync
 /// Everything a running node is made of, built in this one place for `vve serve` and for
 /// every node of `vve demo`, so that the demo runs exactly what production runs: the
 /// mutual-TLS server, the peer-file watcher, the refusal audit, the change signal, the pull
-/// loops, the retention sweep, the match index and the delivery of lookup notices.
+/// loops, the retention sweep, the match index, the delivery of lookup notices, the keeping
+/// of quarterly counts and the answering of aggregate queries.
 struct NodeServices {
     /// How a node runs, beyond its node.yaml; the defaults are `vve serve`'s.
     struct Settings: Sendable {
@@ -68,10 +69,15 @@ struct NodeServices {
                 "no linkage key: peers cannot pull changes or look people up until the region's key is installed",
                 metadata: ["linkage.key.path": "\(configuration.linkageKey)"])
         }
+        let aggregates = AggregateResponder(
+            store: store,
+            configuration: AggregateConfiguration(
+                rules: configuration.disclosure, reportLagDays: configuration.reportLagDays, limits: configuration.peerAggregateLimits),
+            encoder: linkageKey.map(MatchKeyEncoder.init), logger: logger)
         let server = try NodeServer.application(
             identity: identity, registry: registry, refusals: refusals, configuration: NodeServerConfiguration(listen: settings.listen),
             changes: changes, lookups: lookups, lookupNotices: NodeServer.lookupNotices(into: store, clock: clock, logger: logger),
-            logger: logger, onListening: onListening)
+            aggregates: NodeServer.aggregates(from: aggregates, store: store, clock: clock, logger: logger), logger: logger, onListening: onListening)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: server), .init(service: refusals), .init(service: watcher), .init(service: signal),
         ]
@@ -87,6 +93,8 @@ struct NodeServices {
                 service: LookupNoticeService(
                     store: store, sender: NetworkLookupNoticeSender(registry: registry, identity: identity), interval: settings.noticeInterval,
                     clock: clock, logger: logger)))
+        services.append(
+            .init(service: QuarterKeepingService(store: store, reportLagDays: configuration.reportLagDays, clock: clock, logger: logger)))
         let retention = RetentionPolicy(reviewGraceDays: configuration.reviewGraceDays, tombstoneDays: configuration.tombstoneDays)
         services.append(.init(service: RetentionService(store: store, policy: retention, signal: signal, clock: clock, logger: logger)))
         self.registry = registry

@@ -75,6 +75,12 @@ final class RegionNode {
         try VVE.run(arguments + ["--dir", directory], environment: ["VVE_OPERATOR": "a.admin"])
     }
 
+    /// Adds settings to the end of node.yaml.
+    func appendSetting(_ text: String) throws {
+        let file = directory + "/node.yaml"
+        try (try String(contentsOfFile: file, encoding: .utf8) + text + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+    }
+
     /// Pins `peer` at `https://localhost:PORT` with its certificate (or the ones given).
     func pin(_ peer: RegionNode, port: Int, certificates: [String]? = nil, role: String = "borough") throws {
         var arguments = ["peer", "add", peer.name, "--url", "https://localhost:\(port)", "--role", role]

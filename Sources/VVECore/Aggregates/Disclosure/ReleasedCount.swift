@@ -21,6 +21,21 @@ package struct ReleasedCount: Sendable, Hashable {
         self.status = status
     }
 
+    /// One count alone, protected by `rules`: suppressed when small, else rounded, zero as
+    /// it is. A count with no totals beside it needs no secondary suppression.
+    package init(protecting count: Int, rules: DisclosureRules) {
+        if rules.isSmall(count) {
+            self.init(value: nil, status: .suppressed)
+        } else {
+            self.init(value: rules.rounded(count), status: count == 0 ? .exact : .rounded)
+        }
+    }
+
+    /// As a note says it: the value, or fewer than the threshold.
+    package func described(under rules: DisclosureRules) -> String {
+        value.map { "\($0)" } ?? (status == .suppressed ? "fewer than \(rules.threshold)" : "a withheld number of")
+    }
+
     /// Whether the count is withheld.
     package var isWithheld: Bool { value == nil }
 }

@@ -1,0 +1,66 @@
+extension Measure {
+    /// The tables this measure offers, in the order a report shows them.
+    package var tables: [TableDefinition] {
+        switch self {
+        case .relocations: RelocationsMeasure.tables
+        case .relocationBriefing: RelocationBriefingMeasure.tables
+        case .countyLines: CountyLinesMeasure.tables
+        case .perpetrators: PerpetratorsMeasure.tables
+        case .knownInSeveralAreas: SharedPeople.tables
+        }
+    }
+
+    /// What `record` is counted as in this measure's tables: nothing for an erased record or
+    /// another kind.
+    package func tallies(_ record: CaseRecord) -> [Tally] {
+        guard let fields = record.fields else { return [] }
+        return switch self {
+        case .relocations: RelocationsMeasure.tallies(fields)
+        case .relocationBriefing: RelocationBriefingMeasure.tallies(fields)
+        case .countyLines: CountyLinesMeasure.tallies(fields, status: record.status)
+        case .perpetrators: PerpetratorsMeasure.tallies(fields, recorded: record.createdAt.calendarDate)
+        case .knownInSeveralAreas: []
+        }
+    }
+
+    /// Whether a node counts this measure into quarterly tables. People known in several
+    /// areas are counted by tokens instead, over today's records, which cannot be kept.
+    package var isCountedByQuarter: Bool { self != .knownInSeveralAreas }
+
+    /// The tables of this measure over `quarters` (oldest first), from each quarter's counts:
+    /// a trend table has a row per quarter; a flow table sums the last four.
+    package func countTables(_ counts: [Quarter: QuarterCounts], quarters: [Quarter]) -> [CountTable] {
+        tables.map { definition in
+            switch definition.shape {
+            case .trend(let dimension, let vocabulary):
+                let rows = quarters.map { (counts[$0]?.counts ?? [:]).filter { $0.key.table == definition.name } }
+                let columns = vocabulary ?? Set(rows.flatMap { $0.keys.map(\.column) }).sorted()
+                let labels = TableLabels(
+                    measure: self, name: definition.name, rowDimension: "quarter", columnDimension: dimension, rows: quarters.map(\.description),
+                    columns: columns)
+                return CountTable(
+                    labels,
+                    counts: rows.map { row in
+                        columns.map { column in row[CellKey(table: definition.name, row: "", column: column)] ?? 0 }
+                    })
+            case .flow(let rowDimension, let columnDimension, let vocabulary):
+                var sums: [CellKey: Int] = [:]
+                for quarter in quarters.suffix(TableDefinition.flowQuarters) {
+                    for (cell, count) in counts[quarter]?.counts ?? [:] where cell.table == definition.name { sums[cell, default: 0] += count }
+                }
+                let rows = Set(sums.keys.map(\.row)).sorted()
+                let columns = rows.isEmpty ? [] : vocabulary ?? Set(sums.keys.map(\.column)).sorted()
+                let labels = TableLabels(
+                    measure: self, name: definition.name, rowDimension: rowDimension, columnDimension: columnDimension, rows: rows, columns: columns)
+                return CountTable(
+                    labels,
+                    counts: rows.map { row in columns.map { sums[CellKey(table: definition.name, row: row, column: $0)] ?? 0 } })
+            }
+        }
+    }
+
+    /// The tables of this measure over `quarters`, counted from `records` now.
+    package func countTables(_ records: [CaseRecord], quarters: [Quarter]) -> [CountTable] {
+        countTables(QuarterCounts.counting(records, measure: self, quarters: Set(quarters)), quarters: quarters)
+    }
+}

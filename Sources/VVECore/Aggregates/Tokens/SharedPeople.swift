@@ -1,0 +1,40 @@
+/// The `known-in-several-areas` measure as the asking node derives it from each authority's
+/// tokens: how many people appear in the records of each pair of authorities, one pair a
+/// row, and how many appear in two or more. The counts are the asking node's own, so it
+/// protects them under its own rules before anyone sees them; the tokens are never kept,
+/// shown or logged.
+package enum SharedPeople {
+    package static let tables: [TableDefinition] = [
+        TableDefinition("by-pair", .flow(row: "authorities", column: "people", vocabulary: ["people"])),
+        TableDefinition("in-two-or-more", .flow(row: "authorities", column: "people", vocabulary: ["people"])),
+    ]
+
+    /// The derived tables, protected by `rules`, from the answers that sent tokens; `missing`
+    /// are the authorities whose people are not in them (no answer, or too few to send).
+    package static func tables(
+        _ answers: [AggregateAnswer], query: AggregateQuery, missing: [AuthorityName], rules: DisclosureRules
+    ) -> [RegionalTable] {
+        let sets = answers.compactMap { answer in answer.tokens?.tokens.map { (answer.authority, Set($0)) } }.sorted { $0.0 < $1.0 }
+        var pairs: [(label: String, count: Int)] = []
+        for (index, first) in sets.enumerated() {
+            for second in sets.dropFirst(index + 1) {
+                pairs.append(("\(first.0)+\(second.0)", first.1.intersection(second.1).count))
+            }
+        }
+        var seen: [String: Int] = [:]
+        for (_, tokens) in sets { for token in tokens { seen[token, default: 0] += 1 } }
+        let several = seen.values.filter { $0 >= 2 }.count
+        let derived: [(name: String, rows: [String], counts: [Int])] = [
+            ("by-pair", pairs.map(\.label), pairs.map(\.count)),
+            ("in-two-or-more", sets.count >= 2 ? ["all"] : [], sets.count >= 2 ? [several] : []),
+        ]
+        let asked = Set(query.tableDefinitions.map(\.name))
+        return derived.filter { asked.contains($0.name) }.map { table in
+            let labels = TableLabels(
+                measure: .knownInSeveralAreas, name: table.name, rowDimension: "authorities", columnDimension: "people", rows: table.rows,
+                columns: table.rows.isEmpty ? [] : ["people"])
+            guard !table.rows.isEmpty else { return RegionalTable(derived: labels, protected: nil, missing: missing) }
+            return RegionalTable(derived: labels, protected: ProtectedTable(table.counts.map { [$0] }, rules: rules), missing: missing)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import VVECore
+
+/// `vve report --csv`: tidy, one row per cell, for each authority that released the table and
+/// for the region. A total's row or column label is `total`.
+enum ReportCSV {
+    static let header = "measure,table,period,row_dimension,row,column_dimension,column,authority,value,status,threshold,rounding_base"
+
+    static func render(_ reports: [AggregateReport]) -> String {
+        var lines = [header]
+        for report in reports {
+            let quarters = report.query.quarters
+            for table in report.tables {
+                let labels = table.labels
+                let rows: [String?] = labels.rows.map { $0 } + [nil]
+                let columns: [String?] = labels.columns.map { $0 } + [nil]
+                for (r, row) in rows.enumerated() {
+                    for (c, column) in columns.enumerated() {
+                        let period = ReportPack.period(table, row: row == nil ? nil : r, quarters: quarters)
+                        let lead = [
+                            report.query.measure.rawValue, labels.name, period, labels.rowDimension, row ?? "total", labels.columnDimension,
+                            column ?? "total",
+                        ]
+                        for (name, answer) in table.authorities {
+                            guard let answer else { continue }
+                            let count = released(answer, row, column)
+                            let value = count.value.map(String.init) ?? ""
+                            lines.append(
+                                (lead + [
+                                    name.rawValue, value, count.status.rawValue, "\(answer.table.rules.threshold)",
+                                    "\(answer.table.rules.roundingBase)",
+                                ]).map(field).joined(separator: ","))
+                        }
+                        let regional = regionalValue(table, row == nil ? nil : r, column == nil ? nil : c)
+                        let value = regional.isWithheld ? "" : "\(regional.value)"
+                        lines.append((lead + ["region", value, regional.status.rawValue, "", ""]).map(field).joined(separator: ","))
+                    }
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// An authority's count at a row and column label, nil for a total; a label its table
+    /// does not have counted zero.
+    static func released(_ answer: ProtectedTableAnswer, _ row: String?, _ column: String?) -> ReleasedCount {
+        let r = row.map { answer.labels.rows.firstIndex(of: $0) }
+        let c = column.map { answer.labels.columns.firstIndex(of: $0) }
+        switch (r, c) {
+        case (.some(nil), _), (_, .some(nil)): return ReleasedCount(value: 0, status: .exact)
+        case (.some(.some(let r)), .some(.some(let c))): return answer.table.cells[r][c]
+        case (.some(.some(let r)), nil): return answer.table.rowTotals[r]
+        case (nil, .some(.some(let c))): return answer.table.columnTotals[c]
+        case (nil, nil): return answer.table.total
+        }
+    }
+
+    static func regionalValue(_ table: RegionalTable, _ row: Int?, _ column: Int?) -> RegionalValue {
+        switch (row, column) {
+        case (let r?, let c?): table.cells[r][c]
+        case (let r?, nil): table.rowTotals[r]
+        case (nil, let c?): table.columnTotals[c]
+        case (nil, nil): table.total
+        }
+    }
+
+    /// A CSV field, quoted when it holds a comma, a quote or a line break.
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

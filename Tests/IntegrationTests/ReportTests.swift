@@ -1,0 +1,303 @@
+import Foundation
+import GRDB
+import Testing
+import VVECore
+import VVEStore
+
+/// `vve report` from a VRU node to borough nodes running `vve serve`, over mutual TLS on
+/// loopback: each borough counts its own records and protects them, the VRU combines what
+/// they release, a borough that is down makes the report incomplete, and every refusal is
+/// clear, audited and changes nothing.
+@Suite struct ReportTests {
+    static let purpose = "quarterly board pack preparation"
+
+    func report(_ vru: RegionNode, _ arguments: [String]) throws -> ProcessResult {
+        try VVE.run(["report"] + arguments + ["--dir", vru.directory, "--purpose", Self.purpose], environment: ["VVE_OPERATOR": "a.khan"])
+    }
+
+    /// Imports synthetic records of `kind` owned by the node.
+    func seed(_ node: RegionNode, kind: String, count: Int, seed: Int) throws {
+        let records = try check(VVE.run(["generate", "--kind", kind, "--count", "\(count)", "--seed", "\(seed)", "--owner", node.name]))
+        let file = node.directory + "/\(kind).ndjson"
+        try records.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        try check(node.run(["record", "import", file]))
+    }
+
+    /// The node's own records as a direct count sees them, read from its store.
+    func records(_ node: RegionNode) throws -> [CaseRecord] {
+        let store = try CaseStore.open(at: node.directory + "/vve.sqlite")
+        return try store.records(
+            matching: RecordFilter(), context: OperationContext(actor: try OperatorName("test.reader"), time: Timestamp(millisecondsSinceEpoch: 0)))
+    }
+
+    func json(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
+
+    func count(_ sql: String, _ node: RegionNode) throws -> Int {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: node.directory + "/vve.sqlite", configuration: configuration).read { db in
+            try Int.fetchOne(db, sql: sql) ?? -1
+        }
+    }
+
+    func integer(_ value: JSONValue?) -> Int? {
+        if case .integer(let number)? = value { return Int(number) }
+        return nil
+    }
+
+    @Test func theVRUCombinesWhatEachBoroughReleasesAndEveryRefusalIsClearAndAudited() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        let enfield = try region.node("enfield")
+        let vru = try region.node("vru")
+        for (index, borough) in [camden, haringey, enfield].enumerated() {
+            try seed(borough, kind: "relocation", count: 300, seed: index + 1)
+            try seed(borough, kind: "county-lines-link", count: 80, seed: index + 11)
+            try borough.pin(vru, port: 1, role: "vru")
+            try vru.pin(borough, port: 1)
+            try vru.setPolicy(for: borough.name, "lookups: no\naggregates: no\nask-aggregates: yes\n")
+        }
+        try camden.setPolicy(for: "vru", "lookups: no\naggregates: [relocations, county-lines]\n")
+        try enfield.setPolicy(for: "vru", "lookups: no\naggregates: yes\n")
+        // haringey answers county lines only.
+        try haringey.setPolicy(for: "vru", "lookups: no\naggregates: [county-lines]\n")
+        // camden answers 16 tables a day for the VRU: two relocations reports (7 tables each).
+        try camden.appendSetting("aggregate-tables-per-peer-per-day: 16")
+        try vru.appendSetting("report-tables-per-analyst-per-day: 35")
+
+        let camdenServer = try camden.serve()
+        let haringeyServer = try haringey.serve()
+        defer {
+            _ = camdenServer.stop()
+            _ = haringeyServer.stop()
+        }
+        try RegionSyncTests().repoint(vru, peer: "camden", port: camdenServer.port)
+        try RegionSyncTests().repoint(vru, peer: "haringey", port: haringeyServer.port)
+        // enfield is down: its file points at a port nothing listens on.
+
+        // 1. Relocations: camden answers, haringey refuses (no grant), enfield is down: exit 2.
+        let relocations = try report(vru, ["relocations", "--quarter", "2026Q3", "--quarters", "4", "--json"])
+        #expect(relocations.status == 2, "\(relocations.stderr)")
+        let answer = try json(relocations.stdout)
+        let first = try #require(answer["reports"]?.arrayValue?.first)
+        let queryID = try #require(first["queryId"]?.stringValue)
+        let authorities = try #require(first["authorities"]?.arrayValue)
+        #expect(authorities.compactMap { $0["name"]?.stringValue } == ["camden", "enfield", "haringey"])
+        #expect(authorities.compactMap { $0["state"]?.stringValue } == ["answered", "no-answer", "refused"])
+        #expect(
+            authorities[2]["reason"]?.stringValue
+                == "this node does not answer relocations for vru: Peers/vru.yaml grants `aggregates: [county-lines]`")
+
+        // Every table camden released equals the protected value of a direct count of its store.
+        let quarters = Quarter("2026Q3")!.trend(of: 4)
+        let expected = Measure.relocations.countTables(try records(camden), quarters: quarters).compactMap {
+            ProtectedTableAnswer($0, rules: .floor)
+        }
+        let tables = try #require(first["tables"]?.arrayValue)
+        #expect(tables.count == Measure.relocations.tables.count)
+        for (table, direct) in zip(tables, expected) {
+            let released = try #require(table["authorities"]?.arrayValue?.first { $0["name"]?.stringValue == "camden" }?["table"])
+            #expect(released == direct.jsonValue, "\(direct.labels.name)")
+            // Only camden answered: every regional cell is incomplete, at least camden's count.
+            #expect(table["region"]?["total"]?["status"]?.stringValue == "incomplete")
+        }
+        #expect(expected.contains { $0.table.cells.joined().contains { $0.status == .suppressed } }, "the data exercises suppression")
+        try expectNoSmallCounts(answer)
+
+        // Both ends audited the query: the VRU with what camden released, camden with the asker.
+        let vruAudit = try check(vru.run(["audit", "list", "--action", "aggregate", "--json"])).stdout
+        #expect(vruAudit.contains("aggregate \(queryID) for analyst a.khan") && vruAudit.contains("camden: released 7 tables"))
+        #expect(vruAudit.contains("haringey: refused") && vruAudit.contains("enfield: no answer"))
+        let camdenAudit = try check(camden.run(["audit", "list", "--action", "aggregate", "--json"])).stdout
+        #expect(camdenAudit.contains("aggregate \(queryID) from vru for analyst a.khan: relocations 2025Q4-2026Q3"))
+        #expect(camdenAudit.contains(Self.purpose))
+        let haringeyRefusals = try check(haringey.run(["audit", "list", "--action", "refuse", "--json"])).stdout
+        #expect(haringeyRefusals.contains("aggregate \(queryID) from vru for analyst a.khan: relocations; refused"))
+
+        // 2. Refusals sent straight to camden, as a hostile or broken VRU would: each named,
+        // audited, and no change to the kept counts or the ledger.
+        let kept = try count("SELECT COUNT(*) FROM kept_count", camden)
+        let ledger = try count("SELECT COUNT(*) FROM aggregate_query", camden)
+        func post(_ body: String) throws -> String {
+            try curl([
+                "--cacert", vru.directory + "/Certificates/ca.pem", "--cert", vru.certificate, "--key", vru.key, "-H",
+                "Content-Type: application/json",
+                "--data-binary", body, "-w", " %{http_code}", "https://localhost:\(camdenServer.port)/v1/aggregate",
+            ]).stdout
+        }
+        func query(id: String, measure: String = "relocations", quarter: String = "2026Q3", purpose: String? = Self.purpose) -> String {
+            var text = "{\"queryId\":\"\(id)\",\"measure\":\"\(measure)\",\"quarter\":\"\(quarter)\",\"quarters\":4,\"analyst\":\"a.khan\""
+            if let purpose { text += ",\"purpose\":\"\(purpose)\"" }
+            return text + "}"
+        }
+        #expect(
+            try post(query(id: queryID))
+                == "{\"error\":\"query \(queryID) was answered before; a node answers each query id once, so ask again with a new id\"}\n 409")
+        #expect(
+            try post(query(id: "query-unknown-1", measure: "everything"))
+                == "{\"error\":\"malformed aggregate query: measure: \\\"everything\\\" must be one of relocations, relocation-briefing, county-lines, perpetrators, known-in-several-areas\"}\n 400"
+        )
+        #expect(
+            try post(query(id: "query-no-purpose", purpose: nil))
+                == "{\"error\":\"malformed aggregate query: purpose: is required: why the query is asked, in at least 3 words\"}\n 400")
+        #expect(
+            try post(query(id: "query-open-quarter", quarter: "2026Q4"))
+                == "{\"error\":\"2026Q4 cannot be reported yet: a quarter is reported once it has been closed 14 days, so 2026Q4 from 2027-01-15; the latest now is \(Quarter.latestReportable(on: Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)).calendarDate, lagDays: 14))\"}\n 400"
+        )
+        #expect(try post(query(id: "query-perpetrators", measure: "perpetrators")).hasSuffix(" 403"))
+        #expect(try count("SELECT COUNT(*) FROM kept_count", camden) == kept)
+        #expect(try count("SELECT COUNT(*) FROM aggregate_query", camden) == ledger)
+        let refusals = try check(camden.run(["audit", "list", "--action", "refuse", "--json"])).stdout
+        for reason in ["answered before", "malformed aggregate query", "cannot be reported yet", "does not answer perpetrators"] {
+            #expect(refusals.contains(reason), "\(reason)")
+        }
+
+        // 3. A second relocations report takes camden to 14 tables; a third would be 21, over
+        // its limit of 16: refused, the VRU says so, exit 2.
+        _ = try report(vru, ["relocations", "--quarter", "2026Q3", "--json"])
+        let over = try report(
+            vru, ["relocations", "--quarter", "2026Q3", "--table", "by-reason", "--table", "by-risk-level", "--table", "by-age-band"])
+        #expect(over.status == 2)
+        #expect(over.stdout.contains("REFUSED by camden: vru has asked 14 tables in the last 24 hours and this query asks 3; the limit is 16 a day."))
+
+        // 4. County lines: camden and haringey answer; the terminal table and its footnotes.
+        let lines = try report(
+            vru, ["county-lines", "--quarter", "2026Q3", "--quarters", "2", "--table", "by-risk-level", "--table", "by-nrm-referral"])
+        #expect(lines.status == 2)
+        let direct = [camden, haringey].map { node in
+            Measure.countyLines.countTables(try! records(node), quarters: Quarter("2026Q3")!.trend(of: 2)).map {
+                ProtectedTableAnswer($0, rules: .floor)!
+            }
+        }
+        let risk = direct.map { $0[2].table }
+        func regional(_ row: Int?, _ column: Int?) -> String {
+            let values = risk.map { table -> ReleasedCount in
+                switch (row, column) {
+                case (let r?, let c?): table.cells[r][c]
+                case (let r?, nil): table.rowTotals[r]
+                case (nil, let c?): table.columnTotals[c]
+                case (nil, nil): table.total
+                }
+            }
+            let sum = values.compactMap(\.value).reduce(0, +)
+            return "≥\(sum)?"
+        }
+        let today = Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)).calendarDate
+        let header = lines.stdout.components(separatedBy: "\n").first!
+        #expect(header.hasPrefix("county-lines, 2026Q2-2026Q3, query "))
+        let riskLines = lines.stdout.components(separatedBy: "\n").drop { !$0.hasPrefix("by-risk-level") }.prefix(5).map {
+            $0.split(separator: " ").map(String.init)
+        }
+        #expect(riskLines.first == ["by-risk-level:", "quarter", "by", "risk-level,", "2026Q2-2026Q3"])
+        #expect(Array(riskLines.dropFirst().first ?? []) == ["QUARTER", "low", "medium", "high", "very-high", "TOTAL"])
+        for (index, quarter) in ["2026Q2", "2026Q3"].enumerated() {
+            #expect(riskLines[index + 2] == [quarter] + (0..<4).map { regional(index, $0) } + [regional(index, nil)])
+        }
+        #expect(riskLines[4] == ["TOTAL"] + (0..<4).map { regional(nil, $0) } + [regional(nil, nil)])
+        #expect(
+            lines.stdout.hasSuffix(
+                """
+                Each authority suppresses counts from 1 to 7 (shown <8) and rounds the rest to the nearest 5.
+                Regional figures add what each authority released: ≥N where some withheld a count (small, or withheld to protect another), <N where only small counts were withheld, ? where an authority did not answer.
+                Answered: camden, haringey.
+                NO ANSWER from enfield: connection-refused: connection refused at localhost:1: the peer's vve serve is not running there, or the url's port is wrong
+                Note, camden: 2026Q2, 2026Q3 counted on \(today), after they closed, from the records held that day: records erased before then are not in them.
+                Note, haringey: 2026Q2, 2026Q3 counted on \(today), after they closed, from the records held that day: records erased before then are not in them.
+
+                """))
+
+        // 5. The analyst's own limit at the VRU: 35 tables a day; 7 + 7 + 3 + 2 asked, and the
+        // pack asks 23 more.
+        let pack = try report(vru, ["pack", "--quarter", "2026Q3"])
+        #expect(pack.status == 75)
+        #expect(
+            pack.stderr
+                == "vve: error: report refused: a.khan has asked 19 tables in the last 24 hours and this query asks 23; the limit is 35 a day. Ask again tomorrow, or ask the node's admin to raise it\n"
+        )
+    }
+
+    @Test func peopleKnownInSeveralAreasAreCountedByTokensThatNoOneCanReadOrKeep() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        let enfield = try region.node("enfield")
+        let vru = try region.node("vru")
+        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        // camden and haringey hold the same 120 young people; enfield others.
+        for (borough, seed) in [(camden, 1), (haringey, 1), (enfield, 2)] {
+            if borough !== camden {
+                try FileManager.default.copyItem(
+                    atPath: camden.directory + "/Certificates/linkage.key", toPath: borough.directory + "/Certificates/linkage.key")
+            }
+            try self.seed(borough, kind: "relocation", count: 120, seed: seed)
+            try borough.pin(vru, port: 1, role: "vru")
+            try borough.setPolicy(for: "vru", "lookups: no\naggregates: [known-in-several-areas]\n")
+            try vru.pin(borough, port: 1)
+            try vru.setPolicy(for: borough.name, "lookups: no\naggregates: no\nask-aggregates: yes\n")
+        }
+        let servers = try [camden, haringey, enfield].map { try $0.serve() }
+        defer { for server in servers { _ = server.stop() } }
+        for (borough, server) in zip([camden, haringey, enfield], servers) {
+            try RegionSyncTests().repoint(vru, peer: borough.name, port: server.port)
+        }
+
+        let first = try report(vru, ["known-in-several-areas", "--json"])
+        #expect(first.status == 0, "\(first.stderr) \(first.stdout.prefix(2000))")
+        let answer = try json(first.stdout)
+        let tables = try #require(answer["reports"]?.arrayValue?.first?["tables"]?.arrayValue)
+        #expect(tables.compactMap { $0["table"]?.stringValue } == ["by-pair", "in-two-or-more"])
+        #expect(tables[0]["rows"] == ["camden+enfield", "camden+haringey", "enfield+haringey"])
+
+        // The direct count: people with a full name and date of birth, by exact match key.
+        let key = try #require(LinkageKey(hex: String(contentsOfFile: camden.directory + "/Certificates/linkage.key", encoding: .utf8)))
+        let encoder = MatchKeyEncoder(key: key)
+        func people(_ node: RegionNode) throws -> Set<[UInt8]> {
+            Set(try records(node).compactMap { record in record.fields.flatMap { LookupPeople.people(of: $0).first }.flatMap(encoder.exactKey) })
+        }
+        let (c, h, e) = (try people(camden), try people(haringey), try people(enfield))
+        let counts = [c.intersection(e).count, c.intersection(h).count, e.intersection(h).count]
+        #expect(counts[1] > 100 && counts[0] == 0 && counts[2] == 0, "\(counts)")
+        let protected = ProtectedTable(counts.map { [$0] }, rules: .floor)
+        for (row, cell) in protected.cells.enumerated() {
+            #expect(tables[0]["region"]?["cells"]?.arrayValue?[row].arrayValue?[0]["value"] == cell[0].value.map { .integer(Int64($0)) })
+        }
+        let several = c.union(h).union(e).filter { person in [c, h, e].filter { $0.contains(person) }.count >= 2 }.count
+        #expect(tables[1]["region"]?["total"]?["value"] == .integer(Int64(DisclosureRules.floor.rounded(several))))
+
+        // No token is printed or logged at either end.
+        // A token is a run of exactly 32 hex digits (audit hashes are 64).
+        func holdsToken(_ text: String) -> Bool {
+            text.split(whereSeparator: { !$0.isHexDigit || $0.isUppercase }).contains { $0.count == PersonTokens.length }
+        }
+        #expect(holdsToken("tokens: " + String(repeating: "5e", count: 16)), "the check finds a token")
+        #expect(!holdsToken(first.stdout))
+        #expect(!holdsToken(try check(vru.run(["audit", "list", "--json"])).stdout))
+        let camdenAudit = try check(camden.run(["audit", "list", "--action", "aggregate", "--json"])).stdout
+        #expect(camdenAudit.contains("padded to a multiple of 5") && !holdsToken(camdenAudit))
+
+        // Once a day for each asker: asked again, every borough refuses.
+        let again = try report(vru, ["known-in-several-areas"])
+        #expect(again.status == 2)
+        #expect(again.stdout.contains("REFUSED by camden: known-in-several-areas is answered once a day for each asker, and vru was answered at "))
+    }
+
+    /// No count an authority released is from 1 to its threshold - 1, anywhere in the report.
+    func expectNoSmallCounts(_ report: JSONValue) throws {
+        for measure in report["reports"]?.arrayValue ?? [] {
+            for table in measure["tables"]?.arrayValue ?? [] {
+                for authority in table["authorities"]?.arrayValue ?? [] {
+                    let released = try #require(authority["table"])
+                    let threshold = try #require(integer(released["threshold"]))
+                    let counts =
+                        (released["cells"]?.arrayValue ?? []).flatMap { $0.arrayValue ?? [] } + (released["rowTotals"]?.arrayValue ?? [])
+                        + (released["columnTotals"]?.arrayValue ?? []) + [released["total"] ?? .null]
+                    for count in counts {
+                        if let value = integer(count["value"]) { #expect(value == 0 || value >= threshold) }
+                    }
+                }
+            }
+        }
+    }
+
+}

@@ -1,0 +1,161 @@
+import Logging
+import Testing
+import VVECore
+import VVEStore
+import VVESync
+import VVETestSupport
+
+/// The answering side of an aggregate query against real (in-memory) stores: answers come
+/// from counts kept once per quarter, which later edits and erasures leave as they were; every
+/// refusal is audited and changes nothing else; people are sent as padded tokens, once a day.
+@Suite struct AggregateResponderTests {
+    let vru = AuthorityName("vru")!
+    let encoder = MatchKeyEncoder(key: LinkageKey(bytes: Array(repeating: 7, count: 32))!)
+
+    func responder(_ store: CaseStore, limits: AggregateLimits = .peerDefault) -> AggregateResponder {
+        AggregateResponder(store: store, configuration: AggregateConfiguration(limits: limits), encoder: encoder, logger: Logger(label: "test"))
+    }
+
+    func query(
+        _ measure: Measure = .relocations, id: String, quarter: String = "2026Q3", quarters: Int = 4, tables: [String]? = nil
+    ) -> AggregateQuery {
+        AggregateQuery(
+            queryID: id, measure: measure, quarter: Quarter(quarter)!, quarterCount: quarters, tables: tables, analyst: try! OperatorName("a.khan"),
+            purpose: try! Justification("quarterly board pack preparation"))
+    }
+
+    /// The fixtures' instant, plus `days`.
+    func time(days: Int = 0) -> Timestamp { context(Int64(days) * 86_400_000).time }
+
+    func answer(_ reply: AggregateReply) throws -> AggregateAnswer {
+        guard case .answered(let answer) = reply else { throw Refused(reply: "\(reply)") }
+        return answer
+    }
+
+    func refusal(_ reply: AggregateReply) -> String? {
+        if case .refused(_, let reason) = reply { return reason }
+        return nil
+    }
+
+    func keptRows(_ store: CaseStore) throws -> Int {
+        try store.reading { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kept_count") ?? -1 }
+    }
+
+    @Test func keptCountsStandWhenRecordsAreEditedOrErasedAfterwards() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let records = try store.importDrafts(drafts(400, seed: 3, kind: .relocation), context: context())
+        let first = try answer(try responder(store).answer(query(id: "query-first"), from: vru, grant: .every, at: time()))
+        let quarters = Quarter("2026Q3")!.trend(of: 4)
+        let direct = Measure.relocations.countTables(records, quarters: quarters).compactMap { ProtectedTableAnswer($0, rules: .floor) }
+        #expect(first.tables == direct)
+        // Records of 2026Q3 erased, and others' risk raised, after the quarter was kept.
+        let inQuarter = records.filter { record in
+            if case .relocation(let fields)? = record.fields { return Quarter(containing: fields.moveDate) == quarters[3] }
+            return false
+        }
+        #expect(inQuarter.count > 20)
+        for record in inQuarter.prefix(20) {
+            _ = try store.erase(id: record.id, justification: try Justification("entered in error, wrong child"), context: context(1000))
+        }
+        let now = try store.records(matching: RecordFilter(kind: .relocation), context: context(2000))
+        #expect(Measure.relocations.countTables(now, quarters: quarters) != Measure.relocations.countTables(records, quarters: quarters))
+        let second = try answer(try responder(store).answer(query(id: "query-second"), from: vru, grant: .every, at: time(days: 1)))
+        #expect(second.tables == first.tables)
+        #expect(second.notes.contains("Records of this kind were edited or erased after these quarters' counts were kept; the counts stand as kept."))
+        #expect(!first.notes.contains { $0.hasPrefix("Records of this kind") })
+        #expect(
+            first.notes.contains(
+                "2025Q4, 2026Q1, 2026Q2, 2026Q3 counted on 2026-11-23, after they closed, from the records held that day: records erased before then are not in them."
+            ))
+    }
+
+    @Test func aNodeThatStartsWithoutKeptCountsKeepsEveryClosedQuarterBackToItsOldestRecord() async throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let records = try store.importDrafts(drafts(200, seed: 4, kind: .relocation), context: context())
+        let oldest = records.compactMap { record -> Quarter? in
+            if case .relocation(let fields)? = record.fields { return Quarter(containing: fields.moveDate) }
+            return nil
+        }.min()!
+        let service = QuarterKeepingService(store: store, reportLagDays: 14, clock: { self.time() }, logger: Logger(label: "test"))
+        await service.keep()
+        let kept = try store.keptQuarters(of: .relocations).map(\.quarter)
+        #expect(kept.first == oldest && kept.last == Quarter("2026Q3"))
+        #expect(kept == Quarter("2026Q3")!.trend(of: kept.count), "every quarter between, once")
+        // Kept once: keeping again adds nothing.
+        let rows = try keptRows(store)
+        await service.keep()
+        #expect(try keptRows(store) == rows)
+    }
+
+    @Test func everyRefusalIsAuditedAndChangesNothingElse() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        _ = try store.importDrafts(drafts(100, seed: 5, kind: .relocation), context: context())
+        let limited = responder(store, limits: AggregateLimits(tablesPerDay: 10))
+        _ = try answer(try limited.answer(query(id: "query-allowed"), from: vru, grant: .every, at: time()))
+        let counts = (try tableCounts(store), try keptRows(store))
+        let refusals: [(AggregateReply, String)] = [
+            (
+                try limited.answer(query(id: "query-nogrant"), from: vru, grant: .none, at: time()),
+                "this node answers no aggregate query from vru: Peers/vru.yaml says `aggregates: no`"
+            ),
+            (
+                try limited.answer(query(id: "query-othergrant"), from: vru, grant: .measures([.countyLines]), at: time()),
+                "this node does not answer relocations for vru: Peers/vru.yaml grants `aggregates: [county-lines]`"
+            ),
+            (
+                try limited.answer(query(id: "query-open", quarter: "2026Q4"), from: vru, grant: .every, at: time()),
+                "2026Q4 cannot be reported yet: a quarter is reported once it has been closed 14 days, so 2026Q4 from 2027-01-15; the latest now is 2026Q3"
+            ),
+            (
+                try limited.answer(query(id: "query-allowed"), from: vru, grant: .every, at: time()),
+                "query query-allowed was answered before; a node answers each query id once, so ask again with a new id"
+            ),
+            (
+                try limited.answer(
+                    query(id: "query-over", tables: ["by-reason", "by-risk-level", "by-age-band", "by-accommodation"]), from: vru, grant: .every,
+                    at: time()),
+                "vru has asked 7 tables in the last 24 hours and this query asks 4; the limit is 10 a day. Ask again tomorrow, or ask the node's admin to raise it"
+            ),
+        ]
+        for (reply, reason) in refusals { #expect(refusal(reply) == reason) }
+        let after = try tableCounts(store)
+        #expect(after[0] == counts.0[0] && after[1] == counts.0[1] && after[2] == counts.0[2] + refusals.count)
+        #expect(try keptRows(store) == counts.1)
+        let audited = try store.auditEntries(action: .refuse).compactMap(\.event.detail)
+        #expect(audited.count == refusals.count && zip(audited, refusals).allSatisfy { $0.hasSuffix($1.1) })
+        // A day later the limit has room again.
+        _ = try answer(try limited.answer(query(id: "query-tomorrow", tables: ["by-reason"]), from: vru, grant: .every, at: time(days: 1)))
+    }
+
+    @Test func peopleLeaveAsPaddedTokensOnceADayAndNeverWhenFew() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let records = try store.importDrafts(drafts(60, seed: 6, kind: .relocation), context: context())
+        let people = PersonTokens(encoder: encoder, queryID: "tokens-one").population(records)
+        let one = try answer(
+            try responder(store).answer(query(.knownInSeveralAreas, id: "tokens-one", quarters: 1), from: vru, grant: .every, at: time()))
+        let tokens = try #require(one.tokens?.tokens)
+        #expect(tokens.count % 5 == 0 && tokens.count >= people.tokens.count && tokens.count < people.tokens.count + 5)
+        #expect(people.tokens.isSubset(of: tokens) && tokens == tokens.sorted())
+        #expect(try AggregateAnswer.read(one.jsonValue, answering: query(.knownInSeveralAreas, id: "tokens-one", quarters: 1)) == one)
+        #expect(
+            refusal(try responder(store).answer(query(.knownInSeveralAreas, id: "tokens-two", quarters: 1), from: vru, grant: .every, at: time()))?
+                .hasPrefix("known-in-several-areas is answered once a day for each asker, and vru was answered at ") == true)
+        // The next day, a new query's tokens share nothing with the first's.
+        let next = try answer(
+            try responder(store).answer(query(.knownInSeveralAreas, id: "tokens-three", quarters: 1), from: vru, grant: .every, at: time(days: 1)))
+        let nextTokens = Set(next.tokens?.tokens ?? [])
+        #expect(!nextTokens.isEmpty && nextTokens.isDisjoint(with: tokens))
+
+        let small = try CaseStore.inMemory(node: camden)
+        _ = try small.importDrafts(drafts(5, seed: 7, kind: .relocation), context: context())
+        let withheld = try answer(
+            try responder(small).answer(query(.knownInSeveralAreas, id: "tokens-few", quarters: 1), from: vru, grant: .every, at: time()))
+        #expect(withheld.tokens?.tokens == nil)
+        #expect(withheld.notes.contains("Fewer than 8 people in this node's records: no tokens sent."))
+    }
+}
+
+/// A query refused where a test expected an answer.
+struct Refused: Error {
+    let reply: String
+}
