@@ -61,13 +61,15 @@ struct PolicyMatrix: ReportingCommand {
 struct PolicyExplain: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Print the exact JSON a peer would receive for a record, and the rule behind each group. The read is audited.")
+        abstract:
+            "Print what a peer is granted: without --record, its sharing, lookups and aggregate measures; with it, the exact JSON it would receive for that record and the rule behind each group. A record's read is audited."
+    )
 
     @Option(help: ArgumentHelp("The peer.", valueName: "NAME"))
     var peer: String
 
     @Option(help: ArgumentHelp("The record's id.", valueName: "ID"))
-    var record: RecordID
+    var record: RecordID?
 
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
@@ -75,6 +77,10 @@ struct PolicyExplain: AuditedCommand {
     func execute(on node: OpenedNode, context: OperationContext) throws {
         let files = try PeerFiles(location)
         let peerConfiguration = try files.load(try files.name(peer))
+        guard let record else {
+            Output.line(PolicyPresentation.grants(peerConfiguration))
+            return
+        }
         let key = try location.linkageKey(files.node)
         let store = node.store
         let stored = try store.record(id: record, context: context)
@@ -126,6 +132,27 @@ enum PolicyPresentation {
         if policy.askLookups { line += "; this node's lookups go to it" }
         if policy.askAggregates { line += "; this node's aggregate queries go to it" }
         return line
+    }
+
+    /// Everything a peer is granted, one line each: sharing, lookups and the aggregate
+    /// measures with their tables.
+    static func grants(_ peer: PeerConfiguration) -> String {
+        let policy = peer.policy
+        var lines = ["Peer \(peer.name) (\(peer.role.rawValue)), under \(peer.agreement.reference):", "  " + summary(policy)]
+        let answered = Measure.allCases.filter(policy.aggregates.grants)
+        switch policy.aggregates {
+        case .none: lines.append("  aggregate measures answered: none (`aggregates: no`)")
+        case .every: lines.append("  aggregate measures answered: every one, those later versions add included (`aggregates: yes`):")
+        case .measures: lines.append("  aggregate measures answered (`aggregates: \(policy.aggregates.text)`):")
+        }
+        for measure in answered {
+            lines.append("    \(measure.rawValue): " + measure.tables.map(\.name).joined(separator: ", "))
+        }
+        let refused = Measure.allCases.filter { !policy.aggregates.grants($0) }
+        if !answered.isEmpty, !refused.isEmpty {
+            lines.append("  not answered: " + refused.map(\.rawValue).joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Kinds (and the other permissions) down, peers across.

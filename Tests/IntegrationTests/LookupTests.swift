@@ -286,7 +286,6 @@ import Testing
         "policeContact": {"name": "DS Ruth Akande", "phone": "020 7946 0002"}}}
         """
 
-
     func repoint(_ node: RegionNode, peer: String, port: Int) throws {
         try RegionSyncTests().repoint(node, peer: peer, port: port)
     }

@@ -62,6 +62,23 @@ import Testing
         for secret in ["Tia", "Okonjo", "2011-03-04", "Ada Brennan"] {
             #expect(!json.contains(secret), "\(secret) is withheld but was shown")
         }
+        // Without a record: everything the peer is granted, the aggregate measures included.
+        let file = camden.directory + "/Peers/haringey.yaml"
+        try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
+            of: "aggregates: no\n", with: "aggregates: [county-lines, relocations]\n"
+        )
+        .write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(
+            try check(camden.run(["policy", "explain", "--peer", "haringey"])).stdout == """
+                Peer haringey (borough), under NL-ISA-2026-004:
+                  shares relocation to receiving-authority: placement,follow-up,status; copies reviewed within 90 days; accepts relocation: follow-up; lookups yes; aggregates [relocations, county-lines]
+                  aggregate measures answered (`aggregates: [relocations, county-lines]`):
+                    relocations: by-originating-authority, by-receiving-authority, by-reason, by-accommodation, by-risk-level, by-age-band, originating-by-receiving
+                    county-lines: by-exporting-area, by-importing-area, by-risk-level, by-nrm-referral, by-status, linked-people-by-role, cuckooed-addresses-by-district, exporting-by-importing
+                  not answered: relocation-briefing, perpetrators, known-in-several-areas
+
+                """)
+
         // The explanation read the record, so the audit log says so.
         let audit = try camden.run(["audit", "list", "--action", "read"])
         #expect(audit.stdout.contains(id))
