@@ -78,6 +78,12 @@ import VVECore
             for column in 0..<3 where released[row][column] == nil {
                 let found = try #require(bounds.bounds(row: row, column: column), "the true table fits")
                 #expect(found.lowest == lowest[row * 3 + column], "seed \(seed) entry \(row),\(column)")
+                // The asking side's shorter check agrees with the full bounds at every width.
+                for width in [1, 3, 8, 13] {
+                    #expect(
+                        bounds.spans(row: row, column: column, atLeast: width) == (found.highest.map { $0 - found.lowest >= width } ?? true),
+                        "seed \(seed) entry \(row),\(column) width \(width)")
+                }
                 // Enumeration stops at the cap: beyond it, an entry is as good as unbounded.
                 let reachesCap = highest[row * 3 + column] >= cap * (row == 2 && column == 2 ? 4 : (row == 2 || column == 2 ? 2 : 1))
                 if reachesCap {

@@ -158,11 +158,11 @@ package struct ProtectedTableAnswer: Sendable, Hashable {
                     row == rows.count
                     ? (column == columns.count ? "total" : "columnTotals[\(column)]")
                     : (column == columns.count ? "rowTotals[\(row)]" : "cells[\(row)][\(column)]")
-                guard let range = bounds.bounds(row: row, column: column) else {
+                guard let spans = bounds.spans(row: row, column: column, atLeast: rules.threshold) else {
                     issues.add(FieldPath(text: "cells"), nil, "no table of counts gives these released values")
                     throw ValidationError(issues: issues.issues)
                 }
-                if let highest = range.highest, highest - range.lowest < rules.threshold {
+                if !spans, let range = bounds.bounds(row: row, column: column), let highest = range.highest {
                     issues.add(
                         FieldPath(text: path), nil,
                         "is withheld, but the released counts pin it to \(range.lowest)-\(highest); a table must leave every withheld count a threshold wide"

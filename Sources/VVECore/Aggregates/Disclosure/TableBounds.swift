@@ -59,6 +59,32 @@ package struct TableBounds: Sendable {
         return (Int(lowest), Int(low))
     }
 
+    /// Whether the values entry (`row`, `column`) can take, over every table consistent with
+    /// what is released, span at least `width`: its lowest value and one a `width` above it
+    /// both fit. Nil for a grid nothing fits. This is the asking side's check of a released
+    /// table, so it searches no further than it must: an entry is at most the smallest
+    /// released total of its row, its column and the table; one with no such total gets the
+    /// full search of `bounds`.
+    package func spans(row: Int, column: Int, atLeast width: Int) -> Bool? {
+        guard let range = ranges[row][column] else { return nil }
+        let enclosing = [(row, columns), (rows, column), (rows, columns)].filter { $0 != (row, column) }
+        let cap = enclosing.compactMap { ranges[$0.0][$0.1] }.filter { $0.upperBound < Self.unbounded }.map(\.upperBound).min()
+        guard let cap else {
+            // Bounded, if at all, only through other withheld totals: the full search.
+            return bounds(row: row, column: column).map { found in found.highest.map { $0 - found.lowest >= width } ?? true }
+        }
+        let highest = min(range.upperBound, cap)
+        guard range.lowerBound <= highest, feasible(row: row, column: column, range.lowerBound...highest) else { return nil }
+        var low = range.lowerBound
+        var high = highest
+        while low < high {
+            let middle = low + (high - low) / 2
+            if feasible(row: row, column: column, range.lowerBound...middle) { high = middle } else { low = middle + 1 }
+        }
+        let above = low + Int64(width)
+        return above <= highest && feasible(row: row, column: column, above...highest)
+    }
+
     /// Whether the withheld entry (`row`, `column`), whose true count is `count`, is pinned
     /// to fewer than `width` possible values: `bounds` with the true count known, which
     /// bounds the search for the lowest and needs one look above it.

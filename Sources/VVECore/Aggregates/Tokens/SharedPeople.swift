@@ -14,16 +14,27 @@ package enum SharedPeople {
     package static func tables(
         _ answers: [AggregateAnswer], query: AggregateQuery, missing: [AuthorityName], rules: DisclosureRules
     ) -> [RegionalTable] {
-        let sets = answers.compactMap { answer in answer.tokens?.tokens.map { (answer.authority, Set($0)) } }.sorted { $0.0 < $1.0 }
-        var pairs: [(label: String, count: Int)] = []
-        for (index, first) in sets.enumerated() {
-            for second in sets.dropFirst(index + 1) {
-                pairs.append(("\(first.0)+\(second.0)", first.1.intersection(second.1).count))
+        let sets = answers.compactMap { answer in answer.tokens?.tokens.map { (answer.authority, $0) } }.sorted { $0.0 < $1.0 }
+        // Each token once, with the authorities that sent it: one pass over every
+        // token, and pairs counted only for the few tokens sent by more than one.
+        var senders: [String: [Int]] = [:]
+        for (index, set) in sets.enumerated() {
+            for token in set.1 { senders[token, default: []].append(index) }
+        }
+        var shared = Array(repeating: Array(repeating: 0, count: sets.count), count: sets.count)
+        var several = 0
+        for indices in senders.values where indices.count >= 2 {
+            several += 1
+            for (position, first) in indices.enumerated() {
+                for second in indices.dropFirst(position + 1) { shared[first][second] += 1 }
             }
         }
-        var seen: [String: Int] = [:]
-        for (_, tokens) in sets { for token in tokens { seen[token, default: 0] += 1 } }
-        let several = seen.values.filter { $0 >= 2 }.count
+        var pairs: [(label: String, count: Int)] = []
+        for first in sets.indices {
+            for second in sets.indices.dropFirst(first + 1) {
+                pairs.append(("\(sets[first].0)+\(sets[second].0)", shared[first][second]))
+            }
+        }
         let derived: [(name: String, rows: [String], counts: [Int])] = [
             ("by-pair", pairs.map(\.label), pairs.map(\.count)),
             ("in-two-or-more", sets.count >= 2 ? ["all"] : [], sets.count >= 2 ? [several] : []),
