@@ -96,11 +96,11 @@ extension CaseStore {
 
     /// Admits one `known-in-several-areas` query from `peer` as `answerAggregate` does, and
     /// at most one a day from each peer, since its tokens are made from today's records and two
-    /// answers a day apart could be differenced; `answer` makes the answer from every live
-    /// record the node owns.
+    /// answers a day apart could be differenced; `answer` makes the answer from the people of
+    /// every live record the node owns.
     package func answerTokens<Answer>(
         _ query: AggregateQuery, from peer: AuthorityName, limits: AggregateLimits, at time: Timestamp,
-        answer: ([CaseRecord]) throws -> (answer: Answer, detail: String)
+        answer: ([Person]) throws -> (answer: Answer, detail: String)
     ) throws -> AggregateAdmission<Answer> {
         try admitting(query, from: peer, limits: limits, at: time) { db in
             let since = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch - 86_400_000).description
@@ -112,10 +112,17 @@ extension CaseStore {
                     "\(query.measure.rawValue) is answered once a day for each asker, and \(peer) was answered at \(last); ask again 24 hours after that"
                 )
             }
-            let records = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT id, document FROM record WHERE owner = ? AND erased = 0"), arguments: [node.rawValue]
-            ).map { row in try decode(row["document"], id: RecordID(row["id"] as String)) }
-            return try answer(records)
+            // The documents were checked when stored; reading their people alone is many times
+            // faster than reading whole records.
+            var people: [Person] = []
+            for row in try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT kind, document FROM record WHERE owner = ? AND erased = 0"), arguments: [node.rawValue])
+            {
+                guard let kind = RecordKind(rawValue: row["kind"]), let document = try? JSONParser.parse(Array((row["document"] as String).utf8))
+                else { continue }
+                people += LookupPeople.people(inDocument: document, kind: kind)
+            }
+            return try answer(people)
         }
     }
 

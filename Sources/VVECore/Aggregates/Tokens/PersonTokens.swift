@@ -24,15 +24,18 @@ package struct PersonTokens: Sendable {
     }
 
     /// The tokens of every person in `records` (the node's own live records), each person
-    /// once, and how many people had no full name and date of birth to make one from.
+    /// once, and how many mentions of people had no full name and date of birth to make one
+    /// from.
     package func population(_ records: [CaseRecord]) -> (tokens: Set<String>, uncounted: Int) {
+        population(records.compactMap(\.fields).flatMap(LookupPeople.people(of:)))
+    }
+
+    /// The tokens of `people`, each person once, and how many had no token.
+    package func population(_ people: [Person]) -> (tokens: Set<String>, uncounted: Int) {
         var tokens = Set<String>()
         var uncounted = 0
-        for record in records {
-            guard let fields = record.fields else { continue }
-            for person in LookupPeople.people(of: fields) {
-                if let token = token(for: person) { tokens.insert(token) } else { uncounted += 1 }
-            }
+        for person in people {
+            if let token = token(for: person) { tokens.insert(token) } else { uncounted += 1 }
         }
         return (tokens, uncounted)
     }
