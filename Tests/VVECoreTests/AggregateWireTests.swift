@@ -118,15 +118,4 @@ import VVECore
         #expect(ReleasedTokens.read(small.jsonValue, at: .root, issues: &issues) == nil)
         #expect(issues.issues.map(\.description) == ["tokens: must hold at least 8 tokens, a multiple of 5, at most 100000; this set has 7"])
     }
-
-    @Test func aStoredDocumentGivesThePeopleOfItsRecord() {
-        var generator = SyntheticRecords(seed: 11, owner: camden, today: CalendarDate("2026-11-23")!)
-        var random = SeededGenerator(seed: 11)
-        let time = Timestamp(millisecondsSinceEpoch: 1_795_460_340_000)
-        for index in 0..<300 {
-            let record = CaseRecord(
-                draft: generator.nextDraft(kind: nil), id: RecordID.make(at: time, sequence: index, using: &random), node: camden, at: time)
-            #expect(LookupPeople.people(inDocument: record.jsonValue, kind: record.kind) == LookupPeople.people(of: record.fields!))
-        }
-    }
 }

@@ -129,13 +129,15 @@ import VVETestSupport
 
     @Test func peopleLeaveAsPaddedTokensOnceADayAndNeverWhenFew() throws {
         let store = try CaseStore.inMemory(node: camden)
-        let records = try store.importDrafts(drafts(60, seed: 6, kind: .relocation), context: context())
+        // Every kind: young people, linked people and perpetrators are all people.
+        let records = try store.importDrafts(drafts(90, seed: 6), context: context())
         let people = PersonTokens(encoder: encoder, queryID: "tokens-one").population(records)
         let one = try answer(
             try responder(store).answer(query(.knownInSeveralAreas, id: "tokens-one", quarters: 1), from: vru, grant: .every, at: time()))
         let tokens = try #require(one.tokens?.tokens)
         #expect(tokens.count % 5 == 0 && tokens.count >= people.tokens.count && tokens.count < people.tokens.count + 5)
         #expect(people.tokens.isSubset(of: tokens) && tokens == tokens.sorted())
+        #expect(one.tokens?.uncounted == ReleasedCount(protecting: people.uncounted, rules: .floor))
         #expect(try AggregateAnswer.read(one.jsonValue, answering: query(.knownInSeveralAreas, id: "tokens-one", quarters: 1)) == one)
         #expect(
             refusal(try responder(store).answer(query(.knownInSeveralAreas, id: "tokens-two", quarters: 1), from: vru, grant: .every, at: time()))?

@@ -6,20 +6,6 @@ package enum LookupPeople {
         people(of: fields).flatMap { $0.lookupKeys(encoder) }
     }
 
-    /// The people of a stored record's document (its canonical JSON), read without the checks
-    /// of a whole record, which a store's own documents have passed already: for counting
-    /// people across many records quickly.
-    package static func people(inDocument document: JSONValue, kind: RecordKind) -> [Person] {
-        guard let fields = document["fields"] else { return [] }
-        var values: [JSONValue] = []
-        if let member = kind.personMember, let person = fields[member] { values.append(person) }
-        if kind == .countyLinesLink { values += (fields["linkedPeople"]?.arrayValue ?? []).compactMap { $0["person"] } }
-        return values.compactMap { value in
-            var issues = IssueCollector()
-            return Person.read(from: value, at: .root, issues: &issues)
-        }
-    }
-
     /// The people of a record: the young person, the perpetrator, or each linked person.
     package static func people(of fields: RecordFields) -> [Person] {
         switch fields {
