@@ -282,6 +282,45 @@ import VVEStore
         #expect(again.stdout.contains("REFUSED by camden: known-in-several-areas is answered once a day for each asker, and vru was answered at "))
     }
 
+    @Test func badUsageIsExplainedAndAsksNoOne() throws {
+        let node = try TestNode(name: "vru")
+        let latest = Quarter.latestReportable(
+            on: Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)).calendarDate, lagDays: 14)
+        let purpose = ["--purpose", Self.purpose]
+        let cases: [([String], String)] = [
+            (["relocations"], "vve: error: --purpose is required: say why, in a few words; it is kept in the audit log\n"),
+            (
+                ["everything"] + purpose,
+                "vve: error: \"everything\" is not a measure; the measures are relocations, relocation-briefing, county-lines, perpetrators, known-in-several-areas, or pack\n"
+            ),
+            (["relocations", "--quarters", "9"] + purpose, "vve: error: --quarters must be 1-8\n"),
+            (["pack", "--quarters", "4"] + purpose, "vve: error: --quarters chooses a measure's span; the pack always holds the last eight\n"),
+            (["pack", "--table", "by-reason"] + purpose, "vve: error: --table chooses tables of one measure; the pack holds every table\n"),
+            (
+                ["relocations", "--table", "by-colour"] + purpose,
+                "vve: error: --table `by-colour` is not a table of relocations; its tables are by-originating-authority, by-receiving-authority, by-reason, by-accommodation, by-risk-level, by-age-band, originating-by-receiving\n"
+            ),
+            (
+                ["known-in-several-areas", "--quarter", "2026Q1"] + purpose,
+                "vve: error: --quarter: known-in-several-areas counts the records held today, not quarters\n"
+            ),
+            (["pack", "--local"] + purpose, "vve: error: --local counts one measure of this node's own records; pack is asked of other nodes\n"),
+            (
+                ["relocations", "--quarter", latest.next.description] + purpose,
+                "vve: error: --quarter \(latest.next) cannot be reported yet: a quarter is reported once it has been closed 14 days; the latest now is \(latest)\n"
+            ),
+            (
+                ["relocations"] + purpose,
+                "vve: error: no peer takes this node's aggregate queries: add `ask-aggregates: yes` to the file in \(node.directory)/Peers of each borough whose agreement covers them\n"
+            ),
+        ]
+        for (arguments, message) in cases {
+            let result = try node.run(["report"] + arguments)
+            #expect(result.stderr == message, "\(arguments)")
+            #expect(result.status == (message.contains("no peer takes") ? 78 : 64), "\(arguments)")
+        }
+    }
+
     /// No count an authority released is from 1 to its threshold - 1, anywhere in the report.
     func expectNoSmallCounts(_ report: JSONValue) throws {
         for measure in report["reports"]?.arrayValue ?? [] {
