@@ -39,13 +39,6 @@ extension Measure {
 }
 
 extension CaseStore {
-    /// Keeps the counts of each of `quarters` not kept yet, from the node's own records now,
-    /// in one transaction. Returns the quarters newly kept.
-    @discardableResult
-    package func keepQuarters(_ quarters: [Quarter], of measure: Measure, at time: Timestamp) throws -> [Quarter] {
-        try transaction { db in try keepQuarters(quarters, of: measure, at: time, db) }
-    }
-
     /// Keeps every quarter of `measure` up to `latest` not kept yet, in one transaction that
     /// waits without holding a thread: after the newest kept, or, on a node that never kept
     /// any, from the quarter of its oldest record, at most `maximumQuarters` back. Returns the
@@ -191,11 +184,6 @@ extension CaseStore {
             try recordQuery(query.queryID, .asked, asker: analyst, measure: query.measure.rawValue, tables: tables, at: time, db)
             return nil
         }
-    }
-
-    /// Tables asked (`side`) by `asker` in the 24 hours before `time`.
-    package func tablesAsked(_ side: AggregateSide, by asker: String, at time: Timestamp) throws -> Int {
-        try reading { db in try tablesAsked(side, by: asker, at: time, db) }
     }
 
     /// Every quarter of `measure` kept, oldest first.
