@@ -78,9 +78,10 @@ package final class PeerRegistry: Sendable {
 }
 
 extension PeerRegistry {
-    /// Whether some peer's lookups are answered here: only then is a match index kept.
-    package var answersLookups: Bool {
-        peers.contains { $0.policy.lookups != .no }
+    /// Whether a match index is kept: for lookups, and for the people a peer may count with
+    /// `known-in-several-areas`, whose tokens are made from its exact keys.
+    package var needsMatchIndex: Bool {
+        peers.contains { $0.policy.lookups != .no || $0.policy.aggregates.grants(.knownInSeveralAreas) }
     }
 }
 

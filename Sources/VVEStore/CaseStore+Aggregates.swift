@@ -89,11 +89,11 @@ extension CaseStore {
 
     /// Admits one `known-in-several-areas` query from `peer` as `answerAggregate` does, and
     /// at most one a day from each peer, since its tokens are made from today's records and two
-    /// answers a day apart could be differenced; `answer` makes the answer from the people of
-    /// every live record the node owns.
+    /// answers a day apart could be differenced; `answer` makes the answer from the exact match
+    /// keys of the people of every live record the node owns, under `encoder`.
     package func answerTokens<Answer>(
-        _ query: AggregateQuery, from peer: AuthorityName, limits: AggregateLimits, at time: Timestamp,
-        answer: ([Person]) throws -> (answer: Answer, detail: String)
+        _ query: AggregateQuery, from peer: AuthorityName, limits: AggregateLimits, at time: Timestamp, encoder: MatchKeyEncoder,
+        answer: (OwnExactKeys) throws -> (answer: Answer, detail: String)
     ) throws -> AggregateAdmission<Answer> {
         try admitting(query, from: peer, limits: limits, at: time) { db in
             let since = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch - 86_400_000).description
@@ -105,23 +105,7 @@ extension CaseStore {
                     "\(query.measure.rawValue) is answered once a day for each asker, and \(peer) was answered at \(last); ask again 24 hours after that"
                 )
             }
-            // The documents were checked when stored: SQLite picks out each person's JSON, many
-            // times less to parse than whole records.
-            let people = try String.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT json_extract(document, '$.fields.youngPerson') FROM record
-                            WHERE owner = :node AND erased = 0 AND kind = 'relocation'
-                        UNION ALL SELECT json_extract(document, '$.fields.person') FROM record
-                            WHERE owner = :node AND erased = 0 AND kind = 'shared-perpetrator'
-                        UNION ALL SELECT json_extract(linked.value, '$.person') FROM record, json_each(record.document, '$.fields.linkedPeople') AS linked
-                            WHERE owner = :node AND erased = 0 AND kind = 'county-lines-link'
-                        """), arguments: ["node": node.rawValue]
-            ).compactMap { text -> Person? in
-                var issues = IssueCollector()
-                return (try? JSONParser.parse(Array(text.utf8))).flatMap { Person.read(from: $0, at: .root, issues: &issues) }
-            }
-            return try answer(people)
+            return try answer(try ownExactKeys(encoder: encoder, db))
         }
     }
 

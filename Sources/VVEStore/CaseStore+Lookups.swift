@@ -51,8 +51,8 @@ package struct MatchIndexRefresh: Sendable, Hashable {
 }
 
 extension CaseStore {
-    private static let ownCursorKey = "match-index.own-cursor"
-    private static let keyTagKey = "match-index.key"
+    static let ownCursorKey = "match-index.own-cursor"
+    static let keyTagKey = "match-index.key"
 
     /// Indexes the people of the records and copies changed since the last refresh, at most
     /// `limit` of each in one transaction, so a crash leaves the index and its cursor in step.
@@ -331,7 +331,7 @@ extension CaseStore {
         }
     }
 
-    private func meta(_ key: String, _ db: Database) throws -> String? {
+    func meta(_ key: String, _ db: Database) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM node_meta WHERE key = ?"), arguments: [key])
     }
 

@@ -278,6 +278,22 @@ enum Schema {
                     CREATE INDEX aggregate_query_by_asker ON aggregate_query(side, asker, at);
                     """)
         }
+        migrator.registerMigration("2026-12-own-exact-keys") { db in
+            // `known-in-several-areas` reads the exact key of each person of every own record:
+            // covered by `match_entry_own_exact`, that is a scan of the keys alone, not of every
+            // entry's 256-byte encoding. Indexing a record finds its entries by record and
+            // source; with both in `match_entry_record`, no planner prefers the new index for
+            // that, which would scan every own entry for each record indexed. It counts the
+            // people its records mention: `record_people` holds how many each county-lines link
+            // names, so that is not read out of every document again.
+            try db.execute(
+                sql: """
+                    DROP INDEX match_entry_record;
+                    CREATE INDEX match_entry_record ON match_entry(record_id, source);
+                    CREATE INDEX match_entry_own_exact ON match_entry(source, alias, exact) WHERE source = 'own';
+                    CREATE INDEX record_people ON record(owner, kind, erased, json_array_length(document, '$.fields.linkedPeople'));
+                    """)
+        }
         return migrator
     }
 }

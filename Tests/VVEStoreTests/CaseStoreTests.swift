@@ -421,4 +421,30 @@ import VVETestSupport
                 "SEARCH pending_writes USING INDEX pending_writes_release (owner=? AND release_after>? AND release_after<?)",
             ])
     }
+
+    /// Tokens read the exact keys of own entries alone, and the people of county-lines links
+    /// without reading their documents; indexing a record must still find its entries by
+    /// record, not scan every own entry (which made indexing quadratic).
+    @Test func theMatchIndexIsReadByRecordAndOwnExactKeysByTheirOwnIndex() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let plans = try store.reading { db in
+            try [
+                ("DELETE FROM match_entry WHERE record_id = ? AND source = ?", ["01", "own"]),
+                ("SELECT exact FROM match_entry WHERE source = 'own' AND alias = 0 AND exact IS NOT NULL", []),
+                (
+                    "SELECT SUM(json_array_length(document, '$.fields.linkedPeople')) FROM record WHERE owner = ? AND erased = 0 AND kind = 'county-lines-link'",
+                    ["camden"]
+                ),
+            ].map { sql, arguments in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments)).map { $0["detail"] as String }
+                    .joined(separator: "; ")
+            }
+        }
+        #expect(
+            plans == [
+                "SEARCH match_entry USING INDEX match_entry_record (record_id=? AND source=?)",
+                "SEARCH match_entry USING COVERING INDEX match_entry_own_exact (source=? AND alias=? AND exact>?)",
+                "SEARCH record USING INDEX record_people (owner=? AND kind=? AND erased=?)",
+            ])
+    }
 }

@@ -154,6 +154,33 @@ import VVETestSupport
             try responder(small).answer(query(.knownInSeveralAreas, id: "tokens-few", quarters: 1), from: vru, grant: .every, at: time()))
         #expect(withheld.tokens?.tokens == nil)
         #expect(withheld.notes.contains("Fewer than 8 people in this node's records: no tokens sent."))
+    @Test func tokensAreMadeFromTheMatchIndexOnlyWhenItIsCurrentAndGiveTheSameKeys() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        var drafted = drafts(2, seed: 10, kind: .relocation) + drafts(60, seed: 8)
+        // People the tokens cannot count: no date of birth, and no name at all.
+        let unnamed = [Person(forenames: "Kai", surname: "Mensah"), Person(forenames: nil, surname: nil, aliases: ["Blade"])]
+        for (index, person) in unnamed.enumerated() {
+            guard case .relocation(var relocation) = drafted[index].fields else { Issue.record("not a relocation"); continue }
+            relocation.youngPerson = person
+            drafted[index].fields = .relocation(relocation)
+        }
+        _ = try store.importDrafts(drafted, context: context())
+        let fromRecords = try store.ownExactKeys(encoder: encoder)
+        #expect(fromRecords.source == .documents)
+        while try store.refreshMatchEntries(encoder: encoder).more {}
+        let fromIndex = try store.ownExactKeys(encoder: encoder)
+        #expect(fromIndex.source == .matchIndex)
+        func ordered(_ keys: [[UInt8]]) -> [String] { keys.map(Hex.encode).sorted() }
+        #expect(ordered(fromIndex.keys) == ordered(fromRecords.keys) && fromIndex.uncounted == fromRecords.uncounted)
+        #expect(fromIndex.uncounted >= 2 && fromIndex.keys.count > 60)
+        // A record written since the index caught up: the records again, until it catches up.
+        _ = try store.importDrafts(drafts(1, seed: 9), context: context())
+        #expect(try store.ownExactKeys(encoder: encoder).source == .documents)
+        // An index built under another key is never read.
+        let other = MatchKeyEncoder(key: try #require(LinkageKey(bytes: Array(repeating: 9, count: 32))))
+        #expect(try store.ownExactKeys(encoder: other).source == .documents)
+    }
+
     }
 }
 
@@ -161,3 +188,4 @@ import VVETestSupport
 struct Refused: Error {
     let reply: String
 }
+        #expect(PersonTokens(encoder: encoder, queryID: "tokens-three").population(records).tokens.isSubset(of: nextTokens))

@@ -7,11 +7,11 @@ package struct ReleasedTokens: Sendable, Hashable {
 
     package let rules: DisclosureRules
     /// Sorted; nil when withheld.
-    package let tokens: [String]?
+    package let tokens: [PersonToken]?
     /// People without a full name and date of birth, who have no token.
     package let uncounted: ReleasedCount
 
-    package init(rules: DisclosureRules, tokens: [String]?, uncounted: ReleasedCount) {
+    package init(rules: DisclosureRules, tokens: [PersonToken]?, uncounted: ReleasedCount) {
         self.rules = rules
         self.tokens = tokens
         self.uncounted = uncounted
@@ -22,7 +22,7 @@ package struct ReleasedTokens: Sendable, Hashable {
         if let value = uncounted.value { uncountedObject["value"] = .integer(Int64(value)) }
         return .compactObject([
             ("threshold", .integer(Int64(rules.threshold))), ("roundingBase", .integer(Int64(rules.roundingBase))),
-            ("withheld", .bool(tokens == nil)), ("tokens", tokens.map { .array($0.map(JSONValue.string)) }),
+            ("withheld", .bool(tokens == nil)), ("tokens", tokens.map { .array($0.map { .string($0.hex) }) }),
             ("uncounted", .object(uncountedObject)),
         ])
     }
@@ -44,26 +44,23 @@ package struct ReleasedTokens: Sendable, Hashable {
             issues.add(path.appending("threshold"), object["threshold"], "must be rules no looser than the floor")
             return nil
         }
-        var tokens: [String]?
+        var tokens: [PersonToken]?
         switch (object["withheld"], object["tokens"]?.arrayValue) {
         case (.bool(true)?, nil): tokens = nil
         case (.bool(false)?, let list?):
-            let texts = list.compactMap(\.stringValue)
-            let wellFormed = texts.allSatisfy { text in
-                text.utf8.count == PersonTokens.length && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-            }
-            guard texts.count == list.count, wellFormed, zip(texts, texts.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                issues.add(path.appending("tokens"), nil, "must list distinct tokens of \(PersonTokens.length) lowercase hex digits, in order")
+            let read = list.compactMap { $0.stringValue.flatMap(PersonToken.init(hex:)) }
+            guard read.count == list.count, zip(read, read.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                issues.add(path.appending("tokens"), nil, "must list distinct tokens of \(PersonToken.hexLength) lowercase hex digits, in order")
                 return nil
             }
-            guard texts.count >= rules.threshold, texts.count % rules.roundingBase == 0, texts.count <= maximumTokens else {
+            guard read.count >= rules.threshold, read.count % rules.roundingBase == 0, read.count <= maximumTokens else {
                 issues.add(
                     path.appending("tokens"), nil,
-                    "must hold at least \(rules.threshold) tokens, a multiple of \(rules.roundingBase), at most \(maximumTokens); this set has \(texts.count)"
+                    "must hold at least \(rules.threshold) tokens, a multiple of \(rules.roundingBase), at most \(maximumTokens); this set has \(read.count)"
                 )
                 return nil
             }
-            tokens = texts
+            tokens = read
         default:
             issues.add(path.appending("withheld"), object["withheld"], "must be true with no tokens, or false with the tokens")
             return nil

@@ -56,8 +56,8 @@ package struct AggregateResponder: Sendable {
         let lag = configuration.reportLagDays
         let admission: AggregateAdmission<AggregateAnswer>
         if let encoder, !query.measure.isCountedByQuarter {
-            admission = try store.answerTokens(query, from: peer, limits: configuration.limits, at: time) { people in
-                let answer = Self.tokens(query, people, encoder: encoder, authority: store.node, rules: rules)
+            admission = try store.answerTokens(query, from: peer, limits: configuration.limits, at: time, encoder: encoder) { keys in
+                let answer = Self.tokens(query, keys, encoder: encoder, authority: store.node, rules: rules)
                 return (answer, Self.released(answer))
             }
         } else {
@@ -124,14 +124,15 @@ package struct AggregateResponder: Sendable {
             empty: empty, notes: notes)
     }
 
-    /// The answer to `known-in-several-areas`: the tokens of `people`, padded,
-    /// or none when too few; and how many people could not be counted, protected.
+    /// The answer to `known-in-several-areas`: the tokens of the people whose exact keys are
+    /// `keys`, padded, or none when too few; and how many people could not be counted,
+    /// protected.
     static func tokens(
-        _ query: AggregateQuery, _ people: [Person], encoder: MatchKeyEncoder, authority: AuthorityName, rules: DisclosureRules
+        _ query: AggregateQuery, _ keys: OwnExactKeys, encoder: MatchKeyEncoder, authority: AuthorityName, rules: DisclosureRules
     )
         -> AggregateAnswer
     {
-        let population = PersonTokens(encoder: encoder, queryID: query.queryID).population(people)
+        let population = PersonTokens(encoder: encoder, queryID: query.queryID).population(exactKeys: keys.keys, uncounted: keys.uncounted)
         var random = SystemRandomNumberGenerator()
         let released = PersonTokens.released(population.tokens, rules: rules, using: &random)
         let uncounted = ReleasedCount(protecting: population.uncounted, rules: rules)

@@ -5,8 +5,8 @@ import VVEStore
 
 /// Keeps the match index current inside `vve serve`, so a lookup seldom waits for indexing:
 /// at start (a whole store's worth, in transactions of 1,000 records) and every `interval`,
-/// while `isNeeded` says some peer's lookups are answered. A node that answers nobody's
-/// lookups spends nothing on an index.
+/// while `isNeeded` says some peer's lookups, or its `known-in-several-areas` queries, are
+/// answered. A node that answers neither spends nothing on an index.
 package struct MatchIndexService: Service {
     let responder: LookupResponder
     let interval: Duration

@@ -63,7 +63,7 @@ struct NodeServices {
                 store: store, encoder: encoder,
                 configuration: LookupConfiguration(limits: configuration.peerLookupLimits, contact: configuration.lookupContact), logger: logger)
             lookups = NodeServer.lookups(from: responder, store: store, clock: clock, logger: logger)
-            indexing = MatchIndexService(responder: responder, isNeeded: { registry.answersLookups }, logger: logger)
+            indexing = MatchIndexService(responder: responder, isNeeded: { registry.needsMatchIndex }, logger: logger)
         } else {
             logger.warning(
                 "no linkage key: peers cannot pull changes or look people up until the region's key is installed",

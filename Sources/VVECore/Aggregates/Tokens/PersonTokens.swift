@@ -6,37 +6,41 @@ import Crypto
 /// query, so the asking node can count them; tokens of two queries cannot be linked, and a
 /// node without the linkage key (the VRU) cannot make or reverse one.
 package struct PersonTokens: Sendable {
-    /// Hex digits in a token: 128 bits, so random padding never meets a real token.
-    package static let length = 32
-
-    private let key: SymmetricKey
     private let encoder: MatchKeyEncoder
+    /// Keyed once: copying it spares each token the key schedule.
+    private let keyed: HMAC<SHA256>
 
     package init(encoder: MatchKeyEncoder, queryID: String) {
         self.encoder = encoder
-        key = SymmetricKey(data: encoder.key.mac("vve-known-in-several-areas-v1|\(queryID)"))
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: encoder.key.mac("vve-known-in-several-areas-v1|\(queryID)")))
+    }
+
+    /// The token of a person whose exact match key is `exactKey`.
+    package func token(exactKey: [UInt8]) -> PersonToken {
+        var hmac = keyed
+        exactKey.withUnsafeBytes { hmac.update(data: $0) }
+        return hmac.finalize().withUnsafeBytes { PersonToken(hash: $0) }
     }
 
     /// The token of `person`; nil without a full name and date of birth.
-    package func token(for person: Person) -> String? {
-        guard let exact = encoder.exactKey(for: person) else { return nil }
-        return Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: exact, using: key)).prefix(Self.length / 2))
+    package func token(for person: Person) -> PersonToken? {
+        encoder.exactKey(for: person).map(token(exactKey:))
     }
 
     /// The tokens of every person in `records` (the node's own live records), each person
     /// once, and how many mentions of people had no full name and date of birth to make one
     /// from.
-    package func population(_ records: [CaseRecord]) -> (tokens: Set<String>, uncounted: Int) {
-        population(records.compactMap(\.fields).flatMap(LookupPeople.people(of:)))
+    package func population(_ records: [CaseRecord]) -> (tokens: Set<PersonToken>, uncounted: Int) {
+        let people = records.compactMap(\.fields).flatMap(LookupPeople.people(of:))
+        let keys = people.compactMap(encoder.exactKey(for:))
+        return population(exactKeys: keys, uncounted: people.count - keys.count)
     }
 
-    /// The tokens of `people`, each person once, and how many had no token.
-    package func population(_ people: [Person]) -> (tokens: Set<String>, uncounted: Int) {
-        var tokens = Set<String>()
-        var uncounted = 0
-        for person in people {
-            if let token = token(for: person) { tokens.insert(token) } else { uncounted += 1 }
-        }
+    /// The tokens of the people whose exact match keys are `exactKeys`, each person once;
+    /// `uncounted` people had no key and pass through.
+    package func population(exactKeys: [[UInt8]], uncounted: Int) -> (tokens: Set<PersonToken>, uncounted: Int) {
+        var tokens = Set<PersonToken>(minimumCapacity: exactKeys.count)
+        for key in exactKeys { tokens.insert(token(exactKey: key)) }
         return (tokens, uncounted)
     }
 
@@ -44,13 +48,13 @@ package struct PersonTokens: Sendable {
     /// be a small count), else the tokens padded with random ones, which match nothing, up to
     /// the next multiple of the rounding base, in sorted order so the padding cannot be told
     /// apart.
-    package static func released(_ tokens: Set<String>, rules: DisclosureRules, using random: inout some RandomNumberGenerator) -> [String]? {
+    package static func released(
+        _ tokens: Set<PersonToken>, rules: DisclosureRules, using random: inout some RandomNumberGenerator
+    ) -> [PersonToken]? {
         guard tokens.count >= rules.threshold else { return nil }
         var padded = tokens
         let target = (tokens.count + rules.roundingBase - 1) / rules.roundingBase * rules.roundingBase
-        while padded.count < target {
-            padded.insert(Hex.encode((0..<length / 2).map { _ in UInt8.random(in: 0...255, using: &random) }))
-        }
+        while padded.count < target { padded.insert(PersonToken.random(using: &random)) }
         return padded.sorted()
     }
 }

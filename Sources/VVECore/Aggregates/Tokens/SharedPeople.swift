@@ -15,19 +15,29 @@ package enum SharedPeople {
         _ answers: [AggregateAnswer], query: AggregateQuery, missing: [AuthorityName], rules: DisclosureRules
     ) -> [RegionalTable] {
         let sets = answers.compactMap { answer in answer.tokens?.tokens.map { (answer.authority, $0) } }.sorted { $0.0 < $1.0 }
-        // Each token once, with the authorities that sent it: one pass over every
-        // token, and pairs counted only for the few tokens sent by more than one.
-        var senders: [String: [Int]] = [:]
+        // Every token with the index of the authority that sent it, sorted, so that equal
+        // tokens sit together: a run of one token is one person, and its senders, in
+        // ascending order, are the authorities that hold them.
+        var sent: [(token: PersonToken, sender: Int)] = []
+        sent.reserveCapacity(sets.reduce(0) { $0 + $1.1.count })
         for (index, set) in sets.enumerated() {
-            for token in set.1 { senders[token, default: []].append(index) }
+            for token in set.1 { sent.append((token, index)) }
         }
+        sent.sort { ($0.token, $0.sender) < ($1.token, $1.sender) }
         var shared = Array(repeating: Array(repeating: 0, count: sets.count), count: sets.count)
         var several = 0
-        for indices in senders.values where indices.count >= 2 {
-            several += 1
-            for (position, first) in indices.enumerated() {
-                for second in indices.dropFirst(position + 1) { shared[first][second] += 1 }
+        var start = 0
+        while start < sent.count {
+            var end = start + 1
+            while end < sent.count, sent[end].token == sent[start].token { end += 1 }
+            // A set holds each token once, so a run of two or more is two or more authorities.
+            if end - start >= 2 {
+                several += 1
+                for first in start..<end {
+                    for second in (first + 1)..<end { shared[sent[first].sender][sent[second].sender] += 1 }
+                }
             }
+            start = end
         }
         var pairs: [(label: String, count: Int)] = []
         for first in sets.indices {
