@@ -55,6 +55,8 @@ struct DemoRegionNodes: Sendable {
 
     /// Makes the CA, the linkage key, and each node's folder, store, key and certificate, and
     /// builds every node's services as `vve serve` would, listening on a free loopback port.
+    /// The VRU gets no linkage key, as a real VRU's node must not: with it, the VRU could make
+    /// the tokens of `known-in-several-areas` for any person it named.
     static func create(in root: String, logger: Logger) throws -> DemoRegionNodes {
         let files = FileManager.default
         try files.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -74,7 +76,8 @@ struct DemoRegionNodes: Sendable {
             let certificate = try ca.sign(request, days: 30)
             try PEMFiles.create(stem + ".pem", contents: try certificate.serializeAsPEM().pemString + "\n", mode: 0o644)
             try files.copyItem(atPath: root + "/ca/" + RegionCA.certificateFile, toPath: directory + "/Certificates/ca.pem")
-            try PEMFiles.create(directory + "/" + configuration.linkageKey, contents: linkageKey, mode: 0o600)
+            let holdsKey = role != .vru
+            if holdsKey { try PEMFiles.create(directory + "/" + configuration.linkageKey, contents: linkageKey, mode: 0o600) }
             let identity = try NodeIdentity.load(configuration, directory: directory)
             var nodeLogger = logger
             nodeLogger[metadataKey: "node.name"] = "\(name)"
@@ -85,7 +88,7 @@ struct DemoRegionNodes: Sendable {
             let port = ListeningPort()
             let running = try NodeServices(
                 configuration: configuration, peersFolder: directory + "/" + PeerDirectory.folderName, store: store, identity: identity,
-                linkageKey: LinkageKey(hex: linkageKey.trimmingWhitespace())!, settings: settings, logger: nodeLogger,
+                linkageKey: holdsKey ? LinkageKey(hex: linkageKey.trimmingWhitespace()) : nil, settings: settings, logger: nodeLogger,
                 onListening: { port.value = $0 })
             nodes.append(DemoNode(name: name, role: role, directory: directory, store: store, identity: identity, running: running, port: port))
         }
