@@ -24,6 +24,12 @@ package struct KeptCounts: Sendable, Hashable {
     /// Whether any of the node's records of the measure's kind changed after the earliest of
     /// these quarters was kept: the kept counts stand as they were.
     package var changedSinceKept: Bool
+
+    package init(counts: [Quarter: QuarterCounts], kept: [KeptQuarter], changedSinceKept: Bool) {
+        self.counts = counts
+        self.kept = kept
+        self.changedSinceKept = changedSinceKept
+    }
 }
 
 extension Measure {

@@ -52,6 +52,7 @@ import VVECore
         let cells = Self.cells(in: dom)
         var visited = Set<Self.CellKey>()
         var withheld = 0
+        var medians = 0
         for measure in report["reports"]?.arrayValue ?? [] {
             let name = measure["measure"]?.stringValue ?? ""
             for table in measure["tables"]?.arrayValue ?? [] {
@@ -86,12 +87,19 @@ import VVECore
                             authorityRows.firstIndex(of: row).map { released?["rowTotals"]?.arrayValue?[$0] }
                             ?? ["status": "exact", "value": 0]
                         expectCell(authority["name"]?.stringValue ?? "", row, "total", total)
+                        // Its median of the row, where its table has medians: released or withheld.
+                        if let index = authorityRows.firstIndex(of: row), let median = released?["medians"]?.arrayValue?[index] {
+                            let expected: JSONValue =
+                                if case .integer = median { ["status": "median", "value": median] } else { ["status": "withheld"] }
+                            expectCell(authority["name"]?.stringValue ?? "", row, "median-days", expected)
+                            medians += 1
+                        }
                     }
                     expectCell(authority["name"]?.stringValue ?? "", "total", "total", released?["total"])
                 }
             }
         }
-        #expect(visited.count > 500 && withheld > 0, "checked \(visited.count) cells, \(withheld) withheld")
+        #expect(visited.count > 500 && withheld > 0 && medians > 0, "checked \(visited.count) cells, \(withheld) withheld, \(medians) medians")
         let unexpected = Set(cells.keys).subtracting(visited).map { "\($0.table) \($0.authority) \($0.row) \($0.column)" }.sorted()
         #expect(unexpected.isEmpty, "the page holds only the report's cells; also: \(unexpected.prefix(4).joined(separator: "; "))")
 

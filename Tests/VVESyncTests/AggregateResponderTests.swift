@@ -69,6 +69,33 @@ import VVETestSupport
             ))
     }
 
+    @Test func mediansLeaveOnlyFromQuartersWhoseDaysWereKept() throws {
+        let records = try CaseStore.inMemory(node: camden).importDrafts(drafts(300, seed: 11, kind: .relocation), context: context())
+        let briefing = query(.relocationBriefing, id: "briefing-one")
+        let counts = QuarterCounts.counting(records, measure: .relocationBriefing, quarters: Set(briefing.quarters))
+        let whole = AggregateResponder.protect(
+            briefing, KeptCounts(counts: counts, kept: [], changedSinceKept: false), authority: camden, rules: .floor, lagDays: 14)
+        let direct = Measure.relocationBriefing.countTables(records, quarters: briefing.quarters).compactMap {
+            ProtectedTableAnswer($0, rules: .floor)
+        }
+        #expect(whole.tables == direct && whole.tables.first?.medians?.contains { $0 != nil } == true)
+        #expect(!whole.notes.contains { $0.contains("medians withheld") })
+        // 2026Q2 kept as a node did before it kept days: its medians, and the year's, withheld.
+        var old = counts
+        let q2 = Quarter("2026Q2")!
+        old[q2] = QuarterCounts(measure: .relocationBriefing, quarter: q2, counts: counts[q2]!.counts.filter { !$0.key.table.hasPrefix("days") })
+        let partial = AggregateResponder.protect(
+            briefing, KeptCounts(counts: old, kept: [], changedSinceKept: false), authority: camden, rules: .floor, lagDays: 14)
+        let trend = try #require(partial.tables.first)
+        #expect(trend.medians == direct[0].medians?.enumerated().map { trend.labels.rows[$0.offset] == "2026Q2" ? nil : $0.element })
+        #expect(partial.tables.last?.medians?.allSatisfy { $0 == nil } == true && partial.tables.last?.medians?.isEmpty == false)
+        #expect(
+            partial.notes.contains(
+                "by-days-to-acknowledge: medians withheld for 2026Q2, whose counts were kept before this node kept days to acknowledgement."))
+        #expect(partial.notes.contains { $0.hasPrefix("receiving-authority-by-days: medians withheld for ") })
+        #expect(AggregateResponder.released(whole).contains("2026Q3/median="))
+    }
+
     @Test func aNodeThatStartsWithoutKeptCountsKeepsEveryClosedQuarterBackToItsOldestRecord() async throws {
         let store = try CaseStore.inMemory(node: camden)
         let records = try store.importDrafts(drafts(200, seed: 4, kind: .relocation), context: context())
@@ -127,33 +154,6 @@ import VVETestSupport
         _ = try answer(try limited.answer(query(id: "query-tomorrow", tables: ["by-reason"]), from: vru, grant: .every, at: time(days: 1)))
     }
 
-    @Test func peopleLeaveAsPaddedTokensOnceADayAndNeverWhenFew() throws {
-        let store = try CaseStore.inMemory(node: camden)
-        // Every kind: young people, linked people and perpetrators are all people.
-        let records = try store.importDrafts(drafts(90, seed: 6), context: context())
-        let people = PersonTokens(encoder: encoder, queryID: "tokens-one").population(records)
-        let one = try answer(
-            try responder(store).answer(query(.knownInSeveralAreas, id: "tokens-one", quarters: 1), from: vru, grant: .every, at: time()))
-        let tokens = try #require(one.tokens?.tokens)
-        #expect(tokens.count % 5 == 0 && tokens.count >= people.tokens.count && tokens.count < people.tokens.count + 5)
-        #expect(people.tokens.isSubset(of: tokens) && tokens == tokens.sorted())
-        #expect(one.tokens?.uncounted == ReleasedCount(protecting: people.uncounted, rules: .floor))
-        #expect(try AggregateAnswer.read(one.jsonValue, answering: query(.knownInSeveralAreas, id: "tokens-one", quarters: 1)) == one)
-        #expect(
-            refusal(try responder(store).answer(query(.knownInSeveralAreas, id: "tokens-two", quarters: 1), from: vru, grant: .every, at: time()))?
-                .hasPrefix("known-in-several-areas is answered once a day for each asker, and vru was answered at ") == true)
-        // The next day, a new query's tokens share nothing with the first's.
-        let next = try answer(
-            try responder(store).answer(query(.knownInSeveralAreas, id: "tokens-three", quarters: 1), from: vru, grant: .every, at: time(days: 1)))
-        let nextTokens = Set(next.tokens?.tokens ?? [])
-        #expect(!nextTokens.isEmpty && nextTokens.isDisjoint(with: tokens))
-
-        let small = try CaseStore.inMemory(node: camden)
-        _ = try small.importDrafts(drafts(5, seed: 7, kind: .relocation), context: context())
-        let withheld = try answer(
-            try responder(small).answer(query(.knownInSeveralAreas, id: "tokens-few", quarters: 1), from: vru, grant: .every, at: time()))
-        #expect(withheld.tokens?.tokens == nil)
-        #expect(withheld.notes.contains("Fewer than 8 people in this node's records: no tokens sent."))
     @Test func tokensAreMadeFromTheMatchIndexOnlyWhenItIsCurrentAndGiveTheSameKeys() throws {
         let store = try CaseStore.inMemory(node: camden)
         var drafted = drafts(2, seed: 10, kind: .relocation) + drafts(60, seed: 8)
@@ -181,6 +181,34 @@ import VVETestSupport
         #expect(try store.ownExactKeys(encoder: other).source == .documents)
     }
 
+    @Test func peopleLeaveAsPaddedTokensOnceADayAndNeverWhenFew() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        // Every kind: young people, linked people and perpetrators are all people.
+        let records = try store.importDrafts(drafts(90, seed: 6), context: context())
+        let people = PersonTokens(encoder: encoder, queryID: "tokens-one").population(records)
+        let one = try answer(
+            try responder(store).answer(query(.knownInSeveralAreas, id: "tokens-one", quarters: 1), from: vru, grant: .every, at: time()))
+        let tokens = try #require(one.tokens?.tokens)
+        #expect(tokens.count % 5 == 0 && tokens.count >= people.tokens.count && tokens.count < people.tokens.count + 5)
+        #expect(people.tokens.isSubset(of: tokens) && tokens == tokens.sorted())
+        #expect(one.tokens?.uncounted == ReleasedCount(protecting: people.uncounted, rules: .floor))
+        #expect(try AggregateAnswer.read(one.jsonValue, answering: query(.knownInSeveralAreas, id: "tokens-one", quarters: 1)) == one)
+        #expect(
+            refusal(try responder(store).answer(query(.knownInSeveralAreas, id: "tokens-two", quarters: 1), from: vru, grant: .every, at: time()))?
+                .hasPrefix("known-in-several-areas is answered once a day for each asker, and vru was answered at ") == true)
+        // The next day, a new query's tokens share nothing with the first's.
+        let next = try answer(
+            try responder(store).answer(query(.knownInSeveralAreas, id: "tokens-three", quarters: 1), from: vru, grant: .every, at: time(days: 1)))
+        let nextTokens = Set(next.tokens?.tokens ?? [])
+        #expect(!nextTokens.isEmpty && nextTokens.isDisjoint(with: tokens))
+        #expect(PersonTokens(encoder: encoder, queryID: "tokens-three").population(records).tokens.isSubset(of: nextTokens))
+
+        let small = try CaseStore.inMemory(node: camden)
+        _ = try small.importDrafts(drafts(5, seed: 7, kind: .relocation), context: context())
+        let withheld = try answer(
+            try responder(small).answer(query(.knownInSeveralAreas, id: "tokens-few", quarters: 1), from: vru, grant: .every, at: time()))
+        #expect(withheld.tokens?.tokens == nil)
+        #expect(withheld.notes.contains("Fewer than 8 people in this node's records: no tokens sent."))
     }
 }
 
@@ -188,4 +216,3 @@ import VVETestSupport
 struct Refused: Error {
     let reply: String
 }
-        #expect(PersonTokens(encoder: encoder, queryID: "tokens-three").population(records).tokens.isSubset(of: nextTokens))

@@ -38,25 +38,44 @@ extension Measure {
                 let labels = TableLabels(
                     measure: self, name: definition.name, rowDimension: "quarter", columnDimension: dimension, rows: quarters.map(\.description),
                     columns: columns)
+                let medians = definition.median.map(\.days).map { days in
+                    quarters.map { quarter in RowMedian(histogram: Self.histogram(counts[quarter]?.counts ?? [:], table: days, row: "")) }
+                }
                 return CountTable(
                     labels,
                     counts: rows.map { row in
                         columns.map { column in row[CellKey(table: definition.name, row: "", column: column)] ?? 0 }
-                    })
+                    }, medians: medians)
             case .flow(let rowDimension, let columnDimension, let vocabulary):
                 var sums: [CellKey: Int] = [:]
                 for quarter in quarters.suffix(TableDefinition.flowQuarters) {
-                    for (cell, count) in counts[quarter]?.counts ?? [:] where cell.table == definition.name { sums[cell, default: 0] += count }
+                    for (cell, count) in counts[quarter]?.counts ?? [:] where cell.table == definition.name || cell.table == definition.median?.days {
+                        sums[cell, default: 0] += count
+                    }
                 }
-                let rows = Set(sums.keys.map(\.row)).sorted()
+                let medians = definition.median.map(\.days).map { days in
+                    Set(sums.keys.filter { $0.table == definition.name }.map(\.row)).sorted().map { row in
+                        RowMedian(histogram: Self.histogram(sums, table: days, row: row))
+                    }
+                }
+                let rows = Set(sums.keys.filter { $0.table == definition.name }.map(\.row)).sorted()
                 let columns = rows.isEmpty ? [] : vocabulary ?? Set(sums.keys.map(\.column)).sorted()
                 let labels = TableLabels(
                     measure: self, name: definition.name, rowDimension: rowDimension, columnDimension: columnDimension, rows: rows, columns: columns)
                 return CountTable(
                     labels,
-                    counts: rows.map { row in columns.map { sums[CellKey(table: definition.name, row: row, column: $0)] ?? 0 } })
+                    counts: rows.map { row in columns.map { sums[CellKey(table: definition.name, row: row, column: $0)] ?? 0 } }, medians: medians)
             }
         }
+    }
+
+    /// The kept counts of whole days in one row of `table`: days to how many.
+    static func histogram(_ counts: [CellKey: Int], table: String, row: String) -> [Int: Int] {
+        var histogram: [Int: Int] = [:]
+        for (cell, count) in counts where cell.table == table && cell.row == row {
+            if let days = Int(cell.column) { histogram[days, default: 0] += count }
+        }
+        return histogram
     }
 
     /// The tables of this measure over `quarters`, counted from `records` now.

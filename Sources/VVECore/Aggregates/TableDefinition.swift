@@ -13,13 +13,33 @@ package struct TableDefinition: Sendable, Hashable {
         case flow(row: String, column: String, vocabulary: [String]?)
     }
 
+    /// Where a table's row medians come from.
+    package struct Median: Sendable, Hashable {
+        /// The kept counts of whole days, by the same rows, from which each row's median is
+        /// taken (`RowMedian`). They are kept on the node and never sent.
+        package let days: String
+        /// The columns whose counts the median is taken over: a median leaves only in a row
+        /// where one of these is released as a rounded count, so the table already shows that
+        /// at least the threshold stand behind it, and the median says nothing more of the
+        /// counts.
+        package let columns: [String]
+
+        package init(days: String, columns: [String]) {
+            self.days = days
+            self.columns = columns
+        }
+    }
+
     /// The table's name within its measure, such as `by-receiving-authority`.
     package let name: String
     package let shape: Shape
+    /// Each row's median, for a table that has them; nil for the others.
+    package let median: Median?
 
-    package init(_ name: String, _ shape: Shape) {
+    package init(_ name: String, _ shape: Shape, median: Median? = nil) {
         self.name = name
         self.shape = shape
+        self.median = median
     }
 
     /// How many quarters a flow table sums: the last four asked.

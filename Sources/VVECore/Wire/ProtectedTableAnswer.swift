@@ -20,18 +20,40 @@ package struct ProtectedTableAnswer: Sendable, Hashable {
 
     package let labels: TableLabels
     package let table: ProtectedTable
+    /// Each row's median days, for a table that has them: released only where at least the
+    /// threshold of values stand behind it, nil where withheld or there is none.
+    package let medians: [Int?]?
 
     /// The wire form of `counts`, protected; nil for a table with no rows or no columns,
     /// which has nothing to send.
     package init?(_ counts: CountTable, rules: DisclosureRules) {
         guard !counts.labels.rows.isEmpty, !counts.labels.columns.isEmpty else { return nil }
         labels = counts.labels
-        table = ProtectedTable(counts.counts, rules: rules)
+        let protected = ProtectedTable(counts.counts, rules: rules)
+        table = protected
+        let columns = Self.medianColumns(counts.labels)
+        medians = counts.medians?.enumerated().map { row, median in
+            guard let median, median.count >= rules.threshold, Self.showsThreshold(protected, row: row, columns: columns) else { return nil }
+            return median.days
+        }
     }
 
-    private init(labels: TableLabels, table: ProtectedTable) {
+    private init(labels: TableLabels, table: ProtectedTable, medians: [Int?]?) {
         self.labels = labels
         self.table = table
+        self.medians = medians
+    }
+
+    /// The columns a table's medians are taken over, by index; empty without medians.
+    static func medianColumns(_ labels: TableLabels) -> [Int] {
+        let names = labels.measure.tables.first { $0.name == labels.name }?.median?.columns ?? []
+        return labels.columns.indices.filter { names.contains(labels.columns[$0]) }
+    }
+
+    /// Whether `row` releases one of `columns` as a rounded count: at least the threshold,
+    /// shown.
+    static func showsThreshold(_ table: ProtectedTable, row: Int, columns: [Int]) -> Bool {
+        columns.contains { table.cells[row][$0].status == .rounded }
     }
 
     package var jsonValue: JSONValue {
@@ -40,7 +62,7 @@ package struct ProtectedTableAnswer: Sendable, Hashable {
             if let value = released.value { object["value"] = .integer(Int64(value)) }
             return .object(object)
         }
-        return [
+        var object: JSONObject = [
             "mode": .string(Self.protectedMode), "measure": .string(labels.measure.rawValue), "table": .string(labels.name),
             "rowDimension": .string(labels.rowDimension), "columnDimension": .string(labels.columnDimension),
             "rows": .array(labels.rows.map { .string($0) }), "columns": .array(labels.columns.map { .string($0) }),
@@ -48,6 +70,8 @@ package struct ProtectedTableAnswer: Sendable, Hashable {
             "cells": .array(table.cells.map { .array($0.map(count)) }), "rowTotals": .array(table.rowTotals.map(count)),
             "columnTotals": .array(table.columnTotals.map(count)), "total": count(table.total),
         ]
+        if let medians { object["medians"] = .array(medians.map { $0.map { .integer(Int64($0)) } ?? .null }) }
+        return .object(object)
     }
 
     /// Reads and checks a table a node sent; every problem is named with its path.
@@ -149,6 +173,27 @@ package struct ProtectedTableAnswer: Sendable, Hashable {
         let rowTotals = counts("rowTotals", rows.count)
         let columnTotals = counts("columnTotals", columns.count)
         let total = count(object["total"], at: FieldPath(text: "total"))
+        var medians: [Int?]?
+        if let raw = object["medians"] {
+            let offered = measure.tables.first { $0.name == name }?.median != nil
+            let read = raw.arrayValue?.map { entry -> Int?? in
+                if entry == .null { return .some(nil) }
+                guard case .integer(let number) = entry, let days = Int(exactly: number), (0...RowMedian.maximumDays).contains(days) else {
+                    return nil
+                }
+                return .some(days)
+            }
+            if !offered {
+                issues.add(
+                    FieldPath(text: "medians"), nil, "are not offered by \(measure.rawValue) \(name); a table carries only what the catalogue lists")
+            } else if let read, read.count == rows.count, read.allSatisfy({ $0 != nil }) {
+                medians = read.compactMap { $0 }
+            } else {
+                issues.add(
+                    FieldPath(text: "medians"), nil,
+                    "must hold \(rows.count) medians, one per row, each whole days 0-\(RowMedian.maximumDays) or null")
+            }
+        }
         try issues.throwIfAny()
         let table = ProtectedTable(released: cells, rowTotals: rowTotals, columnTotals: columnTotals, total: total!, rules: rules)
         let bounds = TableBounds(released: table.released, rules: rules)
@@ -170,9 +215,18 @@ package struct ProtectedTableAnswer: Sendable, Hashable {
                 }
             }
         }
-        try issues.throwIfAny()
         let labels = TableLabels(
             measure: measure, name: name, rowDimension: rowDimension, columnDimension: columnDimension, rows: rows, columns: columns)
-        return ProtectedTableAnswer(labels: labels, table: table)
+        // A median says nothing of the counts only where the table already shows at least the
+        // threshold behind it.
+        let medianColumns = Self.medianColumns(labels)
+        for (row, median) in (medians ?? []).enumerated() where median != nil && !Self.showsThreshold(table, row: row, columns: medianColumns) {
+            issues.add(
+                FieldPath(text: "medians").appending(index: row), .integer(Int64(median ?? 0)),
+                "is released for a row where none of the counts it is taken over is released as at least \(rules.threshold); a median leaves only where the table shows that many behind it"
+            )
+        }
+        try issues.throwIfAny()
+        return ProtectedTableAnswer(labels: labels, table: table, medians: medians)
     }
 }

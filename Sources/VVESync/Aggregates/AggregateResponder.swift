@@ -86,7 +86,15 @@ package struct AggregateResponder: Sendable {
         _ query: AggregateQuery, _ kept: KeptCounts, authority: AuthorityName, rules: DisclosureRules, lagDays: Int
     ) -> AggregateAnswer {
         let asked = Set(query.tableDefinitions.map(\.name))
-        let counted = query.measure.countTables(kept.counts, quarters: query.quarters).filter { asked.contains($0.labels.name) }
+        var counted = query.measure.countTables(kept.counts, quarters: query.quarters).filter { asked.contains($0.labels.name) }
+        var withoutDays: [(table: String, rows: [String])] = []
+        for (index, table) in counted.enumerated() {
+            let rows = Self.rowsWithoutDays(table)
+            guard !rows.isEmpty, let medians = table.medians else { continue }
+            withoutDays.append((table.labels.name, rows.map { table.labels.rows[$0] }))
+            counted[index] = CountTable(
+                table.labels, counts: table.counts, medians: medians.enumerated().map { rows.contains($0.offset) ? nil : $0.element })
+        }
         var notes: [String] = []
         var tables: [ProtectedTableAnswer] = []
         var unsent: [String] = []
@@ -116,12 +124,28 @@ package struct AggregateResponder: Sendable {
                 "\(names) counted on \(day), after \(quarters.count == 1 ? "it" : "they") closed, from the records held that day: records erased before then are not in \(quarters.count == 1 ? "it" : "them")."
             )
         }
+        for (table, rows) in withoutDays {
+            notes.append(
+                "\(table): medians withheld for \(rows.joined(separator: ", ")), whose counts were kept before this node kept days to acknowledgement."
+            )
+        }
         if kept.changedSinceKept {
             notes.append("Records of this kind were edited or erased after these quarters' counts were kept; the counts stand as kept.")
         }
         return AggregateAnswer(
             authority: authority, queryID: query.queryID, measure: query.measure, quarters: query.quarters, tables: tables, unsent: unsent,
             empty: empty, notes: notes)
+    }
+
+    /// The rows of a table with medians whose acknowledged relocations are not all in its
+    /// counts of days (quarters kept before those counts were): their medians would be wrong.
+    static func rowsWithoutDays(_ table: CountTable) -> [Int] {
+        guard let medians = table.medians else { return [] }
+        let notYet = table.labels.columns.firstIndex(of: RelocationBriefingMeasure.Delay.notYet.rawValue)
+        return table.labels.rows.indices.filter { row in
+            let acknowledged = table.counts[row].enumerated().filter { $0.offset != notYet }.map(\.element).reduce(0, +)
+            return acknowledged != (medians[row]?.count ?? 0)
+        }
     }
 
     /// The answer to `known-in-several-areas`: the tokens of the people whose exact keys are
@@ -147,7 +171,8 @@ package struct AggregateResponder: Sendable {
     }
 
     /// What the audit log keeps of an answer: each table's cells, released values and withheld
-    /// ones, as `row/column=value`, `S` for suppressed, `s` for secondary.
+    /// ones, as `row/column=value`, `S` for suppressed, `s` for secondary; and each row's
+    /// median as `row/median=days`, `W` where withheld.
     package static func released(_ answer: AggregateAnswer) -> String {
         let tables = answer.tables.map { table in
             let labels = table.labels
@@ -167,6 +192,7 @@ package struct AggregateResponder: Sendable {
             }
             for (c, column) in labels.columns.enumerated() { add("total", column, table.table.columnTotals[c]) }
             add("total", "total", table.table.total)
+            for (r, median) in (table.medians ?? []).enumerated() { cells.append("\(labels.rows[r])/median=\(median.map { "\($0)" } ?? "W")") }
             return "\(labels.name){\(cells.joined(separator: ","))}"
         }
         if let tokens = answer.tokens {

@@ -1,7 +1,9 @@
 import VVECore
 
 /// `vve report --csv`: tidy, one row per cell, for each authority that released the table and
-/// for the region. A total's row or column label is `total`.
+/// for the region. A total's row or column label is `total`. A table with medians adds, after
+/// each row's cells, one row per authority with the column `median-days` (status `median`, or
+/// `withheld` with no value); there is no regional median.
 enum ReportCSV {
     static let header = "measure,table,period,row_dimension,row,column_dimension,column,authority,value,status,threshold,rounding_base"
 
@@ -33,6 +35,17 @@ enum ReportCSV {
                         let regional = regionalValue(table, row == nil ? nil : r, column == nil ? nil : c)
                         let value = regional.isWithheld ? "" : "\(regional.value)"
                         lines.append((lead + ["region", value, regional.status.rawValue, "", ""]).map(field).joined(separator: ","))
+                    }
+                    // Each authority's median of the row, where its table has them.
+                    guard let row else { continue }
+                    for (name, days) in table.medians(at: row) {
+                        guard let answer = table.authorities.first(where: { $0.name == name })?.table else { continue }
+                        lines.append(
+                            [
+                                report.query.measure.rawValue, labels.name, ReportPack.period(table, row: r, quarters: quarters), labels.rowDimension,
+                                row, "statistic", "median-days", name.rawValue, days.map(String.init) ?? "", days == nil ? "withheld" : "median",
+                                "\(answer.table.rules.threshold)", "\(answer.table.rules.roundingBase)",
+                            ].map(field).joined(separator: ","))
                     }
                 }
             }

@@ -73,6 +73,7 @@ enum ReportHTML {
         html += labels.rowDimension == "quarter" ? bars(table) : matrix(table)
         html += numbers(table, key: key)
         html += byAuthority(table, key: key)
+        if table.hasMedians { html += medians(table, key: key) }
         return html + "</figure>\n"
     }
 
@@ -186,6 +187,30 @@ enum ReportHTML {
                     shown = count.status == .suppressed ? "&lt;\(answer.table.rules.threshold)" : "*"
                 }
                 html += "<td \(attributes)>\(shown)</td>"
+            }
+            html += "</tr>\n"
+        }
+        return html + "</tbody>\n</table>\n"
+    }
+
+    /// Each authority's median days by row, as released; no regional median, which cannot be
+    /// made from medians.
+    static func medians(_ table: RegionalTable, key: String) -> String {
+        let rows = table.labels.rows
+        var html = "<table>\n<caption>Median days to acknowledge, by authority</caption>\n<thead><tr><th scope=\"col\">authority</th>"
+        for row in rows { html += "<th scope=\"col\">\(escape(row))</th>" }
+        html += "</tr></thead>\n<tbody>\n"
+        for (name, answer) in table.authorities {
+            guard let answer, answer.medians != nil else { continue }
+            html += "<tr><th scope=\"row\">\(escape(name.rawValue))</th>"
+            for row in rows {
+                guard let median = table.medians(at: row).first(where: { $0.authority == name }) else {
+                    html += "<td></td>"
+                    continue
+                }
+                let attributes =
+                    "data-table=\"\(escape(key))\" data-authority=\"\(escape(name.rawValue))\" data-row=\"\(escape(row))\" data-column=\"median-days\" data-status=\"\(median.days == nil ? "withheld" : "median")\""
+                html += median.days.map { "<td \(attributes) data-value=\"\($0)\">\($0)</td>" } ?? "<td \(attributes)>-</td>"
             }
             html += "</tr>\n"
         }

@@ -61,6 +61,28 @@ enum ReportTerminal {
             }
             lines.append(line("TOTAL") { $0.map { table.columnTotals[$0].display } ?? table.total.display })
         }
+        if table.hasMedians { lines.append(contentsOf: medians(table, rowWidth: rowWidth)) }
+        return lines
+    }
+
+    /// Each authority's median days by row, wrapped to the width: `-` where it withheld one.
+    static func medians(_ table: RegionalTable, rowWidth: Int) -> [String] {
+        var lines = ["  MEDIAN DAYS, by authority (- where fewer relocations were acknowledged than its threshold)"]
+        for row in table.labels.rows {
+            let entries = table.medians(at: row).map { "\($0.authority) \($0.days.map(String.init) ?? "-")" }
+            guard !entries.isEmpty else { continue }
+            let lead = "  " + row.padding(toLength: rowWidth, withPad: " ", startingAt: 0) + "  "
+            var line = lead
+            for (index, entry) in entries.enumerated() {
+                let text = entry + (index < entries.count - 1 ? "," : "")
+                if line.count + text.count + 1 > width, line.count > lead.count {
+                    lines.append(line)
+                    line = String(repeating: " ", count: lead.count)
+                }
+                line += (line.count > lead.count ? " " : "") + text
+            }
+            lines.append(line)
+        }
         return lines
     }
 

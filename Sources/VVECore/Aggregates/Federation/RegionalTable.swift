@@ -103,3 +103,18 @@ package struct RegionalTable: Sendable, Hashable {
         total = counts(nil, nil)
     }
 }
+
+extension RegionalTable {
+    /// Whether some authority released medians with this table.
+    package var hasMedians: Bool { authorities.contains { $0.table?.medians != nil } }
+
+    /// Each authority's median days at `row`, as released: nil days where it withheld the
+    /// median. An authority whose table has no medians or no such row is left out. Medians
+    /// are not combined: the median of a region cannot be made from its authorities' medians.
+    package func medians(at row: String) -> [(authority: AuthorityName, days: Int?)] {
+        authorities.compactMap { name, table in
+            guard let table, let medians = table.medians, let index = table.labels.rows.firstIndex(of: row) else { return nil }
+            return (name, medians[index])
+        }
+    }
+}

@@ -5,6 +5,9 @@
 /// A relocation without an acknowledgement when its quarter's counts are kept is `not-yet`:
 /// counts are kept once the quarter has been closed for the report lag, so a late
 /// acknowledgement within the lag still counts.
+///
+/// Each row also has the median days to acknowledgement of the relocations acknowledged
+/// (`RowMedian`), from counts of whole days kept beside the bands and never sent.
 package enum RelocationBriefingMeasure {
     /// Days from the move to the acknowledgement, banded. An acknowledgement before the
     /// move, a briefing ahead of it, is `same-day`.
@@ -29,20 +32,33 @@ package enum RelocationBriefingMeasure {
         }
     }
 
+    /// The bands of acknowledged relocations, which the medians are taken over.
+    static let acknowledged = Delay.allCases.filter { $0 != .notYet }.map(\.rawValue)
+
     package static let tables: [TableDefinition] = [
-        TableDefinition("by-days-to-acknowledge", .trend(column: "days-to-acknowledge", vocabulary: Delay.allCases.map(\.rawValue))),
+        TableDefinition(
+            "by-days-to-acknowledge", .trend(column: "days-to-acknowledge", vocabulary: Delay.allCases.map(\.rawValue)),
+            median: TableDefinition.Median(days: "days", columns: acknowledged)),
         TableDefinition(
             "receiving-authority-by-days",
-            .flow(row: "receiving-authority", column: "days-to-acknowledge", vocabulary: Delay.allCases.map(\.rawValue))),
+            .flow(row: "receiving-authority", column: "days-to-acknowledge", vocabulary: Delay.allCases.map(\.rawValue)),
+            median: TableDefinition.Median(days: "days-by-receiving-authority", columns: acknowledged)),
     ]
 
     static func tallies(_ fields: RecordFields) -> [Tally] {
         guard case .relocation(let move) = fields else { return [] }
         let quarter = Quarter(containing: move.moveDate)
         let delay = Delay(moved: move.moveDate, acknowledged: move.acknowledgement?.date).rawValue
-        return [
+        var tallies = [
             Tally("by-days-to-acknowledge", quarter, column: delay),
             Tally("receiving-authority-by-days", quarter, row: move.receivingAuthority.rawValue, column: delay),
         ]
+        if let acknowledged = move.acknowledgement?.date {
+            // A briefing ahead of the move counts as the same day, as its band does.
+            let days = "\(min(max(0, acknowledged.daysSinceEpoch - move.moveDate.daysSinceEpoch), RowMedian.maximumDays))"
+            tallies.append(Tally("days", quarter, column: days))
+            tallies.append(Tally("days-by-receiving-authority", quarter, row: move.receivingAuthority.rawValue, column: days))
+        }
+        return tallies
     }
 }
