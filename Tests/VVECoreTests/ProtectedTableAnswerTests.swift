@@ -48,6 +48,18 @@ import VVECore
         )
     }
 
+    /// A peer's labels reach a terminal, a page and a spreadsheet: only the catalogue's kind.
+    @Test func aLabelThatIsNotTheCataloguesKindIsRefused() {
+        let rule = "must list 1-100 distinct labels, each 1-64 letters, digits, spaces and - + . _, starting with a letter or digit"
+        for bad in ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "+44", "-2", "red\u{1B}[31m", "café", " N17", String(repeating: "a", count: 65)] {
+            let refused = refusal { $0["rows"] = [.string(bad), "2026Q2", "2026Q3"] }
+            #expect(refused.count == 1 && refused.allSatisfy { $0.hasPrefix("rows: ") && $0.hasSuffix(rule) }, "\(bad)")
+        }
+        for good in ["N17", "camden+haringey", "18-25", "2026Q1", "under 10", "a.b_c"] {
+            #expect(refusal { $0["rows"] = [.string(good), "2026Q2", "2026Q3"] } == [], "\(good)")
+        }
+    }
+
     @Test func aTableWithNothingToCountIsNotSent() {
         let empty = CountTable(
             TableLabels(measure: .relocations, name: "t", rowDimension: "quarter", columnDimension: "area", rows: ["2026Q3"], columns: []),

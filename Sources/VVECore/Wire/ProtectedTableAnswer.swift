@@ -44,6 +44,22 @@ package struct ProtectedTableAnswer: Sendable, Hashable {
         self.medians = medians
     }
 
+    /// What a label may be.
+    static let labelRule = "1-64 letters, digits, spaces and - + . _, starting with a letter or digit"
+
+    /// Whether `text` is a label as the catalogue makes them (areas, vocabulary, quarters,
+    /// postcode districts, pairs of authorities). Nothing else is shown to an analyst: no
+    /// control character a terminal would act on, and nothing a spreadsheet opening the CSV
+    /// would read as a formula (`=`, `+`, `-` or `@` first).
+    static func isLabel(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, (1...64).contains(text.unicodeScalars.count),
+            ("0"..."9").contains(first) || ("a"..."z").contains(first) || ("A"..."Z").contains(first)
+        else { return false }
+        return text.unicodeScalars.allSatisfy { scalar in
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || " -+._".unicodeScalars.contains(scalar)
+        }
+    }
+
     /// The columns a table's medians are taken over, by index; empty without medians.
     static func medianColumns(_ labels: TableLabels) -> [Int] {
         let names = labels.measure.tables.first { $0.name == labels.name }?.median?.columns ?? []
@@ -93,17 +109,17 @@ package struct ProtectedTableAnswer: Sendable, Hashable {
             }
             return value
         }
-        let label: (String) -> Bool = { !$0.isEmpty && $0.count <= 64 && !$0.contains(where: \.isNewline) }
+        let label = Self.isLabel
         _ = text("mode", "must be \(protectedMode), the only mode", { $0 == protectedMode })
         let measure = text("measure", "must be one of \(Measure.names)") { Measure(rawValue: $0) != nil }.flatMap(Measure.init)
-        let name = text("table", "must name the table in 1-64 characters", label)
-        let rowDimension = text("rowDimension", "must name the rows in 1-64 characters", label)
-        let columnDimension = text("columnDimension", "must name the columns in 1-64 characters", label)
+        let name = text("table", "must name the table in \(labelRule)", label)
+        let rowDimension = text("rowDimension", "must name the rows in \(labelRule)", label)
+        let columnDimension = text("columnDimension", "must name the columns in \(labelRule)", label)
         func labels(_ key: String) -> [String]? {
             guard let array = object[key]?.arrayValue, (1...maximumLabels).contains(array.count),
                 case let texts = array.compactMap(\.stringValue), texts.count == array.count, texts.allSatisfy(label), Set(texts).count == texts.count
             else {
-                issues.add(FieldPath(text: key), object[key], "must list 1-\(maximumLabels) distinct labels of 1-64 characters")
+                issues.add(FieldPath(text: key), object[key], "must list 1-\(maximumLabels) distinct labels, each \(labelRule)")
                 return nil
             }
             return texts
