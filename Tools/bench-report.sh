@@ -70,6 +70,22 @@ run_report() {
 
 percentile() { sort -n "$1" | awk -v p="$2" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100) + 1; printf "%.0f", v[i] }'; }
 
+# Each authority indexes its people at start in the background (for known-in-several-areas,
+# as for lookups): wait for that, so the figures are of the region's steady state.
+if command -v sqlite3 > /dev/null; then
+  for name in "${names[@]}"; do
+    for _ in $(seq 1 600); do
+      behind=$(sqlite3 -cmd ".timeout 5000" "$work/$name/vve.sqlite" \
+        "SELECT (SELECT MAX(seq) FROM change_log) - COALESCE((SELECT CAST(value AS INTEGER) FROM node_meta WHERE key = 'match-index.own-cursor'), 0)" 2> /dev/null || echo 1)
+      [ "$behind" = 0 ] && break
+      sleep 0.5
+    done
+  done
+  echo "bench-report: every authority has indexed its people" >&2
+else
+  echo "bench-report: no sqlite3 to see the authorities' indexing finish; the first figures may include it" >&2
+fi
+
 # Warm-up: every authority keeps its quarters at start; one report of each counted measure
 # waits for that and for the first connections.
 for measure in relocations relocation-briefing county-lines perpetrators; do
