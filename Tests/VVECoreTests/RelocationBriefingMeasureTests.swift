@@ -83,15 +83,18 @@ import VVECore
         #expect(json["medians"] == [2, .null, 1])
         #expect(try ProtectedTableAnswer.read(json) == sent)
 
-        func refusal(_ change: (inout JSONObject) -> Void) -> [String] {
-            var object = sent.jsonValue.objectValue!
-            change(&object)
+        func issues(_ object: JSONObject) -> [String] {
             do {
                 _ = try ProtectedTableAnswer.read(.object(object))
                 return []
             } catch {
                 return error.issues.map(\.description)
             }
+        }
+        func refusal(_ change: (inout JSONObject) -> Void) -> [String] {
+            var object = sent.jsonValue.objectValue!
+            change(&object)
+            return issues(object)
         }
         let rule = "medians: must hold 3 medians, one per row, each whole days 0-3650 or null"
         #expect(refusal { $0["medians"] = [2, 1] } == [rule])
@@ -112,14 +115,9 @@ import VVECore
         #expect(hiddenSent.table.cells[0][0].status == .secondary && hiddenSent.medians == [nil, nil, nil])
         var forged = hiddenSent.jsonValue.objectValue!
         forged["medians"] = [.null, 4, .null]
-        #expect(throws: ValidationError.self) { try ProtectedTableAnswer.read(.object(forged)) }
-        do {
-            _ = try ProtectedTableAnswer.read(.object(forged))
-        } catch {
-            #expect(
-                error.issues.map(\.description) == [
-                    "medians[1]: 4 is released for a row where none of the counts it is taken over is released as at least 8; a median leaves only where the table shows that many behind it"
-                ])
-        }
+        #expect(
+            issues(forged) == [
+                "medians[1]: 4 is released for a row where none of the counts it is taken over is released as at least 8; a median leaves only where the table shows that many behind it"
+            ])
     }
 }
