@@ -53,12 +53,10 @@ extension Measure {
                         sums[cell, default: 0] += count
                     }
                 }
-                let medians = definition.median.map(\.days).map { days in
-                    Set(sums.keys.filter { $0.table == definition.name }.map(\.row)).sorted().map { row in
-                        RowMedian(histogram: Self.histogram(sums, table: days, row: row))
-                    }
-                }
                 let rows = Set(sums.keys.filter { $0.table == definition.name }.map(\.row)).sorted()
+                let medians = definition.median.map(\.days).map { days in
+                    rows.map { row in RowMedian(histogram: Self.histogram(sums, table: days, row: row)) }
+                }
                 let columns = rows.isEmpty ? [] : vocabulary ?? Set(sums.keys.map(\.column)).sorted()
                 let labels = TableLabels(
                     measure: self, name: definition.name, rowDimension: rowDimension, columnDimension: columnDimension, rows: rows, columns: columns)
