@@ -67,7 +67,7 @@ enum ReportTerminal {
 
     /// Each authority's median days by row, wrapped to the width: `-` where it withheld one.
     static func medians(_ table: RegionalTable, rowWidth: Int) -> [String] {
-        var lines = ["  MEDIAN DAYS, by authority (- where fewer relocations were acknowledged than its threshold)"]
+        var lines = ["  MEDIAN DAYS, by authority (- where withheld: too few acknowledged relocations shown)"]
         for row in table.labels.rows {
             let entries = table.medians(at: row).map { "\($0.authority) \($0.days.map(String.init) ?? "-")" }
             guard !entries.isEmpty else { continue }
