@@ -22,11 +22,6 @@ package struct PersonTokens: Sendable {
         return hmac.finalize().withUnsafeBytes { PersonToken(hash: $0) }
     }
 
-    /// The token of `person`; nil without a full name and date of birth.
-    package func token(for person: Person) -> PersonToken? {
-        encoder.exactKey(for: person).map(token(exactKey:))
-    }
-
     /// The tokens of every person in `records` (the node's own live records), each person
     /// once, and how many mentions of people had no full name and date of birth to make one
     /// from.
