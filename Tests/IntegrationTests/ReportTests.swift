@@ -268,7 +268,7 @@ import VVEStore
         // No token is printed or logged at either end.
         // A token is a run of exactly 32 hex digits (audit hashes are 64).
         func holdsToken(_ text: String) -> Bool {
-            text.split(whereSeparator: { !$0.isHexDigit || $0.isUppercase }).contains { $0.count == PersonToken.hexLength }
+            text.split(whereSeparator: { !$0.isHexDigit || $0.isUppercase }).contains { $0.count == KeyedToken.hexLength }
         }
         #expect(holdsToken("tokens: " + String(repeating: "5e", count: 16)), "the check finds a token")
         #expect(!holdsToken(first.stdout))

@@ -108,10 +108,10 @@ import VVECore
 
     @Test func tokensLeaveOnlyPaddedToTheBaseAndNeverFewerThanTheThreshold() throws {
         var random = SeededGenerator(seed: 1)
-        let few = Set((0..<7).compactMap { PersonToken(hex: String(repeating: "\($0)", count: 32)) })
+        let few = Set((0..<7).compactMap { KeyedToken(hex: String(repeating: "\($0)", count: 32)) })
         #expect(few.count == 7)
         #expect(PersonTokens.released(few, rules: .floor, using: &random) == nil)
-        let some = few.union([PersonToken(high: 0xaa << 56, low: 0), PersonToken(high: 0xbb << 56, low: 0)])
+        let some = few.union([KeyedToken(high: 0xaa << 56, low: 0), KeyedToken(high: 0xbb << 56, low: 0)])
         let padded = try #require(PersonTokens.released(some, rules: .floor, using: &random))
         #expect(padded.count == 10 && some.isSubset(of: padded) && padded == padded.sorted())
         var issues = IssueCollector()
@@ -122,15 +122,15 @@ import VVECore
 
     @Test func tokensReadOnlyAsThirtyTwoLowercaseHexDigitsAndSortAsTheirText() throws {
         var random = SeededGenerator(seed: 2)
-        let tokens = (0..<200).map { _ in PersonToken.random(using: &random) }
-        #expect(tokens.allSatisfy { PersonToken(hex: $0.hex) == $0 && $0.hex.utf8.count == 32 })
+        let tokens = (0..<200).map { _ in KeyedToken.random(using: &random) }
+        #expect(tokens.allSatisfy { KeyedToken(hex: $0.hex) == $0 && $0.hex.utf8.count == 32 })
         #expect(tokens.sorted().map(\.hex) == tokens.map(\.hex).sorted())
         let hash = (1...32).map(UInt8.init)
-        #expect(hash.withUnsafeBytes { PersonToken(hash: $0) }.hex == "0102030405060708090a0b0c0d0e0f10")
+        #expect(hash.withUnsafeBytes { KeyedToken(hash: $0) }.hex == "0102030405060708090a0b0c0d0e0f10")
         let text = "0123456789abcdef0123456789abcdef"
-        #expect(PersonToken(hex: text)?.hex == text)
+        #expect(KeyedToken(hex: text)?.hex == text)
         for bad in [String(text.dropLast()), text + "0", text.uppercased(), "g" + text.dropFirst(), " " + text.dropFirst(), ""] {
-            #expect(PersonToken(hex: bad) == nil, "\(bad)")
+            #expect(KeyedToken(hex: bad) == nil, "\(bad)")
         }
         // A well-formed set out of order, or with a token twice, is refused whole.
         let sorted = tokens.prefix(10).sorted()

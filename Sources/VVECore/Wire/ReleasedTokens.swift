@@ -7,11 +7,11 @@ package struct ReleasedTokens: Sendable, Hashable {
 
     package let rules: DisclosureRules
     /// Sorted; nil when withheld.
-    package let tokens: [PersonToken]?
+    package let tokens: [KeyedToken]?
     /// People without a full name and date of birth, who have no token.
     package let uncounted: ReleasedCount
 
-    package init(rules: DisclosureRules, tokens: [PersonToken]?, uncounted: ReleasedCount) {
+    package init(rules: DisclosureRules, tokens: [KeyedToken]?, uncounted: ReleasedCount) {
         self.rules = rules
         self.tokens = tokens
         self.uncounted = uncounted
@@ -44,13 +44,13 @@ package struct ReleasedTokens: Sendable, Hashable {
             issues.add(path.appending("threshold"), object["threshold"], "must be rules no looser than the floor")
             return nil
         }
-        var tokens: [PersonToken]?
+        var tokens: [KeyedToken]?
         switch (object["withheld"], object["tokens"]?.arrayValue) {
         case (.bool(true)?, nil): tokens = nil
         case (.bool(false)?, let list?):
-            let read = list.compactMap { $0.stringValue.flatMap(PersonToken.init(hex:)) }
+            let read = list.compactMap { $0.stringValue.flatMap(KeyedToken.init(hex:)) }
             guard read.count == list.count, zip(read, read.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                issues.add(path.appending("tokens"), nil, "must list distinct tokens of \(PersonToken.hexLength) lowercase hex digits, in order")
+                issues.add(path.appending("tokens"), nil, "must list distinct tokens of \(KeyedToken.hexLength) lowercase hex digits, in order")
                 return nil
             }
             guard read.count >= rules.threshold, read.count % rules.roundingBase == 0, read.count <= maximumTokens else {

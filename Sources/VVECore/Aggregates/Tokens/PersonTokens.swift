@@ -16,16 +16,16 @@ package struct PersonTokens: Sendable {
     }
 
     /// The token of a person whose exact match key is `exactKey`.
-    package func token(exactKey: [UInt8]) -> PersonToken {
+    package func token(exactKey: [UInt8]) -> KeyedToken {
         var hmac = keyed
         exactKey.withUnsafeBytes { hmac.update(data: $0) }
-        return hmac.finalize().withUnsafeBytes { PersonToken(hash: $0) }
+        return hmac.finalize().withUnsafeBytes { KeyedToken(hash: $0) }
     }
 
     /// The tokens of every person in `records` (the node's own live records), each person
     /// once, and how many mentions of people had no full name and date of birth to make one
     /// from.
-    package func population(_ records: [CaseRecord]) -> (tokens: Set<PersonToken>, uncounted: Int) {
+    package func population(_ records: [CaseRecord]) -> (tokens: Set<KeyedToken>, uncounted: Int) {
         let people = records.compactMap(\.fields).flatMap(LookupPeople.people(of:))
         let keys = people.compactMap(encoder.exactKey(for:))
         return population(exactKeys: keys, uncounted: people.count - keys.count)
@@ -33,8 +33,8 @@ package struct PersonTokens: Sendable {
 
     /// The tokens of the people whose exact match keys are `exactKeys`, each person once;
     /// `uncounted` people had no key and pass through.
-    package func population(exactKeys: [[UInt8]], uncounted: Int) -> (tokens: Set<PersonToken>, uncounted: Int) {
-        var tokens = Set<PersonToken>(minimumCapacity: exactKeys.count)
+    package func population(exactKeys: [[UInt8]], uncounted: Int) -> (tokens: Set<KeyedToken>, uncounted: Int) {
+        var tokens = Set<KeyedToken>(minimumCapacity: exactKeys.count)
         for key in exactKeys { tokens.insert(token(exactKey: key)) }
         return (tokens, uncounted)
     }
@@ -44,12 +44,12 @@ package struct PersonTokens: Sendable {
     /// the next multiple of the rounding base, in sorted order so the padding cannot be told
     /// apart.
     package static func released(
-        _ tokens: Set<PersonToken>, rules: DisclosureRules, using random: inout some RandomNumberGenerator
-    ) -> [PersonToken]? {
+        _ tokens: Set<KeyedToken>, rules: DisclosureRules, using random: inout some RandomNumberGenerator
+    ) -> [KeyedToken]? {
         guard tokens.count >= rules.threshold else { return nil }
         var padded = tokens
         let target = (tokens.count + rules.roundingBase - 1) / rules.roundingBase * rules.roundingBase
-        while padded.count < target { padded.insert(PersonToken.random(using: &random)) }
+        while padded.count < target { padded.insert(KeyedToken.random(using: &random)) }
         return padded.sorted()
     }
 }

@@ -18,7 +18,7 @@ package enum SharedPeople {
         // Every token with the index of the authority that sent it, sorted, so that equal
         // tokens sit together: a run of one token is one person, and its senders, in
         // ascending order, are the authorities that hold them.
-        var sent: [(token: PersonToken, sender: Int)] = []
+        var sent: [(token: KeyedToken, sender: Int)] = []
         sent.reserveCapacity(sets.reduce(0) { $0 + $1.1.count })
         for (index, set) in sets.enumerated() {
             for token in set.1 { sent.append((token, index)) }

@@ -1,8 +1,9 @@
-/// One person's token in a `known-in-several-areas` answer: 128 bits, on the wire as 32
-/// lowercase hex digits. Two integers rather than text, because an asking node counts
-/// hundreds of thousands of them, and hashing and ordering two words is what keeps that
-/// fast; their order is the order of the hex text.
-package struct PersonToken: Sendable, Hashable, Comparable {
+/// One keyed token in an aggregate answer (a person's in `known-in-several-areas`, a deal
+/// line's in `county-lines`): 128 bits, on the wire as 32 lowercase hex digits. Two integers
+/// rather than text, because an asking node counts hundreds of thousands of them, and
+/// hashing and ordering two words is what keeps that fast; their order is the order of the
+/// hex text.
+package struct KeyedToken: Sendable, Hashable, Comparable {
     /// Hex digits on the wire: 128 bits, so random padding never meets a real token.
     package static let hexLength = 32
 
@@ -43,15 +44,15 @@ package struct PersonToken: Sendable, Hashable, Comparable {
     }
 
     /// A token that matches nothing: padding.
-    package static func random(using generator: inout some RandomNumberGenerator) -> PersonToken {
-        PersonToken(high: generator.next(), low: generator.next())
+    package static func random(using generator: inout some RandomNumberGenerator) -> KeyedToken {
+        KeyedToken(high: generator.next(), low: generator.next())
     }
 
     package var hex: String {
         Hex.encode((0..<16).map { index in UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (56 - 8 * (index % 8))) })
     }
 
-    package static func < (left: PersonToken, right: PersonToken) -> Bool {
+    package static func < (left: KeyedToken, right: KeyedToken) -> Bool {
         (left.high, left.low) < (right.high, right.low)
     }
 }
