@@ -71,17 +71,61 @@ extension CaseStore {
 
     /// Admits one query from `peer` and reads the counts it is answered from, in one
     /// transaction with its audit: a query id answered before is refused, as is a query over
-    /// the peer's daily limit; quarters not kept yet are kept now. `answer` turns the counts
+    /// the peer's daily limit; quarters not kept yet are kept now. With `lines`, it also reads
+    /// the deal lines of the node's own live county lines first seen in the quarters asked,
+    /// unless tokens went to `peer` in the last day (`OwnLines`). `answer` turns what was read
     /// into the answer and the audit entry's detail; whatever it returns is what the audit says
     /// was released.
     package func answerAggregate<Answer>(
-        _ query: AggregateQuery, from peer: AuthorityName, limits: AggregateLimits, at time: Timestamp,
-        answer: (KeptCounts) throws -> (answer: Answer, detail: String)
+        _ query: AggregateQuery, from peer: AuthorityName, limits: AggregateLimits, at time: Timestamp, lines: Bool = false,
+        answer: (KeptCounts, OwnLines?) throws -> (answer: Answer, detail: String)
     ) throws -> AggregateAdmission<Answer> {
         try admitting(query, from: peer, limits: limits, at: time) { db in
             try keepQuarters(query.quarters, of: query.measure, at: time, db)
-            return try answer(try keptCounts(query.measure, query.quarters, db))
+            var own: OwnLines?
+            if lines {
+                if let last = try tokensSent(to: peer, query.measure, since: time, db) {
+                    own = .sentToday(last)
+                } else {
+                    own = .lines(try ownDealLines(firstSeenIn: query.quarters, db))
+                }
+            }
+            let made = try answer(try keptCounts(query.measure, query.quarters, db), own)
+            if case .lines? = own { return (made.answer, made.detail, sentTokens: true) }
+            return (made.answer, made.detail, sentTokens: false)
         }
+    }
+
+    /// The deal lines of each live county line this node owns first seen in `quarters`, a
+    /// list a line, inside the caller's transaction.
+    func ownDealLines(firstSeenIn quarters: [Quarter], _ db: Database) throws -> [[PhoneNumber]] {
+        guard let from = quarters.first?.first, let to = quarters.last?.last else { return [] }
+        // The documents were checked when stored; SQLite picks out the numbers alone.
+        return try String.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT json_extract(document, '$.fields.dealLines') FROM record
+                        WHERE owner = ? AND erased = 0 AND kind = 'county-lines-link'
+                        AND json_extract(document, '$.fields.firstSeen') BETWEEN ? AND ?
+                    """), arguments: [node.rawValue, from.description, to.description]
+        ).map { text in
+            ((try? JSONParser.parse(Array(text.utf8)))?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(PhoneNumber.init) }
+        }
+    }
+
+    /// `ownDealLines` in a transaction of its own: what a `distinct-lines` answer would be
+    /// made from.
+    package func ownDealLines(firstSeenIn quarters: [Quarter]) throws -> [[PhoneNumber]] {
+        try transaction { db in try ownDealLines(firstSeenIn: quarters, db) }
+    }
+
+    /// When tokens of `measure` last went to `peer`, if within the day before `time`.
+    private func tokensSent(to peer: AuthorityName, _ measure: Measure, since time: Timestamp, _ db: Database) throws -> String? {
+        let since = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch - 86_400_000).description
+        return try String.fetchOne(
+            db,
+            sql: "SELECT MAX(at) FROM aggregate_query WHERE side = 'answered' AND asker = ? AND measure = ? AND sent_tokens = 1 AND at > ?",
+            arguments: [peer.rawValue, measure.rawValue, since])
     }
 
     /// The counts `query` is answered from, its quarters kept first where they are not yet,
@@ -102,16 +146,13 @@ extension CaseStore {
         answer: (OwnExactKeys) throws -> (answer: Answer, detail: String)
     ) throws -> AggregateAdmission<Answer> {
         try admitting(query, from: peer, limits: limits, at: time) { db in
-            let since = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch - 86_400_000).description
-            if let last = try String.fetchOne(
-                db, sql: "SELECT MAX(at) FROM aggregate_query WHERE side = 'answered' AND asker = ? AND measure = ? AND at > ?",
-                arguments: [peer.rawValue, query.measure.rawValue, since])
-            {
+            if let last = try tokensSent(to: peer, query.measure, since: time, db) {
                 throw AggregateRefusal.tooSoon(
                     "\(query.measure.rawValue) is answered once a day for each asker, and \(peer) was answered at \(last); ask again 24 hours after that"
                 )
             }
-            return try answer(try ownExactKeys(encoder: encoder, db))
+            let made = try answer(try ownExactKeys(encoder: encoder, db))
+            return (made.answer, made.detail, sentTokens: true)
         }
     }
 
@@ -120,7 +161,7 @@ extension CaseStore {
     /// refuse by throwing an `AggregateRefusal`.
     private func admitting<Answer>(
         _ query: AggregateQuery, from peer: AuthorityName, limits: AggregateLimits, at time: Timestamp,
-        _ body: (Database) throws -> (answer: Answer, detail: String)
+        _ body: (Database) throws -> (answer: Answer, detail: String, sentTokens: Bool)
     ) throws -> AggregateAdmission<Answer> {
         let asker = "peer:\(peer)"
         let tables = max(1, query.tableDefinitions.count)
@@ -141,13 +182,16 @@ extension CaseStore {
             }
             let lastDay = try tablesAsked(.answered, by: peer.rawValue, at: time, db)
             if let reason = limits.refusal(asking: tables, lastDay: lastDay, asker: "\(peer)") { return try refuse(.overLimit, reason) }
-            let made: (answer: Answer, detail: String)
+            let made: (answer: Answer, detail: String, sentTokens: Bool)
             do {
                 made = try body(db)
             } catch AggregateRefusal.tooSoon(let reason) {
                 return try refuse(.overLimit, reason)
             }
-            try recordQuery(query.queryID, .answered, asker: peer.rawValue, measure: query.measure.rawValue, tables: tables, at: time, db)
+            try recordQuery(
+                query.queryID, .answered, asker: peer.rawValue, measure: query.measure.rawValue, tables: tables, sentTokens: made.sentTokens,
+                at: time,
+                db)
             try audit.append(
                 AuditEvent(
                     time: time, actor: asker, action: .aggregate, justification: query.purpose.text,
@@ -265,11 +309,12 @@ extension CaseStore {
     }
 
     private func recordQuery(
-        _ queryID: String, _ side: AggregateSide, asker: String, measure: String, tables: Int, at time: Timestamp, _ db: Database
+        _ queryID: String, _ side: AggregateSide, asker: String, measure: String, tables: Int, sentTokens: Bool = false, at time: Timestamp,
+        _ db: Database
     ) throws {
         try db.execute(
-            sql: "INSERT INTO aggregate_query(query_id, side, asker, measure, at, tables) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [queryID, side.rawValue, asker, measure, time.description, tables])
+            sql: "INSERT INTO aggregate_query(query_id, side, asker, measure, at, tables, sent_tokens) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [queryID, side.rawValue, asker, measure, time.description, tables, sentTokens])
     }
 }
 

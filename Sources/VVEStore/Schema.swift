@@ -294,6 +294,16 @@ enum Schema {
                     CREATE INDEX record_people ON record(owner, kind, erased, json_array_length(document, '$.fields.linkedPeople'));
                     """)
         }
+        migrator.registerMigration("2026-12-token-answers") { db in
+            // A node sends tokens made from today's records to each asker at most once a day,
+            // whether for people (`known-in-several-areas`) or for deal lines (`county-lines`
+            // asking `distinct-lines`): `sent_tokens` marks the answers that carried them.
+            try db.execute(
+                sql: """
+                    ALTER TABLE aggregate_query ADD COLUMN sent_tokens INTEGER NOT NULL DEFAULT 0 CHECK (sent_tokens IN (0, 1));
+                    UPDATE aggregate_query SET sent_tokens = 1 WHERE side = 'answered' AND measure = 'known-in-several-areas';
+                    """)
+        }
         return migrator
     }
 }

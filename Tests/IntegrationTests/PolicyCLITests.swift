@@ -74,7 +74,7 @@ import Testing
                   shares relocation to receiving-authority: placement,follow-up,status; copies reviewed within 90 days; accepts relocation: follow-up; lookups yes; aggregates [relocations, county-lines]
                   aggregate measures answered (`aggregates: [relocations, county-lines]`):
                     relocations: by-originating-authority, by-receiving-authority, by-reason, by-accommodation, by-risk-level, by-age-band, originating-by-receiving
-                    county-lines: by-exporting-area, by-importing-area, by-risk-level, by-nrm-referral, by-status, linked-people-by-role, cuckooed-addresses-by-district, exporting-by-importing
+                    county-lines: by-exporting-area, by-importing-area, by-risk-level, by-nrm-referral, by-status, linked-people-by-role, cuckooed-addresses-by-district, exporting-by-importing, distinct-lines
                   not answered: relocation-briefing, perpetrators, known-in-several-areas
 
                 """)

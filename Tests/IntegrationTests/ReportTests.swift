@@ -208,31 +208,32 @@ import VVEStore
                 """))
 
         // 5. The analyst's own limit at the VRU: 35 tables a day; 7 + 7 + 3 + 2 asked, and the
-        // pack asks 23 more.
+        // pack asks 24 more.
         let pack = try report(vru, ["pack", "--quarter", "2026Q3"])
         #expect(pack.status == 75)
         #expect(
             pack.stderr
-                == "vve: error: report refused: a.khan has asked 19 tables in the last 24 hours and this query asks 23; the limit is 35 a day. Ask again tomorrow, or ask the node's admin to raise it\n"
+                == "vve: error: report refused: a.khan has asked 19 tables in the last 24 hours and this query asks 24; the limit is 35 a day. Ask again tomorrow, or ask the node's admin to raise it\n"
         )
     }
 
-    @Test func peopleKnownInSeveralAreasAreCountedByTokensThatNoOneCanReadOrKeep() throws {
+    @Test func peopleAndLinesKnownInSeveralAreasAreCountedByTokensThatNoOneCanReadOrKeep() throws {
         let region = try TestRegion()
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
         let enfield = try region.node("enfield")
         let vru = try region.node("vru")
         try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
-        // camden and haringey hold the same 120 young people; enfield others.
+        // camden and haringey hold the same 120 young people and 60 lines; enfield others.
         for (borough, seed) in [(camden, 1), (haringey, 1), (enfield, 2)] {
             if borough !== camden {
                 try FileManager.default.copyItem(
                     atPath: camden.directory + "/Certificates/linkage.key", toPath: borough.directory + "/Certificates/linkage.key")
             }
             try self.seed(borough, kind: "relocation", count: 120, seed: seed)
+            try self.seed(borough, kind: "county-lines-link", count: 60, seed: seed)
             try borough.pin(vru, port: 1, role: "vru")
-            try borough.setPolicy(for: "vru", "lookups: no\naggregates: [known-in-several-areas]\n")
+            try borough.setPolicy(for: "vru", "lookups: no\naggregates: [known-in-several-areas, county-lines]\n")
             try vru.pin(borough, port: 1)
             try vru.setPolicy(for: borough.name, "lookups: no\naggregates: no\nask-aggregates: yes\n")
         }
@@ -249,11 +250,12 @@ import VVEStore
         #expect(tables.compactMap { $0["table"]?.stringValue } == ["by-pair", "in-two-or-more"])
         #expect(tables[0]["rows"] == ["camden+enfield", "camden+haringey", "enfield+haringey"])
 
-        // The direct count: people with a full name and date of birth, by exact match key.
+        // The direct count: people with a full name and date of birth, by exact match key,
+        // whether young people relocated or people linked to lines.
         let key = try #require(LinkageKey(hex: String(contentsOfFile: camden.directory + "/Certificates/linkage.key", encoding: .utf8)))
         let encoder = MatchKeyEncoder(key: key)
         func people(_ node: RegionNode) throws -> Set<[UInt8]> {
-            Set(try records(node).compactMap { record in record.fields.flatMap { LookupPeople.people(of: $0).first }.flatMap(encoder.exactKey) })
+            Set(try records(node).flatMap { record in record.fields.map(LookupPeople.people(of:)) ?? [] }.compactMap(encoder.exactKey))
         }
         let (c, h, e) = (try people(camden), try people(haringey), try people(enfield))
         let counts = [c.intersection(e).count, c.intersection(h).count, e.intersection(h).count]
@@ -280,6 +282,42 @@ import VVEStore
         let again = try report(vru, ["known-in-several-areas"])
         #expect(again.status == 2)
         #expect(again.stdout.contains("REFUSED by camden: known-in-several-areas is answered once a day for each asker, and vru was answered at "))
+
+        // Lines: each counted once across the region, by tokens of their deal lines.
+        let lines = try report(vru, ["county-lines", "--table", "distinct-lines", "--json"])
+        #expect(lines.status == 0, "\(lines.stderr) \(lines.stdout.prefix(2000))")
+        let linesReport = try #require(try json(lines.stdout)["reports"]?.arrayValue?.first)
+        let quarters = try #require(linesReport["quarters"]?.arrayValue?.compactMap(\.stringValue).compactMap(Quarter.init))
+        let distinctTable = try #require(linesReport["tables"]?.arrayValue?.first)
+        #expect(distinctTable["columns"] == ["distinct", "repeated"])
+        // The direct count: the line records first seen in the quarters asked, joined into
+        // lines while they share a deal line.
+        let span = quarters[0].first...quarters[quarters.count - 1].last
+        let held = try [camden, haringey, enfield].map { node in
+            try records(node).compactMap { record -> Set<PhoneNumber>? in
+                guard case .countyLinesLink(let line)? = record.fields, span.contains(line.firstSeen) else { return nil }
+                return Set(line.dealLines)
+            }
+        }
+        var joined: [Set<PhoneNumber>] = []
+        for record in held.flatMap({ $0 }) {
+            let touching = joined.filter { !$0.isDisjoint(with: record) }
+            joined.removeAll { !$0.isDisjoint(with: record) }
+            joined.append(touching.reduce(record) { $0.union($1) })
+        }
+        let repeated = held.map(\.count).reduce(0, +) - joined.count
+        let lineRecords = held.map { DisclosureRules.floor.rounded($0.count) }.reduce(0, +)
+        #expect(repeated >= 40, "camden and haringey hold the same lines")
+        let expected = ProtectedTable([[max(0, lineRecords - repeated), repeated]], rules: .floor)
+        let cells = try #require(distinctTable["region"]?["cells"]?.arrayValue?.first?.arrayValue)
+        #expect(cells.map { $0["value"] } == expected.cells[0].map { $0.value.map { JSONValue.integer(Int64($0)) } })
+        let linesAudit = try check(camden.run(["audit", "list", "--action", "aggregate", "--json"])).stdout
+        #expect(linesAudit.contains("groups of deal-line tokens for") && !holdsToken(linesAudit) && !holdsToken(lines.stdout))
+        // The same day, the tokens are not sent again: the table is incomplete, never smaller.
+        let linesAgain = try report(vru, ["county-lines", "--table", "distinct-lines"])
+        #expect(linesAgain.status == 2)
+        #expect(
+            linesAgain.stdout.contains("Note, camden: distinct-lines: tokens of deal lines go to each asker once a day, and went to this one at "))
     }
 
     @Test func badUsageIsExplainedAndAsksNoOne() throws {

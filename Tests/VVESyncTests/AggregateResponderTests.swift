@@ -210,6 +210,58 @@ import VVETestSupport
         #expect(withheld.tokens?.tokens == nil)
         #expect(withheld.notes.contains("Fewer than 8 people in this node's records: no tokens sent."))
     }
+
+    @Test func linesLeaveAsPaddedTokenGroupsOnceADayAndOnlyWhenAsked() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let records = try store.importDrafts(drafts(60, seed: 8, kind: .countyLinesLink), context: context())
+        let asked = query(.countyLines, id: "lines-one", quarters: 8, tables: ["by-status", "distinct-lines"])
+        // The oracle: the lines first seen in the quarters asked, from the records themselves.
+        let span = asked.quarters[0].first...asked.quarters[7].last
+        let numbers = records.compactMap { record -> [PhoneNumber]? in
+            guard case .countyLinesLink(let line)? = record.fields, span.contains(line.firstSeen) else { return nil }
+            return line.dealLines
+        }
+        #expect(numbers.count > 8)
+        let one = try answer(try responder(store).answer(asked, from: vru, grant: .every, at: time()))
+        let lines = try #require(one.lines)
+        let groups = try #require(lines.groups)
+        var random = SystemRandomNumberGenerator()
+        let own = LineTokens(encoder: encoder, queryID: "lines-one").groups(numbers, using: &random)
+        #expect(lines.count == DisclosureRules.floor.rounded(numbers.count) && groups.count == lines.count! + 5)
+        #expect(Set(own).isSubset(of: Set(groups)))
+        #expect(try AggregateAnswer.read(one.jsonValue, answering: asked) == one)
+        #expect(one.tables.map(\.labels.name) == ["by-status"])
+        let audit = try #require(try store.auditEntries().last?.event.detail)
+        #expect(audit.hasSuffix("; distinct-lines: released \(groups.count) groups of deal-line tokens for \(lines.count!) line records"))
+        #expect(!groups.flatMap { $0 }.contains { audit.contains($0.hex) })
+
+        // The same day: the tables again, but no tokens; without distinct-lines, no note.
+        let again = try answer(
+            try responder(store).answer(
+                query(.countyLines, id: "lines-two", quarters: 8, tables: ["by-status", "distinct-lines"]), from: vru, grant: .every,
+                at: time(days: 0)))
+        #expect(again.lines == ReleasedLines(rules: .floor, count: nil, groups: nil) && again.tables == one.tables)
+        #expect(again.notes.contains { $0.hasPrefix("distinct-lines: tokens of deal lines go to each asker once a day, and went to this one at ") })
+        let plain = try answer(
+            try responder(store).answer(
+                query(.countyLines, id: "lines-three", quarters: 8, tables: ["by-status"]), from: vru, grant: .every, at: time()))
+        #expect(plain.lines == nil && !plain.notes.contains { $0.hasPrefix("distinct-lines") })
+        // A day later they go again, under the new query's key.
+        let next = try answer(
+            try responder(store).answer(
+                query(.countyLines, id: "lines-four", quarters: 8, tables: ["distinct-lines"]), from: vru, grant: .every, at: time(days: 1)))
+        let nextGroups = Set(try #require(next.lines?.groups).flatMap { $0 })
+        #expect(nextGroups.isDisjoint(with: Set(groups.flatMap { $0 })))
+
+        // A node without the linkage key sends its tables, and says why it sends no tokens.
+        let keyless = AggregateResponder(store: store, configuration: AggregateConfiguration(), encoder: nil, logger: Logger(label: "test"))
+        let without = try answer(
+            try keyless.answer(
+                query(.countyLines, id: "lines-five", quarters: 8, tables: ["by-status", "distinct-lines"]), from: vru, grant: .every,
+                at: time(days: 3)))
+        #expect(without.lines?.groups == nil && without.tables == one.tables)
+        #expect(without.notes.last == "distinct-lines: this node has no linkage key to make tokens of its deal lines with.")
+    }
 }
 
 /// A query refused where a test expected an answer.

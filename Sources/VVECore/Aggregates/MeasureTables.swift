@@ -28,9 +28,10 @@ extension Measure {
     package var isCountedByQuarter: Bool { self != .knownInSeveralAreas }
 
     /// The tables of this measure over `quarters` (oldest first), from each quarter's counts:
-    /// a trend table has a row per quarter; a flow table sums the last four.
+    /// a trend table has a row per quarter; a flow table sums the last four. A derived table
+    /// is not counted by a node, so it is not among them.
     package func countTables(_ counts: [Quarter: QuarterCounts], quarters: [Quarter]) -> [CountTable] {
-        tables.map { definition in
+        tables.filter { !$0.isDerived }.map { definition in
             switch definition.shape {
             case .trend(let dimension, let vocabulary):
                 let rows = quarters.map { (counts[$0]?.counts ?? [:]).filter { $0.key.table == definition.name } }

@@ -35,11 +35,15 @@ package struct TableDefinition: Sendable, Hashable {
     package let shape: Shape
     /// Each row's median, for a table that has them; nil for the others.
     package let median: Median?
+    /// Whether the asking node derives the table itself, from tokens the answering nodes send
+    /// (`SharedPeople`, `DistinctLines`), rather than combining tables the nodes count.
+    package let isDerived: Bool
 
-    package init(_ name: String, _ shape: Shape, median: Median? = nil) {
+    package init(_ name: String, _ shape: Shape, median: Median? = nil, derived: Bool = false) {
         self.name = name
         self.shape = shape
         self.median = median
+        self.isDerived = derived
     }
 
     /// How many quarters a flow table sums: the last four asked.

@@ -22,13 +22,16 @@ package struct AggregateAnswer: Sendable, Hashable {
     package let empty: [String]
     /// The people as tokens, for `known-in-several-areas` alone, which has no tables.
     package let tokens: ReleasedTokens?
+    /// The line records as token groups, for a `county-lines` query that asks
+    /// `distinct-lines`, and for no other.
+    package let lines: ReleasedLines?
     /// What a reader must know about these counts: how they were kept, what was left out.
     package let notes: [String]
 
     package init(
         authority: AuthorityName, queryID: String, measure: Measure, quarters: [Quarter], tables: [ProtectedTableAnswer], unsent: [String] = [],
         empty: [String] = [],
-        tokens: ReleasedTokens? = nil,
+        tokens: ReleasedTokens? = nil, lines: ReleasedLines? = nil,
         notes: [String]
     ) {
         self.authority = authority
@@ -39,6 +42,7 @@ package struct AggregateAnswer: Sendable, Hashable {
         self.unsent = unsent
         self.empty = empty
         self.tokens = tokens
+        self.lines = lines
         self.notes = notes
     }
 
@@ -48,7 +52,7 @@ package struct AggregateAnswer: Sendable, Hashable {
             ("quarters", .array(quarters.map { .string($0.description) })), ("tables", .array(tables.map(\.jsonValue))),
             ("unsent", unsent.isEmpty ? nil : .array(unsent.map(JSONValue.string))),
             ("empty", empty.isEmpty ? nil : .array(empty.map(JSONValue.string))), ("tokens", tokens?.jsonValue),
-            ("notes", .array(notes.map(JSONValue.string))),
+            ("lines", lines?.jsonValue), ("notes", .array(notes.map(JSONValue.string))),
         ])
     }
 
@@ -84,7 +88,8 @@ package struct AggregateAnswer: Sendable, Hashable {
             }
         }
         var tables: [ProtectedTableAnswer] = []
-        let asked = query.tableDefinitions.map(\.name)
+        // The tables a node counts; the asking node derives the others from tokens.
+        let asked = query.tableDefinitions.filter { !$0.isDerived }.map(\.name)
         // An answer with no table omits the member, as every empty list.
         let rawTables = reader.raw("tables")
         if let list = rawTables == nil ? [] : rawTables?.arrayValue, list.count <= asked.count {
@@ -124,7 +129,7 @@ package struct AggregateAnswer: Sendable, Hashable {
         let unsent = names("unsent")
         let empty = names("empty")
         let accounted = tables.map(\.labels.name) + unsent + empty
-        if query.measure.isCountedByQuarter, accounted.count != asked.count || Set(accounted) != Set(asked) {
+        if accounted.count != asked.count || Set(accounted) != Set(asked) {
             issues.add(
                 FieldPath(text: "tables"), nil,
                 "must account for every table asked, once: sent, listed in `unsent` or listed in `empty`; asked \(asked.joined(separator: ", "))")
@@ -140,10 +145,21 @@ package struct AggregateAnswer: Sendable, Hashable {
         } else if rawTokens != nil {
             issues.add(FieldPath(text: "tokens"), nil, "must be absent: \(query.measure.rawValue) is answered with tables")
         }
+        var lines: ReleasedLines?
+        let rawLines = reader.raw("lines")
+        if query.asksDistinctLines {
+            if let rawLines {
+                lines = ReleasedLines.read(rawLines, at: FieldPath(text: "lines"), issues: &issues)
+            } else {
+                issues.add(FieldPath(text: "lines"), nil, "is required: \(DistinctLines.name) is answered with tokens of the deal lines")
+            }
+        } else if rawLines != nil {
+            issues.add(FieldPath(text: "lines"), nil, "must be absent: the query does not ask \(DistinctLines.name)")
+        }
         reader.finish(issues: &issues)
         try issues.throwIfAny()
         return AggregateAnswer(
             authority: authority!, queryID: query.queryID, measure: query.measure, quarters: query.quarters, tables: tables, unsent: unsent,
-            empty: empty, tokens: tokens, notes: notes)
+            empty: empty, tokens: tokens, lines: lines, notes: notes)
     }
 }

@@ -41,6 +41,12 @@ package struct AggregateQuery: Sendable, Hashable {
         measure.tables.filter { tables?.contains($0.name) ?? true }
     }
 
+    /// Whether the query asks `county-lines`' `distinct-lines`, which each node answers with
+    /// tokens of its deal lines.
+    package var asksDistinctLines: Bool {
+        measure == .countyLines && tableDefinitions.contains { $0.name == DistinctLines.name }
+    }
+
     /// A problem with the tables asked: one that is not the measure's, or none at all.
     package static func tablesRule(_ tables: [String], of measure: Measure) -> String? {
         let offered = measure.tables.map(\.name)

@@ -61,8 +61,11 @@ package struct AggregateResponder: Sendable {
                 return (answer, Self.released(answer))
             }
         } else {
-            admission = try store.answerAggregate(query, from: peer, limits: configuration.limits, at: time) { kept in
-                let answer = Self.protect(query, kept, authority: store.node, rules: rules, lagDays: lag)
+            admission = try store.answerAggregate(
+                query, from: peer, limits: configuration.limits, at: time, lines: query.asksDistinctLines && encoder != nil
+            ) { kept, own in
+                var answer = Self.protect(query, kept, authority: store.node, rules: rules, lagDays: lag)
+                if query.asksDistinctLines { answer = Self.adding(lines: own, to: answer, query: query, encoder: encoder, rules: rules) }
                 return (answer, Self.released(answer))
             }
         }
@@ -170,6 +173,36 @@ package struct AggregateResponder: Sendable {
             tokens: ReleasedTokens(rules: rules, tokens: released, uncounted: uncounted), notes: notes)
     }
 
+    /// `answer` with the deal-line token groups of `own`, padded (`LineTokens.released`); or
+    /// with none, and a note saying why: no linkage key to make them with, tokens sent to this
+    /// asker in the last day, or fewer line records than the threshold.
+    static func adding(
+        lines own: OwnLines?, to answer: AggregateAnswer, query: AggregateQuery, encoder: MatchKeyEncoder?, rules: DisclosureRules
+    ) -> AggregateAnswer {
+        var notes = answer.notes
+        let lines: ReleasedLines
+        switch (own, encoder) {
+        case (.lines(let numbers)?, let encoder?):
+            var random = SystemRandomNumberGenerator()
+            let groups = LineTokens(encoder: encoder, queryID: query.queryID).groups(numbers, using: &random)
+            lines = LineTokens.released(groups, rules: rules, using: &random)
+            if lines.groups == nil {
+                notes.append("\(DistinctLines.name): fewer than \(rules.threshold) county lines first seen in these quarters: no tokens sent.")
+            }
+        case (.sentToday(let last)?, _):
+            lines = ReleasedLines(rules: rules, count: nil, groups: nil)
+            notes.append(
+                "\(DistinctLines.name): tokens of deal lines go to each asker once a day, and went to this one at \(last); ask again 24 hours after that."
+            )
+        default:
+            lines = ReleasedLines(rules: rules, count: nil, groups: nil)
+            notes.append("\(DistinctLines.name): this node has no linkage key to make tokens of its deal lines with.")
+        }
+        return AggregateAnswer(
+            authority: answer.authority, queryID: answer.queryID, measure: answer.measure, quarters: answer.quarters, tables: answer.tables,
+            unsent: answer.unsent, empty: answer.empty, lines: lines, notes: notes)
+    }
+
     /// What the audit log keeps of an answer: each table's cells, released values and withheld
     /// ones, as `row/column=value`, `S` for suppressed, `s` for secondary; and each row's
     /// median as `row/median=days`, `W` where withheld.
@@ -202,6 +235,11 @@ package struct AggregateResponder: Sendable {
             return "\(sent); people not counted: \(tokens.uncounted.value.map { "\($0)" } ?? "S")"
         }
         let withheld = answer.tables.flatMap { $0.table.released.flatMap { $0 } }.filter { $0 == nil }.count
-        return "released \(answer.tables.count) tables, \(withheld) counts withheld: " + tables.joined(separator: " ")
+        // Never the tokens themselves: how many groups, for how many line records.
+        let lines = answer.lines.map { lines in
+            lines.groups.map { "; \(DistinctLines.name): released \($0.count) groups of deal-line tokens for \(lines.count ?? 0) line records" }
+                ?? "; \(DistinctLines.name): withheld the deal-line tokens"
+        }
+        return "released \(answer.tables.count) tables, \(withheld) counts withheld: " + tables.joined(separator: " ") + (lines ?? "")
     }
 }

@@ -14,9 +14,11 @@ struct ReportPack {
         quarters.count == 1 ? quarters[0].description : "\(quarters[0])-\(quarters[quarters.count - 1])"
     }
 
-    /// The period a row of `table` covers: its quarter for a trend, the year for a flow.
+    /// The period a row of `table` covers: its quarter for a trend, the year for a flow, every
+    /// quarter asked for the lines first seen in them (`distinct-lines`).
     static func period(_ table: RegionalTable, row: Int?, quarters: [Quarter]) -> String {
         if !table.labels.measure.isCountedByQuarter { return "today" }
+        if table.labels.name == DistinctLines.name { return span(quarters) }
         if table.labels.rowDimension == "quarter", let row { return table.labels.rows[row] }
         return table.labels.rowDimension == "quarter" ? span(quarters) : span(Array(quarters.suffix(TableDefinition.flowQuarters)))
     }

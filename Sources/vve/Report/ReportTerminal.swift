@@ -105,6 +105,11 @@ enum ReportTerminal {
                 "People are counted by tokens each authority makes from today's records, under a key derived for this query from the region's linkage key, which this node does not need; the counts derived here suppress 1 to \(report.rules.threshold - 1) (shown <\(report.rules.threshold)) and round the rest to the nearest \(report.rules.roundingBase); ≥N? where some authority's people are missing."
             )
         } else {
+            if report.tables.contains(where: { $0.labels.name == DistinctLines.name }) {
+                lines.append(
+                    "\(DistinctLines.name): the lines first seen in these quarters, from each authority's records as they stand today, joined where they share a deal line by tokens made under a key derived for this query; repeated are records of a line another record counts; counted here, suppressing 1 to \(report.rules.threshold - 1) and rounding the rest to the nearest \(report.rules.roundingBase)."
+                )
+            }
             lines.append(
                 "Regional figures add what each authority released: ≥N where some withheld a count (small, or withheld to protect another), <N where only small counts were withheld, ? where an authority did not answer."
             )

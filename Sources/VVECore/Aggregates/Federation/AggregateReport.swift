@@ -17,7 +17,7 @@ package struct AggregateReport: Sendable {
     /// The rules this node protects what it derives itself by.
     package let rules: DisclosureRules
 
-    /// Combines `results`; counts this node derives itself (`SharedPeople`) are protected by
+    /// Combines `results`; counts this node derives itself (`SharedPeople`, `DistinctLines`) are protected by
     /// `rules`, its own disclosure rules.
     package init(query: AggregateQuery, results: [(peer: AuthorityName, result: PeerAggregateResult)], rules: DisclosureRules = .floor) {
         self.query = query
@@ -26,8 +26,11 @@ package struct AggregateReport: Sendable {
         let answers = self.results.compactMap(\.result.answer)
         let missing = self.results.filter { $0.result.answer == nil }.map(\.peer)
         if query.measure.isCountedByQuarter {
-            tables = query.tableDefinitions.map {
-                RegionalTable($0, measure: query.measure, quarters: query.quarters, answers: answers, missing: missing)
+            let withoutLines = answers.filter { $0.lines?.groups == nil }.map(\.authority)
+            tables = query.tableDefinitions.map { definition in
+                definition.isDerived
+                    ? DistinctLines.table(answers, missing: (missing + withoutLines).sorted(), rules: rules)
+                    : RegionalTable(definition, measure: query.measure, quarters: query.quarters, answers: answers, missing: missing)
             }
         } else {
             let withheld = answers.filter { $0.tokens?.tokens == nil }.map(\.authority)

@@ -4,7 +4,9 @@
 /// the flow from exporting to importing area over a year.
 ///
 /// A line that imports into several areas is counted once in each of them, so the importing
-/// tables count line-area pairs; a line known to several authorities is counted by each.
+/// tables count line-area pairs. A line known to several authorities is counted by each in
+/// these tables; `distinct-lines` (`DistinctLines`), from tokens of the deal lines, counts it
+/// once.
 package enum CountyLinesMeasure {
     package static let tables: [TableDefinition] = [
         TableDefinition("by-exporting-area", .trend(column: "exporting-area", vocabulary: nil)),
@@ -15,6 +17,7 @@ package enum CountyLinesMeasure {
         TableDefinition("linked-people-by-role", .trend(column: "role", vocabulary: LinkedPersonRole.allCases.map(\.rawValue))),
         TableDefinition("cuckooed-addresses-by-district", .trend(column: "postcode-district", vocabulary: nil)),
         TableDefinition("exporting-by-importing", .flow(row: "exporting-area", column: "importing-area", vocabulary: nil)),
+        DistinctLines.definition,
     ]
 
     static func tallies(_ fields: RecordFields, status: RecordStatus) -> [Tally] {

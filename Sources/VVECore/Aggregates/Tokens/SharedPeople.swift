@@ -5,8 +5,8 @@
 /// shown or logged.
 package enum SharedPeople {
     package static let tables: [TableDefinition] = [
-        TableDefinition("by-pair", .flow(row: "authorities", column: "people", vocabulary: ["people"])),
-        TableDefinition("in-two-or-more", .flow(row: "authorities", column: "people", vocabulary: ["people"])),
+        TableDefinition("by-pair", .flow(row: "authorities", column: "people", vocabulary: ["people"]), derived: true),
+        TableDefinition("in-two-or-more", .flow(row: "authorities", column: "people", vocabulary: ["people"]), derived: true),
     ]
 
     /// The derived tables, protected by `rules`, from the answers that sent tokens; `missing`
