@@ -344,6 +344,10 @@ import VVEStore
             ),
             (["pack", "--local"] + purpose, "vve: error: --local counts one measure of this node's own records; pack is asked of other nodes\n"),
             (
+                ["county-lines", "--local", "--table", "distinct-lines"] + purpose,
+                "vve: error: --local counts this node's own tables; distinct-lines joins what several authorities send, so it is asked of other nodes\n"
+            ),
+            (
                 ["relocations", "--quarter", latest.next.description] + purpose,
                 "vve: error: --quarter \(latest.next) cannot be reported yet: a quarter is reported once it has been closed 14 days; the latest now is \(latest)\n"
             ),
@@ -357,6 +361,9 @@ import VVEStore
             #expect(result.stderr == message, "\(arguments)")
             #expect(result.status == (message.contains("no peer takes") ? 78 : 64), "\(arguments)")
         }
+        // Counted here, a measure is every table this node counts, and complete.
+        let local = try node.run(["report", "county-lines", "--local"] + purpose)
+        #expect(local.status == 0 && local.stdout.contains("exporting-by-importing") && !local.stdout.contains("distinct-lines"), "\(local.stdout)")
     }
 
     /// No count an authority released is from 1 to its threshold - 1, anywhere in the report.

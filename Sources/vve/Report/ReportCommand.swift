@@ -74,6 +74,11 @@ struct ReportCommand: AsyncAuditedCommand {
         if local && (what == "pack" || what == Measure.knownInSeveralAreas.rawValue) {
             throw CommandFailure("--local counts one measure of this node's own records; \(what) is asked of other nodes", status: .usage)
         }
+        if local, let measure = Measure(rawValue: what), let derived = measure.tables.first(where: { $0.isDerived && tables.contains($0.name) }) {
+            throw CommandFailure(
+                "--local counts this node's own tables; \(derived.name) joins what several authorities send, so it is asked of other nodes",
+                status: .usage)
+        }
         if json && csv == "-" { throw CommandFailure("--json and --csv - both write to standard output; choose one", status: .usage) }
     }
 
@@ -127,13 +132,14 @@ struct ReportCommand: AsyncAuditedCommand {
     }
 
     /// The measure counted from this node's own records, protected by its own rules and
-    /// audited here, as a report of one authority.
+    /// audited here, as a report of one authority: every table the node counts, unless some
+    /// are chosen, and none the asking node derives from several authorities' tokens.
     private func localReports(_ node: OpenedNode, last: Quarter, context: OperationContext, purpose: Justification) throws -> [AggregateReport] {
         let configuration = node.configuration
         return try measures().map { measure in
             let query = AggregateQuery(
                 queryID: UUID().uuidString.lowercased(), measure: measure, quarter: last, quarterCount: quarters ?? AggregateQuery.maximumQuarters,
-                tables: tables.isEmpty ? nil : tables, analyst: context.actor, purpose: purpose)
+                tables: tables.isEmpty ? measure.tables.filter { !$0.isDerived }.map(\.name) : tables, analyst: context.actor, purpose: purpose)
             let kept = try node.store.keptCounts(for: query, at: context.time)
             let answer = AggregateResponder.protect(
                 query, kept, authority: configuration.name, rules: configuration.disclosure, lagDays: configuration.reportLagDays)
