@@ -15,9 +15,10 @@ extension CaseStore {
     /// log and the audit log move together.
     ///
     /// The whole write is refused, audited, and nothing of it applied, when: the record is not
-    /// this node's; it carries writes the peer did not make itself, or an erasure; any new
-    /// write falls outside the groups this node accepts from the peer; or the merged record
-    /// would not be valid.
+    /// this node's; it carries writes the peer did not make itself, or an erasure; a new
+    /// write's version claims edits this node never saw (`forgedVersion`); any new write falls
+    /// outside the groups this node accepts from the peer; or the merged record would not be
+    /// valid.
     package func applyPeerWrites(
         _ incoming: ReplicatedRecord, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp
     ) throws
@@ -63,6 +64,9 @@ extension CaseStore {
             let known = local.registers[field]?.writes ?? []
             for write in register.writes where !known.contains(write) && !known.contains(where: { $0.version.dominates(write.version) }) {
                 if write.writer == peer { touched.append(field) } else { relayed.insert(write.writer) }
+                if write.writer == peer, let reason = Self.forgedVersion(write.version, by: peer, seen: local.version) {
+                    throw RefusedWrite("its write to \(field) \(reason)")
+                }
             }
         }
         guard relayed.isEmpty else {
@@ -97,6 +101,20 @@ extension CaseStore {
                 time: time, actor: "peer:\(peer)", action: .update, recordID: current.id,
                 detail: "written by \(peer): " + Set(touched).sorted().joined(separator: ", ")), db)
         return .applied(updated)
+    }
+
+    /// Why a write `peer` made is refused for its version, or nil when it is one `peer` could
+    /// have made. Every copy of this node's record came from here, so a holder can have seen
+    /// no node's edits but those this node has (`seen`), and no more of them: only its own
+    /// counter can be ahead. A version that names another node, or counts more of its edits,
+    /// is forged, and merging it would let the peer put the record ahead of its owner.
+    static func forgedVersion(_ version: VersionVector, by peer: AuthorityName, seen: VersionVector) -> String? {
+        for node in version.nodes where node != peer && version[node] > seen[node] {
+            return seen[node] == 0
+                ? "has a version naming \(node), whose edits this node has never seen: \(version)"
+                : "has a version counting \(version[node]) edits by \(node), of which this node has seen \(seen[node]): \(version)"
+        }
+        return nil
     }
 
     /// The record a merged replica stands for: its resolved values, validated as a whole.

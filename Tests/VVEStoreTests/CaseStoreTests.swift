@@ -199,6 +199,61 @@ import VVETestSupport
         #expect(try store.applyPeerWrites(theirs, from: haringey, policy: policy, at: later) == .unchanged)
     }
 
+    /// A holder can have seen no edits of the owner's record but those the owner made or
+    /// accepted: a write whose version claims more is forged, and refused whole. A counter
+    /// past the ceiling does not even read, so nothing a peer sends can overflow an edit.
+    @Test func writesWithForgedVersionsAreRefusedAndTheOwnerEditsOnUnharmed() throws {
+        let (store, record, copy) = try relocation()
+        let enfield = AuthorityName("enfield")!
+        let acknowledgement: JSONValue = ["by": "Duty manager, Haringey", "date": .string(today.description)]
+        func refusal(_ counters: [AuthorityName: UInt64]) throws -> String? {
+            let forged = ReplicatedRecord(
+                id: copy.id, kind: copy.kind, owner: copy.owner, createdAt: copy.createdAt,
+                registers: copy.registers.merging(
+                    [
+                        "fields.acknowledgement": FieldRegister(
+                            FieldWrite(value: acknowledgement, version: VersionVector(counters: counters), writer: haringey))
+                    ]
+                ) { $1 })
+            do {
+                _ = try store.applyPeerWrites(forged, from: haringey, policy: policy, at: later)
+                return nil
+            } catch StoreError.writeRefused(_, _, let reason) {
+                return reason
+            }
+        }
+        let before = try tableCounts(store)
+        #expect(
+            try refusal([camden: 1000, haringey: 1])
+                == "its write to fields.acknowledgement has a version counting 1000 edits by camden, of which this node has seen 1: {camden:1000,haringey:1}"
+        )
+        #expect(
+            try refusal([camden: 1, enfield: 3, haringey: 1])
+                == "its write to fields.acknowledgement has a version naming enfield, whose edits this node has never seen: {camden:1,enfield:3,haringey:1}"
+        )
+        #expect(try tableCounts(store)[0...1] == before[0...1], "no record or change written")
+        #expect(try store.auditEntries(action: .refuse).count == 2)
+
+        // On the wire, a counter near overflow is refused as it is read.
+        var wire = try #require(copy.jsonValue.objectValue)
+        var registers = try #require(wire["registers"]?.objectValue)
+        let name = try #require(registers.keys.first)
+        let forgedJSON = try JSONParser.parse(
+            Array(
+                #"[{"value":"x","writer":"haringey","version":{"camden":9223372036854775807,"haringey":1}}]"#.utf8))
+        registers[name] = forgedJSON
+        wire["registers"] = .object(registers)
+        #expect(throws: ValidationError.self) { try ReplicatedRecord.read(from: .object(wire)) }
+        var issues = IssueCollector()
+        #expect(VersionVector.read(from: ["camden": .integer(Int64.max)], at: .root, issues: &issues) == VersionVector.empty)
+        #expect(issues.issues.map(\.description).joined().contains("is not a whole number of edits from 1 to 1099511627776"))
+
+        // The owner edits, closes and erases its record as ever.
+        _ = try store.update(id: record.id, patch: ["status": "closed"], today: today, context: context(2))
+        let erased = try store.erase(id: record.id, justification: try Justification("retention period has ended"), context: context(3))
+        #expect(erased.isErased)
+    }
+
     @Test func writesOutsideWhatIsAcceptedAreRefusedWholeAndAudited() throws {
         let (store, record, copy) = try relocation()
         let before = try tableCounts(store)

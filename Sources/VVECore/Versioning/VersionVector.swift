@@ -15,6 +15,13 @@ package enum VersionOrder: String, Sendable, CaseIterable {
 /// Zero counters are never stored, so two vectors that mean the same are `==` and encode to
 /// the same bytes.
 package struct VersionVector: Sendable, Hashable, CustomStringConvertible {
+    /// The highest counter a vector read from outside may hold: 2^40, a million edits a
+    /// second for twelve days. It is far below where arithmetic on a counter could overflow,
+    /// so no counter a peer sends, nor any edit after it, can trap the process.
+    package static let maximumCounter: UInt64 = 1 << 40
+    /// The most nodes a vector read from outside may name: more than a region has.
+    package static let maximumNodes = 64
+
     private(set) var counters: [AuthorityName: UInt64]
 
     /// The vector of a record nobody has edited.
@@ -33,10 +40,12 @@ package struct VersionVector: Sendable, Hashable, CustomStringConvertible {
     /// The nodes with at least one edit, in name order.
     package var nodes: [AuthorityName] { counters.keys.sorted() }
 
-    /// This vector after one more edit by `node`.
+    /// This vector after one more edit by `node`. Counters are read no higher than
+    /// `maximumCounter`, so this cannot overflow; it saturates rather than trap if it could.
     package func incremented(by node: AuthorityName) -> VersionVector {
         var copy = self
-        copy.counters[node, default: 0] += 1
+        let (next, overflow) = self[node].addingReportingOverflow(1)
+        copy.counters[node] = overflow ? UInt64.max : next
         return copy
     }
 
@@ -85,14 +94,18 @@ extension VersionVector: JSONFieldValue {
             issues.add(path, value, "is \(value.typeName); expected an object of node names to edit counts")
             return nil
         }
+        guard members.count <= maximumNodes else {
+            issues.add(path, nil, "names \(members.count) nodes; a version vector names at most \(maximumNodes)")
+            return nil
+        }
         var counters: [AuthorityName: UInt64] = [:]
         for (key, count) in members {
             guard let node = AuthorityName(key) else {
                 issues.add(path.appending(key), .string(key), "is not a node name: \(AuthorityName.rule)")
                 continue
             }
-            guard case .integer(let number) = count, number > 0 else {
-                issues.add(path.appending(key), count, "is not a positive whole number of edits")
+            guard case .integer(let number) = count, number > 0, UInt64(number) <= maximumCounter else {
+                issues.add(path.appending(key), count, "is not a whole number of edits from 1 to \(maximumCounter)")
                 continue
             }
             counters[node] = UInt64(number)
@@ -101,6 +114,6 @@ extension VersionVector: JSONFieldValue {
     }
 
     package var jsonValue: JSONValue {
-        .object(JSONObject(counters.map { ($0.key.rawValue, JSONValue.integer(Int64($0.value))) }))
+        .object(JSONObject(counters.map { ($0.key.rawValue, JSONValue.integer(Int64(clamping: $0.value))) }))
     }
 }
