@@ -67,8 +67,12 @@ package struct NodeIdentity: Sendable {
         return nil
     }
 
-    /// TLS settings shared by the server and the client: TLS 1.2 at least, this node's
+    /// TLS settings shared by the server and the client: TLS 1.3 alone, this node's
     /// certificate, the region CA as the only root, and a peer certificate always required.
+    ///
+    /// Every peer is vve, so nothing needs an older protocol. TLS 1.3 offers only AEAD suites
+    /// (AES-GCM, ChaCha20-Poly1305) with ephemeral key exchange: no CBC suite, and so nothing
+    /// for LUCKY13 or any padding oracle, and forward secrecy always.
     func tlsConfiguration(server: Bool) -> TLSConfiguration {
         var configuration =
             server
@@ -79,7 +83,7 @@ package struct NodeIdentity: Sendable {
             configuration.certificateChain = certificateChain.map { .certificate($0) }
             configuration.privateKey = .privateKey(privateKey)
         }
-        configuration.minimumTLSVersion = .tlsv12
+        configuration.minimumTLSVersion = .tlsv13
         configuration.trustRoots = .certificates([caCertificate])
         // The custom verification callback replaces BoringSSL's checks with PeerTrust and the
         // pins; this setting makes BoringSSL demand a certificate in the first place.

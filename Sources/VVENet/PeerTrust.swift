@@ -65,7 +65,7 @@ package enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConvert
         case .nameMismatch(let fingerprint, let host, let names):
             "certificate \(fingerprint.short) names \(names.isEmpty ? "no DNS names" : names.joined(separator: ", ")), not \(host); fix the peer's url, or issue its certificate with `--dns \(host)`"
         case .handshakeFailed(let detail):
-            "the TLS handshake failed (\(Self.clean(detail))); peers must speak TLS 1.2 or later and present their node certificate"
+            "the TLS handshake failed (\(Self.clean(detail))); peers must speak TLS 1.3 and present their node certificate"
         }
     }
 
