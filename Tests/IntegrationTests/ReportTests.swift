@@ -215,6 +215,9 @@ import VVEStore
             pack.stderr
                 == "vve: error: report refused: a.khan has asked 19 tables in the last 24 hours and this query asks 24; the limit is 35 a day. Ask again tomorrow, or ask the node's admin to raise it\n"
         )
+        // Every answer either borough gave, as its audit recorded it, was protected.
+        let (camdenAnswers, haringeyAnswers) = (try expectEveryAnswerProtected(camden), try expectEveryAnswerProtected(haringey))
+        #expect(camdenAnswers == 3 && haringeyAnswers == 1, "\(camdenAnswers) \(haringeyAnswers)")
     }
 
     @Test func peopleAndLinesKnownInSeveralAreasAreCountedByTokensThatNoOneCanReadOrKeep() throws {
@@ -318,6 +321,7 @@ import VVEStore
         #expect(linesAgain.status == 2)
         #expect(
             linesAgain.stdout.contains("Note, camden: distinct-lines: tokens of deal lines go to each asker once a day, and went to this one at "))
+        for borough in [camden, haringey, enfield] { #expect(try expectEveryAnswerProtected(borough) == 3, "\(borough.name)") }
     }
 
     @Test func badUsageIsExplainedAndAsksNoOne() throws {
@@ -364,6 +368,37 @@ import VVEStore
         // Counted here, a measure is every table this node counts, and complete.
         let local = try node.run(["report", "county-lines", "--local"] + purpose)
         #expect(local.status == 0 && local.stdout.contains("exporting-by-importing") && !local.stdout.contains("distinct-lines"), "\(local.stdout)")
+    }
+
+    /// Every `/v1/aggregate` answer `node` gave, read from its audit log, which records each
+    /// in the transaction that released it: no count from 1 to the threshold - 1 in any cell,
+    /// no token set or line count under the threshold, and the line groups padded by one base.
+    /// Returns how many answers it read, so a caller can tell the scan saw them.
+    @discardableResult
+    func expectEveryAnswerProtected(_ node: RegionNode, threshold: Int = 8, base: Int = 5) throws -> Int {
+        let entries = try json(try check(node.run(["audit", "list", "--action", "aggregate", "--json"])).stdout).arrayValue ?? []
+        let answers = entries.compactMap { $0["detail"]?.stringValue }.filter { $0.contains(" from ") && $0.contains("; released ") }
+        func numbers(after pattern: String, in text: String) -> [Int] {
+            text.matches(of: try! Regex("\(pattern)([0-9]+)")).compactMap { Int($0.output[1].substring ?? "") }
+        }
+        #expect(releasedCounts(in: "t{2026Q3/NR1=3,2026Q3/median=2,total/very high=0}") == [3, 0], "the scan reads every cell")
+        for detail in answers {
+            #expect(releasedCounts(in: detail).allSatisfy { $0 == 0 || $0 >= threshold }, "\(detail)")
+            #expect(
+                numbers(after: "released ", in: detail).filter { _ in detail.contains(" tokens, padded") }.allSatisfy { $0 >= threshold }, "\(detail)"
+            )
+            for match in detail.matches(of: /released ([0-9]+) groups of deal-line tokens for ([0-9]+) line records/) {
+                let (groups, records) = (Int(match.output.1)!, Int(match.output.2)!)
+                #expect(records >= threshold && records % base == 0 && groups == records + base, "\(detail)")
+            }
+        }
+        return answers.count
+    }
+
+    /// The counts an answer's audit detail says were released: its cells are `row/column=value`,
+    /// withheld ones `S` or `s`; a median (`row/median=days`) is days, not a count.
+    func releasedCounts(in detail: String) -> [Int] {
+        detail.matches(of: /\/([A-Za-z0-9+._ \-]+)=([0-9]+)/).filter { $0.output.1 != "median" }.compactMap { Int($0.output.2) }
     }
 
     /// No count an authority released is from 1 to its threshold - 1, anywhere in the report.
