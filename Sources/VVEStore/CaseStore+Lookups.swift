@@ -268,21 +268,31 @@ extension CaseStore {
     }
 
     /// Audits a holder's notices about this node's records, each once: notices at or below
-    /// the last sequence taken from the holder are skipped (a retry after a lost answer), and
-    /// notices about records this node does not hold (erased since, or never its own) are
-    /// passed over. Returns how many were audited.
+    /// the last sequence taken from the holder are skipped (a retry after a lost answer). A
+    /// notice is taken only about a live record of this node's that `holder` holds a copy of:
+    /// any peer could otherwise write lookup entries into a record's audit trail, and learn
+    /// from what was taken whether an id exists. The others are refused together, in one
+    /// audited refusal that counts them. Returns how many were audited.
     package func receiveLookupNotices(_ notices: [LookupNotice], from holder: AuthorityName, at time: Timestamp) throws -> Int {
         try transaction { db in
             var last = try Int64.fetchOne(db, sql: "SELECT last_sequence FROM lookup_notice_cursor WHERE peer = ?", arguments: [holder.rawValue]) ?? 0
             var audit = try AuditAppender(db)
             var audited = 0
+            var refused = 0
             for notice in notices.sorted(by: { $0.sequence < $1.sequence }) where notice.sequence > last {
                 last = notice.sequence
-                let owned =
+                let held =
                     try Bool.fetchOne(
-                        db, sql: "SELECT 1 FROM record WHERE id = ? AND erased = 0 AND owner = ?",
-                        arguments: [notice.recordID.description, node.rawValue]) ?? false
-                guard owned else { continue }
+                        db,
+                        sql: """
+                            SELECT 1 FROM record JOIN holder ON holder.record_id = record.id AND holder.peer = ?
+                                WHERE record.id = ? AND record.erased = 0 AND record.owner = ?
+                            """,
+                        arguments: [holder.rawValue, notice.recordID.description, node.rawValue]) ?? false
+                guard held else {
+                    refused += 1
+                    continue
+                }
                 try audit.append(
                     AuditEvent(
                         time: time, actor: "peer:\(holder)", action: .lookup, recordID: notice.recordID, justification: notice.reason,
@@ -291,6 +301,14 @@ extension CaseStore {
                     ),
                     db)
                 audited += 1
+            }
+            if refused > 0 {
+                try audit.append(
+                    AuditEvent(
+                        time: time, actor: "peer:\(holder)", action: .refuse,
+                        detail:
+                            "\(refused) lookup notices from \(holder) refused: they name no live record of this node's that \(holder) holds a copy of"
+                    ), db)
             }
             try db.execute(
                 sql:

@@ -166,6 +166,14 @@ import VVESync
         // Sent again (an answer lost on the way back): audited once.
         #expect(try camdenStore.receiveLookupNotices(queued, from: haringey, at: time(5)) == 0)
         #expect(try camdenStore.lookupHits(since: time(0)).count == 1)
+        // A peer that holds no copy cannot write lookup entries into the record's trail: its
+        // notices are refused, counted in one audited refusal.
+        let enfield = AuthorityName("enfield")!
+        #expect(try camdenStore.receiveLookupNotices(queued, from: enfield, at: time(5)) == 0)
+        #expect(try camdenStore.lookupHits(since: time(0)).count == 1)
+        #expect(
+            try camdenStore.auditEntries(action: .refuse).last?.event.detail
+                == "1 lookup notices from enfield refused: they name no live record of this node's that enfield holds a copy of")
 
         // Withdrawn from haringey: the copy, and its entry, are gone.
         let narrowed = SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false)
