@@ -75,6 +75,18 @@ package struct NodeConfiguration: Sendable, Equatable {
     /// (`report-tables-per-analyst-per-day:`). Default `AggregateLimits.analystDefault`.
     package var analystAggregateLimits: AggregateLimits = .analystDefault
 
+    /// How long a connection may take to finish its TLS handshake before it is closed and
+    /// audited as refused (`handshake-timeout-seconds:`), so a stranger cannot hold
+    /// connections open without one. Default 10 seconds.
+    package var handshakeTimeout: Duration = .seconds(NodeConfiguration.defaultHandshakeTimeoutSeconds)
+    /// The window in which refused connections from one address for one reason are audited
+    /// as one entry and one count (`refusal-audit-window-seconds:`). Default 60 seconds.
+    package var refusalAuditWindow: Duration = .seconds(NodeConfiguration.defaultRefusalAuditWindowSeconds)
+
+    /// The default handshake timeout in seconds.
+    package static let defaultHandshakeTimeoutSeconds = 10
+    /// The default refusal audit window in seconds.
+    package static let defaultRefusalAuditWindowSeconds = 60
     /// The default report lag in days.
     package static let defaultReportLagDays = 14
     /// The default review grace period in days.
@@ -156,6 +168,10 @@ package struct NodeConfiguration: Sendable, Equatable {
         let lag = reader.value("report-lag-days", rule: "must be a whole number of days from 0 to 365, such as 14", days(0...365))
         let peerTables = reader.value("aggregate-tables-per-peer-per-day", rule: rule, count)
         let analystTables = reader.value("report-tables-per-analyst-per-day", rule: rule, count)
+        let handshake = reader.value(
+            "handshake-timeout-seconds", rule: "must be a whole number of seconds from 1 to 120, such as 10", days(1...120))
+        let refusalWindow = reader.value(
+            "refusal-audit-window-seconds", rule: "must be a whole number of seconds from 1 to 3600, such as 60", days(1...3600))
         reader.finish()
         guard let name, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
         var configuration = NodeConfiguration(
@@ -166,6 +182,8 @@ package struct NodeConfiguration: Sendable, Equatable {
         configuration.lookupContact = contact?.value
         configuration.disclosure = disclosure
         configuration.reportLagDays = lag?.value ?? defaultReportLagDays
+        configuration.handshakeTimeout = .seconds(handshake?.value ?? defaultHandshakeTimeoutSeconds)
+        configuration.refusalAuditWindow = .seconds(refusalWindow?.value ?? defaultRefusalAuditWindowSeconds)
         configuration.peerAggregateLimits = AggregateLimits(tablesPerDay: peerTables?.value ?? AggregateLimits.peerDefault.tablesPerDay)
         configuration.analystAggregateLimits = AggregateLimits(tablesPerDay: analystTables?.value ?? AggregateLimits.analystDefault.tablesPerDay)
         configuration.peerLookupLimits = LookupLimits(
@@ -214,6 +232,10 @@ package struct NodeConfiguration: Sendable, Equatable {
         # report-lag-days: \(Self.defaultReportLagDays)
         # aggregate-tables-per-peer-per-day: \(AggregateLimits.peerDefault.tablesPerDay)
         # report-tables-per-analyst-per-day: \(AggregateLimits.analystDefault.tablesPerDay)
+        # Strangers: a connection must finish its TLS handshake within this many seconds; an
+        # address's refused connections are audited once a window for each reason, and counted.
+        # handshake-timeout-seconds: \(Self.defaultHandshakeTimeoutSeconds)
+        # refusal-audit-window-seconds: \(Self.defaultRefusalAuditWindowSeconds)
 
         """
     }

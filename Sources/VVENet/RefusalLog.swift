@@ -5,18 +5,25 @@ import Synchronization
 import VVECore
 import VVEStore
 
-/// Records every refused connection in the audit log, and logs them without letting a flood
-/// of bad connections flood the log or the disk's sync rate. Refusals are queued in memory
-/// and written in one transaction a second by `run()`; the first few each minute are logged
-/// in full, the rest are counted and summarised.
+/// Records refused connections in the audit log, and logs them, without letting a flood of
+/// bad connections flood either. The log cannot be pruned without breaking its chain, so a
+/// refusal is audited in full only the first time its address is refused for its reason in a
+/// window (a minute by default); the rest of that window's are counted, and the count is
+/// audited in one entry when the window closes. One address can therefore add at most two
+/// entries a window for each reason. Refusals are queued in memory and written in one
+/// transaction a second by `run()`; the first few each minute are logged in full, the rest
+/// are counted and summarised.
 package final class RefusalLog: Service, Sendable {
     /// Tuning, with the defaults `vve serve` uses.
     package struct Configuration: Sendable {
         /// Log lines about refusals per minute before they are only counted. Default 10.
         package var logLinesPerMinute = 10
-        /// Refusals held in memory between flushes; beyond it they are counted, and the count
-        /// is audited, so an attacker cannot exhaust memory. Default 10,000.
-        package var queueLimit = 10_000
+        /// The window in which an address's refusals for one reason are audited as one entry
+        /// and one count (`refusal-audit-window-seconds:` in node.yaml). Default 60 seconds.
+        package var auditWindow: Duration = .seconds(60)
+        /// Addresses and reasons told apart in one window; refusals from more are counted
+        /// together, so a flood from many addresses cannot exhaust memory. Default 1,000.
+        package var trackedSources = 1_000
         /// How often queued refusals are written. Default one second.
         package var flushInterval: Duration = .seconds(1)
 
@@ -31,10 +38,27 @@ package final class RefusalLog: Service, Sendable {
         package var reason: CertificateRefusal
     }
 
+    /// Where refusals are counted together: one address, without its port, for one reason.
+    private struct Source: Hashable {
+        var host: String
+        var reason: String
+    }
+
+    /// The refusals of one source after its first in a window.
+    private struct Tally {
+        var count = 0
+        var first: Timestamp
+        var last: Timestamp
+    }
+
     private struct State {
-        var queue: [Refusal] = []
-        var overflow = 0
-        var windowStart: ContinuousClock.Instant
+        /// Refusals to audit in full at the next flush: the first of each source this window.
+        var itemised: [Refusal] = []
+        var tallies: [Source: Tally] = [:]
+        /// Refusals from sources beyond `trackedSources`, and when the first and last came.
+        var untracked: Tally?
+        var auditWindowStart: ContinuousClock.Instant
+        var logWindowStart: ContinuousClock.Instant
         var loggedInWindow = 0
         var suppressedInWindow = 0
     }
@@ -48,22 +72,29 @@ package final class RefusalLog: Service, Sendable {
         self.store = store
         self.logger = logger
         self.configuration = configuration
-        self.state = Mutex(State(windowStart: .now))
+        self.state = Mutex(State(auditWindowStart: .now, logWindowStart: .now))
     }
 
     /// Notes a refusal; safe to call from an event loop, as it never blocks on I/O.
     package func record(_ reason: CertificateRefusal, remote: String, at time: Timestamp) {
         let refusal = Refusal(time: time, remote: remote, reason: reason)
+        let source = Source(host: Self.host(of: remote), reason: reason.label)
         let (logIt, suppressed) = state.withLock { state -> (Bool, Int) in
-            if state.queue.count < configuration.queueLimit {
-                state.queue.append(refusal)
+            if state.tallies[source] != nil {
+                state.tallies[source]!.count += 1
+                state.tallies[source]!.last = time
+            } else if state.tallies.count < configuration.trackedSources {
+                state.tallies[source] = Tally(first: time, last: time)
+                state.itemised.append(refusal)
             } else {
-                state.overflow += 1
+                state.untracked =
+                    state.untracked.map { Tally(count: $0.count + 1, first: $0.first, last: time) }
+                    ?? Tally(count: 1, first: time, last: time)
             }
             var suppressed = 0
-            if ContinuousClock.now - state.windowStart >= .seconds(60) {
+            if ContinuousClock.now - state.logWindowStart >= .seconds(60) {
                 suppressed = state.suppressedInWindow
-                state.windowStart = .now
+                state.logWindowStart = .now
                 state.loggedInWindow = 0
                 state.suppressedInWindow = 0
             }
@@ -84,26 +115,44 @@ package final class RefusalLog: Service, Sendable {
         }
     }
 
-    /// Writes queued refusals to the audit log now.
-    package func flush() {
-        let (batch, overflow) = state.withLock { state -> ([Refusal], Int) in
+    /// Writes what is due to the audit log now: each source's first refusal of the window in
+    /// full and, once the window has closed, one count for each source refused again in it.
+    /// `closingWindow` closes it now, as at shutdown.
+    package func flush(closingWindow: Bool = false) {
+        let (itemised, counted, untracked) = state.withLock { state -> ([Refusal], [(Source, Tally)], Tally?) in
+            let itemised = state.itemised
+            state.itemised.removeAll(keepingCapacity: true)
+            guard closingWindow || ContinuousClock.now - state.auditWindowStart >= configuration.auditWindow else { return (itemised, [], nil) }
             defer {
-                state.queue.removeAll(keepingCapacity: true)
-                state.overflow = 0
+                state.tallies.removeAll(keepingCapacity: true)
+                state.untracked = nil
+                state.auditWindowStart = .now
             }
-            return (state.queue, state.overflow)
+            let counted = state.tallies.filter { $0.value.count > 0 }.sorted { ($0.key.host, $0.key.reason) < ($1.key.host, $1.key.reason) }
+            return (itemised, counted.map { ($0.key, $0.value) }, state.untracked)
         }
-        var events = batch.map { refusal in
+        var events = itemised.map { refusal in
             AuditEvent(
                 time: refusal.time, actor: "tls:unidentified", action: .refuse,
                 detail: "connection from \(refusal.remote) refused (\(refusal.reason.label)): \(refusal.reason)")
         }
-        if overflow > 0 {
+        for (source, tally) in counted {
             events.append(
                 AuditEvent(
-                    time: batch.last?.time ?? Timestamp(Date()), actor: "tls:unidentified", action: .refuse,
-                    detail: "\(overflow) further connections refused while the refusal queue was full; not itemised"))
+                    time: tally.last, actor: "tls:unidentified", action: .refuse,
+                    detail:
+                        "\(tally.count) further connections from \(source.host) refused (\(source.reason)) from \(tally.first) to \(tally.last); the first of the window is audited in full"
+                ))
         }
+        if let untracked {
+            events.append(
+                AuditEvent(
+                    time: untracked.last, actor: "tls:unidentified", action: .refuse,
+                    detail:
+                        "\(untracked.count) connections refused from \(untracked.first) to \(untracked.last) from addresses beyond the \(configuration.trackedSources) told apart in a window; not itemised"
+                ))
+        }
+        guard !events.isEmpty else { return }
         do {
             try store.audit(events)
         } catch {
@@ -111,7 +160,7 @@ package final class RefusalLog: Service, Sendable {
         }
     }
 
-    /// Flushes once a second until graceful shutdown, then once more.
+    /// Flushes once a second until graceful shutdown, then once more, closing the window.
     package func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
@@ -119,6 +168,13 @@ package final class RefusalLog: Service, Sendable {
                 self.flush()
             }
         }
-        flush()
+        flush(closingWindow: true)
+    }
+
+    /// The address of `remote` (`IP:PORT`, or `[IPv6]:PORT`) without its port.
+    static func host(of remote: String) -> String {
+        if remote.hasPrefix("["), let end = remote.firstIndex(of: "]") { return String(remote[remote.index(after: remote.startIndex)..<end]) }
+        guard let colon = remote.lastIndex(of: ":"), remote.firstIndex(of: ":") == colon else { return remote }
+        return String(remote[..<colon])
     }
 }

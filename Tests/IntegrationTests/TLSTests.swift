@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import VVETestSupport
 
@@ -81,8 +82,9 @@ import VVETestSupport
                 "--tls-max", "1.2", "--cert", haringey.certificate, "--key", haringey.key, "--cacert", ca,
                 "https://localhost:\(server.port)/v1/health",
             ]).status != 0)
-        let refusals = try camden.waitForRefusals(attempts.count + 2)
-        #expect(refusals.count == attempts.count + 2)
+        // Each cause's first refusal from this address in the window is audited in full.
+        let refusals = try camden.waitForRefusals(attempts.count + 1)
+        #expect(refusals.count == attempts.count + 1)
         for (detail, attempt) in zip(refusals, attempts) {
             #expect(detail.hasPrefix("connection from 127.0.0.1:"), "\(detail)")
             #expect(detail.contains("refused (\(attempt.2)):"), "\(detail)")
@@ -91,13 +93,49 @@ import VVETestSupport
             refusals.dropFirst(attempts.count).first?.hasSuffix(
                 "refused (handshake-failed): the TLS handshake failed (HTTP_REQUEST); peers must speak TLS 1.3 and present their node certificate"
             ) == true)
-        #expect(refusals.last?.contains("(handshake-failed): the TLS handshake failed (UNSUPPORTED_PROTOCOL)") == true)
         // The pinned certificate is still served after all that.
         #expect(try curl(as: haringey.certificate, key: haringey.key, ca: ca, port: server.port).status == 0)
         let log = server.stop().stderr
         #expect(log.contains("refusal.reason=unpinned"))
+        // The TLS 1.2 attempt was a second handshake failure from the address in the window:
+        // counted, and the count audited when the window closed, at shutdown.
+        let counted = try camden.refusals()
+        #expect(counted.count == attempts.count + 2)
+        #expect(counted.last?.hasPrefix("1 further connections from 127.0.0.1 refused (handshake-failed) from ") == true, "\(counted.last ?? "")")
         // Logs name peers and certificates, never a key or a case.
         #expect(!log.contains("PRIVATE KEY"))
+    }
+
+    /// A stranger that connects and never starts a handshake is closed once the handshake
+    /// deadline passes, not held until the idle timeout, and audited.
+    @Test func aConnectionThatNeverHandshakesIsClosedAndAudited() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        try camden.appendSetting("handshake-timeout-seconds: 1")
+        let server = try camden.serve()
+        defer { _ = server.stop() }
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(socket >= 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        // Read with a bound far above the deadline, so a server that never closes fails the
+        // test rather than hanging it.
+        var bound = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &bound, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        #expect(read(socket, &byte, 1) == 0, "the server closed the connection")
+        let refusals = try camden.waitForRefusals(1)
+        #expect(
+            refusals.first?.hasSuffix(
+                "refused (handshake-failed): the TLS handshake failed (no handshake within 1 s); peers must speak TLS 1.3 and present their node certificate"
+            ) == true, "\(refusals)")
     }
 
     @Test func aPeerRemovedWhileTheServerRunsIsRefusedWithinSeconds() throws {

@@ -11,38 +11,58 @@ import VVETestSupport
     let time = Timestamp(millisecondsSinceEpoch: 1_764_000_000_000)
     let fingerprint = CertificateFingerprint("sha256:" + String(repeating: "cd", count: 32))!
 
-    @Test func everyRefusalIsAuditedButOnlyTheFirstFewAreLogged() throws {
+    /// The audit log cannot be pruned, so a flood from one address must not grow it: the
+    /// first refusal of each address and reason in a window is audited in full, the rest
+    /// counted into one entry when the window closes.
+    @Test func aFloodFromOneAddressIsAuditedOncePerReasonAndCountedPerWindow() throws {
         let store = try CaseStore.inMemory(node: AuthorityName("camden")!)
         let log = CapturedLog()
         let refusals = RefusalLog(store: store, logger: log.logger)
         for port in 0..<25 {
             refusals.record(.unpinned(fingerprint: fingerprint, subject: "CN=x", expected: []), remote: "10.0.0.9:\(40000 + port)", at: time)
         }
+        for port in 0..<3 { refusals.record(.noCertificate, remote: "10.0.0.9:\(41000 + port)", at: time) }
+        refusals.record(.noCertificate, remote: "[fd00::7]:41999", at: time)
         #expect(try store.auditEntries(action: .refuse).isEmpty)
         refusals.flush()
-        let entries = try store.auditEntries(action: .refuse)
-        #expect(entries.count == 25)
-        #expect(entries.first?.event.actor == "tls:unidentified")
+        let first = try store.auditEntries(action: .refuse)
         #expect(
-            entries.first?.event.detail
-                == "connection from 10.0.0.9:40000 refused (unpinned): certificate \(fingerprint) (CN=x) is not pinned by any peer file here; pin it with `vve peer add`"
-        )
+            first.compactMap(\.event.detail) == [
+                "connection from 10.0.0.9:40000 refused (unpinned): certificate \(fingerprint) (CN=x) is not pinned by any peer file here; pin it with `vve peer add`",
+                "connection from 10.0.0.9:41000 refused (no-certificate): \(CertificateRefusal.noCertificate)",
+                "connection from [fd00::7]:41999 refused (no-certificate): \(CertificateRefusal.noCertificate)",
+            ])
+        #expect(first.allSatisfy { $0.event.actor == "tls:unidentified" })
         #expect(log.lines.withLock { $0.count } == 10)
-        #expect(try store.verifyAudit() == .intact(entries: 25, headHash: entries.last!.hash))
-    }
-
-    @Test func aFloodBeyondTheQueueIsCountedNotLost() throws {
-        let store = try CaseStore.inMemory(node: AuthorityName("camden")!)
-        var configuration = RefusalLog.Configuration()
-        configuration.queueLimit = 5
-        let refusals = RefusalLog(store: store, logger: CapturedLog().logger, configuration: configuration)
-        for _ in 0..<12 { refusals.record(.noCertificate, remote: "10.0.0.9:1", at: time) }
+        // Within the window, nothing more; when it closes, one count for each.
         refusals.flush()
-        let details = try store.auditEntries(action: .refuse).compactMap(\.event.detail)
-        #expect(details.count == 6)
-        #expect(details.last == "7 further connections refused while the refusal queue was full; not itemised")
+        #expect(try store.auditEntries(action: .refuse).count == 3)
+        refusals.flush(closingWindow: true)
+        let all = try store.auditEntries(action: .refuse)
+        #expect(
+            all.dropFirst(3).compactMap(\.event.detail) == [
+                "2 further connections from 10.0.0.9 refused (no-certificate) from \(time) to \(time); the first of the window is audited in full",
+                "24 further connections from 10.0.0.9 refused (unpinned) from \(time) to \(time); the first of the window is audited in full",
+            ])
+        #expect(try store.verifyAudit() == .intact(entries: 5, headHash: all.last!.hash))
+        // A new window audits the next refusal in full again.
+        refusals.record(.noCertificate, remote: "10.0.0.9:42000", at: time)
         refusals.flush()
         #expect(try store.auditEntries(action: .refuse).count == 6)
+    }
+
+    @Test func refusalsFromMoreAddressesThanAreToldApartAreCountedTogether() throws {
+        let store = try CaseStore.inMemory(node: AuthorityName("camden")!)
+        var configuration = RefusalLog.Configuration()
+        configuration.trackedSources = 2
+        let refusals = RefusalLog(store: store, logger: CapturedLog().logger, configuration: configuration)
+        for address in 1...5 { refusals.record(.noCertificate, remote: "10.0.0.\(address):1", at: time) }
+        refusals.flush(closingWindow: true)
+        let details = try store.auditEntries(action: .refuse).compactMap(\.event.detail)
+        #expect(details.count == 3)
+        #expect(
+            details.last
+                == "3 connections refused from \(time) to \(time) from addresses beyond the 2 told apart in a window; not itemised")
     }
 
     @Test func theRegistryReportsWhatAReloadChanged() throws {

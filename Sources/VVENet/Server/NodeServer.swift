@@ -38,7 +38,8 @@ package enum NodeServer {
         let server = HTTPServerBuilder { responder in
             PeerTLSChannel(
                 base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idle)),
-                context: tlsContext, gate: ConnectionGate(trust: identity.trust, registry: registry, refusals: refusals))
+                context: tlsContext, gate: ConnectionGate(trust: identity.trust, registry: registry, refusals: refusals),
+                handshakeTimeout: .nanoseconds(Int64(configuration.handshakeTimeout.components.seconds) * 1_000_000_000))
         }
         return Application(
             router: router, server: server,

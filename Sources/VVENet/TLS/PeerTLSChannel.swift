@@ -1,7 +1,9 @@
+import Foundation
 import HummingbirdCore
 import Logging
 import NIOCore
 import NIOSSL
+import VVECore
 
 /// Hummingbird's TLS child channel, with the handshake wired to `ConnectionGate` per
 /// connection, and handshake failures recorded.
@@ -10,6 +12,8 @@ struct PeerTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
     let base: Base
     let context: NIOSSLContext
     let gate: ConnectionGate
+    /// How long the handshake may take before the connection is closed.
+    let handshakeTimeout: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let attempt = HandshakeAttempt()
@@ -27,6 +31,18 @@ struct PeerTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
                 configuration: .init())
             try channel.pipeline.syncOperations.addHandler(handler)
             try channel.pipeline.syncOperations.addHandler(HandshakeFailureRecorder(attempt: attempt, refusals: gate.refusals))
+            // A stranger that connects and never finishes a handshake would otherwise hold the
+            // connection until the idle timeout; `finish()` is true only if no outcome came first.
+            let deadline = channel.eventLoop.scheduleTask(in: handshakeTimeout) {
+                guard attempt.finish() else { return }
+                if !attempt.wasVerified {
+                    gate.refusals.record(
+                        .handshakeFailed(detail: "no handshake within \(handshakeTimeout.nanoseconds / 1_000_000_000) s"), remote: remote,
+                        at: Timestamp(Date()))
+                }
+                channel.close(promise: nil)
+            }
+            channel.closeFuture.whenComplete { _ in deadline.cancel() }
         }.flatMap {
             self.base.setup(channel: channel, logger: logger)
         }

@@ -51,7 +51,11 @@ struct NodeServices {
         let watcher = PeerFileWatcher(
             folder: peersFolder, localNode: configuration.name, registry: registry, logger: logger, interval: settings.reloadInterval)
         watcher.reload(reason: "start")
-        let refusals = RefusalLog(store: store, logger: logger)
+        var refusalConfiguration = RefusalLog.Configuration()
+        refusalConfiguration.auditWindow = configuration.refusalAuditWindow
+        let refusals = RefusalLog(store: store, logger: logger, configuration: refusalConfiguration)
+        var serverConfiguration = NodeServerConfiguration(listen: settings.listen)
+        serverConfiguration.handshakeTimeout = configuration.handshakeTimeout
         let signal = ChangeSignal(store: store, logger: logger)
         var changes: NodeServer.ChangesProvider?
         var lookups: NodeServer.LookupProvider?
@@ -75,7 +79,7 @@ struct NodeServices {
                 rules: configuration.disclosure, reportLagDays: configuration.reportLagDays, limits: configuration.peerAggregateLimits),
             encoder: linkageKey.map(MatchKeyEncoder.init), logger: logger)
         let server = try NodeServer.application(
-            identity: identity, registry: registry, refusals: refusals, configuration: NodeServerConfiguration(listen: settings.listen),
+            identity: identity, registry: registry, refusals: refusals, configuration: serverConfiguration,
             changes: changes, lookups: lookups, lookupNotices: NodeServer.lookupNotices(into: store, clock: clock, logger: logger),
             aggregates: NodeServer.aggregates(from: aggregates, store: store, clock: clock, logger: logger), logger: logger, onListening: onListening)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
