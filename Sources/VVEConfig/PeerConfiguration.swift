@@ -217,6 +217,12 @@ package struct PeerDirectory: Sendable, Equatable {
     package var peers: [PeerConfiguration]
     /// The problems, file by file. A peer with a problem is left out: it is refused, never guessed at.
     package var problems: [ConfigErrors]
+    /// Files that exist but could not be read (out of file descriptors, say), by name without
+    /// `.yaml`: not a statement about the peer, so a running server keeps what it had.
+    package var unreadable: [String] = []
+    /// Why the folder exists but could not be listed, if it could not: then nothing in this
+    /// directory says anything about the peers.
+    package var folderProblem: String?
 
     package init(peers: [PeerConfiguration], problems: [ConfigErrors]) {
         self.peers = peers
@@ -226,12 +232,22 @@ package struct PeerDirectory: Sendable, Equatable {
     /// The folder name inside a node's folder.
     package static let folderName = "Peers"
 
-    /// Reads every `*.yaml` file in `path`. A missing folder means no peers.
+    /// Reads every `*.yaml` file in `path`. A missing folder means no peers; one that exists
+    /// but cannot be listed is a `folderProblem`, and a file that cannot be read is
+    /// `unreadable` as well as a problem.
     package static func load(_ path: String, localNode: AuthorityName) -> PeerDirectory {
         let files = FileManager.default
-        guard let names = try? files.contentsOfDirectory(atPath: path) else {
-            return PeerDirectory(peers: [], problems: [])
+        let names: [String]
+        do {
+            names = try files.contentsOfDirectory(atPath: path)
+        } catch {
+            var isFolder: ObjCBool = false
+            guard files.fileExists(atPath: path, isDirectory: &isFolder) else { return PeerDirectory(peers: [], problems: []) }
+            var directory = PeerDirectory(peers: [], problems: [])
+            directory.folderProblem = "\(path) cannot be listed: \(error.localizedDescription)"
+            return directory
         }
+        var unreadable: [String] = []
         var sources: [(file: String, text: String, stem: String)] = []
         var problems: [ConfigErrors] = []
         for name in names.sorted() where name.hasSuffix(".yaml") && !name.hasPrefix(".") {
@@ -239,11 +255,14 @@ package struct PeerDirectory: Sendable, Equatable {
             guard let data = files.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
                 problems.append(
                     ConfigErrors([ConfigError(file: file, line: 0, message: "cannot be read as UTF-8 text; fix its permissions or encoding")]))
+                unreadable.append(String(name.dropLast(5)))
                 continue
             }
             sources.append((file, text, String(name.dropLast(5))))
         }
-        return resolve(sources: sources.map { ($0.file, $0.text, $0.stem) }, localNode: localNode, initialProblems: problems)
+        var directory = resolve(sources: sources.map { ($0.file, $0.text, $0.stem) }, localNode: localNode, initialProblems: problems)
+        directory.unreadable = unreadable
+        return directory
     }
 
     /// Parses and cross-checks peer files given as text; `load` reads them from disk first.
