@@ -138,6 +138,36 @@ import VVETestSupport
             ) == true, "\(refusals)")
     }
 
+    /// A long-poll waits with the peer's file as it was when the request came; a peer removed
+    /// meanwhile must not be served when it wakes.
+    @Test func aLongPollWhosePeerIsRemovedMeanwhileIsRefusedNotServed() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.pin(haringey, port: 1)
+        let server = try camden.serve()
+        defer { _ = server.stop() }
+        let ca = camden.directory + "/Certificates/ca.pem"
+        // haringey asks for changes and waits up to 10 s: camden has nothing for it.
+        let poll = Process()
+        poll.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        poll.arguments = [
+            "curl", "-sS", "--max-time", "30", "-w", " %{http_code}", "--cacert", ca, "--cert", haringey.certificate, "--key", haringey.key,
+            "https://localhost:\(server.port)/v1/changes?since=0&wait=10",
+        ]
+        let out = Pipe()
+        poll.standardOutput = out
+        try poll.run()
+        Thread.sleep(forTimeInterval: 2)
+        try check(camden.run(["peer", "remove", "haringey"]))
+        let answer = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        poll.waitUntilExit()
+        #expect(answer == #"{"error":"haringey was removed from this node's peers while its request waited"}"# + "\n 403", "\(answer)")
+        let disclosed = try camden.run(["audit", "list", "--action", "disclose", "--json"]).stdout
+        #expect(disclosed == "[]\n", "nothing was disclosed to the removed peer")
+    }
+
     @Test func aPeerRemovedWhileTheServerRunsIsRefusedWithinSeconds() throws {
         let (region, camden, haringey, server) = try pinnedPair()
         defer { withExtendedLifetime(region) {} }

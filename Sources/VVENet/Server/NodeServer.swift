@@ -29,7 +29,7 @@ package enum NodeServer {
         let router = Router(context: PeerRequestContext.self)
         router.add(middleware: PeerIdentityMiddleware(registry: registry, refusals: refusals))
         addHealthRoutes(to: router, identity: identity, registry: registry)
-        addChangesRoute(to: router, changes: changes)
+        addChangesRoute(to: router, changes: changes, registry: registry)
         addLookupRoute(to: router, lookups: lookups)
         addLookupNoticesRoute(to: router, lookupNotices: lookupNotices)
         addAggregateRoute(to: router, aggregates: aggregates)

@@ -28,8 +28,12 @@ extension NodeServer {
         async throws -> FeedReadAhead<GzipBodySink, BatchEncoding>.Served
 
     /// `GET /v1/changes`: a peer's batch after its cursor, under its own peer file's policy,
-    /// audited as disclosed before a byte of it is sent.
-    static func addChangesRoute(to router: Router<PeerRequestContext>, changes: ChangesProvider?) {
+    /// audited as disclosed before a byte of it is sent. A long-poll may wait most of a minute,
+    /// and the peer's file may change or go meanwhile: so the peer is looked up again in
+    /// `registry` once the batch is ready, and a batch built under a file that is no longer the
+    /// peer's is discarded, undisclosed; a removed peer is refused, and a changed one gets its
+    /// batch built again under its file as it now is.
+    static func addChangesRoute(to router: Router<PeerRequestContext>, changes: ChangesProvider?, registry: PeerRegistry) {
         router.get("/v1/changes") { request, context -> Response in
             guard let peer = context.peer else { return refusal(.forbidden, "unidentified") }
             guard let changes else {
@@ -47,7 +51,15 @@ extension NodeServer {
             do {
                 // Compressed as it is built, for a caller that accepts gzip.
                 let encoding = BatchEncoding.chosen(accepting: request.headers[.acceptEncoding])
-                let served = try await changes(peer, asked.since, asked.acknowledged, asked.limit, .seconds(asked.waitSeconds), encoding)
+                var served = try await changes(peer, asked.since, asked.acknowledged, asked.limit, .seconds(asked.waitSeconds), encoding)
+                var built = peer
+                while let current = registry.peer(named: built.name), current != built {
+                    built = current
+                    served = try await changes(current, asked.since, asked.acknowledged, asked.limit, .zero, encoding)
+                }
+                guard registry.peer(named: built.name) != nil else {
+                    return refusal(.forbidden, "\(built.name) was removed from this node's peers while its request waited")
+                }
                 // Nothing of a batch leaves before it is audited as disclosed.
                 try served.batch.disclose()
                 let batch = served.batch.batch
