@@ -138,9 +138,10 @@ import VVETestSupport
             ) == true, "\(refusals)")
     }
 
-    /// A long-poll waits with the peer's file as it was when the request came; a peer removed
-    /// meanwhile must not be served when it wakes.
-    @Test func aLongPollWhosePeerIsRemovedMeanwhileIsRefusedNotServed() throws {
+    /// A peer has at most two change requests in progress at once. A long-poll waits with the
+    /// peer's file as it was when the request came; a peer removed meanwhile must not be
+    /// served when it wakes.
+    @Test func changeRequestsAreBoundedPerPeerAndALongPollWhosePeerIsRemovedIsRefused() throws {
         let region = try TestRegion()
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
@@ -159,11 +160,37 @@ import VVETestSupport
         let out = Pipe()
         poll.standardOutput = out
         try poll.run()
-        Thread.sleep(forTimeInterval: 2)
+        // Two more wait beside it; a third is more than a peer may have in progress at once.
+        func curlInBackground(_ wait: Int) throws -> (Process, Pipe) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [
+                "curl", "-sS", "--max-time", "30", "-w", " %{http_code}", "-o", "/dev/null", "--cacert", ca, "--cert", haringey.certificate,
+                "--key", haringey.key, "https://localhost:\(server.port)/v1/changes?since=0&wait=\(wait)",
+            ]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            return (process, pipe)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        let second = try curlInBackground(1)
+        Thread.sleep(forTimeInterval: 0.2)
+        let third = try check(
+            try curl([
+                "-w", " %{http_code}", "--cacert", ca, "--cert", haringey.certificate, "--key", haringey.key,
+                "https://localhost:\(server.port)/v1/changes?since=0",
+            ]))
+        let refused = third.stdout
+        let waiting = [String(decoding: second.1.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)]
+        second.0.waitUntilExit()
+        Thread.sleep(forTimeInterval: 1)
         try check(camden.run(["peer", "remove", "haringey"]))
         let answer = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         poll.waitUntilExit()
         #expect(answer == #"{"error":"haringey was removed from this node's peers while its request waited"}"# + "\n 403", "\(answer)")
+        #expect(waiting.allSatisfy { $0.hasSuffix(" 200") } && refused.hasSuffix(" 429"), "\(waiting) \(refused)")
+        #expect(refused.contains("haringey already has 2 change requests in progress here; ask again when one finishes"))
         let disclosed = try camden.run(["audit", "list", "--action", "disclose", "--json"]).stdout
         #expect(disclosed == "[]\n", "nothing was disclosed to the removed peer")
     }

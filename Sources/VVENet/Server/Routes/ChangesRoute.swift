@@ -34,8 +34,16 @@ extension NodeServer {
     /// peer's is discarded, undisclosed; a removed peer is refused, and a changed one gets its
     /// batch built again under its file as it now is.
     static func addChangesRoute(to router: Router<PeerRequestContext>, changes: ChangesProvider?, registry: PeerRegistry) {
+        // A pull loop has one request waiting at a time, and the next asked once the last's
+        // headers arrive: two leave room for a hand-run `vve sync` beside it, and no more.
+        let inFlight = PeerConcurrency(limit: 2)
         router.get("/v1/changes") { request, context -> Response in
             guard let peer = context.peer else { return refusal(.forbidden, "unidentified") }
+            guard inFlight.enter(peer.name) else {
+                return refusal(
+                    .tooManyRequests, "\(peer.name) already has \(inFlight.limit) change requests in progress here; ask again when one finishes")
+            }
+            defer { inFlight.leave(peer.name) }
             guard let changes else {
                 return refusal(
                     .serviceUnavailable, "this node does not serve changes yet: it has no linkage key; its admin must install the region's")
