@@ -21,8 +21,19 @@ package struct RetentionOutcome: Sendable, Equatable {
     package var copiesDeleted: [RecordID] = []
     /// Tombstones collected.
     package var tombstonesCollected: [RecordID] = []
+    /// Records and copies overdue beyond the grace period but left for a later pass: more
+    /// than one pass may erase without an admin's confirmation.
+    package var held = 0
+    /// Records and copies that could not be erased, each audited with why; the rest of the
+    /// sweep went on without them.
+    package var failed: [RecordID] = []
 
     package init() {}
+}
+
+/// Why a retention sweep did not run at all.
+package struct RetentionRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    package let description: String
 }
 
 /// How long records may stay past review, and how long tombstones are kept.
@@ -36,6 +47,17 @@ package struct RetentionPolicy: Sendable, Equatable {
         self.reviewGraceDays = reviewGraceDays
         self.tombstoneDays = tombstoneDays
     }
+
+    /// The most records, and the most shared copies, one pass erases without an admin's
+    /// confirmation: the larger of 100 and 5% of `live`. An erasure reaches every holder and
+    /// cannot be undone, and a clock jumped forward would make everything look overdue at
+    /// once; a store that is really that far behind is cleared by hourly passes, or at once
+    /// with `vve review sweep --confirm`.
+    package static func erasureCap(live: Int) -> Int { max(100, live / 20) }
+
+    /// How far behind the newest audit entry the clock may read before a sweep refuses: the
+    /// entries of a process running beside it may be a little ahead.
+    package static let clockTolerance: Int64 = 60_000
 }
 
 extension CaseStore {
@@ -70,34 +92,91 @@ extension CaseStore {
     /// reaches every holder), deletes shared copies likewise overdue, and collects tombstones
     /// past their retention that no peer still holds. One transaction; each step audited
     /// with why.
-    package func sweepRetention(_ policy: RetentionPolicy, today: CalendarDate, at time: Timestamp) throws -> RetentionOutcome {
+    ///
+    /// It trusts the clock only so far. It refuses to run, with a `RetentionRefusal`, when the
+    /// clock reads more than a minute before the newest audit entry: a clock that went back
+    /// cannot say what is overdue. Without `confirmed` it erases at most
+    /// `RetentionPolicy.erasureCap` records and as many copies, the most overdue first, and
+    /// audits how many it left for a later pass. A record that cannot be erased is audited and
+    /// passed over; it never stops the rest.
+    package func sweepRetention(
+        _ policy: RetentionPolicy, today: CalendarDate, at time: Timestamp, confirmed: Bool = false
+    ) throws -> RetentionOutcome {
         let cutoff = today.adding(days: -policy.reviewGraceDays).description
         return try transaction { db in
+            if let newest = try String.fetchOne(db, sql: "SELECT at FROM audit_log ORDER BY seq DESC LIMIT 1"),
+                Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + RetentionPolicy.clockTolerance).description < newest
+            {
+                throw RetentionRefusal(
+                    description:
+                        "the clock reads \(time), before the newest audit entry (\(newest)): a clock that went back cannot say what is overdue, so nothing is erased; correct the clock, and retention runs once it is past that entry"
+                )
+            }
             var outcome = RetentionOutcome()
             var audit = try AuditAppender(db)
-            for id in try String.fetchAll(db, sql: "SELECT id FROM record WHERE erased = 0 AND review_date < ? ORDER BY id", arguments: [cutoff]) {
-                guard let recordID = RecordID(id), let current = try fetchRecord(recordID, db), !current.isErased else { continue }
-                let tombstone = current.erased(by: node, at: time)
-                let row = EncodedRecord(tombstone)
-                try write(row, insert: false, db)
-                try recordReplicaChange(from: current, to: tombstone, db)
-                try logChange(row, .erase, db)
-                try audit.append(
-                    AuditEvent(
-                        time: time, actor: "retention", action: .erase, recordID: recordID,
-                        justification: "review overdue: due \(current.reviewDate), not reviewed within the \(policy.reviewGraceDays)-day grace period"
-                    ), db)
-                outcome.erased.append(recordID)
+            let live = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE erased = 0") ?? 0
+            let cap = confirmed ? Int.max : RetentionPolicy.erasureCap(live: live)
+            let overdue = try String.fetchAll(
+                db, sql: "SELECT id FROM record WHERE erased = 0 AND review_date < ? ORDER BY review_date, id", arguments: [cutoff])
+            for id in overdue.prefix(cap) {
+                guard let recordID = RecordID(id) else { continue }
+                do {
+                    try db.inSavepoint {
+                        guard let current = try fetchRecord(recordID, db), !current.isErased else { return .commit }
+                        let tombstone = current.erased(by: node, at: time)
+                        let row = EncodedRecord(tombstone)
+                        try write(row, insert: false, db)
+                        try recordReplicaChange(from: current, to: tombstone, db)
+                        try logChange(row, .erase, db)
+                        try audit.append(
+                            AuditEvent(
+                                time: time, actor: "retention", action: .erase, recordID: recordID,
+                                justification:
+                                    "review overdue: due \(current.reviewDate), not reviewed within the \(policy.reviewGraceDays)-day grace period"
+                            ), db)
+                        outcome.erased.append(recordID)
+                        return .commit
+                    }
+                } catch {
+                    try audit.append(
+                        AuditEvent(
+                            time: time, actor: "retention", action: .refuse, recordID: recordID,
+                            detail: "retention could not erase this record, and erased the others: \(error)"), db)
+                    outcome.failed.append(recordID)
+                }
             }
-            for row in try Row.fetchAll(db, sql: "SELECT id, review_date FROM shared_copy WHERE review_date < ? ORDER BY id", arguments: [cutoff]) {
+            let overdueCopies = try Row.fetchAll(
+                db, sql: "SELECT id, review_date FROM shared_copy WHERE review_date < ? ORDER BY review_date, id", arguments: [cutoff])
+            for row in overdueCopies.prefix(cap) {
                 guard let recordID = RecordID(row["id"] as String) else { continue }
-                try removeSharedCopy(recordID.description, db)
+                do {
+                    try db.inSavepoint {
+                        try removeSharedCopy(recordID.description, db)
+                        try audit.append(
+                            AuditEvent(
+                                time: time, actor: "retention", action: .erase, recordID: recordID,
+                                detail:
+                                    "shared copy deleted: review overdue (due \(row["review_date"] as String), grace \(policy.reviewGraceDays) days)"),
+                            db)
+                        return .commit
+                    }
+                    outcome.copiesDeleted.append(recordID)
+                } catch {
+                    try audit.append(
+                        AuditEvent(
+                            time: time, actor: "retention", action: .refuse, recordID: recordID,
+                            detail: "retention could not delete this shared copy, and deleted the others: \(error)"), db)
+                    outcome.failed.append(recordID)
+                }
+            }
+            outcome.held = max(0, overdue.count - cap) + max(0, overdueCopies.count - cap)
+            if outcome.held > 0 {
                 try audit.append(
                     AuditEvent(
-                        time: time, actor: "retention", action: .erase, recordID: recordID,
-                        detail: "shared copy deleted: review overdue (due \(row["review_date"] as String), grace \(policy.reviewGraceDays) days)"), db
-                )
-                outcome.copiesDeleted.append(recordID)
+                        time: time, actor: "retention", action: .read,
+                        detail:
+                            "\(outcome.held) overdue records and copies left for a later pass: one pass erases at most \(cap) of each without `vve review sweep --confirm`"
+                    ), db)
             }
             outcome.tombstonesCollected = try collectTombstones(
                 olderThan: time.millisecondsSinceEpoch - Int64(policy.tombstoneDays) * 86_400_000, at: time, db)

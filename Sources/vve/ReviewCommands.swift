@@ -65,15 +65,31 @@ struct ReviewSweepCommand: AuditedCommand {
 
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
+    @Flag(help: "Erase everything overdue in this pass, beyond the larger of 100 and 5% of the store that one pass erases otherwise.")
+    var confirm = false
 
     func execute(on node: OpenedNode, context: OperationContext) throws {
         let configuration = node.configuration
         let store = node.store
         let policy = RetentionPolicy(reviewGraceDays: configuration.reviewGraceDays, tombstoneDays: configuration.tombstoneDays)
-        let outcome = try store.sweepRetention(policy, today: context.time.calendarDate, at: context.time)
+        let outcome: RetentionOutcome
+        do {
+            outcome = try store.sweepRetention(policy, today: context.time.calendarDate, at: context.time, confirmed: confirm)
+        } catch let refusal as RetentionRefusal {
+            throw CommandFailure("retention refused: \(refusal)", status: .rateLimited)
+        }
         Output.line(
             "Retention applied: \(outcome.erased.count) record\(outcome.erased.count == 1 ? "" : "s") erased, "
                 + "\(outcome.copiesDeleted.count) shared cop\(outcome.copiesDeleted.count == 1 ? "y" : "ies") deleted, "
                 + "\(outcome.tombstonesCollected.count) tombstone\(outcome.tombstonesCollected.count == 1 ? "" : "s") collected")
+        if outcome.held > 0 {
+            Output.line(
+                "\(outcome.held) more overdue records and copies were left for a later pass; run `vve review sweep --confirm` to erase them now")
+        }
+        if !outcome.failed.isEmpty {
+            Output.line(
+                "\(outcome.failed.count) could not be erased and were passed over; `vve audit list --action refuse` says why: "
+                    + outcome.failed.map(\.description).joined(separator: ", "))
+        }
     }
 }

@@ -503,3 +503,34 @@ import VVETestSupport
             ])
     }
 }
+
+/// Retention trusts the clock only so far: erasures reach every holder and cannot be undone.
+@Suite struct RetentionSweepTests {
+    @Test func aSweepRefusesAClockThatWentBackCapsEachPassAndPassesOverWhatFails() throws {
+        let store = try CaseStore.inMemory(node: camden)
+        let records = try store.importDrafts(drafts(150, seed: 12, kind: .relocation), context: context())
+        let policy = RetentionPolicy()
+        // Far enough on that every record is past review and grace.
+        let later = Timestamp(millisecondsSinceEpoch: context().time.millisecondsSinceEpoch + 800 * 86_400_000)
+
+        // A clock that reads before the newest audit entry erases nothing.
+        let behind = Timestamp(millisecondsSinceEpoch: context().time.millisecondsSinceEpoch - 120_000)
+        #expect(throws: RetentionRefusal.self) { try store.sweepRetention(policy, today: later.calendarDate, at: behind) }
+        #expect(try store.reading { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE erased = 1") } == 0)
+
+        // One record's stored document is broken: it is passed over, the rest go on.
+        let broken = records[0].id
+        try store.transaction { db in try db.execute(sql: "UPDATE record SET document = '{}' WHERE id = ?", arguments: [broken.description]) }
+        let first = try store.sweepRetention(policy, today: later.calendarDate, at: later)
+        #expect(first.failed == [broken])
+        #expect(first.erased.count + first.failed.count == RetentionPolicy.erasureCap(live: 150))
+        #expect(first.held == 150 - 100)
+        let refusal = try store.auditEntries(action: .refuse).last?.event
+        #expect(refusal?.recordID == broken && refusal?.detail?.hasPrefix("retention could not erase this record, and erased the others: ") == true)
+        #expect(try store.verifyAudit() == .intact(entries: try store.auditEntries().count, headHash: try store.auditEntries().last!.hash))
+
+        // Confirmed, the rest go in one pass.
+        let second = try store.sweepRetention(policy, today: later.calendarDate, at: later, confirmed: true)
+        #expect(second.erased.count == 50 && second.held == 0 && second.failed == [broken])
+    }
+}

@@ -42,9 +42,12 @@ package struct RetentionService: Service {
                     "retention applied",
                     metadata: [
                         "retention.erased": "\(outcome.erased.count)", "retention.copies.deleted": "\(outcome.copiesDeleted.count)",
-                        "retention.tombstones.collected": "\(outcome.tombstonesCollected.count)",
+                        "retention.tombstones.collected": "\(outcome.tombstonesCollected.count)", "retention.held": "\(outcome.held)",
+                        "retention.failed": "\(outcome.failed.count)",
                     ])
             }
+        } catch let refusal as RetentionRefusal {
+            logger.error("retention refused; it tries again at the next interval", metadata: ["retention.refusal": "\(refusal)"])
         } catch {
             logger.error("retention sweep failed; it runs again at the next interval", metadata: ["error": "\(error)"])
         }

@@ -24,7 +24,8 @@ enum ExitStatus: Int32, CaseIterable {
     /// The store cannot be used (not SQLite, not vve's, newer schema, I/O failure), or an
     /// output file cannot be written.
     case storeError = 74
-    /// A lookup or report over the operator's or analyst's daily limit: try later.
+    /// A lookup or report over the operator's or analyst's daily limit, or a retention sweep
+    /// whose clock reads before the newest audit entry: try later.
     case rateLimited = 75
     /// The node's configuration is missing or invalid.
     case configError = 78
