@@ -201,7 +201,7 @@ package enum PeerCheck {
                 "\(report.peer.name), \(fingerprint.short) matches the \(pinIndex == 0 ? "current" : "next") pin"
             ))
         guard whoami.status == .ok else {
-            let message = whoami.body["error"]?.stringValue ?? "HTTP \(whoami.status.code)"
+            let message = PeerText.reason(in: whoami.body, fallback: "HTTP \(whoami.status.code)")
             throw PeerCheckFailure.refusedByPeer(detail: message, hint: "ask the peer's admin to pin our certificate")
         }
         let name = whoami.body["peer"]?.stringValue ?? "?"

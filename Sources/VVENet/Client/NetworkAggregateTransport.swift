@@ -21,7 +21,7 @@ package struct NetworkAggregateTransport: AggregateTransport {
             let answer = try await PeerCheck.withDeadline(timeout, stage: "waiting for its answer") {
                 try await PeerRequests.send("/v1/aggregate", body: query.jsonValue, from: configuration, identity: identity, timeout: timeout)
             }
-            let reason = answer.body["error"]?.stringValue ?? "no reason given"
+            let reason = PeerText.reason(in: answer.body)
             switch answer.status.code {
             case 200:
                 do {

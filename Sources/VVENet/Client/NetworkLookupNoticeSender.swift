@@ -27,7 +27,7 @@ package struct NetworkLookupNoticeSender: LookupNoticeSender {
             "/v1/lookup-notices", body: ["notices": .array(notices.map(\.jsonValue))], from: configuration, identity: identity, timeout: .seconds(30))
         guard answer.status == .ok else {
             throw PeerRequestError(
-                description: "\(owner) answered HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")")
+                description: "\(owner) answered HTTP \(answer.status.code): \(PeerText.reason(in: answer.body))")
         }
     }
 }

@@ -32,7 +32,7 @@ package struct NetworkLookupTransport: LookupTransport {
                 try await PeerRequests.send("/v1/lookup", body: query.jsonValue, from: configuration, identity: identity, timeout: timeout)
             }
             timings.record(peer, roundTrip: ContinuousClock.now - started, serverTiming: answer.serverTiming)
-            let reason = answer.body["error"]?.stringValue ?? "no reason given"
+            let reason = PeerText.reason(in: answer.body)
             switch answer.status.code {
             case 200:
                 do {

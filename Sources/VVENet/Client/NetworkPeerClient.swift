@@ -33,7 +33,7 @@ package struct NetworkPeerClient: PeerClient {
             path, from: configuration, identity: identity, timeout: .seconds(seconds + 30), connections: connections)
         guard answer.status == .ok else {
             throw PeerRequestError(
-                description: "\(peer) answered GET \(path) with HTTP \(answer.status.code): \(answer.body["error"]?.stringValue ?? "no reason given")"
+                description: "\(peer) answered GET \(path) with HTTP \(answer.status.code): \(PeerText.reason(in: answer.body))"
             )
         }
         let read: @Sendable () throws -> IncomingBatch = {

@@ -66,7 +66,7 @@ package enum PeerRequests {
             if let kept = connections.take(for: peer) {
                 do {
                     return try await answer(on: kept)
-                } catch where !Task.isCancelled && !PeerCheck.isTimeout(error) {
+                } catch  where !Task.isCancelled && !PeerCheck.isTimeout(error) {
                     // Asked again below, on a new connection.
                 }
             }
