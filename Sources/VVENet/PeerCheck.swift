@@ -297,7 +297,11 @@ package enum PeerCheck {
         while let part = try await inbound.next() {
             switch part {
             case .head(let answerHead): head = answerHead
-            case .body(var chunk): received.writeBuffer(&chunk)
+            case .body(var chunk):
+                guard received.readableBytes + chunk.readableBytes <= WireCompression.maximumRawBytes else {
+                    throw PeerCheckFailure.unexpectedAnswer("an answer of more than \(WireCompression.maximumRawBytes / 1_048_576) MiB")
+                }
+                received.writeBuffer(&chunk)
             case .end:
                 guard let head else { throw PeerCheckFailure.unexpectedAnswer("a response with no status") }
                 return try Answer(head: head, body: received, decodingBody: decodingBody)

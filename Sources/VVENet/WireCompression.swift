@@ -11,4 +11,7 @@ enum WireCompression {
     static let minimumBytes = 1024
     /// The largest body a client inflates: a full batch is a few megabytes.
     static let maximumBytes = 256 * 1024 * 1024
+    /// The largest body a client collects as it comes, compressed or not: a hostile peer
+    /// cannot make it hold more.
+    static let maximumRawBytes = 64 * 1024 * 1024
 }

@@ -32,6 +32,9 @@ import VVETestSupport
         #expect(refusal(#"{"cursor":9,"items":[]}"#) == "it has no hasMore flag")
         #expect(refusal(#"{"cursor":9,"hasMore":false,"head":8,"items":[]}"#) == "its head 8 is before its cursor 9")
         #expect(refusal("not json") == "it has no items array")
+        // More items than any batch may hold, however small each is.
+        let flood = "{\"cursor\":9,\"hasMore\":false,\"items\":[" + Array(repeating: "0", count: 1001).joined(separator: ",") + "]}"
+        #expect(refusal(flood) == "it has 1001 items; a batch holds at most 1000")
     }
 
     /// The next batch is asked for from the cursor the answer's headers announce, before the

@@ -26,9 +26,13 @@ package struct IncomingBatch: Sendable {
     }
 
     /// Reads a batch asked for after `since`; a cursor that goes backwards is refused, since
-    /// applying it would re-apply history and commit a cursor the peer never gave.
+    /// applying it would re-apply history and commit a cursor the peer never gave. A batch
+    /// holds at most the items asked for, never more than `ChangesRequest.maximumBatch`.
     package static func read(_ object: JSONObject, since: Int64) throws(Malformed) -> IncomingBatch {
         guard let items = object["items"]?.arrayValue else { throw Malformed(description: "it has no items array") }
+        guard items.count <= ChangesRequest.maximumBatch else {
+            throw Malformed(description: "it has \(items.count) items; a batch holds at most \(ChangesRequest.maximumBatch)")
+        }
         guard case .integer(let cursor)? = object["cursor"] else { throw Malformed(description: "it has no integer cursor") }
         guard cursor >= since else { throw Malformed(description: "its cursor \(cursor) is before the one asked from, \(since)") }
         guard case .bool(let hasMore)? = object["hasMore"] else { throw Malformed(description: "it has no hasMore flag") }
