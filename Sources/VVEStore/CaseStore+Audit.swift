@@ -49,6 +49,12 @@ struct AuditAppender {
 }
 
 extension CaseStore {
+    /// The hash of the entry at `sequence`, as `verifyAudit` reports a head: nil when the log
+    /// has no such entry.
+    package func auditHash(at sequence: Int64) throws -> String? {
+        try reading { db in try String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE seq = ?", arguments: [sequence]) }
+    }
+
     /// Appends events that touch no record, such as refused connections, in one transaction.
     package func audit(_ events: [AuditEvent]) throws {
         guard !events.isEmpty else { return }

@@ -48,13 +48,56 @@ struct VerifyAudit: NodeCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Check every link of the audit chain. Exits 1 and names the first bad entry if broken.")
 
+    @Option(
+        name: .customLong("expect"),
+        help: ArgumentHelp(
+            "An entry whose hash was kept elsewhere (a ticket, a log shipper), as this command printed it: it must still be in the log with that hash (repeatable).",
+            valueName: "SEQ:sha256:HASH"))
+    var expected: [String] = []
+
     @OptionGroup var location: NodeLocation
+
+    /// The anchors asked for: sequence numbers and hashes.
+    var anchors: [(sequence: Int64, hash: String)] {
+        get throws {
+            try expected.map { text in
+                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+                let hash = parts.count == 2 ? (parts[1].hasPrefix("sha256:") ? String(parts[1].dropFirst(7)) : parts[1]) : ""
+                guard let sequence = Int64(parts[0]), sequence >= 1, hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+                else {
+                    throw CommandFailure(
+                        "--expect \"\(text)\" must be an entry's sequence and hash, such as 120:sha256: and 64 lowercase hex digits, as `vve audit verify` prints them",
+                        status: .usage)
+                }
+                return (sequence, hash)
+            }
+        }
+    }
+
+    func checkOptions() throws { _ = try anchors }
 
     func execute(on node: OpenedNode) throws {
         let store = node.store
         switch try store.verifyAudit() {
         case .intact(let count, let head):
+            // The chain checks itself only as far as its head, which lives in the same file:
+            // an entry anchored elsewhere shows whether the end was cut off or re-hashed.
+            for anchor in try anchors {
+                guard let hash = try store.auditHash(at: anchor.sequence) else {
+                    throw CommandFailure(
+                        "audit log cut short: it ends at entry \(count), but entry \(anchor.sequence) was anchored with sha256:\(anchor.hash); entries after \(count) were removed. Restore the database from backup and investigate",
+                        status: .auditBroken)
+                }
+                guard hash == anchor.hash else {
+                    throw CommandFailure(
+                        "audit log rewritten: entry \(anchor.sequence) has sha256:\(hash), not the anchored sha256:\(anchor.hash); the log was changed at or before that entry and hashed again. Restore the database from backup and investigate",
+                        status: .auditBroken)
+                }
+            }
             Output.line("Audit chain intact: \(count) entries, head sha256:\(head)")
+            if !expected.isEmpty {
+                Output.line("Anchored entries found unchanged: \(try anchors.map { String($0.sequence) }.joined(separator: ", "))")
+            }
         case .broken(let fault):
             throw CommandFailure(
                 "audit chain broken: \(fault); entries from \(fault.sequence) on cannot be trusted. Restore the database from backup and investigate",

@@ -107,6 +107,25 @@ import Testing
         let expectedCount = 25 + lines.count
         #expect(verify.stdout.hasPrefix("Audit chain intact: \(expectedCount) entries, head sha256:"))
         #expect(verify.stdout.count == "Audit chain intact: \(expectedCount) entries, head sha256:".count + 64 + 1)
+
+        // The head anchored elsewhere catches what the chain alone cannot: its end cut off.
+        let head = String(verify.stdout.dropLast().suffix(64))
+        let anchored = try node.run(["audit", "verify", "--expect", "\(expectedCount):sha256:\(head)"])
+        #expect(anchored.status == 0)
+        #expect(anchored.stdout.hasSuffix("\nAnchored entries found unchanged: \(expectedCount)\n"))
+        try node.tamper("DELETE FROM audit_log WHERE seq > \(expectedCount - 3)")
+        #expect(try node.run(["audit", "verify"]).status == 0, "a cut-off end still verifies alone")
+        let cut = try node.run(["audit", "verify", "--expect", "\(expectedCount):sha256:\(head)"])
+        #expect(cut.status == 1)
+        #expect(
+            cut.stderr
+                == "vve: error: audit log cut short: it ends at entry \(expectedCount - 3), but entry \(expectedCount) was anchored with sha256:\(head); entries after \(expectedCount - 3) were removed. Restore the database from backup and investigate\n"
+        )
+        let wrong = String(repeating: "0", count: 64)
+        let rewritten = try node.run(["audit", "verify", "--expect", "2:\(wrong)"])
+        #expect(rewritten.status == 1 && rewritten.stderr.contains("audit log rewritten: entry 2 has sha256:"))
+        let malformed = try node.run(["audit", "verify", "--expect", "2:abc"])
+        #expect(malformed.status == 64 && malformed.stderr.contains("--expect \"2:abc\" must be an entry's sequence and hash"))
     }
 
     @Test func updateAndEraseFromTheCommandLine() throws {
