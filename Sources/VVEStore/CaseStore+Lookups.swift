@@ -144,14 +144,14 @@ extension CaseStore {
     /// A hit on a copy of a peer's record also queues a `LookupNotice` for its owner, in the
     /// same transaction, which `LookupNoticeService` delivers.
     package func answerLookup(
-        exactKeys: [(key: [UInt8], isAlias: Bool)], fuzzyScores: [Int64: Double], from peer: AuthorityName, lookupID: String, limits: LookupLimits,
-        justification: String, detail: String, maximumHits: Int, at time: Timestamp
+        exactKeys: [(key: [UInt8], isAlias: Bool)], fuzzyScores: [Int64: Double], names: Int, from peer: AuthorityName, lookupID: String,
+        limits: LookupLimits, justification: String, detail: String, maximumHits: Int, at time: Timestamp
     ) throws -> LookupAdmission {
         let asker = "peer:\(peer)"
         return try transaction { db in
             var audit = try AuditAppender(db)
             let counts = try lookupCounts(actor: asker, at: time, db)
-            if let refusal = limits.refusal(lastMinute: counts.lastMinute, lastDay: counts.lastDay, asker: asker) {
+            if let refusal = limits.refusal(lastMinute: counts.lastMinute, lastDay: counts.lastDay, names: names, asker: asker) {
                 try audit.append(
                     AuditEvent(time: time, actor: asker, action: .refuse, justification: justification, detail: "\(detail); refused: \(refusal)"), db)
                 return .refused(refusal)
@@ -192,6 +192,7 @@ extension CaseStore {
                 AuditEvent(
                     time: time, actor: asker, action: .lookup, justification: justification,
                     detail: "\(detail); \(hits.isEmpty ? "no hit" : "hits: " + hits.joined(separator: ", "))"), db)
+            try noteLookupNames(names, by: asker, at: time, db)
             for subject in subjects where subject.source == .copy {
                 let notice = LookupNotice(
                     sequence: 1, recordID: subject.recordID, time: time, asker: peer, lookupID: lookupID, label: subject.label, score: subject.score,
@@ -213,14 +214,36 @@ extension CaseStore {
     }
 
     /// Lookups `actor` made (or had answered) in the minute and the day before `time`.
+    /// Whether `names` more names from `asker` would be over `limits`: why, or nil. Read
+    /// before any matching is done, so a lookup over its limit costs no index work;
+    /// `answerLookup` checks again in the transaction that answers.
+    package func lookupRefusal(names: Int, from asker: String, limits: LookupLimits, at time: Timestamp) throws -> String? {
+        let counts = try lookupCounts(actor: asker, at: time)
+        return limits.refusal(lastMinute: counts.lastMinute, lastDay: counts.lastDay, names: names, asker: asker)
+    }
+
+    /// Audits a lookup this node's operator made, and counts its names against their limits,
+    /// in one transaction.
+    package func recordLookup(_ event: AuditEvent, names: Int) throws {
+        try transaction { db in
+            var audit = try AuditAppender(db)
+            try audit.append(event, db)
+            try noteLookupNames(names, by: event.actor, at: event.time, db)
+        }
+    }
+
+    func noteLookupNames(_ names: Int, by actor: String, at time: Timestamp, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO lookup_names(actor, at, names) VALUES (?, ?, ?)").execute(arguments: [
+            actor, time.description, names,
+        ])
+    }
+
     package func lookupCounts(actor: String, at time: Timestamp) throws -> (lastMinute: Int, lastDay: Int) {
         try reading { db in try lookupCounts(actor: actor, at: time, db) }
     }
 
     func lookupCounts(actor: String, at time: Timestamp, _ db: Database) throws -> (lastMinute: Int, lastDay: Int) {
-        // The conditions repeat the partial index's, so SQLite uses it.
-        let statement = try db.cachedStatement(
-            sql: "SELECT count(*) FROM audit_log WHERE action = 'lookup' AND record_id IS NULL AND actor = ? AND at > ?")
+        let statement = try db.cachedStatement(sql: "SELECT COALESCE(SUM(names), 0) FROM lookup_names WHERE actor = ? AND at > ?")
         let minute = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch - 60_000).description
         let day = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch - 86_400_000).description
         return (

@@ -294,6 +294,22 @@ enum Schema {
                     CREATE INDEX record_people ON record(owner, kind, erased, json_array_length(document, '$.fields.linkedPeople'));
                     """)
         }
+        migrator.registerMigration("2026-12-lookup-names") { db in
+            // Lookup limits count names, the person's and each alias's, not requests: one row
+            // per lookup made or answered, with how many names it matched. Lookups before it
+            // count as one name each.
+            try db.execute(
+                sql: """
+                    CREATE TABLE lookup_names (
+                        actor TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        names INTEGER NOT NULL CHECK (names > 0)
+                    ) STRICT;
+                    CREATE INDEX lookup_names_by_actor ON lookup_names(actor, at);
+                    INSERT INTO lookup_names(actor, at, names)
+                        SELECT actor, at, 1 FROM audit_log WHERE action = 'lookup' AND record_id IS NULL;
+                    """)
+        }
         migrator.registerMigration("2026-12-token-answers") { db in
             // A node sends tokens made from today's records to each asker at most once a day,
             // whether for people (`known-in-several-areas`) or for deal lines (`county-lines`

@@ -29,7 +29,10 @@ struct LookupCommand: AsyncAuditedCommand {
     @Option(help: ArgumentHelp("Year of birth, when the full date is not known.", valueName: "YYYY"))
     var yob: String?
 
-    @Option(help: ArgumentHelp("Another name the person is known by (repeatable, at most \(Person.maximumAliases)).", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "Another name the person is known by (repeatable, at most \(LookupQuery.maximumAliases); each counts against the lookup limits as a name).",
+            valueName: "NAME"))
     var alias: [String] = []
 
     @Option(
@@ -90,9 +93,10 @@ struct LookupCommand: AsyncAuditedCommand {
                 "no peer takes this node's lookups: add `ask-lookups: yes` to the file in \(location.peersFolder) of each peer whose agreement covers lookups",
                 status: .configError)
         }
-        let counts = try store.lookupCounts(actor: context.actor.rawValue, at: context.time)
-        if let refusal = configuration.operatorLookupLimits.refusal(
-            lastMinute: counts.lastMinute, lastDay: counts.lastDay, asker: context.actor.rawValue)
+        let encoder = MatchKeyEncoder(key: key)
+        let variants = person.lookupKeys(encoder)
+        if let refusal = try store.lookupRefusal(
+            names: variants.count, from: context.actor.rawValue, limits: configuration.operatorLookupLimits, at: context.time)
         {
             try store.audit([
                 AuditEvent(
@@ -102,9 +106,8 @@ struct LookupCommand: AsyncAuditedCommand {
             throw CommandFailure("lookup refused: \(refusal)", status: .rateLimited)
         }
         let identity = try NodeIdentity.load(configuration, directory: location.directory)
-        let encoder = MatchKeyEncoder(key: key)
         let query = LookupQuery(
-            lookupID: UUID().uuidString.lowercased(), variants: person.lookupKeys(encoder), reason: justification,
+            lookupID: UUID().uuidString.lowercased(), variants: variants, reason: justification,
             caseReference: caseReference?.trimmingWhitespace())
         let transport = NetworkLookupTransport(registry: PeerRegistry(PeerDirectory(peers: peers, problems: [])), identity: identity)
         let report = await LookupFanOut.ask(query, peers: peers.map(\.name), transport: transport, timeout: .seconds(timeout))
@@ -113,11 +116,10 @@ struct LookupCommand: AsyncAuditedCommand {
                 Output.note("timing \(peer) round-trip-ms \(time.roundTripMilliseconds) server-ms \(time.serverMilliseconds.map { "\($0)" } ?? "-")")
             }
         }
-        try store.audit([
+        try store.recordLookup(
             AuditEvent(
                 time: context.time, actor: context.actor.rawValue, action: .lookup, justification: justification.text,
-                detail: Self.auditDetail(query, report))
-        ])
+                detail: Self.auditDetail(query, report)), names: query.variants.count)
         if json {
             Output.json(report.jsonValue)
         } else {
@@ -127,6 +129,11 @@ struct LookupCommand: AsyncAuditedCommand {
     }
 
     func lookupPerson() throws -> Person {
+        guard alias.count <= LookupQuery.maximumAliases else {
+            throw CommandFailure(
+                "--alias is given \(alias.count) times; a lookup names at most \(LookupQuery.maximumAliases) aliases, each matched as a name of its own",
+                status: .usage)
+        }
         var dateOfBirth: PartialDate?
         switch (dob, yob) {
         case (.some, .some): throw CommandFailure("give --dob or --yob, not both", status: .usage)

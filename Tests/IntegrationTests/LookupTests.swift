@@ -132,7 +132,7 @@ import Testing
         #expect(
             limited.stdout.hasPrefix(
                 """
-                camden: REFUSED: peer:met-police has made 4 lookups in the last 24 hours; the limit is 4 a day. Ask the node's admin if this is needed
+                camden: REFUSED: peer:met-police has looked up 4 names in the last 24 hours; the limit is 4 a day, each alias counting as a name. Ask the node's admin if this is needed
                 haringey: no hit
                 Incomplete: camden did not answer; a miss there cannot be concluded.
 
@@ -144,7 +144,7 @@ import Testing
         #expect(refusedHere.status == 75)
         #expect(
             refusedHere.stderr
-                == "vve: error: lookup refused: PC 4471 Hale has made 5 lookups in the last 24 hours; the limit is 5 a day. Ask the node's admin if this is needed\n"
+                == "vve: error: lookup refused: PC 4471 Hale has looked up 5 names in the last 24 hours; the limit is 5 a day, each alias counting as a name. Ask the node's admin if this is needed\n"
         )
 
         // The asking side: operator, reason, case reference, peers asked and what came back.
@@ -157,7 +157,7 @@ import Testing
         #expect(firstDetail.hasPrefix("lookup \(lookupID), case CAD-4471/26; keys: exact "))
         #expect(firstDetail.hasSuffix("; asked camden, haringey; camden: \(id) match 1.000; haringey: no hit; outcome hits"))
         #expect((asked[2]["detail"] as? String ?? "").contains("; haringey: no answer ("))
-        #expect((asked[4]["detail"] as? String ?? "").contains("; camden: refused (peer:met-police has made 4 lookups"))
+        #expect((asked[4]["detail"] as? String ?? "").contains("; camden: refused (peer:met-police has looked up 4 names"))
 
         // The answering side: the asking peer, the reason, the record matched, the keys, and
         // never the name.
@@ -175,7 +175,8 @@ import Testing
         #expect(
             refusals.count == 1
                 && refusals[0].hasSuffix(
-                    "refused: peer:met-police has made 4 lookups in the last 24 hours; the limit is 4 a day. Ask the node's admin if this is needed")
+                    "refused: peer:met-police has looked up 4 names in the last 24 hours; the limit is 4 a day, each alias counting as a name. Ask the node's admin if this is needed"
+                )
         )
         for node in [camden, haringey] {
             let everything = try check(node.run(["audit", "list", "--json"])).stdout
@@ -195,7 +196,7 @@ import Testing
         ])
         #expect(
             malformed.stdout == #"""
-                {"error":"malformed lookup: lookupId: \"Bad Id\" must be 8-64 lowercase letters, digits and hyphens; variants: must hold 1-21 sets of match keys, one per name"}
+                {"error":"malformed lookup: lookupId: \"Bad Id\" must be 8-64 lowercase letters, digits and hyphens; variants: must hold 1-6 sets of match keys, one per name"}
 
                 400
                 """#)

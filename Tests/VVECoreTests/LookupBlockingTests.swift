@@ -147,11 +147,17 @@ import VVECore
     @Test func limitsRefuseAtTheirCountAndNameTheFix() {
         let limits = LookupLimits(perMinute: 2, perDay: 10)
         #expect(limits.refusal(lastMinute: 1, lastDay: 9, asker: "x") == nil)
+        #expect(limits.refusal(lastMinute: 0, lastDay: 8, names: 2, asker: "x") == nil)
         #expect(
-            limits.refusal(lastMinute: 2, lastDay: 2, asker: "x") == "x has made 2 lookups in the last minute; the limit is 2 a minute. Wait a minute"
+            limits.refusal(lastMinute: 1, lastDay: 1, names: 2, asker: "x")?.hasPrefix(
+                "x has looked up 1 names in the last minute and this lookup asks 2;") == true)
+        #expect(
+            limits.refusal(lastMinute: 2, lastDay: 2, asker: "x")
+                == "x has looked up 2 names in the last minute; the limit is 2 a minute, each alias counting as a name. Wait a minute"
         )
         #expect(
-            limits.refusal(lastMinute: 0, lastDay: 10, asker: "x")?.hasSuffix("the limit is 10 a day. Ask the node's admin if this is needed") == true
+            limits.refusal(lastMinute: 0, lastDay: 10, asker: "x")?.hasSuffix(
+                "the limit is 10 a day, each alias counting as a name. Ask the node's admin if this is needed") == true
         )
     }
 }

@@ -206,21 +206,38 @@ import VVESync
                     == .answered(LookupAnswer(authority: camden, lookupID: "lookup-0001", hits: [])))
         }
         let burst = try await responder.answer(query(anyone), from: police, role: .police, policy: policePolicy, at: time(3))
-        #expect(burst == .refused(.tooManyRequests, "peer:met-police has made 2 lookups in the last minute; the limit is 2 a minute. Wait a minute"))
+        #expect(
+            burst
+                == .refused(
+                    .tooManyRequests,
+                    "peer:met-police has looked up 2 names in the last minute; the limit is 2 a minute, each alias counting as a name. Wait a minute")
+        )
         #expect(hits(try await responder.answer(query(anyone), from: police, role: .police, policy: policePolicy, at: time(70))).isEmpty)
         let daily = try await responder.answer(query(anyone), from: police, role: .police, policy: policePolicy, at: time(200))
         #expect(
             daily
                 == .refused(
                     .tooManyRequests,
-                    "peer:met-police has made 3 lookups in the last 24 hours; the limit is 3 a day. Ask the node's admin if this is needed"))
+                    "peer:met-police has looked up 3 names in the last 24 hours; the limit is 3 a day, each alias counting as a name. Ask the node's admin if this is needed"
+                ))
+        // Each name counts: a person with three aliases and a full date of birth is four
+        // names, over what a fresh asker has left of its two a minute.
+        let many = Person(forenames: "Ann", surname: "Lee", dateOfBirth: PartialDate("2010-01-02"), aliases: ["Annie", "Lee Ann", "AL"])
+        #expect(query(many).variants.count == 4)
+        let essex = AuthorityName("essex-police")!
+        #expect(
+            try await responder.answer(query(many), from: essex, role: .police, policy: policePolicy, at: time(300))
+                == .refused(
+                    .tooManyRequests,
+                    "peer:essex-police has looked up 0 names in the last minute and this lookup asks 4; the limit is 2 a minute, each alias counting as a name. Wait a minute"
+                ))
         // Another peer has its own count.
         #expect(
             hits(try await responder.answer(query(anyone), from: AuthorityName("essex-police")!, role: .police, policy: policePolicy, at: time(201)))
                 .isEmpty)
 
         let refusals = try store.auditEntries(action: .refuse).map(\.event)
-        #expect(refusals.count == 4)
+        #expect(refusals.count == 5)
         #expect(
             refusals.allSatisfy {
                 $0.justification == "missing child enquiry, cross-border" && $0.detail?.hasPrefix("lookup lookup-0001 from ") == true

@@ -5,7 +5,10 @@
 /// A lookup as the answering peer receives it.
 package struct LookupQuery: Sendable, Hashable {
     /// The most name variants one query carries: the person and their aliases.
-    package static let maximumVariants = 1 + Person.maximumAliases
+    package static let maximumVariants = 1 + maximumAliases
+    /// The most aliases one lookup names. Each is matched as a name of its own, so many
+    /// aliases would test many people at once under one lookup.
+    package static let maximumAliases = 5
 
     /// The id the asking node gives the lookup: both audit logs carry it, so the two sides
     /// can find the same lookup when the SPOCs talk.

@@ -76,6 +76,15 @@ package actor LookupResponder {
             ])
             return .refused(.forbidden, reason)
         }
+        // Over its limit, a lookup is refused before any matching, so a flood of them costs
+        // no index work.
+        if let refusal = try store.lookupRefusal(names: query.variants.count, from: asker, limits: configuration.limits, at: time) {
+            try store.audit([
+                AuditEvent(time: time, actor: asker, action: .refuse, justification: query.reason.text, detail: "\(detail); refused: \(refusal)")
+            ])
+            logger.warning("lookup refused: over its limit", metadata: ["peer.name": "\(peer)", "lookup.id": "\(query.lookupID)"])
+            return .refused(.tooManyRequests, refusal)
+        }
         try catchUp()
         var scores: [Int64: Double] = [:]
         for variant in query.variants {
@@ -87,7 +96,8 @@ package actor LookupResponder {
             }
         }
         let admission = try store.answerLookup(
-            exactKeys: query.variants.compactMap { variant in variant.keys.exact.map { ($0, variant.isAlias) } }, fuzzyScores: scores, from: peer,
+            exactKeys: query.variants.compactMap { variant in variant.keys.exact.map { ($0, variant.isAlias) } }, fuzzyScores: scores,
+            names: query.variants.count, from: peer,
             lookupID: query.lookupID, limits: configuration.limits,
             justification: query.reason.text, detail: detail, maximumHits: LookupAnswer.maximumHits, at: time)
         switch admission {
