@@ -29,6 +29,8 @@ package struct LookupSubject: Sendable, Hashable {
     package var riskLevel: RiskLevel?
     /// The record's contact on this node's side: own records only.
     package var contact: Contact?
+    /// The record's fields, from which its audience is decided: own records only.
+    package var fields: RecordFields? = nil
 }
 
 /// The outcome of admitting and answering one lookup.
@@ -352,7 +354,7 @@ extension CaseStore {
             guard let fields = record.fields else { return nil }
             return LookupSubject(
                 recordID: id, kind: record.kind, owner: record.owner, source: .own, label: label, score: score, status: record.status,
-                riskLevel: fields.riskLevel, contact: contact(of: fields))
+                riskLevel: fields.riskLevel, contact: contact(of: fields), fields: fields)
         case .copy:
             guard
                 let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, owner FROM shared_copy WHERE id = ?"), arguments: [id.description]),

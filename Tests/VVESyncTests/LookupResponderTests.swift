@@ -78,6 +78,12 @@ import VVESync
         narrow.share[.relocation]?.groups = ["contacts"]
         let bare = hits(try await responder.answer(query(tia), from: police, role: .police, policy: narrow, at: time(4)))
         #expect(bare.count == 1 && bare[0].riskLevel == nil && bare[0].status == nil)
+        // Nor one whose audience does not admit the asker: the groups are granted, but only to
+        // the receiving authority, which the police are not.
+        var elsewhere = policePolicy
+        elsewhere.share[.relocation]?.audience = [.receivingAuthority]
+        let unadmitted = hits(try await responder.answer(query(tia), from: police, role: .police, policy: elsewhere, at: time(4)))
+        #expect(unadmitted.count == 1 && unadmitted[0].riskLevel == nil && unadmitted[0].status == nil)
 
         // Renamed, the alias dropped: the old name no longer matches, the new one does.
         _ = try store.update(

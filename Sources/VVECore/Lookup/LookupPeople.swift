@@ -35,10 +35,15 @@ package enum LookupPeople {
         return found
     }
 
-    /// Whether the policy shares a kind's risk level and status with the peer: a lookup answer
-    /// shows them under the same grant as a shared record would.
-    package static func disclosure(of kind: RecordKind, under policy: SharingPolicy) -> (riskLevel: Bool, status: Bool) {
-        guard let grant = policy.share[kind] else { return (false, false) }
+    /// Whether the policy shares a record's risk level and status with the peer: a lookup
+    /// answer shows them only as a shared record would, so only when the peer is in the
+    /// record's audience (`fields` decide who that is) and the grant holds their groups.
+    package static func disclosure(
+        of kind: RecordKind, fields: RecordFields, to peer: AuthorityName, role: PeerRole, under policy: SharingPolicy
+    ) -> (riskLevel: Bool, status: Bool) {
+        guard let grant = policy.share[kind], grant.audience.contains(where: { $0.admits(peer, role: role, record: fields) }) else {
+            return (false, false)
+        }
         let riskGroup = kind.fieldGroups.first { $0.members.contains("riskLevel") }?.name
         return (riskGroup.map(grant.groups.contains) ?? false, grant.groups.contains("status"))
     }

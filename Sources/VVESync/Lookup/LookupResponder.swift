@@ -106,7 +106,10 @@ package actor LookupResponder {
             return .refused(.tooManyRequests, reason)
         case .answered(let subjects):
             let hits = subjects.map { subject -> LookupHit in
-                let shown = subject.source == .own ? LookupPeople.disclosure(of: subject.kind, under: policy) : (riskLevel: false, status: false)
+                let shown =
+                    subject.source == .own && subject.fields != nil
+                    ? LookupPeople.disclosure(of: subject.kind, fields: subject.fields!, to: peer, role: role, under: policy)
+                    : (riskLevel: false, status: false)
                 return LookupHit(
                     kind: subject.kind, owner: subject.owner, label: subject.label, score: subject.score,
                     riskLevel: shown.riskLevel ? subject.riskLevel : nil, status: shown.status ? subject.status : nil,
