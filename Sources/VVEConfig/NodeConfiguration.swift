@@ -83,6 +83,16 @@ package struct NodeConfiguration: Sendable, Equatable {
     /// as one entry and one count (`refusal-audit-window-seconds:`). Default 60 seconds.
     package var refusalAuditWindow: Duration = .seconds(NodeConfiguration.defaultRefusalAuditWindowSeconds)
 
+    /// The most connections one remote address may hold open (`connections-per-address:`).
+    /// Default 32.
+    package var connectionsPerAddress = NodeConfiguration.defaultConnectionsPerAddress
+    /// The most connections open in all (`maximum-connections:`). Default 1,024.
+    package var maximumConnections = NodeConfiguration.defaultMaximumConnections
+
+    /// The default limit of connections from one address.
+    package static let defaultConnectionsPerAddress = 32
+    /// The default limit of connections in all.
+    package static let defaultMaximumConnections = 1024
     /// The default handshake timeout in seconds.
     package static let defaultHandshakeTimeoutSeconds = 10
     /// The default refusal audit window in seconds.
@@ -172,6 +182,10 @@ package struct NodeConfiguration: Sendable, Equatable {
             "handshake-timeout-seconds", rule: "must be a whole number of seconds from 1 to 120, such as 10", days(1...120))
         let refusalWindow = reader.value(
             "refusal-audit-window-seconds", rule: "must be a whole number of seconds from 1 to 3600, such as 60", days(1...3600))
+        let perAddress = reader.value(
+            "connections-per-address", rule: "must be a whole number from 1 to 10000, such as 32", days(1...10_000))
+        let maximumConnections = reader.value(
+            "maximum-connections", rule: "must be a whole number from 1 to 100000, such as 1024", days(1...100_000))
         reader.finish()
         guard let name, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
         var configuration = NodeConfiguration(
@@ -184,6 +198,8 @@ package struct NodeConfiguration: Sendable, Equatable {
         configuration.reportLagDays = lag?.value ?? defaultReportLagDays
         configuration.handshakeTimeout = .seconds(handshake?.value ?? defaultHandshakeTimeoutSeconds)
         configuration.refusalAuditWindow = .seconds(refusalWindow?.value ?? defaultRefusalAuditWindowSeconds)
+        configuration.connectionsPerAddress = perAddress?.value ?? defaultConnectionsPerAddress
+        configuration.maximumConnections = maximumConnections?.value ?? defaultMaximumConnections
         configuration.peerAggregateLimits = AggregateLimits(tablesPerDay: peerTables?.value ?? AggregateLimits.peerDefault.tablesPerDay)
         configuration.analystAggregateLimits = AggregateLimits(tablesPerDay: analystTables?.value ?? AggregateLimits.analystDefault.tablesPerDay)
         configuration.peerLookupLimits = LookupLimits(
@@ -236,6 +252,8 @@ package struct NodeConfiguration: Sendable, Equatable {
         # address's refused connections are audited once a window for each reason, and counted.
         # handshake-timeout-seconds: \(Self.defaultHandshakeTimeoutSeconds)
         # refusal-audit-window-seconds: \(Self.defaultRefusalAuditWindowSeconds)
+        # connections-per-address: \(Self.defaultConnectionsPerAddress)
+        # maximum-connections: \(Self.defaultMaximumConnections)
 
         """
     }

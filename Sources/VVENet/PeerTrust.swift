@@ -24,6 +24,9 @@ package enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConvert
     /// The TLS handshake failed before any certificate was judged: not TLS, or no common
     /// protocol version or cipher. `detail` is BoringSSL's reason.
     case handshakeFailed(detail: String)
+    /// The connection would take its address, or the server, over the connections it takes;
+    /// refused before any handshake.
+    case tooManyConnections(limit: Int, fromOneAddress: Bool)
 
     /// A short, stable label: `expired`, `unpinned` and so on, for JSON and tests.
     package var label: String {
@@ -37,6 +40,7 @@ package enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConvert
         case .unpinned: "unpinned"
         case .nameMismatch: "name-mismatch"
         case .handshakeFailed: "handshake-failed"
+        case .tooManyConnections: "too-many-connections"
         }
     }
 
@@ -66,6 +70,10 @@ package enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConvert
             "certificate \(fingerprint.short) names \(names.isEmpty ? "no DNS names" : names.joined(separator: ", ")), not \(host); fix the peer's url, or issue its certificate with `--dns \(host)`"
         case .handshakeFailed(let detail):
             "the TLS handshake failed (\(Self.clean(detail))); peers must speak TLS 1.3 and present their node certificate"
+        case .tooManyConnections(let limit, true):
+            "this address already has \(limit) connections open here, the most one address may hold (`connections-per-address:`); close some first"
+        case .tooManyConnections(let limit, false):
+            "this node already has \(limit) connections open, the most it takes (`maximum-connections:`); try again shortly"
         }
     }
 

@@ -138,6 +138,52 @@ import VVETestSupport
             ) == true, "\(refusals)")
     }
 
+    /// One address cannot hold more connections than the node takes from it: the next is
+    /// closed before any handshake, and audited; one closed makes room again.
+    @Test func connectionsFromOneAddressAreBounded() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        try camden.appendSetting("connections-per-address: 2")
+        try camden.appendSetting("handshake-timeout-seconds: 60")
+        let server = try camden.serve()
+        defer { _ = server.stop() }
+        func connect() -> Int32 {
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            #expect(connected == 0)
+            var bound = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &bound, socklen_t(MemoryLayout<timeval>.size))
+            return socket
+        }
+        /// 0 when the server closed the connection; -1 when it still holds it open, silent.
+        func readOne(_ socket: Int32) -> Int {
+            var byte: UInt8 = 0
+            return read(socket, &byte, 1)
+        }
+        let held = [connect(), connect()]
+        let third = connect()
+        #expect(readOne(third) == 0, "the third connection from one address is closed at once")
+        close(third)
+        let refusals = try camden.waitForRefusals(1)
+        #expect(
+            refusals.first?.hasSuffix(
+                "refused (too-many-connections): this address already has 2 connections open here, the most one address may hold (`connections-per-address:`); close some first"
+            ) == true, "\(refusals)")
+        close(held[0])
+        // Room again: the next connection is held open, waiting for its handshake.
+        Thread.sleep(forTimeInterval: 0.5)
+        let fourth = connect()
+        #expect(readOne(fourth) == -1, "a connection within the limit is held open")
+        close(fourth)
+        close(held[1])
+    }
+
     /// A peer has at most two change requests in progress at once. A long-poll waits with the
     /// peer's file as it was when the request came; a peer removed meanwhile must not be
     /// served when it wakes.

@@ -35,11 +35,12 @@ package enum NodeServer {
         addAggregateRoute(to: router, aggregates: aggregates)
         let tlsContext = try NIOSSLContext(configuration: identity.tlsConfiguration(server: true))
         let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000)
+        let limiter = ConnectionLimiter(perAddress: configuration.connectionsPerAddress, total: configuration.maximumConnections)
         let server = HTTPServerBuilder { responder in
             PeerTLSChannel(
                 base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idle)),
                 context: tlsContext, gate: ConnectionGate(trust: identity.trust, registry: registry, refusals: refusals),
-                handshakeTimeout: .nanoseconds(Int64(configuration.handshakeTimeout.components.seconds) * 1_000_000_000))
+                handshakeTimeout: .nanoseconds(Int64(configuration.handshakeTimeout.components.seconds) * 1_000_000_000), limiter: limiter)
         }
         return Application(
             router: router, server: server,

@@ -10,6 +10,11 @@ package struct NodeServerConfiguration: Sendable {
     /// A connection that has not finished its TLS handshake this long after it was accepted
     /// is closed, and audited as refused. Default 10 seconds.
     package var handshakeTimeout: Duration = .seconds(10)
+    /// The most connections one remote address may hold open; more are closed at once and
+    /// audited as refused. Default 32: a peer keeps a few.
+    package var connectionsPerAddress = 32
+    /// The most connections open in all. Default 1,024.
+    package var maximumConnections = 1024
 
     package init(listen: ListenAddress) {
         self.listen = listen

@@ -14,11 +14,21 @@ struct PeerTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
     let gate: ConnectionGate
     /// How long the handshake may take before the connection is closed.
     let handshakeTimeout: TimeAmount
+    /// Connections open, by address and in all.
+    let limiter: ConnectionLimiter
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let attempt = HandshakeAttempt()
         let gate = self.gate
         let remote = remoteAddress(channel)
+        let host = RefusalLog.host(of: remote)
+        if let refusal = limiter.enter(host) {
+            gate.refusals.record(refusal, remote: remote, at: Timestamp(Date()))
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(refusal)
+        }
+        let limiter = self.limiter
+        channel.closeFuture.whenComplete { _ in limiter.leave(host) }
         return channel.eventLoop.makeCompletedFuture {
             let handler = NIOSSLServerHandler(
                 context: context,

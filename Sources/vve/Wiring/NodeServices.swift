@@ -56,6 +56,8 @@ struct NodeServices {
         let refusals = RefusalLog(store: store, logger: logger, configuration: refusalConfiguration)
         var serverConfiguration = NodeServerConfiguration(listen: settings.listen)
         serverConfiguration.handshakeTimeout = configuration.handshakeTimeout
+        serverConfiguration.connectionsPerAddress = configuration.connectionsPerAddress
+        serverConfiguration.maximumConnections = configuration.maximumConnections
         let signal = ChangeSignal(store: store, logger: logger)
         var changes: NodeServer.ChangesProvider?
         var lookups: NodeServer.LookupProvider?
