@@ -125,7 +125,7 @@ extension CaseStore {
         count: Int, context: OperationContext, produce: @escaping @Sendable (Int) -> [RecordDraft]?
     ) throws -> ImportOutcome {
         let node = node
-        let pipeline = ChunkPipeline(count: count) { index -> [EncodedRecord]? in
+        let pipeline = try ChunkPipeline(count: count) { index -> [EncodedRecord]? in
             var random = BulkRandom()
             // Ids in the order of the import, chunk by chunk, whichever core makes them.
             return produce(index)?.enumerated().map { position, draft in

@@ -233,7 +233,7 @@ extension CaseStore {
         let read: @Sendable (Int) -> [IncomingItem] = { chunk in
             items[chunk * chunkSize..<min(items.count, (chunk + 1) * chunkSize)].map(IncomingItem.init)
         }
-        let pipeline = chunkCount > 1 ? ChunkPipeline(count: chunkCount, produce: read) : nil
+        let pipeline = chunkCount > 1 ? try ChunkPipeline(count: chunkCount, produce: read) : nil
         defer { pipeline?.waitUntilFinished() }
         // One appender for the whole batch: every item's audit entry goes through it.
         var audit = try AuditAppender(db)

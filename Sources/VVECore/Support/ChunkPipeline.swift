@@ -23,22 +23,34 @@ package final class ChunkPipeline<Chunk: Sendable>: Sendable {
     private let finished = DispatchGroup()
 
     /// Starts producing `count` chunks at once on `workers` threads (default: one per core).
-    package init(count: Int, workers: Int = ChunkPipeline.processorCount, produce: @escaping @Sendable (Int) -> Chunk) {
+    /// Every producer takes chunks until none are left, so any one of them finishes the work:
+    /// if the system will not start some threads (out of memory or of threads), the others
+    /// do it all, and only when it will start none does this throw, rather than crash.
+    package init(count: Int, workers: Int = ChunkPipeline.processorCount, produce: @escaping @Sendable (Int) -> Chunk) throws(ThreadStartFailure) {
         slots = Mutex(Array(repeating: nil, count: count))
         ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        var started = 0
+        var failure: ThreadStartFailure?
         for _ in 0..<max(1, min(workers, count)) {
             finished.enter()
-            ProducerThread.start { [self] in
-                while true {
-                    let index = nextIndex.add(1, ordering: .relaxed).oldValue
-                    guard index < count else { break }
-                    let chunk = produce(index)
-                    slots.withLock { $0[index] = chunk }
-                    ready[index].signal()
+            do {
+                try ProducerThread.start { [self] in
+                    while true {
+                        let index = nextIndex.add(1, ordering: .relaxed).oldValue
+                        guard index < count else { break }
+                        let chunk = produce(index)
+                        slots.withLock { $0[index] = chunk }
+                        ready[index].signal()
+                    }
+                    finished.leave()
                 }
+                started += 1
+            } catch {
                 finished.leave()
+                failure = error
             }
         }
+        if started == 0, let failure { throw failure }
     }
 
     /// Waits for chunk `index` and hands it over, releasing it from the pipeline.
@@ -63,11 +75,24 @@ package final class ChunkPipeline<Chunk: Sendable>: Sendable {
 package enum OwnThread {
     /// Runs `body` on a new thread and returns what it returns: a long computation started
     /// ahead of need must not take one of the pool's few threads from the requests it serves.
+    /// When the system will not start a thread, it throws `ThreadStartFailure`: the caller's
+    /// request fails, and the process goes on.
     package static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            ProducerThread.start { continuation.resume(with: Result { try body() }) }
+            do {
+                try ProducerThread.start { continuation.resume(with: Result { try body() }) }
+            } catch {
+                continuation.resume(throwing: error)
+            }
         }
     }
+}
+
+/// The system would not start a thread: `pthread_create`'s error, such as `EAGAIN` when the
+/// process is out of threads or memory.
+package struct ThreadStartFailure: Error, Sendable, CustomStringConvertible {
+    package let code: Int32
+    package var description: String { "cannot start a worker thread: error \(code); the system is out of threads or memory" }
 }
 
 /// Runs a closure on a new, detached POSIX thread.
@@ -77,8 +102,9 @@ private enum ProducerThread {
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 
-    static func start(_ run: @escaping @Sendable () -> Void) {
-        let body = Unmanaged.passRetained(Body(run)).toOpaque()
+    static func start(_ run: @escaping @Sendable () -> Void) throws(ThreadStartFailure) {
+        let retained = Unmanaged.passRetained(Body(run))
+        let body = retained.toOpaque()
         #if canImport(Glibc)
         var thread = pthread_t()
         #else
@@ -91,7 +117,11 @@ private enum ProducerThread {
                 body.run()
                 return nil
             }, body)
-        precondition(created == 0, "cannot start a producer thread: error \(created)")
+        guard created == 0 else {
+            // The thread never ran, so the body it would have released is released here.
+            retained.release()
+            throw ThreadStartFailure(code: created)
+        }
         #if canImport(Glibc)
         pthread_detach(thread)
         #else

@@ -68,7 +68,7 @@ package struct ChangeFeed: Sendable {
         let project: @Sendable (Int) -> Result<[Outcome], any Error> = { [self] index in
             Result { try outcomes(chunks[index], held: held, plan: plan) }
         }
-        let pipeline = chunks.count > 1 ? ChunkPipeline(count: chunks.count, produce: project) : nil
+        let pipeline = chunks.count > 1 ? try ChunkPipeline(count: chunks.count, produce: project) : nil
         defer { pipeline?.waitUntilFinished() }
         try sink?.begin()
         try sink?.write(ChangeBatch.encodedHead(cursor: next, hasMore: hasMore, head: max(head, next)))
