@@ -2,6 +2,8 @@
 package struct IncomingBatch: Sendable {
     /// The items, applied whole or not at all by `CaseStore.applyBatch`.
     package var items: [JSONValue]
+    /// The peer's clock when it answered, from the answer's `Date`, if it gave one.
+    package var peerTime: Timestamp? = nil
     /// The cursor to commit with the items and ask from next time.
     package var cursor: Int64
     /// Whether the peer has more after `cursor`.

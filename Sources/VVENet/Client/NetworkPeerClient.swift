@@ -9,6 +9,15 @@ import VVESync
 /// The pull loop's `PeerClient`: `GET /v1/changes` over mutual TLS, to the peer as its file
 /// in `Peers/` says now, so a re-pinned or moved peer is reached at once.
 package struct NetworkPeerClient: PeerClient {
+    /// An HTTP `Date` (`Sat, 05 Dec 2026 21:15:00 GMT`) as a timestamp; nil for anything else.
+    static func httpDate(_ text: String) -> Timestamp? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text).map { Timestamp(millisecondsSinceEpoch: Int64($0.timeIntervalSince1970 * 1000)) }
+    }
+
     let registry: PeerRegistry
     let identity: NodeIdentity
     /// One connection per peer, kept between the requests of a pull.
@@ -36,10 +45,14 @@ package struct NetworkPeerClient: PeerClient {
                 description: "\(peer) answered GET \(path) with HTTP \(answer.status.code): \(PeerText.reason(in: answer.body))"
             )
         }
+        let peerTime = answer.headers["date"].first.flatMap(Self.httpDate)
         let read: @Sendable () throws -> IncomingBatch = {
             do {
                 let body = try answer.inflated()
-                return try IncomingBatch.read((try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue ?? JSONObject(), since: cursor)
+                var batch = try IncomingBatch.read(
+                    (try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue ?? JSONObject(), since: cursor)
+                batch.peerTime = peerTime
+                return batch
             } catch {
                 throw PeerRequestError(description: "\(peer) sent a malformed batch (\(error)); nothing of it was applied")
             }

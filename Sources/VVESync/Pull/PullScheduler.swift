@@ -15,13 +15,17 @@ package final class PullScheduler: Service, Sendable {
     let configuration: PullConfiguration
     let clock: @Sendable () -> Timestamp
     let logger: Logger
+    /// Where each peer's clock, as its answers show it, is noted for the retention sweep.
+    let clocks: PeerClocks?
 
     /// `targets` is read at every reconcile and every pull, so a changed policy applies to the
     /// next batch. `signal`, if given, is poked after a batch changes this node's log.
     package init(
         store: CaseStore, client: any PeerClient, targets: @escaping @Sendable () -> [PullTarget], signal: ChangeSignal?,
-        configuration: PullConfiguration = PullConfiguration(), clock: @escaping @Sendable () -> Timestamp, logger: Logger
+        configuration: PullConfiguration = PullConfiguration(), clock: @escaping @Sendable () -> Timestamp, clocks: PeerClocks? = nil,
+        logger: Logger
     ) {
+        self.clocks = clocks
         self.store = store
         self.client = client
         self.targets = targets
@@ -79,6 +83,7 @@ package final class PullScheduler: Service, Sendable {
                 if outcome.applied > 0 { signal?.poke() }
                 let lag = batch.hasMore ? max(batch.lag, 1) : 0
                 try store.recordPullSuccess(from: name, lag: lag, at: clock())
+                if let peerTime = batch.peerTime { clocks?.record(name, peerTime: peerTime, now: clock()) }
                 if outcome.applied > 0 || backoff.failures > 0 {
                     logger.info(
                         "pulled a batch",

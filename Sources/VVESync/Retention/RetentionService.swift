@@ -13,13 +13,23 @@ package struct RetentionService: Service {
     let signal: ChangeSignal?
     let clock: @Sendable () -> Timestamp
     let logger: Logger
+    /// The peers' clocks as their answers showed them, and whether this node pulls from any:
+    /// with peers, a sweep runs only once one's clock was seen in the last hour, and not at
+    /// all while this node's clock is more than a day ahead of theirs.
+    let clocks: PeerClocks?
+    let hasPeers: @Sendable () -> Bool
+
+    /// How far ahead of its peers' median clock this node's may be before the sweep refuses.
+    static let clockAheadLimit: Int64 = 86_400_000
 
     /// Default interval one hour: review dates are days, so an hour late is on time.
     package init(
         store: CaseStore, policy: RetentionPolicy, interval: Duration = .seconds(3600), signal: ChangeSignal?,
-        clock: @escaping @Sendable () -> Timestamp,
+        clock: @escaping @Sendable () -> Timestamp, clocks: PeerClocks? = nil, hasPeers: @escaping @Sendable () -> Bool = { false },
         logger: Logger
     ) {
+        self.clocks = clocks
+        self.hasPeers = hasPeers
         self.store = store
         self.policy = policy
         self.interval = interval
@@ -34,6 +44,20 @@ package struct RetentionService: Service {
 
     func sweep() {
         let now = clock()
+        if let clocks, hasPeers() {
+            // A clock jumped forward would make everything look overdue; the peers' clocks,
+            // seen within the hour by a clock no jump moves, say whether it has.
+            guard let skew = clocks.medianSkew(maximumAge: .seconds(3600)) else {
+                logger.notice("retention waits for a peer's answer, to check this node's clock against the peers'")
+                return
+            }
+            if -skew > Self.clockAheadLimit {
+                logger.error(
+                    "retention refused: this node's clock is ahead of its peers' by more than a day; correct the clock",
+                    metadata: ["clock.ahead.seconds": "\(-skew / 1000)"])
+                return
+            }
+        }
         do {
             let outcome = try store.sweepRetention(policy, today: now.calendarDate, at: now)
             if !outcome.erased.isEmpty { signal?.poke() }

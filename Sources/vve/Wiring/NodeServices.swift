@@ -87,10 +87,11 @@ struct NodeServices {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: server), .init(service: refusals), .init(service: watcher), .init(service: signal),
         ]
+        let clocks = PeerClocks()
         if settings.pulls {
             let puller = PullScheduler(
                 store: store, client: NetworkPeerClient(registry: registry, identity: identity), targets: { registry.pullTargets },
-                signal: signal, configuration: settings.pull, clock: clock, logger: logger)
+                signal: signal, configuration: settings.pull, clock: clock, clocks: clocks, logger: logger)
             services.append(.init(service: puller))
         }
         if let indexing { services.append(.init(service: indexing)) }
@@ -102,7 +103,12 @@ struct NodeServices {
         services.append(
             .init(service: QuarterKeepingService(store: store, reportLagDays: configuration.reportLagDays, clock: clock, logger: logger)))
         let retention = RetentionPolicy(reviewGraceDays: configuration.reviewGraceDays, tombstoneDays: configuration.tombstoneDays)
-        services.append(.init(service: RetentionService(store: store, policy: retention, signal: signal, clock: clock, logger: logger)))
+        let pulls = settings.pulls
+        services.append(
+            .init(
+                service: RetentionService(
+                    store: store, policy: retention, signal: signal, clock: clock, clocks: clocks,
+                    hasPeers: { pulls && !registry.pullTargets.isEmpty }, logger: logger)))
         self.registry = registry
         self.watcher = watcher
         self.signal = signal
