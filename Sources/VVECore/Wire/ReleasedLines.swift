@@ -42,21 +42,13 @@ package struct ReleasedLines: Sendable, Hashable {
             issues.add(path, value, "must be an object")
             return nil
         }
-        func integer(_ key: String) -> Int? {
-            if case .integer(let number)? = object[key] { return Int(exactly: number) }
-            return nil
-        }
-        guard let threshold = integer("threshold"), let base = integer("roundingBase"),
-            case .success(let rules) = DisclosureRules.make(threshold: threshold, roundingBase: base)
-        else {
-            issues.add(path.appending("threshold"), object["threshold"], "must be rules no looser than the floor")
-            return nil
-        }
+        guard let rules = DisclosureRules.read(from: object, at: path, issues: &issues) else { return nil }
         switch (object["withheld"], object["count"], object["groups"]?.arrayValue) {
         case (.bool(true)?, nil, nil):
             return ReleasedLines(rules: rules, count: nil, groups: nil)
         case (.bool(false)?, _, let list?):
-            guard let count = integer("count"), rules.counts(releasedAs: count) != nil, count <= ProtectedTableAnswer.maximumCount else {
+            let count: Int? = if case .integer(let number)? = object["count"] { Int(exactly: number) } else { nil }
+            guard let count, rules.counts(releasedAs: count) != nil, count <= ProtectedTableAnswer.maximumCount else {
                 issues.add(path.appending("count"), object["count"], "must be a count released under the rules: 0 or a rounded count")
                 return nil
             }

@@ -34,16 +34,7 @@ package struct ReleasedTokens: Sendable, Hashable {
             issues.add(path, value, "must be an object")
             return nil
         }
-        func integer(_ key: String) -> Int? {
-            if case .integer(let number)? = object[key] { return Int(exactly: number) }
-            return nil
-        }
-        guard let threshold = integer("threshold"), let base = integer("roundingBase"),
-            case .success(let rules) = DisclosureRules.make(threshold: threshold, roundingBase: base)
-        else {
-            issues.add(path.appending("threshold"), object["threshold"], "must be rules no looser than the floor")
-            return nil
-        }
+        guard let rules = DisclosureRules.read(from: object, at: path, issues: &issues) else { return nil }
         var tokens: [KeyedToken]?
         switch (object["withheld"], object["tokens"]?.arrayValue) {
         case (.bool(true)?, nil): tokens = nil
