@@ -50,6 +50,11 @@ import VVETestSupport
         #expect(stopped.status == 0)
         #expect(stopped.stdout.hasSuffix("vve serve: node camden stopped\n"))
         #expect(try camden.refusals().isEmpty)
+        // camden shares nothing and answers no lookups, as a VRU's node: no key is its normal
+        // state, not a fault.
+        #expect(
+            stopped.stderr.contains("no linkage key, and none needed") && !stopped.stderr.contains("no linkage key: peers cannot"),
+            "\(stopped.stderr)")
     }
 
     @Test func everyBadCertificateIsRefusedAndAudited() throws {

@@ -70,6 +70,12 @@ struct NodeServices {
                 configuration: LookupConfiguration(limits: configuration.peerLookupLimits, contact: configuration.lookupContact), logger: logger)
             lookups = NodeServer.lookups(from: responder, store: store, clock: clock, logger: logger)
             indexing = MatchIndexService(responder: responder, isNeeded: { registry.needsMatchIndex }, logger: logger)
+        } else if registry.peers.allSatisfy({
+            $0.policy.share.isEmpty && $0.policy.lookups == .no && !$0.policy.aggregates.grants(.knownInSeveralAreas)
+        }) {
+            // A VRU's node, or any that shares nothing and answers no lookups: the key would
+            // let it read every match key it is sent, and it needs none.
+            logger.notice("no linkage key, and none needed: this node shares no records, answers no lookups and makes no tokens")
         } else {
             logger.warning(
                 "no linkage key: peers cannot pull changes or look people up until the region's key is installed",
