@@ -119,23 +119,10 @@ import VVETestSupport
         try camden.appendSetting("handshake-timeout-seconds: 1")
         let server = try camden.serve()
         defer { _ = server.stop() }
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(socket >= 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(server.port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        #expect(connected == 0)
         // Read with a bound far above the deadline, so a server that never closes fails the
         // test rather than hanging it.
-        var bound = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &bound, socklen_t(MemoryLayout<timeval>.size))
-        var byte: UInt8 = 0
-        #expect(read(socket, &byte, 1) == 0, "the server closed the connection")
+        let connection = try RawConnection(port: server.port, readTimeoutSeconds: 30)
+        #expect(connection.readOne() == 0, "the server closed the connection")
         let refusals = try camden.waitForRefusals(1)
         #expect(
             refusals.first?.hasSuffix(
@@ -152,41 +139,19 @@ import VVETestSupport
         try camden.appendSetting("handshake-timeout-seconds: 60")
         let server = try camden.serve()
         defer { _ = server.stop() }
-        func connect() -> Int32 {
-            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(server.port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            #expect(connected == 0)
-            var bound = timeval(tv_sec: 5, tv_usec: 0)
-            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &bound, socklen_t(MemoryLayout<timeval>.size))
-            return socket
-        }
-        /// 0 when the server closed the connection; -1 when it still holds it open, silent.
-        func readOne(_ socket: Int32) -> Int {
-            var byte: UInt8 = 0
-            return read(socket, &byte, 1)
-        }
-        let held = [connect(), connect()]
-        let third = connect()
-        #expect(readOne(third) == 0, "the third connection from one address is closed at once")
-        close(third)
+        func connect() throws -> RawConnection { try RawConnection(port: server.port, readTimeoutSeconds: 5) }
+        var held = [try connect(), try connect()]
+        #expect(try connect().readOne() == 0, "the third connection from one address is closed at once")
         let refusals = try camden.waitForRefusals(1)
         #expect(
             refusals.first?.hasSuffix(
                 "refused (too-many-connections): this address already has 2 connections open here, the most one address may hold (`connections-per-address:`); close some first"
             ) == true, "\(refusals)")
-        close(held[0])
+        held.removeFirst()
         // Room again: the next connection is held open, waiting for its handshake.
         Thread.sleep(forTimeInterval: 0.5)
-        let fourth = connect()
-        #expect(readOne(fourth) == -1, "a connection within the limit is held open")
-        close(fourth)
-        close(held[1])
+        #expect(try connect().readOne() == -1, "a connection within the limit is held open")
+        withExtendedLifetime(held) {}
     }
 
     /// A peer has at most two change requests in progress at once. A long-poll waits with the
@@ -406,6 +371,38 @@ import VVETestSupport
                 == "vve: error: private key \(camden.key) has mode 644, readable by group or others; run `chmod 600 \(camden.key)` and check who may have copied it\n"
         )
     }
+}
+
+/// A plain TCP connection to a loopback port that sends nothing: a stranger that never starts
+/// a handshake. Closed when released.
+final class RawConnection {
+    let descriptor: Int32
+
+    init(port: Int, readTimeoutSeconds: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard descriptor >= 0, connected == 0 else {
+            Glibc.close(descriptor)
+            throw TestFailure("cannot connect to 127.0.0.1:\(port)")
+        }
+        var bound = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &bound, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Reads one byte: 0 when the server closed the connection, -1 when it still holds it
+    /// open, silent, past the read timeout.
+    func readOne() -> Int {
+        var byte: UInt8 = 0
+        return read(descriptor, &byte, 1)
+    }
+
+    deinit { Glibc.close(descriptor) }
 }
 
 /// A loopback TCP socket that is listening but never accepts: connections complete in the
