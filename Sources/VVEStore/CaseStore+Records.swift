@@ -100,7 +100,7 @@ extension CaseStore {
 
     /// Creates many records in one transaction: all of them, or none.
     package func importDrafts(_ drafts: [RecordDraft], context: OperationContext) throws -> [CaseRecord] {
-        let chunkSize = 1024
+        let chunkSize = Self.importChunkSize
         let chunkCount = (drafts.count + chunkSize - 1) / chunkSize
         let outcome = try importChunks(count: chunkCount, context: context) { chunk in
             Array(drafts[chunk * chunkSize..<min(drafts.count, (chunk + 1) * chunkSize)])
@@ -111,9 +111,12 @@ extension CaseStore {
         return zip(drafts, imported).map { draft, record in CaseRecord(draft: draft, id: record.id, node: node, at: context.time) }
     }
 
-    /// Records per chunk of an import that still get ids in import order: 65,536. (The
-    /// import's chunks are 1,024 records, and 16,384 of them fit `RecordID.sequenceLimit`.)
-    static let importChunkBits = 16
+    /// Records per chunk of an import that get ids in import order: 1,024, and 4,096 such
+    /// chunks fit `RecordID.sequenceLimit`. A larger chunk still gets unique ids.
+    static let importChunkBits = 10
+
+    /// The records an import's caller puts in one chunk, to keep them in order.
+    package static let importChunkSize = 1 << importChunkBits
 
     /// Creates records in one transaction from drafts produced in chunks, all or nothing.
     ///
@@ -129,7 +132,8 @@ extension CaseStore {
             var random = BulkRandom()
             // Ids in the order of the import, chunk by chunk, whichever core makes them.
             return produce(index)?.enumerated().map { position, draft in
-                let id = RecordID.make(at: context.time, sequence: index << Self.importChunkBits | position, using: &random)
+                let id = RecordID.make(
+                    at: context.time, sequence: index << Self.importChunkBits | position, owner: node, using: &random)
                 return EncodedRecord(CaseRecord(draft: draft, id: id, node: node, at: context.time))
             }
         }

@@ -57,6 +57,11 @@ extension CaseStore {
         guard incoming.owner == peer else {
             throw RefusedWrite("\(peer) sent a copy of a record \(incoming.owner) owns; copies come from their owner only")
         }
+        // Ids are visible, so one that its sender did not make is another owner's record
+        // claimed as its own: taken, it would stand in for the real one here.
+        guard incoming.id.isMade(by: peer) else {
+            throw RefusedWrite("\(peer) sent a copy of \(incoming.id), an id \(peer) did not make; a node sends copies of its own records only")
+        }
         let groups = incoming.groups.sorted().joined(separator: ",")
         // The copy held, and whether the id is one of this node's own records, in one look.
         let row = try Row.fetchOne(

@@ -78,7 +78,7 @@ struct ImportRecords: AuditedCommand {
         let store = node.store
         let lines = InputSource.lines(of: try InputSource.readBytes(path: file))
         let today = context.time.calendarDate
-        let chunkSize = 1024
+        let chunkSize = CaseStore.importChunkSize
         let invalidLines = Mutex<[(line: Int, messages: [String])]>([])
         // Lines are validated on every core while earlier chunks are already being written;
         // one invalid line anywhere rolls the whole import back.

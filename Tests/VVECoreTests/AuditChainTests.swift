@@ -70,7 +70,8 @@ import Testing
                 time: Timestamp(millisecondsSinceEpoch: Int64(random.next() % 4_000_000_000_000)),
                 actor: ["j.okafor", "PC 4471 \"Hale\"", "ünï\\code"][Int(sequence % 3)],
                 action: AuditAction.allCases[Int(sequence) % AuditAction.allCases.count],
-                recordID: sequence % 4 == 0 ? nil : RecordID.make(at: Timestamp(millisecondsSinceEpoch: sequence), using: &random),
+                recordID: sequence % 4 == 0
+                    ? nil : RecordID.make(at: Timestamp(millisecondsSinceEpoch: sequence), owner: AuthorityName("camden")!, using: &random),
                 justification: sequence % 2 == 0 ? "retention ended\ttab" : nil, detail: sequence % 5 == 0 ? "list all records: 3" : nil)
             let previous = Hex.encode((0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) })
             let generic = JSONWriter.canonicalBytes(.compactObject(AuditChain.hashedMembers(of: event, sequence: sequence, previousHash: previous)))

@@ -14,7 +14,7 @@ import VVECore
         var sawOptional = (lastSeen: false, grading: false, acknowledgement: false, allocatedWorker: false, erased: false)
         for index in 0..<1500 {
             let draft = records.nextDraft()
-            var record = CaseRecord(draft: draft, id: RecordID.make(at: time, using: &random), node: camden, at: time)
+            var record = CaseRecord(draft: draft, id: RecordID.make(at: time, owner: camden, using: &random), node: camden, at: time)
             // Later versions carry several nodes' counters, and some records are tombstones.
             if index % 7 == 0 {
                 record.version = record.version.incremented(by: AuthorityName("tower-hamlets")!).incremented(by: AuthorityName("enfield")!)
@@ -46,7 +46,8 @@ import VVECore
             #"{"kind":"county-lines-link","reviewDate":"2027-01-01","status":"active","fields":{"lineName":"Line \"Q\" \\ café ☎ \u00e9","dealLines":["07700 900123"],"exportingArea":"camden","importingAreas":["norfolk"],"firstSeen":"2026-01-01","lastSeen":"2026-02-01","nrmReferral":true,"grading":"2BP","riskLevel":"high","linkedPeople":[{"role":"victim","person":{"forenames":"Zoë","surname":"O'Brien","dateOfBirth":"2010","aliases":["Z"]}}],"cuckooedAddresses":[{"address":"1 High St","postcode":"N1 1AA"}]}}"#
         let draft = try RecordDraft.read(from: try JSONParser.parse(Array(text.utf8)), kind: nil, today: today)
         var random = SeededGenerator(seed: 9)
-        let record = CaseRecord(draft: draft, id: RecordID.make(at: time, using: &random), node: AuthorityName("camden")!, at: time)
+        let record = CaseRecord(
+            draft: draft, id: RecordID.make(at: time, owner: AuthorityName("camden")!, using: &random), node: AuthorityName("camden")!, at: time)
         #expect(CanonicalJSONWriter.bytes(of: record) == JSONWriter.canonicalBytes(record.jsonValue))
         #expect(CanonicalJSONWriter.bytes(of: VersionVector.empty) == Array("{}".utf8))
     }

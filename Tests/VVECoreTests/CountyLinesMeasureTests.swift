@@ -18,7 +18,7 @@ import VVECore
                 draft.fields = .countyLinesLink(fields)
                 draft.status = RecordStatus.allCases[Int(random.next() % UInt64(RecordStatus.allCases.count))]
             }
-            return CaseRecord(draft: draft, id: RecordID.make(at: time, sequence: index, using: &random), node: camden, at: time)
+            return CaseRecord(draft: draft, id: RecordID.make(at: time, sequence: index, owner: camden, using: &random), node: camden, at: time)
         }
     }
 

@@ -97,9 +97,10 @@ import VVECore
     }
 
     @Test func recordIDsAreVersion7AndTimeOrdered() {
+        let camden = AuthorityName("camden")!
         var random = SeededGenerator(seed: 5)
-        let early = RecordID.make(at: Timestamp(millisecondsSinceEpoch: 1_000), using: &random)
-        let late = RecordID.make(at: Timestamp(millisecondsSinceEpoch: 2_000), using: &random)
+        let early = RecordID.make(at: Timestamp(millisecondsSinceEpoch: 1_000), owner: camden, using: &random)
+        let late = RecordID.make(at: Timestamp(millisecondsSinceEpoch: 2_000), owner: camden, using: &random)
         #expect(early < late)
         #expect(Array(early.description)[14] == "7")
         #expect("89ab".contains(Array(early.description)[19]))
@@ -107,19 +108,44 @@ import VVECore
         #expect(RecordID(early.description.uppercased()) == early)
         #expect(RecordID("not-a-uuid") == nil)
         // Made together in one millisecond, ids sort in the order they were made, the
-        // version and variant bits intact and 44 bits still random.
+        // version and variant bits intact and 20 bits still random.
         let time = Timestamp(millisecondsSinceEpoch: 1_795_460_340_000)
-        let sequences = [0, 1, 2, 15, 16, 4095, 4096, 1 << 18, (1 << 26) + 3, RecordID.sequenceLimit - 1]
-        let made = sequences.map { RecordID.make(at: time, sequence: $0, using: &random) }
+        let sequences = [0, 1, 2, 15, 16, 4095, 4096, 1 << 18, (1 << 20) + 3, RecordID.sequenceLimit - 1]
+        let made = sequences.map { RecordID.make(at: time, sequence: $0, owner: camden, using: &random) }
         #expect(made == made.sorted() && Set(made).count == made.count)
         #expect(made.allSatisfy { Array($0.description)[14] == "7" && "89ab".contains(Array($0.description)[19]) && RecordID($0.description) == $0 })
         #expect(made.allSatisfy { Array($0.description.prefix(13)) == Array(made[0].description.prefix(13)) })
-        let twins = (0..<64).map { _ in RecordID.make(at: time, sequence: 7, using: &random) }
+        let twins = (0..<64).map { _ in RecordID.make(at: time, sequence: 7, owner: camden, using: &random) }
         #expect(Set(twins).count == 64)
-        #expect(Set(twins.map { $0.bytes[10] & 0x0F }).count > 1 && Set(twins.map { $0.bytes[10] >> 4 }).count == 1)
+        #expect(Set(twins.map { $0.bytes[9] & 0x0F }).count > 1 && Set(twins.map { $0.bytes[9] >> 4 }).count == 1)
+        #expect(Set(twins.map { $0.bytes[10...11] }).count > 1)
         // Past the limit the sequence wraps: unique still, in order no longer.
-        #expect(RecordID.make(at: time, sequence: RecordID.sequenceLimit + 1, using: &random) < made[2])
+        #expect(RecordID.make(at: time, sequence: RecordID.sequenceLimit + 1, owner: camden, using: &random) < made[2])
         #expect(RecordID("0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2g") == nil)
+    }
+
+    @Test func recordIDsAreBoundToTheirOwner() {
+        let camden = AuthorityName("camden")!
+        var random = SeededGenerator(seed: 11)
+        let made = (0..<200).map {
+            RecordID.make(at: Timestamp(millisecondsSinceEpoch: 1_795_460_340_000 + Int64($0)), sequence: $0, owner: camden, using: &random)
+        }
+        #expect(made.allSatisfy { $0.isMade(by: camden) })
+        // Another name, even one that differs by a letter, does not match a single id.
+        for other in ["haringey", "camdem", "camden-north"].map({ AuthorityName($0)! }) {
+            #expect(made.allSatisfy { !$0.isMade(by: other) })
+        }
+        // Any one bit changed, in the tag or in what it covers, breaks the binding.
+        let id = made[0]
+        for bit in 0..<128 {
+            var bytes = id.bytes
+            bytes[bit / 8] ^= 1 << (bit % 8)
+            let hex = Array(Hex.encode(bytes))
+            let changed = RecordID([0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(hex[$0]) }.joined(separator: "-"))!
+            #expect(!changed.isMade(by: camden), "bit \(bit)")
+        }
+        // A UUID not made by vve is nobody's.
+        #expect(!RecordID("01a209d4-e4af-71d9-9c1a-2533df440516")!.isMade(by: camden))
     }
 
     @Test func justificationsNeedSeveralWords() throws {

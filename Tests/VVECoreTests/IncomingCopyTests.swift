@@ -13,7 +13,8 @@ extension SharedCopyEditTests {
         for kind in RecordKind.allCases {
             let groups = kind.fieldGroups.map(\.name)
             for index in 0..<(groups.count + 3) {
-                let record = CaseRecord(draft: generator.nextDraft(kind: kind), id: RecordID.make(at: time, using: &random), node: camden, at: time)
+                let record = CaseRecord(
+                    draft: generator.nextDraft(kind: kind), id: RecordID.make(at: time, owner: camden, using: &random), node: camden, at: time)
                 // Every group alone, then all of them, then all but identity (match keys).
                 let held: Set<String> =
                     index < groups.count ? [groups[index]] : index == groups.count ? Set(groups) : Set(groups).subtracting(["identity"])

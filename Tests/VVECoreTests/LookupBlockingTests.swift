@@ -122,12 +122,23 @@ import VVECore
     @Test func theReportSaysWhetherAMissCanBeConcluded() throws {
         let camden = AuthorityName("camden")!
         let haringey = AuthorityName("haringey")!
+        var random = SeededGenerator(seed: 3)
+        let reference = RecordID.make(at: Timestamp(millisecondsSinceEpoch: 1_795_460_340_000), owner: camden, using: &random)
         let hit = LookupHit(
             kind: .relocation, owner: camden, label: .possible, score: 0.93149, riskLevel: .high, status: nil, contact: "Ada Brennan, 02079460001",
-            reference: RecordID("01a2158a-937e-71ee-9cc2-89ed4da76ab1")!)
+            reference: reference)
         #expect(hit.score == 0.931 && LookupHit.format(hit.score) == "0.931" && LookupHit.format(1) == "1.000" && LookupHit.format(0.9) == "0.900")
         let answered = LookupAnswer(authority: camden, lookupID: "a1b2c3d4", hits: [hit])
         #expect(try LookupAnswer.read(answered.jsonValue, expecting: "a1b2c3d4") == answered)
+        // A hit naming haringey as the owner of camden's id is a false attribution.
+        var misattributed = hit
+        misattributed.owner = haringey
+        #expect {
+            try LookupAnswer.read(LookupAnswer(authority: camden, lookupID: "a1b2c3d4", hits: [misattributed]).jsonValue, expecting: "a1b2c3d4")
+        } throws: { error in
+            (error as? ValidationError)?.issues.map(\.description)
+                == ["hits[0].reference: \"\(reference)\" is not an id haringey made; a hit names a record by its owner's id"]
+        }
         #expect(throws: ValidationError.self) { try LookupAnswer.read(answered.jsonValue, expecting: "another-one") }
         let miss = LookupAnswer(authority: haringey, lookupID: "a1b2c3d4", hits: [])
 
@@ -140,7 +151,7 @@ import VVECore
         #expect(LookupReport(lookupID: "a1b2c3d4", results: [(haringey, .refused("over its limit"))]).exitCode == 2)
         #expect(
             JSONWriter.canonical(silent.jsonValue)
-                == #"{"lookupId":"a1b2c3d4","outcome":"incomplete","peers":[{"hits":[{"contact":"Ada Brennan, 02079460001","kind":"relocation","label":"possible","owner":"camden","reference":"01a2158a-937e-71ee-9cc2-89ed4da76ab1","riskLevel":"high","score":"0.931"}],"peer":"camden","state":"answered"},{"peer":"haringey","reason":"timed out","state":"no-answer"}]}"#
+                == #"{"lookupId":"a1b2c3d4","outcome":"incomplete","peers":[{"hits":[{"contact":"Ada Brennan, 02079460001","kind":"relocation","label":"possible","owner":"camden","reference":"\#(reference)","riskLevel":"high","score":"0.931"}],"peer":"camden","state":"answered"},{"peer":"haringey","reason":"timed out","state":"no-answer"}]}"#
         )
     }
 

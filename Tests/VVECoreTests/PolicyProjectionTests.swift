@@ -12,7 +12,7 @@ import Testing
         var generator = SyntheticRecords(seed: seed, owner: camden, today: today)
         var random = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
-            CaseRecord(draft: generator.nextDraft(), id: RecordID.make(at: time, using: &random), node: camden, at: time)
+            CaseRecord(draft: generator.nextDraft(), id: RecordID.make(at: time, owner: camden, using: &random), node: camden, at: time)
         }
     }
 

@@ -225,7 +225,8 @@ enum Fixtures {
         var random = SeededGenerator(seed: 1)
         let time = Timestamp(millisecondsSinceEpoch: 1_795_460_340_000)
         for _ in 0..<200 {
-            let record = CaseRecord(draft: generator.nextDraft(), id: RecordID.make(at: time, using: &random), node: generator.owner, at: time)
+            let record = CaseRecord(
+                draft: generator.nextDraft(), id: RecordID.make(at: time, owner: generator.owner, using: &random), node: generator.owner, at: time)
             #expect(try CaseRecord.read(from: JSONParser.parse(JSONWriter.canonical(record.jsonValue))) == record)
             let tombstone = record.erased(by: generator.owner, at: time)
             let reread = try CaseRecord.read(from: JSONParser.parse(JSONWriter.canonical(tombstone.jsonValue)))

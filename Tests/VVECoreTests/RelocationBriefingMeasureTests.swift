@@ -21,7 +21,7 @@ import VVECore
                 draft.fields = .relocation(fields)
             }
             let time = Timestamp(millisecondsSinceEpoch: 1_795_460_340_000)
-            return CaseRecord(draft: draft, id: RecordID.make(at: time, sequence: index, using: &random), node: camden, at: time)
+            return CaseRecord(draft: draft, id: RecordID.make(at: time, sequence: index, owner: camden, using: &random), node: camden, at: time)
         }
     }
 

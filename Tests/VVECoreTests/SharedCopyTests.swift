@@ -20,7 +20,7 @@ import Testing
         fields.receivingAuthority = haringey
         fields.acknowledgement = nil
         draft.fields = .relocation(fields)
-        let record = CaseRecord(draft: draft, id: RecordID.make(at: time, using: &random), node: camden, at: time)
+        let record = CaseRecord(draft: draft, id: RecordID.make(at: time, owner: camden, using: &random), node: camden, at: time)
         let policy = SharingPolicy(
             share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: groups)], reviewDays: 30, accept: [.relocation: accepted],
             lookups: false, aggregates: false)
@@ -214,7 +214,8 @@ extension SharedCopyEditTests {
         for kind in RecordKind.allCases {
             let groups = kind.fieldGroups.map(\.name)
             for index in 0..<40 {
-                let record = CaseRecord(draft: generator.nextDraft(kind: kind), id: RecordID.make(at: time, using: &random), node: camden, at: time)
+                let record = CaseRecord(
+                    draft: generator.nextDraft(kind: kind), id: RecordID.make(at: time, owner: camden, using: &random), node: camden, at: time)
                 // Every group alone, then every group together (with identity, names are sent).
                 let held: Set<String> = index < groups.count ? [groups[index]] : Set(groups)
                 let policy = SharingPolicy(
@@ -289,7 +290,7 @@ extension SharedCopyEditTests {
         var generator = SyntheticRecords(seed: seed, owner: camden, today: today)
         var random = SeededGenerator(seed: seed)
         let record = CaseRecord(
-            draft: generator.nextDraft(kind: .countyLinesLink), id: RecordID.make(at: time, using: &random), node: camden, at: time)
+            draft: generator.nextDraft(kind: .countyLinesLink), id: RecordID.make(at: time, owner: camden, using: &random), node: camden, at: time)
         let policy = SharingPolicy(
             share: [.countyLinesLink: KindGrant(audience: [.all], groups: groups)], reviewDays: 30, accept: [:], lookups: false, aggregates: false)
         return try #require(

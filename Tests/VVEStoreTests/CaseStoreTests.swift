@@ -412,10 +412,9 @@ import VVETestSupport
         let haringeyStore = try CaseStore.inMemory(node: haringey)
         let record = try relocationToHaringey(in: camdenStore)
         let document = try projection(of: record, in: camdenStore)
-        _ = try haringeyStore.receiveSharedCopy(document, from: camden, at: later)
-        let held = try haringeyStore.sharedCopy(id: record.id, context: context(2))
-        // enfield, a pinned peer, sends the same id as its own record, with a later version
-        // and another risk level: it would otherwise write into camden's record here.
+        // enfield, a pinned peer, learnt the id from a lookup and sends it as its own record,
+        // with another risk level, before camden's copy arrives, and again after it: either
+        // way it would stand in for camden's record here.
         let enfield = AuthorityName("enfield")!
         var forged = try #require(document.objectValue)
         forged["owner"] = .string(enfield.rawValue)
@@ -423,11 +422,16 @@ import VVETestSupport
         var fields = try #require(forged["fields"]?.objectValue)
         fields["riskLevel"] = "low"
         forged["fields"] = .object(fields)
+        let refusal = "write refused: enfield sent a copy of \(record.id), an id enfield did not make; a node sends copies of its own records only"
         #expect(throws: StoreError.self) { try haringeyStore.receiveSharedCopy(.object(forged), from: enfield, at: later) }
-        #expect(
-            try haringeyStore.auditEntries(action: .refuse).last?.event.detail
-                == "write refused: enfield sent a copy of \(record.id), which this node holds from its owner, camden; copies come from their owner only"
-        )
+        #expect(try haringeyStore.auditEntries(action: .refuse).last?.event.detail == refusal)
+        #expect(try haringeyStore.reading { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM shared_copy") } == 0)
+        #expect(try haringeyStore.receiveSharedCopy(document, from: camden, at: later) != .unchanged)
+        let held = try haringeyStore.sharedCopy(id: record.id, context: context(2))
+        #expect(held.owner == camden && held.values["fields.riskLevel"] == document["fields"]?["riskLevel"])
+        #expect(held.values["fields.riskLevel"] != "low")
+        #expect(throws: StoreError.self) { try haringeyStore.receiveSharedCopy(.object(forged), from: enfield, at: later) }
+        #expect(try haringeyStore.auditEntries(action: .refuse).last?.event.detail == refusal)
         // The owner itself cannot change a record's kind either.
         var otherKind = try #require(document.objectValue)
         otherKind["kind"] = "shared-perpetrator"
@@ -451,7 +455,7 @@ import VVETestSupport
         #expect(throws: StoreError.self) { try haringeyStore.receiveSharedCopy(.object(document), from: camden, at: later) }
         #expect(
             try haringeyStore.auditEntries(action: .refuse).last?.event.detail
-                == "write refused: camden sent a copy of \(own.id), which is the id of a record this node owns")
+                == "write refused: camden sent a copy of \(own.id), an id camden did not make; a node sends copies of its own records only")
         #expect(try haringeyStore.reading { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM shared_copy") } == 0)
     }
 }

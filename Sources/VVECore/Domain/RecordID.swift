@@ -1,7 +1,16 @@
-/// A record's identity: a UUID, version 7 when vve makes it.
+import Crypto
+
+/// A record's identity: a UUID, version 7 when vve makes it, bound to the node that made it.
 ///
 /// Version 7 puts the creation time in the leading bits, so new ids sort after old ones and
 /// inserts land at the end of the primary-key index instead of at random pages.
+///
+/// The last 32 bits are the owner's tag: a hash of the owner's name and the other 96 bits.
+/// Ids are visible to every peer (a lookup returns them as references), so a hostile node
+/// could otherwise send a copy of another owner's record under its own name, and the node
+/// holding it would take it for the real one. A copy whose id is not bound to its sender
+/// is refused (`isMade(by:)`). Neither the id nor the sender's name can be chosen by the
+/// attacker, so the one chance it has of a match is 1 in 2^32 per record it targets.
 package struct RecordID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The sixteen bytes of the UUID.
     package let bytes: [UInt8]
@@ -26,33 +35,51 @@ package struct RecordID: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// The ids one operation can make in order within one millisecond: `make`'s sequence.
-    package static let sequenceLimit = 1 << 30
+    package static let sequenceLimit = 1 << 22
 
-    /// A new version 7 id for the `sequence`-th record made at `time` by one operation, with
-    /// random bits from `generator`.
+    /// A new version 7 id for the `sequence`-th record `owner` makes at `time` in one
+    /// operation, with random bits from `generator`.
     ///
-    /// The sequence fills the 30 bits after the timestamp (RFC 9562, section 6.2, method 1),
+    /// The sequence fills the 22 bits after the timestamp (RFC 9562, section 6.2, method 1),
     /// so the ids an import makes in one millisecond sort in the order it made them: they land
     /// side by side at the end of every index keyed by record id, at this node and at every
     /// node that holds a copy, instead of each on a random page. A batch of random ids
-    /// rewrites most of an index's pages at every commit. The other 44 bits stay random, so
-    /// two operations (or two nodes) that make ids in the same millisecond do not collide. A
-    /// sequence past `sequenceLimit` wraps: such ids are still unique, no longer in order.
-    package static func make(at time: Timestamp, sequence: Int = 0, using generator: inout some RandomNumberGenerator) -> RecordID {
+    /// rewrites most of an index's pages at every commit. Then come 20 random bits, so two
+    /// operations that make ids in the same millisecond do not collide, and the owner's 32-bit
+    /// tag. A sequence past `sequenceLimit` wraps: such ids are still unique, no longer in
+    /// order.
+    package static func make(
+        at time: Timestamp, sequence: Int = 0, owner: AuthorityName, using generator: inout some RandomNumberGenerator
+    ) -> RecordID {
         var bytes = [UInt8](repeating: 0, count: 16)
         let millis = UInt64(max(0, time.millisecondsSinceEpoch))
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
         let counter = UInt64(truncatingIfNeeded: sequence) & UInt64(sequenceLimit - 1)
         let random = generator.next() as UInt64
-        // Version 7 (4 bits), the sequence (30 bits, split by the 2 variant bits), then
-        // 44 random bits.
-        bytes[6] = 0x70 | UInt8(truncatingIfNeeded: counter >> 26)
-        bytes[7] = UInt8(truncatingIfNeeded: counter >> 18)
-        bytes[8] = 0x80 | UInt8(truncatingIfNeeded: counter >> 12) & 0x3F
-        bytes[9] = UInt8(truncatingIfNeeded: counter >> 4)
-        bytes[10] = UInt8(truncatingIfNeeded: counter << 4) | UInt8(truncatingIfNeeded: random) & 0x0F
-        for index in 11..<16 { bytes[index] = UInt8(truncatingIfNeeded: random >> (8 * (index - 10))) }
+        // Version 7 (4 bits), the sequence (22 bits, split by the 2 variant bits), 20 random
+        // bits, then the tag.
+        bytes[6] = 0x70 | UInt8(truncatingIfNeeded: counter >> 18)
+        bytes[7] = UInt8(truncatingIfNeeded: counter >> 10)
+        bytes[8] = 0x80 | UInt8(truncatingIfNeeded: counter >> 4) & 0x3F
+        bytes[9] = UInt8(truncatingIfNeeded: counter << 4) | UInt8(truncatingIfNeeded: random) & 0x0F
+        bytes[10] = UInt8(truncatingIfNeeded: random >> 8)
+        bytes[11] = UInt8(truncatingIfNeeded: random >> 16)
+        bytes.replaceSubrange(12..<16, with: tag(of: bytes[0..<12], owner: owner))
         return RecordID(validatedBytes: bytes)
+    }
+
+    /// Whether `owner` made this id: its last 32 bits are `owner`'s tag of the others.
+    package func isMade(by owner: AuthorityName) -> Bool {
+        bytes[12..<16].elementsEqual(Self.tag(of: bytes[0..<12], owner: owner))
+    }
+
+    private static func tag(of leading: ArraySlice<UInt8>, owner: AuthorityName) -> [UInt8] {
+        var hash = SHA256()
+        hash.update(data: Array("vve record id\u{0}".utf8))
+        hash.update(data: Array(owner.rawValue.utf8))
+        hash.update(data: [0])
+        hash.update(data: Array(leading))
+        return Array(hash.finalize().prefix(4))
     }
 
     private init(validatedBytes: [UInt8]) {

@@ -85,6 +85,11 @@ package struct LookupHit: Sendable, Hashable {
         let contact = reader.optionalText("contact", limit: TextLimit.label, issues: &issues)
         let reference = reader.required("reference", as: RecordID.self, hint: "the record's id", issues: &issues)
         reader.finish(issues: &issues)
+        // A hit names a record by its owner's id: one its owner did not make is a peer
+        // attributing a record to an authority that never wrote it.
+        if let owner, let reference, !reference.isMade(by: owner) {
+            issues.add(path.appending("reference"), value["reference"], "is not an id \(owner) made; a hit names a record by its owner's id")
+        }
         guard issues.issues.count == before, let kind, let owner, let label, let score, let reference else { return nil }
         return LookupHit(
             kind: kind, owner: owner, label: label, score: score, riskLevel: risk, status: status, contact: contact, reference: reference)
