@@ -18,10 +18,23 @@ package struct BatchOutcome: Sendable, Equatable {
     package var applied = 0
     /// Items this node already had.
     package var unchanged = 0
+    /// Items refused and set aside (`vve status` lists them).
+    package var setAside = 0
+    /// Items set aside before and applied now, on a retry.
+    package var retried = 0
 
-    package init(applied: Int = 0, unchanged: Int = 0) {
+    package init(applied: Int = 0, unchanged: Int = 0, setAside: Int = 0, retried: Int = 0) {
         self.applied = applied
         self.unchanged = unchanged
+        self.setAside = setAside
+        self.retried = retried
+    }
+
+    /// Both outcomes, added up.
+    package static func + (lhs: BatchOutcome, rhs: BatchOutcome) -> BatchOutcome {
+        BatchOutcome(
+            applied: lhs.applied + rhs.applied, unchanged: lhs.unchanged + rhs.unchanged, setAside: lhs.setAside + rhs.setAside,
+            retried: lhs.retried + rhs.retried)
     }
 }
 
@@ -182,18 +195,27 @@ extension CaseStore {
         try reading { db in try Int64.fetchOne(db, sql: "SELECT cursor FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue]) ?? 0 }
     }
 
-    /// Applies a batch from `peer` whole, in one transaction with the cursor that follows it:
-    /// copies of the peer's records (`{"copy": ...}`) and the peer's writes to this node's
-    /// records (`{"writes": ...}`). Any item refused refuses the batch: nothing of it is
-    /// applied, the cursor stays, and the refusal is audited. Applying a batch twice changes
-    /// nothing the second time, so a crash between applying and acknowledging is harmless.
+    /// Applies a batch from `peer` in one transaction with the cursor that follows it: copies
+    /// of the peer's records (`{"copy": ...}`), the peer's writes to this node's records
+    /// (`{"writes": ...}`), and deletions. An item refused is set aside, audited, and the
+    /// items behind it are applied (`setAside`); the batch is refused whole, and the cursor
+    /// stays, only when the peer has `setAsideLimit` items set aside already. Items set aside
+    /// before are retried first when the policy or the vve version changed since. Applying a
+    /// batch twice changes nothing the second time, so a crash between applying and
+    /// acknowledging is harmless.
     package func applyBatch(
         _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp
     ) throws
         -> BatchOutcome
     {
         do {
-            return try transaction { db in try apply(items, from: peer, policy: policy, cursor: cursor, at: time, db) }
+            // Items are applied without a savepoint each; only a batch with a refusal in it
+            // is applied again, item by item, to set the refused ones aside.
+            do {
+                return try transaction { db in try apply(items, from: peer, policy: policy, cursor: cursor, isolating: false, at: time, db) }
+            } catch is RefusedWrite {
+                return try transaction { db in try apply(items, from: peer, policy: policy, cursor: cursor, isolating: true, at: time, db) }
+            }
         } catch let refusal as RefusedWrite {
             try refuse("batch refused whole: " + refusal.reason, from: peer, recordID: nil, at: time)
         }
@@ -206,14 +228,25 @@ extension CaseStore {
         -> BatchOutcome
     {
         do {
-            return try await transaction { db in try self.apply(items, from: peer, policy: policy, cursor: cursor, at: time, db) }
+            do {
+                return try await transaction { db in
+                    try self.apply(items, from: peer, policy: policy, cursor: cursor, isolating: false, at: time, db)
+                }
+            } catch is RefusedWrite {
+                return try await transaction { db in
+                    try self.apply(items, from: peer, policy: policy, cursor: cursor, isolating: true, at: time, db)
+                }
+            }
         } catch let refusal as RefusedWrite {
             try refuse("batch refused whole: " + refusal.reason, from: peer, recordID: nil, at: time)
         }
     }
 
+    /// One attempt at a batch. Without `isolating`, the first item refused throws
+    /// `RefusedWrite` and the transaction rolls back; with it, each item is applied in a
+    /// savepoint, and one refused is rolled back alone and set aside.
     private func apply(
-        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp, _ db: Database
+        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, isolating: Bool, at time: Timestamp, _ db: Database
     ) throws
         -> BatchOutcome
     {
@@ -237,24 +270,40 @@ extension CaseStore {
         defer { pipeline?.waitUntilFinished() }
         // One appender for the whole batch: every item's audit entry goes through it.
         var audit = try AuditAppender(db)
+        // Items set aside before are older than this batch: retried first, when what refused
+        // them may have changed.
+        var setAsideHeld = try hasSetAside(from: peer, db)
+        if setAsideHeld {
+            let retried = try retrySetAside(from: peer, policy: policy, at: time, audit: &audit, db)
+            outcome.retried = retried.applied
+        }
         for chunk in 0..<chunkCount {
             for (offset, item) in (pipeline?.take(chunk) ?? read(chunk)).enumerated() {
                 let index = chunk * chunkSize + offset
                 let changed: Bool
-                switch item {
-                case .copy(let copy):
-                    changed = try receiveSharedCopy(copy, from: peer, at: time, audit: &audit, db).changed
-                case .delete(let id?, let erased):
-                    let reason = erased ? "erased by its owner" : "withdrawn by its owner: this node is no longer in its audience"
-                    changed = try deleteSharedCopy(id, owner: peer, reason: reason, keepingWrites: !erased, at: time, audit: &audit, db)
-                case .delete(nil, _):
-                    throw RefusedWrite("item \(index) names no record to delete")
-                case .writes(.success(let replica)):
-                    changed = try applyPeerWrites(replica, from: peer, policy: policy, at: time, audit: &audit, db) != .unchanged
-                case .writes(.failure(let invalid)):
-                    throw RefusedWrite("item \(index) is malformed: " + invalid.issues.map(\.redactedDescription).joined(separator: "; "))
-                case .unknown:
-                    throw RefusedWrite("item \(index) is not a copy, writes, an erasure or a withdrawal")
+                if isolating {
+                    let before = audit
+                    do {
+                        var applied = false
+                        try db.inSavepoint {
+                            applied = try applyItem(item, label: "item \(index)", from: peer, policy: policy, at: time, audit: &audit, db)
+                            return .commit
+                        }
+                        changed = applied
+                    } catch let refusal as RefusedWrite {
+                        audit = before
+                        try setAside(items[index], reason: refusal.reason, from: peer, policy: policy, at: time, audit: &audit, db)
+                        setAsideHeld = true
+                        outcome.setAside += 1
+                        continue
+                    }
+                } else {
+                    changed = try applyItem(item, label: "item \(index)", from: peer, policy: policy, at: time, audit: &audit, db)
+                }
+                // Each record appears once in a batch, so what is released here was set
+                // aside by an earlier batch.
+                if setAsideHeld, let id = Self.recordID(of: items[index]) {
+                    try releaseSetAside(about: id, from: peer, at: time, audit: &audit, db)
                 }
                 if changed { outcome.applied += 1 } else { outcome.unchanged += 1 }
             }
@@ -266,6 +315,29 @@ extension CaseStore {
                 """,
             arguments: [peer.rawValue, cursor, time.description])
         return outcome
+    }
+
+    /// Applies one item of `peer`'s, named by `label` in a refusal; true when it changed
+    /// something. A refusal throws `RefusedWrite`.
+    func applyItem(
+        _ item: IncomingItem, label: String, from peer: AuthorityName, policy: SharingPolicy, at time: Timestamp, audit: inout AuditAppender,
+        _ db: Database
+    ) throws -> Bool {
+        switch item {
+        case .copy(let copy):
+            return try receiveSharedCopy(copy, from: peer, at: time, audit: &audit, db).changed
+        case .delete(let id?, let erased):
+            let reason = erased ? "erased by its owner" : "withdrawn by its owner: this node is no longer in its audience"
+            return try deleteSharedCopy(id, owner: peer, reason: reason, keepingWrites: !erased, at: time, audit: &audit, db)
+        case .delete(nil, _):
+            throw RefusedWrite("\(label) names no record to delete")
+        case .writes(.success(let replica)):
+            return try applyPeerWrites(replica, from: peer, policy: policy, at: time, audit: &audit, db) != .unchanged
+        case .writes(.failure(let invalid)):
+            throw RefusedWrite("\(label) is malformed: " + invalid.issues.map(\.redactedDescription).joined(separator: "; "))
+        case .unknown:
+            throw RefusedWrite("\(label) is not a copy, writes, an erasure or a withdrawal")
+        }
     }
 
     /// Deletes this node's copy of `owner`'s record, auditing why; false when none was held.
@@ -304,6 +376,15 @@ extension CaseStore {
             let holdings = try Int.fetchOne(db, sql: "SELECT count(*) FROM holder WHERE peer = ?", arguments: [peer.rawValue]) ?? 0
             try db.execute(sql: "DELETE FROM holder WHERE peer = ?", arguments: [peer.rawValue])
             try db.execute(sql: "DELETE FROM pending_writes WHERE owner = ?", arguments: [peer.rawValue])
+            // What it sent and this node refused goes with it: its refusals stay in the audit log.
+            let setAside = try Int.fetchOne(db, sql: "SELECT count(*) FROM set_aside WHERE peer = ?", arguments: [peer.rawValue]) ?? 0
+            if setAside > 0 {
+                try db.execute(sql: "DELETE FROM set_aside WHERE peer = ?", arguments: [peer.rawValue])
+                try audit.append(
+                    AuditEvent(
+                        time: time, actor: actor, action: .erase, detail: "\(setAside) set-aside items deleted: \(peer) was removed as a peer"),
+                    db)
+            }
             try db.execute(sql: "DELETE FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue])
             try db.execute(sql: "DELETE FROM peer_sync_state WHERE peer = ?", arguments: [peer.rawValue])
             return (copies.count, holdings)

@@ -320,6 +320,29 @@ enum Schema {
                     UPDATE aggregate_query SET sent_tokens = 1 WHERE side = 'answered' AND measure = 'known-in-several-areas';
                     """)
         }
+        migrator.registerMigration("2026-12-set-aside") { db in
+            // Items of a peer's batches this node refused, kept as they arrived so that one
+            // bad item never blocks the items behind it. The latest item about a record
+            // replaces an earlier one; an item applied later about the same record releases
+            // it. Retried when `refused_by` (the vve version) or `policy` (the peer's
+            // `SharingPolicy.projectionDigest`) differs from what is running now.
+            try db.execute(
+                sql: """
+                    CREATE TABLE set_aside (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        peer TEXT NOT NULL,
+                        record_id TEXT,
+                        item TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        refused_by TEXT NOT NULL,
+                        policy TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        refusals INTEGER NOT NULL DEFAULT 1
+                    ) STRICT;
+                    CREATE UNIQUE INDEX set_aside_record ON set_aside(peer, record_id) WHERE record_id IS NOT NULL;
+                    CREATE INDEX set_aside_peer ON set_aside(peer, seq);
+                    """)
+        }
         return migrator
     }
 }

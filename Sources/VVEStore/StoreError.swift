@@ -56,7 +56,7 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .copyEditRefused(let id, let field, let reason):
             "copy \(id) was not changed: \(field) \(reason)"
         case .writeRefused(let peer, let recordID, let reason):
-            "write from \(peer)\(recordID.map { " to record \($0)" } ?? "") refused, nothing of it applied: \(reason); the refusal is audited. Widen `accept:` in the peer file only if the agreement allows it"
+            "write from \(peer)\(recordID.map { " to record \($0)" } ?? "") refused, nothing of it applied: \(reason); the refusal is audited"
         }
     }
 }

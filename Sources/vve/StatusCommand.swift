@@ -26,6 +26,7 @@ struct StatusCommand: NodeCommand {
         let states = try store.peerSyncStates()
         let now = Clock.now()
         let head = try store.latestChangeSequence()
+        let setAside = Dictionary(grouping: try store.setAsideItems(), by: \.peer)
         // The owner learns its records were looked up: peers' lookups that hit them.
         let lookupHits = try store.lookupHits(since: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - 30 * 86_400_000))
         let configured = Set(directory.peers.map(\.name))
@@ -46,6 +47,13 @@ struct StatusCommand: NodeCommand {
                 object["lagSeconds"] = row.state.lagSeconds(now: now).map { .integer($0) } ?? .null
                 object["lastError"] = row.state.lastError.map { .string($0) } ?? .null
                 object["lastErrorAt"] = row.state.lastErrorAt.map { .string($0.description) } ?? .null
+                object["setAside"] = .array(
+                    (setAside[row.name] ?? []).map { item in
+                        [
+                            "recordId": item.recordID.map { .string($0.description) } ?? .null, "reason": .string(PeerText.printable(item.reason)),
+                            "refusedBy": .string(item.refusedBy), "at": .string(item.at.description), "refusals": .integer(Int64(item.refusals)),
+                        ]
+                    })
                 return .object(object)
             }
             Output.json([
@@ -73,5 +81,14 @@ struct StatusCommand: NodeCommand {
                 state.lagChanges.map(String.init) ?? "-", state.lagSeconds(now: now).map { "\($0) s" } ?? "-", error)
         }
         Output.line(table.rendered)
+        for row in rows {
+            guard let items = setAside[row.name], let latest = items.max(by: { $0.at < $1.at }) else { continue }
+            Output.line(
+                "\(row.name): \(items.count) item\(items.count == 1 ? "" : "s") refused and set aside; the latest, at \(latest.at)\(latest.recordID.map { " about \($0)" } ?? ""): \(PeerText.printable(latest.reason))."
+            )
+            Output.line(
+                "  Set-aside items are retried when this node's policy for \(row.name) changes, or under another vve version. `vve status --json` lists each; `vve audit list --action refuse` has every refusal."
+            )
+        }
     }
 }

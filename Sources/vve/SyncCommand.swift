@@ -58,15 +58,17 @@ struct SyncCommand: AsyncNodeCommand {
                 throw CommandFailure("sync with \(name) failed: \(error)", status: .peerCheckFailed)
             }
             let outcome = try await store.applyBatch(batch.items, from: name, policy: peerConfiguration.policy, cursor: batch.cursor, at: Clock.now())
-            total.applied += outcome.applied
-            total.unchanged += outcome.unchanged
+            total = total + outcome
             cursor = batch.cursor
             batches += 1
             if !batch.hasMore { break }
         }
         try store.recordPullSuccess(from: name, lag: 0, at: Clock.now())
+        var counts = ["\(total.applied) applied", "\(total.unchanged) already held"]
+        if total.retried > 0 { counts.append("\(total.retried) set aside before and applied now") }
+        if total.setAside > 0 { counts.append("\(total.setAside) refused and set aside (`vve status` says why)") }
         Output.line(
-            "Synced from \(peerConfiguration.name): \(total.applied) applied, \(total.unchanged) already held, in \(batches) batch\(batches == 1 ? "" : "es"); cursor \(cursor)"
+            "Synced from \(peerConfiguration.name): \(counts.joined(separator: ", ")), in \(batches) batch\(batches == 1 ? "" : "es"); cursor \(cursor)"
         )
     }
 }

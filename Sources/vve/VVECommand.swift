@@ -11,7 +11,7 @@ struct VVECommand: AsyncParsableCommand {
         commandName: "vve",
         abstract: "A borough's node in the regional exploitation-safeguarding network.",
         discussion: "Run commands inside a node's folder, or pass --dir or set VVE_HOME. docs/guide/cli.md documents every command.",
-        version: "0.1.0",
+        version: SoftwareVersion.current,
         subcommands: [
             DemoCommand.self, InitCommand.self, RecordCommand.self, AuditCommand.self, CertCommand.self, PeerCommand.self, ServeCommand.self,
             PolicyCommand.self, SyncCommand.self, LookupCommand.self, StatusCommand.self, CopyCommand.self, ConflictsCommand.self, ReviewCommand.self,

@@ -1,8 +1,9 @@
 import Testing
 import VVECore
-import VVEStore
 import VVESync
 import VVETestSupport
+
+@testable import VVEStore
 
 /// Two nodes' stores exchanging batches through the change feed, without the network.
 @Suite struct ChangeFeedTests {
@@ -102,7 +103,7 @@ import VVETestSupport
                 == BatchOutcome(applied: 0, unchanged: 1))
     }
 
-    @Test func aBatchWithOneRefusedItemIsRefusedWhole() throws {
+    @Test func aRefusedItemIsSetAsideAndRetriedWhenThePolicyChanges() throws {
         let (camdenStore, records) = try camdenStore()
         let haringeyStore = try CaseStore.inMemory(node: haringey)
         let first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
@@ -120,25 +121,82 @@ import VVETestSupport
         var back = try batch(haringeyStore, for: camden, policy: .denyAll, after: 0)
         back.items.append(["writes": forged.ownWrites(by: haringey).jsonValue])
         #expect(back.items.count == 2)
-        let before = try camdenStore.changes().count
-        #expect(throws: StoreError.self) {
-            try camdenStore.applyBatch(back.items, from: haringey, policy: haringeyPolicy, cursor: back.cursor, at: context(40).time)
-        }
-        #expect(try camdenStore.changes().count == before)
-        #expect(try camdenStore.cursor(for: haringey) == 0)
-        let refusal = try camdenStore.auditEntries(action: .refuse).last?.event.detail
+        // The forged write is set aside; the acknowledgement behind it is applied, and the
+        // cursor moves past both.
         #expect(
-            refusal
-                == "write refused: batch refused whole: haringey may not write `fields.moveDate` (group placement) of a relocation; this node accepts follow-up from it"
+            try camdenStore.applyBatch(back.items, from: haringey, policy: haringeyPolicy, cursor: back.cursor, at: context(40).time)
+                == BatchOutcome(applied: 1, setAside: 1))
+        #expect(try camdenStore.cursor(for: haringey) == back.cursor)
+        let reason = "haringey may not write `fields.moveDate` (group placement) of a relocation; this node accepts follow-up from it"
+        #expect(
+            try camdenStore.auditEntries(action: .refuse).map(\.event.detail) == [
+                "write refused: \(reason); set aside, retried when this node's policy for haringey or its vve version changes"
+            ])
+        #expect(
+            try camdenStore.setAsideItems()
+                == [
+                    SetAsideItem(
+                        peer: haringey, recordID: records[2].id, reason: reason, refusedBy: SoftwareVersion.current, at: context(40).time, refusals: 1
+                    )
+                ]
         )
-        guard case .relocation(let untouched)? = try camdenStore.record(id: records[0].id, context: context(41)).fields else {
-            Issue.record("expected a relocation's fields")
-            return
+        func relocation(_ id: RecordID) throws -> Relocation? {
+            guard case .relocation(let fields)? = try camdenStore.record(id: id, context: context(41)).fields else { return nil }
+            return fields
         }
-        #expect(untouched.acknowledgement == nil)
+        #expect(try relocation(records[0].id)?.acknowledgement?.by == "Duty manager")
+        #expect(try relocation(records[2].id)?.moveDate != today)
+        // Under the same policy, a later batch does not retry it.
+        let empty = try batch(haringeyStore, for: camden, policy: .denyAll, after: back.cursor)
+        #expect(
+            try camdenStore.applyBatch(empty.items, from: haringey, policy: haringeyPolicy, cursor: empty.cursor, at: context(42).time)
+                == BatchOutcome())
+        #expect(try camdenStore.setAsideItems().count == 1)
+        // The agreement widens to placement: the next batch, empty as it is, applies it.
+        var widened = haringeyPolicy
+        widened.accept[.relocation] = ["follow-up", "placement"]
+        #expect(
+            try camdenStore.applyBatch(empty.items, from: haringey, policy: widened, cursor: empty.cursor, at: context(43).time)
+                == BatchOutcome(retried: 1))
+        #expect(try camdenStore.setAsideItems().isEmpty)
+        #expect(try relocation(records[2].id)?.moveDate == today)
+        #expect(try camdenStore.auditEntries(action: .update).last?.event.detail == "set-aside item applied on retry")
     }
 
-    @Test func aBatchWithACopyHoldingAValueItsKindCannotHoldIsRefusedWhole() throws {
+    @Test func anItemSetAsideUnderAnotherVersionIsRetriedAndOneRefusedAgainStays() throws {
+        let (camdenStore, _) = try camdenStore()
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        var first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
+        var copy = try #require(first.items[1]["copy"]?.objectValue)
+        var fields = try #require(copy["fields"]?.objectValue)
+        fields["futureField"] = "what a later vve sends"
+        copy["fields"] = .object(fields)
+        first.items[1] = ["copy": .object(copy)]
+        #expect(
+            try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(20).time)
+                == BatchOutcome(applied: 1, setAside: 1))
+        // Refused by another version of vve, it is tried again, and refused again by this one.
+        try haringeyStore.transaction { db in try db.execute(sql: "UPDATE set_aside SET refused_by = '0.0.9'") }
+        #expect(
+            try haringeyStore.applyBatch([], from: camden, policy: .denyAll, cursor: first.cursor, at: context(21).time) == BatchOutcome())
+        let kept = try #require(try haringeyStore.setAsideItems().first)
+        #expect(kept.refusedBy == SoftwareVersion.current && kept.refusals == 2 && kept.at == context(21).time)
+        #expect(
+            try haringeyStore.auditEntries(action: .refuse).last?.event.detail?.hasPrefix(
+                "write refused again on retry: shared copy malformed: fields") == true)
+        // A later copy of the same record, as it should be, releases it.
+        let again = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
+        #expect(
+            try haringeyStore.applyBatch(again.items, from: camden, policy: .denyAll, cursor: again.cursor, at: context(22).time)
+                == BatchOutcome(applied: 1, unchanged: 1))
+        #expect(try haringeyStore.setAsideItems().isEmpty)
+        #expect(
+            try haringeyStore.auditEntries(action: .update).last?.event.detail == "set-aside item released: a later item about the record was applied"
+        )
+        #expect(try haringeyStore.sharedCopies(context: context(23)).count == 2)
+    }
+
+    @Test func aCopyHoldingAValueItsKindCannotHoldIsSetAside() throws {
         let (camdenStore, _) = try camdenStore()
         let haringeyStore = try CaseStore.inMemory(node: haringey)
         var first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
@@ -149,16 +207,42 @@ import VVETestSupport
         fields["moveDate"] = "last week"
         copy["fields"] = .object(fields)
         first.items[1] = ["copy": .object(copy)]
+        #expect(
+            try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(20).time)
+                == BatchOutcome(applied: 1, setAside: 1))
+        // The first copy is held, the cursor has moved, and the refusal names the field
+        // without its value.
+        #expect(
+            try haringeyStore.sharedCopies(context: context(21)).map(\.id) == [
+                try #require(RecordID(first.items[0]["copy"]?["id"]?.stringValue ?? ""))
+            ])
+        #expect(try haringeyStore.cursor(for: camden) == first.cursor)
+        let refusal = try #require(try haringeyStore.auditEntries(action: .refuse).last?.event.detail)
+        #expect(refusal.hasPrefix("write refused: shared copy malformed: fields.moveDate: "))
+        #expect(!refusal.contains("last week"))
+        #expect(try haringeyStore.setAsideItems().map(\.recordID) == [RecordID(copy["id"]?.stringValue ?? "")])
+    }
+
+    @Test func aPeerAtTheSetAsideLimitHasItsBatchRefusedWhole() throws {
+        let (camdenStore, _) = try camdenStore()
+        let haringeyStore = try CaseStore.inMemory(node: haringey)
+        var first = try batch(camdenStore, for: haringey, policy: haringeyPolicy, after: 0)
+        first.items[1] = ["neither": "copy nor writes"]
+        try haringeyStore.transaction { db in
+            for _ in 0..<CaseStore.setAsideLimit {
+                try db.execute(
+                    sql: "INSERT INTO set_aside(peer, item, reason, refused_by, policy, at) VALUES ('camden', '{}', 'earlier', ?, '', ?)",
+                    arguments: [SoftwareVersion.current, context(1).time.description])
+            }
+        }
         #expect(throws: StoreError.self) {
             try haringeyStore.applyBatch(first.items, from: camden, policy: .denyAll, cursor: first.cursor, at: context(20).time)
         }
-        // Nothing of the batch is held, the cursor has not moved, and the refusal names the
-        // field without its value.
-        #expect(try haringeyStore.sharedCopies(context: context(21)).isEmpty)
-        #expect(try haringeyStore.cursor(for: camden) == 0)
-        let refusal = try #require(try haringeyStore.auditEntries(action: .refuse).last?.event.detail)
-        #expect(refusal.hasPrefix("write refused: batch refused whole: shared copy malformed: fields.moveDate: "))
-        #expect(!refusal.contains("last week"))
+        #expect(try haringeyStore.cursor(for: camden) == 0 && haringeyStore.sharedCopies(context: context(21)).isEmpty)
+        #expect(
+            try haringeyStore.auditEntries(action: .refuse).last?.event.detail
+                == "write refused: batch refused whole: item 1 is not a copy, writes, an erasure or a withdrawal; camden already has 10000 items set aside here, the most a peer may: `vve status` lists them, and its admin has to fix what it sends"
+        )
     }
 
     @Test func theCursorMovesPastWhatAPeerMayNotSee() throws {

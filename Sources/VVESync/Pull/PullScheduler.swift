@@ -84,6 +84,11 @@ package final class PullScheduler: Service, Sendable {
                 let lag = batch.hasMore ? max(batch.lag, 1) : 0
                 try store.recordPullSuccess(from: name, lag: lag, at: clock())
                 if let peerTime = batch.peerTime { clocks?.record(name, peerTime: peerTime, now: clock()) }
+                if outcome.setAside > 0 {
+                    logger.warning(
+                        "items refused and set aside; `vve status` says why",
+                        metadata: ["sync.set_aside": "\(outcome.setAside)", "sync.cursor": "\(batch.cursor)"])
+                }
                 if outcome.applied > 0 || backoff.failures > 0 {
                     logger.info(
                         "pulled a batch",
