@@ -190,6 +190,33 @@ extension CaseStore {
         }
     }
 
+    /// The incarnation of `peer`'s store that this node's cursor for it counts in; nil before
+    /// the first batch, or from a peer that does not say.
+    package func incarnation(of peer: AuthorityName) throws -> String? {
+        try reading { db in try String.fetchOne(db, sql: "SELECT incarnation FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue]) }
+    }
+
+    /// Starts reading `peer`'s change log again from the start, in `incarnation`, because its
+    /// store restarted the log (`PeerLogContinuity`): the cursor goes back to 0, audited
+    /// with the reason. Copies held stay; reading the log again brings each up to date.
+    package func restartPull(from peer: AuthorityName, incarnation: String?, reason: String, at time: Timestamp) throws {
+        try transaction { db in
+            let cursor = try Int64.fetchOne(db, sql: "SELECT cursor FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue]) ?? 0
+            try db.execute(
+                sql: """
+                    INSERT INTO peer_cursor(peer, cursor, updated_at, incarnation) VALUES (?, 0, ?, ?)
+                    ON CONFLICT(peer) DO UPDATE SET cursor = 0, updated_at = excluded.updated_at,
+                        incarnation = coalesce(excluded.incarnation, peer_cursor.incarnation)
+                    """,
+                arguments: [peer.rawValue, time.description, incarnation])
+            var audit = try AuditAppender(db)
+            try audit.append(
+                AuditEvent(
+                    time: time, actor: "peer:\(peer)", action: .update,
+                    detail: "reading \(peer)'s change log again from the start, from cursor \(cursor): \(reason)"), db)
+        }
+    }
+
     /// How far into `peer`'s change log this node has applied; 0 before the first batch.
     package func cursor(for peer: AuthorityName) throws -> Int64 {
         try reading { db in try Int64.fetchOne(db, sql: "SELECT cursor FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue]) ?? 0 }
@@ -204,7 +231,7 @@ extension CaseStore {
     /// batch twice changes nothing the second time, so a crash between applying and
     /// acknowledging is harmless.
     package func applyBatch(
-        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp
+        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, incarnation: String? = nil, at time: Timestamp
     ) throws
         -> BatchOutcome
     {
@@ -212,9 +239,13 @@ extension CaseStore {
             // Items are applied without a savepoint each; only a batch with a refusal in it
             // is applied again, item by item, to set the refused ones aside.
             do {
-                return try transaction { db in try apply(items, from: peer, policy: policy, cursor: cursor, isolating: false, at: time, db) }
+                return try transaction { db in
+                    try apply(items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, isolating: false, at: time, db)
+                }
             } catch is RefusedWrite {
-                return try transaction { db in try apply(items, from: peer, policy: policy, cursor: cursor, isolating: true, at: time, db) }
+                return try transaction { db in
+                    try apply(items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, isolating: true, at: time, db)
+                }
             }
         } catch let refusal as RefusedWrite {
             try refuse("batch refused whole: " + refusal.reason, from: peer, recordID: nil, at: time)
@@ -223,18 +254,18 @@ extension CaseStore {
 
     /// `applyBatch`, without holding a thread of the concurrency pool while it waits and writes.
     package func applyBatch(
-        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, at time: Timestamp
+        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, incarnation: String? = nil, at time: Timestamp
     ) async throws
         -> BatchOutcome
     {
         do {
             do {
                 return try await transaction { db in
-                    try self.apply(items, from: peer, policy: policy, cursor: cursor, isolating: false, at: time, db)
+                    try self.apply(items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, isolating: false, at: time, db)
                 }
             } catch is RefusedWrite {
                 return try await transaction { db in
-                    try self.apply(items, from: peer, policy: policy, cursor: cursor, isolating: true, at: time, db)
+                    try self.apply(items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, isolating: true, at: time, db)
                 }
             }
         } catch let refusal as RefusedWrite {
@@ -246,7 +277,8 @@ extension CaseStore {
     /// `RefusedWrite` and the transaction rolls back; with it, each item is applied in a
     /// savepoint, and one refused is rolled back alone and set aside.
     private func apply(
-        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, isolating: Bool, at time: Timestamp, _ db: Database
+        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, incarnation: String?, isolating: Bool,
+        at time: Timestamp, _ db: Database
     ) throws
         -> BatchOutcome
     {
@@ -310,10 +342,11 @@ extension CaseStore {
         }
         try db.execute(
             sql: """
-                INSERT INTO peer_cursor(peer, cursor, updated_at) VALUES (?, ?, ?)
-                ON CONFLICT(peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
+                INSERT INTO peer_cursor(peer, cursor, updated_at, incarnation) VALUES (?, ?, ?, ?)
+                ON CONFLICT(peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at,
+                    incarnation = coalesce(excluded.incarnation, peer_cursor.incarnation)
                 """,
-            arguments: [peer.rawValue, cursor, time.description])
+            arguments: [peer.rawValue, cursor, time.description, incarnation])
         return outcome
     }
 

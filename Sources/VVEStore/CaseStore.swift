@@ -27,12 +27,18 @@ package final class CaseStore: Sendable {
     package let node: AuthorityName
     /// The database file, or `:memory:`.
     package let path: String
+    /// Which life of the store this is (32 hex digits), announced with every batch: a
+    /// store restored from a backup has another, so its peers read its change log afresh.
+    package let incarnation: String
     let writer: any DatabaseWriter
 
-    private init(node: AuthorityName, path: String, writer: any DatabaseWriter) {
+    private init(node: AuthorityName, path: String, writer: any DatabaseWriter) throws {
         self.node = node
         self.path = path
         self.writer = writer
+        self.incarnation = try Self.translatingErrors(path: path) {
+            try writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM node_meta WHERE key = 'incarnation'") } ?? ""
+        }
     }
 
     /// Creates the store of a new node. Refuses to touch an existing file.
@@ -48,7 +54,7 @@ package final class CaseStore: Sendable {
                 try db.execute(sql: "INSERT INTO node_meta(key, value) VALUES ('node.name', ?)", arguments: [node.rawValue])
             }
         }
-        return CaseStore(node: node, path: path, writer: pool)
+        return try CaseStore(node: node, path: path, writer: pool)
     }
 
     /// Opens an existing node's store, applying any migrations this build adds.
@@ -66,7 +72,7 @@ package final class CaseStore: Sendable {
         guard let node, let name = AuthorityName(node) else {
             throw StoreError.database(path: path, message: "the store does not record its node name; it was not made by `vve init`")
         }
-        return CaseStore(node: name, path: path, writer: pool)
+        return try CaseStore(node: name, path: path, writer: pool)
     }
 
     /// An in-memory store, for unit tests of logic only.
@@ -76,7 +82,7 @@ package final class CaseStore: Sendable {
         try queue.write { db in
             try db.execute(sql: "INSERT INTO node_meta(key, value) VALUES ('node.name', ?)", arguments: [node.rawValue])
         }
-        return CaseStore(node: node, path: ":memory:", writer: queue)
+        return try CaseStore(node: node, path: ":memory:", writer: queue)
     }
 
     /// The writer connection's page cache, in KiB (`PRAGMA cache_size = -N`): enough to hold a
@@ -198,7 +204,7 @@ package final class CaseStore: Sendable {
 }
 
 /// Creates an empty file readable only by its owner, failing if anything is already there.
-private func createPrivateFile(at path: String) throws {
+func createPrivateFile(at path: String) throws {
     let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
     if descriptor < 0 {
         if errno == EEXIST { throw StoreError.alreadyExists(path: path) }

@@ -343,6 +343,17 @@ enum Schema {
                     CREATE INDEX set_aside_peer ON set_aside(peer, seq);
                     """)
         }
+        migrator.registerMigration("2026-12-incarnation") { db in
+            // Which life of this store peers are reading: a new one for a store restored from
+            // a backup (`vve backup` writes it into the copy) or rebuilt from an export (`vve
+            // init` makes one), whose change log restarts below the cursors peers hold. The
+            // incarnation a peer's batches came from is kept with its cursor.
+            try db.execute(
+                sql: """
+                    INSERT INTO node_meta(key, value) VALUES ('incarnation', lower(hex(randomblob(16))));
+                    ALTER TABLE peer_cursor ADD COLUMN incarnation TEXT;
+                    """)
+        }
         return migrator
     }
 }

@@ -47,6 +47,7 @@ struct SyncCommand: AsyncNodeCommand {
         var prefetch = try BatchPrefetch(
             from: name, client: client, store: store, limit: batchSize, wait: .zero, depth: PullConfiguration().prefetch)
         defer { prefetch.cancel() }
+        var restarted = false
         while true {
             let batch: IncomingBatch
             do {
@@ -57,7 +58,22 @@ struct SyncCommand: AsyncNodeCommand {
                 try? store.recordPullFailure(from: name, reason: "\(error)", at: Clock.now())
                 throw CommandFailure("sync with \(name) failed: \(error)", status: .peerCheckFailed)
             }
-            let outcome = try await store.applyBatch(batch.items, from: name, policy: peerConfiguration.policy, cursor: batch.cursor, at: Clock.now())
+            let outcome: BatchOutcome
+            switch try await store.applyPulled(batch, from: name, policy: peerConfiguration.policy, at: Clock.now()) {
+            case .applied(let applied): outcome = applied
+            case .restarted(let reason):
+                // Once: a peer whose log restarts again at once is not one to follow blindly.
+                guard !restarted else {
+                    throw CommandFailure(
+                        "sync with \(name) stopped: \(name)'s change log restarted twice in one sync (\(reason))", status: .peerCheckFailed)
+                }
+                restarted = true
+                Output.line("\(name)'s change log restarted: \(reason). Reading it again from the start.")
+                prefetch.cancel()
+                prefetch = try BatchPrefetch(
+                    from: name, client: client, store: store, limit: batchSize, wait: .zero, depth: PullConfiguration().prefetch)
+                continue
+            }
             total = total + outcome
             cursor = batch.cursor
             batches += 1

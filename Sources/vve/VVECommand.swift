@@ -16,6 +16,6 @@ struct VVECommand: AsyncParsableCommand {
             DemoCommand.self, InitCommand.self, RecordCommand.self, AuditCommand.self, CertCommand.self, PeerCommand.self, ServeCommand.self,
             PolicyCommand.self, SyncCommand.self, LookupCommand.self, StatusCommand.self, CopyCommand.self, ConflictsCommand.self, ReviewCommand.self,
             LinkageKeyCommand.self, MatchQualityCommand.self, MatchCurveCommand.self,
-            GenerateCommand.self, ReportCommand.self,
+            GenerateCommand.self, ReportCommand.self, BackupCommand.self,
         ])
 }

@@ -5,35 +5,6 @@ import Testing
 /// A pinned peer that turns hostile: a real `vve serve` whose store was rewritten behind its
 /// back, serving crafted batches over mutual TLS to a holder that pulls with `vve sync`.
 @Suite struct HostilePeerTests {
-    func relocation(from owner: String, person: String) -> String {
-        """
-        {"reviewDate": "\(TestDates.review)", "fields": {"youngPerson": {"forenames": "\(person)", "surname": "Okonjo", "dateOfBirth": "2011-03-04"}, \
-        "originatingAuthority": "\(owner)", "receivingAuthority": "haringey", "moveDate": "\(TestDates.firstSeen)", \
-        "accommodationType": "relatives", "reasonCategory": "threat-of-violence", "riskLevel": "high", \
-        "originatingSpoc": {"name": "Ada Brennan", "phone": "020 7946 0001"}}}
-        """
-    }
-
-    func addRelocations(_ node: RegionNode, people: [String]) throws -> [String] {
-        try people.map { person in
-            let output = try check(
-                VVE.run(
-                    ["record", "add", "relocation", "--json", "-", "--dir", node.directory], environment: ["VVE_OPERATOR": "a.admin"],
-                    stdin: Data(relocation(from: node.name, person: person).utf8))
-            ).stdout
-            return String(output.split(separator: " ")[2])
-        }
-    }
-
-    /// Rewrites `node`'s store directly, as whoever controls a hostile node can.
-    func tamper(_ node: RegionNode, _ statements: [(String, StatementArguments)]) throws {
-        let queue = try DatabaseQueue(path: node.directory + "/vve.sqlite")
-        defer { try? queue.close() }
-        try queue.write { db in
-            for (sql, arguments) in statements { try db.execute(sql: sql, arguments: arguments) }
-        }
-    }
-
     @Test func craftedItemsAreSetAsideAndNeitherShadowNorBlockTheRealOwner() throws {
         let region = try TestRegion()
         let camden = try region.node("camden")
@@ -44,12 +15,11 @@ import Testing
             try owner.pin(haringey, port: 1)
             try owner.setPolicy(for: "haringey", SyncTests.policy)
         }
-        let real = try addRelocations(camden, people: ["Tia"])[0]
-        let sent = try addRelocations(enfield, people: ["Kemi", "Dami", "Femi"])
+        let real = try camden.addRelocations(people: ["Tia"])[0]
+        let sent = try enfield.addRelocations(people: ["Kemi", "Dami", "Femi"])
         // enfield claims camden's record, which it learnt from a lookup, as its own; writes
         // into its second record a value no relocation can hold; and leaves its third as it is.
-        try tamper(
-            enfield,
+        try enfield.tamper(
             [
                 ("UPDATE record SET id = ?1, document = json_set(document, '$.id', ?1) WHERE id = ?2", [real, sent[0]]),
                 ("UPDATE change_log SET record_id = ?1 WHERE record_id = ?2", [real, sent[0]]),
@@ -100,7 +70,7 @@ import Testing
         try check(VVE.run(["linkage-key", "create", haringey.directory + "/Certificates/linkage.key"]))
         try camden.pin(haringey, port: 1)
         try camden.setPolicy(for: "haringey", SyncTests.policy)
-        let records = try addRelocations(camden, people: ["Tia", "Dami"])
+        let records = try camden.addRelocations(people: ["Tia", "Dami"])
         let owner = try camden.serve()
         try haringey.pin(camden, port: owner.port)
         try check(haringey.run(["sync", "--peer", "camden", "--once"]))
@@ -111,8 +81,7 @@ import Testing
             let acknowledgement = #"{"fields": {"acknowledgement": {"by": "Duty manager, Haringey", "date": "\#(TestDates.firstSeen)"}}}"#
             try check(haringey.run(["copy", "update", id, "--json", acknowledgement]))
         }
-        try tamper(
-            haringey,
+        try haringey.tamper(
             [
                 (
                     "UPDATE shared_copy SET copy = replace(copy, ?, ?) WHERE id = ?",

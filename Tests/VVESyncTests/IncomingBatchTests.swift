@@ -37,6 +37,38 @@ import VVETestSupport
         #expect(refusal(flood) == "it has 1001 items; a batch holds at most 1000")
     }
 
+    @Test func aRestartedLogIsToldFromAContinuingOne() throws {
+        let incarnation = "0123456789abcdef0123456789abcdef"
+        let other = "fedcba9876543210fedcba9876543210"
+        func judged(_ text: String, recorded: String?) throws -> PeerLogContinuity {
+            PeerLogContinuity(try read(text).get(), recordedIncarnation: recorded)
+        }
+        let continuing = #"{"cursor":9,"hasMore":false,"head":9,"incarnation":"\#(incarnation)","items":[]}"#
+        #expect(try read(continuing).get().incarnation == incarnation)
+        #expect(try judged(continuing, recorded: incarnation) == .continues)
+        // Met for the first time, or from a peer that names none: nothing to compare.
+        #expect(try judged(continuing, recorded: nil) == .continues)
+        #expect(try judged(#"{"cursor":9,"hasMore":false,"head":9,"items":[]}"#, recorded: incarnation) == .continues)
+        #expect(
+            try judged(continuing, recorded: other)
+                == .restarted("its store is a new incarnation (01234567, after fedcba98): it was restored from a backup or rebuilt"))
+        // A log that ends before the cursor asked from (5) answers with nothing where it
+        // was asked: read as a restart, not refused as malformed.
+        let behind = #"{"cursor":5,"hasMore":false,"head":3,"incarnation":"\#(incarnation)","items":[]}"#
+        #expect(try read(behind).get().logEndsBeforeCursor)
+        #expect(
+            try judged(behind, recorded: incarnation)
+                == .restarted("its change log ends at 3, before this node's cursor 5: its store went back in time"))
+        // Anything else with its head before its cursor is malformed still.
+        #expect(refusal(#"{"cursor":5,"hasMore":false,"head":3,"items":[{"erase":{"id":"x"}}]}"#) == "its head 3 is before its cursor 5")
+        #expect(refusal(#"{"cursor":5,"hasMore":true,"head":3,"items":[]}"#) == "its head 3 is before its cursor 5")
+        for bad in [#""ABCDEF""#, #""0123""#, "7", #""0123456789abcdef0123456789abcdeg""#] {
+            #expect(
+                refusal(#"{"cursor":9,"hasMore":false,"head":9,"incarnation":"# + bad + #","items":[]}"#)
+                    == "its incarnation is not 32 lowercase hex digits")
+        }
+    }
+
     /// The next batch is asked for from the cursor the answer's headers announce, before the
     /// body is read; a body that ends elsewhere is refused, whatever it holds.
     @Test func aBatchMustEndWhereItsHeadersAnnounced() throws {

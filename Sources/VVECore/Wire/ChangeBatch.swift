@@ -17,30 +17,36 @@ package struct ChangeBatch: Sendable {
     package var cursor: Int64
     /// Whether more changes wait after `cursor`.
     package var hasMore: Bool
-    /// The last sequence in the log when the batch was built, so the peer knows its lag.
+    /// The last sequence in the log when the batch was built, so the peer knows its lag. Below
+    /// `cursor` only when the peer asked from past the end of the log: a store restored
+    /// from a backup that did not come from `vve backup`.
     package var head: Int64
+    /// The store's incarnation (`CaseStore.incarnation`): another one than before tells the
+    /// peer that the log restarted, and to read it from the start.
+    package var incarnation: String
 
-    package init(items: [JSONValue], cursor: Int64, hasMore: Bool, head: Int64) {
-        self.init(encodedItems: items.map(JSONWriter.canonicalBytes), cursor: cursor, hasMore: hasMore, head: head)
+    package init(items: [JSONValue], cursor: Int64, hasMore: Bool, head: Int64, incarnation: String) {
+        self.init(encodedItems: items.map(JSONWriter.canonicalBytes), cursor: cursor, hasMore: hasMore, head: head, incarnation: incarnation)
     }
 
-    package init(encodedItems: [[UInt8]], cursor: Int64, hasMore: Bool, head: Int64) {
+    package init(encodedItems: [[UInt8]], cursor: Int64, hasMore: Bool, head: Int64, incarnation: String) {
         self.encodedItems = encodedItems
         self.cursor = cursor
         self.hasMore = hasMore
         self.head = head
+        self.incarnation = incarnation
     }
 
     /// Whether the batch carries nothing for the peer (its cursor may still move).
     package var isEmpty: Bool { encodedItems.isEmpty }
 
     package var jsonValue: JSONValue {
-        ["items": .array(items), "cursor": .integer(cursor), "hasMore": .bool(hasMore), "head": .integer(head)]
+        ["items": .array(items), "cursor": .integer(cursor), "hasMore": .bool(hasMore), "head": .integer(head), "incarnation": .string(incarnation)]
     }
 
     /// `jsonValue` in canonical JSON, as a peer receives it.
     package func encoded() -> [UInt8] {
-        var output = Self.encodedHead(cursor: cursor, hasMore: hasMore, head: head)
+        var output = Self.encodedHead(cursor: cursor, hasMore: hasMore, head: head, incarnation: incarnation)
         output.reserveCapacity(output.count + encodedItems.reduce(2) { $0 + $1.count + 1 })
         for (index, item) in encodedItems.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
@@ -52,8 +58,8 @@ package struct ChangeBatch: Sendable {
 
     /// The canonical JSON of a batch up to its first item: its members in canonical (sorted)
     /// order, as JSONWriter writes them, with `items` last.
-    package static func encodedHead(cursor: Int64, hasMore: Bool, head: Int64) -> [UInt8] {
-        Array("{\"cursor\":\(cursor),\"hasMore\":\(hasMore),\"head\":\(head),\"items\":[".utf8)
+    package static func encodedHead(cursor: Int64, hasMore: Bool, head: Int64, incarnation: String) -> [UInt8] {
+        Array("{\"cursor\":\(cursor),\"hasMore\":\(hasMore),\"head\":\(head),\"incarnation\":\"\(incarnation)\",\"items\":[".utf8)
     }
 
     /// The canonical JSON of a batch after its last item.

@@ -11,13 +11,24 @@ package struct IncomingBatch: Sendable {
     /// The peer's last change-log sequence when it built the batch; nil from a peer that does
     /// not say.
     package var head: Int64?
+    /// The cursor the batch was asked from.
+    package var since: Int64
+    /// The peer's store incarnation; nil from a peer that does not say.
+    package var incarnation: String?
 
-    package init(items: [JSONValue], cursor: Int64, hasMore: Bool, head: Int64?) {
+    package init(items: [JSONValue], cursor: Int64, hasMore: Bool, head: Int64?, since: Int64? = nil, incarnation: String? = nil) {
         self.items = items
         self.cursor = cursor
         self.hasMore = hasMore
         self.head = head
+        self.since = since ?? cursor
+        self.incarnation = incarnation
     }
+
+    /// Whether the peer's log ends before the cursor this node asked from: its store went
+    /// back in time (a restore), and changes it logs from now on reuse sequences this node
+    /// has passed.
+    package var logEndsBeforeCursor: Bool { head.map { $0 < since } ?? false }
 
     /// Change-log entries of the peer's this node has not yet scanned.
     package var lag: Int64 { max(0, (head ?? cursor) - cursor) }
@@ -40,10 +51,20 @@ package struct IncomingBatch: Sendable {
         guard case .bool(let hasMore)? = object["hasMore"] else { throw Malformed(description: "it has no hasMore flag") }
         var head: Int64?
         if case .integer(let value)? = object["head"] {
-            guard value >= cursor else { throw Malformed(description: "its head \(value) is before its cursor \(cursor)") }
+            // A log that ends before the cursor asked from is a restored store: it answers
+            // with nothing and stays where it was asked, which the caller takes as a restart.
+            let restarted = value < since && cursor == since && items.isEmpty && !hasMore
+            guard value >= cursor || restarted else { throw Malformed(description: "its head \(value) is before its cursor \(cursor)") }
             head = value
         }
-        return IncomingBatch(items: items, cursor: cursor, hasMore: hasMore, head: head)
+        var incarnation: String?
+        if let value = object["incarnation"] {
+            guard let text = value.stringValue, text.utf8.count == 32, Hex.decode(text) != nil else {
+                throw Malformed(description: "its incarnation is not 32 lowercase hex digits")
+            }
+            incarnation = text
+        }
+        return IncomingBatch(items: items, cursor: cursor, hasMore: hasMore, head: head, since: since, incarnation: incarnation)
     }
 
     /// This batch, when it ends where its answer's headers announced (`AnnouncedBatch`): the

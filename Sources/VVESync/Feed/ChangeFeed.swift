@@ -71,7 +71,7 @@ package struct ChangeFeed: Sendable {
         let pipeline = chunks.count > 1 ? try ChunkPipeline(count: chunks.count, produce: project) : nil
         defer { pipeline?.waitUntilFinished() }
         try sink?.begin()
-        try sink?.write(ChangeBatch.encodedHead(cursor: next, hasMore: hasMore, head: max(head, next)))
+        try sink?.write(ChangeBatch.encodedHead(cursor: next, hasMore: hasMore, head: head, incarnation: store.incarnation))
         var encodedItems: [[UInt8]] = []
         var disclosed: [RecordID] = []
         var written: [RecordID] = []
@@ -93,7 +93,7 @@ package struct ChangeFeed: Sendable {
         }
         try sink?.write(ChangeBatch.encodedTail)
         return PreparedBatch(
-            batch: ChangeBatch(encodedItems: encodedItems, cursor: next, hasMore: hasMore, head: max(head, next)),
+            batch: ChangeBatch(encodedItems: encodedItems, cursor: next, hasMore: hasMore, head: head, incarnation: store.incarnation),
             store: store, peer: peer, copies: disclosed, writes: written, deletions: deleted, time: time)
     }
 
@@ -185,7 +185,9 @@ package struct ChangeFeed: Sendable {
                 at: time,
                 sink: sink)
             let batch = prepared.batch
-            if !batch.isEmpty || batch.hasMore || ContinuousClock.now >= deadline { return prepared }
+            // A peer asking from past the end of the log is answered at once: its cursor is
+            // from before this store was restored, and waiting would only hide that.
+            if !batch.isEmpty || batch.hasMore || batch.head < batch.cursor || ContinuousClock.now >= deadline { return prepared }
             guard await signal.wait(after: batch.cursor, until: deadline) else { return prepared }
             from = batch.cursor
         }

@@ -79,7 +79,16 @@ package final class PullScheduler: Service, Sendable {
                     continue
                 }
                 try Task.checkCancellation()
-                let outcome = try await store.applyBatch(batch.items, from: name, policy: target.policy, cursor: batch.cursor, at: clock())
+                let outcome: BatchOutcome
+                switch try await store.applyPulled(batch, from: name, policy: target.policy, at: clock()) {
+                case .applied(let applied): outcome = applied
+                case .restarted(let reason):
+                    logger.warning("reading the peer's change log again from the start", metadata: ["sync.reason": "\(reason)"])
+                    prefetch?.cancel()
+                    prefetch = nil
+                    caughtUp = false
+                    continue
+                }
                 if outcome.applied > 0 { signal?.poke() }
                 let lag = batch.hasMore ? max(batch.lag, 1) : 0
                 try store.recordPullSuccess(from: name, lag: lag, at: clock())
