@@ -231,7 +231,8 @@ extension CaseStore {
     /// batch twice changes nothing the second time, so a crash between applying and
     /// acknowledging is harmless.
     package func applyBatch(
-        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, incarnation: String? = nil, at time: Timestamp
+        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, incarnation: String? = nil,
+        auditHead: AuditAnchor? = nil, at time: Timestamp
     ) throws
         -> BatchOutcome
     {
@@ -240,11 +241,15 @@ extension CaseStore {
             // is applied again, item by item, to set the refused ones aside.
             do {
                 return try transaction { db in
-                    try apply(items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, isolating: false, at: time, db)
+                    try apply(
+                        items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, auditHead: auditHead, isolating: false, at: time,
+                        db)
                 }
             } catch is RefusedWrite {
                 return try transaction { db in
-                    try apply(items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, isolating: true, at: time, db)
+                    try apply(
+                        items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, auditHead: auditHead, isolating: true, at: time,
+                        db)
                 }
             }
         } catch let refusal as RefusedWrite {
@@ -254,18 +259,23 @@ extension CaseStore {
 
     /// `applyBatch`, without holding a thread of the concurrency pool while it waits and writes.
     package func applyBatch(
-        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, incarnation: String? = nil, at time: Timestamp
+        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, incarnation: String? = nil,
+        auditHead: AuditAnchor? = nil, at time: Timestamp
     ) async throws
         -> BatchOutcome
     {
         do {
             do {
                 return try await transaction { db in
-                    try self.apply(items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, isolating: false, at: time, db)
+                    try self.apply(
+                        items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, auditHead: auditHead, isolating: false, at: time,
+                        db)
                 }
             } catch is RefusedWrite {
                 return try await transaction { db in
-                    try self.apply(items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, isolating: true, at: time, db)
+                    try self.apply(
+                        items, from: peer, policy: policy, cursor: cursor, incarnation: incarnation, auditHead: auditHead, isolating: true, at: time,
+                        db)
                 }
             }
         } catch let refusal as RefusedWrite {
@@ -277,8 +287,8 @@ extension CaseStore {
     /// `RefusedWrite` and the transaction rolls back; with it, each item is applied in a
     /// savepoint, and one refused is rolled back alone and set aside.
     private func apply(
-        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, incarnation: String?, isolating: Bool,
-        at time: Timestamp, _ db: Database
+        _ items: [JSONValue], from peer: AuthorityName, policy: SharingPolicy, cursor: Int64, incarnation: String?,
+        auditHead: AuditAnchor?, isolating: Bool, at time: Timestamp, _ db: Database
     ) throws
         -> BatchOutcome
     {
@@ -347,6 +357,7 @@ extension CaseStore {
                     incarnation = coalesce(excluded.incarnation, peer_cursor.incarnation)
                 """,
             arguments: [peer.rawValue, cursor, time.description, incarnation])
+        if let auditHead { try keepAuditAnchor(auditHead, from: peer, at: time, db) }
         return outcome
     }
 
@@ -419,6 +430,7 @@ extension CaseStore {
                     db)
             }
             try db.execute(sql: "DELETE FROM peer_cursor WHERE peer = ?", arguments: [peer.rawValue])
+            try db.execute(sql: "DELETE FROM peer_audit_anchor WHERE peer = ?", arguments: [peer.rawValue])
             try db.execute(sql: "DELETE FROM peer_sync_state WHERE peer = ?", arguments: [peer.rawValue])
             return (copies.count, holdings)
         }

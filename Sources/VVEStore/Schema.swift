@@ -354,6 +354,22 @@ enum Schema {
                     ALTER TABLE peer_cursor ADD COLUMN incarnation TEXT;
                     """)
         }
+        migrator.registerMigration("2026-12-audit-anchors") { db in
+            // Each peer's audit head as its batches carried it, the last of each day, for
+            // `AuditAnchor`: whoever can write a node's file can cut its log short or rewrite
+            // it, but not the anchors its peers keep.
+            try db.execute(
+                sql: """
+                    CREATE TABLE peer_audit_anchor (
+                        peer TEXT NOT NULL,
+                        day TEXT NOT NULL,
+                        sequence INTEGER NOT NULL CHECK (sequence > 0),
+                        hash TEXT NOT NULL,
+                        seen_at TEXT NOT NULL,
+                        PRIMARY KEY (peer, day)
+                    ) STRICT, WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

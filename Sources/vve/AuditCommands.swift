@@ -1,5 +1,7 @@
 import ArgumentParser
+import VVEConfig
 import VVECore
+import VVENet
 import VVEStore
 
 /// `vve audit ...`: the hash-chained audit log.
@@ -44,9 +46,15 @@ struct ListAudit: NodeCommand {
     }
 }
 
-struct VerifyAudit: NodeCommand {
+struct VerifyAudit: AsyncNodeCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Check every link of the audit chain. Exits 1 and names the first bad entry if broken.")
+        commandName: "verify", abstract: "Check every link of the audit chain. Exits 1 and names the first bad entry if broken.",
+        discussion: """
+            The chain checks itself only as far as its head, which lives in the same file. With --peers, every peer is asked \
+            for the entries of this log it saw at the head of this node's batches (one a day, kept 400 days); each must still \
+            be in the log with the same hash, or the log was cut short or rewritten. Exit 4 when a peer did not answer and \
+            nothing else was wrong.
+            """)
 
     @Option(
         name: .customLong("expect"),
@@ -54,6 +62,9 @@ struct VerifyAudit: NodeCommand {
             "An entry whose hash was kept elsewhere (a ticket, a log shipper), as this command printed it: it must still be in the log with that hash (repeatable).",
             valueName: "SEQ:sha256:HASH"))
     var expected: [String] = []
+
+    @Flag(help: "Also check the log against the entries of it that every peer kept.")
+    var peers = false
 
     @OptionGroup var location: NodeLocation
 
@@ -76,7 +87,7 @@ struct VerifyAudit: NodeCommand {
 
     func checkOptions() throws { _ = try anchors }
 
-    func execute(on node: OpenedNode) throws {
+    func execute(on node: OpenedNode) async throws {
         let store = node.store
         switch try store.verifyAudit() {
         case .intact(let count, let head):
@@ -98,10 +109,50 @@ struct VerifyAudit: NodeCommand {
             if !expected.isEmpty {
                 Output.line("Anchored entries found unchanged: \(try anchors.map { String($0.sequence) }.joined(separator: ", "))")
             }
+            if peers { try await verifyAgainstPeers(store, count: count) }
         case .broken(let fault):
             throw CommandFailure(
                 "audit chain broken: \(fault); entries from \(fault.sequence) on cannot be trusted. Restore the database from backup and investigate",
                 status: .auditBroken)
+        }
+    }
+
+    /// Checks the log, intact up to entry `count`, against the anchors each peer kept.
+    func verifyAgainstPeers(_ store: CaseStore, count: Int) async throws {
+        let files = try PeerFiles(location)
+        let directory = PeerDirectory.load(location.peersFolder, localNode: files.node.name)
+        let identity = try NodeIdentity.load(files.node, directory: location.directory)
+        var silent: [String] = []
+        for peer in directory.peers.sorted(by: { $0.name < $1.name }) {
+            let anchors: [AuditAnchor]
+            do {
+                anchors = try await AuditAnchorRequest.anchors(from: peer, identity: identity)
+            } catch {
+                silent.append(peer.name.rawValue)
+                Output.line("\(peer.name): no answer: \(PeerText.printable("\(error)"))")
+                continue
+            }
+            for anchor in anchors {
+                let seen = "\(peer.name) saw entry \(anchor.sequence) with sha256:\(anchor.hash) at \(anchor.seenAt?.description ?? "?")"
+                guard let hash = try store.auditHash(at: anchor.sequence) else {
+                    throw CommandFailure(
+                        "audit log cut short: it ends at entry \(count), but \(seen); entries after \(count) were removed (restoring a backup does this too). Restore the database from backup and investigate",
+                        status: .auditBroken)
+                }
+                guard hash == anchor.hash else {
+                    throw CommandFailure(
+                        "audit log rewritten: \(seen), and it now has sha256:\(hash); the log was changed at or before that entry and hashed again. Restore the database from backup and investigate",
+                        status: .auditBroken)
+                }
+            }
+            let latest =
+                anchors.max { $0.sequence < $1.sequence }.map { "; the latest, entry \($0.sequence), seen at \($0.seenAt?.description ?? "?")" } ?? ""
+            Output.line("\(peer.name): \(anchors.count) anchored entr\(anchors.count == 1 ? "y" : "ies") found unchanged\(latest)")
+        }
+        guard silent.isEmpty else {
+            throw CommandFailure(
+                "not checked against \(silent.joined(separator: ", ")), which did not answer; the log agrees with every peer that did. Run `vve peer check` on each",
+                status: .peerCheckFailed)
         }
     }
 }

@@ -69,6 +69,25 @@ import VVETestSupport
         }
     }
 
+    @Test func aBatchCarriesItsSendersAuditHeadForTheCallerToKeep() throws {
+        let hash = String(repeating: "9c", count: 32)
+        let batch = ChangeBatch(
+            items: [], cursor: 9, hasMore: false, head: 9, incarnation: String(repeating: "0", count: 32),
+            auditHead: AuditAnchor(sequence: 41, hash: hash))
+        // The bytes sent and the canonical JSON agree, and the caller reads the head back.
+        #expect(batch.encoded() == JSONWriter.canonicalBytes(batch.jsonValue))
+        #expect(try read(String(decoding: batch.encoded(), as: UTF8.self)).get().auditHead == AuditAnchor(sequence: 41, hash: hash))
+        #expect(try read(#"{"cursor":9,"hasMore":false,"items":[]}"#).get().auditHead == nil)
+        for bad in [
+            #"{"sequence":0,"hash":"\#(hash)"}"#, #"{"sequence":4,"hash":"9C"}"#, #"{"sequence":4}"#,
+            #"{"sequence":4,"hash":"\#(hash)","seenAt":"2026-11-26T10:00:00.000Z"}"#, #"{"sequence":4,"hash":"\#(hash)","extra":1}"#,
+        ] {
+            #expect(
+                refusal(#"{"auditHead":"# + bad + #","cursor":9,"hasMore":false,"items":[]}"#)
+                    == "its auditHead is not a sequence from 1 and a hash of 64 lowercase hex digits", "\(bad)")
+        }
+    }
+
     /// The next batch is asked for from the cursor the answer's headers announce, before the
     /// body is read; a body that ends elsewhere is refused, whatever it holds.
     @Test func aBatchMustEndWhereItsHeadersAnnounced() throws {

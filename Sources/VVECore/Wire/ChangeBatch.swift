@@ -24,29 +24,40 @@ package struct ChangeBatch: Sendable {
     /// The store's incarnation (`CaseStore.incarnation`): another one than before tells the
     /// peer that the log restarted, and to read it from the start.
     package var incarnation: String
+    /// The last entry of the sender's audit log when the batch was built, for the peer to
+    /// keep (`AuditAnchor`); nil while the log is empty.
+    package var auditHead: AuditAnchor?
 
-    package init(items: [JSONValue], cursor: Int64, hasMore: Bool, head: Int64, incarnation: String) {
-        self.init(encodedItems: items.map(JSONWriter.canonicalBytes), cursor: cursor, hasMore: hasMore, head: head, incarnation: incarnation)
+    package init(items: [JSONValue], cursor: Int64, hasMore: Bool, head: Int64, incarnation: String, auditHead: AuditAnchor? = nil) {
+        self.init(
+            encodedItems: items.map(JSONWriter.canonicalBytes), cursor: cursor, hasMore: hasMore, head: head, incarnation: incarnation,
+            auditHead: auditHead)
     }
 
-    package init(encodedItems: [[UInt8]], cursor: Int64, hasMore: Bool, head: Int64, incarnation: String) {
+    package init(encodedItems: [[UInt8]], cursor: Int64, hasMore: Bool, head: Int64, incarnation: String, auditHead: AuditAnchor? = nil) {
         self.encodedItems = encodedItems
         self.cursor = cursor
         self.hasMore = hasMore
         self.head = head
         self.incarnation = incarnation
+        self.auditHead = auditHead
     }
 
     /// Whether the batch carries nothing for the peer (its cursor may still move).
     package var isEmpty: Bool { encodedItems.isEmpty }
 
     package var jsonValue: JSONValue {
-        ["items": .array(items), "cursor": .integer(cursor), "hasMore": .bool(hasMore), "head": .integer(head), "incarnation": .string(incarnation)]
+        var object: JSONObject = [
+            "items": .array(items), "cursor": .integer(cursor), "hasMore": .bool(hasMore), "head": .integer(head),
+            "incarnation": .string(incarnation),
+        ]
+        if let auditHead { object["auditHead"] = auditHead.jsonValue }
+        return .object(object)
     }
 
     /// `jsonValue` in canonical JSON, as a peer receives it.
     package func encoded() -> [UInt8] {
-        var output = Self.encodedHead(cursor: cursor, hasMore: hasMore, head: head, incarnation: incarnation)
+        var output = Self.encodedHead(cursor: cursor, hasMore: hasMore, head: head, incarnation: incarnation, auditHead: auditHead)
         output.reserveCapacity(output.count + encodedItems.reduce(2) { $0 + $1.count + 1 })
         for (index, item) in encodedItems.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
@@ -58,8 +69,9 @@ package struct ChangeBatch: Sendable {
 
     /// The canonical JSON of a batch up to its first item: its members in canonical (sorted)
     /// order, as JSONWriter writes them, with `items` last.
-    package static func encodedHead(cursor: Int64, hasMore: Bool, head: Int64, incarnation: String) -> [UInt8] {
-        Array("{\"cursor\":\(cursor),\"hasMore\":\(hasMore),\"head\":\(head),\"incarnation\":\"\(incarnation)\",\"items\":[".utf8)
+    package static func encodedHead(cursor: Int64, hasMore: Bool, head: Int64, incarnation: String, auditHead: AuditAnchor? = nil) -> [UInt8] {
+        let anchor = auditHead.map { "\"auditHead\":" + JSONWriter.canonical($0.jsonValue) + "," } ?? ""
+        return Array("{\(anchor)\"cursor\":\(cursor),\"hasMore\":\(hasMore),\"head\":\(head),\"incarnation\":\"\(incarnation)\",\"items\":[".utf8)
     }
 
     /// The canonical JSON of a batch after its last item.

@@ -15,6 +15,9 @@ package struct IncomingBatch: Sendable {
     package var since: Int64
     /// The peer's store incarnation; nil from a peer that does not say.
     package var incarnation: String?
+    /// The peer's audit head when it built the batch, to keep as an anchor; nil from a peer
+    /// that does not say.
+    package var auditHead: AuditAnchor?
 
     package init(items: [JSONValue], cursor: Int64, hasMore: Bool, head: Int64?, since: Int64? = nil, incarnation: String? = nil) {
         self.items = items
@@ -64,7 +67,16 @@ package struct IncomingBatch: Sendable {
             }
             incarnation = text
         }
-        return IncomingBatch(items: items, cursor: cursor, hasMore: hasMore, head: head, since: since, incarnation: incarnation)
+        var auditHead: AuditAnchor?
+        if let value = object["auditHead"] {
+            guard let anchor = AuditAnchor.read(value), anchor.seenAt == nil else {
+                throw Malformed(description: "its auditHead is not a sequence from 1 and a hash of 64 lowercase hex digits")
+            }
+            auditHead = anchor
+        }
+        var batch = IncomingBatch(items: items, cursor: cursor, hasMore: hasMore, head: head, since: since, incarnation: incarnation)
+        batch.auditHead = auditHead
+        return batch
     }
 
     /// This batch, when it ends where its answer's headers announced (`AnnouncedBatch`): the

@@ -22,7 +22,7 @@ package enum NodeServer {
     package static func application(
         identity: NodeIdentity, registry: PeerRegistry, refusals: RefusalLog, configuration: NodeServerConfiguration,
         changes: ChangesProvider? = nil, lookups: LookupProvider? = nil, lookupNotices: LookupNoticeProvider? = nil,
-        aggregates: AggregateProvider? = nil,
+        aggregates: AggregateProvider? = nil, auditAnchors: AuditAnchorProvider? = nil,
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some Service {
@@ -33,6 +33,7 @@ package enum NodeServer {
         addLookupRoute(to: router, lookups: lookups)
         addLookupNoticesRoute(to: router, lookupNotices: lookupNotices)
         addAggregateRoute(to: router, aggregates: aggregates)
+        addAuditAnchorsRoute(to: router, anchors: auditAnchors)
         let tlsContext = try NIOSSLContext(configuration: identity.tlsConfiguration(server: true))
         let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000)
         let limiter = ConnectionLimiter(perAddress: configuration.connectionsPerAddress, total: configuration.maximumConnections)

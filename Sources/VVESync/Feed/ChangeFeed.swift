@@ -71,7 +71,8 @@ package struct ChangeFeed: Sendable {
         let pipeline = chunks.count > 1 ? try ChunkPipeline(count: chunks.count, produce: project) : nil
         defer { pipeline?.waitUntilFinished() }
         try sink?.begin()
-        try sink?.write(ChangeBatch.encodedHead(cursor: next, hasMore: hasMore, head: head, incarnation: store.incarnation))
+        let auditHead = try store.auditHead()
+        try sink?.write(ChangeBatch.encodedHead(cursor: next, hasMore: hasMore, head: head, incarnation: store.incarnation, auditHead: auditHead))
         var encodedItems: [[UInt8]] = []
         var disclosed: [RecordID] = []
         var written: [RecordID] = []
@@ -93,7 +94,8 @@ package struct ChangeFeed: Sendable {
         }
         try sink?.write(ChangeBatch.encodedTail)
         return PreparedBatch(
-            batch: ChangeBatch(encodedItems: encodedItems, cursor: next, hasMore: hasMore, head: head, incarnation: store.incarnation),
+            batch: ChangeBatch(
+                encodedItems: encodedItems, cursor: next, hasMore: hasMore, head: head, incarnation: store.incarnation, auditHead: auditHead),
             store: store, peer: peer, copies: disclosed, writes: written, deletions: deleted, time: time)
     }
 

@@ -24,6 +24,7 @@ extension CaseStore {
             return .restarted(reason)
         }
         return .applied(
-            try await applyBatch(batch.items, from: peer, policy: policy, cursor: batch.cursor, incarnation: batch.incarnation, at: time))
+            try await applyBatch(
+                batch.items, from: peer, policy: policy, cursor: batch.cursor, incarnation: batch.incarnation, auditHead: batch.auditHead, at: time))
     }
 }

@@ -89,7 +89,8 @@ struct NodeServices {
         let server = try NodeServer.application(
             identity: identity, registry: registry, refusals: refusals, configuration: serverConfiguration,
             changes: changes, lookups: lookups, lookupNotices: NodeServer.lookupNotices(into: store, clock: clock, logger: logger),
-            aggregates: NodeServer.aggregates(from: aggregates, store: store, clock: clock, logger: logger), logger: logger, onListening: onListening)
+            aggregates: NodeServer.aggregates(from: aggregates, store: store, clock: clock, logger: logger),
+            auditAnchors: { peer in try store.auditAnchors(keptFor: peer) }, logger: logger, onListening: onListening)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: server), .init(service: refusals), .init(service: watcher), .init(service: signal),
         ]
