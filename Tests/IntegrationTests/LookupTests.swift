@@ -154,7 +154,7 @@ import Testing
         #expect(first["actor"] as? String == "PC 4471 Hale")
         #expect(first["justification"] as? String == "missing child enquiry, cross-border check")
         let firstDetail = first["detail"] as? String ?? ""
-        #expect(firstDetail.hasPrefix("lookup \(lookupID), case CAD-4471/26; keys: exact "))
+        #expect(firstDetail.hasPrefix("lookup \(lookupID), case CAD-4471/26; keys: keys sha256:"))
         #expect(firstDetail.hasSuffix("; asked camden, haringey; camden: \(id) match 1.000; haringey: no hit; outcome hits"))
         #expect((asked[2]["detail"] as? String ?? "").contains("; haringey: no answer ("))
         #expect((asked[4]["detail"] as? String ?? "").contains("; camden: refused (peer:met-police has looked up 4 names"))
@@ -169,7 +169,14 @@ import Testing
         #expect(hits.first?["detail"] as? String == "record matched a lookup: match 1.000")
         #expect(hits[1]["detail"] as? String == "record matched a lookup: possible \(hit["score"] as? String ?? "")")
         let summary = try #require(answered.first { $0["recordId"] == nil }?["detail"] as? String)
-        #expect(summary.hasPrefix("lookup \(lookupID) from met-police, case CAD-4471/26; keys: exact "))
+        #expect(summary.hasPrefix("lookup \(lookupID) from met-police, case CAD-4471/26; keys: keys sha256:"))
+        // Both ends keep the same digest of the keys, and neither keeps a key itself: no run
+        // of 64 hex digits (an exact key, or any part of an encoding) is in either log.
+        let digest = { (text: String) in text.range(of: #"sha256:[0-9a-f]{32}"#, options: .regularExpression).map { String(text[$0]) } }
+        #expect(digest(firstDetail) != nil && digest(firstDetail) == digest(summary))
+        for entry in try auditEntries(police) + answered {
+            #expect((entry["detail"] as? String ?? "").range(of: "[0-9a-f]{64}", options: .regularExpression) == nil, "\(entry)")
+        }
         #expect(summary.hasSuffix("; hits: \(id) match 1.000"))
         let refusals = try auditEntries(camden, ["--action", "refuse"]).compactMap { $0["detail"] as? String }
         #expect(

@@ -1,3 +1,5 @@
+import Crypto
+
 extension MatchKeys {
     /// Reads `{"exact": HEX?, "fuzzy": HEX}` as `jsonValue` writes it.
     package static func read(from value: JSONValue, at path: FieldPath, issues: inout IssueCollector) -> MatchKeys? {
@@ -38,9 +40,19 @@ package struct NameKeys: Sendable, Hashable {
         self.isAlias = isAlias
     }
 
-    /// The keys as audit logs keep them at both ends: `[alias ]exact HEX|none fuzzy HEX`.
+    /// The keys as audit logs keep them at both ends: `[alias ]keys sha256:HEX`, the first 16
+    /// bytes of SHA-256 over a label and the keys' canonical JSON.
+    ///
+    /// A digest, not the keys: with the linkage key, a fuzzy encoding gives up the name and
+    /// date of birth behind it token by token, so an audit log holding encodings would be a
+    /// list of the people looked up for anyone at a node of the region. A digest still ties
+    /// the asker's entry to the answerer's, and lets an auditor test a name and date of birth
+    /// they already have, one full guess at a time.
     package var auditText: String {
-        (isAlias ? "alias " : "") + "exact " + (keys.exact.map { Hex.encode($0) } ?? "none") + " fuzzy " + keys.fuzzy.hex
+        var hash = SHA256()
+        hash.update(data: Array("vve audit keys\u{0}".utf8))
+        hash.update(data: JSONWriter.canonicalBytes(keys.jsonValue))
+        return (isAlias ? "alias " : "") + "keys sha256:" + Hex.encode(hash.finalize().prefix(16))
     }
 
     /// `{"exact": HEX?, "fuzzy": HEX, "alias": true?}`.
