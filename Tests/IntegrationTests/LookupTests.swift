@@ -246,7 +246,7 @@ import Testing
         try repoint(camden, peer: "haringey", port: haringeyServer.port)
         try repoint(haringey, peer: "camden", port: camdenServer.port)
         try repoint(police, peer: "haringey", port: haringeyServer.port)
-        try RegionSyncTests().eventually("haringey holds the copy") { try RegionSyncTests().copyIDs(haringey) == [id] }
+        try eventually("haringey holds the copy") { try RegionSyncTests().copyIDs(haringey) == [id] }
 
         // haringey holds the person as match keys only, and finds them; camden is the owner.
         let result = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04"])
@@ -262,7 +262,7 @@ import Testing
                 """))
 
         // camden hears of it from haringey, with the asker and its reason.
-        try RegionSyncTests().eventually("camden audits the notice") { try !auditEntries(camden, ["--lookups"]).isEmpty }
+        try eventually("camden audits the notice") { try !auditEntries(camden, ["--lookups"]).isEmpty }
         let told = try auditEntries(camden, ["--lookups"])
         #expect(told.count == 1)
         #expect(told.first?["recordId"] as? String == id)

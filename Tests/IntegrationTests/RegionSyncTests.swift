@@ -27,18 +27,6 @@ import Testing
         try updated.write(toFile: file, atomically: true, encoding: .utf8)
     }
 
-    /// Polls `condition` every 100 ms for up to 30 s; the last value it saw on time-out.
-    @discardableResult
-    func eventually(_ what: String, _ condition: () throws -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        Issue.record("timed out waiting until \(what)")
-        return false
-    }
-
     func json(_ result: ProcessResult) throws -> [String: Any] {
         try check(result)
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]

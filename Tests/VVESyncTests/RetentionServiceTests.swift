@@ -20,18 +20,18 @@ import VVETestSupport
         )
         func erased() throws -> Int { try store.reading { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE erased = 1") ?? -1 } }
 
-        // No peer's clock seen yet: the sweep waits.
-        service.sweep()
+        // No peer's clock seen yet: the sweep waits, and looks again soon.
+        #expect(service.sweep() == .waitingForPeers)
         #expect(try erased() == 0)
         // The peers' clocks read the real time, 800 days behind this one: refused.
         clocks.record(AuthorityName("haringey")!, peerTime: context().time, now: jumped)
         clocks.record(AuthorityName("enfield")!, peerTime: context().time, now: jumped)
-        service.sweep()
+        #expect(service.sweep() == .clockAhead)
         #expect(try erased() == 0)
         // Once the peers agree with this node's clock, what is overdue is erased.
         clocks.record(AuthorityName("haringey")!, peerTime: jumped, now: jumped)
         clocks.record(AuthorityName("enfield")!, peerTime: jumped, now: jumped)
-        service.sweep()
+        #expect(service.sweep() == .done)
         #expect(try erased() == 10)
     }
 

@@ -6,7 +6,19 @@ import VVEStore
 /// Applies the retention policy inside `vve serve`: at start, then every `interval`, records
 /// past review beyond the grace period are erased (the erasure reaching every holder), copies
 /// likewise overdue deleted, and tombstones no peer holds collected after their retention.
+/// A node with peers sweeps only once a peer's clock was seen: until then it looks again
+/// every `peerWait`, so the first sweep follows the first peer answer, not an hour later.
 package struct RetentionService: Service {
+    /// What one sweep did.
+    package enum Sweep: Sendable, Equatable {
+        /// Applied the policy, or failed and tries again at the next interval.
+        case done
+        /// No peer's clock seen within the hour yet: looked at again after `peerWait`.
+        case waitingForPeers
+        /// This node's clock is more than a day ahead of its peers'.
+        case clockAhead
+    }
+
     let store: CaseStore
     let policy: RetentionPolicy
     let interval: Duration
@@ -18,6 +30,8 @@ package struct RetentionService: Service {
     /// all while this node's clock is more than a day ahead of theirs.
     let clocks: PeerClocks?
     let hasPeers: @Sendable () -> Bool
+    /// How soon a sweep waiting for a peer's clock looks again.
+    let peerWait: Duration
 
     /// How far ahead of its peers' median clock this node's may be before the sweep refuses.
     static let clockAheadLimit: Int64 = 86_400_000
@@ -26,9 +40,10 @@ package struct RetentionService: Service {
     package init(
         store: CaseStore, policy: RetentionPolicy, interval: Duration = .seconds(3600), signal: ChangeSignal?,
         clock: @escaping @Sendable () -> Timestamp, clocks: PeerClocks? = nil, hasPeers: @escaping @Sendable () -> Bool = { false },
-        logger: Logger
+        peerWait: Duration = .seconds(5), logger: Logger
     ) {
         self.clocks = clocks
+        self.peerWait = peerWait
         self.hasPeers = hasPeers
         self.store = store
         self.policy = policy
@@ -39,23 +54,29 @@ package struct RetentionService: Service {
     }
 
     package func run() async throws {
-        await repeatUntilShutdown(every: interval) { self.sweep() }
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let wait = sweep() == .waitingForPeers ? peerWait : interval
+                do { try await Task.sleep(for: wait) } catch { break }
+            }
+        }
     }
 
-    func sweep() {
+    @discardableResult
+    func sweep() -> Sweep {
         let now = clock()
         if let clocks, hasPeers() {
             // A clock jumped forward would make everything look overdue; the peers' clocks,
             // seen within the hour by a clock no jump moves, say whether it has.
             guard let skew = clocks.medianSkew(maximumAge: .seconds(3600)) else {
-                logger.notice("retention waits for a peer's answer, to check this node's clock against the peers'")
-                return
+                logger.debug("retention waits for a peer's answer, to check this node's clock against the peers'")
+                return .waitingForPeers
             }
             if -skew > Self.clockAheadLimit {
                 logger.error(
                     "retention refused: this node's clock is ahead of its peers' by more than a day; correct the clock",
                     metadata: ["clock.ahead.seconds": "\(-skew / 1000)"])
-                return
+                return .clockAhead
             }
         }
         do {
@@ -75,5 +96,6 @@ package struct RetentionService: Service {
         } catch {
             logger.error("retention sweep failed; it runs again at the next interval", metadata: ["error": "\(error)"])
         }
+        return .done
     }
 }

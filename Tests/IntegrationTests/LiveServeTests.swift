@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import Testing
+
+/// What a running `vve serve` does on its own: take a peer file edited under it, and sweep
+/// overdue copies when it starts.
+@Suite struct LiveServeTests {
+    func copies(_ node: RegionNode) throws -> [String] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: node.directory + "/vve.sqlite", configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in try String.fetchAll(db, sql: "SELECT id FROM shared_copy ORDER BY id") }
+    }
+
+    /// camden shares relocations with haringey; both serve and pull from each other.
+    func region() throws -> (TestRegion, RegionNode, RegionNode, [String]) {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        for node in [camden, haringey] { try check(VVE.run(["linkage-key", "create", node.directory + "/Certificates/linkage.key"])) }
+        try camden.pin(haringey, port: 1)
+        try camden.setPolicy(for: "haringey", SyncTests.policy)
+        return (region, camden, haringey, try camden.addRelocations(people: ["Tia", "Dami"]))
+    }
+
+    @Test func aPolicyEditedWhileServingWithdrawsWhatItNoLongerGrants() throws {
+        let (region, camden, haringey, records) = try region()
+        defer { withExtendedLifetime(region) {} }
+        let owner = try camden.serve()
+        try haringey.pin(camden, port: owner.port)
+        let holder = try haringey.serve()
+        try eventually("haringey holds both copies") { try copies(haringey) == records.sorted() }
+
+        // The agreement ends: the admin takes the relocation grant out of camden's file for
+        // haringey, and camden, still serving, withdraws both copies from haringey.
+        let file = camden.directory + "/Peers/haringey.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let narrowed = text.replacingOccurrences(of: SyncTests.policy, with: "lookups: no\naggregates: no\n")
+        #expect(narrowed != text)
+        try narrowed.write(toFile: file, atomically: true, encoding: .utf8)
+        try eventually("haringey holds no copy") { try copies(haringey).isEmpty }
+        let erasures = try check(haringey.run(["audit", "list", "--action", "erase"])).stdout
+        #expect(erasures.contains("shared copy deleted: withdrawn by its owner: this node is no longer in its audience"), "\(erasures)")
+        _ = holder.stop()
+        _ = owner.stop()
+    }
+
+    @Test func aHoldersServeDeletesAnOverdueCopyWhenItStarts() throws {
+        let (region, camden, haringey, records) = try region()
+        defer { withExtendedLifetime(region) {} }
+        let owner = try camden.serve()
+        try haringey.pin(camden, port: owner.port)
+        try check(haringey.run(["sync", "--peer", "camden", "--once"]))
+        // Review dates cannot be set in the past: age haringey's copy of the first record in
+        // its store, 40 days overdue against the 30-day grace period.
+        let past = TestDates.day(-40)
+        try haringey.tamper([
+            (
+                "UPDATE shared_copy SET review_date = ?1, copy = json_set(copy, '$.reviewDate', ?1) WHERE id = ?2",
+                [past, records[0]]
+            )
+        ])
+        let holder = try haringey.serve()
+        try eventually("haringey's sweep deleted the overdue copy") { try copies(haringey) == [records[1]] }
+        let erased = try #require(
+            try JSONSerialization.jsonObject(with: Data(check(haringey.run(["audit", "list", "--action", "erase", "--json"])).stdout.utf8))
+                as? [[String: Any]])
+        #expect(erased.count == 1)
+        #expect(erased.first?["actor"] as? String == "retention" && erased.first?["recordId"] as? String == records[0])
+        #expect(erased.first?["detail"] as? String == "shared copy deleted: review overdue (due \(past), grace 30 days)")
+        _ = holder.stop()
+        _ = owner.stop()
+    }
+}
