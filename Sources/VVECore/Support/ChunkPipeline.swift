@@ -16,11 +16,25 @@ import Darwin
 /// shared counter. They are not libdispatch's pool: on two cores its `concurrentPerform` can
 /// start the second producer only once the pool's other thread is free, late into an
 /// import, which then runs on one producer until it does.
+///
+/// Producer threads are bounded across the process (`maximumThreads`): batches for many
+/// peers at once, or a flood of them, never start more. A pipeline that finds none to spare
+/// produces each chunk on the caller's thread as it is taken, in order, as if it had no
+/// pipeline at all: slower, never stuck waiting for another's threads.
 package final class ChunkPipeline<Chunk: Sendable>: Sendable {
     private let slots: Mutex<[Chunk?]>
     private let ready: [DispatchSemaphore]
     private let nextIndex = Atomic<Int>(0)
     private let finished = DispatchGroup()
+    /// Produces chunks on the caller's thread when no producer thread started.
+    private let inline: (@Sendable (Int) -> Chunk)?
+    /// The producer threads this pipeline was granted; 0 when it produces on the caller's
+    /// thread.
+    package let threads: Int
+
+    /// Producer threads across every pipeline of the process, at most: twice the cores, so
+    /// that two pipelines at full width (an import and a batch, or two batches) run at once.
+    package static var maximumThreads: Int { 2 * processorCount }
 
     /// Starts producing `count` chunks at once on `workers` threads (default: one per core).
     /// Every producer takes chunks until none are left, so any one of them finishes the work:
@@ -29,9 +43,12 @@ package final class ChunkPipeline<Chunk: Sendable>: Sendable {
     package init(count: Int, workers: Int = ChunkPipeline.processorCount, produce: @escaping @Sendable (Int) -> Chunk) throws(ThreadStartFailure) {
         slots = Mutex(Array(repeating: nil, count: count))
         ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        let granted = Self.reserveThreads(max(1, min(workers, count)))
+        threads = granted
+        inline = granted == 0 ? produce : nil
         var started = 0
         var failure: ThreadStartFailure?
-        for _ in 0..<max(1, min(workers, count)) {
+        for _ in 0..<granted {
             finished.enter()
             do {
                 try ProducerThread.start { [self] in
@@ -42,10 +59,12 @@ package final class ChunkPipeline<Chunk: Sendable>: Sendable {
                         slots.withLock { $0[index] = chunk }
                         ready[index].signal()
                     }
+                    ProducerThreads.running.subtract(1, ordering: .relaxed)
                     finished.leave()
                 }
                 started += 1
             } catch {
+                ProducerThreads.running.subtract(1, ordering: .relaxed)
                 finished.leave()
                 failure = error
             }
@@ -53,8 +72,22 @@ package final class ChunkPipeline<Chunk: Sendable>: Sendable {
         if started == 0, let failure { throw failure }
     }
 
+    /// Takes up to `wanted` of the process's producer threads; 0 when none are free.
+    private static func reserveThreads(_ wanted: Int) -> Int {
+        var running = ProducerThreads.running.load(ordering: .relaxed)
+        while true {
+            let granted = max(0, min(wanted, maximumThreads - running))
+            guard granted > 0 else { return 0 }
+            let (exchanged, original) = ProducerThreads.running.compareExchange(
+                expected: running, desired: running + granted, ordering: .relaxed)
+            if exchanged { return granted }
+            running = original
+        }
+    }
+
     /// Waits for chunk `index` and hands it over, releasing it from the pipeline.
     package func take(_ index: Int) -> Chunk {
+        if let inline { return inline(index) }
         ready[index].wait()
         return slots.withLock { slots in
             defer { slots[index] = nil }
@@ -69,6 +102,11 @@ package final class ChunkPipeline<Chunk: Sendable>: Sendable {
 
     /// The number of processors online.
     package static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// Producer threads running now, across every pipeline of the process.
+private enum ProducerThreads {
+    static let running = Atomic<Int>(0)
 }
 
 /// Work run on a thread of its own, awaited without holding a thread of the concurrency pool.
