@@ -4,16 +4,18 @@ import ServiceLifecycle
 import Synchronization
 import VVECore
 import VVEStore
+import VVESync
 
-/// Records refused connections in the audit log, and logs them, without letting a flood of
-/// bad connections flood either. The log cannot be pruned without breaking its chain, so a
-/// refusal is audited in full only the first time its address is refused for its reason in a
-/// window (a minute by default); the rest of that window's are counted, and the count is
-/// audited in one entry when the window closes. One address can therefore add at most two
-/// entries a window for each reason. Refusals are queued in memory and written in one
+/// Records refused connections, and peers' requests refused before any work (`RefusalAuditor`),
+/// in the audit log, and logs them, without letting a flood of either flood the log. The log
+/// cannot be pruned without breaking its chain, so a refusal is audited in full only the
+/// first time its source (an address, or a peer) is refused for its reason in a window (a
+/// minute by default); the rest of that window's are counted, and the count is audited in one
+/// entry when the window closes. One source can therefore add at most two entries a window
+/// for each reason. Refusals are queued in memory and written in one
 /// transaction a second by `run()`; the first few each minute are logged in full, the rest
 /// are counted and summarised.
-package final class RefusalLog: Service, Sendable {
+package final class RefusalLog: Service, RefusalAuditor, Sendable {
     /// Tuning, with the defaults `vve serve` uses.
     package struct Configuration: Sendable {
         /// Log lines about refusals per minute before they are only counted. Default 10.
@@ -30,17 +32,11 @@ package final class RefusalLog: Service, Sendable {
         package init() {}
     }
 
-    /// One refused connection.
-    package struct Refusal: Sendable {
-        package var time: Timestamp
-        /// The remote address, as `IP:PORT`.
-        package var remote: String
-        package var reason: CertificateRefusal
-    }
-
-    /// Where refusals are counted together: one address, without its port, for one reason.
+    /// Where refusals are counted together: one address, without its port, or one peer,
+    /// for one reason. `subject` names what was refused in the entry that counts them.
     private struct Source: Hashable {
-        var host: String
+        var actor: String
+        var subject: String
         var reason: String
     }
 
@@ -53,7 +49,7 @@ package final class RefusalLog: Service, Sendable {
 
     private struct State {
         /// Refusals to audit in full at the next flush: the first of each source this window.
-        var itemised: [Refusal] = []
+        var itemised: [AuditEvent] = []
         var tallies: [Source: Tally] = [:]
         /// Refusals from sources beyond `trackedSources`, and when the first and last came.
         var untracked: Tally?
@@ -75,17 +71,29 @@ package final class RefusalLog: Service, Sendable {
         self.state = Mutex(State(auditWindowStart: .now, logWindowStart: .now))
     }
 
-    /// Notes a refusal; safe to call from an event loop, as it never blocks on I/O.
+    /// Notes a refused connection; safe to call from an event loop, as it never blocks on I/O.
     package func record(_ reason: CertificateRefusal, remote: String, at time: Timestamp) {
-        let refusal = Refusal(time: time, remote: remote, reason: reason)
-        let source = Source(host: Self.host(of: remote), reason: reason.label)
+        let event = AuditEvent(
+            time: time, actor: "tls:unidentified", action: .refuse, detail: "connection from \(remote) refused (\(reason.label)): \(reason)")
+        let source = Source(actor: "tls:unidentified", subject: "connections from \(Self.host(of: remote))", reason: reason.label)
+        if note(event, from: source) {
+            logger.warning(
+                "connection refused",
+                metadata: ["remote.address": "\(remote)", "refusal.reason": "\(reason.label)", "refusal.detail": "\(reason)"])
+        }
+    }
+
+    /// Queues `event` in full or counts it, as the first or a later refusal of `source` in
+    /// the window; true when it may be logged, within the log's rate.
+    private func note(_ event: AuditEvent, from source: Source) -> Bool {
+        let time = event.time
         let (logIt, suppressed) = state.withLock { state -> (Bool, Int) in
             if state.tallies[source] != nil {
                 state.tallies[source]!.count += 1
                 state.tallies[source]!.last = time
             } else if state.tallies.count < configuration.trackedSources {
                 state.tallies[source] = Tally(first: time, last: time)
-                state.itemised.append(refusal)
+                state.itemised.append(event)
             } else {
                 state.untracked =
                     state.untracked.map { Tally(count: $0.count + 1, first: $0.first, last: time) }
@@ -106,20 +114,16 @@ package final class RefusalLog: Service, Sendable {
             return (false, suppressed)
         }
         if suppressed > 0 {
-            logger.warning("further connections refused and not logged in the last minute", metadata: ["refusals.suppressed": "\(suppressed)"])
+            logger.warning("further refusals not logged in the last minute", metadata: ["refusals.suppressed": "\(suppressed)"])
         }
-        if logIt {
-            logger.warning(
-                "connection refused",
-                metadata: ["remote.address": "\(remote)", "refusal.reason": "\(reason.label)", "refusal.detail": "\(reason)"])
-        }
+        return logIt
     }
 
     /// Writes what is due to the audit log now: each source's first refusal of the window in
     /// full and, once the window has closed, one count for each source refused again in it.
     /// `closingWindow` closes it now, as at shutdown.
     package func flush(closingWindow: Bool = false) {
-        let (itemised, counted, untracked) = state.withLock { state -> ([Refusal], [(Source, Tally)], Tally?) in
+        let (itemised, counted, untracked) = state.withLock { state -> ([AuditEvent], [(Source, Tally)], Tally?) in
             let itemised = state.itemised
             state.itemised.removeAll(keepingCapacity: true)
             guard closingWindow || ContinuousClock.now - state.auditWindowStart >= configuration.auditWindow else { return (itemised, [], nil) }
@@ -128,20 +132,16 @@ package final class RefusalLog: Service, Sendable {
                 state.untracked = nil
                 state.auditWindowStart = .now
             }
-            let counted = state.tallies.filter { $0.value.count > 0 }.sorted { ($0.key.host, $0.key.reason) < ($1.key.host, $1.key.reason) }
+            let counted = state.tallies.filter { $0.value.count > 0 }.sorted { ($0.key.subject, $0.key.reason) < ($1.key.subject, $1.key.reason) }
             return (itemised, counted.map { ($0.key, $0.value) }, state.untracked)
         }
-        var events = itemised.map { refusal in
-            AuditEvent(
-                time: refusal.time, actor: "tls:unidentified", action: .refuse,
-                detail: "connection from \(refusal.remote) refused (\(refusal.reason.label)): \(refusal.reason)")
-        }
+        var events = itemised
         for (source, tally) in counted {
             events.append(
                 AuditEvent(
-                    time: tally.last, actor: "tls:unidentified", action: .refuse,
+                    time: tally.last, actor: source.actor, action: .refuse,
                     detail:
-                        "\(tally.count) further connections from \(source.host) refused (\(source.reason)) from \(tally.first) to \(tally.last); the first of the window is audited in full"
+                        "\(tally.count) further \(source.subject) refused (\(source.reason)) from \(tally.first) to \(tally.last); the first of the window is audited in full"
                 ))
         }
         if let untracked {
@@ -149,7 +149,7 @@ package final class RefusalLog: Service, Sendable {
                 AuditEvent(
                     time: untracked.last, actor: "tls:unidentified", action: .refuse,
                     detail:
-                        "\(untracked.count) connections refused from \(untracked.first) to \(untracked.last) from addresses beyond the \(configuration.trackedSources) told apart in a window; not itemised"
+                        "\(untracked.count) refused from \(untracked.first) to \(untracked.last) from sources beyond the \(configuration.trackedSources) told apart in a window; not itemised"
                 ))
         }
         guard !events.isEmpty else { return }
@@ -169,6 +169,13 @@ package final class RefusalLog: Service, Sendable {
             }
         }
         flush(closingWindow: true)
+    }
+
+    /// Notes a refused request of a peer's (`RefusalAuditor`): counted per peer and reason.
+    package func refuse(_ event: AuditEvent, source: String, reason: String) {
+        if note(event, from: Source(actor: event.actor, subject: "requests of \(source)", reason: reason)) {
+            logger.warning("request refused", metadata: ["refusal.source": "\(source)", "refusal.reason": "\(reason)"])
+        }
     }
 
     /// The address of `remote` (`IP:PORT`, or `[IPv6]:PORT`) without its port.

@@ -178,6 +178,9 @@ import Testing
             #expect((entry["detail"] as? String ?? "").range(of: "[0-9a-f]{64}", options: .regularExpression) == nil, "\(entry)")
         }
         #expect(summary.hasSuffix("; hits: \(id) match 1.000"))
+        // Refused before any matching, a lookup over the limit is audited through the
+        // refusal log, which writes once a second.
+        _ = try camden.waitForRefusals(1)
         let refusals = try auditEntries(camden, ["--action", "refuse"]).compactMap { $0["detail"] as? String }
         #expect(
             refusals.count == 1

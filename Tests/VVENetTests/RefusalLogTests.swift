@@ -5,6 +5,7 @@ import VVEConfig
 import VVECore
 import VVENet
 import VVEStore
+import VVESync
 import VVETestSupport
 
 @Suite struct RefusalLogTests {
@@ -62,7 +63,7 @@ import VVETestSupport
         #expect(details.count == 3)
         #expect(
             details.last
-                == "3 connections refused from \(time) to \(time) from addresses beyond the 2 told apart in a window; not itemised")
+                == "3 refused from \(time) to \(time) from sources beyond the 2 told apart in a window; not itemised")
     }
 
     @Test func theRegistryReportsWhatAReloadChanged() throws {
@@ -82,5 +83,31 @@ import VVETestSupport
         #expect(registry.peer(pinning: pinB)?.name.rawValue == "hackney")
         #expect(registry.peer(named: AuthorityName("enfield")!) == nil)
         #expect(registry.replace(with: PeerDirectory(peers: registry.peers, problems: [])).isEmpty)
+    }
+}
+
+extension RefusalLogTests {
+    /// A peer repeating a refused request, a lookup over its limit say, adds one entry in full
+    /// and one count a window, as a flood of connections does.
+    @Test func aPeerRepeatingARefusedRequestIsAuditedOnceAndCounted() throws {
+        let store = try CaseStore.inMemory(node: AuthorityName("camden")!)
+        let refusals: any RefusalAuditor = RefusalLog(store: store, logger: CapturedLog().logger)
+        for number in 1...50 {
+            refusals.refuse(
+                AuditEvent(
+                    time: time, actor: "peer:met-police", action: .refuse, detail: "lookup \(number) from met-police; refused: over its limit"),
+                source: "peer:met-police", reason: "lookup over its limit")
+        }
+        refusals.refuse(
+            AuditEvent(time: time, actor: "peer:haringey", action: .refuse, detail: "lookup 51 from haringey; refused: not granted"),
+            source: "peer:haringey", reason: "lookup not granted")
+        (refusals as! RefusalLog).flush(closingWindow: true)
+        let entries = try store.auditEntries(action: .refuse)
+        #expect(
+            entries.map { "\($0.event.actor): \($0.event.detail ?? "")" } == [
+                "peer:met-police: lookup 1 from met-police; refused: over its limit",
+                "peer:haringey: lookup 51 from haringey; refused: not granted",
+                "peer:met-police: 49 further requests of peer:met-police refused (lookup over its limit) from \(time) to \(time); the first of the window is audited in full",
+            ])
     }
 }

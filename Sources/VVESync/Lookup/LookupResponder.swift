@@ -18,12 +18,29 @@ package actor LookupResponder {
     /// Entries the index holds that the store has removed since it was built.
     private var deadEntries = 0
 
+    /// Where a lookup refused before any matching is audited: aggregated per peer and reason
+    /// when given, so a peer repeating a refused lookup cannot flood the audit log; else each
+    /// in full.
+    let refusals: (any RefusalAuditor)?
+
     /// A responder over `store`; its index is built at the first catch-up.
-    package init(store: CaseStore, encoder: MatchKeyEncoder, configuration: LookupConfiguration, logger: Logger) {
+    package init(
+        store: CaseStore, encoder: MatchKeyEncoder, configuration: LookupConfiguration, refusals: (any RefusalAuditor)? = nil, logger: Logger
+    ) {
         self.store = store
         self.encoder = encoder
         self.configuration = configuration
+        self.refusals = refusals
         self.logger = logger
+    }
+
+    /// Audits a lookup refused before any matching: through `refusals`, or at once in full.
+    private func audit(refusal event: AuditEvent, of asker: String, reason: String) throws {
+        if let refusals {
+            refusals.refuse(event, source: asker, reason: reason)
+        } else {
+            try store.audit([event])
+        }
     }
 
     /// Brings the store's match entries and then the in-memory index up to date. Returns how
@@ -71,18 +88,22 @@ package actor LookupResponder {
                 policy.lookups == .police
                 ? "this node answers lookups from \(peer) only while its role is police, and Peers/\(peer).yaml says \(role.rawValue)"
                 : "this node does not answer lookups from \(peer): Peers/\(peer).yaml says `lookups: no`"
-            try store.audit([
-                AuditEvent(time: time, actor: asker, action: .refuse, justification: query.reason.text, detail: "\(detail); refused: \(reason)")
-            ])
+            try audit(
+                refusal: AuditEvent(
+                    time: time, actor: asker, action: .refuse, justification: query.reason.text, detail: "\(detail); refused: \(reason)"),
+                of: asker, reason: "lookup not granted")
             return .refused(.forbidden, reason)
         }
         // Over its limit, a lookup is refused before any matching, so a flood of them costs
         // no index work.
         if let refusal = try store.lookupRefusal(names: query.variants.count, from: asker, limits: configuration.limits, at: time) {
-            try store.audit([
-                AuditEvent(time: time, actor: asker, action: .refuse, justification: query.reason.text, detail: "\(detail); refused: \(refusal)")
-            ])
-            logger.warning("lookup refused: over its limit", metadata: ["peer.name": "\(peer)", "lookup.id": "\(query.lookupID)"])
+            try audit(
+                refusal: AuditEvent(
+                    time: time, actor: asker, action: .refuse, justification: query.reason.text, detail: "\(detail); refused: \(refusal)"),
+                of: asker, reason: "lookup over its limit")
+            if refusals == nil {
+                logger.warning("lookup refused: over its limit", metadata: ["peer.name": "\(peer)", "lookup.id": "\(query.lookupID)"])
+            }
             return .refused(.tooManyRequests, refusal)
         }
         try catchUp()

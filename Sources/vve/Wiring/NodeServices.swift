@@ -67,7 +67,8 @@ struct NodeServices {
             changes = NodeServer.changes(from: ChangeFeed(store: store, encoder: encoder), signal: signal, clock: clock)
             let responder = LookupResponder(
                 store: store, encoder: encoder,
-                configuration: LookupConfiguration(limits: configuration.peerLookupLimits, contact: configuration.lookupContact), logger: logger)
+                configuration: LookupConfiguration(limits: configuration.peerLookupLimits, contact: configuration.lookupContact),
+                refusals: refusals, logger: logger)
             lookups = NodeServer.lookups(from: responder, store: store, clock: clock, logger: logger)
             indexing = MatchIndexService(responder: responder, isNeeded: { registry.needsMatchIndex }, logger: logger)
         } else if registry.peers.allSatisfy({
