@@ -94,16 +94,9 @@ struct VerifyAudit: AsyncNodeCommand {
             // The chain checks itself only as far as its head, which lives in the same file:
             // an entry anchored elsewhere shows whether the end was cut off or re-hashed.
             for anchor in try anchors {
-                guard let hash = try store.auditHash(at: anchor.sequence) else {
-                    throw CommandFailure(
-                        "audit log cut short: it ends at entry \(count), but entry \(anchor.sequence) was anchored with sha256:\(anchor.hash); entries after \(count) were removed. Restore the database from backup and investigate",
-                        status: .auditBroken)
-                }
-                guard hash == anchor.hash else {
-                    throw CommandFailure(
-                        "audit log rewritten: entry \(anchor.sequence) has sha256:\(hash), not the anchored sha256:\(anchor.hash); the log was changed at or before that entry and hashed again. Restore the database from backup and investigate",
-                        status: .auditBroken)
-                }
+                try Self.check(
+                    AuditAnchor(sequence: anchor.sequence, hash: anchor.hash), in: store, endingAt: count,
+                    seen: "entry \(anchor.sequence) was anchored with sha256:\(anchor.hash)")
             }
             Output.line("Audit chain intact: \(count) entries, head sha256:\(head)")
             if !expected.isEmpty {
@@ -113,6 +106,21 @@ struct VerifyAudit: AsyncNodeCommand {
         case .broken(let fault):
             throw CommandFailure(
                 "audit chain broken: \(fault); entries from \(fault.sequence) on cannot be trusted. Restore the database from backup and investigate",
+                status: .auditBroken)
+        }
+    }
+
+    /// Throws unless the log, intact up to entry `count`, still holds `anchor` with its hash;
+    /// `seen` says where the anchor comes from, and `alsoBy` what else cuts a log short.
+    static func check(_ anchor: AuditAnchor, in store: CaseStore, endingAt count: Int, seen: String, alsoBy: String = "") throws {
+        guard let hash = try store.auditHash(at: anchor.sequence) else {
+            throw CommandFailure(
+                "audit log cut short: it ends at entry \(count), but \(seen); entries after \(count) were removed\(alsoBy). Restore the database from backup and investigate",
+                status: .auditBroken)
+        }
+        guard hash == anchor.hash else {
+            throw CommandFailure(
+                "audit log rewritten: \(seen), and it now has sha256:\(hash); the log was changed at or before that entry and hashed again. Restore the database from backup and investigate",
                 status: .auditBroken)
         }
     }
@@ -133,17 +141,10 @@ struct VerifyAudit: AsyncNodeCommand {
                 continue
             }
             for anchor in anchors {
-                let seen = "\(peer.name) saw entry \(anchor.sequence) with sha256:\(anchor.hash) at \(anchor.seenAt?.description ?? "?")"
-                guard let hash = try store.auditHash(at: anchor.sequence) else {
-                    throw CommandFailure(
-                        "audit log cut short: it ends at entry \(count), but \(seen); entries after \(count) were removed (restoring a backup does this too). Restore the database from backup and investigate",
-                        status: .auditBroken)
-                }
-                guard hash == anchor.hash else {
-                    throw CommandFailure(
-                        "audit log rewritten: \(seen), and it now has sha256:\(hash); the log was changed at or before that entry and hashed again. Restore the database from backup and investigate",
-                        status: .auditBroken)
-                }
+                try Self.check(
+                    anchor, in: store, endingAt: count,
+                    seen: "\(peer.name) saw entry \(anchor.sequence) with sha256:\(anchor.hash) at \(anchor.seenAt?.description ?? "?")",
+                    alsoBy: " (restoring a backup does this too)")
             }
             let latest =
                 anchors.max { $0.sequence < $1.sequence }.map { "; the latest, entry \($0.sequence), seen at \($0.seenAt?.description ?? "?")" } ?? ""

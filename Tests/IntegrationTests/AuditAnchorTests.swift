@@ -6,11 +6,7 @@ import Testing
 @Suite struct AuditAnchorTests {
     @Test func aLogCutShortIsFoundByThePeerThatSawItsHead() throws {
         let region = try TestRegion()
-        let camden = try region.node("camden")
-        let haringey = try region.node("haringey")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
-        try camden.pin(haringey, port: 1)
-        try camden.setPolicy(for: "haringey", SyncTests.policy)
+        let (camden, haringey) = try region.camdenSharingWithHaringey()
         _ = try camden.addRelocations(people: ["Tia", "Dami"])
         let owner = try camden.serve()
         try haringey.pin(camden, port: owner.port)

@@ -123,7 +123,9 @@ import Testing
         )
         let wrong = String(repeating: "0", count: 64)
         let rewritten = try node.run(["audit", "verify", "--expect", "2:\(wrong)"])
-        #expect(rewritten.status == 1 && rewritten.stderr.contains("audit log rewritten: entry 2 has sha256:"))
+        #expect(
+            rewritten.status == 1
+                && rewritten.stderr.contains("audit log rewritten: entry 2 was anchored with sha256:\(wrong), and it now has sha256:"))
         let malformed = try node.run(["audit", "verify", "--expect", "2:abc"])
         #expect(malformed.status == 64 && malformed.stderr.contains("--expect \"2:abc\" must be an entry's sequence and hash"))
     }

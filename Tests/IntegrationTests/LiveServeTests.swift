@@ -5,22 +5,11 @@ import Testing
 /// What a running `vve serve` does on its own: take a peer file edited under it, and sweep
 /// overdue copies when it starts.
 @Suite struct LiveServeTests {
-    func copies(_ node: RegionNode) throws -> [String] {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: node.directory + "/vve.sqlite", configuration: configuration)
-        defer { try? queue.close() }
-        return try queue.read { db in try String.fetchAll(db, sql: "SELECT id FROM shared_copy ORDER BY id") }
-    }
-
     /// camden shares relocations with haringey; both serve and pull from each other.
     func region() throws -> (TestRegion, RegionNode, RegionNode, [String]) {
         let region = try TestRegion()
-        let camden = try region.node("camden")
-        let haringey = try region.node("haringey")
-        for node in [camden, haringey] { try check(VVE.run(["linkage-key", "create", node.directory + "/Certificates/linkage.key"])) }
-        try camden.pin(haringey, port: 1)
-        try camden.setPolicy(for: "haringey", SyncTests.policy)
+        let (camden, haringey) = try region.camdenSharingWithHaringey()
+        try check(VVE.run(["linkage-key", "create", haringey.directory + "/Certificates/linkage.key"]))
         return (region, camden, haringey, try camden.addRelocations(people: ["Tia", "Dami"]))
     }
 
@@ -30,7 +19,7 @@ import Testing
         let owner = try camden.serve()
         try haringey.pin(camden, port: owner.port)
         let holder = try haringey.serve()
-        try eventually("haringey holds both copies") { try copies(haringey) == records.sorted() }
+        try eventually("haringey holds both copies") { try haringey.sharedCopyIDs() == records.sorted() }
 
         // The agreement ends: the admin takes the relocation grant out of camden's file for
         // haringey, and camden, still serving, withdraws both copies from haringey.
@@ -39,7 +28,7 @@ import Testing
         let narrowed = text.replacingOccurrences(of: SyncTests.policy, with: "lookups: no\naggregates: no\n")
         #expect(narrowed != text)
         try narrowed.write(toFile: file, atomically: true, encoding: .utf8)
-        try eventually("haringey holds no copy") { try copies(haringey).isEmpty }
+        try eventually("haringey holds no copy") { try haringey.sharedCopyIDs().isEmpty }
         let erasures = try check(haringey.run(["audit", "list", "--action", "erase"])).stdout
         #expect(erasures.contains("shared copy deleted: withdrawn by its owner: this node is no longer in its audience"), "\(erasures)")
         _ = holder.stop()
@@ -62,7 +51,7 @@ import Testing
             )
         ])
         let holder = try haringey.serve()
-        try eventually("haringey's sweep deleted the overdue copy") { try copies(haringey) == [records[1]] }
+        try eventually("haringey's sweep deleted the overdue copy") { try haringey.sharedCopyIDs() == [records[1]] }
         let erased = try #require(
             try JSONSerialization.jsonObject(with: Data(check(haringey.run(["audit", "list", "--action", "erase", "--json"])).stdout.utf8))
                 as? [[String: Any]])

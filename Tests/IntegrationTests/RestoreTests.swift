@@ -14,14 +14,6 @@ import Testing
         return server
     }
 
-    func copies(_ node: RegionNode) throws -> Set<String> {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: node.directory + "/vve.sqlite", configuration: configuration)
-        defer { try? queue.close() }
-        return Set(try queue.read { db in try String.fetchAll(db, sql: "SELECT id FROM shared_copy") })
-    }
-
     /// Puts `file` in place of `node`'s store, as an admin restoring it does.
     func restore(_ node: RegionNode, from file: String) throws {
         let store = node.directory + "/vve.sqlite"
@@ -31,11 +23,7 @@ import Testing
 
     func region() throws -> (TestRegion, RegionNode, RegionNode) {
         let region = try TestRegion()
-        let camden = try region.node("camden")
-        let haringey = try region.node("haringey")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
-        try camden.pin(haringey, port: 1)
-        try camden.setPolicy(for: "haringey", SyncTests.policy)
+        let (camden, haringey) = try region.camdenSharingWithHaringey()
         try haringey.pin(camden, port: 1)
         return (region, camden, haringey)
     }
@@ -68,7 +56,7 @@ import Testing
         #expect(synced.first?.hasPrefix("camden's change log restarted: its store is a new incarnation (") == true, "\(synced)")
         #expect(synced.first?.hasSuffix("): it was restored from a backup or rebuilt. Reading it again from the start.") == true, "\(synced)")
         #expect(synced.last == "Synced from camden: 5 applied, 3 already held, in 1 batch; cursor 8")
-        #expect(try copies(haringey) == Set(before + lost + after))
+        #expect(try Set(haringey.sharedCopyIDs()) == Set(before + lost + after))
         let restarts = try check(haringey.run(["audit", "list", "--action", "update"])).stdout
         #expect(restarts.contains("reading camden's change log again from the start, from cursor 5: its store is a new incarnation ("), "\(restarts)")
         // Read again, the log is followed as before.
@@ -103,7 +91,7 @@ import Testing
         #expect(
             try check(haringey.run(["sync", "--peer", "camden", "--once"])).stdout
                 == "Synced from camden: 2 applied, 0 already held, in 1 batch; cursor 5\n")
-        #expect(try copies(haringey).isSuperset(of: before + after))
+        #expect(try Set(haringey.sharedCopyIDs()).isSuperset(of: before + after))
         _ = server.stop()
     }
 }

@@ -30,3 +30,28 @@ extension RegionNode {
         }
     }
 }
+
+extension RegionNode {
+    /// The ids of the shared copies this node holds, in order, read straight from its store.
+    func sharedCopyIDs() throws -> [String] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: directory + "/vve.sqlite", configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in try String.fetchAll(db, sql: "SELECT id FROM shared_copy ORDER BY id") }
+    }
+}
+
+extension TestRegion {
+    /// camden, holding the region's linkage key, sharing relocations with haringey under
+    /// `SyncTests.policy`, and haringey, which pins nothing yet. camden's file for haringey
+    /// names port 1 until haringey serves.
+    func camdenSharingWithHaringey() throws -> (camden: RegionNode, haringey: RegionNode) {
+        let camden = try node("camden")
+        let haringey = try node("haringey")
+        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.pin(haringey, port: 1)
+        try camden.setPolicy(for: "haringey", SyncTests.policy)
+        return (camden, haringey)
+    }
+}
