@@ -14,12 +14,21 @@ import VVECore
 
     @Test func aPipelineFindingNoThreadToSpareProducesOnTheCallersThread() throws {
         // Pipelines whose producers wait hold threads until none is left to spare. Other
-        // tests' pipelines come and go meanwhile, so keep starting them until one gets none.
+        // tests' pipelines come and go meanwhile: hold every thread they free, until one
+        // made when none was free gets none either.
         let gate = DispatchSemaphore(value: 0)
         var blocked: [ChunkPipeline<Int>] = []
         var starved: ChunkPipeline<Int>?
         let produced = Mutex<Int>(0)
-        for _ in 0..<(10 * ChunkPipeline<Int>.maximumThreads) {
+        for _ in 0..<(100 * ChunkPipeline<Int>.maximumThreads) {
+            let blocker = try ChunkPipeline(count: 1, workers: 1) { _ in
+                gate.wait()
+                return 0
+            }
+            if blocker.threads > 0 {
+                blocked.append(blocker)
+                continue
+            }
             let pipeline = try ChunkPipeline(count: 3, workers: 1) { index in
                 produced.withLock { $0 += 1 }
                 return index
@@ -28,13 +37,12 @@ import VVECore
                 starved = pipeline
                 break
             }
-            // Its producer holds on to its thread until the gate opens.
-            blocked.append(
-                try ChunkPipeline(count: 1, workers: 1) { _ in
-                    gate.wait()
-                    return 0
-                })
             _ = (0..<3).map(pipeline.take)
+            pipeline.waitUntilFinished()
+        }
+        defer {
+            for _ in blocked { gate.signal() }
+            for pipeline in blocked { pipeline.waitUntilFinished() }
         }
         let pipeline = try #require(starved, "every pipeline found a thread to spare")
         let before = produced.withLock { $0 }
@@ -42,7 +50,5 @@ import VVECore
         #expect((0..<3).map(pipeline.take) == [0, 1, 2])
         #expect(produced.withLock { $0 } == before + 3)
         pipeline.waitUntilFinished()
-        for _ in blocked { gate.signal() }
-        for pipeline in blocked { pipeline.waitUntilFinished() }
     }
 }
