@@ -59,20 +59,21 @@ struct SyncCommand: AsyncNodeCommand {
                 throw CommandFailure("sync with \(name) failed: \(error)", status: .peerCheckFailed)
             }
             let outcome: BatchOutcome
-            switch try await store.applyPulled(batch, from: name, policy: peerConfiguration.policy, at: Clock.now()) {
-            case .applied(let applied): outcome = applied
-            case .restarted(let reason):
-                // Once: a peer whose log restarts again at once is not one to follow blindly.
-                guard !restarted else {
-                    throw CommandFailure(
-                        "sync with \(name) stopped: \(name)'s change log restarted twice in one sync (\(reason))", status: .peerCheckFailed)
+            do {
+                switch try await store.applyPulled(batch, from: name, policy: peerConfiguration.policy, mayRestart: !restarted, at: Clock.now()) {
+                case .applied(let applied): outcome = applied
+                case .restarted(let reason):
+                    restarted = true
+                    Output.line("\(name)'s change log restarted: \(reason). Reading it again from the start.")
+                    prefetch.cancel()
+                    prefetch = try BatchPrefetch(
+                        from: name, client: client, store: store, limit: batchSize, wait: .zero, depth: PullConfiguration().prefetch)
+                    continue
                 }
-                restarted = true
-                Output.line("\(name)'s change log restarted: \(reason). Reading it again from the start.")
-                prefetch.cancel()
-                prefetch = try BatchPrefetch(
-                    from: name, client: client, store: store, limit: batchSize, wait: .zero, depth: PullConfiguration().prefetch)
-                continue
+            } catch let tooSoon as RestartTooSoon {
+                // Once a sync: a peer whose log restarts again at once is not one to follow blindly.
+                throw CommandFailure(
+                    "sync with \(name) stopped: \(name)'s change log restarted twice in one sync (\(tooSoon.reason))", status: .peerCheckFailed)
             }
             total = total + outcome
             cursor = batch.cursor

@@ -492,3 +492,27 @@ extension ChangeFeedTests {
         #expect(try enfieldStore.sharedCopies(context: context(63)).map(\.id) == [records[1].id])
     }
 }
+
+extension ChangeFeedTests {
+    /// A restored peer's log is read again from the start, once; a peer whose log restarts
+    /// again at once is refused until later, with nothing audited or reset.
+    @Test func aRestartedLogIsReadAgainAndNotAgainAtOnce() async throws {
+        let store = try CaseStore.inMemory(node: haringey)
+        let before = String(repeating: "a", count: 32), after = String(repeating: "b", count: 32)
+        let first = IncomingBatch(items: [], cursor: 5, hasMore: false, head: 5, since: 0, incarnation: before)
+        #expect(try await store.applyPulled(first, from: camden, policy: .denyAll, at: context(1).time) == .applied(BatchOutcome()))
+        #expect(try store.cursor(for: camden) == 5 && store.incarnation(of: camden) == before)
+        let restored = IncomingBatch(items: [], cursor: 5, hasMore: false, head: 5, since: 5, incarnation: after)
+        await #expect(throws: RestartTooSoon.self) {
+            try await store.applyPulled(restored, from: camden, policy: .denyAll, mayRestart: false, at: context(2).time)
+        }
+        #expect(try store.cursor(for: camden) == 5 && store.incarnation(of: camden) == before)
+        #expect(try store.auditEntries(action: .update).isEmpty)
+        let reason = "its store is a new incarnation (bbbbbbbb, after aaaaaaaa): it was restored from a backup or rebuilt"
+        #expect(try await store.applyPulled(restored, from: camden, policy: .denyAll, at: context(3).time) == .restarted(reason))
+        #expect(try store.cursor(for: camden) == 0 && store.incarnation(of: camden) == after)
+        #expect(
+            try store.auditEntries(action: .update).map(\.event.detail)
+                == ["reading camden's change log again from the start, from cursor 5: \(reason)"])
+    }
+}

@@ -64,6 +64,7 @@ package final class PullScheduler: Service, Sendable {
         logger[metadataKey: "peer.name"] = "\(name)"
         var backoff = configuration.backoff
         var caughtUp = false
+        var lastRestart: ContinuousClock.Instant?
         var prefetch: BatchPrefetch?
         defer { prefetch?.cancel() }
         while !Task.isCancelled {
@@ -80,9 +81,11 @@ package final class PullScheduler: Service, Sendable {
                 }
                 try Task.checkCancellation()
                 let outcome: BatchOutcome
-                switch try await store.applyPulled(batch, from: name, policy: target.policy, at: clock()) {
+                let mayRestart = lastRestart.map { ContinuousClock.now - $0 >= PulledBatch.restartInterval } ?? true
+                switch try await store.applyPulled(batch, from: name, policy: target.policy, mayRestart: mayRestart, at: clock()) {
                 case .applied(let applied): outcome = applied
                 case .restarted(let reason):
+                    lastRestart = .now
                     logger.warning("reading the peer's change log again from the start", metadata: ["sync.reason": "\(reason)"])
                     prefetch?.cancel()
                     prefetch = nil
