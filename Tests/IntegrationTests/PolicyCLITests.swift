@@ -25,17 +25,7 @@ import Testing
         try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
         try camden.pin(haringey, port: 7444)
         try camden.setPolicy(for: "haringey", policy)
-        let relocation = """
-            {"reviewDate": "\(TestDates.review)", "fields": {"youngPerson": {"forenames": "Tia", "surname": "Okonjo", "dateOfBirth": "2011-03-04"}, \
-            "originatingAuthority": "camden", "receivingAuthority": "haringey", "moveDate": "\(TestDates.firstSeen)", \
-            "accommodationType": "relatives", "reasonCategory": "threat-of-violence", "riskLevel": "high", \
-            "originatingSpoc": {"name": "Ada Brennan", "phone": "020 7946 0001"}}}
-            """
-        let added = try check(
-            VVE.run(
-                ["record", "add", "relocation", "--json", "-", "--dir", camden.directory], environment: ["VVE_OPERATOR": "a.admin"],
-                stdin: Data(relocation.utf8)))
-        let id = try #require(added.stdout.firstMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/).map { String($0.output) })
+        let id = try camden.addRelocations(people: ["Tia"])[0]
         return (region, camden, id)
     }
 
