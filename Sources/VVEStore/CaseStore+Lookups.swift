@@ -75,7 +75,7 @@ extension CaseStore {
             let remove = try db.cachedStatement(sql: "DELETE FROM match_entry WHERE record_id = ? AND source = ?")
             // Each changed record once: its entries replaced by those of its people now (none
             // when it is gone).
-            func reindex(_ changes: [Row], source: MatchSource, names: (String) throws -> [NameKeys]) throws -> Int {
+            func reindex(_ changes: [Row], source: MatchSource, names: (String) throws -> [IndexedName]) throws -> Int {
                 var seen = Set<String>()
                 for change in changes {
                     let id: String = change["record_id"]
@@ -84,7 +84,7 @@ extension CaseStore {
                     removed += db.changesCount
                     for name in try names(id) {
                         try insert.execute(arguments: [
-                            id, source.rawValue, name.isAlias, name.keys.exact.map { Data($0) }, Data(fuzzyBytes(name.keys.fuzzy)),
+                            id, source.rawValue, name.isAlias, name.exact.map { Data($0) }, name.fuzzy.map { Data(fuzzyBytes($0)) },
                         ])
                     }
                 }
@@ -100,7 +100,7 @@ extension CaseStore {
                         db.cachedStatement(sql: "SELECT document FROM record WHERE id = ? AND erased = 0"), arguments: [id]),
                     let fields = try decode(document, id: RecordID(id)).fields
                 else { return [] }
-                return LookupPeople.keys(of: fields, encoder: encoder)
+                return LookupPeople.keys(of: fields, encoder: encoder).map(IndexedName.init)
             }
             if let last = changes.last { try setMeta(Self.ownCursorKey, String(last["seq"] as Int64), db) }
 
@@ -108,7 +108,7 @@ extension CaseStore {
                 db.cachedStatement(sql: "SELECT seq, record_id FROM match_copy_change ORDER BY seq LIMIT ?"), arguments: [limit])
             let copiesIndexed = try reindex(copyChanges, source: .copy) { id in
                 guard let recordID = RecordID(id), let copy = try sharedCopy(recordID, db) else { return [] }
-                return LookupPeople.keys(ofCopy: copy.values, kind: copy.replica.kind, encoder: encoder)
+                return LookupPeople.names(ofCopy: copy.values, kind: copy.replica.kind, encoder: encoder)
             }
             if let last = copyChanges.last {
                 try db.execute(sql: "DELETE FROM match_copy_change WHERE seq <= ?", arguments: [last["seq"] as Int64])
@@ -119,11 +119,13 @@ extension CaseStore {
         }
     }
 
-    /// Match entries after `id`, in id order: what an in-memory index has not loaded yet.
+    /// Match entries with a fuzzy encoding after `id`, in id order: what an in-memory index
+    /// has not loaded yet.
     package func matchEntries(after id: Int64, limit: Int) throws -> [(id: Int64, fuzzy: FuzzyEncoding, isAlias: Bool)] {
         try reading { db in
             try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT id, alias, fuzzy FROM match_entry WHERE id > ? ORDER BY id LIMIT ?"), arguments: [id, limit]
+                db.cachedStatement(sql: "SELECT id, alias, fuzzy FROM match_entry WHERE id > ? AND fuzzy IS NOT NULL ORDER BY id LIMIT ?"),
+                arguments: [id, limit]
             )
             .compactMap { row in
                 let bytes: Data = row["fuzzy"]

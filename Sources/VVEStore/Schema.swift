@@ -370,6 +370,29 @@ enum Schema {
                     ) STRICT, WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("2026-12-exact-only-copies") { db in
+            // A copy shared without `identity` holds each person's exact key alone: copies
+            // received before keep no fuzzy encoding, and the match index, which could not
+            // hold an entry without one, is built again (`CaseStore.refreshMatchEntries`
+            // starts over when its key tag is gone).
+            try db.execute(
+                sql: """
+                    DROP TABLE match_entry;
+                    CREATE TABLE match_entry (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        record_id TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        alias INTEGER NOT NULL,
+                        exact BLOB,
+                        fuzzy BLOB
+                    ) STRICT;
+                    CREATE INDEX match_entry_record ON match_entry(record_id, source);
+                    CREATE INDEX match_entry_exact ON match_entry(exact) WHERE exact IS NOT NULL;
+                    CREATE INDEX match_entry_own_exact ON match_entry(source, alias, exact) WHERE source = 'own';
+                    DELETE FROM node_meta WHERE key IN ('match-index.key', 'match-index.own-cursor');
+                    """)
+            try dropFuzzyEncodings(db)
+        }
         return migrator
     }
 }

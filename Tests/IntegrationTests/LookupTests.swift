@@ -275,6 +275,14 @@ import Testing
         #expect(detail.hasPrefix("haringey's copy matched lookup \(lookupID) by met-police at "))
         #expect(detail.hasSuffix(": match 1.000"))
         #expect(try check(camden.run(["status"])).stdout.contains("Lookups matched this node's records 1 time in 30 days; latest at "))
+
+        // The copy holds the person's exact key alone: a misspelt surname, which camden would
+        // answer as a `possible`, finds nothing at haringey, and its store holds no encoding.
+        let misspelt = try lookup(police, ["--surname", "Okonja", "--forename", "Tia", "--dob", "2011-03-04"])
+        #expect(misspelt.status == 1, "\(misspelt.stderr)")
+        #expect(misspelt.stdout.hasPrefix("haringey: no hit\n"))
+        let copies = try SyncTests().sharedCopies(haringey)
+        #expect(copies.count == 1 && copies.allSatisfy { !$0.contains("fuzzy") && $0.contains(#""exact":""#) })
     }
 
     @Test func aNodeWithNoPeerTakingItsLookupsSaysHowToConfigureOne() throws {

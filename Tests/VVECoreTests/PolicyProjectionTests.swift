@@ -242,8 +242,10 @@ import Testing
         let projection = PolicyProjection.project(
             relocation, to: fields.receivingAuthority, role: .borough, policy: policy, encoder: encoder, today: today)
         let document = try #require(projection.document)
-        let keys = encoder.keys(for: fields.youngPerson)
-        #expect(document["fields"]?["youngPerson"] == ["matchKeys": keys.jsonValue])
+        // The exact key alone: a fuzzy encoding would give the name and date of birth up to
+        // any node holding the linkage key, token by token.
+        let exact = try #require(encoder.keys(for: fields.youngPerson).exact)
+        #expect(document["fields"]?["youngPerson"] == ["matchKeys": ["exact": .string(Hex.encode(exact))]])
         #expect(document["fields"]?["originatingSpoc"] == Optional<JSONValue>.none)
         #expect(document["groups"] == ["placement"])
         #expect(projection.groups.first { $0.group == "identity" }?.reason == "not granted: people are sent as match keys only")
@@ -251,6 +253,16 @@ import Testing
         for text in [fields.youngPerson.forenames, fields.youngPerson.surname].compactMap({ $0 }) {
             #expect(!bytes.contains(text))
         }
+        #expect(!bytes.contains("fuzzy"))
+        // Without a full date of birth there is no exact key, and the person is sent as `{}`.
+        var undated = fields
+        undated.youngPerson.dateOfBirth = nil
+        var undatedRecord = relocation
+        undatedRecord.content = .fields(.relocation(undated))
+        let undatedDocument = try #require(
+            PolicyProjection.project(undatedRecord, to: fields.receivingAuthority, role: .borough, policy: policy, encoder: encoder, today: today)
+                .document)
+        #expect(undatedDocument["fields"]?["youngPerson"] == ["matchKeys": [:]])
     }
 
     @Test func aRelocationReachesOnlyItsTwoAuthoritiesAndPolice() {

@@ -269,10 +269,15 @@ extension SharedCopyEditTests {
         #expect(
             refusals { _, fields in fields["receivingAuthority"] = fields["originatingAuthority"] }
                 == ["fields.receivingAuthority: is the same as originatingAuthority; a relocation crosses a border"])
-        // The person, as match keys: a broken key is refused; a name is read as a person.
+        // The person, as its exact key: a broken key is refused, and so is anything beside it;
+        // a person without one is `{}`; a name is read as a person.
         #expect(
-            refusals { _, fields in fields["youngPerson"] = ["matchKeys": ["fuzzy": "zz"]] }
-                == ["fields.youngPerson.matchKeys.fuzzy: must be \(FuzzyEncoding.encodedBits / 4) lowercase hex digits"])
+            refusals { _, fields in fields["youngPerson"] = ["matchKeys": ["exact": "zz"]] }
+                == ["fields.youngPerson.matchKeys.exact: must be 64 lowercase hex digits (HMAC-SHA256)"])
+        #expect(
+            refusals { _, fields in fields["youngPerson"] = ["matchKeys": [:], "surname": "Boateng"] }.first?.hasPrefix(
+                "fields.youngPerson.surname: ") == true)
+        #expect(refusals { _, fields in fields["youngPerson"] = ["matchKeys": [:]] } == [])
         #expect(refusals { _, fields in fields["youngPerson"] = ["forenames": "Ama", "surname": "Boateng"] } == [])
         #expect(refusals { _, fields in fields["youngPerson"] = ["forenames": "Ama"] }.first?.hasPrefix("fields.youngPerson.surname: ") == true)
         // A conflict's sibling is checked as well as the value shown.
@@ -334,6 +339,53 @@ extension SharedCopyEditTests {
         #expect(broken.valueIssues().map(\.path.text) == ["fields.firstSeen"])
     }
 
+    /// vve before exact-only copies sent each person's fuzzy encoding too: such a copy is
+    /// still applied, and the encoding is never kept, in a copy sent as fields or as registers.
+    @Test func aFuzzyEncodingSentWithAPersonIsDroppedAndNeverStored() throws {
+        let fuzzy = JSONValue.string(String(repeating: "0f", count: FuzzyEncoding.encodedBits / 8))
+        func withFuzzy(_ person: JSONValue?) -> JSONValue {
+            guard case .object(var members)? = person, case .object(var keys)? = members["matchKeys"] else { return person ?? .null }
+            keys["fuzzy"] = fuzzy
+            members["matchKeys"] = .object(keys)
+            return .object(members)
+        }
+        // A county lines link sent as fields: each linked person.
+        let line = try #require(try projectedLine(seed: 3, groups: ["people", "line"]).objectValue)
+        var lineFields = try #require(line["fields"]?.objectValue)
+        let linked = try #require(lineFields["linkedPeople"]?.arrayValue)
+        try #require(!linked.isEmpty)
+        lineFields["linkedPeople"] = .array(
+            linked.map { entry in
+                var members = entry.objectValue ?? JSONObject()
+                members["person"] = withFuzzy(members["person"])
+                return .object(members)
+            })
+        var oldLine = line
+        oldLine["fields"] = .object(lineFields)
+        // A relocation sent as registers: each write of the person's register.
+        let (_, relocation) = try copy(groups: ["placement", "status"], accepted: [])
+        var registers = try #require(relocation.replica.jsonValue["registers"]?.objectValue)
+        let writes = try #require(registers["fields.youngPerson"]?.arrayValue)
+        registers["fields.youngPerson"] = .array(
+            writes.map { write in
+                var members = write.objectValue ?? JSONObject()
+                members["value"] = withFuzzy(members["value"])
+                return .object(members)
+            })
+        var oldRelocation = try #require(relocation.jsonValue.objectValue)
+        for key in ["fields", "implicit", "version", "status"] { oldRelocation[key] = nil }
+        oldRelocation["registers"] = .object(registers)
+
+        for (old, current) in [(JSONValue.object(oldLine), JSONValue.object(line)), (.object(oldRelocation), relocation.jsonValue)] {
+            #expect(JSONWriter.canonical(old).contains("\"fuzzy\""))
+            let received = try SharedCopy.receive(old)
+            let incoming = try IncomingCopy.receive(old)
+            #expect(received.storedBytes == (try SharedCopy.receive(current)).storedBytes)
+            #expect(incoming.storedBytes == received.storedBytes)
+            #expect(!String(decoding: received.storedBytes, as: UTF8.self).contains("fuzzy"))
+        }
+    }
+
     @Test func linkedPeopleAreCheckedAsMatchKeysOrNames() throws {
         let document = try #require(try projectedLine(seed: 3, groups: ["people", "line"]).objectValue)
         var fields = try #require(document["fields"]?.objectValue)
@@ -350,7 +402,7 @@ extension SharedCopyEditTests {
         let keys = try #require(people[0]["person"])
         #expect(refusals(["role": "kingpin", "person": keys]).first?.hasPrefix("fields.linkedPeople[0].role: ") == true)
         #expect(
-            refusals(["role": "victim"]) == ["fields.linkedPeople[0].person: is required: the person's match keys, or names when identity is granted"]
+            refusals(["role": "victim"]) == ["fields.linkedPeople[0].person: is required: the person's exact key, or names when identity is granted"]
         )
         #expect(refusals(["role": "victim", "person": keys, "phone": "0"]).first?.hasPrefix("fields.linkedPeople[0].phone: ") == true)
         #expect(refusals(["role": "victim", "person": ["surname": "Mensah"]]) == [])

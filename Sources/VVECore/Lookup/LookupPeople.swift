@@ -15,17 +15,17 @@ package enum LookupPeople {
         }
     }
 
-    /// Keys of every person in a shared copy's values (`fields.MEMBER` to value): from the
-    /// names when the owner granted `identity`, else the match keys it sent. A person that
-    /// cannot be read gives nothing: a lookup must never match on a guess.
-    package static func keys(ofCopy values: [String: JSONValue], kind: RecordKind, encoder: MatchKeyEncoder) -> [NameKeys] {
-        var found: [NameKeys] = []
+    /// Names of every person in a shared copy's values (`fields.MEMBER` to value): both keys
+    /// of each name when the owner granted `identity`, else the exact key it sent. A person
+    /// that cannot be read gives nothing: a lookup must never match on a guess.
+    package static func names(ofCopy values: [String: JSONValue], kind: RecordKind, encoder: MatchKeyEncoder) -> [IndexedName] {
+        var found: [IndexedName] = []
         func add(_ value: JSONValue) {
             var issues = IssueCollector()
-            if let keys = value["matchKeys"] {
-                if let read = MatchKeys.read(from: keys, at: .root, issues: &issues) { found.append(NameKeys(keys: read, isAlias: false)) }
+            if value["matchKeys"] != nil {
+                if let name = SharedPersonKey.read(from: value, at: .root, issues: &issues).flatMap(IndexedName.init) { found.append(name) }
             } else if let person = Person.read(from: value, at: .root, issues: &issues) {
-                found.append(contentsOf: person.lookupKeys(encoder))
+                found.append(contentsOf: person.lookupKeys(encoder).map(IndexedName.init))
             }
         }
         if let member = kind.personMember, let value = values["fields." + member], value != .null { add(value) }

@@ -148,8 +148,8 @@ package enum PolicyProjection {
                     for (member, value) in fields where sent.members.contains(member) {
                         writer.key(text: member)
                         if member == kind.personMember, !sent.identity, value != .null {
-                            if let keys = matchKeys(ofPerson: value, encoder) {
-                                writer.object { $0.member("matchKeys", keys) }
+                            if let key = sharedKey(ofPerson: value, encoder) {
+                                key.writeCanonical(to: &writer)
                             } else {
                                 writer.value(.null)
                             }
@@ -285,7 +285,7 @@ package enum PolicyProjection {
     }
 
     /// The `fields` members a peer granted `groups` receives: the groups' members, and the
-    /// record's person always (as match keys unless `identity` is granted).
+    /// record's person always (as its exact key unless `identity` is granted).
     static func sentMembers(of kind: RecordKind, groups: Set<String>) -> Set<String> {
         var members = Set(kind.fieldGroups.filter { groups.contains($0.name) }.flatMap(\.members))
         if let person = kind.personMember { members.insert(person) }
@@ -299,9 +299,9 @@ package enum PolicyProjection {
         member == kind.personMember || (kind == .countyLinesLink && member == "linkedPeople")
     }
 
-    /// A member's value as the peer receives it: people become their match keys unless
-    /// identity is granted. A person that cannot be read becomes null: never a guess, never
-    /// the plaintext.
+    /// A member's value as the peer receives it: people become their exact keys
+    /// (`SharedPersonKey`) unless identity is granted. A person that cannot be read becomes
+    /// null: never a guess, never the plaintext.
     static func outgoing(_ member: String, _ value: JSONValue, kind: RecordKind, identity: Bool, encoder: MatchKeyEncoder) -> JSONValue {
         guard !identity, value != .null else { return value }
         if member == kind.personMember { return keys(ofPerson: value, encoder) }
@@ -315,13 +315,13 @@ package enum PolicyProjection {
     }
 
     static func keys(ofPerson value: JSONValue, _ encoder: MatchKeyEncoder) -> JSONValue {
-        matchKeys(ofPerson: value, encoder).map { ["matchKeys": $0.jsonValue] } ?? .null
+        sharedKey(ofPerson: value, encoder)?.jsonValue ?? .null
     }
 
-    /// A person's match keys; nil when the person cannot be read.
-    static func matchKeys(ofPerson value: JSONValue, _ encoder: MatchKeyEncoder) -> MatchKeys? {
+    /// A person as a copy without `identity` holds it; nil when the person cannot be read.
+    static func sharedKey(ofPerson value: JSONValue, _ encoder: MatchKeyEncoder) -> SharedPersonKey? {
         var issues = IssueCollector()
-        return Person.read(from: value, at: .root, issues: &issues).map(encoder.keys(for:))
+        return Person.read(from: value, at: .root, issues: &issues).map { SharedPersonKey(exact: encoder.exactKey(for: $0)) }
     }
 
     static func audienceMiss(_ rule: AudienceRule, peer: AuthorityName, role: PeerRole, kind: RecordKind, facts: AudienceFacts) -> String {

@@ -3,7 +3,7 @@
 extension SharedCopy {
     /// What is wrong with the values this copy holds, each read as the kind's schema reads it
     /// in a record of its own: the status, every write of every field (a conflict's siblings
-    /// too), and people as the owner may send them, as match keys or, with `identity`, by
+    /// too), and people as the owner may send them, as exact keys or, with `identity`, by
     /// name. Members the copy does not hold are not asked for; rules across two members apply
     /// to the values shown, when the copy holds both.
     package func valueIssues() -> [ValidationIssue] {
@@ -100,20 +100,20 @@ extension SharedCopy {
             if let person = reader.raw("person") {
                 checkPerson(person, at: at.appending("person"), issues: &issues)
             } else {
-                issues.add(at.appending("person"), nil, "is required: the person's match keys, or names when identity is granted")
+                issues.add(at.appending("person"), nil, "is required: the person's exact key, or names when identity is granted")
             }
             reader.finish(issues: &issues)
         }
     }
 
-    /// A person as an owner sends one: `{"matchKeys": {...}}`, or the person by name.
+    /// A person as an owner sends one: its exact key (`SharedPersonKey`), or the person by
+    /// name.
     private static func checkPerson(_ value: JSONValue, at path: FieldPath, issues: inout IssueCollector) {
-        guard value.objectValue?["matchKeys"] != nil, var reader = ObjectReader(value, at: path, issues: &issues) else {
+        if value.objectValue?["matchKeys"] != nil {
+            _ = SharedPersonKey.read(from: value, at: path, issues: &issues)
+        } else {
             _ = Person.read(from: value, at: path, issues: &issues)
-            return
         }
-        if let keys = reader.raw("matchKeys") { _ = MatchKeys.read(from: keys, at: path.appending("matchKeys"), issues: &issues) }
-        reader.finish(issues: &issues)
     }
 
 }

@@ -15,7 +15,8 @@ package struct SharedCopy: Sendable, Hashable {
     package var owner: AuthorityName { replica.owner }
 
     /// Reads what an owner sent (a projection with registers), checking that it is
-    /// well-formed and holds no register outside the groups it says it carries.
+    /// well-formed and holds no register outside the groups it says it carries. A fuzzy
+    /// encoding sent with a person is dropped (`SharedPersonKey.droppingFuzzyEncodings`).
     package static func read(from document: JSONValue) throws(ValidationError) -> SharedCopy {
         try readParts(from: document).copy
     }
@@ -69,7 +70,8 @@ package struct SharedCopy: Sendable, Hashable {
     }
 
     /// `read(from:)` up to building an implicit copy's registers, with every check it makes.
-    static func readParts(from document: JSONValue) throws(ValidationError) -> Parts {
+    static func readParts(from sent: JSONValue) throws(ValidationError) -> Parts {
+        let document = SharedPersonKey.droppingFuzzyEncodings(from: sent)
         var issues = IssueCollector()
         guard var reader = ObjectReader(document, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
         let kind = reader.required("kind", as: RecordKind.self, hint: "one of \(RecordKind.allowedValues)", issues: &issues)
