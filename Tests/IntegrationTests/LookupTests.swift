@@ -188,7 +188,8 @@ import Testing
                     "refused: peer:met-police has looked up 4 names in the last 24 hours; the limit is 4 a day, each alias counting as a name. Ask the node's admin if this is needed"
                 )
         )
-        for node in [camden, haringey] {
+        // No log at either end holds a name looked up: the asking node's neither.
+        for node in [camden, haringey, police] {
             let everything = try check(node.run(["audit", "list", "--json"])).stdout
             #expect(!everything.contains("Okonja") && !everything.contains("Nobody"), "\(node.name)'s audit log holds a queried name")
             #expect(!everything.contains("Okonjo") || node === camden)
@@ -283,6 +284,37 @@ import Testing
         #expect(misspelt.stdout.hasPrefix("haringey: no hit\n"))
         let copies = try SyncTests().sharedCopies(haringey)
         #expect(copies.count == 1 && copies.allSatisfy { !$0.contains("fuzzy") && $0.contains(#""exact":""#) })
+    }
+
+    /// An officer's lookups a minute are counted at the asking node, aliases as names, before
+    /// anything is sent: a lookup no peer answered still counts.
+    @Test func anOfficerOverTheLimitOfAMinuteIsRefusedBeforeAnythingIsSent() throws {
+        let region = try TestRegion()
+        let police = try region.node("met-police")
+        let camden = try region.node("camden")
+        try check(VVE.run(["linkage-key", "create", police.directory + "/Certificates/linkage.key"]))
+        try police.appendSetting("operator-lookups-per-minute: 3")
+        try police.pin(camden, port: 1)
+        try police.setPolicy(for: "camden", "lookups: no\nask-lookups: yes\naggregates: no\n")
+        // camden is not listening: each lookup is incomplete (exit 2), and counts.
+        #expect(try lookup(police, ["--surname", "Okonjo", "--forename", "Tia"]).status == 2)
+        #expect(try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04", "--alias", "T Money"]).status == 2)
+        let refused = try lookup(police, ["--surname", "Vane", "--forename", "Marcus"])
+        #expect(refused.status == 75)
+        #expect(
+            refused.stderr
+                == "vve: error: lookup refused: PC 4471 Hale has looked up 3 names in the last minute; the limit is 3 a minute, each alias counting as a name. Wait a minute\n"
+        )
+        #expect(refused.stdout.isEmpty)
+        #expect(try auditEntries(police).count == 2)
+        // Another officer has a count of their own.
+        let other = try VVE.run(
+            [
+                "lookup", "--dir", police.directory, "--surname", "Vane", "--forename", "Marcus", "--reason",
+                "missing child enquiry, cross-border check",
+            ],
+            environment: ["VVE_OPERATOR": "PC 5120 Ross"])
+        #expect(other.status == 2, "\(other.stderr)")
     }
 
     @Test func aNodeWithNoPeerTakingItsLookupsSaysHowToConfigureOne() throws {
