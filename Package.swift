@@ -125,7 +125,12 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["vve", "VVENet", "VVETestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "vve", "VVENet", "VVETestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                // A mutual-TLS connection held open across requests, as a peer's client holds one.
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSwift6
         ),
     ]
