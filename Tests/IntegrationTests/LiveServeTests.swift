@@ -3,7 +3,7 @@ import GRDB
 import Testing
 
 /// What a running `vve serve` does on its own: take a peer file edited under it, and sweep
-/// overdue copies when it starts.
+/// overdue records and copies when it starts and at each interval.
 @Suite struct LiveServeTests {
     /// camden shares relocations with haringey; both serve and pull from each other.
     func region() throws -> (TestRegion, RegionNode, RegionNode, [String]) {
@@ -60,5 +60,34 @@ import Testing
         #expect(erased.first?["detail"] as? String == "shared copy deleted: review overdue (due \(past), grace 30 days)")
         _ = holder.stop()
         _ = owner.stop()
+    }
+
+    /// The sweep runs at start and again at every interval (`--retention-interval`, an hour
+    /// by default): a record overdue at start is erased at once, and one that falls overdue
+    /// while the server runs at the next pass.
+    @Test func anOwnersServeErasesAtStartAndAgainAtEachInterval() throws {
+        let (region, camden, _, records) = try region()
+        defer { withExtendedLifetime(region) {} }
+        // Review dates cannot be set in the past: age camden's own records in its store.
+        func age(_ id: String) throws {
+            try camden.tamper([
+                ("UPDATE record SET review_date = ?1, document = json_set(document, '$.reviewDate', ?1) WHERE id = ?2", [TestDates.day(-40), id])
+            ])
+        }
+        func live() throws -> [String] {
+            let listed = try JSONSerialization.jsonObject(with: Data(check(camden.run(["record", "list", "--json"])).stdout.utf8))
+            return (listed as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }.sorted()
+        }
+        try age(records[1])
+        // Without pulls, the sweep needs no peer's clock.
+        let server = try camden.serve(["--no-pull", "--retention-interval", "1"])
+        defer { _ = server.stop() }
+        try eventually("the sweep at start erased the record overdue then") { try live() == [records[0]] }
+        try age(records[0])
+        try eventually("a later sweep erased the record overdue since") { try live().isEmpty }
+        let erased =
+            try JSONSerialization.jsonObject(
+                with: Data(check(camden.run(["audit", "list", "--action", "erase", "--json"])).stdout.utf8)) as? [[String: Any]]
+        #expect(erased?.compactMap { $0["recordId"] as? String } == [records[1], records[0]])
     }
 }

@@ -22,6 +22,9 @@ struct NodeServices {
         var pulls = true
         /// The pull loops' settings.
         var pull = PullConfiguration()
+        /// How often the retention sweep runs after the one at start. Default an hour: review
+        /// dates are days, so an hour late is on time.
+        var retentionInterval: Duration = .seconds(3600)
         /// How often queued lookup notices are offered to their owners. Default 2 s.
         var noticeInterval: Duration = .seconds(2)
 
@@ -115,7 +118,7 @@ struct NodeServices {
         services.append(
             .init(
                 service: RetentionService(
-                    store: store, policy: retention, signal: signal, clock: clock, clocks: clocks,
+                    store: store, policy: retention, interval: settings.retentionInterval, signal: signal, clock: clock, clocks: clocks,
                     hasPeers: { pulls && !registry.pullTargets.isEmpty }, logger: logger)))
         self.registry = registry
         self.watcher = watcher

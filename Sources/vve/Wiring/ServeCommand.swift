@@ -24,6 +24,9 @@ struct ServeCommand: AsyncNodeCommand {
     @Option(help: "Seconds between looks for changed peer files (SIGHUP reloads at once).")
     var reloadInterval = 1
 
+    @Option(help: "Seconds between retention sweeps, after the one at start (1-86400).")
+    var retentionInterval = 3600
+
     @Option(help: "Seconds a caught-up pull asks a peer to hold its request open for a new change (1-\(ChangesRequest.maximumWaitSeconds)).")
     var longPoll = 25
 
@@ -42,6 +45,9 @@ struct ServeCommand: AsyncNodeCommand {
         }
         guard (1...86400).contains(reloadInterval) else {
             throw CommandFailure("--reload-interval must be 1-86400 seconds", status: .usage)
+        }
+        guard (1...86400).contains(retentionInterval) else {
+            throw CommandFailure("--retention-interval must be 1-86400 seconds", status: .usage)
         }
         _ = try listenOption()
     }
@@ -82,6 +88,7 @@ struct ServeCommand: AsyncNodeCommand {
         let listenAddress = address ?? configuration.listen
         var settings = NodeServices.Settings(listen: listenAddress)
         settings.reloadInterval = .seconds(reloadInterval)
+        settings.retentionInterval = .seconds(retentionInterval)
         settings.pulls = pull
         settings.pull.longPoll = .seconds(longPoll)
         let registry = PeerRegistry()
