@@ -75,8 +75,14 @@ struct EncodedRecord: Sendable {
     let erased: Bool
     /// The canonical JSON of the whole record.
     let document: String
+    /// Where an imported record came from, and the digest (hex) of its line: written with a
+    /// new record only; an update leaves both columns as they are.
+    let source: SourceReference?
+    let sourceDigest: String?
 
-    init(_ record: CaseRecord) {
+    init(_ record: CaseRecord, source: SourceReference? = nil, sourceDigest: [UInt8]? = nil) {
+        self.source = source
+        self.sourceDigest = sourceDigest.map(Hex.encode)
         recordID = record.id
         kind = record.kind
         id = record.id.description
@@ -232,14 +238,18 @@ extension CaseStore {
     }
 
     /// Exports records for use outside vve, auditing each one as exported with the reason.
-    package func export(matching filter: RecordFilter, justification: Justification, context: OperationContext) throws -> [CaseRecord] {
+    package func export(matching filter: RecordFilter, justification: Justification, context: OperationContext) throws -> [ExportedRecord] {
         try transaction { db in
-            let records = try fetchRecords(filter, db)
+            var sources: [String: SourceReference] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, source_system, source_id FROM record WHERE source_system IS NOT NULL") {
+                sources[row["id"]] = SourceReference(system: row["source_system"], id: row["source_id"])
+            }
+            let records = try fetchRecords(filter, db).map { ExportedRecord(record: $0, source: sources[$0.id.description]) }
             var audit = try AuditAppender(db)
-            for record in records {
+            for exported in records {
                 try audit.append(
                     AuditEvent(
-                        time: context.time, actor: context.actor.rawValue, action: .export, recordID: record.id,
+                        time: context.time, actor: context.actor.rawValue, action: .export, recordID: exported.record.id,
                         justification: justification.text), db)
             }
             return records
@@ -290,8 +300,9 @@ extension CaseStore {
         let sql =
             insert
             ? """
-            INSERT INTO record(kind, owner, status, risk_level, review_date, created_at, updated_at, version, erased, document, id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO record(kind, owner, status, risk_level, review_date, created_at, updated_at, version, erased, document,
+                source_system, source_id, source_digest, id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
             : """
             UPDATE record SET kind = ?, owner = ?, status = ?, risk_level = ?, review_date = ?, created_at = ?,
@@ -308,6 +319,11 @@ extension CaseStore {
             bind.text(row.version)
             bind.integer(row.erased ? 1 : 0)
             bind.text(row.document)
+            if insert {
+                bind.text(row.source?.system)
+                bind.text(row.source?.id)
+                bind.text(row.sourceDigest)
+            }
             bind.text(row.id)
         }
     }
@@ -375,7 +391,7 @@ extension CaseStore {
         }
     }
 
-    private func changedParts(_ before: CaseRecord, _ after: CaseRecord) -> String {
+    func changedParts(_ before: CaseRecord, _ after: CaseRecord) -> String {
         var parts: [String] = []
         if before.reviewDate != after.reviewDate { parts.append("reviewDate") }
         if before.status != after.status { parts.append("status") }

@@ -393,6 +393,26 @@ enum Schema {
                     """)
             try dropFuzzyEncodings(db)
         }
+        migrator.registerMigration("2026-12-record-sources") { db in
+            // Where each record came from (`SourceReference`), unique per node, so that an
+            // import meeting a known reference updates the record instead of creating another.
+            // `source_digest` is the digest (hex) of the line that last left the record; any other
+            // change to the record clears it, so an equal digest means the line would change
+            // nothing. An erased record forgets its source: nothing of an erased record's case
+            // stays, and a later import of the same reference makes a new record.
+            try db.execute(
+                sql: """
+                    ALTER TABLE record ADD COLUMN source_system TEXT;
+                    ALTER TABLE record ADD COLUMN source_id TEXT;
+                    ALTER TABLE record ADD COLUMN source_digest TEXT;
+                    CREATE UNIQUE INDEX record_source ON record(source_system, source_id) WHERE source_system IS NOT NULL;
+                    CREATE TRIGGER record_source_digest_stale AFTER UPDATE OF document ON record
+                        WHEN NEW.source_digest IS NOT NULL AND NEW.source_digest IS OLD.source_digest
+                        BEGIN UPDATE record SET source_digest = NULL WHERE id = NEW.id; END;
+                    CREATE TRIGGER record_source_forgotten AFTER UPDATE OF erased ON record WHEN NEW.erased = 1
+                        BEGIN UPDATE record SET source_system = NULL, source_id = NULL, source_digest = NULL WHERE id = NEW.id; END;
+                    """)
+        }
         return migrator
     }
 }

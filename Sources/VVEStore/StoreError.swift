@@ -28,6 +28,8 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case conflictChoice(Int64, reason: String)
     /// A local edit of a shared copy touches what the owner does not accept from this node.
     case copyEditRefused(RecordID, field: String, reason: String)
+    /// An export of another node's records was to be restored here.
+    case exportOfAnotherNode(exported: AuthorityName, here: AuthorityName)
 
     package var description: String {
         switch self {
@@ -55,6 +57,8 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "conflict \(id) was not resolved: \(reason)"
         case .copyEditRefused(let id, let field, let reason):
             "copy \(id) was not changed: \(field) \(reason)"
+        case .exportOfAnotherNode(let exported, let here):
+            "this is an export of \(exported)'s records, and this node is \(here): an export is restored only into a node of the same name, since every record id is bound to its owner; run `vve init --name \(exported)` for a new node and import it there"
         case .writeRefused(let peer, let recordID, let reason):
             "write from \(peer)\(recordID.map { " to record \($0)" } ?? "") refused, nothing of it applied: \(reason); the refusal is audited"
         }

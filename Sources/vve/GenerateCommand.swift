@@ -9,7 +9,11 @@ struct GenerateCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Print synthetic, fictional records as NDJSON, ready for `vve record import`.",
-        discussion: "The same seed, owner and day always give the same records.")
+        discussion: """
+            The same seed, owner and day always give the same records. Each has a source reference, \
+            {"system": "synthetic", "id": "OWNER-SEED-N"} (OWNER-KIND-SEED-N with --kind), as a case management \
+            system's export would: importing the output again updates those records rather than adding more.
+            """)
 
     @Option(help: "Only this kind (default: a realistic mix).")
     var kind: RecordKind?
@@ -35,7 +39,9 @@ struct GenerateCommand: ReportingCommand {
         var generator = SyntheticRecords(seed: seed, owner: ownerName, today: Clock.today())
         var buffer = ""
         for index in 0..<count {
-            buffer += JSONWriter.canonical(generator.nextDraft(kind: kind).jsonValue) + "\n"
+            var line = generator.nextDraft(kind: kind).jsonValue.objectValue ?? JSONObject()
+            line["source"] = ["system": "synthetic", "id": .string("\(ownerName)-\(kind.map { "\($0.rawValue)-" } ?? "")\(seed)-\(index + 1)")]
+            buffer += JSONWriter.canonical(.object(line)) + "\n"
             if index % 1000 == 999 {
                 FileHandle.standardOutput.write(Data(buffer.utf8))
                 buffer = ""

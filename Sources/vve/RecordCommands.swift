@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import VVECore
 import VVEStore
 
@@ -60,56 +59,100 @@ struct ImportRecords: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import NDJSON records: all of them in one transaction, or none.",
         discussion: """
-            Each non-blank line is one record as `vve record add` reads it, with a `kind` member. Every line is \
-            validated; if any line is invalid, the lines at fault are listed, the transaction is rolled back and \
-            nothing is imported.
+            Each non-blank line is one record as `vve record add` reads it, with a `kind` member, and optionally \
+            `"source": {"system": "mosaic", "id": "C-104233"}`, the record's reference in the system it comes \
+            from. A line whose source this node knows updates that record as a merge patch, or leaves it alone \
+            when nothing changed; importing the same export again changes nothing. The source stays on this node. \
+            Every line is checked; if any is refused, the lines at fault are listed and nothing is imported. \
+            Example: vve generate --count 50 > cases.ndjson; vve record import --dry-run cases.ndjson
+
+            Exit status: 0 imported (or, with --dry-run, nothing refused); 65 lines refused, nothing imported.
             """)
 
     @Argument(help: ArgumentHelp("The NDJSON file, or - for stdin.", valueName: "FILE"))
     var file: String
 
+    @Flag(help: "Say what would be created, updated, unchanged or refused, and write nothing.")
+    var dryRun = false
+
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
-    /// How many invalid lines are listed before the rest are only counted.
+    /// How many refused lines are listed before the rest are only counted.
     static let listedFailures = 20
 
     func execute(on node: OpenedNode, context: OperationContext) throws {
         let store = node.store
         let lines = InputSource.lines(of: try InputSource.readBytes(path: file))
+        guard let first = lines.first else {
+            throw CommandFailure(
+                "\(file == "-" ? "stdin" : file) holds no records: an import reads one JSON record per line", status: .invalidInput)
+        }
+        if let parsed = try? JSONParser.parse(first.bytes), let header = try ExportHeader.read(parsed) {
+            try restore(header, lines: lines.dropFirst(), store: store, context: context)
+            return
+        }
         let today = context.time.calendarDate
         let chunkSize = CaseStore.importChunkSize
-        let invalidLines = Mutex<[(line: Int, messages: [String])]>([])
-        // Lines are validated on every core while earlier chunks are already being written;
-        // one invalid line anywhere rolls the whole import back.
-        let outcome = try store.importChunks(count: (lines.count + chunkSize - 1) / chunkSize, context: context) { chunk in
-            var drafts: [RecordDraft] = []
-            var invalid: [(line: Int, messages: [String])] = []
-            for line in lines[chunk * chunkSize..<min(lines.count, (chunk + 1) * chunkSize)] {
+        // Lines are read on every core while earlier chunks are already being written.
+        let outcome = try store.importLines(
+            count: (lines.count + chunkSize - 1) / chunkSize, today: today, dryRun: dryRun, context: context
+        ) { chunk in
+            lines[chunk * chunkSize..<min(lines.count, (chunk + 1) * chunkSize)].map { line in
                 do {
-                    drafts.append(try RecordDraft.read(from: try JSONParser.parse(line.bytes), kind: nil, today: today))
+                    return (line.number, .success(try ImportLine.read(try JSONParser.parse(line.bytes))))
                 } catch {
-                    invalid.append((line.number, classify(error).message.split(separator: "\n").map(String.init)))
+                    return (line.number, .failure(UnreadableLine(problems: classify(error).message.split(separator: "\n").map(String.init))))
                 }
             }
-            guard invalid.isEmpty else {
-                invalidLines.withLock { $0 += invalid }
-                return nil
-            }
-            return drafts
         }
-        guard case .imported(let records) = outcome else {
-            let invalid = invalidLines.withLock { $0 }.sorted { $0.line < $1.line }
-            let listed = invalid.prefix(Self.listedFailures).flatMap { entry in entry.messages.map { "line \(entry.line): \($0)" } }
-            let more = invalid.count > Self.listedFailures ? "\n...and more; \(invalid.count) lines are invalid in all" : ""
+        try report(outcome, lines: lines.count, what: "\(lines.count) line\(lines.count == 1 ? "" : "s")")
+    }
+
+    /// Restores an export of this node's records (`vve record export`).
+    func restore(
+        _ header: ExportHeader, lines: ArraySlice<(number: Int, bytes: ArraySlice<UInt8>)>, store: CaseStore, context: OperationContext
+    ) throws {
+        guard lines.count == header.records else {
             throw CommandFailure(
-                listed.joined(separator: "\n") + more
-                    + "\nnothing was imported: \(invalid.count) of \(lines.count) lines are invalid; fix them and import the file again",
+                "\(file) says it holds \(header.records) records and holds \(lines.count): the export was cut short or edited; export again",
                 status: .invalidInput)
         }
-        let byKind = Dictionary(grouping: records, by: \.kind).sorted { $0.key < $1.key }
-            .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
-        Output.line("Imported \(records.count) records" + (records.isEmpty ? "" : " (\(byKind))"))
+        let read = lines.map { line -> (line: Int, read: Result<ExportedRecord, UnreadableLine>) in
+            do {
+                return (line.number, .success(try ExportedRecord.read(try JSONParser.parse(line.bytes))))
+            } catch {
+                return (line.number, .failure(UnreadableLine(problems: classify(error).message.split(separator: "\n").map(String.init))))
+            }
+        }
+        let outcome = try store.restoreExport(header, lines: read, dryRun: dryRun, context: context)
+        let export = "the export of \(header.node) made at \(header.exportedAt)"
+        try report(outcome, lines: lines.count, what: export)
+    }
+
+    /// Prints an import's counts, or throws its refusals.
+    func report(_ outcome: LineImport, lines: Int, what: String) throws {
+        let counts = Self.summary(outcome.counts)
+        if dryRun { Output.line("Dry run, nothing written: \(what) would give \(counts)") }
+        guard outcome.refusals.isEmpty else {
+            let refusals = outcome.refusals
+            let listed = refusals.prefix(Self.listedFailures).flatMap { refused in refused.problems.map { "line \(refused.line): \($0)" } }
+            let more = refusals.count > Self.listedFailures ? "\n...and more; \(refusals.count) lines are refused in all" : ""
+            let outcome = dryRun ? "an import would import nothing" : "nothing was imported"
+            throw CommandFailure(
+                listed.joined(separator: "\n") + more
+                    + "\n\(outcome): \(refusals.count) of \(lines) lines are refused; fix them and import the file again",
+                status: .invalidInput)
+        }
+        if !dryRun { Output.line("Imported \(what): \(counts)") }
+    }
+
+    /// `N created (by kind), N updated, N unchanged, N refused`.
+    static func summary(_ counts: ImportCounts) -> String {
+        let created = counts.created.values.reduce(0, +)
+        let byKind = counts.created.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
+        return "\(created) created" + (created == 0 ? "" : " (\(byKind))")
+            + ", \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.refused) refused"
     }
 }
 
@@ -249,7 +292,15 @@ struct EraseRecord: AuditedCommand {
 
 struct ExportRecords: AuditedCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write records as NDJSON to stdout. Each record exported is audited with the reason.")
+        commandName: "export", abstract: "Write records as NDJSON to stdout. Each record exported is audited with the reason.",
+        discussion: """
+            The first line names the node and the time; each line after it is a whole record, as `vve record show \\
+            --json` prints it, with its source reference. Without a filter the export holds every record and \\
+            tombstone of the node, and `vve record import` restores it, ids, versions and times, into a node of the \\
+            same name: to move a node or rebuild it (`vve init --name NAME`, then import). It holds no copies, \\
+            holders or audit log: `vve backup` holds everything. Example: vve record export --reason "move to new \\
+            server" > camden.ndjson
+            """)
 
     @OptionGroup var filters: FilterOptions
 
@@ -262,8 +313,15 @@ struct ExportRecords: AuditedCommand {
     func execute(on node: OpenedNode, context: OperationContext) throws {
         let why = try justification(reason, option: "reason")
         let store = node.store
-        let records = try store.export(matching: filters.filter, justification: why, context: context)
-        FileHandle.standardOutput.write(Data(records.map { JSONWriter.canonical($0.jsonValue) + "\n" }.joined().utf8))
+        // Without a filter, every record and tombstone: what rebuilding the node needs.
+        var filter = filters.filter
+        let whole = filter == RecordFilter()
+        filter.includeErased = whole
+        let records = try store.export(matching: filter, justification: why, context: context)
+        let header = ExportHeader(node: store.node, exportedAt: context.time, records: records.count, whole: whole)
+        var text = JSONWriter.canonical(header.jsonValue) + "\n"
+        for exported in records { text += JSONWriter.canonical(exported.jsonValue) + "\n" }
+        FileHandle.standardOutput.write(Data(text.utf8))
         Output.note("exported \(records.count) record\(records.count == 1 ? "" : "s")")
     }
 }

@@ -108,7 +108,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         #expect(result.stdout == "")
         let reported = result.stderr.split(separator: "\n")
         #expect(reported.first?.hasPrefix("vve: error: line 5: ") == true, "the blank line still counts: \(result.stderr)")
-        #expect(reported.last == "  nothing was imported: 1 of 6 lines are invalid; fix them and import the file again")
+        #expect(reported.last == "  nothing was imported: 1 of 6 lines are refused; fix them and import the file again")
         #expect(try node.snapshot() == before)
     }
 

@@ -85,7 +85,7 @@ import Testing
         let file = try node.write("batch.ndjson", Data(generated.stdout.utf8))
         let imported = try node.run(["record", "import", file])
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(imported.stdout.hasPrefix("Imported 25 records ("))
+        #expect(imported.stdout.hasPrefix("Imported 25 lines: 25 created ("))
 
         let refused = try node.run(["record", "export"])
         #expect(refused.status == 64)
@@ -93,7 +93,10 @@ import Testing
 
         let exported = try node.run(["record", "export", "--kind", "relocation", "--reason", "transfer to new case system"])
         #expect(exported.status == 0)
-        let lines = exported.stdout.split(separator: "\n")
+        // The header, then the records: a filtered export is not whole.
+        let header = exported.stdout.prefix { $0 != "\n" }
+        #expect(header.hasPrefix(#"{"vveExport":{"#) && header.hasSuffix(#""node":"camden","records":\#(exported.stdout.split(separator: "\n").count - 1),"whole":false}}"#))
+        let lines = exported.stdout.split(separator: "\n").dropFirst()
         #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(#""kind":"relocation""#) })
         #expect(exported.stderr == "vve: exported \(lines.count) record\(lines.count == 1 ? "" : "s")\n")
 

@@ -138,9 +138,9 @@ import VVETestSupport
         let records = try store.importDrafts(drafts(12), context: context())
         let exported = try store.export(
             matching: RecordFilter(kind: .relocation), justification: try Justification("subject access request 2291"), context: context())
-        #expect(exported.map(\.id) == records.filter { $0.kind == .relocation }.map(\.id).sorted())
+        #expect(exported.map(\.record.id) == records.filter { $0.kind == .relocation }.map(\.id).sorted())
         let entries = try store.auditEntries(action: .export)
-        #expect(entries.map(\.event.recordID) == exported.map(\.id))
+        #expect(entries.map(\.event.recordID) == exported.map(\.record.id))
         #expect(entries.allSatisfy { $0.event.justification == "subject access request 2291" })
     }
 

@@ -87,7 +87,7 @@ func classify(_ error: any Error) -> CommandFailure {
     case let store as StoreError:
         switch store {
         case .recordNotFound, .recordErased, .conflictNotFound: return CommandFailure(store.description, status: .recordNotFound)
-        case .writeRefused, .copyEditRefused, .conflictChoice: return CommandFailure(store.description, status: .invalidInput)
+        case .writeRefused, .copyEditRefused, .conflictChoice, .exportOfAnotherNode: return CommandFailure(store.description, status: .invalidInput)
         case .alreadyExists: return CommandFailure(store.description, status: .nodeExists)
         default: return CommandFailure(store.description, status: .storeError)
         }
