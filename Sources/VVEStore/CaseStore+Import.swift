@@ -72,7 +72,7 @@ extension CaseStore {
     /// The known sources and their digests are read inside the write transaction, so the
     /// decisions made from them on other threads hold until it commits.
     package func importLines(
-        count: Int, today: CalendarDate, dryRun: Bool, context: OperationContext,
+        count: Int, today: CalendarDate, dryRun: Bool, allowUnusualAges: Bool = false, context: OperationContext,
         read: @escaping @Sendable (Int) -> [(line: Int, read: Result<ImportLine, UnreadableLine>)]
     ) throws -> LineImport {
         let node = node
@@ -85,11 +85,13 @@ extension CaseStore {
                 let pipeline = try ChunkPipeline(count: count) { index -> [PreparedLine] in
                     var random = BulkRandom()
                     return read(index).enumerated().map { position, entry in
-                        Self.prepare(entry.line, entry.read, known: known, today: today) { draft, source, digest in
+                        Self.prepare(entry.line, entry.read, known: known, today: today, allowUnusualAges: allowUnusualAges) {
+                            draft, source, digest in
                             // Ids in the order of the import, chunk by chunk, whichever core makes them.
                             let id = RecordID.make(at: context.time, sequence: index << chunkBits | position, owner: node, using: &random)
                             return EncodedRecord(
-                                CaseRecord(draft: draft, id: id, node: node, at: context.time), source: source, sourceDigest: digest)
+                                CaseRecord(draft: draft, id: id, node: node, at: context.time), source: source, sourceDigest: digest,
+                                auditNote: draft.auditNote)
                         }
                     }
                 }
@@ -123,7 +125,9 @@ extension CaseStore {
                             if firstMention(source, line: line) { counts.unchanged += 1 }
                         case .existing(let line, let id, let importLine):
                             guard firstMention(importLine.source, line: line) else { continue }
-                            switch try applyImported(importLine, to: id, today: today, context: context, audit: &audit, db) {
+                            switch try applyImported(
+                                importLine, to: id, today: today, allowUnusualAges: allowUnusualAges, context: context, audit: &audit, db)
+                            {
                             case .updated: counts.updated += 1
                             case .unchanged: counts.unchanged += 1
                             case .refused(let problems): refuse(line, problems)
@@ -138,7 +142,9 @@ extension CaseStore {
                             try write(row, insert: true, db)
                             try logChange(row, .create, db)
                             try audit.append(
-                                AuditEvent(time: context.time, actor: context.actor.rawValue, action: .create, recordID: row.recordID), db)
+                                AuditEvent(
+                                    time: context.time, actor: context.actor.rawValue, action: .create, recordID: row.recordID,
+                                    detail: row.auditNote), db)
                             counts.created[row.kind, default: 0] += 1
                         }
                     }
@@ -168,7 +174,7 @@ extension CaseStore {
     /// and new records, are left for the writer to do anything with.
     private static func prepare(
         _ line: Int, _ read: Result<ImportLine, UnreadableLine>, known: [SourceReference: (id: RecordID, digest: [UInt8]?)],
-        today: CalendarDate, encode: (RecordDraft, SourceReference?, [UInt8]) -> EncodedRecord
+        today: CalendarDate, allowUnusualAges: Bool, encode: (RecordDraft, SourceReference?, [UInt8]) -> EncodedRecord
     ) -> PreparedLine {
         let importLine: ImportLine
         switch read {
@@ -180,7 +186,9 @@ extension CaseStore {
             return .existing(line: line, id: record.id, importLine: importLine)
         }
         do {
-            return .new(line: line, row: encode(try importLine.draft(today: today), importLine.source, importLine.digest))
+            return .new(
+                line: line,
+                row: encode(try importLine.draft(today: today, allowUnusualAges: allowUnusualAges), importLine.source, importLine.digest))
         } catch {
             return .refused(line: line, problems: error.issues.map(\.description))
         }
@@ -195,7 +203,8 @@ extension CaseStore {
     /// Applies a line to the live record its source names, as a merge patch, with the
     /// validation, version and audit of `update`.
     private func applyImported(
-        _ line: ImportLine, to id: RecordID, today: CalendarDate, context: OperationContext, audit: inout AuditAppender, _ db: Database
+        _ line: ImportLine, to id: RecordID, today: CalendarDate, allowUnusualAges: Bool, context: OperationContext,
+        audit: inout AuditAppender, _ db: Database
     ) throws -> ImportedUpdate {
         let current = try liveRecord(id, db)
         guard line.kind == current.kind else {
@@ -207,7 +216,8 @@ extension CaseStore {
         let draft: RecordDraft
         do {
             draft = try RecordDraft.read(
-                from: current.editableJSON.merging(patch: line.patch), kind: current.kind, today: today, previousReviewDate: current.reviewDate)
+                from: current.editableJSON.merging(patch: line.patch), kind: current.kind, today: today, editing: current,
+                allowUnusualAges: allowUnusualAges)
         } catch {
             return .refused(error.issues.map(\.description))
         }
@@ -223,7 +233,9 @@ extension CaseStore {
         try audit.append(
             AuditEvent(
                 time: context.time, actor: context.actor.rawValue, action: .update, recordID: id,
-                detail: "imported from \(source.system): \(changedParts(current, updated))"), db)
+                detail: ["imported from \(source.system): \(changedParts(current, updated))", draft.auditNote].compactMap { $0 }.joined(
+                    separator: "; ")),
+            db)
         try setSource(source, digest: line.digest, of: id, db)
         return .updated
     }

@@ -79,8 +79,11 @@ struct EncodedRecord: Sendable {
     /// new record only; an update leaves both columns as they are.
     let source: SourceReference?
     let sourceDigest: String?
+    /// What the audit entry of the record's creation says of it, if anything.
+    let auditNote: String?
 
-    init(_ record: CaseRecord, source: SourceReference? = nil, sourceDigest: [UInt8]? = nil) {
+    init(_ record: CaseRecord, source: SourceReference? = nil, sourceDigest: [UInt8]? = nil, auditNote: String? = nil) {
+        self.auditNote = auditNote
         self.source = source
         self.sourceDigest = sourceDigest.map(Hex.encode)
         recordID = record.id
@@ -140,7 +143,7 @@ extension CaseStore {
             return produce(index)?.enumerated().map { position, draft in
                 let id = RecordID.make(
                     at: context.time, sequence: index << Self.importChunkBits | position, owner: node, using: &random)
-                return EncodedRecord(CaseRecord(draft: draft, id: id, node: node, at: context.time))
+                return EncodedRecord(CaseRecord(draft: draft, id: id, node: node, at: context.time), auditNote: draft.auditNote)
             }
         }
         defer { pipeline.waitUntilFinished() }
@@ -158,7 +161,9 @@ extension CaseStore {
                         try write(row, insert: true, db)
                         try logChange(row, .create, db)
                         try audit.append(
-                            AuditEvent(time: context.time, actor: context.actor.rawValue, action: .create, recordID: row.recordID), db)
+                            AuditEvent(
+                                time: context.time, actor: context.actor.rawValue, action: .create, recordID: row.recordID, detail: row.auditNote),
+                            db)
                         imported.append((row.recordID, row.kind))
                     }
                 }
@@ -173,12 +178,14 @@ extension CaseStore {
     /// Applies an RFC 7396 merge patch to a record's `reviewDate`, `status` and `fields`, and
     /// validates the result as a whole. Reading, checking and writing are one transaction, so a
     /// concurrent edit can never be lost in between.
-    package func update(id: RecordID, patch: JSONValue, today: CalendarDate, context: OperationContext) throws -> UpdateOutcome {
+    package func update(
+        id: RecordID, patch: JSONValue, today: CalendarDate, allowUnusualAges: Bool = false, context: OperationContext
+    ) throws -> UpdateOutcome {
         try transaction { db in
             let current = try liveRecord(id, db)
             let draft = try RecordDraft.read(
-                from: current.editableJSON.merging(patch: patch), kind: current.kind, today: today,
-                previousReviewDate: current.reviewDate)
+                from: current.editableJSON.merging(patch: patch), kind: current.kind, today: today, editing: current,
+                allowUnusualAges: allowUnusualAges)
             guard let updated = current.updated(with: draft, by: node, at: context.time) else { return .unchanged(current) }
             let row = EncodedRecord(updated)
             try write(row, insert: false, db)
@@ -186,8 +193,9 @@ extension CaseStore {
             try logChange(row, .update, db)
             var audit = try AuditAppender(db)
             try audit.append(
-                AuditEvent(time: context.time, actor: context.actor.rawValue, action: .update, recordID: id, detail: changedParts(current, updated)),
-                db)
+                AuditEvent(
+                    time: context.time, actor: context.actor.rawValue, action: .update, recordID: id,
+                    detail: [changedParts(current, updated), draft.auditNote].compactMap { $0 }.joined(separator: "; ")), db)
             return .updated(updated)
         }
     }

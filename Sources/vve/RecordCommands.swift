@@ -38,6 +38,8 @@ struct AddRecord: AuditedCommand {
     @Option(help: "The status (default: active).")
     var status: String?
 
+    @OptionGroup var ages: UnusualAgesOption
+
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
@@ -48,7 +50,7 @@ struct AddRecord: AuditedCommand {
         }
         if let reviewDate { input = input.merging(patch: ["reviewDate": .string(reviewDate)]) }
         if let status { input = input.merging(patch: ["status": .string(status)]) }
-        let draft = try RecordDraft.read(from: input, kind: kind, today: context.time.calendarDate)
+        let draft = try RecordDraft.read(from: input, kind: kind, today: context.time.calendarDate, allowUnusualAges: ages.allowUnusualAges)
         let store = node.store
         let record = try store.add(draft, context: context)
         Output.line("Created \(record.kind.rawValue) \(record.id) (review by \(record.reviewDate))")
@@ -75,6 +77,8 @@ struct ImportRecords: AuditedCommand {
     @Flag(help: "Say what would be created, updated, unchanged or refused, and write nothing.")
     var dryRun = false
 
+    @OptionGroup var ages: UnusualAgesOption
+
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
@@ -96,7 +100,8 @@ struct ImportRecords: AuditedCommand {
         let chunkSize = CaseStore.importChunkSize
         // Lines are read on every core while earlier chunks are already being written.
         let outcome = try store.importLines(
-            count: (lines.count + chunkSize - 1) / chunkSize, today: today, dryRun: dryRun, context: context
+            count: (lines.count + chunkSize - 1) / chunkSize, today: today, dryRun: dryRun, allowUnusualAges: ages.allowUnusualAges,
+            context: context
         ) { chunk in
             lines[chunk * chunkSize..<min(lines.count, (chunk + 1) * chunkSize)].map { line in
                 do {
@@ -230,6 +235,8 @@ struct UpdateRecord: AuditedCommand {
     @Option(name: .customLong("json"), help: ArgumentHelp("The patch: a file, - for stdin, or inline {...}.", valueName: "PATCH"))
     var patch: String
 
+    @OptionGroup var ages: UnusualAgesOption
+
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption
 
@@ -240,7 +247,9 @@ struct UpdateRecord: AuditedCommand {
                 "the patch is \(patchDocument.typeName); a merge patch is an object such as {\"status\": \"closed\"}", status: .invalidInput)
         }
         let store = node.store
-        report(try store.update(id: id, patch: patchDocument, today: context.time.calendarDate, context: context))
+        report(
+            try store.update(
+                id: id, patch: patchDocument, today: context.time.calendarDate, allowUnusualAges: ages.allowUnusualAges, context: context))
     }
 }
 
@@ -324,4 +333,15 @@ struct ExportRecords: AuditedCommand {
         FileHandle.standardOutput.write(Data(text.utf8))
         Output.note("exported \(records.count) record\(records.count == 1 ? "" : "s")")
     }
+}
+
+/// `--allow-unusual-ages`, for the commands that write records.
+struct UnusualAgesOption: ParsableArguments {
+    @Flag(
+        help: """
+            Accept a date of birth that makes a person younger or older than their kind's usual range (a relocated \
+            young person 8-25 at the move, anyone else 8-100); the audit entry says so. A date in the future is \
+            never accepted.
+            """)
+    var allowUnusualAges = false
 }

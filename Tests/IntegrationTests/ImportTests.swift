@@ -108,6 +108,33 @@ import Testing
         #expect(try node.snapshot() == before)
     }
 
+    /// A year of birth mistyped by a century is refused with the range, unless the writer
+    /// confirms it, and then the audit entry says so; on `record add` and on imports alike.
+    @Test func anUnusualAgeIsRefusedUnlessConfirmedAndTheAuditSaysSo() throws {
+        let node = try TestNode()
+        let relocation = SyncTests().relocation(to: "haringey", person: "Tia").replacingOccurrences(of: "2011-03-04", with: "1931-03-04")
+        let refused = try node.run(["record", "add", "relocation", "--json", relocation])
+        #expect(refused.status == 65)
+        #expect(
+            refused.stderr
+                == "vve: error: fields.youngPerson.dateOfBirth: \"1931-03-04\" makes the young person 95 at the move (\(TestDates.firstSeen)); the young person is 8 to 25 then as a rule: check the date, or pass --allow-unusual-ages if it is right\n"
+        )
+        let confirmed = try node.run(["record", "add", "relocation", "--json", relocation, "--allow-unusual-ages"])
+        #expect(confirmed.status == 0, "\(confirmed.stderr)")
+        let line =
+            #"{"kind": "relocation", "source": {"system": "mosaic", "id": "C-1"}, "#
+            + relocation.dropFirst().replacingOccurrences(of: "1931-03-04", with: "1920-03-04")
+        let file = try node.write("old.ndjson", Data(line.utf8))
+        #expect(try node.run(["record", "import", file]).status == 65)
+        #expect(try node.run(["record", "import", file, "--allow-unusual-ages"]).stdout.hasPrefix("Imported 1 line: 1 created"))
+        let audit = try JSONSerialization.jsonObject(with: Data(check(node.run(["audit", "list", "--json", "--action", "create"])).stdout.utf8))
+        #expect(
+            (audit as? [[String: Any]])?.map { $0["detail"] as? String } == [
+                "unusual age accepted (--allow-unusual-ages): fields.youngPerson.dateOfBirth",
+                "unusual age accepted (--allow-unusual-ages): fields.youngPerson.dateOfBirth",
+            ])
+    }
+
     @Test func anErasedRecordForgetsItsSourceAndAnEmptyFileIsAnError() throws {
         let node = try TestNode()
         let line = try export(1)[0]

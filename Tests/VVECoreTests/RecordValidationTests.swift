@@ -144,11 +144,69 @@ enum Fixtures {
             ])
     }
 
+    /// The record as stored before an edit, with `patch` applied without validation.
+    func stored(_ patch: JSONValue, allowUnusualAges: Bool = true) throws -> CaseRecord {
+        let document = Fixtures.patched(Fixtures.relocation, patch)
+        let draft = try RecordDraft.read(
+            from: Fixtures.patched(document, ["reviewDate": "2027-05-01"]), kind: nil, today: Fixtures.today, allowUnusualAges: allowUnusualAges)
+        var record = CaseRecord(
+            draft: draft, id: RecordID("01a20000-0000-7000-8000-000000000000")!, node: AuthorityName("camden")!,
+            at: Timestamp(millisecondsSinceEpoch: 1_795_000_000_000))
+        if let review = document["reviewDate"]?.stringValue.flatMap(CalendarDate.init) { record.reviewDate = review }
+        return record
+    }
+
     @Test func anUnchangedOverdueReviewDateDoesNotBlockAnEdit() throws {
         let overdue = Fixtures.patched(Fixtures.relocation, ["reviewDate": "2026-01-01"])
         #expect(throws: ValidationError.self) { try RecordDraft.read(from: overdue, kind: nil, today: Fixtures.today) }
-        let draft = try RecordDraft.read(from: overdue, kind: nil, today: Fixtures.today, previousReviewDate: CalendarDate("2026-01-01"))
+        let draft = try RecordDraft.read(from: overdue, kind: nil, today: Fixtures.today, editing: try stored(["reviewDate": "2026-01-01"]))
         #expect(draft.reviewDate == CalendarDate("2026-01-01"))
+    }
+
+    /// A mistyped year of birth makes wrong match keys for years: a date in the future is
+    /// refused, and so is an age outside the kind's range unless the writer confirms it.
+    @Test func datesOfBirthMustGivePlausibleAges() throws {
+        func person(_ dateOfBirth: String) -> JSONValue {
+            ["fields": ["youngPerson": ["forenames": "Jayden", "surname": "Okafor", "dateOfBirth": .string(dateOfBirth)]]]
+        }
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.relocation, person("2031-01-01"))) == [
+                #"fields.youngPerson.dateOfBirth: "2031-01-01" is in the future; a date of birth is 2026-11-23 or earlier"#
+            ])
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.relocation, person("1931-05-02"))) == [
+                #"fields.youngPerson.dateOfBirth: "1931-05-02" makes the young person 95 at the move (2026-10-02); the young person is 8 to 25 then as a rule: check the date, or pass --allow-unusual-ages if it is right"#
+            ])
+        // A year alone is plausible when some day of it is: born in 2018, 7 or 8 at the move.
+        #expect(Fixtures.issues(Fixtures.patched(Fixtures.relocation, person("2018"))) == [])
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.relocation, person("2019"))) == [
+                #"fields.youngPerson.dateOfBirth: "2019" makes the young person 6 to 7 at the move (2026-10-02); the young person is 8 to 25 then as a rule: check the date, or pass --allow-unusual-ages if it is right"#
+            ])
+        // 25 until the day before the 26th birthday.
+        #expect(Fixtures.issues(Fixtures.patched(Fixtures.relocation, person("2000-10-03"))) == [])
+        #expect(Fixtures.issues(Fixtures.patched(Fixtures.relocation, person("2000-10-02"))).count == 1)
+        // Linked people and perpetrators: 8 to 100 today.
+        let linked: JSONValue = ["fields": ["linkedPeople": [["role": "victim", "person": ["surname": "Smith", "dateOfBirth": "1920-01-01"]]]]]
+        #expect(
+            Fixtures.issues(Fixtures.patched(Fixtures.link, linked)) == [
+                #"fields.linkedPeople[0].person.dateOfBirth: "1920-01-01" makes the person 106 today; the person is 8 to 100 then as a rule: check the date, or pass --allow-unusual-ages if it is right"#
+            ])
+
+        // Confirmed, an unusual age is accepted and named for the audit; a future one never is.
+        let confirmed = try RecordDraft.read(
+            from: Fixtures.patched(Fixtures.relocation, person("1931-05-02")), kind: nil, today: Fixtures.today, allowUnusualAges: true)
+        #expect(confirmed.acceptedUnusualAges == ["fields.youngPerson.dateOfBirth"])
+        #expect(confirmed.auditNote == "unusual age accepted (--allow-unusual-ages): fields.youngPerson.dateOfBirth")
+        #expect(throws: ValidationError.self) {
+            try RecordDraft.read(
+                from: Fixtures.patched(Fixtures.relocation, person("2031-01-01")), kind: nil, today: Fixtures.today, allowUnusualAges: true)
+        }
+        // An edit that leaves an unusual date of birth as it was is not refused for it.
+        let unusual = try stored(person("1931-05-02"))
+        let closed = try RecordDraft.read(
+            from: unusual.editableJSON.merging(patch: ["status": "closed"]), kind: .relocation, today: Fixtures.today, editing: unusual)
+        #expect(closed.status == .closed && closed.acceptedUnusualAges.isEmpty)
     }
 
     @Test func eventsCannotBeInTheFuture() {

@@ -138,6 +138,14 @@ package struct RecordDraft: Sendable, Hashable {
     package var reviewDate: CalendarDate
     package var status: RecordStatus
     package var fields: RecordFields
+    /// Dates of birth outside their kind's plausible ages that the writer confirmed
+    /// (`--allow-unusual-ages`), by path: the audit entry of the write names them.
+    package var acceptedUnusualAges: [String] = []
+
+    /// What the audit entry of a write of this draft says of it, if anything.
+    package var auditNote: String? {
+        acceptedUnusualAges.isEmpty ? nil : "unusual age accepted (--allow-unusual-ages): \(acceptedUnusualAges.joined(separator: ", "))"
+    }
 
     package init(kind: RecordKind, reviewDate: CalendarDate, status: RecordStatus, fields: RecordFields) {
         self.kind = kind
@@ -153,11 +161,15 @@ package struct RecordDraft: Sendable, Hashable {
     ///
     /// `kind` is the kind named on the command line; the document may repeat it in a `kind`
     /// member, which must then agree. When `kind` is nil the document must name it.
-    /// `previousReviewDate` is the review date before an edit: an edit that leaves an overdue
-    /// review date alone (closing an overdue record, say) is not refused for it.
+    /// `editing` is the record before an edit: an edit that leaves an overdue review date or
+    /// an unusual date of birth alone (closing an overdue record, say) is not refused for it.
+    /// Dates of birth are held to `PlausibleAges`; `allowUnusualAges` accepts one outside
+    /// its range, never one in the future.
     package static func read(
-        from value: JSONValue, kind expectedKind: RecordKind?, today: CalendarDate, previousReviewDate: CalendarDate? = nil
+        from value: JSONValue, kind expectedKind: RecordKind?, today: CalendarDate, editing: CaseRecord? = nil,
+        allowUnusualAges: Bool = false
     ) throws(ValidationError) -> RecordDraft {
+        let previousReviewDate = editing?.reviewDate
         var issues = IssueCollector()
         guard var reader = ObjectReader(value, at: .root, issues: &issues) else { throw ValidationError(issues: issues.issues) }
         var kind = expectedKind
@@ -198,8 +210,22 @@ package struct RecordDraft: Sendable, Hashable {
         for (path, date) in fields?.pastDates ?? [] where date > today {
             issues.add(FieldPath(text: path), date.jsonValue, "is in the future; it records something that has happened, so use \(today) or earlier")
         }
+        var accepted: [String] = []
+        if let fields {
+            // What the record held already was checked when it was written.
+            let before = Set((editing?.fields).map { PlausibleAges.findings(in: $0, today: today) } ?? [])
+            for finding in PlausibleAges.findings(in: fields, today: today) where !before.contains(finding) {
+                if finding.unusualAge && allowUnusualAges {
+                    accepted.append(finding.path)
+                } else {
+                    issues.add(FieldPath(text: finding.path), .string(finding.dateOfBirth.description), finding.rule)
+                }
+            }
+        }
         guard let kind, let reviewDate, let fields, issues.isEmpty else { throw ValidationError(issues: issues.issues) }
-        return RecordDraft(kind: kind, reviewDate: reviewDate, status: status, fields: fields)
+        var draft = RecordDraft(kind: kind, reviewDate: reviewDate, status: status, fields: fields)
+        draft.acceptedUnusualAges = accepted
+        return draft
     }
 }
 

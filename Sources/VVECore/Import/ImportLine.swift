@@ -24,8 +24,8 @@ package struct ImportLine: Sendable {
     package let digest: [UInt8]
 
     /// The line read as a new record, fully validated against `today`.
-    package func draft(today: CalendarDate) throws(ValidationError) -> RecordDraft {
-        try RecordDraft.read(from: document, kind: nil, today: today)
+    package func draft(today: CalendarDate, allowUnusualAges: Bool = false) throws(ValidationError) -> RecordDraft {
+        try RecordDraft.read(from: document, kind: nil, today: today, allowUnusualAges: allowUnusualAges)
     }
 
     /// Reads a line's shape: an object, with a valid source if it has one. Its fields are
