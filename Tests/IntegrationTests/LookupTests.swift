@@ -286,6 +286,45 @@ import Testing
         #expect(copies.count == 1 && copies.allSatisfy { !$0.contains("fuzzy") && $0.contains(#""exact":""#) })
     }
 
+    /// A hit while another peer is down exits 5, not 2: a script that tests for a hit is
+    /// never told of a miss, and the table still says the answer is incomplete.
+    @Test func aHitWhileAnotherPeerIsDownHasAnExitCodeOfItsOwn() throws {
+        let region = try TestRegion()
+        defer { withExtendedLifetime(region) {} }
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        let police = try region.node("met-police")
+        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try FileManager.default.copyItem(
+            atPath: camden.directory + "/Certificates/linkage.key", toPath: police.directory + "/Certificates/linkage.key")
+        try camden.appendSetting("lookup-contact: Camden MASH duty desk, 020 7946 0000")
+        try camden.pin(police, port: 1, role: "police")
+        try camden.setPolicy(for: "met-police", Self.camdenToPolice)
+        let added = try check(camden.run(["record", "add", "relocation", "--json", SyncTests().relocation(to: "haringey", person: "Tia")]))
+        let id = try #require(added.stdout.split(separator: " ").map(String.init).first { $0.count == 36 })
+        let server = try camden.serve()
+        defer { _ = server.stop() }
+        try police.pin(camden, port: server.port)
+        try police.pin(haringey, port: 1)
+        for peer in ["camden", "haringey"] { try police.setPolicy(for: peer, "lookups: no\nask-lookups: yes\naggregates: no\n") }
+
+        let found = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04"])
+        #expect(found.status == 5, "\(found.stderr)")
+        let lines = found.stdout.split(separator: "\n").map(String.init)
+        #expect(
+            lines.prefix(3) == [
+                "camden: 1 hit", "  MATCH  SCORE  KIND        OWNER   RISK  STATUS  REFERENCE                             CONTACT",
+                "  match  1.000  relocation  camden  high  active  \(id)  Ada Brennan, 02079460001",
+            ])
+        #expect(lines[3].hasPrefix("haringey: NO ANSWER: "))
+        #expect(lines[4] == "Incomplete: haringey did not answer; a miss there cannot be concluded.")
+        let json = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04", "--json"])
+        #expect(json.status == 5)
+        #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["outcome"] as? String == "hits-incomplete")
+        // Nothing found and haringey silent: still 2.
+        #expect(try lookup(police, ["--surname", "Vane", "--forename", "Marcus"]).status == 2)
+    }
+
     /// An officer's lookups a minute are counted at the asking node, aliases as names, before
     /// anything is sent: a lookup no peer answered still counts.
     @Test func anOfficerOverTheLimitOfAMinuteIsRefusedBeforeAnythingIsSent() throws {

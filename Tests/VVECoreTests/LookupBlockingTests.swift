@@ -147,11 +147,15 @@ import VVECore
         #expect(hits.outcome == .hits && hits.exitCode == 0)
         #expect(LookupReport(lookupID: "a1b2c3d4", results: [(haringey, .answered(miss))]).exitCode == 1)
         let silent = LookupReport(lookupID: "a1b2c3d4", results: [(camden, .answered(answered)), (haringey, .noAnswer("timed out"))])
-        #expect(silent.outcome == .incomplete && silent.exitCode == 2)
+        // A hit while another peer is silent has a code of its own: a script that tests for a
+        // hit must not be told of a miss.
+        #expect(silent.outcome == .hitsIncomplete && silent.exitCode == 5)
+        let silentMiss = LookupReport(lookupID: "a1b2c3d4", results: [(haringey, .answered(miss)), (camden, .noAnswer("timed out"))])
+        #expect(silentMiss.outcome == .incomplete && silentMiss.exitCode == 2)
         #expect(LookupReport(lookupID: "a1b2c3d4", results: [(haringey, .refused("over its limit"))]).exitCode == 2)
         #expect(
             JSONWriter.canonical(silent.jsonValue)
-                == #"{"lookupId":"a1b2c3d4","outcome":"incomplete","peers":[{"hits":[{"contact":"Ada Brennan, 02079460001","kind":"relocation","label":"possible","owner":"camden","reference":"\#(reference)","riskLevel":"high","score":"0.931"}],"peer":"camden","state":"answered"},{"peer":"haringey","reason":"timed out","state":"no-answer"}]}"#
+                == #"{"lookupId":"a1b2c3d4","outcome":"hits-incomplete","peers":[{"hits":[{"contact":"Ada Brennan, 02079460001","kind":"relocation","label":"possible","owner":"camden","reference":"\#(reference)","riskLevel":"high","score":"0.931"}],"peer":"camden","state":"answered"},{"peer":"haringey","reason":"timed out","state":"no-answer"}]}"#
         )
     }
 

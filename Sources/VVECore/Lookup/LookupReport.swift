@@ -6,8 +6,12 @@ package struct LookupReport: Sendable, Hashable {
         case hits
         /// Every peer asked answered, none with a hit. Exit 1.
         case noHits = "no-hits"
-        /// At least one peer gave no answer or refused: a miss cannot be concluded. Exit 2.
+        /// At least one peer gave no answer or refused, and no other has a hit: a miss cannot
+        /// be concluded. Exit 2.
         case incomplete
+        /// At least one peer has a hit, and another gave no answer or refused. Exit 5: a code
+        /// of its own, so a script that tests for a hit is not told of a miss.
+        case hitsIncomplete = "hits-incomplete"
     }
 
     /// The lookup reported.
@@ -24,13 +28,19 @@ package struct LookupReport: Sendable, Hashable {
     /// Whether a miss can be concluded, and whether anything was found.
     package var outcome: Outcome {
         var hits = false
+        var complete = true
         for (_, result) in results {
             switch result {
             case .answered(let answer): hits = hits || !answer.hits.isEmpty
-            case .refused, .noAnswer: return .incomplete
+            case .refused, .noAnswer: complete = false
             }
         }
-        return hits ? .hits : .noHits
+        switch (hits, complete) {
+        case (true, true): return .hits
+        case (false, true): return .noHits
+        case (true, false): return .hitsIncomplete
+        case (false, false): return .incomplete
+        }
     }
 
     /// The process exit status for `outcome`.
@@ -39,6 +49,7 @@ package struct LookupReport: Sendable, Hashable {
         case .hits: 0
         case .noHits: 1
         case .incomplete: 2
+        case .hitsIncomplete: 5
         }
     }
 

@@ -13,6 +13,8 @@ enum ExitStatus: Int32, CaseIterable {
     case recordNotFound = 3
     /// `vve peer check` found the peer unreachable or its certificate wrong, or was refused.
     case peerCheckFailed = 4
+    /// `vve lookup` found a hit, and some peer asked did not answer (`LookupReport.Outcome`).
+    case lookupHitsIncomplete = 5
     /// Bad options: a missing operator or reason, an unknown flag.
     case usage = 64
     /// The input is not valid: malformed JSON, a field that breaks a rule.
