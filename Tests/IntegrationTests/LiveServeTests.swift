@@ -90,4 +90,18 @@ import Testing
                 with: Data(check(camden.run(["audit", "list", "--action", "erase", "--json"])).stdout.utf8)) as? [[String: Any]]
         #expect(erased?.compactMap { $0["recordId"] as? String } == [records[1], records[0]])
     }
+
+    /// A port another process holds is named, with the setting and the flag that move it.
+    @Test func aTakenPortIsNamedWithTheSettingAndTheFlagToChangeIt() throws {
+        let (region, camden, haringey, _) = try region()
+        defer { withExtendedLifetime(region) {} }
+        let server = try camden.serve()
+        defer { _ = server.stop() }
+        let taken = try haringey.run(["serve", "--listen", "127.0.0.1:\(server.port)"])
+        #expect(taken.status == 78)
+        #expect(
+            taken.stderr.hasSuffix(
+                "vve: error: cannot listen on 127.0.0.1:\(server.port): another vve serve or another program already listens there; stop it, or choose another address with `listen:` in \(haringey.directory)/node.yaml or `vve serve --listen HOST:PORT`\n"
+            ), "\(taken.stderr)")
+    }
 }

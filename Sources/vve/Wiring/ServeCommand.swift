@@ -102,7 +102,15 @@ struct ServeCommand: AsyncNodeCommand {
             })
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: running.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            let address = "\(listenAddress.host):\(listenAddress.port)"
+            guard let message = ListenFailure.message(error, address: address, configuration: location.directory + "/node.yaml") else {
+                throw error
+            }
+            throw CommandFailure(message, status: .configError)
+        }
         Output.line("vve serve: node \(name) stopped")
     }
 }
