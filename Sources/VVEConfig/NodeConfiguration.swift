@@ -232,8 +232,9 @@ package struct NodeConfiguration: Sendable, Equatable {
         # a tombstone is kept at least this long, until every holder has deleted its copy.
         review-grace-days: \(reviewGraceDays)
         tombstone-days: \(tombstoneDays)
-        # Lookups (docs/guide/lookups.md): whom peers' officers call about a hit, and how many
-        # lookups each asking peer and each operator here may make.
+        # Lookups (docs/guide/lookups.md): whom peers' officers call about a hit, required once
+        # any peer file grants lookups, and how many lookups each asking peer and each
+        # operator here may make.
         # lookup-contact: MASH duty desk, 020 7946 0000
         # peer-lookups-per-minute: \(LookupLimits.peerDefault.perMinute)
         # peer-lookups-per-day: \(LookupLimits.peerDefault.perDay)

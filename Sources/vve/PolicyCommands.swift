@@ -36,6 +36,9 @@ struct PolicyCheck: ReportingCommand {
                     + "\n\(directory.problems.count) peer file\(directory.problems.count == 1 ? " is" : "s are") refused; nothing is shared with \(directory.problems.count == 1 ? "that peer" : "those peers") until fixed",
                 status: .configError)
         }
+        if let problem = LookupContactRequirement.problem(node, peers: directory.peers, directory: location.directory) {
+            throw CommandFailure(problem, status: .configError)
+        }
         Output.line("\(directory.peers.count) peer file\(directory.peers.count == 1 ? "" : "s") valid.")
     }
 }

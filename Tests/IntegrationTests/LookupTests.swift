@@ -54,6 +54,7 @@ import Testing
         try camden.setPolicy(for: "met-police", Self.camdenToPolice)
         try haringey.pin(police, port: 1, role: "police")
         try haringey.setPolicy(for: "met-police", "lookups: police\naggregates: no\n")
+        try haringey.appendSetting("lookup-contact: Haringey MASH, 020 8489 0000")
 
         let added = try check(camden.run(["record", "add", "relocation", "--json", SyncTests().relocation(to: "haringey", person: "Tia")]))
         let id = try #require(added.stdout.split(separator: " ").map(String.init).first { $0.count == 36 })
@@ -236,6 +237,7 @@ import Testing
         try haringey.pin(camden, port: 1)
         try haringey.pin(police, port: 1, role: "police")
         try haringey.setPolicy(for: "met-police", "lookups: yes\naggregates: no\n")
+        try haringey.appendSetting("lookup-contact: Haringey MASH, 020 8489 0000")
         try police.pin(haringey, port: 1)
         try police.setPolicy(for: "haringey", "lookups: no\nask-lookups: yes\naggregates: no\n")
         let added = try check(camden.run(["record", "add", "relocation", "--json", SyncTests().relocation(to: "haringey", person: "Tia")]))
@@ -261,7 +263,7 @@ import Testing
                 """
                 haringey: 1 hit
                   MATCH  SCORE  KIND        OWNER   RISK  STATUS  REFERENCE                             CONTACT
-                  match  1.000  relocation  camden  -     -       \(id)  -
+                  match  1.000  relocation  camden  -     -       \(id)  Haringey MASH, 020 8489 0000
 
                 """))
 

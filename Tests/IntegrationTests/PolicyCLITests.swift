@@ -25,8 +25,31 @@ import Testing
         try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
         try camden.pin(haringey, port: 7444)
         try camden.setPolicy(for: "haringey", policy)
+        try camden.appendSetting("lookup-contact: Camden MASH duty desk, 020 7946 0000")
         let id = try camden.addRelocations(people: ["Tia"])[0]
         return (region, camden, id)
+    }
+
+    /// A node that answers lookups must say whom to call: without `lookup-contact:`, the
+    /// check fails and the server does not start, naming the setting and the peers.
+    @Test func aNodeAnsweringLookupsWithoutAContactIsRefused() throws {
+        let region = try TestRegion()
+        defer { withExtendedLifetime(region) {} }
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.pin(haringey, port: 7444)
+        try camden.setPolicy(for: "haringey", Self.haringeyPolicy)
+        let expected =
+            "vve: error: \(camden.directory)/node.yaml has no `lookup-contact:`, and this node answers lookups from haringey: a hit on a copy or a county lines link would give no one to call; add a line such as `lookup-contact: MASH duty desk, 020 7946 0000`\n"
+        let checked = try camden.run(["policy", "check"])
+        #expect(checked.status == 78)
+        #expect(checked.stderr == expected)
+        let served = try camden.run(["serve", "--listen", "127.0.0.1:0"])
+        #expect(served.status == 78)
+        #expect(served.stderr == expected)
+        try camden.appendSetting("lookup-contact: Camden MASH duty desk, 020 7946 0000")
+        #expect(try camden.run(["policy", "check"]).status == 0)
     }
 
     @Test func explainShowsTheExactProjectionAndItsRules() throws {

@@ -88,6 +88,7 @@ import Testing
         try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
         try camden.pin(police, port: 1, role: "police")
         try camden.setPolicy(for: "met-police", "lookups: yes\naggregates: no\n")
+        try camden.appendSetting("lookup-contact: Camden MASH duty desk, 020 7946 0000")
         let generated = try check(VVE.run(["generate", "--kind", "relocation", "--count", "12000", "--seed", "9"]))
         try check(
             VVE.run(

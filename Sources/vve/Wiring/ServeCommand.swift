@@ -70,6 +70,10 @@ struct ServeCommand: AsyncNodeCommand {
         let address = try listenOption()
         let configuration = node.configuration
         let identity = try NodeIdentity.load(configuration, directory: location.directory)
+        let peers = PeerDirectory.load(location.peersFolder, localNode: configuration.name).peers
+        if let problem = LookupContactRequirement.problem(configuration, peers: peers, directory: location.directory) {
+            throw CommandFailure(problem, status: .configError)
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
