@@ -211,6 +211,22 @@ import VVETestSupport
         #expect(disclosed == "[]\n", "nothing was disclosed to the removed peer")
     }
 
+    /// A node whose admin has not yet installed the region's linkage key refuses changes with
+    /// the whole fix: where the key goes, and the restart that picks it up.
+    @Test func aNodeWithoutTheLinkageKeySaysHowToInstallIt() throws {
+        let (region, camden, haringey, server) = try pinnedPair()
+        defer { withExtendedLifetime(region) {} }
+        let answer = try check(
+            try curl([
+                "-w", " %{http_code}", "--cacert", camden.directory + "/Certificates/ca.pem", "--cert", haringey.certificate, "--key",
+                haringey.key, "https://localhost:\(server.port)/v1/changes?since=0",
+            ]))
+        #expect(
+            answer.stdout
+                == #"{"error":"this node does not serve changes yet: it has no linkage key; its admin must copy the region's linkage key into the file node.yaml names (`linkage-key:`, mode 0600) and restart `vve serve`"}"#
+                + "\n 503")
+    }
+
     @Test func aPeerRemovedWhileTheServerRunsIsRefusedWithinSeconds() throws {
         let (region, camden, haringey, server) = try pinnedPair()
         defer { withExtendedLifetime(region) {} }

@@ -34,7 +34,7 @@ package struct AggregateResponder: Sendable {
             )
         } else if !query.measure.isCountedByQuarter, encoder == nil {
             refusal = (
-                .badRequest, "this node cannot answer \(query.measure.rawValue): it has no linkage key; its admin must install the region's"
+                .badRequest, "this node cannot answer \(query.measure.rawValue): it has no linkage key; its admin must copy the region's linkage key into the file node.yaml names (`linkage-key:`, mode 0600) and restart `vve serve`"
             )
         } else if !query.quarter.isReportable(on: today, lagDays: configuration.reportLagDays) {
             let from = query.quarter.last.adding(days: configuration.reportLagDays + 1)

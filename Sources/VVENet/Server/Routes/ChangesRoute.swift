@@ -46,7 +46,7 @@ extension NodeServer {
             defer { inFlight.leave(peer.name) }
             guard let changes else {
                 return refusal(
-                    .serviceUnavailable, "this node does not serve changes yet: it has no linkage key; its admin must install the region's")
+                    .serviceUnavailable, "this node does not serve changes yet: it has no linkage key; its admin must copy the region's linkage key into the file node.yaml names (`linkage-key:`, mode 0600) and restart `vve serve`")
             }
             let query = request.uri.queryParameters
             guard

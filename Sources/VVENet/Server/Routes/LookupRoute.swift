@@ -41,7 +41,7 @@ extension NodeServer {
             guard let peer = context.peer else { return refusal(.forbidden, "unidentified") }
             guard let lookups else {
                 return refusal(
-                    .serviceUnavailable, "this node does not answer lookups yet: it has no linkage key; its admin must install the region's")
+                    .serviceUnavailable, "this node does not answer lookups yet: it has no linkage key; its admin must copy the region's linkage key into the file node.yaml names (`linkage-key:`, mode 0600) and restart `vve serve`")
             }
             let body: ByteBuffer
             do {
