@@ -65,7 +65,13 @@ import VVETestSupport
             // The same batch prepared now, on request, from the same store.
             let expected = try onRequest.prepare(
                 for: haringey, role: .borough, policy: policy, after: batch.cursor, limit: 10, today: today, at: context(10).time)
-            #expect(next.batch.batch.encoded() == expected.batch.encoded())
+            // Its audit head is the one when it was prepared: read ahead, that may be before the
+            // previous batch's disclosures were audited, and any head is a valid anchor.
+            var readied = next.batch.batch
+            var prepared = expected.batch
+            readied.auditHead = nil
+            prepared.auditHead = nil
+            #expect(readied.encoded() == prepared.encoded())
             if next.wasReadAhead { readAhead += 1 }
             served = next
         }
