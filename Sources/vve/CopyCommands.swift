@@ -14,20 +14,22 @@ struct CopyCommand: ParsableCommand {
 }
 
 enum CopyPresentation {
-    /// The copy's values as `{"id", "kind", "owner", "reviewDate", "groups", "status", "fields"}`.
+    /// The copy's values as `{"id", "kind", "owner", "reviewDate", "groups", "status"?,
+    /// "fields", "version", "conflicts"?}`: a status the owner does not share, and conflicts
+    /// when there are none, are left out, as the CLI's JSON leaves out what is absent.
     static func document(_ copy: SharedCopy) -> JSONValue {
         var fields = JSONObject()
-        var status: JSONValue = .null
+        var status: JSONValue?
         for (name, value) in copy.values.sorted(by: { $0.key < $1.key }) {
             if name == "status" { status = value } else if name.hasPrefix("fields.") { fields[String(name.dropFirst(7))] = value }
         }
         let conflicts = copy.replica.resolved().conflicts.map { JSONValue.string($0.field) }
-        return [
-            "id": .string(copy.id.description), "kind": .string(copy.replica.kind.rawValue), "owner": .string(copy.owner.rawValue),
-            "reviewDate": .string(copy.reviewDate.description),
-            "groups": .array(copy.replica.kind.orderedGroupNames(copy.groups).map { .string($0) }),
-            "status": status, "fields": .object(fields), "version": copy.replica.version.jsonValue, "conflicts": .array(conflicts),
-        ]
+        return .compactObject([
+            ("id", .string(copy.id.description)), ("kind", .string(copy.replica.kind.rawValue)), ("owner", .string(copy.owner.rawValue)),
+            ("reviewDate", .string(copy.reviewDate.description)),
+            ("groups", .array(copy.replica.kind.orderedGroupNames(copy.groups).map { .string($0) })),
+            ("status", status), ("fields", .object(fields)), ("version", copy.replica.version.jsonValue), ("conflicts", .array(conflicts)),
+        ])
     }
 }
 

@@ -76,6 +76,9 @@ import Testing
         #expect(table.count == 3)
         #expect(table.dropFirst().allSatisfy { $0.contains("  relocation  camden  active  ") && $0.hasSuffix("  placement,follow-up,status") })
         #expect(try check(haringey.run(["conflicts", "list"])).stdout == "No open conflicts.\n")
+        // As JSON, what is absent is left out: no conflicts, rather than an empty list.
+        let listed = try JSONSerialization.jsonObject(with: Data(check(haringey.run(["copy", "list", "--json"])).stdout.utf8)) as? [[String: Any]]
+        #expect(listed?.count == 2 && listed?.allSatisfy { $0["conflicts"] == nil && $0["status"] as? String == "active" } == true)
 
         #expect(
             try enfield.run(["sync", "--peer", "camden", "--once"]).stdout == "Synced from camden: 1 applied, 0 already held, in 1 batch; cursor 3\n")

@@ -112,6 +112,10 @@ import VVETestSupport
         #expect(backoff.failures == 5)
         backoff.reset()
         #expect(backoff.nextDelay(unit: 0.5) == .milliseconds(375))
+        // Logged to the hundredth of a second, not to 17 digits.
+        #expect(Duration.nanoseconds(379_500_133).roundedSeconds == 0.38)
+        #expect("\(Duration.milliseconds(375).roundedSeconds)" == "0.38")
+        #expect("\(Duration.seconds(4).roundedSeconds)" == "4.0")
     }
 }
 

@@ -26,3 +26,11 @@ package struct Backoff: Sendable, Equatable {
     /// After a success: the next failure starts again from `initial`.
     package mutating func reset() { failures = 0 }
 }
+
+extension Duration {
+    /// Seconds to the hundredth, as logs print a delay: `0.38`, not `0.37950013361128077 seconds`.
+    package var roundedSeconds: Double {
+        let (seconds, attoseconds) = components
+        return ((Double(seconds) + Double(attoseconds) / 1e18) * 100).rounded() / 100
+    }
+}

@@ -123,7 +123,7 @@ package final class PullScheduler: Service, Sendable {
                 // Error descriptions name peers, addresses and certificates, never a person.
                 logger.warning(
                     "pull failed; retrying",
-                    metadata: ["error": "\(error)", "sync.retry.seconds": "\(delay)", "sync.failures": "\(backoff.failures)"])
+                    metadata: ["error": "\(error)", "sync.retry.seconds": "\(delay.roundedSeconds)", "sync.failures": "\(backoff.failures)"])
                 do {
                     try store.recordPullFailure(from: name, reason: "\(error)", at: clock())
                 } catch {

@@ -102,7 +102,9 @@ struct ServeCommand: AsyncNodeCommand {
             settings: settings,
             registry: registry, logger: logger,
             onListening: { port in
-                Output.line("vve serve: node \(name) listening on \(listenAddress.host):\(port) (mutual TLS, \(registry.peers.count) peers)")
+                Output.line(
+                    "vve serve: node \(name) listening on \(listenAddress.host):\(port) (mutual TLS, \(registry.peers.count) peer\(registry.peers.count == 1 ? "" : "s"))"
+                )
             })
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: running.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
