@@ -7,7 +7,11 @@ import VVEStore
 /// `vve init`: creates a node's folder, configuration and store.
 struct InitCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create a node: node.yaml and vve.sqlite in a folder. Never overwrites.")
+        commandName: "init", abstract: "Create a node: node.yaml and vve.sqlite in a folder. Never overwrites.",
+        discussion: """
+            It prints the next steps: a key and a certificate request for the region's CA, the region's linkage key, \
+            and each peer. Example: vve init --name camden --dir ~/vve/camden
+            """)
 
     @Option(help: ArgumentHelp("The node's authority name, such as camden.", valueName: "NAME"))
     var name: String
@@ -27,6 +31,12 @@ struct InitCommand: ReportingCommand {
         Output.line("Created node \(node) in \(directory)")
         Output.line("  \(NodeConfiguration.fileName)  configuration")
         Output.line("  \(configuration.database)  case store (SQLite, WAL, mode 0600)")
+        Output.line("Next (docs/guide/certificates-and-peers.md):")
+        Output.line("  vve cert request --node \(node) --dns HOSTNAME --dir \(directory)   # then the region CA signs the .csr")
+        Output.line(
+            "  install -m 600 REGION/linkage.key \(directory)/\(configuration.linkageKey)   # the region's key; `vve linkage-key create` makes the first"
+        )
+        Output.line("  vve peer add PEER --url https://HOST:PORT --role borough --cert PEER.pem --dir \(directory)   # each peer, then its policy")
     }
 
     /// Creates node.yaml and the store in `directory`, refusing to overwrite either.

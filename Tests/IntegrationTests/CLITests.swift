@@ -17,8 +17,16 @@ import Testing
         let created = try VVE.run(["init", "--name", "tower-hamlets", "--dir", fresh])
         #expect(created.status == 0)
         #expect(
-            created.stdout
-                == "Created node tower-hamlets in \(fresh)\n  node.yaml  configuration\n  vve.sqlite  case store (SQLite, WAL, mode 0600)\n")
+            created.stdout == """
+                Created node tower-hamlets in \(fresh)
+                  node.yaml  configuration
+                  vve.sqlite  case store (SQLite, WAL, mode 0600)
+                Next (docs/guide/certificates-and-peers.md):
+                  vve cert request --node tower-hamlets --dns HOSTNAME --dir \(fresh)   # then the region CA signs the .csr
+                  install -m 600 REGION/linkage.key \(fresh)/Certificates/linkage.key   # the region's key; `vve linkage-key create` makes the first
+                  vve peer add PEER --url https://HOST:PORT --role borough --cert PEER.pem --dir \(fresh)   # each peer, then its policy
+
+                """)
         let badName = try VVE.run(["init", "--name", "Tower Hamlets", "--dir", fresh + "-x"])
         #expect(badName.status == 64)
         #expect(!FileManager.default.fileExists(atPath: fresh + "-x"))
@@ -95,7 +103,9 @@ import Testing
         #expect(exported.status == 0)
         // The header, then the records: a filtered export is not whole.
         let header = exported.stdout.prefix { $0 != "\n" }
-        #expect(header.hasPrefix(#"{"vveExport":{"#) && header.hasSuffix(#""node":"camden","records":\#(exported.stdout.split(separator: "\n").count - 1),"whole":false}}"#))
+        #expect(
+            header.hasPrefix(#"{"vveExport":{"#)
+                && header.hasSuffix(#""node":"camden","records":\#(exported.stdout.split(separator: "\n").count - 1),"whole":false}}"#))
         let lines = exported.stdout.split(separator: "\n").dropFirst()
         #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(#""kind":"relocation""#) })
         #expect(exported.stderr == "vve: exported \(lines.count) record\(lines.count == 1 ? "" : "s")\n")
