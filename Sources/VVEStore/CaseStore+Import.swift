@@ -226,16 +226,7 @@ extension CaseStore {
             try setSource(source, digest: line.digest, of: id, db)
             return .unchanged
         }
-        let row = EncodedRecord(updated)
-        try write(row, insert: false, db)
-        try recordReplicaChange(from: current, to: updated, db)
-        try logChange(row, .update, db)
-        try audit.append(
-            AuditEvent(
-                time: context.time, actor: context.actor.rawValue, action: .update, recordID: id,
-                detail: ["imported from \(source.system): \(changedParts(current, updated))", draft.auditNote].compactMap { $0 }.joined(
-                    separator: "; ")),
-            db)
+        try writeEdit(from: current, to: updated, draft: draft, cause: "imported from \(source.system)", context: context, audit: &audit, db)
         try setSource(source, digest: line.digest, of: id, db)
         return .updated
     }

@@ -187,17 +187,28 @@ extension CaseStore {
                 from: current.editableJSON.merging(patch: patch), kind: current.kind, today: today, editing: current,
                 allowUnusualAges: allowUnusualAges)
             guard let updated = current.updated(with: draft, by: node, at: context.time) else { return .unchanged(current) }
-            let row = EncodedRecord(updated)
-            try write(row, insert: false, db)
-            try recordReplicaChange(from: current, to: updated, db)
-            try logChange(row, .update, db)
             var audit = try AuditAppender(db)
-            try audit.append(
-                AuditEvent(
-                    time: context.time, actor: context.actor.rawValue, action: .update, recordID: id,
-                    detail: [changedParts(current, updated), draft.auditNote].compactMap { $0 }.joined(separator: "; ")), db)
+            try writeEdit(from: current, to: updated, draft: draft, context: context, audit: &audit, db)
             return .updated(updated)
         }
+    }
+
+    /// Writes an edit of one of this node's records: the row, its replica, the change log, and
+    /// an `update` audit entry saying what changed (after `cause`, when given) and the draft's
+    /// note.
+    func writeEdit(
+        from current: CaseRecord, to updated: CaseRecord, draft: RecordDraft, cause: String? = nil, context: OperationContext,
+        audit: inout AuditAppender, _ db: Database
+    ) throws {
+        let row = EncodedRecord(updated)
+        try write(row, insert: false, db)
+        try recordReplicaChange(from: current, to: updated, db)
+        try logChange(row, .update, db)
+        let changed = changedParts(current, updated)
+        try audit.append(
+            AuditEvent(
+                time: context.time, actor: context.actor.rawValue, action: .update, recordID: updated.id,
+                detail: [cause.map { "\($0): \(changed)" } ?? changed, draft.auditNote].compactMap { $0 }.joined(separator: "; ")), db)
     }
 
     /// Sets a record's status to closed.
@@ -399,7 +410,7 @@ extension CaseStore {
         }
     }
 
-    func changedParts(_ before: CaseRecord, _ after: CaseRecord) -> String {
+    private func changedParts(_ before: CaseRecord, _ after: CaseRecord) -> String {
         var parts: [String] = []
         if before.reviewDate != after.reviewDate { parts.append("reviewDate") }
         if before.status != after.status { parts.append("status") }
