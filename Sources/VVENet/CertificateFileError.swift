@@ -40,6 +40,20 @@ package enum PEMFiles {
     }
 
     /// The text of a PEM file, or an error naming it.
+    /// Like `create`, but the file appears whole or not at all: it is written beside `path`
+    /// and linked into place, so a running node that looks for it never reads half of it.
+    package static func createAtomically(_ path: String, contents: String, mode: mode_t) throws {
+        let partial = path + ".partial-\(getpid())"
+        try create(partial, contents: contents, mode: mode)
+        defer { unlink(partial) }
+        guard link(partial, path) == 0 else {
+            if errno == EEXIST {
+                throw CertificateFileError("\(path) already exists; vve never overwrites keys or certificates: move it aside or choose another path")
+            }
+            throw CertificateFileError("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
     package static func read(_ path: String, what: String) throws -> String {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CertificateFileError("\(what) \(path) does not exist; check the path")

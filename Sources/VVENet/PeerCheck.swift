@@ -211,6 +211,10 @@ package enum PeerCheck {
         if let days = report.peerDaysToExpiry, days < expiryWarningDays {
             report.warnings.append("the peer's certificate expires in \(days) days; ask its admin to renew it")
         }
+        if whoami.body["needs-linkage-key"]?.boolValue == true {
+            report.warnings.append(
+                "the peer has no linkage key: this node cannot pull from it or send it lookups until its admin runs `vve linkage-key install FILE`")
+        }
     }
 
     struct Answer: Sendable {

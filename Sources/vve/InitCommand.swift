@@ -34,7 +34,7 @@ struct InitCommand: ReportingCommand {
         Output.line("Next (docs/guide/certificates-and-peers.md):")
         Output.line("  vve cert request --node \(node) --dns HOSTNAME --dir \(directory)   # then the region CA signs the .csr")
         Output.line(
-            "  install -m 600 REGION/linkage.key \(directory)/\(configuration.linkageKey)   # the region's key; `vve linkage-key create` makes the first"
+            "  vve linkage-key install REGION/linkage.key --dir \(directory)   # the region's key; `vve linkage-key create` makes the first"
         )
         Output.line("  vve peer add PEER --url https://HOST:PORT --role borough --cert PEER.pem --dir \(directory)   # each peer, then its policy")
     }

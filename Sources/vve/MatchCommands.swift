@@ -7,8 +7,8 @@ import VVENet
 /// `vve linkage-key ...`: the region's secret for match keys.
 struct LinkageKeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "linkage-key", abstract: "Create the region's linkage key, the secret every node's match keys are made under.",
-        subcommands: [CreateLinkageKey.self])
+        commandName: "linkage-key", abstract: "Create or install the region's linkage key, the secret every node's match keys are made under.",
+        subcommands: [CreateLinkageKey.self, InstallLinkageKey.self])
 }
 
 struct CreateLinkageKey: ReportingCommand {

@@ -227,7 +227,15 @@ struct PeerCheckCommand: AsyncReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Connect to a peer and report the handshake, its identity against the pin, expiry, clock skew and round trip.",
-        discussion: "Exits 0 when every step passes, 4 when one fails, naming the cause.")
+        discussion: """
+            Warns, without failing, when a certificate expires within 30 days, when the clocks differ by more than a minute, \
+            and when either node lacks the region's linkage key, so that syncs and lookups between them would fail.
+
+            Example:
+              vve peer check haringey --dir ~/vve/camden
+
+            Exit codes: 0 every step passed; 4 a step failed, and the message names the cause.
+            """)
 
     @Argument(help: ArgumentHelp("The peer's name.", valueName: "NAME"))
     var name: String
@@ -248,7 +256,12 @@ struct PeerCheckCommand: AsyncReportingCommand {
         let files = try PeerFiles(location)
         let peer = try files.load(try files.name(name))
         let identity = try NodeIdentity.load(files.node, directory: location.directory)
-        let report = await PeerCheck.run(peer: peer, identity: identity, timeout: .seconds(timeout))
+        var report = await PeerCheck.run(peer: peer, identity: identity, timeout: .seconds(timeout))
+        let sharesOrAnswers = !peer.policy.share.isEmpty || peer.policy.lookups != .no
+        if sharesOrAnswers, !FileManager.default.fileExists(atPath: location.resolve(files.node.linkageKey)) {
+            report.warnings.append(
+                "this node has no linkage key: \(peer.name) cannot pull from it or look people up here until you run `vve linkage-key install FILE`")
+        }
         if json {
             Output.json(report.jsonValue)
         } else {

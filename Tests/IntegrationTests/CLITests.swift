@@ -23,7 +23,7 @@ import Testing
                   vve.sqlite  case store (SQLite, WAL, mode 0600)
                 Next (docs/guide/certificates-and-peers.md):
                   vve cert request --node tower-hamlets --dns HOSTNAME --dir \(fresh)   # then the region CA signs the .csr
-                  install -m 600 REGION/linkage.key \(fresh)/Certificates/linkage.key   # the region's key; `vve linkage-key create` makes the first
+                  vve linkage-key install REGION/linkage.key --dir \(fresh)   # the region's key; `vve linkage-key create` makes the first
                   vve peer add PEER --url https://HOST:PORT --role borough --cert PEER.pem --dir \(fresh)   # each peer, then its policy
 
                 """)

@@ -212,19 +212,87 @@ import VVETestSupport
     }
 
     /// A node whose admin has not yet installed the region's linkage key refuses changes with
-    /// the whole fix: where the key goes, and the restart that picks it up.
-    @Test func aNodeWithoutTheLinkageKeySaysHowToInstallIt() throws {
+    /// the whole fix, and serves them from the next request once the key is installed: no
+    /// restart.
+    @Test func aNodeWithoutTheLinkageKeySaysHowToInstallItAndPicksItUpAtTheNextRequest() throws {
         let (region, camden, haringey, server) = try pinnedPair()
         defer { withExtendedLifetime(region) {} }
-        let answer = try check(
-            try curl([
-                "-w", " %{http_code}", "--cacert", camden.directory + "/Certificates/ca.pem", "--cert", haringey.certificate, "--key",
-                haringey.key, "https://localhost:\(server.port)/v1/changes?since=0",
-            ]))
+        let changes = [
+            "-w", " %{http_code}", "--cacert", camden.directory + "/Certificates/ca.pem", "--cert", haringey.certificate, "--key",
+            haringey.key, "https://localhost:\(server.port)/v1/changes?since=0",
+        ]
         #expect(
-            answer.stdout
-                == #"{"error":"this node does not serve changes yet: it has no linkage key; its admin must copy the region's linkage key into the file node.yaml names (`linkage-key:`, mode 0600) and restart `vve serve`"}"#
+            try check(try curl(changes)).stdout
+                == #"{"error":"this node does not serve changes yet: it has no linkage key; its admin must install the region's key with `vve linkage-key install FILE`, which the running node picks up at the next request"}"#
                 + "\n 503")
+        let regionKey = region.root + "/linkage.key"
+        try check(VVE.run(["linkage-key", "create", regionKey]))
+        let installed = try camden.run(["linkage-key", "install", regionKey])
+        let target = camden.directory + "/Certificates/linkage.key"
+        #expect(
+            installed.stdout == """
+                Installed the linkage key at \(target) (mode 0600).
+                A running `vve serve` uses it from a peer's next request; SIGHUP makes it look at once.
+
+                """, "\(installed.stderr)")
+        #expect(try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int == 0o600)
+        #expect(try check(try curl(changes)).stdout.hasSuffix(" 200"))
+        #expect(try camden.run(["linkage-key", "install", regionKey]).stdout == "\(target) already holds this key; nothing to do.\n")
+        let otherKey = region.root + "/other.key"
+        try check(VVE.run(["linkage-key", "create", otherKey]))
+        let refused = try camden.run(["linkage-key", "install", otherKey])
+        #expect(refused.status == 78)
+        #expect(
+            refused.stderr
+                == "vve: error: \(target) already holds another linkage key; vve never replaces one, since every match key changes with it. If it is wrong, move it aside and install again\n"
+        )
+        try "not a key\n".write(toFile: region.root + "/bad.key", atomically: true, encoding: .utf8)
+        let bad = try haringey.run(["linkage-key", "install", region.root + "/bad.key"])
+        #expect(bad.status == 64)
+        #expect(
+            bad.stderr
+                == "vve: error: \(region.root)/bad.key is not a linkage key: it must be 64 or more hex digits, as `vve linkage-key create` writes; ask the region for its copy\n"
+        )
+    }
+
+    /// `peer check` passes but warns, naming the fix, while either node lacks the linkage key
+    /// that syncs and lookups between them need; a node that shares nothing needs none.
+    @Test func peerCheckWarnsWhileEitherSideLacksTheLinkageKey() throws {
+        let (region, camden, haringey, server) = try pinnedPair()
+        defer { withExtendedLifetime((region, server)) {} }
+        let warnings = {
+            try check(haringey.run(["peer", "check", "camden"])).stdout.split(separator: "\n").filter { $0.hasPrefix("  warning:") }
+        }
+        #expect(try warnings().isEmpty, "neither shares anything: no key is needed")
+        let sharing =
+            "share:\n  review-days: 90\n  relocation:\n    audience: [receiving-authority]\n    groups: [placement]\nlookups: no\naggregates: no\n"
+        try camden.setPolicy(for: "haringey", sharing)
+        try haringey.setPolicy(for: "camden", sharing)
+        let remote =
+            "  warning:       the peer has no linkage key: this node cannot pull from it or send it lookups until its admin runs `vve linkage-key install FILE`"
+        let local =
+            "  warning:       this node has no linkage key: camden cannot pull from it or look people up here until you run `vve linkage-key install FILE`"
+        #expect(try eventually("camden reloads its peer file") { try warnings() == [remote[...], local[...]] })
+        let regionKey = region.root + "/linkage.key"
+        try check(VVE.run(["linkage-key", "create", regionKey]))
+        try check(camden.run(["linkage-key", "install", regionKey]))
+        #expect(try warnings() == [local[...]])
+        try check(haringey.run(["linkage-key", "install", regionKey]))
+        #expect(try warnings().isEmpty)
+    }
+
+    /// SIGHUP makes a running node look for its linkage key at once, before any peer asks.
+    @Test func sighupPicksUpAnInstalledLinkageKey() throws {
+        let (region, camden, _, server) = try pinnedPair()
+        defer { withExtendedLifetime(region) {} }
+        let regionKey = region.root + "/linkage.key"
+        try check(VVE.run(["linkage-key", "create", regionKey]))
+        try check(camden.run(["linkage-key", "install", regionKey]))
+        Thread.sleep(forTimeInterval: 1)
+        let errors = { String(decoding: FileManager.default.contents(atPath: server.process.outputs + ".err") ?? Data(), as: UTF8.self) }
+        #expect(!errors().contains("linkage key installed"), "nothing looks for the key unasked")
+        server.signal(SIGHUP)
+        #expect(try eventually("the key is picked up") { errors().contains("linkage key installed: serving changes and lookups from now on") })
     }
 
     @Test func aPeerRemovedWhileTheServerRunsIsRefusedWithinSeconds() throws {

@@ -26,6 +26,11 @@ package enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    package var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
     /// The array's elements, or nil for any other value.
     package var arrayValue: [JSONValue]? {
         if case .array(let elements) = self { return elements }

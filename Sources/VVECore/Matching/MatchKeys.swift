@@ -3,11 +3,14 @@ import Crypto
 /// The region's secret for match keys. Every node of a region holds the same one, so equal
 /// people give equal keys anywhere in the region, and nobody without it can compute or test
 /// a key. It never crosses the wire and never appears in a log.
-package struct LinkageKey: Sendable {
+package struct LinkageKey: Sendable, Equatable {
     let key: SymmetricKey
     /// HMAC already keyed: copying it skips the key schedule that every new HMAC repeats,
     /// which was a third of the cost of a fuzzy encoding.
     private let keyed: HMAC<SHA256>
+
+    /// Equal keys, compared in constant time.
+    package static func == (left: LinkageKey, right: LinkageKey) -> Bool { left.key == right.key }
 
     /// The smallest key accepted: 256 bits.
     package static let minimumBytes = 32
@@ -31,6 +34,9 @@ package struct LinkageKey: Sendable {
         }
         self.init(bytes: bytes)
     }
+
+    /// The key as `vve linkage-key create` writes it: lower-case hex.
+    package var hex: String { key.withUnsafeBytes { Hex.encode(Array($0)) } }
 
     private static func nibble(_ digit: UInt8) -> UInt8? {
         switch digit {

@@ -18,17 +18,19 @@ import X509
 /// The node's HTTPS server: mutual TLS, peers identified by pinned certificates.
 package enum NodeServer {
     /// Builds the server as a Service for the node's ServiceGroup. `onListening` receives the
-    /// bound port once the socket listens (useful with port 0).
+    /// bound port once the socket listens (useful with port 0). `changes` and `lookups` are
+    /// asked at each request: nil while the node has no linkage key, which a peer is told.
     package static func application(
         identity: NodeIdentity, registry: PeerRegistry, refusals: RefusalLog, configuration: NodeServerConfiguration,
-        changes: ChangesProvider? = nil, lookups: LookupProvider? = nil, lookupNotices: LookupNoticeProvider? = nil,
+        changes: @escaping @Sendable () -> ChangesProvider? = { nil }, lookups: @escaping @Sendable () -> LookupProvider? = { nil },
+        lookupNotices: LookupNoticeProvider? = nil,
         aggregates: AggregateProvider? = nil, auditAnchors: AuditAnchorProvider? = nil,
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some Service {
         let router = Router(context: PeerRequestContext.self)
         router.add(middleware: PeerIdentityMiddleware(registry: registry, refusals: refusals))
-        addHealthRoutes(to: router, identity: identity, registry: registry)
+        addHealthRoutes(to: router, identity: identity, registry: registry, servesChanges: { changes() != nil })
         addChangesRoute(to: router, changes: changes, registry: registry)
         addLookupRoute(to: router, lookups: lookups)
         addLookupNoticesRoute(to: router, lookupNotices: lookupNotices)
@@ -80,5 +82,11 @@ package enum NodeServer {
 
     static func refusal(_ status: HTTPResponse.Status, _ message: String) -> Response {
         json(["error": .string(message)], status: status)
+    }
+
+    /// Why a node without the region's linkage key does not `what` yet, and the fix: the key
+    /// is picked up without a restart.
+    static func noLinkageKey(_ what: String) -> String {
+        "this node does not \(what) yet: it has no linkage key; its admin must install the region's key with `vve linkage-key install FILE`, which the running node picks up at the next request"
     }
 }

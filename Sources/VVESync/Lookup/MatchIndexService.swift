@@ -8,13 +8,17 @@ import VVEStore
 /// while `isNeeded` says some peer's lookups, or its `known-in-several-areas` queries, are
 /// answered. A node that answers neither spends nothing on an index.
 package struct MatchIndexService: Service {
-    let responder: LookupResponder
+    let responder: @Sendable () -> LookupResponder?
     let interval: Duration
     let isNeeded: @Sendable () -> Bool
     let logger: Logger
 
     /// Default interval 2 seconds: an idle refresh is two indexed reads.
-    package init(responder: LookupResponder, interval: Duration = .seconds(2), isNeeded: @escaping @Sendable () -> Bool, logger: Logger) {
+    /// `responder` is nil while the node has no linkage key to index with.
+    package init(
+        responder: @escaping @Sendable () -> LookupResponder?, interval: Duration = .seconds(2), isNeeded: @escaping @Sendable () -> Bool,
+        logger: Logger
+    ) {
         self.responder = responder
         self.interval = interval
         self.isNeeded = isNeeded
@@ -22,10 +26,12 @@ package struct MatchIndexService: Service {
     }
 
     package func run() async throws {
-        await repeatUntilShutdown(every: interval) { if self.isNeeded() { await self.refresh() } }
+        await repeatUntilShutdown(every: interval) {
+            if self.isNeeded(), let responder = self.responder() { await self.refresh(responder) }
+        }
     }
 
-    private func refresh() async {
+    private func refresh(_ responder: LookupResponder) async {
         do {
             let indexed = try await responder.catchUp()
             if indexed > 0 { logger.debug("match index refreshed", metadata: ["lookup.indexed": "\(indexed)"]) }

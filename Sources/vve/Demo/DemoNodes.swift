@@ -88,7 +88,8 @@ struct DemoRegionNodes: Sendable {
             let port = ListeningPort()
             let running = try NodeServices(
                 configuration: configuration, peersFolder: directory + "/" + PeerDirectory.folderName, store: store, identity: identity,
-                linkageKey: holdsKey ? LinkageKey(hex: linkageKey.trimmingWhitespace()) : nil, settings: settings, logger: nodeLogger,
+                linkageKey: { [linkageKey] in holdsKey ? LinkageKey(hex: linkageKey.trimmingWhitespace()) : nil }, settings: settings,
+                logger: nodeLogger,
                 onListening: { port.value = $0 })
             nodes.append(DemoNode(name: name, role: role, directory: directory, store: store, identity: identity, running: running, port: port))
         }

@@ -44,10 +44,13 @@ struct NodeServices {
     /// stops.
     let services: [ServiceGroupConfiguration.ServiceConfiguration]
 
-    /// Builds a node's services. Without a linkage key the node serves, audits and pulls, but
-    /// offers no change feed and answers no lookups: peers are told why.
+    /// Builds a node's services. `linkageKey` loads the region's key: nil while none is
+    /// installed, and throwing for one present but unusable, which stops the start. Without a
+    /// key the node serves, audits and pulls, but offers no change feed and answers no lookups,
+    /// and peers are told why; the key is looked for again at their next request and on SIGHUP.
     init(
-        configuration: NodeConfiguration, peersFolder: String, store: CaseStore, identity: NodeIdentity, linkageKey: LinkageKey?,
+        configuration: NodeConfiguration, peersFolder: String, store: CaseStore, identity: NodeIdentity,
+        linkageKey: @escaping @Sendable () throws -> LinkageKey?,
         settings: Settings, registry: PeerRegistry = PeerRegistry(), logger: Logger, onListening: @escaping @Sendable (_ port: Int) -> Void
     ) throws {
         let clock: @Sendable () -> Timestamp = { Clock.now() }
@@ -62,41 +65,48 @@ struct NodeServices {
         serverConfiguration.connectionsPerAddress = configuration.connectionsPerAddress
         serverConfiguration.maximumConnections = configuration.maximumConnections
         let signal = ChangeSignal(store: store, logger: logger)
-        var changes: NodeServer.ChangesProvider?
-        var lookups: NodeServer.LookupProvider?
-        var indexing: MatchIndexService?
-        if let linkageKey {
-            let encoder = MatchKeyEncoder(key: linkageKey)
-            changes = NodeServer.changes(from: ChangeFeed(store: store, encoder: encoder), signal: signal, clock: clock)
-            let responder = LookupResponder(
-                store: store, encoder: encoder,
-                configuration: LookupConfiguration(limits: configuration.peerLookupLimits, contact: configuration.lookupContact),
-                refusals: refusals, logger: logger)
-            lookups = NodeServer.lookups(from: responder, store: store, clock: clock, logger: logger)
-            indexing = MatchIndexService(responder: responder, isNeeded: { registry.needsMatchIndex }, logger: logger)
-        } else if registry.peers.allSatisfy({
-            $0.policy.share.isEmpty && $0.policy.lookups == .no && !$0.policy.aggregates.grants(.knownInSeveralAreas)
-        }) {
-            // A VRU's node, or any that shares nothing and answers no lookups: the key would
-            // let it read every match key it is sent, and it needs none.
-            logger.notice("no linkage key, and none needed: this node shares no records, answers no lookups and makes no tokens")
-        } else {
-            logger.warning(
-                "no linkage key: peers cannot pull changes or look people up until the region's key is installed",
-                metadata: ["linkage.key.path": "\(configuration.linkageKey)"])
+        let aggregateConfiguration = AggregateConfiguration(
+            rules: configuration.disclosure, reportLagDays: configuration.reportLagDays, limits: configuration.peerAggregateLimits)
+        let pickup = LinkageKeyPickup(
+            load: linkageKey,
+            build: { key in
+                let encoder = MatchKeyEncoder(key: key)
+                let responder = LookupResponder(
+                    store: store, encoder: encoder,
+                    configuration: LookupConfiguration(limits: configuration.peerLookupLimits, contact: configuration.lookupContact),
+                    refusals: refusals, logger: logger)
+                return LinkageKeyPickup.Keyed(
+                    changes: NodeServer.changes(from: ChangeFeed(store: store, encoder: encoder), signal: signal, clock: clock),
+                    lookups: NodeServer.lookups(from: responder, store: store, clock: clock, logger: logger),
+                    aggregates: NodeServer.aggregates(
+                        from: AggregateResponder(store: store, configuration: aggregateConfiguration, encoder: encoder, logger: logger),
+                        store: store, clock: clock, logger: logger),
+                    responder: responder)
+            }, logger: logger)
+        let keyless = NodeServer.aggregates(
+            from: AggregateResponder(store: store, configuration: aggregateConfiguration, encoder: nil, logger: logger), store: store,
+            clock: clock, logger: logger)
+        if try !pickup.loadAtStart() {
+            if registry.peers.allSatisfy({
+                $0.policy.share.isEmpty && $0.policy.lookups == .no && !$0.policy.aggregates.grants(.knownInSeveralAreas)
+            }) {
+                // A VRU's node, or any that shares nothing and answers no lookups: the key would
+                // let it read every match key it is sent, and it needs none.
+                logger.notice("no linkage key, and none needed: this node shares no records, answers no lookups and makes no tokens")
+            } else {
+                logger.warning(
+                    "no linkage key: peers cannot pull changes or look people up until the region's key is installed with `vve linkage-key install FILE`; it is picked up without a restart",
+                    metadata: ["linkage.key.path": "\(configuration.linkageKey)"])
+            }
         }
-        let aggregates = AggregateResponder(
-            store: store,
-            configuration: AggregateConfiguration(
-                rules: configuration.disclosure, reportLagDays: configuration.reportLagDays, limits: configuration.peerAggregateLimits),
-            encoder: linkageKey.map(MatchKeyEncoder.init), logger: logger)
         let server = try NodeServer.application(
             identity: identity, registry: registry, refusals: refusals, configuration: serverConfiguration,
-            changes: changes, lookups: lookups, lookupNotices: NodeServer.lookupNotices(into: store, clock: clock, logger: logger),
-            aggregates: NodeServer.aggregates(from: aggregates, store: store, clock: clock, logger: logger),
+            changes: { pickup.current()?.changes }, lookups: { pickup.current()?.lookups },
+            lookupNotices: NodeServer.lookupNotices(into: store, clock: clock, logger: logger),
+            aggregates: { peer, body in try await (pickup.current()?.aggregates ?? keyless)(peer, body) },
             auditAnchors: { peer in try store.auditAnchors(keptFor: peer) }, logger: logger, onListening: onListening)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: server), .init(service: refusals), .init(service: watcher), .init(service: signal),
+            .init(service: server), .init(service: refusals), .init(service: watcher), .init(service: signal), .init(service: pickup),
         ]
         let clocks = PeerClocks()
         if settings.pulls {
@@ -105,7 +115,11 @@ struct NodeServices {
                 signal: signal, configuration: settings.pull, clock: clock, clocks: clocks, logger: logger)
             services.append(.init(service: puller))
         }
-        if let indexing { services.append(.init(service: indexing)) }
+        services.append(
+            .init(
+                service: MatchIndexService(
+                    responder: { registry.needsMatchIndex ? pickup.current()?.responder : nil }, isNeeded: { registry.needsMatchIndex },
+                    logger: logger)))
         services.append(
             .init(
                 service: LookupNoticeService(

@@ -84,11 +84,12 @@ struct ServeCommand: AsyncNodeCommand {
         if let problem = identity.ownCertificateProblem() {
             logger.error("this node's certificate will be refused by every peer", metadata: ["certificate.problem": "\(problem)"])
         }
-        // An absent key only disables the change feed and lookups; a key that is present
-        // but unsafe or damaged stops the start, like an unsafe private key.
-        let linkageKey =
-            FileManager.default.fileExists(atPath: location.resolve(configuration.linkageKey))
-            ? try location.linkageKey(configuration) : nil
+        // An absent key only disables the change feed and lookups until it is installed; a
+        // key that is present but unsafe or damaged stops the start, like an unsafe private key.
+        let location = self.location
+        let linkageKey: @Sendable () throws -> LinkageKey? = {
+            FileManager.default.fileExists(atPath: location.resolve(configuration.linkageKey)) ? try location.linkageKey(configuration) : nil
+        }
         let listenAddress = address ?? configuration.listen
         var settings = NodeServices.Settings(listen: listenAddress)
         settings.reloadInterval = .seconds(reloadInterval)

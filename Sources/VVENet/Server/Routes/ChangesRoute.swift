@@ -33,7 +33,7 @@ extension NodeServer {
     /// `registry` once the batch is ready, and a batch built under a file that is no longer the
     /// peer's is discarded, undisclosed; a removed peer is refused, and a changed one gets its
     /// batch built again under its file as it now is.
-    static func addChangesRoute(to router: Router<PeerRequestContext>, changes: ChangesProvider?, registry: PeerRegistry) {
+    static func addChangesRoute(to router: Router<PeerRequestContext>, changes: @escaping @Sendable () -> ChangesProvider?, registry: PeerRegistry) {
         // A pull loop has one request waiting at a time, and the next asked once the last's
         // headers arrive: two leave room for a hand-run `vve sync` beside it, and no more.
         let inFlight = PeerConcurrency(limit: 2)
@@ -44,10 +44,7 @@ extension NodeServer {
                     .tooManyRequests, "\(peer.name) already has \(inFlight.limit) change requests in progress here; ask again when one finishes")
             }
             defer { inFlight.leave(peer.name) }
-            guard let changes else {
-                return refusal(
-                    .serviceUnavailable, "this node does not serve changes yet: it has no linkage key; its admin must copy the region's linkage key into the file node.yaml names (`linkage-key:`, mode 0600) and restart `vve serve`")
-            }
+            guard let changes = changes() else { return refusal(.serviceUnavailable, noLinkageKey("serve changes")) }
             let query = request.uri.queryParameters
             guard
                 let asked = ChangesRequest(

@@ -10,7 +10,12 @@ import VVESync
 extension NodeServer {
     /// `GET /v1/health` (the node's name, time, uptime, peers and certificate) and
     /// `GET /v1/whoami` (the caller as this node identifies it).
-    static func addHealthRoutes(to router: Router<PeerRequestContext>, identity: NodeIdentity, registry: PeerRegistry) {
+    /// `servesChanges` says whether the node has its linkage key. A caller that this node
+    /// shares records with or answers lookups for is told when it lacks one, so that `vve peer
+    /// check` can warn that syncs and lookups would fail.
+    static func addHealthRoutes(
+        to router: Router<PeerRequestContext>, identity: NodeIdentity, registry: PeerRegistry, servesChanges: @escaping @Sendable () -> Bool
+    ) {
         let started = Date()
         router.get("/v1/health") { _, _ -> Response in
             let certificate: JSONValue = [
@@ -39,6 +44,7 @@ extension NodeServer {
                 "agreement": .string(peer.agreement.reference),
                 "node": .string(identity.name.rawValue),
                 "time": .string(Timestamp(Date()).description),
+                "needs-linkage-key": .bool((!peer.policy.share.isEmpty || peer.policy.lookups != .no) && !servesChanges()),
             ]
             return json(caller)
         }

@@ -36,13 +36,10 @@ extension NodeServer {
     }
 
     /// `POST /v1/lookup`: a peer's lookup, answered hit or no hit.
-    static func addLookupRoute(to router: Router<PeerRequestContext>, lookups: LookupProvider?) {
+    static func addLookupRoute(to router: Router<PeerRequestContext>, lookups: @escaping @Sendable () -> LookupProvider?) {
         router.post("/v1/lookup") { request, context -> Response in
             guard let peer = context.peer else { return refusal(.forbidden, "unidentified") }
-            guard let lookups else {
-                return refusal(
-                    .serviceUnavailable, "this node does not answer lookups yet: it has no linkage key; its admin must copy the region's linkage key into the file node.yaml names (`linkage-key:`, mode 0600) and restart `vve serve`")
-            }
+            guard let lookups = lookups() else { return refusal(.serviceUnavailable, noLinkageKey("answer lookups")) }
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: maximumLookupBytes)
