@@ -88,6 +88,6 @@ extension PeerRegistry {
 extension PeerRegistry {
     /// The peers to pull from now, each with the policy its batches are checked against.
     package var pullTargets: [PullTarget] {
-        peers.map { PullTarget(name: $0.name, policy: $0.policy) }
+        peers.map { PullTarget(name: $0.name, policy: $0.policy, revision: $0.hashValue) }
     }
 }

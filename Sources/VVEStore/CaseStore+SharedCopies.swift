@@ -144,6 +144,15 @@ extension CaseStore {
     }
 
     /// Every shared copy this node holds, by id, with the consultation audited as one read.
+    /// Whether this node holds a copy of any of `owner`'s records: then it may write back to
+    /// them, and has something for `owner` even when it shares none of its own records.
+    /// Read without an audit entry: it reveals nothing of a record.
+    package func holdsCopies(ownedBy owner: AuthorityName) throws -> Bool {
+        try reading { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM shared_copy WHERE owner = ?)", arguments: [owner.rawValue]) ?? false
+        }
+    }
+
     package func sharedCopies(context: OperationContext) throws -> [SharedCopy] {
         try transaction { db in
             var copies: [SharedCopy] = []

@@ -21,6 +21,12 @@ package struct PeerSyncState: Sendable, Equatable {
     package var lastErrorAt: Timestamp?
     /// Failures in a row since the last success.
     package var failures: Int
+    /// When the peer last said it shares nothing with this node; nil once it sends a batch.
+    package var nothingSharedAt: Timestamp?
+
+    /// Whether the peer has answered a pull at least once, with a batch or with "nothing
+    /// shared": until then, a peer that cannot be reached is tried ever more rarely, up to hourly.
+    package var hasAnswered: Bool { lastSuccess != nil || nothingSharedAt != nil }
 
     package init(peer: AuthorityName, cursor: Int64 = 0) {
         self.peer = peer
@@ -52,9 +58,23 @@ extension CaseStore {
                     VALUES (:peer, :time, :time, CASE WHEN :lag = 0 THEN :time END, :lag, 0)
                     ON CONFLICT(peer) DO UPDATE SET last_attempt = :time, last_success = :time,
                         caught_up_at = CASE WHEN :lag = 0 THEN :time ELSE caught_up_at END,
-                        lag_changes = :lag, last_error = NULL, last_error_at = NULL, failures = 0
+                        lag_changes = :lag, last_error = NULL, last_error_at = NULL, failures = 0, nothing_shared_at = NULL
                     """,
                 arguments: ["peer": peer.rawValue, "time": time.description, "lag": lag])
+        }
+    }
+
+    /// Records that `peer` answered a pull by saying it shares nothing with this node.
+    package func recordNothingShared(by peer: AuthorityName, at time: Timestamp) throws {
+        try transaction { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO peer_sync_state(peer, last_attempt, nothing_shared_at, failures)
+                    VALUES (:peer, :time, :time, 0)
+                    ON CONFLICT(peer) DO UPDATE SET last_attempt = :time, nothing_shared_at = :time,
+                        last_error = NULL, last_error_at = NULL, failures = 0
+                    """,
+                arguments: ["peer": peer.rawValue, "time": time.description])
         }
     }
 
@@ -90,6 +110,7 @@ extension CaseStore {
                 state.lastError = row["last_error"]
                 state.lastErrorAt = (row["last_error_at"] as String?).flatMap(Timestamp.init)
                 state.failures = row["failures"]
+                state.nothingSharedAt = (row["nothing_shared_at"] as String?).flatMap(Timestamp.init)
                 states[peer] = state
             }
             return states

@@ -413,6 +413,12 @@ enum Schema {
                         BEGIN UPDATE record SET source_system = NULL, source_id = NULL, source_digest = NULL WHERE id = NEW.id; END;
                     """)
         }
+        migrator.registerMigration("2026-12-nothing-shared") { db in
+            // When a peer last said it shares nothing with this node (`VVE-Shares: nothing`):
+            // `vve status` shows "nothing to pull" rather than an error, and the pull loop asks
+            // again only hourly. Cleared by the next batch the peer does share.
+            try db.execute(sql: "ALTER TABLE peer_sync_state ADD COLUMN nothing_shared_at TEXT")
+        }
         return migrator
     }
 }

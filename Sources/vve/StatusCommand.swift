@@ -10,7 +10,11 @@ struct StatusCommand: NodeCommand {
         discussion: """
             The pull loops of `vve serve` keep this state in the store, so it can be read while the server runs. LAG is the \
             number of the peer's change-log entries not yet scanned at the last success; BEHIND is the seconds since this node \
-            last had everything the peer had logged (0 when caught up).
+            last had everything the peer had logged (0 when caught up). A peer that shares nothing with this node shows \
+            "nothing to pull": it is asked again hourly, or at once when its peer file changes.
+
+            Example:
+              vve status --dir ~/vve/camden
             """)
 
     @Flag(help: "Print JSON instead of a table.")
@@ -47,6 +51,7 @@ struct StatusCommand: NodeCommand {
                 object["lagSeconds"] = row.state.lagSeconds(now: now).map { .integer($0) } ?? .null
                 object["lastError"] = row.state.lastError.map { .string($0) } ?? .null
                 object["lastErrorAt"] = row.state.lastErrorAt.map { .string($0.description) } ?? .null
+                object["nothingSharedAt"] = row.state.nothingSharedAt.map { .string($0.description) } ?? .null
                 object["setAside"] = .array(
                     (setAside[row.name] ?? []).map { item in
                         [
@@ -77,7 +82,8 @@ struct StatusCommand: NodeCommand {
             let state = row.state
             let error = state.lastError.map { "\(state.failures)x: \($0)" } ?? "-"
             table.add(
-                row.name.rawValue, row.role, "\(state.cursor)", state.lastSuccess?.description ?? "never",
+                row.name.rawValue, row.role, "\(state.cursor)",
+                state.nothingSharedAt != nil ? "nothing to pull" : state.lastSuccess?.description ?? "never",
                 state.lagChanges.map(String.init) ?? "-", state.lagSeconds(now: now).map { "\($0) s" } ?? "-", error)
         }
         Output.line(table.rendered)

@@ -13,6 +13,11 @@ struct SyncCommand: AsyncNodeCommand {
         discussion: """
             Batches apply whole, each in one transaction with the cursor that follows it, so an interrupted sync resumes \
             where it stopped and applies nothing twice. A refused batch is audited and stops the sync.
+
+            Example:
+              vve sync --peer haringey --once --dir ~/vve/camden
+
+            Exit codes: 0 synced; 3 no such peer; 4 the peer was unreachable, refused, or sent a malformed batch; 65 a batch was refused here.
             """)
 
     @Option(help: ArgumentHelp("The peer to pull from.", valueName: "NAME"))
@@ -57,6 +62,11 @@ struct SyncCommand: AsyncNodeCommand {
                 // Kept for `vve status`, as the pull loop keeps its failures.
                 try? store.recordPullFailure(from: name, reason: "\(error)", at: Clock.now())
                 throw CommandFailure("sync with \(name) failed: \(error)", status: .peerCheckFailed)
+            }
+            if batch.sharesNothing {
+                try store.recordNothingShared(by: name, at: Clock.now())
+                Output.line("\(name) shares nothing with this node: nothing to pull.")
+                return
             }
             let outcome: BatchOutcome
             do {

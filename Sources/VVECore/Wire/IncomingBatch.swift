@@ -18,6 +18,9 @@ package struct IncomingBatch: Sendable {
     /// The peer's audit head when it built the batch, to keep as an anchor; nil from a peer
     /// that does not say.
     package var auditHead: AuditAnchor?
+    /// True when the peer said, in `VVE-Shares`, that it shares nothing with this node: the
+    /// batch is empty, and the caller asks again only hourly or when its peer file changes.
+    package var sharesNothing = false
 
     package init(items: [JSONValue], cursor: Int64, hasMore: Bool, head: Int64?, since: Int64? = nil, incarnation: String? = nil) {
         self.items = items

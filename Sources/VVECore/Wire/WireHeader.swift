@@ -9,6 +9,9 @@ package enum WireHeader {
     /// On a `vve-gzip-keys` answer: how many bytes of match keys follow its gzip stream
     /// (`SplitMatchKeys`).
     package static let keyBytes = "VVE-Key-Bytes"
+    /// On a `GET /v1/changes` answer: `nothing` when the node shares no kind of record with
+    /// the caller, whose batch is then empty; the caller asks again only hourly.
+    package static let shares = "VVE-Shares"
     /// On a `POST /v1/lookup` answer: how long the node took to answer, in milliseconds.
     package static let serverTiming = "Server-Timing"
 }

@@ -41,17 +41,17 @@ package struct NetworkPeerClient: PeerClient {
         let answer = try await PeerRequests.get(
             path, from: configuration, identity: identity, timeout: .seconds(seconds + 30), connections: connections)
         guard answer.status == .ok else {
-            throw PeerRequestError(
-                description: "\(peer) answered GET \(path) with HTTP \(answer.status.code): \(PeerText.reason(in: answer.body))"
-            )
+            throw PullRefused("\(peer) answered GET \(path) with HTTP \(answer.status.code): \(PeerText.reason(in: answer.body))")
         }
         let peerTime = answer.headers["date"].first.flatMap(Self.httpDate)
+        let sharesNothing = answer.headers[WireHeader.shares].first?.lowercased() == "nothing"
         let read: @Sendable () throws -> IncomingBatch = {
             do {
                 let body = try answer.inflated()
                 var batch = try IncomingBatch.read(
                     (try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue ?? JSONObject(), since: cursor)
                 batch.peerTime = peerTime
+                batch.sharesNothing = sharesNothing
                 return batch
             } catch {
                 throw PeerRequestError(description: "\(peer) sent a malformed batch (\(error)); nothing of it was applied")

@@ -20,10 +20,12 @@ package enum NodeServer {
     /// Builds the server as a Service for the node's ServiceGroup. `onListening` receives the
     /// bound port once the socket listens (useful with port 0). `changes` and `lookups` are
     /// asked at each request: nil while the node has no linkage key, which a peer is told.
+    /// `sharesNothing` says whether the node has nothing for a peer at all, which it says
+    /// instead of a batch.
     package static func application(
         identity: NodeIdentity, registry: PeerRegistry, refusals: RefusalLog, configuration: NodeServerConfiguration,
         changes: @escaping @Sendable () -> ChangesProvider? = { nil }, lookups: @escaping @Sendable () -> LookupProvider? = { nil },
-        lookupNotices: LookupNoticeProvider? = nil,
+        sharesNothing: @escaping @Sendable (PeerConfiguration) -> Bool = { _ in false }, lookupNotices: LookupNoticeProvider? = nil,
         aggregates: AggregateProvider? = nil, auditAnchors: AuditAnchorProvider? = nil,
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -31,7 +33,7 @@ package enum NodeServer {
         let router = Router(context: PeerRequestContext.self)
         router.add(middleware: PeerIdentityMiddleware(registry: registry, refusals: refusals))
         addHealthRoutes(to: router, identity: identity, registry: registry, servesChanges: { changes() != nil })
-        addChangesRoute(to: router, changes: changes, registry: registry)
+        addChangesRoute(to: router, changes: changes, sharesNothing: sharesNothing, registry: registry)
         addLookupRoute(to: router, lookups: lookups)
         addLookupNoticesRoute(to: router, lookupNotices: lookupNotices)
         addAggregateRoute(to: router, aggregates: aggregates)

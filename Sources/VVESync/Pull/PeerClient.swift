@@ -7,3 +7,14 @@ package protocol PeerClient: Sendable {
     /// cursor this node has committed, at most `cursor`.
     func changes(from peer: AuthorityName, after cursor: Int64, acknowledged: Int64, limit: Int, wait: Duration) async throws -> AnnouncedBatch
 }
+
+/// A pull the peer answered with a refusal (an HTTP error) rather than a batch. The peer is
+/// reachable, so its loop retries at the usual pace: only a peer that cannot be reached and
+/// has never answered is retried ever more rarely.
+package struct PullRefused: Error, Sendable, CustomStringConvertible {
+    package var description: String
+
+    package init(_ description: String) {
+        self.description = description
+    }
+}

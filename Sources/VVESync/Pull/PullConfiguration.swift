@@ -13,6 +13,11 @@ package struct PullConfiguration: Sendable {
     package var reconcileInterval: Duration = .seconds(1)
     /// Retry delays after failures.
     package var backoff = Backoff()
+    /// How often a peer that says it shares nothing with this node is asked again, unless its
+    /// peer file changes first; also the longest retry delay for a peer that has never
+    /// answered, so that a peer that never listens (a VRU's node, say) is not tried every
+    /// minute for ever. Default an hour.
+    package var quietInterval: Duration = .seconds(3600)
 
     package init() {}
 }

@@ -6,7 +6,9 @@ import VVEStore
 /// One pull loop per peer, as a Service: each applies batches, committing the cursor with
 /// them, long-polls when caught up, backs off with jitter when a pull fails, and keeps its
 /// state in the store for `vve status`. Peers added or removed in `Peers/` start or stop
-/// their loop within `reconcileInterval`.
+/// their loop within `reconcileInterval`. A peer that says it shares nothing with this node
+/// is asked again only after `quietInterval`, and one that has never answered is retried at
+/// most that rarely; either is asked at once when its peer file changes.
 package final class PullScheduler: Service, Sendable {
     let store: CaseStore
     let client: any PeerClient
@@ -62,7 +64,8 @@ package final class PullScheduler: Service, Sendable {
     func pull(from name: AuthorityName) async {
         var logger = self.logger
         logger[metadataKey: "peer.name"] = "\(name)"
-        var backoff = configuration.backoff
+        var pacing = PullPacing(configuration: configuration, hasAnswered: (try? store.peerSyncStates()[name]?.hasAnswered) ?? false)
+        var quiet = false
         var caughtUp = false
         var lastRestart: ContinuousClock.Instant?
         var prefetch: BatchPrefetch?
@@ -80,6 +83,20 @@ package final class PullScheduler: Service, Sendable {
                     continue
                 }
                 try Task.checkCancellation()
+                let recovered = pacing.failures > 0
+                if let wait = pacing.afterBatch(sharesNothing: batch.sharesNothing, thisNodeSharesNothing: target.policy.share.isEmpty) {
+                    prefetch?.cancel()
+                    prefetch = nil
+                    caughtUp = false
+                    try store.recordNothingShared(by: name, at: clock())
+                    if !quiet {
+                        quiet = true
+                        logger.info("the peer shares nothing with this node; asking again hourly, or when its peer file changes")
+                    }
+                    guard await waitOut(wait, unlessChanged: target) else { return }
+                    continue
+                }
+                quiet = false
                 let outcome: BatchOutcome
                 let mayRestart = lastRestart.map { ContinuousClock.now - $0 >= PulledBatch.restartInterval } ?? true
                 switch try await store.applyPulled(batch, from: name, policy: target.policy, mayRestart: mayRestart, at: clock()) {
@@ -101,7 +118,7 @@ package final class PullScheduler: Service, Sendable {
                         "items refused and set aside; `vve status` says why",
                         metadata: ["sync.set_aside": "\(outcome.setAside)", "sync.cursor": "\(batch.cursor)"])
                 }
-                if outcome.applied > 0 || backoff.failures > 0 {
+                if outcome.applied > 0 || recovered {
                     logger.info(
                         "pulled a batch",
                         metadata: ["sync.applied": "\(outcome.applied)", "sync.unchanged": "\(outcome.unchanged)", "sync.cursor": "\(batch.cursor)"])
@@ -111,7 +128,7 @@ package final class PullScheduler: Service, Sendable {
                     prefetch = nil
                 }
                 caughtUp = !batch.hasMore
-                backoff.reset()
+                pacing.applied()
             } catch {
                 // Batches fetched ahead of one that failed are dropped: the next pull asks again
                 // from the committed cursor.
@@ -119,18 +136,28 @@ package final class PullScheduler: Service, Sendable {
                 prefetch = nil
                 if Task.isCancelled { return }
                 caughtUp = false
-                let delay = backoff.nextDelay(unit: Double.random(in: 0...1))
+                let delay = pacing.afterFailure(refused: error is PullRefused, unit: Double.random(in: 0...1))
                 // Error descriptions name peers, addresses and certificates, never a person.
                 logger.warning(
                     "pull failed; retrying",
-                    metadata: ["error": "\(error)", "sync.retry.seconds": "\(delay.roundedSeconds)", "sync.failures": "\(backoff.failures)"])
+                    metadata: ["error": "\(error)", "sync.retry.seconds": "\(delay.roundedSeconds)", "sync.failures": "\(pacing.failures)"])
                 do {
                     try store.recordPullFailure(from: name, reason: "\(error)", at: clock())
                 } catch {
                     logger.error("cannot record the failed pull", metadata: ["error": "\(error)"])
                 }
-                do { try await Task.sleep(for: delay) } catch { return }
+                guard await waitOut(delay, unlessChanged: target) else { return }
             }
         }
+    }
+
+    /// Sleeps for `duration`, or until the peer's file changes or goes; false when cancelled.
+    private func waitOut(_ duration: Duration, unlessChanged target: PullTarget) async -> Bool {
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline {
+            do { try await Task.sleep(for: min(configuration.reconcileInterval, deadline - .now)) } catch { return false }
+            if targets().first(where: { $0.name == target.name }) != target { return true }
+        }
+        return true
     }
 }

@@ -319,8 +319,12 @@ final class DemoWalkthrough: Service, Sendable {
     }
 
     /// Whether `node` has scanned everything `owner` has logged.
+    /// Whether `node` has everything `owner` has for it: all of its log, or its word that
+    /// it shares nothing with `node`.
     private func caughtUp(_ node: DemoNode, with owner: DemoNode) throws -> Bool {
-        try node.store.peerSyncStates()[owner.name]?.cursor == owner.store.latestChangeSequence()
+        guard let state = try node.store.peerSyncStates()[owner.name] else { return false }
+        let head = try owner.store.latestChangeSequence()
+        return state.nothingSharedAt != nil || state.cursor == head
     }
 
     private func summary(_ record: CaseRecord) -> String {

@@ -102,6 +102,9 @@ struct NodeServices {
         let server = try NodeServer.application(
             identity: identity, registry: registry, refusals: refusals, configuration: serverConfiguration,
             changes: { pickup.current()?.changes }, lookups: { pickup.current()?.lookups },
+            // Nothing for a peer: none of this node's records, and no copies of the peer's
+            // to write back to. A store that cannot say is taken to have something.
+            sharesNothing: { peer in peer.policy.share.isEmpty && !((try? store.holdsCopies(ownedBy: peer.name)) ?? true) },
             lookupNotices: NodeServer.lookupNotices(into: store, clock: clock, logger: logger),
             aggregates: { peer, body in try await (pickup.current()?.aggregates ?? keyless)(peer, body) },
             auditAnchors: { peer in try store.auditAnchors(keptFor: peer) }, logger: logger, onListening: onListening)

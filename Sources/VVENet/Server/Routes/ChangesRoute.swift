@@ -33,7 +33,10 @@ extension NodeServer {
     /// `registry` once the batch is ready, and a batch built under a file that is no longer the
     /// peer's is discarded, undisclosed; a removed peer is refused, and a changed one gets its
     /// batch built again under its file as it now is.
-    static func addChangesRoute(to router: Router<PeerRequestContext>, changes: @escaping @Sendable () -> ChangesProvider?, registry: PeerRegistry) {
+    static func addChangesRoute(
+        to router: Router<PeerRequestContext>, changes: @escaping @Sendable () -> ChangesProvider?,
+        sharesNothing: @escaping @Sendable (PeerConfiguration) -> Bool, registry: PeerRegistry
+    ) {
         // A pull loop has one request waiting at a time, and the next asked once the last's
         // headers arrive: two leave room for a hand-run `vve sync` beside it, and no more.
         let inFlight = PeerConcurrency(limit: 2)
@@ -44,7 +47,6 @@ extension NodeServer {
                     .tooManyRequests, "\(peer.name) already has \(inFlight.limit) change requests in progress here; ask again when one finishes")
             }
             defer { inFlight.leave(peer.name) }
-            guard let changes = changes() else { return refusal(.serviceUnavailable, noLinkageKey("serve changes")) }
             let query = request.uri.queryParameters
             guard
                 let asked = ChangesRequest(
@@ -53,6 +55,15 @@ extension NodeServer {
             else {
                 return refusal(.badRequest, ChangesRequest.rule)
             }
+            // Said before anything else, the linkage key included: a peer this node shares
+            // nothing with has nothing to wait for, and polls only hourly.
+            if sharesNothing(peer) {
+                // A caller that long-polls anyway is held as long as it asked, so that it
+                // cannot turn the empty answer into a busy loop.
+                if asked.waitSeconds > 0 { try? await Task.sleep(for: .seconds(asked.waitSeconds)) }
+                return nothingShared(since: asked.since)
+            }
+            guard let changes = changes() else { return refusal(.serviceUnavailable, noLinkageKey("serve changes")) }
             do {
                 // Compressed as it is built, for a caller that accepts gzip.
                 let encoding = BatchEncoding.chosen(accepting: request.headers[.acceptEncoding])
@@ -87,5 +98,16 @@ extension NodeServer {
                 return refusal(.internalServerError, "cannot build a batch; see the node's log")
             }
         }
+    }
+
+    /// The answer to a peer this node shares no kind of record with: an empty batch that
+    /// stays at its cursor, and `VVE-Shares: nothing`. Nothing is disclosed, so nothing is
+    /// audited.
+    static func nothingShared(since: Int64) -> Response {
+        var response = json(["items": [], "cursor": .integer(since), "hasMore": false])
+        response.headers[.init(WireHeader.shares)!] = "nothing"
+        response.headers[.init(WireHeader.cursor)!] = String(since)
+        response.headers[.init(WireHeader.hasMore)!] = "false"
+        return response
     }
 }
