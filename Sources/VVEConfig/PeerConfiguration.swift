@@ -181,7 +181,10 @@ package struct PeerConfiguration: Sendable, Hashable {
     }
 
     /// The file's text, as `vve peer add` writes it.
-    package var yaml: String {
+    package var yaml: String { headerYAML + PolicyReader.yaml(policy) }
+
+    /// The file's text before its policy: who the peer is, its pins and its agreement.
+    package var headerYAML: String {
         var text = """
             # vve peer file. docs/guide/configuration.md describes every setting.
             name: \(name)
@@ -201,7 +204,6 @@ package struct PeerConfiguration: Sendable, Hashable {
             # docs/guide/sharing-policy.md lists the kinds, groups and audience rules.
 
             """
-        text += PolicyReader.yaml(policy)
         return text
     }
 

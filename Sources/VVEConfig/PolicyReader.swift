@@ -221,22 +221,8 @@ enum PolicyReader {
 
     static func unknownGroup(_ name: String, kind: RecordKind, section: String) -> String {
         let names = kind.fieldGroups.map(\.name).sorted()
-        let near = names.first { editDistance($0, name) <= 2 }.map { " (did you mean `\($0)`?)" } ?? ""
+        let near = Spelling.nearest(name, among: names).map { " (did you mean `\($0)`?)" } ?? ""
         return "`\(section)`: `\(name)` is not a group of \(kind.rawValue)\(near); its groups are \(names.joined(separator: ", "))"
-    }
-
-    /// Levenshtein distance, for suggesting the group a typo meant.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var previous = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(1, b.count) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return a.isEmpty ? b.count : previous[b.count]
     }
 
     /// The policy as peer-file YAML, for `vve peer add` and `pin` to write back unchanged.
@@ -276,9 +262,10 @@ extension YAMLMappingReader {
         let kinds = RecordKind.allCases.map(\.rawValue)
         for key in unusedKeys() {
             let others = usedKeys().filter { !kinds.contains($0) }
+            let guess = Spelling.nearest(key.name, among: kinds + others).map { " (did you mean `\($0)`?)" } ?? ""
             fail(
                 line: key.line,
-                "`\(prefix).\(key.name)` is not a record kind" + (others.isEmpty ? "" : " or setting")
+                "`\(prefix).\(key.name)` is not a record kind" + (others.isEmpty ? "" : " or setting") + guess
                     + "; kinds are \(kinds.joined(separator: ", "))" + (others.isEmpty ? "" : "; settings are \(others.joined(separator: ", "))"))
         }
         markAllUsed()

@@ -1,3 +1,4 @@
+import VVECore
 import Yams
 
 /// A configuration problem, located at `file:line`, with the fix in the message.
@@ -74,8 +75,12 @@ package struct YAMLMappingReader {
 
     private static func describe(_ error: YamlError, file: String) -> ConfigError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            ConfigError(file: file, line: mark.line, message: "is not valid YAML: \(problem)")
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            {
+                let (line, text) = YAMLProblem.explained(problem, line: mark.line, openedOn: context?.mark.line)
+                return ConfigError(file: file, line: line, message: "is not valid YAML: " + text)
+            }()
         case .duplicatedKeysInMapping(let duplicates, let context):
             ConfigError(
                 file: file, line: context.mark.line,
@@ -139,7 +144,8 @@ package struct YAMLMappingReader {
     package mutating func finish() {
         for entry in entries where !used.contains(entry.key) {
             let known = used.sorted().map { "`\($0)`" }.joined(separator: ", ")
-            fail(line: entry.line, "`\(entry.key)` is not a known setting here; known settings are \(known)")
+            let guess = Spelling.nearest(entry.key, among: used.sorted()).map { " (did you mean `\($0)`?)" } ?? ""
+            fail(line: entry.line, "`\(entry.key)` is not a known setting here\(guess); known settings are \(known)")
         }
     }
 }

@@ -68,6 +68,9 @@ package enum CertificateRefusal: Error, Sendable, Equatable, CustomStringConvert
             }
         case .nameMismatch(let fingerprint, let host, let names):
             "certificate \(fingerprint.short) names \(names.isEmpty ? "no DNS names" : names.joined(separator: ", ")), not \(host); fix the peer's url, or issue its certificate with `--dns \(host)`"
+        case .handshakeFailed(let detail) where detail.contains("_ALERT_"):
+            // The other end sent an alert: it refused this node's certificate, not the protocol.
+            "the other end ended the TLS handshake with an alert (\(Self.clean(detail))): it refused this node's certificate, most often because it pins another one or trusts another CA; `vve peer check` run there names the cause"
         case .handshakeFailed(let detail):
             "the TLS handshake failed (\(Self.clean(detail))); peers must speak TLS 1.3 and present their node certificate"
         case .tooManyConnections(let limit, true):

@@ -11,7 +11,13 @@ struct AuditCommand: ParsableCommand {
 }
 
 struct ListAudit: NodeCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List audit entries, oldest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List audit entries, oldest first.",
+        discussion: """
+            Examples:
+              vve audit list --action erase --limit 20 --dir ~/vve/camden
+              vve audit list --lookups --json --dir ~/vve/camden
+            """)
 
     @Option(help: "Only this action.")
     var action: AuditAction?
@@ -52,8 +58,15 @@ struct VerifyAudit: AsyncNodeCommand {
         discussion: """
             The chain checks itself only as far as its head, which lives in the same file. With --peers, every peer is asked \
             for the entries of this log it saw at the head of this node's batches (one a day, kept 400 days); each must still \
-            be in the log with the same hash, or the log was cut short or rewritten. Exit 4 when a peer did not answer and \
-            nothing else was wrong.
+            be in the log with the same hash, or the log was cut short or rewritten.
+
+            Examples:
+              vve audit verify --peers --dir ~/vve/camden
+              vve audit verify \\
+                --expect 1207:sha256:5d0e8c4b7f2a91e3c6b8d4f0a2e7c9b1d3f5a7c9e1b3d5f7a9c2e4b6d8f0a1c3 \\
+                --dir ~/vve/camden
+
+            Exit codes: 0 the chain is intact; 1 it is broken, cut short or rewritten; 4 with --peers, only that a peer did not answer.
             """)
 
     @Option(

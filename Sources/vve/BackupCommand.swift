@@ -16,6 +16,11 @@ struct BackupCommand: AuditedCommand {
             it), it tells every peer that its change log restarted, and they read it again from the start, so that no change \
             made after the restore is skipped. Copy the store file by other means only with the node stopped, and restore \
             such a copy only with `vve backup` of it: a plain copy restored keeps the incarnation peers knew.
+
+            Example:
+              vve backup /srv/backups/camden-2026-11-25.sqlite --dir ~/vve/camden
+
+            Exit codes: 0 written; 73 the file already exists.
             """)
 
     @Argument(help: "The file to write; it must not exist.")

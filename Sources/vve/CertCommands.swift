@@ -14,7 +14,11 @@ struct CertCommand: ParsableCommand {
 
 struct CAInit: ReportingCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ca-init", abstract: "Create the region CA: ca.key (mode 0600) and ca.pem in a folder. Never overwrites.")
+        commandName: "ca-init", abstract: "Create the region CA: ca.key (mode 0600) and ca.pem in a folder. Never overwrites.",
+        discussion: """
+            Example:
+              vve cert ca-init --dir ~/vve/ca --name "North London Region CA"
+            """)
 
     @Option(help: ArgumentHelp("The CA's folder.", valueName: "DIR"))
     var dir: String
@@ -33,7 +37,11 @@ struct CAInit: ReportingCommand {
 
 struct CertRequest: ReportingCommand {
     static let configuration = CommandConfiguration(
-        commandName: "request", abstract: "Make this node's private key and a certificate request (CSR) for the CA to sign.")
+        commandName: "request", abstract: "Make this node's private key and a certificate request (CSR) for the CA to sign.",
+        discussion: """
+            Example:
+              vve cert request --node camden --dns vve.camden.gov.uk --dir ~/vve/camden
+            """)
 
     @Option(help: ArgumentHelp("The node's name, which the certificate will carry.", valueName: "NAME"))
     var node: String
@@ -64,7 +72,13 @@ struct CertRequest: ReportingCommand {
 
 struct CertSign: ReportingCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sign", abstract: "Sign a node's certificate request with the region CA.")
+        commandName: "sign", abstract: "Sign a node's certificate request with the region CA.",
+        discussion: """
+            Examples:
+              vve cert sign --ca ~/vve/ca ~/vve/camden/Certificates/camden.csr
+              vve cert sign --ca ~/vve/ca camden-next.csr --not-before 2027-03-01 \\
+                --days 730 --out camden-2027.pem
+            """)
 
     @Option(help: ArgumentHelp("The CA's folder, from `vve cert ca-init`.", valueName: "DIR"))
     var ca: String
@@ -115,7 +129,12 @@ struct CertSign: ReportingCommand {
 
 struct CertShow: ReportingCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Print a certificate's subject, DNS names, issuer, validity, fingerprint and days to expiry.")
+        commandName: "show", abstract: "Print a certificate's subject, DNS names, issuer, validity, fingerprint and days to expiry.",
+        discussion: """
+            Examples:
+              vve cert show ~/vve/camden/Certificates/camden.pem
+              vve cert show ~/vve/camden/Certificates/camden.pem --json
+            """)
 
     @Argument(help: ArgumentHelp("A PEM certificate.", valueName: "FILE"))
     var file: String

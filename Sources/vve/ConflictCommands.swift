@@ -36,7 +36,12 @@ enum ConflictPresentation {
 }
 
 struct ListConflicts: AuditedCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the open conflicts. The listing is audited as a read.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the open conflicts. The listing is audited as a read.",
+        discussion: """
+            Example:
+              vve conflicts list --dir ~/vve/camden
+            """)
 
     @Flag(help: "Print a JSON array instead of a table.")
     var json = false
@@ -59,7 +64,14 @@ struct ListConflicts: AuditedCommand {
 }
 
 struct ShowConflict: AuditedCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one conflict's values, writers and versions as JSON.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one conflict's values, writers and versions as JSON.",
+        discussion: """
+            Example:
+              vve conflicts show 12 --dir ~/vve/camden
+
+            Exit codes: 0 shown; 3 no open conflict with that id.
+            """)
 
     @Argument(help: "The conflict's id, from `vve conflicts list`.")
     var id: Int64
@@ -75,7 +87,14 @@ struct ShowConflict: AuditedCommand {
 
 struct ResolveConflict: AuditedCommand {
     static let configuration = CommandConfiguration(
-        commandName: "resolve", abstract: "Resolve a conflict: keep this node's value, the other node's, or a new one.")
+        commandName: "resolve", abstract: "Resolve a conflict: keep this node's value, the other node's, or a new one.",
+        discussion: """
+            Examples:
+              vve conflicts resolve 12 --keep remote --dir ~/vve/camden
+              vve conflicts resolve 12 --keep "Tony line" --dir ~/vve/camden
+
+            Exit codes: 0 resolved; 3 no open conflict with that id; 65 that choice or value is refused.
+            """)
 
     @Argument(help: "The conflict's id, from `vve conflicts list`.")
     var id: Int64

@@ -34,7 +34,12 @@ enum CopyPresentation {
 }
 
 struct ListCopies: AuditedCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the shared copies held. The listing is audited as a read.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the shared copies held. The listing is audited as a read.",
+        discussion: """
+            Example:
+              vve copy list --dir ~/vve/camden
+            """)
 
     @Flag(help: "Print a JSON array instead of a table.")
     var json = false
@@ -57,7 +62,14 @@ struct ListCopies: AuditedCommand {
 }
 
 struct ShowCopy: AuditedCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one shared copy as JSON. The read is audited.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one shared copy as JSON. The read is audited.",
+        discussion: """
+            Example:
+              vve copy show 01a20b7e-5c1d-7f02-8e4a-6d0c9b1e2f33 --dir ~/vve/camden
+
+            Exit codes: 0 shown; 3 this node holds no copy with that id.
+            """)
 
     @Argument(help: "The record's id.")
     var id: RecordID
@@ -77,6 +89,12 @@ struct UpdateCopy: AuditedCommand {
         discussion: """
             Only the groups the copy holds can change, and each value must be valid for its field. The edit is sent to the \
             owner with the next sync; it stands there only if the owner's policy accepts that group from this node.
+
+            Example:
+              vve copy update 01a20b7e-5c1d-7f02-8e4a-6d0c9b1e2f33 \\
+                --json '{"fields":{"acknowledgement":{"by":"T. Ali","date":"2026-11-25"}}}'
+
+            Exit codes: 0 updated, or nothing to change; 3 this node holds no copy with that id; 65 the patch is refused.
             """)
 
     @Argument(help: "The record's id.")

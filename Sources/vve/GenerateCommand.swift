@@ -13,6 +13,11 @@ struct GenerateCommand: ReportingCommand {
             The same seed, owner and day always give the same records. Each has a source reference, \
             {"system": "synthetic", "id": "OWNER-SEED-N"} (OWNER-KIND-SEED-N with --kind), as a case management \
             system's export would: importing the output again updates those records rather than adding more.
+
+            Examples:
+              vve generate --count 500 --owner haringey --seed 7 > haringey.ndjson
+              vve generate --kind relocation --count 20 | vve record import - \\
+                --dir ~/vve/camden
             """)
 
     @Option(help: "Only this kind (default: a realistic mix).")

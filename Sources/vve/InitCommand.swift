@@ -10,7 +10,12 @@ struct InitCommand: ReportingCommand {
         commandName: "init", abstract: "Create a node: node.yaml and vve.sqlite in a folder. Never overwrites.",
         discussion: """
             It prints the next steps: a key and a certificate request for the region's CA, the region's linkage key, \
-            and each peer. Example: vve init --name camden --dir ~/vve/camden
+            and each peer.
+
+            Example:
+              vve init --name camden --dir ~/vve/camden
+
+            Exit codes: 0 created; 64 the name is not an authority name; 73 a node already exists there.
             """)
 
     @Option(help: ArgumentHelp("The node's authority name, such as camden.", valueName: "NAME"))

@@ -13,11 +13,15 @@ struct LookupCommand: AsyncAuditedCommand {
         discussion: """
             The name never leaves this node: peers receive the person's match keys, the reason and the case reference. \
             Each peer answers with who holds a matching record and whom to call, never the case. Both sides audit the \
-            lookup. Exit status: 0 every peer answered and at least one has a hit; 1 every peer answered, none with a hit; \
+            lookup.
+
+            Example:
+              vve lookup --surname Okonjo --forename Tia --dob 2011-03-04 \\
+                --reason "missing child enquiry" --case-ref CAD-4471/26
+
+            Exit codes: 0 every peer answered and at least one has a hit; 1 every peer answered, none with a hit; \
             2 some peer gave no answer or refused and none that answered has a hit, so a miss cannot be concluded; 5 a hit, \
             and some peer gave no answer or refused; 75 you are over your lookup limit.
-            Example: vve lookup --surname Okonjo --forename Tia --dob 2011-03-04 --reason "missing child enquiry" \
-            --case-ref CAD-4471/26
             """)
 
     @Option(help: "The person's surname.")

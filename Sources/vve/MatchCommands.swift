@@ -14,7 +14,11 @@ struct LinkageKeyCommand: ParsableCommand {
 struct CreateLinkageKey: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Write a new random 256-bit linkage key (hex, mode 0600). Once per region; copy it to every node's Certificates/linkage.key.")
+        abstract: "Write a new random 256-bit linkage key (hex, mode 0600). Once per region; copy it to every node's Certificates/linkage.key.",
+        discussion: """
+            Example:
+              vve linkage-key create ~/vve/ca/linkage.key
+            """)
 
     @Argument(help: ArgumentHelp("Where to write it.", valueName: "FILE"))
     var file: String
@@ -33,7 +37,13 @@ struct MatchQualityCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "match-quality",
         abstract: "Print precision and recall of person matching over thresholds, on synthetic people with realistic errors.",
-        discussion: "Tools/match-quality.sh runs this. The key used is a fixed test key: keys do not change the quality.")
+        discussion: """
+            Tools/match-quality.sh runs this. The key used is a fixed test key: keys do not change the quality.
+
+            Examples:
+              vve match-quality
+              vve match-quality --positives 10000 --seed 42
+            """)
 
     @Option(help: "Pairs of the same person, each with one error (each also gets ten pairs of different people).")
     var positives = 1000

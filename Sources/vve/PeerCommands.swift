@@ -15,7 +15,23 @@ struct PeerCommand: ParsableCommand {
 
 struct PeerAdd: ReportingCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Add a peer: its URL, role, pinned certificate and sharing agreement. Never overwrites.")
+        commandName: "add", abstract: "Add a peer: its URL, role, pinned certificate and sharing agreement. Never overwrites.",
+        discussion: """
+            Without --share, --accept or --lookups the peer receives nothing: the file shares nothing until edited. \
+            docs/guide/sharing-policy.md lists the kinds and their groups.
+
+            Examples:
+              vve peer add haringey --url https://haringey.vve.example:7443 \\
+                --role borough --cert haringey.pem --agreement NL-ISA-2026-004 \\
+                --lawful-basis "Children Act 1989 s.47" \\
+                --share relocation:placement,follow-up,status \\
+                --accept relocation:follow-up --lookups yes --ask-lookups
+              vve peer add vru --url https://vru.vve.example:7443 --role vru \\
+                --cert vru.pem --agreement NL-ISA-2026-004 \\
+                --lawful-basis "Crime and Disorder Act 1998 s.115"
+
+            Exit codes: 0 added; 64 an option is refused; 65 the certificate is pinned by another peer; 73 the peer file exists.
+            """)
 
     @Argument(help: ArgumentHelp("The peer's name, such as haringey.", valueName: "NAME"))
     var name: String
@@ -35,10 +51,33 @@ struct PeerAdd: ReportingCommand {
     @Option(help: ArgumentHelp("The lawful basis for sharing with this peer.", valueName: "TEXT"))
     var lawfulBasis: String
 
+    @Option(
+        help: ArgumentHelp(
+            "Share a kind's groups with the peer (repeatable), to the audience its role implies: a borough the places the record names, the police and the VRU by role.",
+            valueName: "KIND:GROUP,GROUP"))
+    var share: [String] = []
+
+    @Option(help: ArgumentHelp("With --share: days a shared copy is kept before review.", valueName: "DAYS"))
+    var reviewDays = 90
+
+    @Option(help: ArgumentHelp("Take these groups of a kind from the peer (repeatable); only groups it receives.", valueName: "KIND:GROUP,GROUP"))
+    var accept: [String] = []
+
+    @Option(help: ArgumentHelp("Answer the peer's lookups: yes, no, or police (only while its role is police).", valueName: "ANSWER"))
+    var lookups = "no"
+
+    @Flag(help: "Send this node's lookups to the peer.")
+    var askLookups = false
+
     @OptionGroup var location: NodeLocation
 
     func checkOptions() throws {
         _ = try checkedOptions()
+        _ = try starter.yaml(for: role)
+    }
+
+    private var starter: StarterPolicy {
+        StarterPolicy(share: share, reviewDays: reviewDays, accept: accept, lookups: lookups, askLookups: askLookups)
     }
 
     /// The URL and the agreement, checked: what the options alone can refuse.
@@ -77,8 +116,16 @@ struct PeerAdd: ReportingCommand {
             pins.append(pin)
             warnings += problems
         }
-        let peer = PeerConfiguration(
-            name: peerName, url: peerURL, role: role, pins: pins, agreement: sharingAgreement)
+        let unshared = PeerConfiguration(name: peerName, url: peerURL, role: role, pins: pins, agreement: sharingAgreement)
+        let policy = try starter.yaml(for: role)
+        let peer: PeerConfiguration
+        do {
+            peer = try PeerConfiguration.parse(unshared.headerYAML + policy, file: path, expectedName: peerName.rawValue)
+        } catch {
+            let problems = error.errors.map(\.message).joined(separator: "; ")
+            throw CommandFailure(
+                "the policy the options give is refused: \(problems); fix the option, or add the peer and edit \(path)", status: .usage)
+        }
         let others = PeerDirectory.load(location.peersFolder, localNode: files.node.name).peers
         if let clash = others.first(where: { !Set($0.pins).isDisjoint(with: pins) }) {
             throw CommandFailure(
@@ -88,6 +135,31 @@ struct PeerAdd: ReportingCommand {
         for warning in warnings { Output.note("warning: " + warning) }
         Output.line("Added peer \(peerName) (\(role.rawValue)) at \(peerURL), pinning \(pins.map(\.short).joined(separator: " and "))")
         Output.line("  \(path)")
+        Output.line(peer.policySummary)
+    }
+}
+
+extension PeerConfiguration {
+    /// One line on what the peer receives and may do, after `vve peer add`.
+    var policySummary: String {
+        guard !policy.share.isEmpty || policy.lookups != .no || policy.askLookups || !policy.accept.isEmpty else {
+            return "  Shares nothing yet: give --share, or edit the file (docs/guide/sharing-policy.md)."
+        }
+        var parts: [String] = []
+        for kind in RecordKind.allCases {
+            guard let grant = policy.share[kind] else { continue }
+            parts.append(
+                "shares \(kind.rawValue) [\(kind.orderedGroupNames(grant.groups).joined(separator: ", "))] with \(grant.audience.map(\.rawValue).sorted().joined(separator: ", "))"
+            )
+        }
+        for kind in RecordKind.allCases {
+            guard let groups = policy.accept[kind] else { continue }
+            parts.append("accepts \(kind.rawValue) [\(kind.orderedGroupNames(groups).joined(separator: ", "))]")
+        }
+        parts.append("answers lookups: \(policy.lookups.rawValue)")
+        if policy.askLookups { parts.append("sends it lookups") }
+        return "  Policy: " + parts.joined(separator: "; ")
+            + ". `vve policy explain --peer \(name) --record ID` shows a record as it would receive it."
     }
 }
 
@@ -97,6 +169,10 @@ struct PeerPin: ReportingCommand {
         discussion: """
             Rotation without an outage: pin the peer's new certificate (`vve peer pin NAME --cert new.pem`), let the \
             peer switch to it, then drop the old pin (`vve peer pin NAME --cert new.pem --only`).
+
+            Examples:
+              vve peer pin haringey --cert haringey-2027.pem --dir ~/vve/camden
+              vve peer pin haringey --cert haringey-2027.pem --only --dir ~/vve/camden
             """)
 
     @Argument(help: ArgumentHelp("The peer's name.", valueName: "NAME"))
@@ -134,7 +210,12 @@ struct PeerPin: ReportingCommand {
 }
 
 struct PeerList: ReportingCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the peers, and any peer file that is refused.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the peers, and any peer file that is refused.",
+        discussion: """
+            Example:
+              vve peer list --dir ~/vve/camden
+            """)
 
     @Flag(help: "Print a JSON array instead of a table.")
     var json = false
@@ -164,7 +245,12 @@ struct PeerList: ReportingCommand {
 }
 
 struct PeerShow: ReportingCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one peer's settings.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one peer's settings.",
+        discussion: """
+            Example:
+              vve peer show haringey --json --dir ~/vve/camden
+            """)
 
     @Argument(help: ArgumentHelp("The peer's name.", valueName: "NAME"))
     var name: String
@@ -195,7 +281,11 @@ struct PeerShow: ReportingCommand {
 
 struct PeerRemove: NodeCommand {
     static let configuration = CommandConfiguration(
-        commandName: "remove", abstract: "Remove a peer and delete the copies of its records held here. A running server refuses it within a second.")
+        commandName: "remove", abstract: "Remove a peer and delete the copies of its records held here. A running server refuses it within a second.",
+        discussion: """
+            Example:
+              vve peer remove haringey --dir ~/vve/camden
+            """)
 
     @Argument(help: ArgumentHelp("The peer's name.", valueName: "NAME"))
     var name: String

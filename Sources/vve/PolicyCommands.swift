@@ -15,7 +15,13 @@ struct PolicyCommand: ParsableCommand {
 
 struct PolicyCheck: ReportingCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Validate every peer file's policy; exit 78 naming each problem with file:line.")
+        commandName: "check", abstract: "Validate every peer file's policy; exit 78 naming each problem with file:line.",
+        discussion: """
+            Example:
+              vve policy check --dir ~/vve/camden
+
+            Exit codes: 0 every peer file is valid; 78 a peer file is refused (each problem named with file:line), or node.yaml is unusable.
+            """)
 
     @OptionGroup var location: NodeLocation
 
@@ -45,7 +51,11 @@ struct PolicyCheck: ReportingCommand {
 
 struct PolicyMatrix: ReportingCommand {
     static let configuration = CommandConfiguration(
-        commandName: "matrix", abstract: "Print the field groups each peer receives, kind by kind, and what it may write and ask.")
+        commandName: "matrix", abstract: "Print the field groups each peer receives, kind by kind, and what it may write and ask.",
+        discussion: """
+            Example:
+              vve policy matrix --dir ~/vve/camden
+            """)
 
     @OptionGroup var location: NodeLocation
 
@@ -65,7 +75,15 @@ struct PolicyExplain: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract:
-            "Print what a peer is granted: without --record, its sharing, lookups and aggregate measures; with it, the exact JSON it would receive for that record and the rule behind each group. A record's read is audited."
+            "Print what a peer is granted: without --record, its sharing, lookups and aggregate measures; with it, the exact JSON it would receive for that record and the rule behind each group. A record's read is audited.",
+        discussion: """
+            Examples:
+              vve policy explain --peer haringey --dir ~/vve/camden
+              vve policy explain --peer met-police \\
+                --record 01a2158a-937e-71ee-9cc2-89ed4da76ab1 --dir ~/vve/camden
+
+            Exit codes: 0 printed; 3 no peer of that name, or no record with that id.
+            """
     )
 
     @Option(help: ArgumentHelp("The peer.", valueName: "NAME"))

@@ -19,8 +19,15 @@ struct AddRecord: AuditedCommand {
         discussion: """
             The JSON document has `reviewDate`, optional `status` and `fields`. Each --set PATH=VALUE sets \
             one member of `fields` (dotted paths reach inside objects); VALUE is JSON when it parses as JSON, \
-            else text. Example: vve record add county-lines-link --review-date 2027-05-01 --set lineName="Tony line" \
-            --set exportingArea=camden --set 'importingAreas=["norfolk"]' --set firstSeen=2026-09-01 --set riskLevel=high
+            else text.
+
+            Examples:
+              vve record add county-lines-link --review-date 2027-05-01 \\
+                --set lineName="Tony line" --set exportingArea=camden \\
+                --set 'importingAreas=["norfolk"]' --set firstSeen=2026-09-01 --set riskLevel=high
+              vve record add relocation --json case.json --dir ~/vve/camden
+
+            Exit codes: 0 created; 65 the record is refused, each problem named; 66 the JSON file cannot be read.
             """)
 
     @Argument(help: "county-lines-link, relocation or shared-perpetrator.")
@@ -65,10 +72,13 @@ struct ImportRecords: AuditedCommand {
             `"source": {"system": "mosaic", "id": "C-104233"}`, the record's reference in the system it comes \
             from. A line whose source this node knows updates that record as a merge patch, or leaves it alone \
             when nothing changed; importing the same export again changes nothing. The source stays on this node. \
-            Every line is checked; if any is refused, the lines at fault are listed and nothing is imported. \
-            Example: vve generate --count 50 > cases.ndjson; vve record import --dry-run cases.ndjson
+            Every line is checked; if any is refused, the lines at fault are listed and nothing is imported.
 
-            Exit status: 0 imported (or, with --dry-run, nothing refused); 65 lines refused, nothing imported.
+            Examples:
+              vve generate --count 50 > cases.ndjson
+              vve record import --dry-run cases.ndjson --dir ~/vve/camden
+
+            Exit codes: 0 imported (or, with --dry-run, nothing refused); 65 lines refused, nothing imported.
             """)
 
     @Argument(help: ArgumentHelp("The NDJSON file, or - for stdin.", valueName: "FILE"))
@@ -177,7 +187,13 @@ struct FilterOptions: ParsableArguments {
 
 struct ListRecords: AuditedCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List records (not erased ones). The listing is audited as a read.")
+        commandName: "list", abstract: "List records (not erased ones). The listing is audited as a read.",
+        discussion: """
+            Examples:
+              vve record list --dir ~/vve/camden
+              vve record list --kind relocation --status active --risk very-high --json \\
+                --dir ~/vve/camden
+            """)
 
     @OptionGroup var filters: FilterOptions
 
@@ -199,7 +215,14 @@ struct ListRecords: AuditedCommand {
 }
 
 struct ShowRecord: AuditedCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one record. The read is audited.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one record. The read is audited.",
+        discussion: """
+            Example:
+              vve record show 01a2158a-937e-71ee-9cc2-89ed4da76ab1 --dir ~/vve/camden
+
+            Exit codes: 0 shown (an erased record shows as its tombstone); 3 the record does not exist.
+            """)
 
     @Argument(help: "The record's id.")
     var id: RecordID
@@ -227,6 +250,14 @@ struct UpdateRecord: AuditedCommand {
         discussion: """
             The patch is applied to {"reviewDate", "status", "fields"}: members replace, objects merge, null \
             removes. Arrays are replaced whole. The result is validated as a whole record.
+
+            Examples:
+              vve record update 01a2158a-937e-71ee-9cc2-89ed4da76ab1 \\
+                --json '{"fields": {"riskLevel": "very-high"}}' --dir ~/vve/camden
+              vve record update 01a2158a-937e-71ee-9cc2-89ed4da76ab1 \\
+                --json '{"reviewDate": "2027-05-01"}' --dir ~/vve/camden
+
+            Exit codes: 0 updated, or nothing to change; 3 the record does not exist or is erased; 65 the patch or the result is invalid.
             """)
 
     @Argument(help: "The record's id.")
@@ -254,7 +285,14 @@ struct UpdateRecord: AuditedCommand {
 }
 
 struct CloseRecord: AuditedCommand {
-    static let configuration = CommandConfiguration(commandName: "close", abstract: "Set a record's status to closed.")
+    static let configuration = CommandConfiguration(
+        commandName: "close", abstract: "Set a record's status to closed.",
+        discussion: """
+            Example:
+              vve record close 01a2158a-937e-71ee-9cc2-89ed4da76ab1 --dir ~/vve/camden
+
+            Exit codes: 0 closed, or already closed; 3 the record does not exist or is erased.
+            """)
 
     @Argument(help: "The record's id.")
     var id: RecordID
@@ -280,7 +318,14 @@ private func report(_ outcome: UpdateOutcome) {
 
 struct EraseRecord: AuditedCommand {
     static let configuration = CommandConfiguration(
-        commandName: "erase", abstract: "Erase a record: the body is deleted, a tombstone keeps the id.")
+        commandName: "erase", abstract: "Erase a record: the body is deleted, a tombstone keeps the id.",
+        discussion: """
+            Example:
+              vve record erase 01a2158a-937e-71ee-9cc2-89ed4da76ab1 \\
+                --reason "entered in error by duty desk" --dir ~/vve/camden
+
+            Exit codes: 0 erased; 3 the record does not exist or is already erased.
+            """)
 
     @Argument(help: "The record's id.")
     var id: RecordID
@@ -303,12 +348,15 @@ struct ExportRecords: AuditedCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write records as NDJSON to stdout. Each record exported is audited with the reason.",
         discussion: """
-            The first line names the node and the time; each line after it is a whole record, as `vve record show \\
-            --json` prints it, with its source reference. Without a filter the export holds every record and \\
-            tombstone of the node, and `vve record import` restores it, ids, versions and times, into a node of the \\
-            same name: to move a node or rebuild it (`vve init --name NAME`, then import). It holds no copies, \\
-            holders or audit log: `vve backup` holds everything. Example: vve record export --reason "move to new \\
-            server" > camden.ndjson
+            The first line names the node and the time; each line after it is a whole record, as `vve record show \
+            --json` prints it, with its source reference. Without a filter the export holds every record and \
+            tombstone of the node, and `vve record import` restores it, ids, versions and times, into a node of the \
+            same name: to move a node or rebuild it (`vve init --name NAME`, then import). It holds no copies, \
+            holders or audit log: `vve backup` holds everything.
+
+            Example:
+              vve record export --reason "move to new server" --dir ~/vve/camden \\
+                > camden.ndjson
             """)
 
     @OptionGroup var filters: FilterOptions

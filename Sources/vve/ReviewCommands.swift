@@ -16,7 +16,12 @@ struct ReviewCommand: ParsableCommand {
 
 struct ReviewDueCommand: AuditedCommand {
     static let configuration = CommandConfiguration(
-        commandName: "due", abstract: "List records and shared copies past their review date, most overdue first.")
+        commandName: "due", abstract: "List records and shared copies past their review date, most overdue first.",
+        discussion: """
+            Examples:
+              vve review due --dir ~/vve/camden
+              vve review due --json --dir ~/vve/camden
+            """)
 
     @Flag(help: "Print a JSON array instead of a table.")
     var json = false
@@ -61,7 +66,14 @@ struct ReviewDueCommand: AuditedCommand {
 
 struct ReviewSweepCommand: AuditedCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sweep", abstract: "Apply the retention policy now: erase what is overdue beyond the grace period, collect old tombstones.")
+        commandName: "sweep", abstract: "Apply the retention policy now: erase what is overdue beyond the grace period, collect old tombstones.",
+        discussion: """
+            Examples:
+              vve review sweep --dir ~/vve/camden
+              vve review sweep --confirm --dir ~/vve/camden
+
+            Exit codes: 0 applied; 75 the clock reads before the newest audit entry, so nothing was erased; check the clock, or try later.
+            """)
 
     @OptionGroup var location: NodeLocation
     @OptionGroup var operatorOption: OperatorOption

@@ -18,4 +18,22 @@ struct VVECommand: AsyncParsableCommand {
             LinkageKeyCommand.self, MatchQualityCommand.self, MatchCurveCommand.self,
             GenerateCommand.self, ReportCommand.self, BackupCommand.self,
         ])
+
+    /// Parses and runs, after naming an unknown command as such (`CommandNames`).
+    static func main() async {
+        if let problem = CommandNames.unknown(in: Array(CommandLine.arguments.dropFirst()), root: Self.self) {
+            Output.note("error: " + problem)
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

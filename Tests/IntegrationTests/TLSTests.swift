@@ -389,6 +389,17 @@ import VVETestSupport
                 "\(checked.stderr)")
             _ = server.stop()
         }
+        // Each time, camden's client ended the handshake with an alert: haringey's audit says
+        // its certificate was refused, not that camden spoke the wrong TLS.
+        let audited = try haringey.refusals()
+        #expect(audited.count == cases.count, "\(audited)")
+        for refusal in audited {
+            #expect(
+                refusal.contains("refused (handshake-failed): the other end ended the TLS handshake with an alert (")
+                    && refusal.hasSuffix(
+                        "): it refused this node's certificate, most often because it pins another one or trusts another CA; `vve peer check` run there names the cause"
+                    ), "\(refusal)")
+        }
     }
 
     @Test func peerCheckExplainsARefusalCausedByOurOwnCertificate() throws {

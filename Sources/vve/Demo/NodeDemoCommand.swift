@@ -9,7 +9,13 @@ struct NodeDemoCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "Run a guided demo on a throwaway node: import, list, show, edit, close, erase, audit.",
-        discussion: "Everything it creates is synthetic. The node is removed afterwards unless --keep or --dir is given.")
+        discussion: """
+            Everything it creates is synthetic. The node is removed afterwards unless --keep or --dir is given.
+
+            Examples:
+              vve demo node
+              vve demo node --count 50 --dir ~/vve/demo-camden
+            """)
 
     @Option(help: ArgumentHelp("Create the demo node here and keep it (default: a temporary folder).", valueName: "DIR"))
     var dir: String?

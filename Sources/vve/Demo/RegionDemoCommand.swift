@@ -12,6 +12,10 @@ struct RegionDemoCommand: AsyncReportingCommand {
         discussion: """
             A fresh region CA, certificates and peer files are made in a temporary folder (removed on exit unless --keep). \
             Every node serves mutual TLS on 127.0.0.1 and pulls from the other four; all records are synthetic.
+
+            Examples:
+              vve demo region
+              vve demo region --keep --exit
             """)
 
     @Flag(help: "Keep the region's folder afterwards.")

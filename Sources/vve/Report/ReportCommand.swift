@@ -16,8 +16,16 @@ struct ReportCommand: AsyncAuditedCommand {
             MEASURE is one of \(Measure.names), or `pack`: every measure, the counted ones for the last eight \
             quarters, the VRU board's quarterly pack. The query goes to every peer whose file says \
             `ask-aggregates: yes`; each answers as its own file for this node allows. Counts from 1 to a node's \
-            threshold never leave it, and the rest are rounded (docs/guide/reports.md). Both sides audit the query. \
-            Exit status: 0 every peer answered; 2 some peer refused or gave no answer, so its cells are missing; 64 bad \
+            threshold never leave it, and the rest are rounded (docs/guide/reports.md). Both sides audit the query.
+
+            Examples:
+              vve report relocations \\
+                --purpose "quarterly review of relocations for the VRU board" \\
+                --quarter 2026Q3 --dir ~/vve/vru
+              vve report pack --purpose "VRU board quarterly pack" --html pack.html \\
+                --csv pack.csv --dir ~/vve/vru
+
+            Exit codes: 0 every peer answered; 2 some peer refused or gave no answer, so its cells are missing; 64 bad \
             usage; 74 a file cannot be written; 75 over your daily limit of tables; 78 no peer to ask.
             """)
 

@@ -16,6 +16,12 @@ struct ServeCommand: AsyncNodeCommand {
         discussion: """
             Only peers whose certificate chains to the region CA and matches a pin in Peers/ are served; every other \
             connection is refused and audited. Peer files are re-read within a second of a change, and on SIGHUP.
+
+            Examples:
+              vve serve --dir ~/vve/camden
+              vve serve --dir ~/vve/camden --listen 127.0.0.1:7443 --log-level debug
+
+            Exit codes: 0 stopped by SIGTERM or SIGINT; 78 node.yaml, a certificate, a key or the listen address is unusable.
             """)
 
     @Option(help: ArgumentHelp("Listen here instead of node.yaml's `listen` (port 0 picks a free port).", valueName: "HOST:PORT"))
