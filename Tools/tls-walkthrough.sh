@@ -1,74 +1,71 @@
 #!/usr/bin/env bash
-# The "Certificates and peers" walkthrough (docs/guide/certificates-and-peers.md), run end to end: a region CA, two node
-# certificates, each node pinned as the other's peer, both servers started, `vve peer check`
-# both ways, and curl as an outside client. IntegrationTests runs it on every `swift test`.
+# Runs the two-node walkthrough of docs/guide/certificates-and-peers.md exactly as the doc
+# writes it: the fenced block under "A two-node region, step by step" is read from the doc
+# itself, so the doc and this run cannot drift apart. Only three things change, mechanically:
+# HOME is a fresh folder (so ~/vve is a throwaway), the ports 7443 and 7444 become free
+# ones, and each `vve serve` line runs in the background until it listens. Then it checks
+# what the walkthrough promises: both peer checks passed, haringey holds camden's record,
+# the lookup found it at camden, a client without a certificate is refused, and both
+# servers stop gracefully. IntegrationTests runs it on every `swift test`.
 #
 # Usage: Tools/tls-walkthrough.sh [VVE_BINARY]   (default: vve on PATH)
 # Exits non-zero at the first step that fails.
 set -euo pipefail
-vve=${1:-vve}
+here=$(cd "$(dirname "$0")/.." && pwd)
+binary=${1:-$(command -v vve)}
+binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
 root=$(mktemp -d)
+mkdir -p "$root/bin" "$root/home"
+ln -s "$binary" "$root/bin/vve"
 camden_port=$(( 20000 + RANDOM % 20000 ))
 haringey_port=$(( camden_port + 1 ))
-pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in $(cat "$root/pids" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
   rm -rf "$root"
 }
 trap cleanup EXIT
-step() { printf '\n== %s\n' "$*"; }
 
-step "1. The region CA"
-"$vve" cert ca-init --dir "$root/ca" --name "North London Region CA"
+# The block, from the line after "```sh" under the heading to the closing fence.
+awk '/^## A two-node region, step by step/ { found = 1 } found && /^```sh$/ { inside = 1; next }
+     inside && /^```$/ { exit } inside { print }' "$here/docs/guide/certificates-and-peers.md" > "$root/steps.sh"
+[ -s "$root/steps.sh" ] || { echo "tls-walkthrough: the walkthrough block was not found in the doc" >&2; exit 1; }
 
-step "2. Each node: create it, then its key and certificate request (the key never leaves it)"
-for node in camden haringey; do
-  "$vve" init --name "$node" --dir "$root/$node"
-  "$vve" cert request --node "$node" --dns localhost --dir "$root/$node"
-done
+# The three mechanical changes: ports, and each server in the background until it listens.
+sed -i -e "s/7443/$camden_port/g" -e "s/7444/$haringey_port/g" \
+  -e 's|^vve serve \(.*\)$|vve serve \1 >> "$HOME/serve.log" 2>\&1 \& echo $! >> "'"$root"'/pids"; listening|' "$root/steps.sh"
+cat > "$root/run.sh" <<PROLOGUE
+set -euo pipefail
+servers=0
+# Waits until one more server has printed that it listens.
+listening() {
+  { set +x; } 2>/dev/null
+  servers=\$((servers + 1))
+  for _ in \$(seq 200); do
+    if [ "\$(grep -c "^vve serve: node .* listening on" "\$HOME/serve.log" || true)" -ge "\$servers" ]; then set -x; return 0; fi
+    sleep 0.1
+  done
+  cat "\$HOME/serve.log"
+  exit 1
+}
+set -x
+PROLOGUE
+cat "$root/steps.sh" >> "$root/run.sh"
 
-step "3. At the CA: sign each request; each node gets its certificate and the CA's"
-for node in camden haringey; do
-  "$vve" cert sign --ca "$root/ca" "$root/$node/Certificates/$node.csr"
-  cp "$root/ca/ca.pem" "$root/$node/Certificates/ca.pem"
-done
+HOME="$root/home" PATH="$root/bin:$PATH" bash "$root/run.sh" 2>&1 | tee "$root/out.txt"
 
-step "4. Pin each node as the other's peer"
-"$vve" peer add haringey --dir "$root/camden" --url "https://localhost:$haringey_port" --role borough \
-  --cert "$root/haringey/Certificates/haringey.pem" \
-  --agreement NL-ISA-2026-004 --lawful-basis "Children Act 1989 s.47; DPA 2018 Sch.8 para 4"
-"$vve" peer add camden --dir "$root/haringey" --url "https://localhost:$camden_port" --role borough \
-  --cert "$root/camden/Certificates/camden.pem" \
-  --agreement NL-ISA-2026-004 --lawful-basis "Children Act 1989 s.47; DPA 2018 Sch.8 para 4"
-
-step "5. Start both servers"
-"$vve" serve --dir "$root/camden" --listen "127.0.0.1:$camden_port" > "$root/camden.log" 2>&1 &
-pids+=($!)
-"$vve" serve --dir "$root/haringey" --listen "127.0.0.1:$haringey_port" > "$root/haringey.log" 2>&1 &
-pids+=($!)
-for log in "$root/camden.log" "$root/haringey.log"; do
-  for _ in $(seq 100); do grep -q "listening on" "$log" && break; sleep 0.1; done
-  grep "listening on" "$log" || { cat "$log"; exit 1; }
-done
-
-step "6. Check both ways"
-"$vve" peer check haringey --dir "$root/camden"
-"$vve" peer check camden --dir "$root/haringey"
-
-step "7. curl, as an outside client, with haringey's certificate"
-curl -sS --fail --cert "$root/haringey/Certificates/haringey.pem" --key "$root/haringey/Certificates/haringey.key" \
-  --cacert "$root/ca/ca.pem" "https://localhost:$camden_port/v1/whoami"
 echo
-if curl -sS --cacert "$root/ca/ca.pem" "https://localhost:$camden_port/v1/health" 2>/dev/null; then
+echo "== What the walkthrough promises"
+[ "$(grep -c "Peer check passed." "$root/out.txt")" -eq 2 ] || { echo "tls-walkthrough: a peer check failed" >&2; exit 1; }
+grep -q "relocation  camden" "$root/out.txt" || { echo "tls-walkthrough: haringey holds no copy of camden's record" >&2; exit 1; }
+grep -q "^camden: 1 hit" "$root/out.txt" || { echo "tls-walkthrough: the lookup did not find the young person at camden" >&2; exit 1; }
+if curl -sS --cacert "$root/home/vve/ca/ca.pem" "https://localhost:$camden_port/v1/health" 2>/dev/null; then
   echo "tls-walkthrough: a client without a certificate was served" >&2
   exit 1
 fi
 echo "without a client certificate: refused, as it must be"
-
-step "8. Graceful shutdown"
-for pid in "${pids[@]}"; do kill -TERM "$pid"; wait "$pid"; done
-pids=()
-tail -n 1 "$root/camden.log" "$root/haringey.log"
+for pid in $(cat "$root/pids"); do kill -TERM "$pid"; done
+for pid in $(cat "$root/pids"); do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
+rm -f "$root/pids"
+grep -c "^vve serve: node .* stopped" "$root/home/serve.log" | grep -qx 2 || { cat "$root/home/serve.log"; echo "tls-walkthrough: a server did not stop gracefully" >&2; exit 1; }
 echo
 echo "tls-walkthrough: ok"
