@@ -212,8 +212,20 @@ import Testing
 
                 400
                 """#)
+        // Keys of another match-key scheme are refused, never compared.
+        let otherScheme = try curl([
+            "--cacert", police.directory + "/Certificates/ca.pem", "--cert", police.certificate, "--key", police.key, "-w", "\n%{http_code}",
+            "-H", "content-type: application/json", "-d",
+            #"{"keyScheme": 2, "lookupId": "abcdefgh-1", "reason": "missing child enquiry, cross-border", "variants": [{"exact": "\#(String(repeating: "ab", count: 32))"}]}"#,
+            "https://localhost:\(camdenServer.port)/v1/lookup",
+        ])
+        #expect(
+            otherScheme.stdout.hasSuffix(
+                #"keyScheme: 2 is not this node's match-key scheme, 1: under another scheme the same person gives other keys, so a miss would mean nothing; the two nodes must run vve versions with the same scheme"}"#
+                    + "\n\n400"), "\(otherScheme.stdout)")
         let refusedNow = try auditEntries(camden, ["--action", "refuse"]).compactMap { $0["detail"] as? String }
-        #expect(refusedNow.count == 2 && refusedNow[1].hasPrefix("malformed lookup refused: lookupId: "))
+        #expect(refusedNow.count == 3 && refusedNow[1].hasPrefix("malformed lookup refused: lookupId: "))
+        #expect(refusedNow[2].contains("keyScheme: 2 is not this node's match-key scheme"))
 
         // The owner's status says its records were looked up.
         let status = try check(camden.run(["status"])).stdout

@@ -199,6 +199,12 @@ package struct MatchKeyEncoder: Sendable {
     /// synthetic error mix.
     package static let possibleMatchThreshold = 0.90
 
+    /// The match-key scheme: the normalisation, the exact key, the token positions and the
+    /// balancing permutation together. Nodes compare keys only under the same scheme, so
+    /// lookups carry it; `MatchKeyVectorTests` pins what version 1 computes, and a change to
+    /// any part of it is a new version.
+    package static let schemeVersion = 1
+
     /// Positions each name bigram sets.
     package static let bitsPerBigram = 12
     /// Positions each date-of-birth part sets: more than a bigram, since there are fewer.
@@ -206,10 +212,8 @@ package struct MatchKeyEncoder: Sendable {
 
     package init(key: LinkageKey) {
         self.key = key
-        // A Fisher-Yates shuffle driven by the key, so only key holders can undo it.
-        var generator = SeededGenerator(seed: key.mac("vve-balance-v1").prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
-        var order = Array(0..<FuzzyEncoding.encodedBits)
-        order.shuffle(using: &generator)
+        let order = BalancingPermutation.make(
+            count: FuzzyEncoding.encodedBits, seed: key.mac("vve-balance-v1").prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
         permutation = order
         var target = [Int](repeating: 0, count: FuzzyEncoding.encodedBits)
         for (position, source) in order.enumerated() { target[source] = position }

@@ -19,13 +19,20 @@ package struct LookupQuery: Sendable, Hashable {
     package var reason: Justification
     /// The asking force's case reference, if given.
     package var caseReference: String?
+    /// The match-key scheme the variants were made under (`MatchKeyEncoder.schemeVersion`).
+    /// A node compares keys only under its own scheme: under another, equal people would
+    /// give different keys, and a miss would look like an answer.
+    package var keyScheme: Int
 
     /// A query for the person whose names `variants` are.
-    package init(lookupID: String, variants: [NameKeys], reason: Justification, caseReference: String?) {
+    package init(
+        lookupID: String, variants: [NameKeys], reason: Justification, caseReference: String?, keyScheme: Int = MatchKeyEncoder.schemeVersion
+    ) {
         self.lookupID = lookupID
         self.variants = variants
         self.reason = reason
         self.caseReference = caseReference
+        self.keyScheme = keyScheme
     }
 
     /// Checks a lookup id: 8 to 64 lowercase letters, digits and hyphens.
@@ -59,6 +66,7 @@ package struct LookupQuery: Sendable, Hashable {
             ("variants", .array(variants.map(\.jsonValue))),
             ("reason", .string(reason.text)),
             ("caseReference", caseReference.map(JSONValue.string)),
+            ("keyScheme", .integer(Int64(keyScheme))),
         ])
     }
 
@@ -95,8 +103,26 @@ package struct LookupQuery: Sendable, Hashable {
                 issues.add(FieldPath(text: "caseReference"), raw, caseReferenceRule(raw.stringValue ?? "") ?? "must be text")
             }
         }
+        // A node from before the scheme was named sends none: it computed scheme 1, which the
+        // known-answer vectors pin to what it did.
+        var keyScheme = 1
+        if let raw = reader.raw("keyScheme") {
+            if case .integer(let value) = raw, value == Int64(MatchKeyEncoder.schemeVersion) {
+                keyScheme = Int(value)
+            } else {
+                issues.add(
+                    FieldPath(text: "keyScheme"), raw,
+                    "is not this node's match-key scheme, \(MatchKeyEncoder.schemeVersion): under another scheme the same person gives other keys, so a miss would mean nothing; the two nodes must run vve versions with the same scheme"
+                )
+            }
+        } else if MatchKeyEncoder.schemeVersion != 1 {
+            issues.add(
+                FieldPath(text: "keyScheme"), nil,
+                "is missing, so the keys are of scheme 1, and this node computes scheme \(MatchKeyEncoder.schemeVersion); the asking node must be upgraded"
+            )
+        }
         reader.finish(issues: &issues)
         try issues.throwIfAny()
-        return LookupQuery(lookupID: lookupID!, variants: variants, reason: reason!, caseReference: caseReference)
+        return LookupQuery(lookupID: lookupID!, variants: variants, reason: reason!, caseReference: caseReference, keyScheme: keyScheme)
     }
 }
