@@ -114,7 +114,7 @@ import VVECore
                     "variants[1].fuzzy: is required: the fuzzy encoding",
                     "reason: \"test\" is too short: say why in at least 3 words, such as \"retention period ended, case closed\"",
                     "caseReference: 7 must be 1-64 printable characters on one line, such as CAD-4471/26",
-                    "extra: is not a known field here; known fields are: caseReference, lookupId, reason, variants",
+                    "extra: is not a known field here; known fields are: caseReference, keyScheme, lookupId, reason, variants",
                 ])
         }
     }
