@@ -73,8 +73,10 @@ final class LinkageKeyPickup: Service, Sendable {
     func run() async throws {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
+            // A node that needs no key (a VRU's) is sent SIGHUP to reload its peers too, so
+            // finding none here is worth a debug line only.
             for await _ in hangups where self.current() == nil {
-                self.logger.warning("SIGHUP: still no linkage key")
+                self.logger.debug("SIGHUP: no linkage key installed")
             }
         }
     }
