@@ -89,14 +89,9 @@ package enum MatchQuality {
         let relations: [Relation] = [.sibling, .sibling, .twin, .namesake, .commonSurnameSameYear]
         var pairs: [Pair] = []
         for index in 0..<positives {
-            var original = population[index % population.count]
-            let error = Error.allCases[index % Error.allCases.count]
-            if error == .splitSurname {
-                let second = NameBank.surnameVariants.randomElement(using: &random)![0]
-                original.surname = (original.surname ?? "") + "-" + second
-            }
-            let query = corrupt(original, with: error, &random)
-            pairs.append(Pair(query: query, candidate: original, samePerson: true, error: error))
+            let sought = positive(population[index % population.count], with: Error.allCases[index % Error.allCases.count], &random)
+            let (query, original) = (sought.query, sought.candidate)
+            pairs.append(sought)
             for negative in 0..<negativesPerPositive {
                 let relation = negative < relations.count ? relations[negative] : .stranger
                 var other = anyone()
@@ -140,14 +135,9 @@ package enum MatchQuality {
         var pairs: [Pair] = []
         let errors = Error.foundByTheFuzzyEncoding
         for index in 0..<positives {
-            var original = population[index % population.count]
-            let error = errors[index % errors.count]
-            if error == .splitSurname {
-                let second = NameBank.surnameVariants.randomElement(using: &random)![0]
-                original.surname = (original.surname ?? "") + "-" + second
-            }
-            let query = corrupt(original, with: error, &random)
-            pairs.append(Pair(query: query, candidate: original, samePerson: true, error: error))
+            let sought = positive(population[index % population.count], with: errors[index % errors.count], &random)
+            let (query, original) = (sought.query, sought.candidate)
+            pairs.append(sought)
             for negative in 0..<negativesPerPositive {
                 var other = population.randomElement(using: &random)!
                 if negative % 5 == 0 {
@@ -208,6 +198,17 @@ package enum MatchQuality {
                 fairPrecision: ratio(truePositives + fairPositives, truePositives + falsePositives), recall: ratio(truePositives, positives),
                 recallOfRealErrors: ratio(real.hits, real.total), recallByError: found.mapValues { ratio($0.hits, $0.total) })
         }
+    }
+
+    /// The pair of a person sought and the same person as recorded with `error`; for a split
+    /// surname, the person is first given a second barrel to lose.
+    static func positive(_ person: Person, with error: Error, _ random: inout SeededGenerator) -> Pair {
+        var original = person
+        if error == .splitSurname {
+            let second = NameBank.surnameVariants.randomElement(using: &random)![0]
+            original.surname = (original.surname ?? "") + "-" + second
+        }
+        return Pair(query: corrupt(original, with: error, &random), candidate: original, samePerson: true, error: error)
     }
 
     /// The person with a full date of birth and a surname without a second barrel, so that
