@@ -67,7 +67,7 @@ struct NodeServices {
         let signal = ChangeSignal(store: store, logger: logger)
         let aggregateConfiguration = AggregateConfiguration(
             rules: configuration.disclosure, reportLagDays: configuration.reportLagDays, limits: configuration.peerAggregateLimits)
-        let pickup = LinkageKeyPickup(
+        let pickup = RegionKeyPickup(
             load: linkageKey,
             build: { key in
                 let encoder = MatchKeyEncoder(key: key)
@@ -75,7 +75,7 @@ struct NodeServices {
                     store: store, encoder: encoder,
                     configuration: LookupConfiguration(limits: configuration.peerLookupLimits, contact: configuration.lookupContact),
                     refusals: refusals, logger: logger)
-                return LinkageKeyPickup.Keyed(
+                return RegionKeyPickup.Keyed(
                     changes: NodeServer.changes(from: ChangeFeed(store: store, encoder: encoder), signal: signal, clock: clock),
                     lookups: NodeServer.lookups(from: responder, store: store, clock: clock, logger: logger),
                     aggregates: NodeServer.aggregates(

@@ -10,7 +10,7 @@ import VVESync
 /// found: at start, at a peer's next request for changes or a lookup, or at once on SIGHUP.
 /// An admin who installs the key while `vve serve` runs needs no restart. Once found, the key
 /// is kept for the life of the process: it never changes under a running node.
-final class LinkageKeyPickup: Service, Sendable {
+final class RegionKeyPickup: Service, Sendable {
     /// The key's parts of a node.
     struct Keyed: Sendable {
         var changes: NodeServer.ChangesProvider
