@@ -24,6 +24,8 @@ package struct LookupSubject: Sendable, Hashable {
     package var label: MatchLabel
     /// 1 for an exact key; else the best Dice score of any pair of names.
     package var score: Double
+    /// Why it matched.
+    package var reason: MatchReason
     /// The record's status and risk level: this node's own records only.
     package var status: RecordStatus?
     package var riskLevel: RiskLevel?
@@ -56,12 +58,16 @@ extension CaseStore {
     static let ownCursorKey = "match-index.own-cursor"
     static let keyTagKey = "match-index.key"
 
+    /// What the match index records it was built under: the key's tag and the scheme, since
+    /// entries made under another of either are worthless.
+    static func indexTag(_ encoder: MatchKeyEncoder) -> String { "\(encoder.key.tag) scheme \(MatchKeyEncoder.schemeVersion)" }
+
     /// Indexes the people of the records and copies changed since the last refresh, at most
     /// `limit` of each in one transaction, so a crash leaves the index and its cursor in step.
     /// A different linkage key than the index was built under starts it over.
     package func refreshMatchEntries(encoder: MatchKeyEncoder, limit: Int = 1000) throws -> MatchIndexRefresh {
         try transaction { db in
-            let tag = encoder.key.tag
+            let tag = Self.indexTag(encoder)
             let restarted = try meta(Self.keyTagKey, db) != tag
             var removed = 0
             if restarted {
@@ -71,7 +77,8 @@ extension CaseStore {
                 try setMeta(Self.ownCursorKey, "0", db)
                 try setMeta(Self.keyTagKey, tag, db)
             }
-            let insert = try db.cachedStatement(sql: "INSERT INTO match_entry(record_id, source, alias, exact, fuzzy) VALUES (?, ?, ?, ?, ?)")
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO match_entry(record_id, source, alias, exact, fuzzy, traits) VALUES (?, ?, ?, ?, ?, ?)")
             let remove = try db.cachedStatement(sql: "DELETE FROM match_entry WHERE record_id = ? AND source = ?")
             // Each changed record once: its entries replaced by those of its people now (none
             // when it is gone).
@@ -85,6 +92,7 @@ extension CaseStore {
                     for name in try names(id) {
                         try insert.execute(arguments: [
                             id, source.rawValue, name.isAlias, name.exact.map { Data($0) }, name.fuzzy.map { Data(fuzzyBytes($0)) },
+                            name.traits.rawValue,
                         ])
                     }
                 }
@@ -100,7 +108,7 @@ extension CaseStore {
                         db.cachedStatement(sql: "SELECT document FROM record WHERE id = ? AND erased = 0"), arguments: [id]),
                     let fields = try decode(document, id: RecordID(id)).fields
                 else { return [] }
-                return LookupPeople.keys(of: fields, encoder: encoder).map(IndexedName.init)
+                return LookupPeople.names(of: fields, encoder: encoder)
             }
             if let last = changes.last { try setMeta(Self.ownCursorKey, String(last["seq"] as Int64), db) }
 
@@ -121,15 +129,16 @@ extension CaseStore {
 
     /// Match entries with a fuzzy encoding after `id`, in id order: what an in-memory index
     /// has not loaded yet.
-    package func matchEntries(after id: Int64, limit: Int) throws -> [(id: Int64, fuzzy: FuzzyEncoding, isAlias: Bool)] {
+    package func matchEntries(after id: Int64, limit: Int) throws -> [(id: Int64, fuzzy: FuzzyEncoding, isAlias: Bool, traits: MatchTraits)] {
         try reading { db in
             try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT id, alias, fuzzy FROM match_entry WHERE id > ? AND fuzzy IS NOT NULL ORDER BY id LIMIT ?"),
+                db.cachedStatement(
+                    sql: "SELECT id, alias, fuzzy, traits FROM match_entry WHERE id > ? AND fuzzy IS NOT NULL ORDER BY id LIMIT ?"),
                 arguments: [id, limit]
             )
             .compactMap { row in
                 let bytes: Data = row["fuzzy"]
-                return fuzzyEncoding(bytes).map { (row["id"] as Int64, $0, row["alias"] as Bool) }
+                return fuzzyEncoding(bytes).map { (row["id"] as Int64, $0, row["alias"] as Bool, MatchTraits(rawValue: row["traits"])) }
             }
         }
     }
@@ -140,15 +149,16 @@ extension CaseStore {
     /// - Parameters:
     ///   - exactKeys: the query's exact keys, each with whether it is an alias's; a hit that
     ///     involves an alias on either side is `possible`, never `match`.
-    ///   - fuzzyScores: entry ids the in-memory index scored at or above the threshold, with
-    ///     their scores. Entries removed since are dropped here.
+    ///   - fuzzyFindings: entry ids the in-memory index reported, with their reasons and
+    ///     scores. Entries removed since are dropped here.
     ///   - peer: the asking peer, audited as `peer:NAME`.
     ///   - detail: what the audit entry says of the query (id, case reference, keys).
     ///
     /// A hit on a copy of a peer's record also queues a `LookupNotice` for its owner, in the
     /// same transaction, which `LookupNoticeService` delivers.
     package func answerLookup(
-        exactKeys: [(key: [UInt8], isAlias: Bool)], fuzzyScores: [Int64: Double], names: Int, from peer: AuthorityName, lookupID: String,
+        exactKeys: [(key: [UInt8], isAlias: Bool)], fuzzyFindings: [Int64: MatchRules.Finding], names: Int, from peer: AuthorityName,
+        lookupID: String,
         limits: LookupLimits, justification: String, detail: String, maximumHits: Int, at time: Timestamp
     ) throws -> LookupAdmission {
         let asker = "peer:\(peer)"
@@ -160,38 +170,41 @@ extension CaseStore {
                     AuditEvent(time: time, actor: asker, action: .refuse, justification: justification, detail: "\(detail); refused: \(refusal)"), db)
                 return .refused(refusal)
             }
-            var best: [String: (source: MatchSource, label: MatchLabel, score: Double)] = [:]
-            func consider(_ row: Row, label: MatchLabel, score: Double) {
+            var best: [String: (source: MatchSource, finding: MatchRules.Finding)] = [:]
+            func consider(_ row: Row, _ finding: MatchRules.Finding) {
                 let id: String = row["record_id"]
                 guard let source = MatchSource(rawValue: row["source"]) else { return }
-                // An owned record and a copy never share an id; the better label and score win.
-                if let current = best[id], current.label == .match || (label == .possible && current.score >= score) { return }
-                best[id] = (source, label, score)
+                // An owned record and a copy never share an id; the better band, then score, wins.
+                if let current = best[id],
+                    (current.finding.reason.band, -current.finding.score) <= (finding.reason.band, -finding.score)
+                {
+                    return
+                }
+                best[id] = (source, finding)
             }
             for exact in exactKeys {
                 for row in try Row.fetchAll(
                     db.cachedStatement(sql: "SELECT record_id, source, alias FROM match_entry WHERE exact = ?"), arguments: [Data(exact.key)])
                 {
-                    consider(row, label: exact.isAlias || row["alias"] as Bool ? .possible : .match, score: 1)
+                    consider(row, MatchRules.Finding(reason: exact.isAlias || row["alias"] as Bool ? .alias : .sameNameAndDate, score: 1))
                 }
             }
-            let candidates = fuzzyScores.keys.sorted()
+            let candidates = fuzzyFindings.keys.sorted()
             for start in stride(from: 0, to: candidates.count, by: 500) {
                 let slice = candidates[start..<min(start + 500, candidates.count)]
                 let rows = try Row.fetchAll(
                     db, sql: "SELECT id, record_id, source FROM match_entry WHERE id IN (\(slice.map { _ in "?" }.joined(separator: ",")))",
                     arguments: StatementArguments(slice.map { $0 }))
-                for row in rows { consider(row, label: .possible, score: fuzzyScores[row["id"]]!) }
+                for row in rows { consider(row, fuzzyFindings[row["id"]]!) }
             }
             var subjects: [LookupSubject] = []
             for (id, found) in best {
-                guard let recordID = RecordID(id), let subject = try lookupSubject(recordID, found.source, label: found.label, score: found.score, db)
-                else { continue }
+                guard let recordID = RecordID(id), let subject = try lookupSubject(recordID, found.source, found.finding, db) else { continue }
                 subjects.append(subject)
             }
-            subjects.sort { ($0.label == .match ? 0 : 1, -$0.score, $0.recordID) < ($1.label == .match ? 0 : 1, -$1.score, $1.recordID) }
+            subjects.sort { ($0.reason.band, -$0.score, $0.recordID) < ($1.reason.band, -$1.score, $1.recordID) }
             subjects = Array(subjects.prefix(maximumHits))
-            let hits = subjects.map { "\($0.recordID) \($0.label.rawValue) \(LookupHit.format($0.score))" }
+            let hits = subjects.map { "\($0.recordID) \($0.label.rawValue) \(LookupHit.format($0.score)) \($0.reason.rawValue)" }
             try audit.append(
                 AuditEvent(
                     time: time, actor: asker, action: .lookup, justification: justification,
@@ -209,7 +222,7 @@ extension CaseStore {
                     AuditEvent(
                         time: time, actor: asker, action: .lookup, recordID: subject.recordID, justification: justification,
                         detail:
-                            "\(subject.source == .own ? "record" : "copy of \(subject.owner)'s record") matched a lookup: \(subject.label.rawValue) \(LookupHit.format(subject.score))"
+                            "\(subject.source == .own ? "record" : "copy of \(subject.owner)'s record") matched a lookup: \(subject.label.rawValue) \(LookupHit.format(subject.score)) \(subject.reason.rawValue)"
                     ),
                     db)
             }
@@ -345,7 +358,10 @@ extension CaseStore {
         }
     }
 
-    private func lookupSubject(_ id: RecordID, _ source: MatchSource, label: MatchLabel, score: Double, _ db: Database) throws -> LookupSubject? {
+    private func lookupSubject(_ id: RecordID, _ source: MatchSource, _ finding: MatchRules.Finding, _ db: Database) throws -> LookupSubject? {
+        let label: MatchLabel = finding.reason == .sameNameAndDate ? .match : .possible
+        let score = finding.score
+        let reason = finding.reason
         switch source {
         case .own:
             guard
@@ -355,14 +371,14 @@ extension CaseStore {
             let record = try decode(document, id: id)
             guard let fields = record.fields else { return nil }
             return LookupSubject(
-                recordID: id, kind: record.kind, owner: record.owner, source: .own, label: label, score: score, status: record.status,
+                recordID: id, kind: record.kind, owner: record.owner, source: .own, label: label, score: score, reason: reason, status: record.status,
                 riskLevel: fields.riskLevel, contact: contact(of: fields), fields: fields)
         case .copy:
             guard
                 let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, owner FROM shared_copy WHERE id = ?"), arguments: [id.description]),
                 let kind = RecordKind(rawValue: row["kind"]), let owner = AuthorityName(row["owner"] as String)
             else { return nil }
-            return LookupSubject(recordID: id, kind: kind, owner: owner, source: .copy, label: label, score: score)
+            return LookupSubject(recordID: id, kind: kind, owner: owner, source: .copy, label: label, score: score, reason: reason)
         }
     }
 

@@ -8,7 +8,7 @@ extension CaseStore {
     /// with the change log and built under the same key, since its keys were computed when the
     /// records were written; else from the records, which is slower and gives the same keys.
     func ownExactKeys(encoder: MatchKeyEncoder, _ db: Database) throws -> OwnExactKeys {
-        let indexed = try meta(Self.keyTagKey, db) == encoder.key.tag
+        let indexed = try meta(Self.keyTagKey, db) == Self.indexTag(encoder)
         let cursor = try meta(Self.ownCursorKey, db).flatMap { Int64($0) } ?? 0
         let newest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change_log") ?? 0
         if indexed, cursor == newest {

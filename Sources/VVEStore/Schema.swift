@@ -419,6 +419,17 @@ enum Schema {
             // again only hourly. Cleared by the next batch the peer does share.
             try db.execute(sql: "ALTER TABLE peer_sync_state ADD COLUMN nothing_shared_at TEXT")
         }
+        migrator.registerMigration("2026-12-match-scheme-2") { db in
+            // Match-key scheme 2 keeps each name and the date of birth in a part of its own, and
+            // a name is judged with what its record says of the person (`MatchTraits`): every
+            // entry is made again (`CaseStore.refreshMatchEntries` starts over when the key tag,
+            // which names the scheme too, differs).
+            try db.execute(
+                sql: """
+                    ALTER TABLE match_entry ADD COLUMN traits INTEGER NOT NULL DEFAULT 0;
+                    DELETE FROM node_meta WHERE key IN ('match-index.key', 'match-index.own-cursor');
+                    """)
+        }
         return migrator
     }
 }

@@ -189,7 +189,9 @@ struct LookupCommand: AsyncAuditedCommand {
             switch result {
             case .answered(let answer) where answer.hits.isEmpty: "\(peer): no hit"
             case .answered(let answer):
-                "\(peer): " + answer.hits.map { "\($0.reference) \($0.label.rawValue) \(LookupHit.format($0.score))" }.joined(separator: ", ")
+                "\(peer): "
+                    + answer.hits.map { "\($0.reference) \($0.label.rawValue) \(LookupHit.format($0.score)) \($0.reason?.rawValue ?? "-")" }
+                    .joined(separator: ", ")
             case .refused(let reason): "\(peer): refused (\(reason))"
             case .noAnswer(let reason): "\(peer): no answer (\(reason))"
             }
@@ -206,11 +208,11 @@ struct LookupCommand: AsyncAuditedCommand {
                 lines.append("\(peer): no hit")
             case .answered(let answer):
                 lines.append("\(peer): \(answer.hits.count) hit\(answer.hits.count == 1 ? "" : "s")")
-                var table = TextTable("  MATCH", "SCORE", "KIND", "OWNER", "RISK", "STATUS", "REFERENCE", "CONTACT")
+                var table = TextTable("  MATCH", "SCORE", "WHY", "KIND", "OWNER", "RISK", "STATUS", "REFERENCE", "CONTACT")
                 for hit in answer.hits {
                     table.add(
-                        "  " + hit.label.rawValue, LookupHit.format(hit.score), hit.kind.rawValue, hit.owner.rawValue, hit.riskLevel?.rawValue ?? "-",
-                        hit.status?.rawValue ?? "-", hit.reference.description, hit.contact ?? "-")
+                        "  " + hit.label.rawValue, LookupHit.format(hit.score), hit.reason?.text ?? "-", hit.kind.rawValue, hit.owner.rawValue,
+                        hit.riskLevel?.rawValue ?? "-", hit.status?.rawValue ?? "-", hit.reference.description, hit.contact ?? "-")
                 }
                 lines.append(table.rendered)
             case .refused(let reason):

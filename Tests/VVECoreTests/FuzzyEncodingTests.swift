@@ -2,17 +2,24 @@ import Testing
 
 @testable import VVECore
 
-/// The fuzzy encoding is built from the set filter bits through the inverse permutation; it
-/// must equal the definition: bit `i` of the encoding is bit `permutation[i]` of the filter
-/// followed by its complement.
+/// The fuzzy encoding is built from the set filter bits through the inverse permutations; it
+/// must equal the definition: bit `i` of each part is bit `permutation[i]` of the part's
+/// filter followed by its complement, the two name parts under one permutation.
 @Suite struct FuzzyEncodingTests {
-    /// The definition, written out: a pass over all 2048 positions.
-    func byDefinition(_ encoder: MatchKeyEncoder, _ filter: [UInt64]) -> [UInt64] {
+    func permutation(_ encoder: MatchKeyEncoder, _ part: FuzzyEncoding.Part) -> [Int] {
+        part == .dateOfBirth ? encoder.datePermutation : encoder.namePermutation
+    }
+
+    /// The definition, written out: a pass over every position of every part.
+    func byDefinition(_ encoder: MatchKeyEncoder, _ filters: [[UInt64]]) -> [UInt64] {
         var encoded = [UInt64](repeating: 0, count: FuzzyEncoding.encodedBits / 64)
-        for (target, source) in encoder.permutation.enumerated() {
-            let original = source % FuzzyEncoding.filterBits
-            let bit = filter[original / 64] >> UInt64(original % 64) & 1 == 1
-            if bit == (source < FuzzyEncoding.filterBits) { encoded[target / 64] |= 1 << UInt64(target % 64) }
+        for part in FuzzyEncoding.Part.allCases {
+            for (target, source) in permutation(encoder, part).enumerated() {
+                let original = source % part.filterBits
+                let bit = filters[part.rawValue][original / 64] >> UInt64(original % 64) & 1 == 1
+                let position = part.firstBit + target
+                if bit == (source < part.filterBits) { encoded[position / 64] |= 1 << UInt64(position % 64) }
+            }
         }
         return encoded
     }
@@ -27,14 +34,35 @@ import Testing
             let date = PartialDate(
                 year: 2005 + Int(generator.next() % 10), month: 1 + Int(generator.next() % 12), day: 1 + Int(generator.next() % 28))
             let encoding = encoder.fuzzy(forename: forename, surname: surname, dateOfBirth: date)
-            // Rebuild the filter the encoding came from: the first half of filter-then-complement.
-            var filter = [UInt64](repeating: 0, count: FuzzyEncoding.filterBits / 64)
-            for (target, source) in encoder.permutation.enumerated() where source < FuzzyEncoding.filterBits {
-                if encoding.words[target / 64] >> UInt64(target % 64) & 1 == 1 { filter[source / 64] |= 1 << UInt64(source % 64) }
+            // Rebuild each part's filter from the encoding: the first half of filter-then-complement.
+            var filters = FuzzyEncoding.Part.allCases.map { [UInt64](repeating: 0, count: $0.filterBits / 64) }
+            for part in FuzzyEncoding.Part.allCases {
+                for (target, source) in permutation(encoder, part).enumerated() where source < part.filterBits {
+                    let position = part.firstBit + target
+                    if encoding.words[position / 64] >> UInt64(position % 64) & 1 == 1 {
+                        filters[part.rawValue][source / 64] |= 1 << UInt64(source % 64)
+                    }
+                }
+                #expect(filters[part.rawValue].contains { $0 != 0 }, "\(part)")
             }
-            #expect(filter.contains { $0 != 0 })
-            #expect(encoding.words == byDefinition(encoder, filter))
+            #expect(encoding.words == byDefinition(encoder, filters))
+            #expect(filters == encoder.filters(forename: forename, surname: surname, dateOfBirth: date, table: nil))
         }
+    }
+
+    /// Names recorded the other way round give the encoding with its name parts exchanged:
+    /// the property that lets an answering node find them without more variants.
+    @Test func exchangingTheNamePartsIsTheEncodingOfTheNamesExchanged() {
+        let encoder = MatchKeyEncoder(key: LinkageKey(hex: String(repeating: "5a", count: 32))!)
+        let date = PartialDate(year: 2011, month: 3, day: 4)
+        let chidi = encoder.fuzzy(forename: "chidi", surname: "okafor", dateOfBirth: date)
+        let exchanged = encoder.fuzzy(forename: "okafor", surname: "chidi", dateOfBirth: date)
+        #expect(chidi.namesExchanged == exchanged)
+        #expect(chidi != exchanged)
+        #expect(PartScores(chidi.namesExchanged, exchanged).whole == 1)
+        #expect(encoder.hasDateOfBirth(chidi))
+        #expect(!encoder.hasDateOfBirth(encoder.fuzzy(forename: "chidi", surname: "okafor", dateOfBirth: nil)))
+        #expect(encoder.hasDateOfBirth(encoder.fuzzy(forename: "chidi", surname: "okafor", dateOfBirth: PartialDate(year: 2011))))
     }
 
     /// Tokens' positions come from a table computed once per key; every encoding must be the

@@ -63,7 +63,9 @@ import VVESync
         let misspelt = Person(forenames: "Tia", surname: "Okonja", dateOfBirth: PartialDate("2011"))
         let possible = hits(try await responder.answer(query(misspelt), from: police, role: .police, policy: policePolicy, at: time(2)))
         #expect(possible.map(\.label) == [.possible])
-        #expect(possible.first.map { $0.score >= 0.9 && $0.score < 1 } == true)
+        // A year alone agrees with the record's full date so far as it goes: one slip in a name
+        // is `close`.
+        #expect(possible.first.map { $0.score < 1 && $0.reason == .close } == true)
         let byAlias = Person(forenames: "Tee", surname: "Jay", dateOfBirth: PartialDate("2011-03-04"))
         // An alias is never an identity: identical alias and date of birth is `possible`.
         #expect(
@@ -144,7 +146,9 @@ import VVESync
         #expect(found.first?.owner == camden && found.first?.label == .match)
         #expect(found.first?.riskLevel == nil && found.first?.status == nil)
         #expect(found.first?.contact == "Camden MASH, 020 7946 0000")
-        #expect(try haringeyStore.lookupHits(since: time(0)).first?.event.detail == "copy of camden's record matched a lookup: match 1.000")
+        #expect(
+            try haringeyStore.lookupHits(since: time(0)).first?.event.detail
+                == "copy of camden's record matched a lookup: match 1.000 same-name-and-date")
 
         // camden, the owner, is told: the notice waits at haringey until camden takes it.
         struct Failing: LookupNoticeSender {
@@ -251,82 +255,127 @@ import VVESync
         #expect(try store.auditEntries(action: .lookup).count == 4)
     }
 
-    /// People recorded once at the answering node, looked up as another worker recorded
-    /// them (one realistic error each: a typo, a spelling variant, a nickname, transposed day
-    /// and month, no date of birth, half a double-barrelled surname), and as many people
-    /// nobody here holds: what officers see at the `possible` threshold. The synthetic
-    /// names come from a small bank, so namesakes (same normalised forename and surname,
-    /// another person) are common; they are counted apart, since a namesake with a different
-    /// or missing date of birth is exactly what a `possible` asks the SPOC to rule out.
-    /// The people the quality tests hold, as relocations camden owns (to `receiving`, or to a
-    /// generated authority), and their lookups: each pair's query with the record of its
-    /// person, then 280 people nobody holds.
+    /// A shared perpetrator of this person, held by camden.
+    func perpetrator(_ person: Person, generator: inout SyntheticRecords) -> RecordDraft {
+        var draft = generator.nextDraft(kind: .sharedPerpetrator)
+        guard case .sharedPerpetrator(var fields) = draft.fields else { fatalError("a perpetrator draft") }
+        fields.person = person
+        draft.fields = .sharedPerpetrator(fields)
+        return draft
+    }
+
+    /// The people the quality tests hold, camden's records, and their lookups: the second
+    /// generated set of `MatchQuality.realisticPairs` (seed 1001; the rules were chosen on
+    /// seed 1), each pair's query with the record of its person; 1,500 others held, so a
+    /// query has more than its own person to be confused with; then 280 people nobody holds.
+    /// Young people (8 to 25) are held as relocations moved today, to `receiving` or to a
+    /// generated authority; adults (up to 60) as shared perpetrators.
     struct QualityRegion {
         let people: [Person]
         let records: [CaseRecord]
-        let queries: [(query: Person, expected: RecordID?)]
+        let queries: [(query: Person, expected: RecordID?, error: MatchQuality.Error?)]
 
         init(test: LookupResponderTests, store: CaseStore, receiving: AuthorityName? = nil) throws {
             var generator = SyntheticRecords(seed: 8, owner: test.camden, today: test.today)
-            let pairs = MatchQuality.pairs(seed: 31, positives: 280, negativesPerPositive: 0, today: test.today)
+            let pairs = MatchQuality.realisticPairs(seed: 1001, positives: 420, negativesPerPositive: 0, today: test.today)
             var people: [Person] = []
             var stored: [Person: Int] = [:]
             for pair in pairs where stored[pair.candidate] == nil {
                 stored[pair.candidate] = people.count
                 people.append(pair.candidate)
             }
-            // Others held, so a query has more than its own person to be confused with.
-            for _ in 0..<1500 { people.append(generator.nextPerson(ageRange: 10...19)) }
-            let records = try store.importDrafts(
-                people.map { test.relocation($0, receiving: receiving, generator: &generator) }, context: test.context())
-            var queries: [(query: Person, expected: RecordID?)] = pairs.map { ($0.query, records[stored[$0.candidate]!].id) }
+            for _ in 0..<1500 { people.append(generator.nextPerson(ageRange: 8...25)) }
+            let drafts = people.map { person -> RecordDraft in
+                let age = person.dateOfBirth.map { test.today.year - $0.year } ?? 16
+                guard age <= 24 else { return test.perpetrator(person, generator: &generator) }
+                var draft = test.relocation(person, receiving: receiving, generator: &generator)
+                if case .relocation(var fields) = draft.fields {
+                    fields.moveDate = test.today
+                    draft.fields = .relocation(fields)
+                }
+                return draft
+            }
+            let records = try store.importDrafts(drafts, context: test.context())
+            var queries = pairs.map { (query: $0.query, expected: Optional(records[stored[$0.candidate]!].id), error: $0.error) }
             var strangers = SyntheticRecords(seed: 99, owner: test.camden, today: test.today)
-            for _ in 0..<280 { queries.append((strangers.nextPerson(ageRange: 10...19), nil)) }
+            for _ in 0..<280 { queries.append((strangers.nextPerson(ageRange: 8...25), nil, nil)) }
             self.people = people
             self.records = records
             self.queries = queries
         }
     }
 
+    /// People recorded once at the answering node, looked up as another worker recorded
+    /// them, with one realistic error of each kind (names in the other order, another
+    /// forename, a mistyped date, a changed surname, typos in both names among them), and as
+    /// many people nobody here holds: what officers see, through the whole responder. A
+    /// namesake (same normalised names) or a twin (same surname and full date of birth) is
+    /// a fair `possible`, which the SPOC rules out; anyone else found is a fault.
     @Test func lookupsFindThePeopleTheyShouldAndFewOthers() async throws {
         let store = try CaseStore.inMemory(node: camden)
         let responder = LookupResponder(store: store, encoder: encoder, configuration: generous, logger: Logger(label: "test"))
         let region = try QualityRegion(test: self, store: store)
         let queries = region.queries
-        let pairs = queries.filter { $0.expected != nil }
         let personOf = Dictionary(uniqueKeysWithValues: zip(region.records.map(\.id), region.people))
-        func namesakes(_ a: Person, _ b: Person) -> Bool {
-            NameNormaliser.forename(a.forenames ?? "") == NameNormaliser.forename(b.forenames ?? "")
-                && NameNormaliser.surname(a.surname ?? "") == NameNormaliser.surname(b.surname ?? "")
+        func fair(_ held: Person, _ sought: Person) -> Bool {
+            let sameSurname = NameNormaliser.surname(held.surname ?? "") == NameNormaliser.surname(sought.surname ?? "")
+            let namesake = sameSurname && NameNormaliser.forename(held.forenames ?? "") == NameNormaliser.forename(sought.forenames ?? "")
+            let twin = sameSurname && held.dateOfBirth?.calendarDate != nil && held.dateOfBirth == sought.dateOfBirth
+            return namesake || twin
         }
 
-        var found = 0
+        var found: [MatchQuality.Error: (hits: Int, total: Int)] = [:]
         var correct = 0
         var all = 0
-        var strangersHit = 0
-        var namesakeHits = 0
+        var others = 0
+        var fairHits = 0
+        var reasons: [MatchQuality.Error: [MatchReason: Int]] = [:]
         for (index, entry) in queries.enumerated() {
             let answer = hits(
                 try await responder.answer(
                     query(entry.query, id: "lookup-\(index + 1000)"), from: police, role: .police, policy: policePolicy, at: time(Int64(index))))
             all += answer.count
-            if let expected = entry.expected, answer.contains(where: { $0.reference == expected }) {
-                found += 1
-                correct += 1
+            #expect(answer.allSatisfy { ($0.label == .match) == ($0.reason == .sameNameAndDate) })
+            if let expected = entry.expected, let error = entry.error {
+                found[error, default: (0, 0)].total += 1
+                if let hit = answer.first(where: { $0.reference == expected }) {
+                    found[error, default: (0, 0)].hits += 1
+                    correct += 1
+                    // An alias identical on both sides is reported as that, whatever else differs.
+                    if entry.query.aliases.isEmpty { reasons[error, default: [:]][hit.reason!, default: 0] += 1 }
+                }
             }
             for hit in answer where hit.reference != entry.expected {
-                if namesakes(personOf[hit.reference]!, entry.query) { namesakeHits += 1 } else { strangersHit += 1 }
+                // The query is the person as recorded elsewhere: fairness is judged on the
+                // person sought, whom the query stands for.
+                let sought = entry.expected.flatMap { personOf[$0] } ?? entry.query
+                if fair(personOf[hit.reference]!, sought) || fair(personOf[hit.reference]!, entry.query) { fairHits += 1 } else { others += 1 }
             }
         }
-        let recall = Double(found) / Double(pairs.count)
-        let precision = Double(correct) / Double(max(1, all))
-        let otherPeoplePerLookup = Double(strangersHit) / Double(queries.count)
-        // Measured against 1,780 people: recall 1.000; precision 0.61; 0.25 namesakes and
-        // 0.07 other people a lookup; precision 0.92 counting namesakes. docs/benchmarks.md.
-        #expect(recall >= 0.98, "recall \(recall)")
-        #expect(precision >= 0.55, "precision \(precision): \(correct) of \(all) hits")
-        #expect(Double(correct + namesakeHits) / Double(max(1, all)) >= 0.85, "\(namesakeHits) namesakes, \(strangersHit) others")
-        #expect(otherPeoplePerLookup <= 0.1, "\(otherPeoplePerLookup) people neither sought nor namesakes a lookup")
+        let otherPeoplePerLookup = Double(others) / Double(queries.count)
+        let fairPrecision = Double(correct + fairHits) / Double(max(1, all))
+        func recall(_ error: MatchQuality.Error) -> Double { Double(found[error]?.hits ?? 0) / Double(max(1, found[error]?.total ?? 0)) }
+        let table = MatchQuality.Error.allCases.map { "\($0.rawValue) \(recall($0))" }.joined(separator: ", ")
+        // Measured, against 1,920 people: recall 1.00 for every kind but the one declined by
+        // design; precision 0.96 counting namesakes and twins fair; 0.01 other people a
+        // lookup. docs/benchmarks.md.
+        for error in MatchQuality.Error.allCases where !error.isDeclinedByDesign {
+            #expect(recall(error) >= 0.9, "recall for \(error.rawValue): \(table)")
+        }
+        #expect(fairPrecision >= 0.90, "\(correct) right, \(fairHits) namesakes and twins, \(others) others of \(all) hits")
+        #expect(otherPeoplePerLookup <= 0.1, "\(otherPeoplePerLookup) people neither sought nor namesakes nor twins a lookup")
+        // Each kind is found for its own reason, and the answer says so. A name recorded
+        // otherwise can still be close to the one held (Lea for Leah), which is `close`.
+        let expected: [MatchQuality.Error: MatchReason] = [
+            .swappedNames: .namesInOtherOrder, .otherForename: .otherForename, .changedSurname: .otherSurname,
+            .missingDateOfBirth: .noDateOfBirth, .typosInBoth: .close,
+        ]
+        for (error, reason) in expected {
+            let given = reasons[error] ?? [:]
+            let total = given.values.reduce(0, +)
+            #expect(total >= 15 && Double(given[reason] ?? 0) >= 0.8 * Double(total), "\(error.rawValue) found for \(given)")
+            #expect(Set(given.keys).isSubset(of: [reason, .close]), "\(error.rawValue) found for \(given)")
+        }
     }
 
     /// The same people and lookups, held by haringey as camden's copies without `identity`:
@@ -338,8 +387,10 @@ import VVESync
         let haringeyStore = try CaseStore.inMemory(node: haringey)
         let region = try QualityRegion(test: self, store: camdenStore, receiving: haringey)
         let toHaringey = SharingPolicy(
-            share: [.relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "status"])], reviewDays: 90, accept: [:],
-            lookups: false, aggregates: false)
+            share: [
+                .relocation: KindGrant(audience: [.receivingAuthority], groups: ["placement", "status"]),
+                .sharedPerpetrator: KindGrant(audience: [.all], groups: ["status"]),
+            ], reviewDays: 90, accept: [:], lookups: false, aggregates: false)
         let feed = ChangeFeed(store: camdenStore, encoder: encoder)
         var cursor: Int64 = 0
         while true {

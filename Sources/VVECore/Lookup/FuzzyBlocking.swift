@@ -8,31 +8,65 @@
 /// `1 - (1 - dice^bitsPerBand)^bands`. The positions are fixed and public: they carry nothing
 /// secret, since the encoding is already keyed and shuffled.
 package struct FuzzyBlocking: Sendable, Hashable {
-    /// How many bands.
-    package let bands: Int
-    /// Positions sampled per band, at most 32.
-    package let bitsPerBand: Int
+    /// Bands of one kind: how many, how many positions each samples, and from which parts.
+    package struct BandSet: Sendable, Hashable {
+        package var count: Int
+        /// Positions sampled per band, at most 32.
+        package var bitsPerBand: Int
+        /// The parts the positions are drawn from.
+        package var parts: [FuzzyEncoding.Part]
+
+        package init(count: Int, bitsPerBand: Int, parts: [FuzzyEncoding.Part] = FuzzyEncoding.Part.allCases) {
+            precondition(count > 0 && (1...32).contains(bitsPerBand))
+            self.count = count
+            self.bitsPerBand = bitsPerBand
+            self.parts = parts
+        }
+    }
+
+    /// The band sets, the whole encoding's first.
+    package let sets: [BandSet]
+    /// How many bands, over every set.
+    package var bands: Int { positions.count }
     /// The sampled positions, band by band.
     let positions: [[Int]]
 
-    /// The region's blocking: 48 bands of 22 positions. At the `possible` threshold (Dice 0.90)
-    /// a pair becomes a candidate with probability 0.993, at 0.92 with 0.9996. Unrelated
-    /// synthetic people score 0.60-0.75 against each other, with a tail to 0.9 (siblings,
-    /// shared birth years), and about 2.6% of them become candidates: each costs one Dice
-    /// score, 32 words. Measured on synthetic people by `LookupBlockingTests` and
-    /// `Tools/bench-lookup.sh`.
-    package static let standard = FuzzyBlocking(bands: 48, bitsPerBand: 22)
+    /// The region's blocking.
+    ///
+    /// - 48 bands of 22 positions over the whole encoding: at the `close` threshold (Dice
+    ///   0.92) a pair becomes a candidate with probability 0.9996. Unrelated synthetic
+    ///   people score 0.60-0.80 against each other, with a tail to 0.9 (siblings, shared
+    ///   birth years), and a few percent of them become candidates: each costs one score.
+    /// - 4 bands of 28 positions over each pair of parts: a person whose two parts are the
+    ///   query's (the surname and date of birth of `otherForename`, the forename and date of
+    ///   `otherSurname`, the names of `dateDiffers`) collides in all of them, whatever the
+    ///   third part, and few others collide in any.
+    ///
+    /// Names in the other order are found by looking up the query with its names exchanged.
+    /// Measured on synthetic people by `LookupBlockingTests` and `Tools/bench-lookup.sh`.
+    package static let standard = FuzzyBlocking(sets: [
+        BandSet(count: 48, bitsPerBand: 22),
+        BandSet(count: 4, bitsPerBand: 28, parts: [.surname, .dateOfBirth]),
+        BandSet(count: 4, bitsPerBand: 28, parts: [.forename, .dateOfBirth]),
+        BandSet(count: 4, bitsPerBand: 28, parts: [.forename, .surname]),
+    ])
+
+    /// `bands` bands of `bitsPerBand` positions over the whole encoding.
+    package init(bands: Int, bitsPerBand: Int) {
+        self.init(sets: [BandSet(count: bands, bitsPerBand: bitsPerBand)])
+    }
 
     /// Bands of positions drawn, without repeats within a band, from a fixed seed.
-    package init(bands: Int, bitsPerBand: Int) {
-        precondition(bands > 0 && (1...32).contains(bitsPerBand))
-        self.bands = bands
-        self.bitsPerBand = bitsPerBand
-        var generator = SeededGenerator(seed: 0x5656_454C_5348_0001)
-        var all = Array(0..<FuzzyEncoding.encodedBits)
-        positions = (0..<bands).map { _ in
-            all.shuffle(using: &generator)
-            return Array(all.prefix(bitsPerBand)).sorted()
+    package init(sets: [BandSet]) {
+        precondition(!sets.isEmpty)
+        self.sets = sets
+        var generator = SeededGenerator(seed: 0x5656_454C_5348_0002)
+        positions = sets.flatMap { set in
+            var pool = set.parts.flatMap { part in part.firstBit..<(part.firstBit + part.encodedBits) }
+            return (0..<set.count).map { _ in
+                pool.shuffle(using: &generator)
+                return Array(pool.prefix(set.bitsPerBand)).sorted()
+            }
         }
     }
 
@@ -47,9 +81,10 @@ package struct FuzzyBlocking: Sendable, Hashable {
         }
     }
 
-    /// The probability that a pair with this Dice score becomes a candidate.
+    /// The probability that a pair with this Dice score becomes a candidate in the bands
+    /// over the whole encoding.
     package func candidateProbability(dice: Double) -> Double {
-        1 - power(1 - power(dice, bitsPerBand), bands)
+        1 - power(1 - power(dice, sets[0].bitsPerBand), sets[0].count)
     }
 }
 

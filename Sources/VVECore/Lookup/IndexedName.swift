@@ -10,12 +10,15 @@ package struct IndexedName: Sendable, Hashable {
     package var fuzzy: FuzzyEncoding?
     /// Whether the name is an alias (`NameKeys.isAlias`).
     package var isAlias: Bool
+    /// What the record says of the person behind the name.
+    package var traits: MatchTraits
 
-    /// A name with both its keys.
-    package init(_ name: NameKeys) {
+    /// A name with both its keys, of a person with these traits.
+    package init(_ name: NameKeys, traits: MatchTraits) {
         exact = name.keys.exact
         fuzzy = name.keys.fuzzy
         isAlias = name.isAlias
+        self.traits = traits
     }
 
     /// A copy's person by its exact key; nil when it has none.
@@ -24,5 +27,6 @@ package struct IndexedName: Sendable, Hashable {
         self.exact = exact
         fuzzy = nil
         isAlias = false
+        traits = []
     }
 }

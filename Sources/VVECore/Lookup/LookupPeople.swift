@@ -1,9 +1,9 @@
 /// The people a record holds, as lookups match them: match keys for each name each person is
 /// known by.
 package enum LookupPeople {
-    /// Keys of every name of every person in an owned record.
-    package static func keys(of fields: RecordFields, encoder: MatchKeyEncoder) -> [NameKeys] {
-        people(of: fields).flatMap { $0.lookupKeys(encoder) }
+    /// Every name of every person in an owned record, as the match index holds it.
+    package static func names(of fields: RecordFields, encoder: MatchKeyEncoder) -> [IndexedName] {
+        people(of: fields).flatMap { $0.indexedNames(encoder) }
     }
 
     /// The people of a record: the young person, the perpetrator, or each linked person.
@@ -25,7 +25,7 @@ package enum LookupPeople {
             if value["matchKeys"] != nil {
                 if let name = SharedPersonKey.read(from: value, at: .root, issues: &issues).flatMap(IndexedName.init) { found.append(name) }
             } else if let person = Person.read(from: value, at: .root, issues: &issues) {
-                found.append(contentsOf: person.lookupKeys(encoder).map(IndexedName.init))
+                found.append(contentsOf: person.indexedNames(encoder))
             }
         }
         if let member = kind.personMember, let value = values["fields." + member], value != .null { add(value) }

@@ -8,10 +8,16 @@
 package struct MatchIndex: Sendable {
     /// The blocking every table follows.
     package let blocking: FuzzyBlocking
+    /// The key's date mask, with which dates are compared token by token.
+    package let dateFilterMask: [UInt64]
     /// The caller's id of each slot.
     package private(set) var ids: [Int64] = []
     /// Every slot's encoding, 32 words each, back to back.
     private var words: [UInt64] = []
+    /// Every slot's traits, from its record.
+    private var traits: [MatchTraits] = []
+    /// Whether each slot is an alias's name.
+    private var aliases: [Bool] = []
     /// Per band: `value << 32 | slot`, sorted, for the slots before `sortedCount`.
     private var tables: [[UInt64]]
     /// Slots below this are in `tables`; later ones are scanned by their band values.
@@ -22,8 +28,14 @@ package struct MatchIndex: Sendable {
     /// The most recent (unsorted) entries kept before they are merged into the tables.
     package static let recentLimit = 4096
 
-    /// An empty index.
-    package init(blocking: FuzzyBlocking = .standard) {
+    /// An empty index of encodings made by `encoder`.
+    package init(for encoder: MatchKeyEncoder, blocking: FuzzyBlocking = .standard) {
+        self.init(dateFilterMask: encoder.dateFilterMask, blocking: blocking)
+    }
+
+    /// An empty index of encodings made under a key with this date mask.
+    package init(dateFilterMask: [UInt64], blocking: FuzzyBlocking = .standard) {
+        self.dateFilterMask = dateFilterMask
         self.blocking = blocking
         tables = Array(repeating: [], count: blocking.bands)
     }
@@ -32,9 +44,11 @@ package struct MatchIndex: Sendable {
     package var count: Int { ids.count }
 
     /// Adds an entry. Cheap: the band tables are re-sorted only once enough entries wait.
-    package mutating func insert(id: Int64, fuzzy: FuzzyEncoding) {
+    package mutating func insert(id: Int64, fuzzy: FuzzyEncoding, traits: MatchTraits = [], isAlias: Bool = false) {
         ids.append(id)
         words.append(contentsOf: fuzzy.words)
+        self.traits.append(traits)
+        aliases.append(isAlias)
         recentValues.append(contentsOf: blocking.bandValues(of: fuzzy))
         if ids.count - sortedCount > Self.recentLimit { mergeRecent() }
     }
@@ -88,45 +102,58 @@ package struct MatchIndex: Sendable {
         return unique
     }
 
-    /// The Dice score of the query against one slot.
-    package func dice(_ fuzzy: FuzzyEncoding, slot: Int) -> Double {
-        var shared = 0
-        var total = 0
-        let base = slot * 32
-        for index in 0..<32 {
-            let stored = words[base + index]
-            let query = fuzzy.words[index]
-            shared += (stored & query).nonzeroBitCount
-            total += stored.nonzeroBitCount + query.nonzeroBitCount
-        }
-        return total == 0 ? 0 : 2 * Double(shared) / Double(total)
+    /// The query's part scores against one slot.
+    package func scores(_ fuzzy: FuzzyEncoding, slot: Int) -> PartScores {
+        PartScores(fuzzy.words, words[(slot * 32)..<(slot * 32 + 32)], dateFilterMask: dateFilterMask)
     }
 
-    /// A scored entry.
-    package struct Scored: Sendable, Hashable {
+    /// A reported entry.
+    package struct Found: Sendable, Hashable {
         package var id: Int64
-        package var score: Double
+        package var finding: MatchRules.Finding
     }
 
-    /// The entries scoring at least `threshold` among the candidates, best first.
-    package func matches(of fuzzy: FuzzyEncoding, threshold: Double) -> (matches: [Scored], candidates: Int) {
-        let slots = candidates(of: fuzzy)
-        var scored: [Scored] = []
+    /// The entries `rules` report against a query's name, among the candidates of the query
+    /// and of the query with its names exchanged, best first; and how many were scored.
+    package func matches(of fuzzy: FuzzyEncoding, isAlias: Bool = false, rules: MatchRules) -> (matches: [Found], candidates: Int) {
+        let exchanged = fuzzy.namesExchanged
+        var slots = candidates(of: fuzzy)
+        // An alias counts only when identical, so its names are never tried the other way round.
+        if !isAlias { slots = Self.union(slots, candidates(of: exchanged)) }
+        return (judge(fuzzy, exchanged: exchanged, isAlias: isAlias, slots: slots, rules: rules), slots.count)
+    }
+
+    /// Every entry `rules` report, by scoring all of them: the baseline the blocking is
+    /// measured against.
+    package func scanAll(_ fuzzy: FuzzyEncoding, isAlias: Bool = false, rules: MatchRules) -> [Found] {
+        judge(fuzzy, exchanged: fuzzy.namesExchanged, isAlias: isAlias, slots: Array(0..<ids.count), rules: rules)
+    }
+
+    private func judge(_ fuzzy: FuzzyEncoding, exchanged: FuzzyEncoding, isAlias: Bool, slots: [Int], rules: MatchRules) -> [Found] {
+        var found: [Found] = []
         for slot in slots {
-            let score = dice(fuzzy, slot: slot)
-            if score >= threshold { scored.append(Scored(id: ids[slot], score: score)) }
+            let direct = scores(fuzzy, slot: slot)
+            let other = scores(exchanged, slot: slot)
+            if let finding = rules.judge(direct: direct, exchanged: other, traits: traits[slot], alias: isAlias || aliases[slot]) {
+                found.append(Found(id: ids[slot], finding: finding))
+            }
         }
-        return (scored.sorted { ($0.score, $1.id) > ($1.score, $0.id) }, slots.count)
+        return found.sorted {
+            ($0.finding.reason.band, -$0.finding.score, $0.id) < ($1.finding.reason.band, -$1.finding.score, $1.id)
+        }
     }
 
-    /// Every entry scoring at least `threshold`, by comparing all of them: the baseline the
-    /// blocking is measured against.
-    package func scanAll(_ fuzzy: FuzzyEncoding, threshold: Double) -> [Scored] {
-        var scored: [Scored] = []
-        for slot in 0..<ids.count {
-            let score = dice(fuzzy, slot: slot)
-            if score >= threshold { scored.append(Scored(id: ids[slot], score: score)) }
+    /// Two ascending lists of slots as one, each once.
+    private static func union(_ left: [Int], _ right: [Int]) -> [Int] {
+        var merged: [Int] = []
+        merged.reserveCapacity(left.count + right.count)
+        var (i, j) = (0, 0)
+        while i < left.count || j < right.count {
+            let next = j == right.count || (i < left.count && left[i] <= right[j]) ? left[i] : right[j]
+            if i < left.count && left[i] == next { i += 1 }
+            if j < right.count && right[j] == next { j += 1 }
+            merged.append(next)
         }
-        return scored.sorted { ($0.score, $1.id) > ($1.score, $0.id) }
+        return merged
     }
 }

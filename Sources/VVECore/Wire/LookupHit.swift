@@ -16,6 +16,8 @@ package struct LookupHit: Sendable, Hashable {
     package var label: MatchLabel
     /// The Dice score of the best-matching names, 0 to 1, three decimals; 1 for an exact key.
     package var score: Double
+    /// Why it matched. A peer from before reasons were sent gives none.
+    package var reason: MatchReason?
     /// Shown only when the answering node's policy shares the risk level of this kind with
     /// the asking peer, and only for its own records.
     package var riskLevel: RiskLevel?
@@ -28,13 +30,14 @@ package struct LookupHit: Sendable, Hashable {
 
     /// A hit; the score is kept to three decimals, as it travels.
     package init(
-        kind: RecordKind, owner: AuthorityName, label: MatchLabel, score: Double, riskLevel: RiskLevel?, status: RecordStatus?, contact: String?,
-        reference: RecordID
+        kind: RecordKind, owner: AuthorityName, label: MatchLabel, score: Double, reason: MatchReason?, riskLevel: RiskLevel?,
+        status: RecordStatus?, contact: String?, reference: RecordID
     ) {
         self.kind = kind
         self.owner = owner
         self.label = label
         self.score = (score * 1000).rounded() / 1000
+        self.reason = reason
         self.riskLevel = riskLevel
         self.status = status
         self.contact = contact
@@ -48,6 +51,7 @@ package struct LookupHit: Sendable, Hashable {
             ("owner", owner.jsonValue),
             ("label", .string(label.rawValue)),
             ("score", .string(Self.format(score))),
+            ("reason", reason?.jsonValue),
             ("riskLevel", riskLevel?.jsonValue),
             ("status", status?.jsonValue),
             ("contact", contact.map(JSONValue.string)),
@@ -80,6 +84,7 @@ package struct LookupHit: Sendable, Hashable {
         let owner = reader.required("owner", as: AuthorityName.self, hint: "the owning authority", issues: &issues)
         let label = reader.required("label", as: MatchLabel.self, hint: "match or possible", issues: &issues)
         let score = readScore(&reader, at: path, issues: &issues)
+        let reason = reader.optional("reason", as: MatchReason.self, issues: &issues)
         let risk = reader.optional("riskLevel", as: RiskLevel.self, issues: &issues)
         let status = reader.optional("status", as: RecordStatus.self, issues: &issues)
         let contact = reader.optionalText("contact", limit: TextLimit.label, issues: &issues)
@@ -87,12 +92,19 @@ package struct LookupHit: Sendable, Hashable {
         reader.finish(issues: &issues)
         // A hit names a record by its owner's id: one its owner did not make is a peer
         // attributing a record to an authority that never wrote it.
+        // The reason must fit the label: only the same names and date of birth make a `match`.
+        if let label, let reason, (label == .match) != (reason == .sameNameAndDate) {
+            issues.add(
+                path.appending("reason"), value["reason"],
+                "does not fit the label \(label.rawValue): only \(MatchReason.sameNameAndDate.rawValue) makes a match")
+        }
         if let owner, let reference, !reference.isMade(by: owner) {
             issues.add(path.appending("reference"), value["reference"], "is not an id \(owner) made; a hit names a record by its owner's id")
         }
         guard issues.issues.count == before, let kind, let owner, let label, let score, let reference else { return nil }
         return LookupHit(
-            kind: kind, owner: owner, label: label, score: score, riskLevel: risk, status: status, contact: contact, reference: reference)
+            kind: kind, owner: owner, label: label, score: score, reason: reason, riskLevel: risk, status: status, contact: contact,
+            reference: reference)
     }
 }
 

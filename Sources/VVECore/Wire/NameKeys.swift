@@ -88,6 +88,12 @@ extension Person {
         }
     }
 
+    /// Every name this person is matched by, with its keys and the traits of the person
+    /// under that name, as a match index holds them.
+    package func indexedNames(_ encoder: MatchKeyEncoder) -> [IndexedName] {
+        zip(lookupKeys(encoder), lookupVariants).map { keys, variant in IndexedName(keys, traits: MatchTraits(of: variant)) }
+    }
+
     /// The names this person is matched by: the person, then each alias with the person's
     /// date of birth. An alias of two or more words reads as forename and surname (its first
     /// and last word); a single word as a surname, as street names usually are. Aliases count

@@ -7,10 +7,12 @@ package struct LookupConfiguration: Sendable {
     /// Whom to call about a hit when the record names nobody on this node's side (a county
     /// lines link, a copy of a peer's record): `lookup-contact:` in node.yaml.
     package var contact: String?
-    /// The Dice score from which a hit is `possible`.
-    package var threshold: Double = MatchKeyEncoder.possibleMatchThreshold
+    /// When a name that is not the same is reported, and why. Default `MatchRules.standard`:
+    /// every node of a region should use the same rules, so an officer's answer does not
+    /// depend on which node holds the child.
+    package var rules: MatchRules = .standard
 
-    /// Settings with these limits and contact, and the standard threshold.
+    /// Settings with these limits and contact, and the standard rules.
     package init(limits: LookupLimits = .peerDefault, contact: String? = nil) {
         self.limits = limits
         self.contact = contact

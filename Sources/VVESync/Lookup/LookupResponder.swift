@@ -11,10 +11,8 @@ package actor LookupResponder {
     let encoder: MatchKeyEncoder
     let configuration: LookupConfiguration
     let logger: Logger
-    private var index = MatchIndex()
+    private var index: MatchIndex
     private var loadedThrough: Int64 = 0
-    /// The entries (loaded so far) that are aliases' keys.
-    private var aliasEntries = Set<Int64>()
     /// Entries the index holds that the store has removed since it was built.
     private var deadEntries = 0
 
@@ -32,6 +30,7 @@ package actor LookupResponder {
         self.configuration = configuration
         self.refusals = refusals
         self.logger = logger
+        index = MatchIndex(for: encoder)
     }
 
     /// Audits a lookup refused before any matching: through `refusals`, or at once in full.
@@ -60,16 +59,14 @@ package actor LookupResponder {
         // confirmed against the store, and past a quarter dead the index starts over. (A
         // count of the store's entries would cost a scan of the table on every lookup.)
         if restarted || deadEntries > max(1000, index.count / 4) {
-            index = MatchIndex(blocking: index.blocking)
-            aliasEntries = []
+            index = MatchIndex(for: encoder, blocking: index.blocking)
             loadedThrough = 0
             deadEntries = 0
         }
         while true {
             let entries = try store.matchEntries(after: loadedThrough, limit: 10_000)
             for entry in entries {
-                index.insert(id: entry.id, fuzzy: entry.fuzzy)
-                if entry.isAlias { aliasEntries.insert(entry.id) }
+                index.insert(id: entry.id, fuzzy: entry.fuzzy, traits: entry.traits, isAlias: entry.isAlias)
             }
             guard let last = entries.last else { break }
             loadedThrough = last.id
@@ -107,17 +104,21 @@ package actor LookupResponder {
             return .refused(.tooManyRequests, refusal)
         }
         try catchUp()
-        var scores: [Int64: Double] = [:]
+        // Each entry's best finding over the query's names: the better band, then score.
+        var findings: [Int64: MatchRules.Finding] = [:]
         for variant in query.variants {
-            for match in index.matches(of: variant.keys.fuzzy, threshold: configuration.threshold).matches where match.score > scores[match.id] ?? -1
-            {
-                // An alias on either side counts only when identical (see `NameKeys`).
-                if (variant.isAlias || aliasEntries.contains(match.id)) && match.score < 1 { continue }
-                scores[match.id] = match.score
+            let found = index.matches(of: variant.keys.fuzzy, isAlias: variant.isAlias, rules: configuration.rules)
+            for match in found.matches {
+                if let current = findings[match.id],
+                    (current.reason.band, -current.score) <= (match.finding.reason.band, -match.finding.score)
+                {
+                    continue
+                }
+                findings[match.id] = match.finding
             }
         }
         let admission = try store.answerLookup(
-            exactKeys: query.variants.compactMap { variant in variant.keys.exact.map { ($0, variant.isAlias) } }, fuzzyScores: scores,
+            exactKeys: query.variants.compactMap { variant in variant.keys.exact.map { ($0, variant.isAlias) } }, fuzzyFindings: findings,
             names: query.variants.count, from: peer,
             lookupID: query.lookupID, limits: configuration.limits,
             justification: query.reason.text, detail: detail, maximumHits: LookupAnswer.maximumHits, at: time)
@@ -132,7 +133,7 @@ package actor LookupResponder {
                     ? LookupPeople.disclosure(of: subject.kind, fields: subject.fields!, to: peer, role: role, under: policy)
                     : (riskLevel: false, status: false)
                 return LookupHit(
-                    kind: subject.kind, owner: subject.owner, label: subject.label, score: subject.score,
+                    kind: subject.kind, owner: subject.owner, label: subject.label, score: subject.score, reason: subject.reason,
                     riskLevel: shown.riskLevel ? subject.riskLevel : nil, status: shown.status ? subject.status : nil,
                     contact: subject.contact.map(Self.line) ?? configuration.contact, reference: subject.recordID)
             }
