@@ -38,6 +38,7 @@ make_borough() {
   local name=$1 count=$2 seed=$3
   make_node "$name"
   unlimited "$name"
+  printf 'lookup-contact: %s MASH, 020 7946 0000\n' "$name" >> "$work/$name/node.yaml"
   "$vve" generate --kind relocation --count "$count" --seed "$seed" --owner "$name" > "$work/$name.ndjson"
   "$vve" record import "$work/$name.ndjson" --dir "$work/$name" > /dev/null
 }

@@ -183,12 +183,18 @@ struct MatchCurveCommand: ReportingCommand {
         let encoder = MatchKeyEncoder(key: LinkageKey(bytes: Array(repeating: 0x5A, count: 32))!)
         var people = SyntheticRecords(seed: 17, owner: AuthorityName("camden")!, today: Clock.today())
         var encodings: [FuzzyEncoding] = []
-        var table = TextTable("PEOPLE", "CANDIDATES", "BLOCKED US", "SCAN US", "SCAN/BLOCKED", "HITS KEPT")
+        var table = TextTable("PEOPLE", "ENCODE US", "INDEX US", "CANDIDATES", "BLOCKED US", "SCAN US", "SCAN/BLOCKED", "HITS KEPT")
+        let clock = ContinuousClock()
+        var encodingTime = Duration.zero
         for count in counts.sorted() {
-            while encodings.count < count { encodings.append(encoder.keys(for: people.nextPerson(ageRange: 10...19)).fuzzy) }
+            let added = count - encodings.count
+            let people = (0..<max(0, added)).map { _ in people.nextPerson(ageRange: 10...19) }
+            encodingTime += clock.measure { for person in people { encodings.append(encoder.keys(for: person).fuzzy) } }
             var index = MatchIndex(for: encoder)
-            for (slot, encoding) in encodings.prefix(count).enumerated() { index.insert(id: Int64(slot), fuzzy: encoding) }
-            index.mergeRecent()
+            let indexing = clock.measure {
+                for (slot, encoding) in encodings.prefix(count).enumerated() { index.insert(id: Int64(slot), fuzzy: encoding) }
+                index.mergeRecent()
+            }
             // Queries: held people with one letter of the surname changed, so each has a
             // true neighbour, and strangers.
             var strangers = SyntheticRecords(seed: 18, owner: AuthorityName("camden")!, today: Clock.today())
@@ -198,7 +204,6 @@ struct MatchCurveCommand: ReportingCommand {
             var candidates = 0
             var blockedHits = 0
             var scanHits = 0
-            let clock = ContinuousClock()
             let blocked = clock.measure {
                 for probe in probes {
                     let result = index.matches(of: probe, rules: .standard)
@@ -212,8 +217,13 @@ struct MatchCurveCommand: ReportingCommand {
             let perQuery = { (duration: Duration) in
                 (Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12) / Double(queries)
             }
+            let microseconds = { (duration: Duration) in
+                Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+            }
             table.add(
-                "\(count)", String(format: "%.0f", Double(candidates) / Double(queries)), String(format: "%.1f", perQuery(blocked)),
+                "\(count)", String(format: "%.2f", microseconds(encodingTime) / Double(encodings.count)),
+                String(format: "%.2f", microseconds(indexing) / Double(count)), String(format: "%.0f", Double(candidates) / Double(queries)),
+                String(format: "%.1f", perQuery(blocked)),
                 String(format: "%.1f", perQuery(scan)), String(format: "%.1f", perQuery(scan) / perQuery(blocked)),
                 "\(blockedHits)/\(scanHits)")
         }

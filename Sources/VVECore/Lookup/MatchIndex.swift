@@ -102,11 +102,6 @@ package struct MatchIndex: Sendable {
         return unique
     }
 
-    /// The query's part scores against one slot.
-    package func scores(_ fuzzy: FuzzyEncoding, slot: Int) -> PartScores {
-        PartScores(fuzzy.words, words[(slot * 32)..<(slot * 32 + 32)], dateFilterMask: dateFilterMask)
-    }
-
     /// A reported entry.
     package struct Found: Sendable, Hashable {
         package var id: Int64
@@ -131,11 +126,22 @@ package struct MatchIndex: Sendable {
 
     private func judge(_ fuzzy: FuzzyEncoding, exchanged: FuzzyEncoding, isAlias: Bool, slots: [Int], rules: MatchRules) -> [Found] {
         var found: [Found] = []
-        for slot in slots {
-            let direct = scores(fuzzy, slot: slot)
-            let other = scores(exchanged, slot: slot)
-            if let finding = rules.judge(direct: direct, exchanged: other, traits: traits[slot], alias: isAlias || aliases[slot]) {
-                found.append(Found(id: ids[slot], finding: finding))
+        words.withUnsafeBufferPointer { words in
+            fuzzy.words.withUnsafeBufferPointer { query in
+                exchanged.words.withUnsafeBufferPointer { exchanged in
+                    dateFilterMask.withUnsafeBufferPointer { mask in
+                        for slot in slots {
+                            let stored = UnsafeBufferPointer(rebasing: words[(slot * 32)..<(slot * 32 + 32)])
+                            let direct = PartScores(query, stored, dateFilterMask: mask)
+                            if let finding = rules.judge(
+                                direct: direct, exchanged: PartScores(exchanged, stored, dateFilterMask: mask), traits: traits[slot],
+                                alias: isAlias || aliases[slot])
+                            {
+                                found.append(Found(id: ids[slot], finding: finding))
+                            }
+                        }
+                    }
+                }
             }
         }
         return found.sorted {

@@ -55,10 +55,11 @@ package struct MatchRules: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - direct: the query's parts against the stored name's, with the key's date mask.
-    ///   - exchanged: the query, with its names exchanged, against the stored name.
+    ///   - exchanged: the query, with its names exchanged, against the stored name: asked
+    ///     for only when the names do not agree as they are.
     ///   - traits: what the stored record says of its person.
     ///   - alias: whether either side is an alias; an alias counts only when identical.
-    package func judge(direct: PartScores, exchanged: PartScores, traits: MatchTraits, alias: Bool) -> Finding? {
+    package func judge(direct: PartScores, exchanged: @autoclosure () -> PartScores, traits: MatchTraits, alias: Bool) -> Finding? {
         if alias { return direct.whole == 1 ? Finding(reason: .alias, score: 1) : nil }
         let full = traits.contains(.fullDateOfBirth)
         /// The names agree as closely as the date of birth asks: the less of it agrees, the
@@ -73,10 +74,11 @@ package struct MatchRules: Sendable, Hashable {
         // Without a date of birth on one side, the names alone decide, and closely.
         if !direct.queryHasDateOfBirth || traits.contains(.noDateOfBirth) {
             if namesClose(direct) { return Finding(reason: .noDateOfBirth, score: direct.whole) }
-            if namesClose(exchanged) { return Finding(reason: .namesInOtherOrder, score: exchanged.whole) }
-            return nil
+            let exchanged = exchanged()
+            return namesClose(exchanged) ? Finding(reason: .namesInOtherOrder, score: exchanged.whole) : nil
         }
         if namesAgree(direct) { return Finding(reason: .close, score: direct.whole) }
+        let exchanged = exchanged()
         if namesAgree(exchanged) { return Finding(reason: .namesInOtherOrder, score: exchanged.whole) }
         // The rules below need the record's full date of birth: with less, a name that
         // differs, or a date that differs, leaves too little that agrees.

@@ -27,25 +27,44 @@ package struct PartScores: Sendable, Hashable {
     /// The scores of `query` against the 32 words of a stored encoding, wherever they are
     /// kept: the match index keeps every encoding in one array.
     package init(_ query: [UInt64], _ stored: ArraySlice<UInt64>, dateFilterMask: [UInt64]?) {
-        let base = stored.startIndex
-        func agreement(_ part: FuzzyEncoding.Part) -> Double {
-            var differing = 0
-            for index in part.words { differing += (query[index] ^ stored[base + index]).nonzeroBitCount }
-            return 1 - Double(differing) / Double(part.encodedBits)
+        self = query.withUnsafeBufferPointer { query in
+            stored.withUnsafeBufferPointer { stored in
+                guard let mask = dateFilterMask else { return PartScores(query, stored, dateFilterMask: nil) }
+                return mask.withUnsafeBufferPointer { mask in PartScores(query, stored, dateFilterMask: mask) }
+            }
         }
-        self.init(forename: agreement(.forename), surname: agreement(.surname), dateOfBirth: agreement(.dateOfBirth))
-        guard let mask = dateFilterMask else { return }
-        var (queryTokens, storedTokens, queryOnly, storedOnly) = (false, false, false, false)
-        for (offset, index) in FuzzyEncoding.Part.dateOfBirth.words.enumerated() {
-            let asked = query[index] & mask[offset]
-            let held = stored[base + index] & mask[offset]
-            queryTokens = queryTokens || asked != 0
-            storedTokens = storedTokens || held != 0
-            queryOnly = queryOnly || asked & ~held != 0
-            storedOnly = storedOnly || held & ~asked != 0
+    }
+
+    /// The scores over raw words: what a lookup computes for every candidate, so it reads
+    /// each word once, without a copy.
+    package init(_ query: UnsafeBufferPointer<UInt64>, _ stored: UnsafeBufferPointer<UInt64>, dateFilterMask mask: UnsafeBufferPointer<UInt64>?) {
+        typealias Part = FuzzyEncoding.Part
+        precondition(query.count == 32 && stored.count == 32)
+        var forenameDiffering = 0
+        var surnameDiffering = 0
+        var dateDiffering = 0
+        for index in Part.forename.words { forenameDiffering &+= (query[index] ^ stored[index]).nonzeroBitCount }
+        for index in Part.surname.words { surnameDiffering &+= (query[index] ^ stored[index]).nonzeroBitCount }
+        var (queryTokens, storedTokens, queryOnly, storedOnly): (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        let dateBase = Part.dateOfBirth.words.lowerBound
+        for index in Part.dateOfBirth.words {
+            dateDiffering &+= (query[index] ^ stored[index]).nonzeroBitCount
+            if let mask {
+                let asked = query[index] & mask[index - dateBase]
+                let held = stored[index] & mask[index - dateBase]
+                queryTokens |= asked
+                storedTokens |= held
+                queryOnly |= asked & ~held
+                storedOnly |= held & ~asked
+            }
         }
-        queryHasDateOfBirth = queryTokens
-        datesAgreeSoFarAsKnown = queryTokens && storedTokens && !(queryOnly && storedOnly)
+        self.init(
+            forename: 1 - Double(forenameDiffering) / Double(Part.forename.encodedBits),
+            surname: 1 - Double(surnameDiffering) / Double(Part.surname.encodedBits),
+            dateOfBirth: 1 - Double(dateDiffering) / Double(Part.dateOfBirth.encodedBits))
+        guard mask != nil else { return }
+        queryHasDateOfBirth = queryTokens != 0
+        datesAgreeSoFarAsKnown = queryTokens != 0 && storedTokens != 0 && !(queryOnly != 0 && storedOnly != 0)
     }
 
     /// The Dice score of the whole encoding: the parts' scores weighted by their sizes.
