@@ -1,6 +1,6 @@
 /// The forenames most often given in England and Wales to the people a region's records are
-/// about (born from the mid-1960s to the late 2010s), normalised: the ONS top-100 lists for
-/// boys and girls across those years, merged and taken as a fixed list.
+/// about (born from the mid-1960s to the late 2010s): 328 names from the ONS top-100 rankings
+/// of baby names for boys and girls across those years, merged by hand into a fixed list.
 ///
 /// A different surname with the same forename and full date of birth is a step-parent's
 /// name, a marriage or a slip for an uncommon forename, and a coincidence for a common one:
@@ -44,11 +44,11 @@ package enum CommonForenames {
         "Evelyn", "Aaliyah", "Nicole", "Jade", "Paige", "Shannon", "Courtney", "Danielle", "Samantha", "Jodie", "Natasha",
         "Kayleigh", "Zoe", "Abbie", "Aimee", "Anna", "Sarah", "Laura", "Gemma", "Kirsty", "Stacey", "Hayley", "Amelie", "Ivy",
         "Mollie", "Heidi", "Lola", "Darcey", "Lexi", "Keira", "Tia", "Brooke", "Madison", "Lacey", "Libby", "Francesca",
-        "Victoria", "Jennifer", "Naomi", "Rachel", "Alisha", "Casey", "Jorja", "Harriet", "Eliza", "Aisha", "Maryam", "Emilia",
+        "Victoria", "Jennifer", "Naomi", "Rachel", "Alisha", "Casey", "Jorja", "Eliza", "Aisha", "Maryam", "Emilia",
         // Girls, born from the 1960s to the 1980s.
         "Claire", "Nicola", "Lisa", "Joanne", "Michelle", "Helen", "Karen", "Amanda", "Louise", "Julie", "Clare", "Sharon",
         "Caroline", "Susan", "Alison", "Catherine", "Deborah", "Donna", "Tracey", "Tracy", "Jane", "Kelly", "Angela", "Kerry",
-        "Natalie", "Dawn", "Kate", "Leanne", "Joanna", "Emma", "Wendy", "Jacqueline", "Elaine", "Julia", "Sally", "Sandra",
-        "Carol", "Diane", "Mandy", "Joanna", "Melanie", "Anne", "Fiona", "Ruth", "Lynn", "Sonia", "Jenny",
+        "Natalie", "Dawn", "Kate", "Leanne", "Joanna", "Wendy", "Jacqueline", "Elaine", "Julia", "Sally", "Sandra",
+        "Carol", "Diane", "Mandy", "Melanie", "Anne", "Fiona", "Ruth", "Lynn", "Sonia", "Jenny",
     ]
 }
