@@ -102,7 +102,10 @@ import VVECore
         object["lookupId"] = "Not Valid"
         object["reason"] = "test"
         object["caseReference"] = .integer(7)
-        object["variants"] = .array([["fuzzy": "00ff", "alias": "yes"], ["exact": "zz"]])
+        // The third: every bit set, which would agree with any date so far as it goes.
+        object["variants"] = .array([
+            ["fuzzy": "00ff", "alias": "yes"], ["exact": "zz"], ["fuzzy": .string(String(repeating: "f", count: FuzzyEncoding.encodedBits / 4))],
+        ])
         object["extra"] = true
         do {
             _ = try LookupQuery.read(.object(object))
@@ -114,6 +117,7 @@ import VVECore
                     "variants[0].alias: \"yes\" must be true or false",
                     "variants[1].exact: \"zz\" must be 64 lowercase hex digits (HMAC-SHA256)",
                     "variants[1].fuzzy: is required: the fuzzy encoding",
+                    "variants[2].fuzzy: is not a match-key encoding: each of its parts must have exactly half its bits set",
                     "reason: \"test\" is too short: say why in at least 3 words, such as \"retention period ended, case closed\"",
                     "caseReference: 7 must be 1-64 printable characters on one line, such as CAD-4471/26",
                     "extra: is not a known field here; known fields are: caseReference, keyScheme, lookupId, reason, variants",

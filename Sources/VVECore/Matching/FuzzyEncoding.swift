@@ -56,6 +56,11 @@ package struct FuzzyEncoding: Sendable, Hashable {
         return total == 0 ? 0 : 2 * Double(shared) / Double(total)
     }
 
+    /// Whether every part has exactly half its bits set, as every encoding vve makes has.
+    package var isBalanced: Bool {
+        Part.allCases.allSatisfy { part in words[part.words].reduce(0) { $0 + $1.nonzeroBitCount } == part.filterBits }
+    }
+
     /// The encoding with its forename and surname parts exchanged: the encoding of the same
     /// person with the names recorded the other way round.
     package var namesExchanged: FuzzyEncoding {

@@ -15,7 +15,14 @@ extension MatchKeys {
         var fuzzy: FuzzyEncoding?
         if let text = reader.raw("fuzzy") {
             fuzzy = text.stringValue.flatMap(FuzzyEncoding.init(hex:))
-            if fuzzy == nil { issues.add(path.appending("fuzzy"), text, "must be \(FuzzyEncoding.encodedBits / 4) lowercase hex digits") }
+            if fuzzy == nil {
+                issues.add(path.appending("fuzzy"), text, "must be \(FuzzyEncoding.encodedBits / 4) lowercase hex digits")
+            } else if fuzzy?.isBalanced == false {
+                // An unbalanced part is no encoding vve makes; one with most bits set would
+                // agree with every date or name so far as it goes.
+                issues.add(path.appending("fuzzy"), nil, "is not a match-key encoding: each of its parts must have exactly half its bits set")
+                fuzzy = nil
+            }
         } else {
             issues.add(path.appending("fuzzy"), nil, "is required: the fuzzy encoding")
         }
