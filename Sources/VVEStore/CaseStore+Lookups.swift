@@ -213,7 +213,7 @@ extension CaseStore {
             for subject in subjects where subject.source == .copy {
                 let notice = LookupNotice(
                     sequence: 1, recordID: subject.recordID, time: time, asker: peer, lookupID: lookupID, label: subject.label, score: subject.score,
-                    reason: justification)
+                    matchReason: subject.reason, reason: justification)
                 try db.cachedStatement(sql: "INSERT INTO lookup_notice(owner, record_id, notice) VALUES (?, ?, ?)")
                     .execute(arguments: [subject.owner.rawValue, subject.recordID.description, JSONWriter.canonical(notice.jsonValue)])
             }
@@ -338,6 +338,7 @@ extension CaseStore {
                         time: time, actor: "peer:\(holder)", action: .lookup, recordID: notice.recordID, justification: notice.reason,
                         detail:
                             "\(holder)'s copy matched lookup \(notice.lookupID) by \(notice.asker) at \(notice.time): \(notice.label.rawValue) \(LookupHit.format(notice.score))"
+                            + (notice.matchReason.map { " \($0.rawValue)" } ?? "")
                     ),
                     db)
                 audited += 1

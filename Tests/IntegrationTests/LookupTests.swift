@@ -290,7 +290,7 @@ import Testing
         #expect(told.first?["justification"] as? String == "missing child enquiry, cross-border check")
         let detail = told.first?["detail"] as? String ?? ""
         #expect(detail.hasPrefix("haringey's copy matched lookup \(lookupID) by met-police at "))
-        #expect(detail.hasSuffix(": match 1.000"))
+        #expect(detail.hasSuffix(": match 1.000 same-name-and-date"))
         #expect(try check(camden.run(["status"])).stdout.contains("Lookups matched this node's records 1 time in 30 days; latest at "))
 
         // The copy holds the person's exact key alone: a misspelt surname, which camden would

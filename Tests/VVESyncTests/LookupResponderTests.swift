@@ -173,7 +173,11 @@ import VVESync
         #expect(told.count == 1)
         #expect(told.first?.event.recordID == shared.id && told.first?.event.actor == "peer:haringey")
         #expect(told.first?.event.justification == "missing child enquiry, cross-border")
-        #expect(told.first?.event.detail == "haringey's copy matched lookup lookup-0001 by met-police at \(time(3)): match 1.000")
+        #expect(told.first?.event.detail == "haringey's copy matched lookup lookup-0001 by met-police at \(time(3)): match 1.000 same-name-and-date")
+        // A notice from a holder before reasons were sent reads, without one.
+        var older = try #require(queued.first).jsonValue.objectValue!
+        older["matchReason"] = nil
+        #expect(try LookupNotice.readAll(["notices": [.object(older)]]).first?.matchReason == nil)
         // Sent again (an answer lost on the way back): audited once.
         #expect(try camdenStore.receiveLookupNotices(queued, from: haringey, at: time(5)) == 0)
         #expect(try camdenStore.lookupHits(since: time(0)).count == 1)

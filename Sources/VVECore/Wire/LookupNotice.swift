@@ -16,12 +16,15 @@ package struct LookupNotice: Sendable, Hashable {
     package var label: MatchLabel
     /// The hit's score.
     package var score: Double
+    /// Why the copy matched: the hit's reason. A holder from before reasons were sent gives none.
+    package var matchReason: MatchReason?
     /// The asker's reason, as its query gave it.
     package var reason: String
 
     /// A notice of one hit on a copy.
     package init(
-        sequence: Int64, recordID: RecordID, time: Timestamp, asker: AuthorityName, lookupID: String, label: MatchLabel, score: Double, reason: String
+        sequence: Int64, recordID: RecordID, time: Timestamp, asker: AuthorityName, lookupID: String, label: MatchLabel, score: Double,
+        matchReason: MatchReason?, reason: String
     ) {
         self.sequence = sequence
         self.recordID = recordID
@@ -30,15 +33,17 @@ package struct LookupNotice: Sendable, Hashable {
         self.lookupID = lookupID
         self.label = label
         self.score = score
+        self.matchReason = matchReason
         self.reason = reason
     }
 
     /// The notice as `POST /v1/lookup-notices` carries it.
     package var jsonValue: JSONValue {
-        [
-            "sequence": .integer(sequence), "recordId": recordID.jsonValue, "at": .string(time.description), "asker": asker.jsonValue,
-            "lookupId": .string(lookupID), "label": .string(label.rawValue), "score": .string(LookupHit.format(score)), "reason": .string(reason),
-        ]
+        .compactObject([
+            ("sequence", .integer(sequence)), ("recordId", recordID.jsonValue), ("at", .string(time.description)), ("asker", asker.jsonValue),
+            ("lookupId", .string(lookupID)), ("label", .string(label.rawValue)), ("score", .string(LookupHit.format(score))),
+            ("matchReason", matchReason?.jsonValue), ("reason", .string(reason)),
+        ])
     }
 
     /// The most notices one request carries.
@@ -74,12 +79,15 @@ extension LookupNotice: JSONFieldValue {
         let lookupID = LookupQuery.readLookupID(&reader, at: path, issues: &issues)
         let label = reader.required("label", as: MatchLabel.self, hint: "match or possible", issues: &issues)
         let score = LookupHit.readScore(&reader, at: path, issues: &issues)
+        let matchReason = reader.optional("matchReason", as: MatchReason.self, issues: &issues)
         let reason = reader.requiredText("reason", limit: 500, hint: "the asker's reason", issues: &issues)
         reader.finish(issues: &issues)
         guard issues.issues.count == before, let sequence, let recordID, let time, let asker, let lookupID, let label, let score, let reason else {
             return nil
         }
         return LookupNotice(
-            sequence: sequence, recordID: recordID, time: time, asker: asker, lookupID: lookupID, label: label, score: score, reason: reason)
+            sequence: sequence, recordID: recordID, time: time, asker: asker, lookupID: lookupID, label: label, score: score,
+            matchReason: matchReason,
+            reason: reason)
     }
 }
