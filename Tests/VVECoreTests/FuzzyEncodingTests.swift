@@ -60,9 +60,30 @@ import Testing
         #expect(chidi.namesExchanged == exchanged)
         #expect(chidi != exchanged)
         #expect(PartScores(chidi.namesExchanged, exchanged).whole == 1)
-        #expect(encoder.hasDateOfBirth(chidi))
-        #expect(!encoder.hasDateOfBirth(encoder.fuzzy(forename: "chidi", surname: "okafor", dateOfBirth: nil)))
-        #expect(encoder.hasDateOfBirth(encoder.fuzzy(forename: "chidi", surname: "okafor", dateOfBirth: PartialDate(year: 2011))))
+    }
+
+    /// With the key's date mask, dates are compared token by token: a year agrees with a full
+    /// date of that year so far as it goes, and a query without a date is known as one.
+    @Test func theDateMaskTellsWhatADateHasAndWhetherItAgreesSoFarAsKnown() {
+        let encoder = MatchKeyEncoder(key: LinkageKey(hex: String(repeating: "5a", count: 32))!)
+        func scores(_ query: PartialDate?, _ stored: PartialDate?) -> PartScores {
+            PartScores(
+                encoder.fuzzy(forename: "chidi", surname: "okafor", dateOfBirth: query),
+                encoder.fuzzy(forename: "chidi", surname: "okafor", dateOfBirth: stored), dateFilterMask: encoder.dateFilterMask)
+        }
+        let full = PartialDate(year: 2011, month: 3, day: 4)
+        #expect(scores(full, full).queryHasDateOfBirth && scores(full, full).datesAgreeSoFarAsKnown)
+        #expect(scores(PartialDate(year: 2011), full).datesAgreeSoFarAsKnown)
+        #expect(scores(full, PartialDate(year: 2011, month: 3)).datesAgreeSoFarAsKnown)
+        #expect(!scores(PartialDate(year: 2012), full).datesAgreeSoFarAsKnown)
+        #expect(!scores(PartialDate(year: 2011, month: 4, day: 3), full).datesAgreeSoFarAsKnown)
+        #expect(!scores(nil, full).queryHasDateOfBirth && !scores(nil, full).datesAgreeSoFarAsKnown)
+        #expect(scores(full, nil).queryHasDateOfBirth && !scores(full, nil).datesAgreeSoFarAsKnown)
+        // Without the mask nothing is known of the dates beyond their scores.
+        let bare = PartScores(
+            encoder.fuzzy(forename: "chidi", surname: "okafor", dateOfBirth: nil),
+            encoder.fuzzy(forename: "chidi", surname: "okafor", dateOfBirth: full))
+        #expect(bare.queryHasDateOfBirth && !bare.datesAgreeSoFarAsKnown)
     }
 
     /// Tokens' positions come from a table computed once per key; every encoding must be the

@@ -161,12 +161,6 @@ package struct MatchKeyEncoder: Sendable {
         tokens = TokenTable(key: key)
     }
 
-    /// Whether an encoding made under this key has any part of a date of birth: a lookup
-    /// without one is judged on its names.
-    package func hasDateOfBirth(_ encoding: FuzzyEncoding) -> Bool {
-        zip(encoding.words[FuzzyEncoding.Part.dateOfBirth.words], dateFilterMask).contains { $0 & $1 != 0 }
-    }
-
     /// The exact key of a person alone: nil without a full name and date of birth.
     package func exactKey(for person: Person) -> [UInt8]? {
         exactKey(
