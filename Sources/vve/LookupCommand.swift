@@ -13,7 +13,9 @@ struct LookupCommand: AsyncAuditedCommand {
         discussion: """
             The name never leaves this node: peers receive the person's match keys, the reason and the case reference. \
             Each peer answers with who holds a matching record and whom to call, never the case. Both sides audit the \
-            lookup.
+            lookup. Each hit says why it matched (WHY): a slip in a name, the names in the other order, another forename \
+            with the same surname and date of birth, and so on. Peers find these themselves: ask once, with the names as \
+            you have them.
 
             Example:
               vve lookup --surname Okonjo --forename Tia --dob 2011-03-04 \\
