@@ -76,6 +76,7 @@ extension CaseStore {
         read: @escaping @Sendable (Int) -> [(line: Int, read: Result<ImportLine, UnreadableLine>)]
     ) throws -> LineImport {
         let node = node
+        let firstSequence = reserveSequences(at: context.time, count: count << Self.importChunkBits)
         var counts = ImportCounts()
         var refusals: [RefusedLine] = []
         do {
@@ -88,7 +89,8 @@ extension CaseStore {
                         Self.prepare(entry.line, entry.read, known: known, today: today, allowUnusualAges: allowUnusualAges) {
                             draft, source, digest in
                             // Ids in the order of the import, chunk by chunk, whichever core makes them.
-                            let id = RecordID.make(at: context.time, sequence: index << chunkBits | position, owner: node, using: &random)
+                            let id = RecordID.make(
+                                at: context.time, sequence: firstSequence + (index << chunkBits | position), owner: node, using: &random)
                             return EncodedRecord(
                                 CaseRecord(draft: draft, id: id, node: node, at: context.time), source: source, sourceDigest: digest,
                                 auditNote: draft.auditNote)

@@ -1,4 +1,5 @@
 import GRDB
+import Synchronization
 import VVECore
 
 /// Which records a list or export covers. Nil members do not filter.
@@ -127,6 +128,18 @@ extension CaseStore {
     /// The records an import's caller puts in one chunk, to keep them in order.
     package static let importChunkSize = 1 << importChunkBits
 
+    /// The first of `count` id sequences (`RecordID.make`) for an operation at `time`: after
+    /// those of every earlier operation of this process in the same millisecond, so that
+    /// records added one by one in one millisecond never rely on 20 random bits alone to
+    /// differ. Another process writing the same store still can; its ids differ by chance.
+    func reserveSequences(at time: Timestamp, count: Int) -> Int {
+        issuedSequences.withLock { issued in
+            let first = issued.millisecond == time.millisecondsSinceEpoch ? issued.next : 0
+            issued = (time.millisecondsSinceEpoch, first + count)
+            return first
+        }
+    }
+
     /// Creates records in one transaction from drafts produced in chunks, all or nothing.
     ///
     /// `produce` runs on every core, in any order, while this thread writes the chunks in
@@ -137,12 +150,13 @@ extension CaseStore {
         count: Int, context: OperationContext, produce: @escaping @Sendable (Int) -> [RecordDraft]?
     ) throws -> ImportOutcome {
         let node = node
+        let firstSequence = reserveSequences(at: context.time, count: count << Self.importChunkBits)
         let pipeline = try ChunkPipeline(count: count) { index -> [EncodedRecord]? in
             var random = BulkRandom()
             // Ids in the order of the import, chunk by chunk, whichever core makes them.
             return produce(index)?.enumerated().map { position, draft in
                 let id = RecordID.make(
-                    at: context.time, sequence: index << Self.importChunkBits | position, owner: node, using: &random)
+                    at: context.time, sequence: firstSequence + (index << Self.importChunkBits | position), owner: node, using: &random)
                 return EncodedRecord(CaseRecord(draft: draft, id: id, node: node, at: context.time), auditNote: draft.auditNote)
             }
         }

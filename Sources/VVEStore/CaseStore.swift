@@ -1,4 +1,5 @@
 import GRDB
+import Synchronization
 import VVECore
 
 #if canImport(Glibc)
@@ -31,6 +32,9 @@ package final class CaseStore: Sendable {
     /// store restored from a backup has another, so its peers read its change log afresh.
     package let incarnation: String
     let writer: any DatabaseWriter
+    /// The millisecond of the last ids this store made, and the first sequence still free in
+    /// it (`reserveSequences`).
+    let issuedSequences = Mutex<(millisecond: Int64, next: Int)>((-1, 0))
 
     private init(node: AuthorityName, path: String, writer: any DatabaseWriter) throws {
         self.node = node
