@@ -389,7 +389,7 @@ extension CaseStore {
         case .relocation(let relocation):
             relocation.originatingAuthority == node ? relocation.originatingSpoc : relocation.receivingSpoc ?? relocation.originatingSpoc
         case .sharedPerpetrator(let perpetrator): perpetrator.policeContact
-        case .countyLinesLink: nil
+        case .countyLinesLink, .missingEpisode: nil
         }
     }
 

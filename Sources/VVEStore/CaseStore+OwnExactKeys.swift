@@ -23,7 +23,7 @@ extension CaseStore {
                     db.cachedStatement(
                         sql: """
                             SELECT (SELECT COUNT(*) FROM record
-                                    WHERE owner = :node AND erased = 0 AND kind IN ('relocation', 'shared-perpetrator'))
+                                    WHERE owner = :node AND erased = 0 AND kind IN ('relocation', 'shared-perpetrator', 'missing-episode'))
                                 + (SELECT COALESCE(SUM(json_array_length(document, '$.fields.linkedPeople')), 0) FROM record
                                     WHERE owner = :node AND erased = 0 AND kind = 'county-lines-link')
                             """), arguments: ["node": node.rawValue]) ?? 0
@@ -37,7 +37,7 @@ extension CaseStore {
                     SELECT json_extract(document, '$.fields.youngPerson') FROM record
                         WHERE owner = :node AND erased = 0 AND kind = 'relocation'
                     UNION ALL SELECT json_extract(document, '$.fields.person') FROM record
-                        WHERE owner = :node AND erased = 0 AND kind = 'shared-perpetrator'
+                        WHERE owner = :node AND erased = 0 AND kind IN ('shared-perpetrator', 'missing-episode')
                     UNION ALL SELECT json_extract(linked.value, '$.person') FROM record, json_each(record.document, '$.fields.linkedPeople') AS linked
                         WHERE owner = :node AND erased = 0 AND kind = 'county-lines-link'
                     """), arguments: ["node": node.rawValue]

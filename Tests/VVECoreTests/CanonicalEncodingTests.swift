@@ -11,9 +11,11 @@ import VVECore
         let camden = AuthorityName("camden")!
         var records = SyntheticRecords(seed: seed, owner: camden, today: today)
         var random = SeededGenerator(seed: seed)
-        var sawOptional = (lastSeen: false, grading: false, acknowledgement: false, allocatedWorker: false, erased: false)
+        var sawOptional = (
+            lastSeen: false, grading: false, acknowledgement: false, allocatedWorker: false, heldBy: false, stillMissing: false, erased: false
+        )
         for index in 0..<1500 {
-            let draft = records.nextDraft()
+            let draft = records.nextDraft(kind: index % 5 == 4 ? .missingEpisode : nil)
             var record = CaseRecord(draft: draft, id: RecordID.make(at: time, owner: camden, using: &random), node: camden, at: time)
             // Later versions carry several nodes' counters, and some records are tombstones.
             if index % 7 == 0 {
@@ -34,11 +36,19 @@ import VVECore
                 sawOptional.acknowledgement = sawOptional.acknowledgement || relocation.acknowledgement != nil
                 sawOptional.allocatedWorker = sawOptional.allocatedWorker || relocation.allocatedWorker != nil
             case .sharedPerpetrator?: break
+            case .missingEpisode(let episode)?:
+                sawOptional.heldBy = sawOptional.heldBy || episode.interviewHeldBy != nil
+                sawOptional.stillMissing = sawOptional.stillMissing || episode.returnedAt == nil
             case nil: sawOptional.erased = true
             }
         }
         // The comparison above only means something if the optional members occurred.
-        #expect(sawOptional == (true, true, true, true, true))
+        let seen = [
+            ("lastSeen", sawOptional.lastSeen), ("grading", sawOptional.grading), ("acknowledgement", sawOptional.acknowledgement),
+            ("allocatedWorker", sawOptional.allocatedWorker), ("interviewHeldBy", sawOptional.heldBy),
+            ("no returnedAt", sawOptional.stillMissing), ("erased", sawOptional.erased),
+        ]
+        #expect(seen.filter { !$0.1 }.map(\.0) == [])
     }
 
     @Test func textThatNeedsEscapingAndEveryOptionalMember() throws {

@@ -11,8 +11,10 @@ import Testing
     func records(seed: UInt64, count: Int) -> [CaseRecord] {
         var generator = SyntheticRecords(seed: seed, owner: camden, today: today)
         var random = SeededGenerator(seed: seed)
-        return (0..<count).map { _ in
-            CaseRecord(draft: generator.nextDraft(), id: RecordID.make(at: time, owner: camden, using: &random), node: camden, at: time)
+        return (0..<count).map { index in
+            // Missing episodes are not in the generator's usual mix; every fifth record is one.
+            let draft = generator.nextDraft(kind: index % 5 == 4 ? .missingEpisode : nil)
+            return CaseRecord(draft: draft, id: RecordID.make(at: time, owner: camden, using: &random), node: camden, at: time)
         }
     }
 
@@ -30,6 +32,7 @@ import Testing
         switch record.fields {
         case .relocation(let relocation)?: [relocation.youngPerson]
         case .sharedPerpetrator(let perpetrator)?: [perpetrator.person]
+        case .missingEpisode(let episode)?: [episode.person]
         case .countyLinesLink(let link)?: link.linkedPeople.map(\.person)
         case nil: []
         }

@@ -27,6 +27,36 @@ extension AccommodationType: CanonicalJSONWritable {}
 extension RelocationReason: CanonicalJSONWritable {}
 extension PerpetratorRole: CanonicalJSONWritable {}
 extension DisruptionType: CanonicalJSONWritable {}
+extension MissingRiskGrading: CanonicalJSONWritable {}
+extension InterviewResponse: CanonicalJSONWritable {}
+extension InterviewOutcome: CanonicalJSONWritable {}
+
+extension InterviewOffer: CanonicalJSONWritable {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
+        writer.object { writer in writer.member("offeredAt", offeredAt) }
+    }
+}
+
+extension MissingEpisode: CanonicalJSONWritable {
+    package func writeCanonical(to writer: inout CanonicalJSONWriter) {
+        writer.object { writer in
+            writer.member("foundIn", foundIn)
+            writer.member("homeAuthority", homeAuthority)
+            writer.member("hostArea", hostArea)
+            writer.member("interviewHeldAt", interviewHeldAt)
+            writer.member("interviewHeldBy", interviewHeldBy)
+            writer.member("interviewOffers", interviewOffers)
+            writer.member("interviewOutcome", interviewOutcome)
+            writer.member("interviewResponse", interviewResponse)
+            writer.member("linkedRelocation", linkedRelocation)
+            writer.member("person", person)
+            writer.member("policeReference", policeReference)
+            writer.member("reportedMissingAt", reportedMissingAt)
+            writer.member("returnedAt", returnedAt)
+            writer.member("riskGrading", riskGrading)
+        }
+    }
+}
 
 extension VersionVector: CanonicalJSONWritable {
     package func writeCanonical(to writer: inout CanonicalJSONWriter) {
@@ -166,6 +196,7 @@ extension RecordFields: CanonicalJSONWritable {
         case .countyLinesLink(let link): link.writeCanonical(to: &writer)
         case .relocation(let relocation): relocation.writeCanonical(to: &writer)
         case .sharedPerpetrator(let perpetrator): perpetrator.writeCanonical(to: &writer)
+        case .missingEpisode(let episode): episode.writeCanonical(to: &writer)
         }
     }
 }

@@ -184,7 +184,7 @@ package struct RecordDraft: Sendable, Hashable {
         }
         let reviewDate = reader.required(
             "reviewDate", as: CalendarDate.self, hint: "every record needs a review date, as YYYY-MM-DD", issues: &issues)
-        let status = reader.optional("status", as: RecordStatus.self, issues: &issues) ?? .active
+        let namedStatus = reader.optional("status", as: RecordStatus.self, issues: &issues)
         var fields: RecordFields?
         if let rawFields = reader.raw("fields") {
             if let kind {
@@ -194,9 +194,14 @@ package struct RecordDraft: Sendable, Hashable {
             issues.add(FieldPath.root.appending("fields"), nil, "is required: an object with the record's fields")
         }
         reader.finish(issues: &issues)
+        let status = namedStatus ?? fields?.defaultStatus ?? .active
         if let kind, !kind.allowedStatuses.contains(status) {
             let allowed = kind.allowedStatuses.map(\.rawValue).joined(separator: ", ")
             issues.add(FieldPath.root.appending("status"), status.jsonValue, "is not a status of \(kind.rawValue); use one of: \(allowed)")
+        }
+        fields?.completenessIssues(issues: &issues)
+        if let rule = fields?.statusIssue(status) {
+            issues.add(FieldPath.root.appending("status"), status.jsonValue, rule)
         }
         if let reviewDate, reviewDate != previousReviewDate {
             if reviewDate < today {

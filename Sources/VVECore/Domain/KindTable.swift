@@ -6,12 +6,14 @@ struct KindTable<Value: Sendable>: Sendable {
     private let countyLinesLink: Value
     private let relocation: Value
     private let sharedPerpetrator: Value
+    private let missingEpisode: Value
 
     /// The table of `make(kind)` for every kind.
     init(_ make: (RecordKind) -> Value) {
         countyLinesLink = make(.countyLinesLink)
         relocation = make(.relocation)
         sharedPerpetrator = make(.sharedPerpetrator)
+        missingEpisode = make(.missingEpisode)
     }
 
     /// The value for `kind`.
@@ -20,6 +22,7 @@ struct KindTable<Value: Sendable>: Sendable {
         case .countyLinesLink: countyLinesLink
         case .relocation: relocation
         case .sharedPerpetrator: sharedPerpetrator
+        case .missingEpisode: missingEpisode
         }
     }
 

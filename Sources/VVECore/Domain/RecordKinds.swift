@@ -225,6 +225,7 @@ package enum RecordFields: Sendable, Hashable {
     case countyLinesLink(CountyLinesLink)
     case relocation(Relocation)
     case sharedPerpetrator(SharedPerpetrator)
+    case missingEpisode(MissingEpisode)
 
     /// The kind these fields belong to.
     package var kind: RecordKind {
@@ -232,6 +233,7 @@ package enum RecordFields: Sendable, Hashable {
         case .countyLinesLink: .countyLinesLink
         case .relocation: .relocation
         case .sharedPerpetrator: .sharedPerpetrator
+        case .missingEpisode: .missingEpisode
         }
     }
 
@@ -241,6 +243,7 @@ package enum RecordFields: Sendable, Hashable {
         case .countyLinesLink(let link): link.riskLevel
         case .relocation(let relocation): relocation.riskLevel
         case .sharedPerpetrator(let perpetrator): perpetrator.riskLevel
+        case .missingEpisode(let episode): episode.riskGrading.riskLevel
         }
     }
 
@@ -250,6 +253,7 @@ package enum RecordFields: Sendable, Hashable {
         case .countyLinesLink(let link): link.lineName
         case .relocation(let relocation): relocation.youngPerson.displayName
         case .sharedPerpetrator(let perpetrator): perpetrator.person.displayName
+        case .missingEpisode(let episode): episode.person.displayName
         }
     }
 
@@ -262,6 +266,7 @@ package enum RecordFields: Sendable, Hashable {
         case .countyLinesLink: fields = CountyLinesLink.read(&reader, issues: &issues).map(RecordFields.countyLinesLink)
         case .relocation: fields = Relocation.read(&reader, issues: &issues).map(RecordFields.relocation)
         case .sharedPerpetrator: fields = SharedPerpetrator.read(&reader, issues: &issues).map(RecordFields.sharedPerpetrator)
+        case .missingEpisode: fields = MissingEpisode.read(&reader, issues: &issues).map(RecordFields.missingEpisode)
         }
         reader.finish(issues: &issues)
         return issues.issues.count == before ? fields : nil
@@ -273,6 +278,7 @@ package enum RecordFields: Sendable, Hashable {
         case .countyLinesLink(let link): link.jsonValue
         case .relocation(let relocation): relocation.jsonValue
         case .sharedPerpetrator(let perpetrator): perpetrator.jsonValue
+        case .missingEpisode(let episode): episode.jsonValue
         }
     }
 
@@ -286,6 +292,31 @@ package enum RecordFields: Sendable, Hashable {
                 + (relocation.acknowledgement.map { [("fields.acknowledgement.date", $0.date)] } ?? [])
         case .sharedPerpetrator(let perpetrator):
             perpetrator.disruptions.enumerated().map { ("fields.disruptions[\($0.offset)].date", $0.element.date) }
+        case .missingEpisode(let episode):
+            // Times are held to the day, as dates are: a clock a little ahead is not refused.
+            ([("fields.reportedMissingAt", episode.reportedMissingAt)] + (episode.returnedAt.map { [("fields.returnedAt", $0)] } ?? [])
+                + episode.interviewOffers.enumerated().map { ("fields.interviewOffers[\($0.offset)].offeredAt", $0.element.offeredAt) }
+                + (episode.interviewHeldAt.map { [("fields.interviewHeldAt", $0)] } ?? [])).map { ($0.0, $0.1.calendarDate) }
         }
+    }
+
+    /// The status a draft of these fields has when it names none: a missing episode is
+    /// `missing` until it records a return.
+    package var defaultStatus: RecordStatus {
+        guard case .missingEpisode(let episode) = self else { return .active }
+        return episode.returnedAt == nil ? .missing : .returned
+    }
+
+    /// The rules a whole record written at this node is held to beyond its fields' own
+    /// (`MissingEpisode.completenessIssues`).
+    func completenessIssues(issues: inout IssueCollector) {
+        guard case .missingEpisode(let episode) = self else { return }
+        episode.completenessIssues(at: FieldPath.root.appending("fields"), issues: &issues)
+    }
+
+    /// What is wrong with giving these fields `status`, if anything, with the fix.
+    func statusIssue(_ status: RecordStatus) -> String? {
+        guard case .missingEpisode(let episode) = self, status == .returned, episode.returnedAt == nil else { return nil }
+        return "needs fields.returnedAt: record when the child returned or was found"
     }
 }

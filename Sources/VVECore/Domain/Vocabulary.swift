@@ -3,6 +3,7 @@ package enum RecordKind: String, Sendable, CaseIterable, JSONEnumeration, Compar
     case countyLinesLink = "county-lines-link"
     case relocation
     case sharedPerpetrator = "shared-perpetrator"
+    case missingEpisode = "missing-episode"
 
     /// The statuses a record of this kind may have. Every kind can be closed.
     package var allowedStatuses: [RecordStatus] {
@@ -10,6 +11,7 @@ package enum RecordKind: String, Sendable, CaseIterable, JSONEnumeration, Compar
         case .countyLinesLink: [.active, .disrupted, .closed]
         case .relocation: [.active, .closed]
         case .sharedPerpetrator: [.active, .dormant, .closed]
+        case .missingEpisode: [.missing, .returned, .closed]
         }
     }
 
@@ -24,6 +26,10 @@ package enum RecordStatus: String, Sendable, CaseIterable, JSONEnumeration {
     /// A perpetrator not currently active (for example in custody).
     case dormant
     case closed
+    /// A missing episode whose child has not returned; after `returned`, a reopened one.
+    case missing
+    /// A missing episode whose child has returned or been found.
+    case returned
 }
 
 /// Assessed risk of harm, ordered from lowest to highest; merges keep the higher.
@@ -36,6 +42,45 @@ package enum RiskLevel: String, Sendable, CaseIterable, JSONEnumeration, Compara
     package static func < (lhs: RiskLevel, rhs: RiskLevel) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
+}
+
+/// The police grading of the risk to a missing child at the report, ordered from lowest to
+/// highest; merges keep the higher.
+package enum MissingRiskGrading: String, Sendable, CaseIterable, JSONEnumeration, Comparable {
+    case noApparentRisk = "no-apparent-risk"
+    case low
+    case medium
+    case high
+
+    package static func < (lhs: MissingRiskGrading, rhs: MissingRiskGrading) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// The record's risk level, the column every kind has: no apparent risk counts as low.
+    package var riskLevel: RiskLevel {
+        switch self {
+        case .noApparentRisk, .low: .low
+        case .medium: .medium
+        case .high: .high
+        }
+    }
+}
+
+/// A child's answer to the offer of a return home interview.
+package enum InterviewResponse: String, Sendable, CaseIterable, JSONEnumeration {
+    case accepted
+    case declined
+}
+
+/// What a return home interview led to, as a category: the interview's content stays in the
+/// home authority's own case file.
+package enum InterviewOutcome: String, Sendable, CaseIterable, JSONEnumeration {
+    case noFurtherAction = "no-further-action"
+    case earlyHelp = "early-help"
+    case socialCareReferral = "social-care-referral"
+    case exploitationConcern = "exploitation-concern"
+    case policeReferral = "police-referral"
+    case alreadyOpen = "already-open"
 }
 
 /// How a person is connected to a county lines link. Victims and perpetrators are never mixed

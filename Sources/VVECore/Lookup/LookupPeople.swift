@@ -11,6 +11,7 @@ package enum LookupPeople {
         switch fields {
         case .relocation(let relocation): [relocation.youngPerson]
         case .sharedPerpetrator(let perpetrator): [perpetrator.person]
+        case .missingEpisode(let episode): [episode.person]
         case .countyLinesLink(let link): link.linkedPeople.map(\.person)
         }
     }
@@ -44,7 +45,7 @@ package enum LookupPeople {
         guard let grant = policy.share[kind], grant.audience.contains(where: { $0.admits(peer, role: role, record: fields) }) else {
             return (false, false)
         }
-        let riskGroup = kind.fieldGroups.first { $0.members.contains("riskLevel") }?.name
+        let riskGroup = kind.fieldGroups.first { $0.members.contains(kind.riskMember) }?.name
         return (riskGroup.map(grant.groups.contains) ?? false, grant.groups.contains("status"))
     }
 }

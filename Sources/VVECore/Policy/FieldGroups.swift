@@ -43,6 +43,12 @@ package enum AudienceRule: String, Sendable, CaseIterable, Comparable {
     case importingAreas = "importing-areas"
     /// A shared perpetrator's areas of activity.
     case areasOfActivity = "areas-of-activity"
+    /// A missing episode's home authority, which holds the duty to offer the return interview.
+    case homeAuthority = "home-authority"
+    /// A missing episode's host area, where the child was living when missing.
+    case hostArea = "host-area"
+    /// The area a missing child was found in.
+    case foundIn = "found-in"
     /// Any peer whose role is police.
     case police
     /// Any peer whose role is vru.
@@ -57,6 +63,7 @@ package enum AudienceRule: String, Sendable, CaseIterable, Comparable {
         case .originatingAuthority, .receivingAuthority: [.relocation]
         case .exportingArea, .importingAreas: [.countyLinesLink]
         case .areasOfActivity: [.sharedPerpetrator]
+        case .homeAuthority, .hostArea, .foundIn: [.missingEpisode]
         }
     }
 
@@ -71,6 +78,9 @@ package enum AudienceRule: String, Sendable, CaseIterable, Comparable {
         case (.exportingArea, .countyLinesLink(let link)): link.exportingArea == name
         case (.importingAreas, .countyLinesLink(let link)): link.importingAreas.contains(name)
         case (.areasOfActivity, .sharedPerpetrator(let perpetrator)): perpetrator.areasOfActivity.contains(name)
+        case (.homeAuthority, .missingEpisode(let episode)): episode.homeAuthority == name
+        case (.hostArea, .missingEpisode(let episode)): episode.hostArea == name
+        case (.foundIn, .missingEpisode(let episode)): episode.foundIn == name
         default: false
         }
     }
@@ -87,6 +97,9 @@ package enum AudienceRule: String, Sendable, CaseIterable, Comparable {
         case .exportingArea: facts.exportingArea == name.rawValue
         case .importingAreas: facts.importingAreas.contains(name.rawValue)
         case .areasOfActivity: facts.areasOfActivity.contains(name.rawValue)
+        case .homeAuthority: facts.homeAuthority == name.rawValue
+        case .hostArea: facts.hostArea == name.rawValue
+        case .foundIn: facts.foundIn == name.rawValue
         }
     }
 }
@@ -149,6 +162,18 @@ extension RecordKind {
                 group("contacts", ["policeContact"], "the police contact"),
                 group("status", [], "the record's status"),
             ]
+        case .missingEpisode:
+            return [
+                group("identity", [], "the child's name, date of birth and aliases, instead of match keys"),
+                group(
+                    "episode", ["homeAuthority", "hostArea", "reportedMissingAt", "returnedAt", "foundIn", "riskGrading", "policeReference"],
+                    "the home authority, host area, when reported and returned, where found, risk grading and police reference"),
+                group(
+                    "interview", ["interviewOffers", "interviewResponse", "interviewHeldAt", "interviewHeldBy", "interviewOutcome"],
+                    "the return home interview: each offer, the answer, when and by whom it was held, its outcome category"),
+                group("link", ["linkedRelocation"], "the id of the relocation the episode concerns"),
+                group("status", [], "the record's status: missing, returned or closed"),
+            ]
         }
     }
 
@@ -166,9 +191,14 @@ extension RecordKind {
     var personMember: String? {
         switch self {
         case .relocation: "youngPerson"
-        case .sharedPerpetrator: "person"
+        case .sharedPerpetrator, .missingEpisode: "person"
         case .countyLinesLink: nil
         }
+    }
+
+    /// The member of `fields` that holds the record's risk, as its kind grades it.
+    package var riskMember: String {
+        self == .missingEpisode ? "riskGrading" : "riskLevel"
     }
 
     /// The audience rules that apply to this kind.

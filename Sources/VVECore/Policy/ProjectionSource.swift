@@ -91,6 +91,9 @@ struct AudienceFacts {
     var exportingArea: String?
     var importingAreas: [String] = []
     var areasOfActivity: [String] = []
+    var homeAuthority: String?
+    var hostArea: String?
+    var foundIn: String?
 
     init(kind: RecordKind, fields: JSONObject) {
         func names(_ member: String) -> [String] { fields[member]?.arrayValue?.compactMap(\.stringValue) ?? [] }
@@ -103,6 +106,10 @@ struct AudienceFacts {
             importingAreas = names("importingAreas")
         case .sharedPerpetrator:
             areasOfActivity = names("areasOfActivity")
+        case .missingEpisode:
+            homeAuthority = fields["homeAuthority"]?.stringValue
+            hostArea = fields["hostArea"]?.stringValue
+            foundIn = fields["foundIn"]?.stringValue
         }
     }
 }

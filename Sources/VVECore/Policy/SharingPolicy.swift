@@ -333,6 +333,9 @@ package enum PolicyProjection {
         case .exportingArea: "`exporting-area` is \(facts.exportingArea ?? "not given")"
         case .importingAreas: "`importing-areas` are \(facts.importingAreas.joined(separator: ", "))"
         case .areasOfActivity: "`areas-of-activity` are \(facts.areasOfActivity.joined(separator: ", "))"
+        case .homeAuthority: "`home-authority` is \(facts.homeAuthority ?? "not given")"
+        case .hostArea: "`host-area` is \(facts.hostArea ?? "not given")"
+        case .foundIn: "`found-in` is \(facts.foundIn ?? "not given")"
         case .all: "`all` admits every peer granted the kind"
         }
     }

@@ -7,22 +7,27 @@ package struct FieldConflict: Sendable, Hashable {
 }
 
 /// What a reader sees of concurrent writes to one field, favouring the child's safety:
-/// - the risk level takes the highest value;
-/// - an active (or any open) status beats a concurrent close, unless the owner closed it;
-/// - importing areas, deal lines, linked people, disruptions, and a person's aliases are
-///   unioned;
+/// - the risk level, and a missing episode's risk grading, take the highest value;
+/// - a missing episode's `missing` beats any concurrent status, the owner's included: a
+///   write of `returned` or `closed` that had not seen the child reported missing again
+///   cannot settle it. A write made after seeing it supersedes it, as any later write does;
+/// - otherwise an active (or any open) status beats a concurrent close, unless the owner
+///   closed it;
+/// - importing areas, deal lines, linked people, disruptions, interview offers, and a
+///   person's aliases are unioned;
 /// - any other value gets a deterministic winner, and the others are kept as a conflict.
 /// Every rule is a function of the set of writes alone, so every node shows the same.
 package enum MergeRules {
     /// Fields whose concurrent values are unioned.
     package static let unionFields: Set<String> = [
-        "fields.importingAreas", "fields.dealLines", "fields.linkedPeople", "fields.disruptions",
+        "fields.importingAreas", "fields.dealLines", "fields.linkedPeople", "fields.disruptions", "fields.interviewOffers",
     ]
     /// The most elements a unioned field may hold: the validation limits. A union beyond one
     /// keeps the first elements in canonical order and is kept as a conflict for a person
     /// to trim, rather than making a record no node would accept.
     package static let unionLimits: [String: Int] = [
         "fields.importingAreas": 30, "fields.dealLines": 20, "fields.linkedPeople": 100, "fields.disruptions": 100,
+        "fields.interviewOffers": MissingEpisode.maximumInterviewOffers,
     ]
     /// Fields holding a person, whose aliases are unioned.
     package static let personFields: Set<String> = ["fields.youngPerson", "fields.person"]
@@ -38,7 +43,14 @@ package enum MergeRules {
                 RiskLevel(rawValue: $0.value.stringValue ?? "") ?? .low < RiskLevel(rawValue: $1.value.stringValue ?? "") ?? .low
             }!
             return (highest.value, nil)
+        case "fields.riskGrading":
+            func grading(_ write: FieldWrite) -> MissingRiskGrading {
+                MissingRiskGrading(rawValue: write.value.stringValue ?? "") ?? .noApparentRisk
+            }
+            return (writes.max { grading($0) < grading($1) }!.value, nil)
         case "status":
+            let missing = writes.filter { $0.value == .string(RecordStatus.missing.rawValue) }
+            if !missing.isEmpty { return (missing[0].value, nil) }
             if let ownerClose = writes.last(where: { $0.writer == owner && $0.value == .string(RecordStatus.closed.rawValue) }) {
                 return (ownerClose.value, nil)
             }

@@ -27,8 +27,14 @@ package struct SyntheticRecords: Sendable {
         case .countyLinesLink: fields = .countyLinesLink(nextLink())
         case .relocation: fields = .relocation(nextRelocation())
         case .sharedPerpetrator: fields = .sharedPerpetrator(nextPerpetrator())
+        case .missingEpisode: fields = .missingEpisode(nextEpisode())
         }
-        let status: RecordStatus = roll(0.85) ? .active : pick(chosen.allowedStatuses)
+        let status: RecordStatus
+        if chosen == .missingEpisode {
+            status = fields.defaultStatus == .returned && roll(0.3) ? .closed : fields.defaultStatus
+        } else {
+            status = roll(0.85) ? .active : pick(chosen.allowedStatuses)
+        }
         return RecordDraft(kind: chosen, reviewDate: today.adding(days: between(30, 720)), status: status, fields: fields)
     }
 
@@ -117,6 +123,38 @@ package struct SyntheticRecords: Sendable {
             associatedLines: roll(0.6) ? ["\(pick(NameBank.lineNames)) line"] : [], areasOfActivity: areas,
             riskLevel: pick(RiskLevel.allCases), disruptions: disruptions,
             policeContact: nextContact(at: owner, role: "DC, Exploitation Unit"))
+    }
+
+    /// An episode reported up to two years ago. Most children have returned, and most of
+    /// those were offered an interview; times fall at least a day before `today`.
+    private mutating func nextEpisode() -> MissingEpisode {
+        let hour: Int64 = 3_600_000
+        let home = DemoRegion.boroughs.contains(owner) ? owner : pick(DemoRegion.boroughs)
+        let host = roll(0.4) ? pick((DemoRegion.boroughs + DemoRegion.countyAreas).filter { $0 != home }) : nil
+        let stillMissing = roll(0.1)
+        let daysAgo = stillMissing ? between(1, 3) : between(12, 729)
+        let reported = Timestamp(
+            millisecondsSinceEpoch: Int64(today.adding(days: -daysAgo).daysSinceEpoch) * 24 * hour + Int64(between(0, 86_399)) * 1000)
+        var episode = MissingEpisode(
+            person: nextPerson(ageRange: roll(0.05) ? 18...19 : 11...17), homeAuthority: home, hostArea: host, reportedMissingAt: reported,
+            riskGrading: pick(MissingRiskGrading.allCases), policeReference: "CAD-\(between(100_000, 999_999))")
+        guard !stillMissing else { return episode }
+        let returned = Timestamp(millisecondsSinceEpoch: reported.millisecondsSinceEpoch + Int64(between(1, 96)) * hour)
+        episode.returnedAt = returned
+        episode.foundIn = roll(0.5) ? (host ?? home) : nil
+        var offerAt = returned.millisecondsSinceEpoch
+        for _ in 0..<(roll(0.85) ? between(1, 4) : 0) {
+            offerAt += Int64(between(2, 60)) * hour
+            episode.interviewOffers.append(InterviewOffer(offeredAt: Timestamp(millisecondsSinceEpoch: offerAt)))
+        }
+        guard let first = episode.interviewOffers.first, roll(0.8) else { return episode }
+        episode.interviewResponse = roll(0.7) ? .accepted : .declined
+        if episode.interviewResponse == .accepted, roll(0.8) {
+            episode.interviewHeldAt = Timestamp(millisecondsSinceEpoch: first.offeredAt.millisecondsSinceEpoch + Int64(between(1, 48)) * hour)
+            episode.interviewHeldBy = nextContact(at: home, role: "Return home interview worker")
+            episode.interviewOutcome = pick(InterviewOutcome.allCases)
+        }
+        return episode
     }
 
     private mutating func pick<Element>(_ options: [Element]) -> Element {

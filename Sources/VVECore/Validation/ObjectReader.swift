@@ -60,6 +60,8 @@ package enum TextLimit {
     package static let name = 100
     /// Short labels: roles, organisations, references.
     package static let label = 200
+    /// A reference another system issued, such as a police force's crime or missing report number.
+    package static let reference = 60
     /// Notes and descriptions.
     package static let note = 2000
 }

@@ -11,6 +11,8 @@ package enum PlausibleAges {
     package static let relocation = 8...25
     /// A person linked to a county line, or a perpetrator, today: 8 to 100.
     package static let person = 8...100
+    /// A missing child's age at the report: 5 to 25, for care leavers stay in view to 25.
+    package static let missingEpisode = 5...25
 
     /// A date of birth the record holds that is in the future, or gives an age outside its range.
     package struct Finding: Sendable, Hashable {
@@ -54,6 +56,11 @@ package enum PlausibleAges {
                 when: "at the move (\(relocation.moveDate))")
         case .sharedPerpetrator(let perpetrator):
             check(perpetrator.person, at: "fields.person", on: today, range: Self.person, who: "the person", when: "today")
+        case .missingEpisode(let episode):
+            let reported = episode.reportedMissingAt.calendarDate
+            check(
+                episode.person, at: "fields.person", on: reported, range: Self.missingEpisode, who: "the child",
+                when: "when reported missing (\(reported))")
         case .countyLinesLink(let link):
             for (index, linked) in link.linkedPeople.enumerated() {
                 check(linked.person, at: "fields.linkedPeople[\(index)].person", on: today, range: Self.person, who: "the person", when: "today")

@@ -333,6 +333,7 @@ final class DemoWalkthrough: Service, Sendable {
         case .countyLinesLink(let fields)?:
             "\(fields.exportingArea) → \(fields.importingAreas.map(\.rawValue).joined(separator: ", ")), risk \(fields.riskLevel.rawValue)"
         case .sharedPerpetrator(let fields)?: "\(fields.role.rawValue), risk \(fields.riskLevel.rawValue)"
+        case .missingEpisode(let fields)?: "home \(fields.homeAuthority), risk \(fields.riskGrading.rawValue)"
         case nil: "erased"
         }
     }

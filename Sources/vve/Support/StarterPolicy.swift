@@ -25,6 +25,7 @@ struct StarterPolicy {
         case (.borough, .relocation): [.originatingAuthority, .receivingAuthority]
         case (.borough, .countyLinesLink): [.exportingArea, .importingAreas]
         case (.borough, .sharedPerpetrator): [.areasOfActivity]
+        case (.borough, .missingEpisode): [.homeAuthority, .hostArea, .foundIn]
         }
     }
 

@@ -38,6 +38,19 @@ extension Simulation {
         case .sharedPerpetrator(var fields):
             fields.areasOfActivity = [Self.names[owner]] + randomOthers(than: owner)
             draft.fields = .sharedPerpetrator(fields)
+        case .missingEpisode(var fields):
+            // Every episode has returned, so any status is valid, and none has held its
+            // interview, so any answer to the offers is.
+            fields.homeAuthority = Self.names[randomOther(than: owner)]
+            fields.hostArea = nil
+            fields.foundIn = nil
+            if fields.returnedAt == nil {
+                let reported = Int64(Self.today.adding(days: -10).daysSinceEpoch) * 86_400_000
+                fields.reportedMissingAt = Timestamp(millisecondsSinceEpoch: reported)
+                fields.returnedAt = Timestamp(millisecondsSinceEpoch: reported + 3_600_000)
+            }
+            (fields.interviewHeldAt, fields.interviewHeldBy, fields.interviewOutcome) = (nil, nil, nil)
+            draft.fields = .missingEpisode(fields)
         }
         let record = try stores[owner].add(draft, context: context())
         indexByID[record.id] = records.count
@@ -139,7 +152,7 @@ extension Simulation {
         guard !fields.isEmpty else { return }
         var changes: [(field: String, value: JSONValue)] = []
         for field in Set((0..<(1 + random.below(2))).map { _ in random.pick(fields) }).sorted() {
-            changes.append((field, holderValue(field, holder: holder)))
+            changes.append((field, holderValue(field, kind: record.kind, holder: holder)))
         }
         let copy = try stores[holder].editSharedCopy(id: record.id, changes: changes, context: context())
         for (field, _) in changes {

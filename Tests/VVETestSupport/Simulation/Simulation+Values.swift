@@ -23,16 +23,20 @@ extension Simulation {
             [("fields.riskLevel", "activity"), ("fields.nrmReferral", "activity"), ("fields.dealLines", "line"), ("fields.lineName", "line")]
         case .sharedPerpetrator:
             [("fields.disruptions", "disruptions")]
+        case .missingEpisode:
+            [("fields.interviewOffers", "interview"), ("fields.interviewResponse", "interview"), ("status", "status")]
         }
     }
 
-    func holderValue(_ field: String, holder: Int) -> JSONValue {
+    func holderValue(_ field: String, kind: RecordKind, holder: Int) -> JSONValue {
         switch field {
         case "fields.receivingSpoc", "fields.allocatedWorker": contact(at: holder)
         case "fields.acknowledgement":
             Acknowledgement(by: "Duty manager, \(Self.names[holder])", date: Self.today.adding(days: -random.below(3))).jsonValue
         case "fields.followUps": followUps()
-        case "status": random.pick(["active", "closed"])
+        case "status": random.pick(kind == .missingEpisode ? ["missing", "returned", "closed"] : ["active", "closed"])
+        case "fields.interviewOffers": interviewOffers()
+        case "fields.interviewResponse": random.pick(InterviewResponse.allCases).jsonValue
         case "fields.riskLevel": random.pick(RiskLevel.allCases).jsonValue
         case "fields.nrmReferral": .bool(random.chance(0.5))
         case "fields.dealLines": subset(Self.dealLines.map(\.jsonValue))
@@ -49,6 +53,7 @@ extension Simulation {
         var fields = JSONObject()
         for _ in 0..<(1 + random.below(2)) {
             switch random.below(7) {
+            case 0 where record.kind == .missingEpisode: fields["riskGrading"] = random.pick(MissingRiskGrading.allCases).jsonValue
             case 0: fields["riskLevel"] = random.pick(RiskLevel.allCases).jsonValue
             case 1: envelope["status"] = random.pick(record.kind.allowedStatuses).jsonValue
             case 2: envelope["reviewDate"] = Self.today.adding(days: 30 + random.below(700)).jsonValue
@@ -58,18 +63,21 @@ extension Simulation {
                 case .countyLinesLink: fields["importingAreas"] = .array(randomOthers(than: record.owner).map(\.jsonValue))
                 case .sharedPerpetrator:
                     fields["areasOfActivity"] = .array(([Self.names[record.owner]] + randomOthers(than: record.owner)).map(\.jsonValue))
+                case .missingEpisode: fields["homeAuthority"] = Self.names[randomOther(than: record.owner)].jsonValue
                 }
             case 4:
                 switch record.kind {
                 case .relocation: fields["originatingSpoc"] = contact(at: record.owner)
                 case .countyLinesLink: fields["lineName"] = .string(random.pick(Self.lineNames))
                 case .sharedPerpetrator: fields["associatedLines"] = subset(Self.lineNames.map { .string($0) })
+                case .missingEpisode: fields["policeReference"] = .string("CAD-\(100_000 + random.below(900_000))")
                 }
             case 5:
                 switch record.kind {
                 case .relocation: fields["followUps"] = followUps()
                 case .countyLinesLink: fields["dealLines"] = subset(Self.dealLines.map(\.jsonValue))
                 case .sharedPerpetrator: fields["disruptions"] = disruptions()
+                case .missingEpisode: fields["interviewOffers"] = interviewOffers()
                 }
             default:
                 switch record.kind {
@@ -77,6 +85,7 @@ extension Simulation {
                 case .relocation: fields["allocatedWorker"] = random.chance(0.3) ? .null : contact(at: record.owner)
                 case .countyLinesLink: fields["nrmReferral"] = .bool(random.chance(0.5))
                 case .sharedPerpetrator: fields["role"] = random.pick(PerpetratorRole.allCases).jsonValue
+                case .missingEpisode: fields["interviewResponse"] = random.pick(InterviewResponse.allCases).jsonValue
                 }
             }
         }
@@ -98,6 +107,13 @@ extension Simulation {
             FollowUp(date: Self.today.adding(days: -random.below(20)), note: "visit \(random.below(9))").jsonValue
         }
         return visits.isEmpty ? .null : .array(visits)
+    }
+
+    /// Offers from a pool of six, all after any simulated episode's return (at least eight
+    /// days before `today`), so that their union is too.
+    func interviewOffers() -> JSONValue {
+        let end = Int64(Self.today.daysSinceEpoch) * 86_400_000
+        return subset((1...6).map { InterviewOffer(offeredAt: Timestamp(millisecondsSinceEpoch: end - Int64($0) * 20 * 3_600_000)).jsonValue })
     }
 
     func disruptions() -> JSONValue {
@@ -139,6 +155,10 @@ extension Simulation {
             .relocation: random.chance(0.7) ? ["follow-up", "status"] : ["follow-up"],
             .countyLinesLink: random.pick([["line", "activity"], ["activity"], []]),
         ]
+        if random.chance(0.75) {
+            share[.missingEpisode] = KindGrant(audience: [.homeAuthority], groups: ["episode", "interview", "link", "status"])
+            accept[.missingEpisode] = random.chance(0.7) ? ["interview", "status"] : ["interview"]
+        }
         if random.chance(0.75) {
             share[.sharedPerpetrator] = KindGrant(audience: [.areasOfActivity], groups: ["profile", "disruptions", "status"])
             accept[.sharedPerpetrator] = random.chance(0.7) ? ["disruptions"] : []

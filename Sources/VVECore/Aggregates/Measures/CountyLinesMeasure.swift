@@ -13,7 +13,8 @@ package enum CountyLinesMeasure {
         TableDefinition("by-importing-area", .trend(column: "importing-area", vocabulary: nil)),
         TableDefinition("by-risk-level", .trend(column: "risk-level", vocabulary: RiskLevel.allCases.map(\.rawValue))),
         TableDefinition("by-nrm-referral", .trend(column: "nrm-referral", vocabulary: ["yes", "no"])),
-        TableDefinition("by-status", .trend(column: "status", vocabulary: RecordStatus.allCases.map(\.rawValue))),
+        // The statuses as the table was first published, so answers stay comparable across versions.
+        TableDefinition("by-status", .trend(column: "status", vocabulary: ["active", "disrupted", "dormant", "closed"])),
         TableDefinition("linked-people-by-role", .trend(column: "role", vocabulary: LinkedPersonRole.allCases.map(\.rawValue))),
         TableDefinition("cuckooed-addresses-by-district", .trend(column: "postcode-district", vocabulary: nil)),
         TableDefinition("exporting-by-importing", .flow(row: "exporting-area", column: "importing-area", vocabulary: nil)),
