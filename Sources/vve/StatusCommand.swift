@@ -33,6 +33,7 @@ struct StatusCommand: NodeCommand {
         let setAside = Dictionary(grouping: try store.setAsideItems(), by: \.peer)
         // The owner learns its records were looked up: peers' lookups that hit them.
         let lookupHits = try store.lookupHits(since: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - 30 * 86_400_000))
+        let interviews = try store.returnInterviewCounts(at: now)
         let configured = Set(directory.peers.map(\.name))
         // Peers removed from Peers/ keep their cursor; show them, so that nothing is hidden.
         let removed = states.keys.filter { !configured.contains($0) }.sorted { $0.rawValue < $1.rawValue }
@@ -64,6 +65,7 @@ struct StatusCommand: NodeCommand {
             Output.json([
                 "node": .string(configuration.name.rawValue), "changeLogHead": .integer(head), "peers": .array(peers),
                 "lookupHits30Days": .integer(Int64(lookupHits.count)),
+                "returnInterviewsAwaited": .integer(Int64(interviews.awaiting)), "returnInterviewsOverdue": .integer(Int64(interviews.overdue)),
             ])
             return
         }
@@ -71,6 +73,11 @@ struct StatusCommand: NodeCommand {
         if let latest = lookupHits.first {
             Output.line(
                 "Lookups matched this node's records \(lookupHits.count) time\(lookupHits.count == 1 ? "" : "s") in 30 days; latest at \(latest.event.time) on record \(latest.event.recordID?.description ?? "?") (`vve audit list --lookups` says by whom and why)"
+            )
+        }
+        if interviews.awaiting > 0 {
+            Output.line(
+                "Return home interviews: \(interviews.awaiting) awaited, \(interviews.overdue) past the 72 hours with a statutory duty (`vve missing due` lists them)"
             )
         }
         guard !rows.isEmpty else {

@@ -10,7 +10,7 @@ import Testing
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(
             lines.filter { $0.hasPrefix("== ") }.map { String($0.prefix(5)) } == [
-                "== 1.", "== 2.", "== 3.", "== 4.", "== 5.", "== 6.", "== 7.", "== 8.", "== 9.", "== 10",
+                "== 1.", "== 2.", "== 3.", "== 4.", "== 5.", "== 6.", "== 7.", "== 8.", "== 9.", "== 10", "== 11",
             ])
         // What each node holds once sync has run: exactly what camden's policies allow.
         let held = lines.drop { $0 != "Held now, over mutual TLS:" }.prefix(5)
@@ -34,6 +34,14 @@ import Testing
         #expect(step8.filter { $0.hasPrefix("    possible  0.9") && $0.contains("  names and date of birth close  ") }.count == 1)
         #expect(step8.filter { $0.hasPrefix("  camden audit: peer:haringey: haringey's copy matched lookup ") }.count == 1)
         #expect(step8.filter { $0.hasPrefix("  camden audit: peer:met-police: record matched a lookup: ") }.count == 2)
+        // The missing episode: every area it names holds it, camden's clock runs from the
+        // return six and a half hours ago, and camden's offer reaches the police.
+        let step9 = Array(lines.drop { !$0.hasPrefix("== 9.") }.prefix { !$0.hasPrefix("== 10") })
+        #expect(
+            step9.contains("camden (home authority), haringey (host area) and enfield (found in) each hold E1, named: the police grant identity."))
+        #expect(step9.contains { $0.hasPrefix("  CHILD ") && $0.hasSuffix("  CLOCK     DUTY       HOME    OFFERS") })
+        #expect(step9.contains { $0.hasSuffix("  65h left  statutory  camden  none") })
+        #expect(step9.contains { $0.hasPrefix("camden offered the interview at ") && $0.hasSuffix(", which accepts the interview group from camden.") })
         #expect(lines.contains { $0.hasPrefix("camden's audit chain is intact: ") })
         // The VRU's reports: every borough answered, and the pack was written.
         #expect(lines.contains { $0.hasPrefix("vve report relocations --table by-risk-level --quarters 4 ") && $0.hasSuffix("; exit 0") })

@@ -15,8 +15,15 @@ enum DemoPolicies {
     /// What a node of role `owner` shares with a peer of role `peer`, and accepts from it.
     static func policy(from owner: PeerRole, to peer: PeerRole) -> SharingPolicy {
         if owner == .police, peer == .borough {
-            // The police send their officers' lookups to every borough; they share no records.
-            return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false, askLookups: true)
+            // The police send their officers' lookups to every borough, and share each missing
+            // episode with the child's home authority, the host area and where the child was
+            // found; the home authority writes the return home interview back.
+            return SharingPolicy(
+                share: [
+                    .missingEpisode: KindGrant(
+                        audience: [.homeAuthority, .hostArea, .foundIn], groups: ["identity", "episode", "interview", "link", "status"])
+                ],
+                reviewDays: 90, accept: [.missingEpisode: ["interview"]], lookups: false, aggregates: false, askLookups: true)
         }
         if owner == .vru, peer == .borough {
             // The VRU's analysts ask every borough; it shares no records.

@@ -82,7 +82,8 @@ final class DemoWalkthrough: Service, Sendable {
         }
         Output.line(table.rendered)
         Output.line("Boroughs share relocations with the receiving authority and county lines links with the areas they touch;")
-        Output.line("the police get links and perpetrators; the VRU gets aggregates only (see Peers/examples/).")
+        Output.line("the police get links and perpetrators, and send missing episodes to the areas they name; the VRU gets")
+        Output.line("aggregates only (see Peers/examples/).")
 
         step(2, "camden records four cases (synthetic)")
         let today = Clock.today()
@@ -237,7 +238,10 @@ final class DemoWalkthrough: Service, Sendable {
             Output.line("  camden audit: \(entry.event.actor): \(entry.event.detail ?? "")")
         }
 
-        step(9, "camden's view of its peers (vve status) and its audit trail")
+        step(9, "met-police records R1's young person missing from haringey; the home authority's 72-hour clock starts")
+        try await missingEpisode(for: person, relocation: r1, police: police)
+
+        step(10, "camden's view of its peers (vve status) and its audit trail")
         let states = try camden.store.peerSyncStates()
         var status = TextTable("PEER", "ROLE", "CURSOR", "LAG", "LAST ERROR")
         for peer in region.nodes where peer !== camden {
@@ -253,8 +257,53 @@ final class DemoWalkthrough: Service, Sendable {
             throw CommandFailure("camden's audit chain is broken: \(fault)", status: .auditBroken)
         }
 
-        step(10, "The VRU asks the boroughs for a measure, each protecting its own counts; then the quarterly pack")
+        step(11, "The VRU asks the boroughs for a measure, each protecting its own counts; then the quarterly pack")
         try await report(today: today)
+    }
+
+    /// The police record an episode for the child the lookup found, linked to camden's
+    /// relocation: missing from haringey, where the child was placed, found in enfield, back
+    /// six hours ago. Every area it names receives it; camden, the home authority, sees the
+    /// clock and records an offer, which reaches the police through `accept:`.
+    private func missingEpisode(for person: Person, relocation: RecordID, police: DemoNode) async throws {
+        let camden = region["camden"], haringey = region["haringey"], enfield = region["enfield"]
+        let now = Clock.now().millisecondsSinceEpoch
+        let hour: Int64 = 3_600_000
+        let episode = MissingEpisode(
+            person: person, homeAuthority: camden.name, hostArea: haringey.name,
+            reportedMissingAt: Timestamp(millisecondsSinceEpoch: now - 30 * hour - hour / 2),
+            returnedAt: Timestamp(millisecondsSinceEpoch: now - 6 * hour - hour / 2), foundIn: enfield.name, riskGrading: .high,
+            policeReference: "MPS-4471/26", linkedRelocation: relocation)
+        let draft = RecordDraft(
+            kind: .missingEpisode, reviewDate: Clock.today().adding(days: 365), status: .returned, fields: .missingEpisode(episode))
+        let record = try police.store.add(draft, context: context())
+        police.signal.poke()
+        Output.line("  E1  missing-episode    \(record.id)  \(summary(record)), linked to R1")
+        let areas = [camden, haringey, enfield]
+        let arrived = try await eventually {
+            try areas.allSatisfy { node in try node.store.sharedCopies(context: context()).contains { $0.id == record.id } }
+        }
+        Output.line(
+            arrived
+                ? "camden (home authority), haringey (host area) and enfield (found in) each hold E1, named: the police grant identity."
+                : "Not every area holds E1 after 15 s.")
+        Output.line("vve missing due (camden):")
+        let due = MissingDueCommand.due(try camden.store.missingEpisodes(context: context()))
+        var table = TextTable(headers: Array(MissingDueCommand.headers.prefix(6)))
+        table.rows = due.map { Array(MissingDueCommand.row($0, now: Clock.now()).prefix(6)) }
+        Output.line(table.rendered.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        let offeredAt = Clock.now()
+        _ = try camden.store.editSharedCopy(
+            id: record.id, changes: [("fields.interviewOffers", [["offeredAt": .string(offeredAt.description)]])], context: context())
+        camden.signal.poke()
+        let offered = try await eventually {
+            guard case .missingEpisode(let fields)? = try police.store.record(id: record.id, context: context()).fields else { return false }
+            return !fields.interviewOffers.isEmpty
+        }
+        Output.line(
+            offered
+                ? "camden offered the interview at \(MissingText.time(offeredAt)); the offer reached met-police, which accepts the interview group from camden."
+                : "camden's offer has not reached met-police within 15 s.")
     }
 
     /// Two years of synthetic history at each borough, then the VRU's reports: one measure on
