@@ -19,7 +19,9 @@ struct MissingDueCommand: AuditedCommand {
         commandName: "due", abstract: "List returned children whose return home interview is not yet held, most urgent first.",
         discussion: """
             CLOCK counts down the 72 hours from the return within which the home authority must offer the interview, then \
-            counts the hours overdue. DUTY is `statutory` for a child under 18 when reported missing, or whose date of \
+            counts the hours overdue; once an offer is recorded it says whether it came within the 72 hours or late. A \
+            child stays listed until the interview is held or the episode is closed, since the authority keeps trying \
+            after a refusal. Children not yet offered an interview come first. DUTY is `statutory` for a child under 18 when reported missing, or whose date of \
             birth this node does not know; `voluntary` for 18 and over, where the interview is offered but not owed. HOME \
             is the authority that holds the duty. RELOCATION is the relocation the police linked the episode to: its \
             receiving authority's SPOC knows the child. The listing is audited as a read.
@@ -47,7 +49,8 @@ struct MissingDueCommand: AuditedCommand {
             document: { item in
                 var object = MissingText.document(item.view)
                 object["deadline"] = .string(item.clock.deadline.description)
-                object["hoursLeft"] = .integer(item.clock.remaining(at: now) / 3_600_000)
+                object["hoursLeft"] = .integer(item.clock.hoursLeft(at: now))
+                object["clock"] = .string(item.clock.hoursText(at: now))
                 object["overdue"] = .bool(item.clock.isOverdue(at: now))
                 object["duty"] = .string(item.clock.statutory ? "statutory" : "voluntary")
                 return .object(object)
@@ -58,10 +61,14 @@ struct MissingDueCommand: AuditedCommand {
         }
     }
 
-    /// The episodes awaiting an interview, with their clocks, the earliest deadline first.
+    /// The episodes awaiting an interview, with their clocks: those not yet offered one
+    /// first, then the rest, each the earliest deadline first.
     static func due(_ views: [MissingEpisodeView]) -> [(view: MissingEpisodeView, clock: ReturnInterviewClock)] {
         views.filter(\.awaitsInterview).compactMap { view in view.clock.map { (view: view, clock: $0) } }
-            .sorted { ($0.clock.deadline, $0.view.id.description) < ($1.clock.deadline, $1.view.id.description) }
+            .sorted {
+                ($0.clock.offers.isEmpty ? 0 : 1, $0.clock.deadline, $0.view.id.description)
+                    < ($1.clock.offers.isEmpty ? 0 : 1, $1.clock.deadline, $1.view.id.description)
+            }
     }
 
     static let headers = ["CHILD", "RETURNED", "CLOCK", "DUTY", "HOME", "OFFERS", "RELOCATION", "OWNER", "ID"]

@@ -30,7 +30,7 @@ struct AddRecord: AuditedCommand {
             Exit codes: 0 created; 65 the record is refused, each problem named; 66 the JSON file cannot be read.
             """)
 
-    @Argument(help: "county-lines-link, relocation or shared-perpetrator.")
+    @Argument(help: "county-lines-link, relocation, shared-perpetrator or missing-episode.")
     var kind: RecordKind
 
     @Option(name: .customLong("json"), help: ArgumentHelp("The record as JSON: a file, - for stdin, or inline {...}.", valueName: "FILE|-"))

@@ -14,7 +14,8 @@ struct VVECommand: AsyncParsableCommand {
         version: SoftwareVersion.current,
         subcommands: [
             DemoCommand.self, InitCommand.self, RecordCommand.self, AuditCommand.self, CertCommand.self, PeerCommand.self, ServeCommand.self,
-            PolicyCommand.self, SyncCommand.self, LookupCommand.self, StatusCommand.self, MissingCommand.self, CopyCommand.self, ConflictsCommand.self, ReviewCommand.self,
+            PolicyCommand.self, SyncCommand.self, LookupCommand.self, StatusCommand.self, MissingCommand.self, CopyCommand.self,
+            ConflictsCommand.self, ReviewCommand.self,
             LinkageKeyCommand.self, MatchQualityCommand.self, MatchCurveCommand.self,
             GenerateCommand.self, ReportCommand.self, BackupCommand.self,
         ])

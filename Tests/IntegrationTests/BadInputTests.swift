@@ -26,9 +26,9 @@ struct BadInput: CustomTestStringConvertible, Sendable {
             stdin: Array(#"{"reviewDate": "2027-01-01", "fields": {"lineName": ""#.utf8) + [0xFF, 0xFE] + Array(#""}}"#.utf8),
             status: 65, stderr: "vve: error: invalid JSON at line 1, column 53: string is not valid UTF-8\n"),
         BadInput(
-            name: "an unknown kind on the command line", arguments: ["record", "add", "missing-episode"], stdin: [], status: 64,
+            name: "an unknown kind on the command line", arguments: ["record", "add", "missing-person"], stdin: [], status: 64,
             stderr:
-                "Error: The value 'missing-episode' is invalid for '<kind>'. Please provide one of 'county-lines-link', 'relocation' or 'shared-perpetrator'.",
+                "Error: The value 'missing-person' is invalid for '<kind>'. Please provide one of 'county-lines-link', 'relocation', 'shared-perpetrator' or 'missing-episode'.",
             exact: false),
         .add(
             "an unknown field", json: linkJSON(fields: #", "colour": "red""#),

@@ -156,6 +156,7 @@ import Testing
                 county-lines-link   -
                 relocation          placement,follow-up,status
                 shared-perpetrator  -
+                missing-episode     -
                 writes: relocation  follow-up
                 lookups             yes
                 aggregates          no

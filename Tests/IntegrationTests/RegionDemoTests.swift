@@ -41,7 +41,8 @@ import Testing
             step9.contains("camden (home authority), haringey (host area) and enfield (found in) each hold E1, named: the police grant identity."))
         #expect(step9.contains { $0.hasPrefix("  CHILD ") && $0.hasSuffix("  CLOCK     DUTY       HOME    OFFERS") })
         #expect(step9.contains { $0.hasSuffix("  65h left  statutory  camden  none") })
-        #expect(step9.contains { $0.hasPrefix("camden offered the interview at ") && $0.hasSuffix(", which accepts the interview group from camden.") })
+        #expect(
+            step9.contains { $0.hasPrefix("camden offered the interview at ") && $0.hasSuffix(", which accepts the interview group from camden.") })
         #expect(lines.contains { $0.hasPrefix("camden's audit chain is intact: ") })
         // The VRU's reports: every borough answered, and the pack was written.
         #expect(lines.contains { $0.hasPrefix("vve report relocations --table by-risk-level --quarters 4 ") && $0.hasSuffix("; exit 0") })

@@ -116,7 +116,7 @@ import VVECore
         #expect(
             errors(text) == [
                 "Peers/haringey.yaml:9: `review-days` is \"forever\"; it must be a whole number of days from 1 to 3650",
-                "Peers/haringey.yaml:10: `share.relocaton` is not a record kind or setting (did you mean `relocation`?); kinds are county-lines-link, relocation, shared-perpetrator; settings are review-days",
+                "Peers/haringey.yaml:10: `share.relocaton` is not a record kind or setting (did you mean `relocation`?); kinds are county-lines-link, relocation, shared-perpetrator, missing-episode; settings are review-days",
                 "Peers/haringey.yaml:14: `share.relocation.audience`: `exporting-area` does not apply to relocation; rules for relocation are all, originating-authority, receiving-authority, police, vru",
                 "Peers/haringey.yaml:14: `share.relocation.audience`: `police` never admits haringey, whose role is borough; remove it",
                 "Peers/haringey.yaml:14: `share.relocation.audience`: `all` is listed twice",

@@ -194,12 +194,20 @@ package struct RecordDraft: Sendable, Hashable {
             issues.add(FieldPath.root.appending("fields"), nil, "is required: an object with the record's fields")
         }
         reader.finish(issues: &issues)
-        let status = namedStatus ?? fields?.defaultStatus ?? .active
+        // Fields that did not read give no default: the kind's first status stands in, so that
+        // their issues are not joined by one about a status nobody wrote.
+        let status = namedStatus ?? fields?.defaultStatus ?? kind?.allowedStatuses.first ?? .active
         if let kind, !kind.allowedStatuses.contains(status) {
             let allowed = kind.allowedStatuses.map(\.rawValue).joined(separator: ", ")
             issues.add(FieldPath.root.appending("status"), status.jsonValue, "is not a status of \(kind.rawValue); use one of: \(allowed)")
         }
-        fields?.completenessIssues(issues: &issues)
+        // What a peer wrote back may leave the record lacking what a rule asks for (an offer
+        // before the return is recorded): an edit that leaves it so is not refused for it.
+        var completeness = IssueCollector()
+        fields?.completenessIssues(issues: &completeness)
+        var lacking = IssueCollector()
+        editing?.fields?.completenessIssues(issues: &lacking)
+        for issue in completeness.issues where !lacking.issues.contains(issue) { issues.add(issue) }
         if let rule = fields?.statusIssue(status) {
             issues.add(FieldPath.root.appending("status"), status.jsonValue, rule)
         }

@@ -1,4 +1,4 @@
-/// The three kinds of record a node holds and shares.
+/// The kinds of record a node holds and shares.
 package enum RecordKind: String, Sendable, CaseIterable, JSONEnumeration, Comparable {
     case countyLinesLink = "county-lines-link"
     case relocation

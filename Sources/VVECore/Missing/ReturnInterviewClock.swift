@@ -31,9 +31,10 @@ package struct ReturnInterviewClock: Sendable, Hashable {
         deadline.millisecondsSinceEpoch - now.millisecondsSinceEpoch
     }
 
-    /// Whether the deadline has passed with no interview held.
+    /// Whether the duty is outstanding past its deadline: 72 hours gone, and no interview
+    /// offered or held. An offer made late ends the wait; `offeredWithinWindow` says it was late.
     package func isOverdue(at now: Timestamp) -> Bool {
-        heldAt == nil && now > deadline
+        offers.isEmpty && heldAt == nil && now > deadline
     }
 
     /// Whether the first offer came within the 72 hours.
@@ -46,11 +47,19 @@ package struct ReturnInterviewClock: Sendable, Hashable {
         heldAt.map { $0 <= deadline } ?? false
     }
 
-    /// "5h left" or "12h overdue", in whole hours towards the safe side: 30 minutes left is
-    /// "0h left", and one minute past is "1h overdue".
-    package func hoursText(at now: Timestamp) -> String {
+    /// Whole hours to the deadline, rounded towards the safe side: 30 minutes left is 0, and
+    /// one minute past is -1.
+    package func hoursLeft(at now: Timestamp) -> Int64 {
         let left = remaining(at: now)
-        if left >= 0 { return "\(left / 3_600_000)h left" }
-        return "\((-left + 3_599_999) / 3_600_000)h overdue"
+        return left >= 0 ? left / 3_600_000 : -((-left + 3_599_999) / 3_600_000)
+    }
+
+    /// "5h left" or "12h overdue" while no interview is offered or held; then whether it
+    /// was offered (or held) within the 72 hours or late.
+    package func hoursText(at now: Timestamp) -> String {
+        if heldAt != nil { return heldWithinWindow ? "held in time" : "held late" }
+        if !offers.isEmpty { return offeredWithinWindow ? "offered in time" : "offered late" }
+        let hours = hoursLeft(at: now)
+        return hours >= 0 ? "\(hours)h left" : "\(-hours)h overdue"
     }
 }

@@ -132,7 +132,8 @@ package struct SyntheticRecords: Sendable {
         let home = DemoRegion.boroughs.contains(owner) ? owner : pick(DemoRegion.boroughs)
         let host = roll(0.4) ? pick((DemoRegion.boroughs + DemoRegion.countyAreas).filter { $0 != home }) : nil
         let stillMissing = roll(0.1)
-        let daysAgo = stillMissing ? between(1, 3) : between(12, 729)
+        // A return, offers and the interview fit in 16 days: none falls after `today`.
+        let daysAgo = stillMissing ? between(1, 3) : between(20, 729)
         let reported = Timestamp(
             millisecondsSinceEpoch: Int64(today.adding(days: -daysAgo).daysSinceEpoch) * 24 * hour + Int64(between(0, 86_399)) * 1000)
         var episode = MissingEpisode(

@@ -17,7 +17,8 @@ enum DemoPolicies {
         if owner == .police, peer == .borough {
             // The police send their officers' lookups to every borough, and share each missing
             // episode with the child's home authority, the host area and where the child was
-            // found; the home authority writes the return home interview back.
+            // found. Each borough may write the return home interview back; in practice the home
+            // authority, which holds the duty, does.
             return SharingPolicy(
                 share: [
                     .missingEpisode: KindGrant(
