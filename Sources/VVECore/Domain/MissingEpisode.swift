@@ -164,7 +164,12 @@ package struct MissingEpisode: Sendable, Hashable {
     /// reported missing. An unknown date of birth, or a partial one that may make the child
     /// under 18, counts as under 18, so the duty is never lost to missing data.
     package var carriesStatutoryDuty: Bool {
-        guard let birth = person.dateOfBirth else { return true }
+        Self.carriesStatutoryDuty(born: person.dateOfBirth, reportedMissingAt: reportedMissingAt)
+    }
+
+    /// `carriesStatutoryDuty` of a child born `birth` (nil when unknown), reported missing then.
+    package static func carriesStatutoryDuty(born birth: PartialDate?, reportedMissingAt: Timestamp) -> Bool {
+        guard let birth else { return true }
         return PlausibleAges.years(from: birth.latest, to: reportedMissingAt.calendarDate) < 18
     }
 }

@@ -67,14 +67,7 @@ package struct MissingEpisodeView: Sendable, Hashable {
         response = read("interviewResponse")
         heldAt = read("interviewHeldAt")
         outcome = read("interviewOutcome")
-        if let person, let reportedMissingAt {
-            statutory =
-                MissingEpisode(
-                    person: person, homeAuthority: owner, reportedMissingAt: reportedMissingAt, riskGrading: .low, policeReference: "-"
-                ).carriesStatutoryDuty
-        } else {
-            statutory = true
-        }
+        statutory = reportedMissingAt.map { MissingEpisode.carriesStatutoryDuty(born: person?.dateOfBirth, reportedMissingAt: $0) } ?? true
     }
 
     /// The clock of a child returned and not yet interviewed; nil otherwise, or when this
