@@ -11,12 +11,19 @@
 #     script's own polling does not count. Prints p50 and p99. Goal: p99 under 1 s.
 #  3. An idle node with ten peers: its CPU time over 60 s, against an idle node with no peers
 #     over the same window. Long-polls must not spin.
+#  4. A missing episode recorded at a police node, in a five-node full mesh with four
+#     boroughs, until it is in the home authority's `vve missing due`: the latency runs from
+#     the episode's createdAt at the police to the moment the home authority committed its
+#     copy (shared_copy.received_at), which is what `missing due` reads; each episode is then
+#     confirmed in the home authority's `vve missing due --json`. Prints p50 and p99 against
+#     part 2's baseline request. Goal: p99 under 1 s.
 #
-# Usage: Tools/bench-sync.sh [N] [EDITS] [IDLE_SECONDS]   (defaults 100000 40 60)
+# Usage: Tools/bench-sync.sh [N] [EDITS] [IDLE_SECONDS]   (defaults 100000 40 60; EDITS is
+#        also the number of episodes of part 4)
 #        BENCH_PARTS=13 Tools/bench-sync.sh   runs parts 1 and 3 only.
 #        BENCH_ROUNDS=3 Tools/bench-sync.sh   measures part 1 three times (default 5; this machine drifts).
 set -euo pipefail
-parts=${BENCH_PARTS:-123}
+parts=${BENCH_PARTS:-1234}
 count=${1:-100000}
 edits=${2:-40}
 idle_seconds=${3:-60}
@@ -30,12 +37,26 @@ now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 millis() { date -d "$1" +%s%3N; }
 
-# Pins `peer` (listening on `port`) at `node`, with a policy that shares relocations with it.
+# Pins `peer` (listening on `port`) at `node`, with a policy that shares relocations with it
+# (`yes`), missing episodes with the areas each names (`episodes`), or nothing (`no`).
 pin() {
-  local node=$1 peer=$2 port=$3 share=${4:-yes}
-  "$vve" peer add "$peer" --url "https://localhost:$port" --cert "$work/$peer/Certificates/$peer.pem" --role borough \
+  local node=$1 peer=$2 port=$3 share=${4:-yes} role=${5:-borough}
+  "$vve" peer add "$peer" --url "https://localhost:$port" --cert "$work/$peer/Certificates/$peer.pem" --role "$role" \
     --agreement NL-ISA-2026-004 --lawful-basis "Children Act 1989 s.47" --dir "$work/$node" > /dev/null
-  if [ "$share" = yes ]; then
+  if [ "$share" = episodes ]; then
+    local file="$work/$node/Peers/$peer.yaml"
+    grep -v '^lookups:\|^aggregates:' "$file" > "$file.tmp"
+    cat >> "$file.tmp" <<'YAML'
+share:
+  review-days: 90
+  missing-episode:
+    audience: [home-authority, host-area, found-in]
+    groups: [identity, episode, interview, link, status]
+lookups: no
+aggregates: no
+YAML
+    mv "$file.tmp" "$file"
+  elif [ "$share" = yes ]; then
     local file="$work/$node/Peers/$peer.yaml"
     grep -v '^lookups:\|^aggregates:' "$file" > "$file.tmp"
     cat >> "$file.tmp" <<'YAML'
@@ -74,7 +95,7 @@ wait_idle() {
 # ratios, since this machine's speed drifts by 10-25% between runs.
 if [[ $parts == *1* ]]; then
 rounds=${BENCH_ROUNDS:-5}
-echo "bench-sync: 1/3 initial sync of $count records, $rounds rounds..." >&2
+echo "bench-sync: 1/4 initial sync of $count records, $rounds rounds..." >&2
 "$vve" generate --kind relocation --count "$count" --seed 42 > "$work/records.ndjson"
 printf 'records:                         %d relocations, every one shared\n' "$count"
 ratios=()
@@ -116,7 +137,7 @@ fi
 
 # --- 2. Propagation across a five-node full mesh -----------------------------------------
 if [[ $parts == *2* ]]; then
-echo "bench-sync: 2/3 propagation across a five-node mesh ($edits edits)..." >&2
+echo "bench-sync: 2/4 propagation across a five-node mesh ($edits edits)..." >&2
 mesh=(m1 m2 m3 m4 m5)
 declare -A port
 for node in "${mesh[@]}"; do make_node "$node"; port[$node]=$(serve "$node"); done
@@ -180,7 +201,7 @@ fi
 
 # --- 3. Idle CPU with ten peers ----------------------------------------------------------
 if [[ $parts == *3* ]]; then
-echo "bench-sync: 3/3 idle CPU over ${idle_seconds}s..." >&2
+echo "bench-sync: 3/4 idle CPU over ${idle_seconds}s..." >&2
 make_node hub
 make_node lone
 hub_port=$(serve hub)
@@ -206,4 +227,52 @@ lone_cpu=$(calc "$lone_ticks / $hz")
 printf 'idle node, 10 peers, %ds:        %6.2f s CPU  (%.2f%% of one core)\n' "$idle_seconds" "$hub_cpu" "$(calc "100 * $hub_cpu / $idle_seconds")"
 printf 'idle node, no peers, same window: %5.2f s CPU  (%.2f%% of one core)\n' "$lone_cpu" "$(calc "100 * $lone_cpu / $idle_seconds")"
 printf 'ratio 10 peers/no peers:         %8.2f  (each peer adds a long-poll every 25 s each way)\n' "$(calc "($hub_cpu + 0.01) / ($lone_cpu + 0.01)")"
+fi
+
+# --- 4. A missing episode to the home authority's `missing due` ---------------------------
+if [[ $parts == *4* ]]; then
+echo "bench-sync: 4/4 missing episodes to the home authority across a five-node mesh ($edits episodes)..." >&2
+boroughs=(b1 b2 b3 b4)
+declare -A episode_port
+for node in police "${boroughs[@]}"; do make_node "$node"; episode_port[$node]=$(serve "$node"); done
+for borough in "${boroughs[@]}"; do
+  pin police "$borough" "${episode_port[$borough]}" episodes
+  pin "$borough" police "${episode_port[police]}" no police
+  for other in "${boroughs[@]}"; do [ "$borough" = "$other" ] || pin "$borough" "$other" "${episode_port[$other]}" no; done
+done
+sleep 2
+stamp() { date -u -d "$1" +%Y-%m-%dT%H:%M:%S.000Z; }
+review=$(date -u -d '+180 days' +%Y-%m-%d)
+: > "$work/episode-latencies"
+for i in $(seq 1 "$edits"); do
+  home=${boroughs[$(( i % 4 ))]}
+  host=${boroughs[$(( (i + 1) % 4 ))]}
+  body="{\"reviewDate\": \"$review\", \"fields\": {\"person\": {\"forenames\": \"Tia\", \"surname\": \"Okonjo$i\", \"dateOfBirth\": \"2011-03-04\"}, \"homeAuthority\": \"$home\", \"hostArea\": \"$host\", \"reportedMissingAt\": \"$(stamp '-30 hours')\", \"returnedAt\": \"$(stamp '-6 hours')\", \"riskGrading\": \"high\", \"policeReference\": \"MPS-$i/26\"}}"
+  id=$(echo "$body" | "$vve" record add missing-episode --json - --dir "$work/police" | grep -o '[0-9a-f]\{8\}-[0-9a-f-]\{27\}' | head -1)
+  created=$(sqlite3 "$work/police/vve.sqlite" "SELECT created_at FROM record WHERE id = '$id'")
+  for _ in $(seq 1 400); do
+    received=$(sqlite3 "$work/$home/vve.sqlite" "SELECT received_at FROM shared_copy WHERE id = '$id'")
+    [ -n "$received" ] && break
+    sleep 0.01
+  done
+  [ -n "$received" ] || { echo "bench-sync: episode $i did not reach its home authority $home" >&2; exit 1; }
+  "$vve" missing due --json --dir "$work/$home" | grep -q "$id" || { echo "bench-sync: episode $i is not in $home's missing due" >&2; exit 1; }
+  echo $(( $(millis "$received") - $(millis "$created") )) >> "$work/episode-latencies"
+done
+sort -n "$work/episode-latencies" > "$work/episode-sorted"
+samples=$(wc -l < "$work/episode-sorted")
+p50=$(awk -v n="$samples" 'NR == int((n + 1) * 0.50) { print }' "$work/episode-sorted")
+p99=$(awk -v n="$samples" 'NR == (int(n * 0.99) > 0 ? int(n * 0.99) : 1) { print }' "$work/episode-sorted")
+max=$(tail -1 "$work/episode-sorted")
+: > "$work/episode-rtts"
+for _ in 1 2 3 4 5; do
+  "$vve" peer check police --json --dir "$work/b1" | grep -o '"round-trip-ms" *: *[0-9.]*' | sed 's/.*: *//' >> "$work/episode-rtts"
+done
+rtt=$(sort -n "$work/episode-rtts" | awk 'NR == 3')
+printf 'missing episode to missing due:  %d episodes, police + 4 boroughs, full mesh\n' "$samples"
+printf '  p50 / p99 / max:               %6d / %d / %d ms\n' "$p50" "$p99" "$max"
+printf '  one mTLS request (baseline):   %8.1f ms  (median of 5 peer checks)\n' "$rtt"
+printf '  ratio p50/request:             %8.1f\n' "$(calc "$p50 / $rtt")"
+printf '  ratio p99/goal:                %8.2f  (goal: p99 < 1000 ms, ratio < 1)\n' "$(calc "$p99 / 1000")"
+for node in police "${boroughs[@]}"; do kill "$(cat "$work/$node.pid")"; done
 fi

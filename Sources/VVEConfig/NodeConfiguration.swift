@@ -74,6 +74,9 @@ package struct NodeConfiguration: Sendable, Equatable {
     /// How many tables one analyst here may ask in any 24 hours
     /// (`report-tables-per-analyst-per-day:`). Default `AggregateLimits.analystDefault`.
     package var analystAggregateLimits: AggregateLimits = .analystDefault
+    /// The breaks this node declares in its measures' series (`series-breaks:`), which its
+    /// aggregate answers carry. Default none.
+    package var seriesBreaks: [Measure: [SeriesBreak]] = [:]
 
     /// How long a connection may take to finish its TLS handshake before it is closed and
     /// audited as refused (`handshake-timeout-seconds:`), so a stranger cannot hold
@@ -186,6 +189,7 @@ package struct NodeConfiguration: Sendable, Equatable {
             "connections-per-address", rule: "must be a whole number from 1 to 10000, such as 32", days(1...10_000))
         let maximumConnections = reader.value(
             "maximum-connections", rule: "must be a whole number from 1 to 100000, such as 1024", days(1...100_000))
+        let seriesBreaks = reader.seriesBreaks()
         reader.finish()
         guard let name, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
         var configuration = NodeConfiguration(
@@ -196,6 +200,7 @@ package struct NodeConfiguration: Sendable, Equatable {
         configuration.lookupContact = contact?.value
         configuration.disclosure = disclosure
         configuration.reportLagDays = lag?.value ?? defaultReportLagDays
+        configuration.seriesBreaks = seriesBreaks
         configuration.handshakeTimeout = .seconds(handshake?.value ?? defaultHandshakeTimeoutSeconds)
         configuration.refusalAuditWindow = .seconds(refusalWindow?.value ?? defaultRefusalAuditWindowSeconds)
         configuration.connectionsPerAddress = perAddress?.value ?? defaultConnectionsPerAddress
@@ -208,6 +213,25 @@ package struct NodeConfiguration: Sendable, Equatable {
             perMinute: operatorMinute?.value ?? LookupLimits.operatorDefault.perMinute,
             perDay: operatorDay?.value ?? LookupLimits.operatorDefault.perDay)
         return configuration
+    }
+
+    /// `series-breaks:` as the file writes it: the breaks declared, or a commented example.
+    var seriesBreaksYAML: String {
+        let declared = Measure.allCases.flatMap { measure in (seriesBreaks[measure] ?? []).map { (measure, $0) } }
+        guard !declared.isEmpty else {
+            return """
+                # series-breaks:
+                #   - measure: missing-episodes
+                #     date: 2025-04-01
+                #     note: "Police recording changed: every absence is now recorded as missing."
+                """
+        }
+        return
+            (["series-breaks:"]
+            + declared.map { measure, seriesBreak in
+                let note = seriesBreak.note.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                return "  - measure: \(measure.rawValue)\n    date: \(seriesBreak.date)\n    note: \"\(note)\""
+            }).joined(separator: "\n")
     }
 
     /// The file's text, as `vve init` writes it.
@@ -249,6 +273,8 @@ package struct NodeConfiguration: Sendable, Equatable {
         # report-lag-days: \(Self.defaultReportLagDays)
         # aggregate-tables-per-peer-per-day: \(AggregateLimits.peerDefault.tablesPerDay)
         # report-tables-per-analyst-per-day: \(AggregateLimits.analystDefault.tablesPerDay)
+        # Breaks in a measure's series, which this node's answers carry and reports mark:
+        \(seriesBreaksYAML)
         # Strangers: a connection must finish its TLS handshake within this many seconds; an
         # address's refused connections are audited once a window for each reason, and counted.
         # handshake-timeout-seconds: \(Self.defaultHandshakeTimeoutSeconds)

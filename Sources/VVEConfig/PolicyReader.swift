@@ -122,17 +122,18 @@ enum PolicyReader {
                 }
             }?.value ?? .no
         let askLookups = reader.flag("ask-lookups") ?? false
-        let askAggregates = reader.flag("ask-aggregates") ?? false
-        let aggregates = readAggregates(&reader)
+        let askAggregates = readAggregates(&reader, key: "ask-aggregates")
+        let aggregates = readAggregates(&reader, key: "aggregates")
         guard reader.errors.count == before else { return nil }
         return SharingPolicy(
             share: share, reviewDays: reviewDays, accept: accept, lookups: lookups, aggregates: aggregates, askLookups: askLookups,
             askAggregates: askAggregates)
     }
 
-    /// `aggregates:`: yes (every measure), no, or a list of the catalogue's measures.
-    static func readAggregates(_ reader: inout YAMLMappingReader) -> AggregateGrant {
-        guard let (items, line) = reader.scalarList("aggregates") else { return .none }
+    /// `aggregates:` or `ask-aggregates:`: yes (every measure), no, or a list of the
+    /// catalogue's measures.
+    static func readAggregates(_ reader: inout YAMLMappingReader, key: String) -> AggregateGrant {
+        guard let (items, line) = reader.scalarList(key) else { return .none }
         if items.count == 1 {
             switch items[0].0.lowercased() {
             case "yes", "true": return .every
@@ -141,17 +142,17 @@ enum PolicyReader {
             }
         }
         guard !items.isEmpty else {
-            reader.fail(line: line, "`aggregates` lists no measure; list at least one (\(Measure.names)), or say no")
+            reader.fail(line: line, "`\(key)` lists no measure; list at least one (\(Measure.names)), or say no")
             return .none
         }
         var measures: Set<Measure> = []
         for (name, itemLine) in items {
             guard let measure = Measure(rawValue: name) else {
                 reader.fail(
-                    line: itemLine, "`aggregates`: `\(name)` is not a measure; the measures are \(Measure.names), or say yes for every one, or no")
+                    line: itemLine, "`\(key)`: `\(name)` is not a measure; the measures are \(Measure.names), or say yes for every one, or no")
                 continue
             }
-            if !measures.insert(measure).inserted { reader.fail(line: itemLine, "`aggregates`: `\(name)` is listed twice") }
+            if !measures.insert(measure).inserted { reader.fail(line: itemLine, "`\(key)`: `\(name)` is listed twice") }
         }
         return .measures(measures)
     }
@@ -250,7 +251,7 @@ enum PolicyReader {
         text += "lookups: \(policy.lookups.rawValue)\n"
         if policy.askLookups { text += "ask-lookups: yes\n" }
         text += "aggregates: \(policy.aggregates.text)\n"
-        if policy.askAggregates { text += "ask-aggregates: yes\n" }
+        if policy.askAggregates.grantsAny { text += "ask-aggregates: \(policy.askAggregates.text)\n" }
         return text
     }
 }

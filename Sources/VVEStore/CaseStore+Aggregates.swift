@@ -39,6 +39,7 @@ extension Measure {
         case .relocations, .relocationBriefing: .relocation
         case .countyLines: .countyLinesLink
         case .perpetrators: .sharedPerpetrator
+        case .missingEpisodes, .returnInterviews: .missingEpisode
         case .knownInSeveralAreas: nil
         }
     }
@@ -56,7 +57,8 @@ extension CaseStore {
             if let newest, newest >= latest { return [] }
             let records = try self.ownRecords(of: measure, db)
             let oldest = latest.trend(of: maximumQuarters)[0]
-            guard let from = newest?.next ?? records.flatMap(measure.tallies).map(\.quarter).min().map({ max($0, oldest) }), from <= latest else {
+            guard let from = newest?.next ?? measure.tallies(records, countedAt: time).map(\.quarter).min().map({ max($0, oldest) }), from <= latest
+            else {
                 return []
             }
             var quarters: [Quarter] = []
@@ -249,7 +251,7 @@ extension CaseStore {
         )
         let missing = Set(quarters).subtracting(kept)
         guard !missing.isEmpty else { return [] }
-        let counts = QuarterCounts.counting(try records ?? ownRecords(of: measure, db), measure: measure, quarters: missing)
+        let counts = QuarterCounts.counting(try records ?? ownRecords(of: measure, db), measure: measure, quarters: missing, countedAt: time)
         let keepQuarter = try db.cachedStatement(sql: "INSERT INTO kept_quarter(measure, quarter, kept_at) VALUES (?, ?, ?)")
         let keepCount = try db.cachedStatement(
             sql: "INSERT INTO kept_count(measure, quarter, table_name, row_label, column_label, count) VALUES (?, ?, ?, ?, ?, ?)")

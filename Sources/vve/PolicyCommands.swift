@@ -132,7 +132,7 @@ enum PolicyPresentation {
     static func summary(_ policy: SharingPolicy) -> String {
         guard
             !policy.share.isEmpty || policy.lookups != .no || policy.aggregates.grantsAny || policy.askLookups
-                || policy.askAggregates
+                || policy.askAggregates.grantsAny
         else {
             return "shares nothing, accepts nothing, answers nothing"
         }
@@ -151,7 +151,11 @@ enum PolicyPresentation {
         line += accepted.isEmpty ? "; accepts no writes" : "; accepts " + accepted.joined(separator: "; ")
         line += "; lookups \(policy.lookups.rawValue); aggregates \(policy.aggregates.text)"
         if policy.askLookups { line += "; this node's lookups go to it" }
-        if policy.askAggregates { line += "; this node's aggregate queries go to it" }
+        switch policy.askAggregates {
+        case .none: break
+        case .every: line += "; this node's aggregate queries go to it"
+        case .measures: line += "; this node's aggregate queries of \(policy.askAggregates.text) go to it"
+        }
         return line
     }
 
@@ -201,8 +205,8 @@ enum PolicyPresentation {
             table.rows.append(["asks lookups"] + peers.map { $0.policy.askLookups ? "yes" : "no" })
         }
         table.rows.append(["aggregates"] + peers.map { $0.policy.aggregates.text })
-        if peers.contains(where: \.policy.askAggregates) {
-            table.rows.append(["asks aggregates"] + peers.map { $0.policy.askAggregates ? "yes" : "no" })
+        if peers.contains(where: \.policy.askAggregates.grantsAny) {
+            table.rows.append(["asks aggregates"] + peers.map { $0.policy.askAggregates.text })
         }
         return table.rendered
     }

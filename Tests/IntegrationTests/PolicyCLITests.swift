@@ -88,7 +88,7 @@ import Testing
                   aggregate measures answered (`aggregates: [relocations, county-lines]`):
                     relocations: by-originating-authority, by-receiving-authority, by-reason, by-accommodation, by-risk-level, by-age-band, originating-by-receiving
                     county-lines: by-exporting-area, by-importing-area, by-risk-level, by-nrm-referral, by-status, linked-people-by-role, cuckooed-addresses-by-district, exporting-by-importing, distinct-lines
-                  not answered: relocation-briefing, perpetrators, known-in-several-areas
+                  not answered: relocation-briefing, perpetrators, missing-episodes, return-interviews, known-in-several-areas
 
                 """)
 
@@ -128,7 +128,7 @@ import Testing
         #expect(checked.stdout.hasSuffix("lookups yes; aggregates yes\n1 peer file valid.\n"))
         #expect(
             checked.stderr
-                == "vve: warning: haringey: `aggregates: yes` answers every measure, those later versions add included; to grant today's alone, list them: aggregates: [relocations, relocation-briefing, county-lines, perpetrators, known-in-several-areas]\n"
+                == "vve: warning: haringey: `aggregates: yes` answers every measure, those later versions add included; to grant today's alone, list them: aggregates: [relocations, relocation-briefing, county-lines, perpetrators, missing-episodes, return-interviews, known-in-several-areas]\n"
         )
         let file = camden.directory + "/Peers/haringey.yaml"
         let listed = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(

@@ -48,7 +48,7 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("vve report relocations --table by-risk-level --quarters 4 ") && $0.hasSuffix("; exit 0") })
         #expect(lines.contains { $0.hasPrefix("  by-risk-level: quarter by risk-level, ") })
         #expect(lines.contains("  Answered: camden, enfield, haringey."))
-        #expect(lines.contains { $0.hasPrefix("vve report pack --quarter ") && $0.hasSuffix("; answered by camden, enfield, haringey") })
+        #expect(lines.contains { $0.hasPrefix("vve report pack --quarter ") && $0.hasSuffix("; answered by camden, enfield, haringey, met-police") })
         #expect(lines.last { !$0.isEmpty } == "Stopped. The region's temporary folder has been removed.")
         let root = try #require(result.stdout.firstMatch(of: /Region CA made just now in (\/\S+)\/ca;/)?.1).description
         #expect(!FileManager.default.fileExists(atPath: root))
@@ -88,7 +88,9 @@ import Testing
             return String(text[start.lowerBound...])
         }
         for (node, peer) in [
-            ("camden", "haringey"), ("camden", "enfield"), ("camden", "met-police"), ("camden", "vru"), ("met-police", "camden"), ("vru", "camden"),
+            ("camden", "haringey"), ("camden", "enfield"), ("camden", "met-police"), ("camden", "vru"), ("met-police", "camden"),
+            ("met-police", "vru"),
+            ("vru", "camden"), ("vru", "met-police"),
         ] {
             #expect(try policy("\(examples)/\(node)/\(peer).yaml") == policy("\(root)/\(node)/Peers/\(peer).yaml"), "\(node)/\(peer)")
         }

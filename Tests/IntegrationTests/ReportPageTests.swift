@@ -31,6 +31,9 @@ import VVECore
             try vru.pin(borough, port: 1)
             try vru.setPolicy(for: borough.name, "lookups: no\naggregates: no\nask-aggregates: yes\n")
         }
+        // camden's relocations changed how they were recorded in 2025Q4: the trend charts mark it.
+        try camden.appendSetting(
+            "series-breaks:\n  - measure: relocations\n    date: 2025-10-01\n    note: \"Relocations recorded by the new <panel> & its form.\"")
         let servers = try [camden, haringey].map { try $0.serve() }
         defer { for server in servers { _ = server.stop() } }
         for (borough, server) in zip([camden, haringey], servers) { try RegionSyncTests().repoint(vru, peer: borough.name, port: server.port) }
@@ -102,6 +105,16 @@ import VVECore
         #expect(visited.count > 500 && withheld > 0 && medians > 0, "checked \(visited.count) cells, \(withheld) withheld, \(medians) medians")
         let unexpected = Set(cells.keys).subtracting(visited).map { "\($0.table) \($0.authority) \($0.row) \($0.column)" }.sorted()
         #expect(unexpected.isEmpty, "the page holds only the report's cells; also: \(unexpected.prefix(4).joined(separator: "; "))")
+
+        // The break is drawn on each of the six relocations trend charts, never on the flow, and
+        // its sentence is escaped text, not markup.
+        let marks = dom.matches(of: #/<g class="series-break" data-authority="camden" data-date="2025-10-01"><title>([^<]*)</title><line /#)
+        #expect(marks.count == 6)
+        #expect(marks.allSatisfy { $0.1 == "Series break, camden, 2025-10-01: Relocations recorded by the new &lt;panel&gt; &amp; its form." })
+        let captions = dom.matches(
+            of: #/<p class="series-break" data-table="relocations/([a-z-]+)" data-authority="camden" data-date="2025-10-01" data-row="2025Q4">/#)
+        #expect(captions.map { String($0.1) } == Measure.relocations.tables.filter { if case .trend = $0.shape { true } else { false } }.map(\.name))
+        #expect(!dom.contains("<panel>"))
 
         try? FileManager.default.removeItem(atPath: Self.outputFolder + "/report-pack.png")
         try? FileManager.default.removeItem(atPath: Self.outputFolder + "/report-pack.pdf")

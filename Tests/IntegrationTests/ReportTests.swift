@@ -91,7 +91,9 @@ import VVEStore
 
         // Every table camden released equals the protected value of a direct count of its store.
         let quarters = Quarter("2026Q3")!.trend(of: 4)
-        let expected = Measure.relocations.countTables(try records(camden), quarters: quarters).compactMap {
+        let expected = Measure.relocations.countTables(
+            try records(camden), quarters: quarters, countedAt: Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000))
+        ).compactMap {
             ProtectedTableAnswer($0, rules: .floor)
         }
         let tables = try #require(first["tables"]?.arrayValue)
@@ -136,7 +138,7 @@ import VVEStore
                 == "{\"error\":\"query \(queryID) was answered before; a node answers each query id once, so ask again with a new id\"}\n 409")
         #expect(
             try post(query(id: "query-unknown-1", measure: "everything"))
-                == "{\"error\":\"malformed aggregate query: measure: \\\"everything\\\" must be one of relocations, relocation-briefing, county-lines, perpetrators, known-in-several-areas\"}\n 400"
+                == "{\"error\":\"malformed aggregate query: measure: \\\"everything\\\" must be one of relocations, relocation-briefing, county-lines, perpetrators, missing-episodes, return-interviews, known-in-several-areas\"}\n 400"
         )
         #expect(
             try post(query(id: "query-no-purpose", purpose: nil))
@@ -166,7 +168,10 @@ import VVEStore
             vru, ["county-lines", "--quarter", "2026Q3", "--quarters", "2", "--table", "by-risk-level", "--table", "by-nrm-referral"])
         #expect(lines.status == 2)
         let direct = [camden, haringey].map { node in
-            Measure.countyLines.countTables(try! records(node), quarters: Quarter("2026Q3")!.trend(of: 2)).map {
+            Measure.countyLines.countTables(
+                try! records(node), quarters: Quarter("2026Q3")!.trend(of: 2),
+                countedAt: Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000))
+            ).map {
                 ProtectedTableAnswer($0, rules: .floor)!
             }
         }
@@ -208,12 +213,12 @@ import VVEStore
                 """))
 
         // 5. The analyst's own limit at the VRU: 35 tables a day; 7 + 7 + 3 + 2 asked, and the
-        // pack asks 24 more.
+        // pack asks 35 more.
         let pack = try report(vru, ["pack", "--quarter", "2026Q3"])
         #expect(pack.status == 75)
         #expect(
             pack.stderr
-                == "vve: error: report refused: a.khan has asked 19 tables in the last 24 hours and this query asks 24; the limit is 35 a day. Ask again tomorrow, or ask the node's admin to raise it\n"
+                == "vve: error: report refused: a.khan has asked 19 tables in the last 24 hours and this query asks 35; the limit is 35 a day. Ask again tomorrow, or ask the node's admin to raise it\n"
         )
         // Every answer either borough gave, as its audit recorded it, was protected.
         let (camdenAnswers, haringeyAnswers) = (try expectEveryAnswerProtected(camden), try expectEveryAnswerProtected(haringey))
@@ -333,7 +338,7 @@ import VVEStore
             (["relocations"], "vve: error: --purpose is required: say why, in a few words; it is kept in the audit log\n"),
             (
                 ["everything"] + purpose,
-                "vve: error: \"everything\" is not a measure; the measures are relocations, relocation-briefing, county-lines, perpetrators, known-in-several-areas, or pack\n"
+                "vve: error: \"everything\" is not a measure; the measures are relocations, relocation-briefing, county-lines, perpetrators, missing-episodes, return-interviews, known-in-several-areas, or pack\n"
             ),
             (["relocations", "--quarters", "9"] + purpose, "vve: error: --quarters must be 1-8\n"),
             (["pack", "--quarters", "4"] + purpose, "vve: error: --quarters chooses a measure's span; the pack always holds the last eight\n"),
@@ -357,7 +362,7 @@ import VVEStore
             ),
             (
                 ["relocations"] + purpose,
-                "vve: error: no peer takes this node's aggregate queries: add `ask-aggregates: yes` to the file in \(node.directory)/Peers of each borough whose agreement covers them\n"
+                "vve: error: no peer takes this node's relocations queries: add `ask-aggregates: yes`, or a list of the measures to ask, to the file in \(node.directory)/Peers of each authority whose agreement covers them\n"
             ),
         ]
         for (arguments, message) in cases {

@@ -26,7 +26,7 @@ import VVECore
         #expect(errors("database: vve.sqlite\n") == ["node.yaml:1: `name` is missing: set it to the node's authority name, such as `name: camden`"])
         #expect(
             errors("name: camden\n\ndatabse: x.sqlite\n") == [
-                "node.yaml:3: `databse` is not a known setting here (did you mean `database`?); known settings are `aggregate-tables-per-peer-per-day`, `ca-certificate`, `certificate`, `connections-per-address`, `database`, `disclosure-threshold`, `handshake-timeout-seconds`, `linkage-key`, `listen`, `lookup-contact`, `maximum-connections`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `refusal-audit-window-seconds`, `report-lag-days`, `report-tables-per-analyst-per-day`, `review-grace-days`, `rounding-base`, `tombstone-days`"
+                "node.yaml:3: `databse` is not a known setting here (did you mean `database`?); known settings are `aggregate-tables-per-peer-per-day`, `ca-certificate`, `certificate`, `connections-per-address`, `database`, `disclosure-threshold`, `handshake-timeout-seconds`, `linkage-key`, `listen`, `lookup-contact`, `maximum-connections`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `refusal-audit-window-seconds`, `report-lag-days`, `report-tables-per-analyst-per-day`, `review-grace-days`, `rounding-base`, `series-breaks`, `tombstone-days`"
             ])
         #expect(errors("name: camden\nname: hackney\n") == ["node.yaml:1: `name` is given more than once; keep one"])
         #expect(errors("\nname:\n  - camden\n") == ["node.yaml:2: `name` must be a single value, not a list or mapping"])
@@ -42,6 +42,61 @@ import VVECore
 }
 
 extension NodeConfigurationTests {
+    @Test func seriesBreaksAreReadByMeasureInDateOrderAndWrittenBack() throws {
+        let text = """
+            name: met-police
+            series-breaks:
+              - measure: missing-episodes
+                date: 2025-04-01
+                note: "Police recording changed: every absence is now recorded as missing."
+              - measure: missing-episodes
+                date: 2024-01-15
+                note: A new \"missing\" definition.
+              - measure: return-interviews
+                date: 2025-10-01
+                note: Interviews commissioned from a new provider.
+
+            """
+        let configuration = try NodeConfiguration.parse(text, file: "node.yaml")
+        #expect(configuration.seriesBreaks[.missingEpisodes]?.map(\.date.description) == ["2024-01-15", "2025-04-01"])
+        #expect(configuration.seriesBreaks[.missingEpisodes]?.last?.note == "Police recording changed: every absence is now recorded as missing.")
+        #expect(configuration.seriesBreaks[.returnInterviews]?.map(\.note) == ["Interviews commissioned from a new provider."])
+        #expect(try NodeConfiguration.parse(configuration.yaml, file: "node.yaml") == configuration)
+        #expect(try NodeConfiguration.parse("name: camden\n", file: "node.yaml").seriesBreaks.isEmpty)
+    }
+
+    @Test func aSeriesBreakNamesItsLineAndTheFix() {
+        let breaks = { (items: String) in self.errors("name: met-police\nseries-breaks:\n" + items) }
+        #expect(
+            breaks("  - measure: known-in-several-areas\n    date: 2025-04-01\n    note: x\n") == [
+                "node.yaml:3: `measure` is \"known-in-several-areas\"; it must be a measure counted by quarter: relocations, relocation-briefing, county-lines, perpetrators, missing-episodes, return-interviews"
+            ])
+        #expect(
+            breaks("  - measure: missing-episodes\n    date: 2025-02-30\n    note: x\n") == [
+                "node.yaml:4: `date` is \"2025-02-30\"; it must be a date as YYYY-MM-DD, such as 2025-04-01"
+            ])
+        #expect(
+            breaks("  - measure: missing-episodes\n    date: 2025-04-01\n") == [
+                "node.yaml:3: `note` is missing: say what changed, in one sentence"
+            ])
+        #expect(
+            breaks("  - measure: missing-episodes\n    date: 2025-04-01\n    note: \"\"\n") == [
+                "node.yaml:5: `note` must be one sentence of 1-200 printable characters on one line"
+            ])
+        #expect(
+            breaks("  - measure: missing-episodes\n    date: 2025-04-01\n    note: a\n    when: now\n").first?.hasPrefix(
+                "node.yaml:6: `when` is not a known setting here") == true)
+        #expect(
+            breaks(
+                "  - measure: missing-episodes\n    date: 2025-04-01\n    note: a\n  - measure: missing-episodes\n    date: 2025-04-01\n    note: b\n"
+            )
+                == ["node.yaml:7: `series-breaks`: missing-episodes already breaks on 2025-04-01; give one break a day, with one note"])
+        #expect(
+            breaks("  missing-episodes: 2025-04-01\n") == [
+                "node.yaml:2: `series-breaks` must be a list of breaks, each with `measure`, `date` and `note`; see docs/guide/configuration.md"
+            ])
+    }
+
     @Test func retentionSettingsHaveDefaultsAndBounds() throws {
         let defaults = try NodeConfiguration.parse("name: camden\n", file: "node.yaml")
         #expect(defaults.reviewGraceDays == 30 && defaults.tombstoneDays == 90)

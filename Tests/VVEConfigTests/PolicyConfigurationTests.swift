@@ -50,12 +50,28 @@ import VVECore
         #expect(try grant("aggregates:\n  - perpetrators\n") == .measures([.perpetrators]))
         #expect(
             errors("aggregates: [relocations, murders, relocations]\n") == [
-                "Peers/haringey.yaml:8: `aggregates`: `murders` is not a measure; the measures are relocations, relocation-briefing, county-lines, perpetrators, known-in-several-areas, or say yes for every one, or no",
+                "Peers/haringey.yaml:8: `aggregates`: `murders` is not a measure; the measures are relocations, relocation-briefing, county-lines, perpetrators, missing-episodes, return-interviews, known-in-several-areas, or say yes for every one, or no",
                 "Peers/haringey.yaml:8: `aggregates`: `relocations` is listed twice",
             ])
         #expect(
             errors("aggregates: []\n") == [
-                "Peers/haringey.yaml:8: `aggregates` lists no measure; list at least one (relocations, relocation-briefing, county-lines, perpetrators, known-in-several-areas), or say no"
+                "Peers/haringey.yaml:8: `aggregates` lists no measure; list at least one (relocations, relocation-briefing, county-lines, perpetrators, missing-episodes, return-interviews, known-in-several-areas), or say no"
+            ])
+    }
+
+    @Test func askAggregatesSendsEveryMeasureNoneOrAList() throws {
+        func asked(_ text: String) throws -> AggregateGrant {
+            let peer = try PeerConfiguration.parse(Self.head + text, file: "x", expectedName: "haringey")
+            #expect(try PeerConfiguration.parse(peer.yaml, file: "x", expectedName: "haringey") == peer, "written back as read")
+            return peer.policy.askAggregates
+        }
+        #expect(try asked("") == .none)
+        #expect(try asked("ask-aggregates: yes\n") == .every)
+        let police = try asked("ask-aggregates: [return-interviews, missing-episodes]\n")
+        #expect(police == .measures([.missingEpisodes, .returnInterviews]) && police.text == "[missing-episodes, return-interviews]")
+        #expect(
+            errors("ask-aggregates: [missing]\n") == [
+                "Peers/haringey.yaml:8: `ask-aggregates`: `missing` is not a measure; the measures are relocations, relocation-briefing, county-lines, perpetrators, missing-episodes, return-interviews, known-in-several-areas, or say yes for every one, or no"
             ])
     }
 

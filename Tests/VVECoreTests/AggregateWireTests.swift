@@ -33,7 +33,9 @@ import VVECore
         ),
         (
             #"{"queryId":"query-0001","measure":"everything","quarter":"2026Q3","quarters":2,"analyst":"a.khan","purpose":"board pack preparation work"}"#,
-            ["measure: \"everything\" must be one of relocations, relocation-briefing, county-lines, perpetrators, known-in-several-areas"]
+            [
+                "measure: \"everything\" must be one of relocations, relocation-briefing, county-lines, perpetrators, missing-episodes, return-interviews, known-in-several-areas"
+            ]
         ),
         (
             #"{"queryId":"query-0001","measure":"relocations","quarter":"2026-09","quarters":9,"analyst":"a.khan","purpose":"board pack preparation work"}"#,
@@ -80,6 +82,41 @@ import VVECore
         var other = good.jsonValue.objectValue!
         other["quarters"] = .array([.string("2026Q3")])
         #expect(throws: ValidationError.self) { try AggregateAnswer.read(.object(other), answering: query) }
+    }
+
+    @Test func anAnswerCarriesSeriesBreaksOnlyWithinTheQuartersAsked() throws {
+        let good = answer([[20, 30, 40, 50], [3, 30, 40, 50]], from: camden)
+        #expect(good.jsonValue.objectValue?["seriesBreaks"] == nil, "no member without a break, so older readers read it")
+        func reading(_ breaks: JSONValue) -> [String] {
+            var object = good.jsonValue.objectValue!
+            object["seriesBreaks"] = breaks
+            do {
+                let read = try AggregateAnswer.read(.object(object), answering: query)
+                return read.seriesBreaks.map { "\($0.date) \($0.note)" }
+            } catch {
+                return error.issues.map(\.description)
+            }
+        }
+        #expect(
+            reading([["date": "2026-09-30", "note": "b"], ["date": "2026-04-01", "note": " a "]]) == ["2026-04-01 a", "2026-09-30 b"])
+        #expect(reading([["date": "2026-03-31", "note": "before"]]) == ["seriesBreaks: must list breaks dated within the quarters asked"])
+        #expect(
+            reading([["date": "2026-04-01", "note": "a\u{0}b"]]) == [
+                "seriesBreaks[0].note: \"a\\u0000b\" contains a control character (such as a tab or newline); remove it"
+            ])
+        #expect(reading([["date": "2026-04-01"]]) == ["seriesBreaks[0].note: is required: what changed, in one sentence"])
+        #expect(
+            reading(.array(Array(repeating: ["date": "2026-04-01", "note": "a"], count: 11))).first?.hasPrefix("seriesBreaks:") == true)
+        let tokens = AggregateQuery(
+            queryID: "query-0002", measure: .knownInSeveralAreas, quarter: Quarter("2026Q3")!, quarterCount: 1, tables: nil,
+            analyst: try OperatorName("a.khan"), purpose: try Justification("quarterly board pack preparation"))
+        var object = AggregateAnswer(
+            authority: camden, queryID: tokens.queryID, measure: .knownInSeveralAreas, quarters: tokens.quarters, tables: [],
+            tokens: ReleasedTokens(rules: .floor, tokens: nil, uncounted: ReleasedCount(value: 0, status: .exact)), notes: []
+        ).jsonValue.objectValue!
+        _ = try AggregateAnswer.read(.object(object), answering: tokens)
+        object["seriesBreaks"] = [["date": "2026-08-01", "note": "a"]]
+        #expect(throws: ValidationError.self) { try AggregateAnswer.read(.object(object), answering: tokens) }
     }
 
     @Test func regionalFiguresAddWhatWasReleasedAndSayWhatIsMissing() throws {

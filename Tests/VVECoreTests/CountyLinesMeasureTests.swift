@@ -1,5 +1,6 @@
 import Testing
 import VVECore
+import VVETestSupport
 
 /// The `county-lines` measure counts each line once per table in the quarter it was first
 /// seen, each importing area, linked person and cuckooed address once.
@@ -25,7 +26,7 @@ import VVECore
     @Test(arguments: [1, 2] as [UInt64])
     func everyCellIsARecount(seed: UInt64) throws {
         let records = records(300, seed: seed)
-        let tables = Measure.countyLines.countTables(records, quarters: quarters)
+        let tables = Measure.countyLines.countTables(records, quarters: quarters, countedAt: countedAt)
         #expect(tables.map(\.labels.name) == Measure.countyLines.tables.filter { !$0.isDerived }.map(\.name))
         let lines = records.compactMap { record -> (RecordStatus, CountyLinesLink)? in
             guard case .countyLinesLink(let fields)? = record.fields else { return nil }

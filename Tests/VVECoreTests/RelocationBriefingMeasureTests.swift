@@ -1,5 +1,6 @@
 import Testing
 import VVECore
+import VVETestSupport
 
 /// `relocation-briefing` bands each relocation by the days its acknowledgement took, and
 /// gives each row the lower median of those days, from counts kept beside the bands.
@@ -47,7 +48,7 @@ import VVECore
             return fields
         }
         func days(_ move: Relocation) -> Int? { move.acknowledgement.map { $0.date.daysSinceEpoch - move.moveDate.daysSinceEpoch } }
-        let tables = Measure.relocationBriefing.countTables(records, quarters: quarters)
+        let tables = Measure.relocationBriefing.countTables(records, quarters: quarters, countedAt: countedAt)
         #expect(tables.map(\.labels.name) == ["by-days-to-acknowledge", "receiving-authority-by-days"])
         let trend = try #require(tables.first?.medians)
         #expect(trend.count == quarters.count)
@@ -65,9 +66,9 @@ import VVECore
             #expect(medians[row]?.days == lowerMedian(taken), "\(receiving)")
         }
         // The counts of days are kept with the bands, and never make a table of their own.
-        let kept = QuarterCounts.counting(records, measure: .relocationBriefing, quarters: Set(quarters))
+        let kept = QuarterCounts.counting(records, measure: .relocationBriefing, quarters: Set(quarters), countedAt: countedAt)
         #expect(kept.values.contains { $0.counts.keys.contains { $0.table == "days" } })
-        #expect(Measure.relocations.countTables(records, quarters: quarters).allSatisfy { $0.medians == nil })
+        #expect(Measure.relocations.countTables(records, quarters: quarters, countedAt: countedAt).allSatisfy { $0.medians == nil })
     }
 
     @Test func aMedianLeavesOnlyWithAtLeastTheThresholdBehindIt() throws {

@@ -1,5 +1,6 @@
 import Testing
 import VVECore
+import VVETestSupport
 
 /// The `relocations` measure counts each of a node's relocations once per table, in the
 /// quarter of its move, under the value it holds.
@@ -25,7 +26,7 @@ import VVECore
     @Test(arguments: [1, 2, 3] as [UInt64])
     func everyCellIsTheNumberOfRelocationsWithThatQuarterAndValue(seed: UInt64) throws {
         let records = records(300, seed: seed)
-        let tables = Measure.relocations.countTables(records, quarters: quarters)
+        let tables = Measure.relocations.countTables(records, quarters: quarters, countedAt: countedAt)
         #expect(tables.map(\.labels.name) == Measure.relocations.tables.map(\.name))
         let relocations = records.compactMap { record -> Relocation? in
             guard case .relocation(let fields)? = record.fields else { return nil }
@@ -65,7 +66,7 @@ import VVECore
     }
 
     @Test func aFixedVocabularyShowsEveryValueEvenAtZero() {
-        let tables = Measure.relocations.countTables([], quarters: quarters)
+        let tables = Measure.relocations.countTables([], quarters: quarters, countedAt: countedAt)
         let risk = tables.first { $0.labels.name == "by-risk-level" }!
         #expect(risk.labels.columns == ["low", "medium", "high", "very-high"])
         #expect(risk.counts == Array(repeating: [0, 0, 0, 0], count: 8))

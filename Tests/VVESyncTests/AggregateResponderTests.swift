@@ -46,7 +46,9 @@ import VVETestSupport
         let records = try store.importDrafts(drafts(400, seed: 3, kind: .relocation), context: context())
         let first = try answer(try responder(store).answer(query(id: "query-first"), from: vru, grant: .every, at: time()))
         let quarters = Quarter("2026Q3")!.trend(of: 4)
-        let direct = Measure.relocations.countTables(records, quarters: quarters).compactMap { ProtectedTableAnswer($0, rules: .floor) }
+        let direct = Measure.relocations.countTables(records, quarters: quarters, countedAt: countedAt).compactMap {
+            ProtectedTableAnswer($0, rules: .floor)
+        }
         #expect(first.tables == direct)
         // Records of 2026Q3 erased, and others' risk raised, after the quarter was kept.
         let inQuarter = records.filter { record in
@@ -58,7 +60,9 @@ import VVETestSupport
             _ = try store.erase(id: record.id, justification: try Justification("entered in error, wrong child"), context: context(1000))
         }
         let now = try store.records(matching: RecordFilter(kind: .relocation), context: context(2000))
-        #expect(Measure.relocations.countTables(now, quarters: quarters) != Measure.relocations.countTables(records, quarters: quarters))
+        #expect(
+            Measure.relocations.countTables(now, quarters: quarters, countedAt: countedAt)
+                != Measure.relocations.countTables(records, quarters: quarters, countedAt: countedAt))
         let second = try answer(try responder(store).answer(query(id: "query-second"), from: vru, grant: .every, at: time(days: 1)))
         #expect(second.tables == first.tables)
         #expect(second.notes.contains("Records of this kind were edited or erased after these quarters' counts were kept; the counts stand as kept."))
@@ -72,10 +76,10 @@ import VVETestSupport
     @Test func mediansLeaveOnlyFromQuartersWhoseDaysWereKept() throws {
         let records = try CaseStore.inMemory(node: camden).importDrafts(drafts(300, seed: 11, kind: .relocation), context: context())
         let briefing = query(.relocationBriefing, id: "briefing-one")
-        let counts = QuarterCounts.counting(records, measure: .relocationBriefing, quarters: Set(briefing.quarters))
+        let counts = QuarterCounts.counting(records, measure: .relocationBriefing, quarters: Set(briefing.quarters), countedAt: countedAt)
         let whole = AggregateResponder.protect(
-            briefing, KeptCounts(counts: counts, kept: [], changedSinceKept: false), authority: camden, rules: .floor, lagDays: 14)
-        let direct = Measure.relocationBriefing.countTables(records, quarters: briefing.quarters).compactMap {
+            briefing, KeptCounts(counts: counts, kept: [], changedSinceKept: false), authority: camden, rules: .floor, lagDays: 14, seriesBreaks: [])
+        let direct = Measure.relocationBriefing.countTables(records, quarters: briefing.quarters, countedAt: countedAt).compactMap {
             ProtectedTableAnswer($0, rules: .floor)
         }
         #expect(whole.tables == direct && whole.tables.first?.medians?.contains { $0 != nil } == true)
@@ -85,7 +89,7 @@ import VVETestSupport
         let q2 = Quarter("2026Q2")!
         old[q2] = QuarterCounts(measure: .relocationBriefing, quarter: q2, counts: counts[q2]!.counts.filter { !$0.key.table.hasPrefix("days") })
         let partial = AggregateResponder.protect(
-            briefing, KeptCounts(counts: old, kept: [], changedSinceKept: false), authority: camden, rules: .floor, lagDays: 14)
+            briefing, KeptCounts(counts: old, kept: [], changedSinceKept: false), authority: camden, rules: .floor, lagDays: 14, seriesBreaks: [])
         let trend = try #require(partial.tables.first)
         #expect(trend.medians == direct[0].medians?.enumerated().map { trend.labels.rows[$0.offset] == "2026Q2" ? nil : $0.element })
         #expect(partial.tables.last?.medians?.allSatisfy { $0 == nil } == true && partial.tables.last?.medians?.isEmpty == false)

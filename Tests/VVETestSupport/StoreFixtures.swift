@@ -13,6 +13,9 @@ package func context(_ millis: Int64 = 0) -> OperationContext {
     OperationContext(actor: try! OperatorName("j.okafor"), time: Timestamp(millisecondsSinceEpoch: 1_795_460_340_000 + millis))
 }
 
+/// When fixtures' counts for the federated view are made: the fixtures' now.
+package var countedAt: Timestamp { context().time }
+
 /// `count` synthetic drafts owned by camden.
 package func drafts(_ count: Int, seed: UInt64 = 1, kind: RecordKind? = nil) -> [RecordDraft] {
     var generator = SyntheticRecords(seed: seed, owner: camden, today: today)

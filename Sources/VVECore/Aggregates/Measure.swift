@@ -11,6 +11,12 @@ package enum Measure: String, Sendable, Hashable, CaseIterable, Comparable {
     case countyLines = "county-lines"
     /// Shared perpetrators, by role, area and risk, and their disruptions.
     case perpetrators
+    /// Missing episodes, by quarter of the report and by home authority, host area, age band
+    /// and risk grading, and children by how many times they went missing.
+    case missingEpisodes = "missing-episodes"
+    /// Whether the return home interview was offered and held within 72 hours, by quarter of
+    /// the return and by home authority.
+    case returnInterviews = "return-interviews"
     /// People known to two or more authorities, counted by keyed tokens, never named.
     case knownInSeveralAreas = "known-in-several-areas"
 

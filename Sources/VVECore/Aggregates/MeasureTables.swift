@@ -6,20 +6,39 @@ extension Measure {
         case .relocationBriefing: RelocationBriefingMeasure.tables
         case .countyLines: CountyLinesMeasure.tables
         case .perpetrators: PerpetratorsMeasure.tables
+        case .missingEpisodes: MissingEpisodesMeasure.tables
+        case .returnInterviews: ReturnInterviewsMeasure.tables
         case .knownInSeveralAreas: SharedPeople.tables
         }
     }
 
-    /// What `record` is counted as in this measure's tables: nothing for an erased record or
-    /// another kind.
-    package func tallies(_ record: CaseRecord) -> [Tally] {
+    /// What `records` are counted as in this measure's tables, counted at `countedAt`: each
+    /// record's own tallies, and those made across records (children by their episodes).
+    /// Erased records and other kinds count nothing.
+    package func tallies(_ records: [CaseRecord], countedAt: Timestamp) -> [Tally] {
+        switch self {
+        case .missingEpisodes:
+            let episodes = records.compactMap { record -> MissingEpisode? in
+                guard case .missingEpisode(let episode)? = record.fields else { return nil }
+                return episode
+            }
+            return episodes.flatMap(MissingEpisodesMeasure.tallies) + MissingEpisodesMeasure.tallies(episodes)
+        default:
+            return records.flatMap { tallies($0, countedAt: countedAt) }
+        }
+    }
+
+    /// What one record is counted as on its own.
+    private func tallies(_ record: CaseRecord, countedAt: Timestamp) -> [Tally] {
         guard let fields = record.fields else { return [] }
-        return switch self {
-        case .relocations: RelocationsMeasure.tallies(fields)
-        case .relocationBriefing: RelocationBriefingMeasure.tallies(fields)
-        case .countyLines: CountyLinesMeasure.tallies(fields, status: record.status)
-        case .perpetrators: PerpetratorsMeasure.tallies(fields, recorded: record.createdAt.calendarDate)
-        case .knownInSeveralAreas: []
+        switch (self, fields) {
+        case (.relocations, _): return RelocationsMeasure.tallies(fields)
+        case (.relocationBriefing, _): return RelocationBriefingMeasure.tallies(fields)
+        case (.countyLines, _): return CountyLinesMeasure.tallies(fields, status: record.status)
+        case (.perpetrators, _): return PerpetratorsMeasure.tallies(fields, recorded: record.createdAt.calendarDate)
+        case (.missingEpisodes, .missingEpisode(let episode)): return MissingEpisodesMeasure.tallies(episode)
+        case (.returnInterviews, .missingEpisode(let episode)): return ReturnInterviewsMeasure.tallies(episode, countedAt: countedAt)
+        default: return []
         }
     }
 
@@ -77,8 +96,8 @@ extension Measure {
         return histogram
     }
 
-    /// The tables of this measure over `quarters`, counted from `records` now.
-    package func countTables(_ records: [CaseRecord], quarters: [Quarter]) -> [CountTable] {
-        countTables(QuarterCounts.counting(records, measure: self, quarters: Set(quarters)), quarters: quarters)
+    /// The tables of this measure over `quarters`, counted from `records` at `countedAt`.
+    package func countTables(_ records: [CaseRecord], quarters: [Quarter], countedAt: Timestamp) -> [CountTable] {
+        countTables(QuarterCounts.counting(records, measure: self, quarters: Set(quarters), countedAt: countedAt), quarters: quarters)
     }
 }

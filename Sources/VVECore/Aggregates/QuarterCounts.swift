@@ -14,13 +14,14 @@ package struct QuarterCounts: Sendable, Hashable {
     }
 
     /// Counts `records` (the node's own; erased ones and other kinds count nothing) for each
-    /// of `quarters`: every quarter asked gets its counts, empty when nothing falls in it.
-    package static func counting(_ records: [CaseRecord], measure: Measure, quarters: Set<Quarter>) -> [Quarter: QuarterCounts] {
+    /// of `quarters`, at `countedAt`: every quarter asked gets its counts, empty when nothing
+    /// falls in it.
+    package static func counting(
+        _ records: [CaseRecord], measure: Measure, quarters: Set<Quarter>, countedAt: Timestamp
+    ) -> [Quarter: QuarterCounts] {
         var counts: [Quarter: [CellKey: Int]] = Dictionary(uniqueKeysWithValues: quarters.map { ($0, [:]) })
-        for record in records {
-            for tally in measure.tallies(record) where quarters.contains(tally.quarter) {
-                counts[tally.quarter]![tally.cell, default: 0] += 1
-            }
+        for tally in measure.tallies(records, countedAt: countedAt) where quarters.contains(tally.quarter) {
+            counts[tally.quarter]![tally.cell, default: 0] += 1
         }
         return Dictionary(uniqueKeysWithValues: counts.map { ($0.key, QuarterCounts(measure: measure, quarter: $0.key, counts: $0.value)) })
     }

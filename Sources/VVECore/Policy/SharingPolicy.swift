@@ -27,16 +27,18 @@ package struct SharingPolicy: Sendable, Hashable {
     package var askLookups: Bool
     /// Which measures of the federated view this node answers for the peer.
     package var aggregates: AggregateGrant
-    /// Whether this node sends its analysts' aggregate queries to the peer
-    /// (`ask-aggregates:`): the peer's file at the other end decides what it answers.
-    package var askAggregates: Bool
+    /// Which of its analysts' aggregate queries this node sends to the peer
+    /// (`ask-aggregates:`): yes for every measure, no, or a list, such as the missing-episode
+    /// measures alone for a police force. The peer's file at the other end decides what it
+    /// answers.
+    package var askAggregates: AggregateGrant
 
     /// Nothing shared, nothing accepted, nothing answered.
     package static let denyAll = SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false)
 
     package init(
         share: [RecordKind: KindGrant], reviewDays: Int?, accept: [RecordKind: Set<String>], lookups: LookupGrant, aggregates: AggregateGrant,
-        askLookups: Bool = false, askAggregates: Bool = false
+        askLookups: Bool = false, askAggregates: AggregateGrant = .none
     ) {
         self.share = share
         self.reviewDays = reviewDays

@@ -11,6 +11,9 @@ package struct SyntheticRecords: Sendable {
     package let today: CalendarDate
     /// Days from a move to its acknowledgement, drawn evenly: most within days, a few weeks late.
     static let acknowledgementDelays = [0, 0, 1, 1, 2, 3, 5, 8, 12, 20]
+    /// The children of the episodes made so far: a child who goes missing once often goes
+    /// missing again, so some episodes are of one of them, recorded the same way.
+    private var episodeChildren: [(person: Person, home: AuthorityName)] = []
 
     package init(seed: UInt64, owner: AuthorityName, today: CalendarDate) {
         self.random = SeededGenerator(seed: seed)
@@ -129,23 +132,29 @@ package struct SyntheticRecords: Sendable {
     /// those were offered an interview; times fall at least a day before `today`.
     private mutating func nextEpisode() -> MissingEpisode {
         let hour: Int64 = 3_600_000
-        let home = DemoRegion.boroughs.contains(owner) ? owner : pick(DemoRegion.boroughs)
+        let child: (person: Person, home: AuthorityName) =
+            !episodeChildren.isEmpty && roll(0.3)
+            ? pick(episodeChildren)
+            : (nextPerson(ageRange: roll(0.05) ? 18...19 : 11...17), DemoRegion.boroughs.contains(owner) ? owner : pick(DemoRegion.boroughs))
+        if episodeChildren.count < 200 { episodeChildren.append(child) }
+        let home = child.home
         let host = roll(0.4) ? pick((DemoRegion.boroughs + DemoRegion.countyAreas).filter { $0 != home }) : nil
         let stillMissing = roll(0.1)
-        // A return, offers and the interview fit in 16 days: none falls after `today`.
+        // A return, offers and the interview fit in 19 days: none falls after `today`.
         let daysAgo = stillMissing ? between(1, 3) : between(20, 729)
         let reported = Timestamp(
             millisecondsSinceEpoch: Int64(today.adding(days: -daysAgo).daysSinceEpoch) * 24 * hour + Int64(between(0, 86_399)) * 1000)
         var episode = MissingEpisode(
-            person: nextPerson(ageRange: roll(0.05) ? 18...19 : 11...17), homeAuthority: home, hostArea: host, reportedMissingAt: reported,
+            person: child.person, homeAuthority: home, hostArea: host, reportedMissingAt: reported,
             riskGrading: pick(MissingRiskGrading.allCases), policeReference: "CAD-\(between(100_000, 999_999))")
         guard !stillMissing else { return episode }
         let returned = Timestamp(millisecondsSinceEpoch: reported.millisecondsSinceEpoch + Int64(between(1, 96)) * hour)
         episode.returnedAt = returned
         episode.foundIn = roll(0.5) ? (host ?? home) : nil
         var offerAt = returned.millisecondsSinceEpoch
-        for _ in 0..<(roll(0.85) ? between(1, 4) : 0) {
-            offerAt += Int64(between(2, 60)) * hour
+        // Most first offers come within the 72 hours; some later.
+        for index in 0..<(roll(0.85) ? between(1, 4) : 0) {
+            offerAt += Int64(index == 0 ? between(2, 110) : between(2, 60)) * hour
             episode.interviewOffers.append(InterviewOffer(offeredAt: Timestamp(millisecondsSinceEpoch: offerAt)))
         }
         guard let first = episode.interviewOffers.first, roll(0.8) else { return episode }

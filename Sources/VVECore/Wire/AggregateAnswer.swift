@@ -27,12 +27,15 @@ package struct AggregateAnswer: Sendable, Hashable {
     package let lines: ReleasedLines?
     /// What a reader must know about these counts: how they were kept, what was left out.
     package let notes: [String]
+    /// The breaks the node declares in the measure's series within the quarters counted, in
+    /// date order (`SeriesBreak`).
+    package let seriesBreaks: [SeriesBreak]
 
     package init(
         authority: AuthorityName, queryID: String, measure: Measure, quarters: [Quarter], tables: [ProtectedTableAnswer], unsent: [String] = [],
         empty: [String] = [],
         tokens: ReleasedTokens? = nil, lines: ReleasedLines? = nil,
-        notes: [String]
+        notes: [String], seriesBreaks: [SeriesBreak] = []
     ) {
         self.authority = authority
         self.queryID = queryID
@@ -44,6 +47,7 @@ package struct AggregateAnswer: Sendable, Hashable {
         self.tokens = tokens
         self.lines = lines
         self.notes = notes
+        self.seriesBreaks = seriesBreaks
     }
 
     package var jsonValue: JSONValue {
@@ -53,6 +57,7 @@ package struct AggregateAnswer: Sendable, Hashable {
             ("unsent", unsent.isEmpty ? nil : .array(unsent.map(JSONValue.string))),
             ("empty", empty.isEmpty ? nil : .array(empty.map(JSONValue.string))), ("tokens", tokens?.jsonValue),
             ("lines", lines?.jsonValue), ("notes", .array(notes.map(JSONValue.string))),
+            ("seriesBreaks", seriesBreaks.isEmpty ? nil : .array(seriesBreaks.map(\.jsonValue))),
         ])
     }
 
@@ -156,10 +161,16 @@ package struct AggregateAnswer: Sendable, Hashable {
         } else if rawLines != nil {
             issues.add(FieldPath(text: "lines"), nil, "must be absent: the query does not ask \(DistinctLines.name)")
         }
+        let breaks = reader.list("seriesBreaks", as: SeriesBreak.self, maximum: SeriesBreak.maximumPerMeasure, issues: &issues)
+        if !breaks.isEmpty, !query.measure.isCountedByQuarter {
+            issues.add(FieldPath(text: "seriesBreaks"), nil, "must be absent: \(query.measure.rawValue) counts today's records, not a series")
+        } else if SeriesBreak.within(query.quarters, breaks).count != breaks.count {
+            issues.add(FieldPath(text: "seriesBreaks"), nil, "must list breaks dated within the quarters asked")
+        }
         reader.finish(issues: &issues)
         try issues.throwIfAny()
         return AggregateAnswer(
             authority: authority!, queryID: query.queryID, measure: query.measure, quarters: query.quarters, tables: tables, unsent: unsent,
-            empty: empty, tokens: tokens, lines: lines, notes: notes)
+            empty: empty, tokens: tokens, lines: lines, notes: notes, seriesBreaks: breaks.sorted())
     }
 }

@@ -10,10 +10,17 @@ package struct AggregateConfiguration: Sendable {
     package var reportLagDays = 14
     /// How many tables one asking peer may ask a day (`aggregate-tables-per-peer-per-day:`).
     package var limits: AggregateLimits = .peerDefault
+    /// The breaks this node declares in each measure's series (`series-breaks:`), which its
+    /// answers carry. Default none.
+    package var seriesBreaks: [Measure: [SeriesBreak]] = [:]
 
-    package init(rules: DisclosureRules = .floor, reportLagDays: Int = 14, limits: AggregateLimits = .peerDefault) {
+    package init(
+        rules: DisclosureRules = .floor, reportLagDays: Int = 14, limits: AggregateLimits = .peerDefault,
+        seriesBreaks: [Measure: [SeriesBreak]] = [:]
+    ) {
         self.rules = rules
         self.reportLagDays = reportLagDays
         self.limits = limits
+        self.seriesBreaks = seriesBreaks
     }
 }

@@ -34,7 +34,8 @@ package struct AggregateResponder: Sendable {
             )
         } else if !query.measure.isCountedByQuarter, encoder == nil {
             refusal = (
-                .badRequest, "this node cannot answer \(query.measure.rawValue): it has no linkage key; its admin must copy the region's linkage key into the file node.yaml names (`linkage-key:`, mode 0600) and restart `vve serve`"
+                .badRequest,
+                "this node cannot answer \(query.measure.rawValue): it has no linkage key; its admin must copy the region's linkage key into the file node.yaml names (`linkage-key:`, mode 0600) and restart `vve serve`"
             )
         } else if !query.quarter.isReportable(on: today, lagDays: configuration.reportLagDays) {
             let from = query.quarter.last.adding(days: configuration.reportLagDays + 1)
@@ -54,6 +55,7 @@ package struct AggregateResponder: Sendable {
         }
         let rules = configuration.rules
         let lag = configuration.reportLagDays
+        let breaks = configuration.seriesBreaks[query.measure] ?? []
         let admission: AggregateAdmission<AggregateAnswer>
         if let encoder, !query.measure.isCountedByQuarter {
             admission = try store.answerTokens(query, from: peer, limits: configuration.limits, at: time, encoder: encoder) { keys in
@@ -64,7 +66,7 @@ package struct AggregateResponder: Sendable {
             admission = try store.answerAggregate(
                 query, from: peer, limits: configuration.limits, at: time, lines: query.asksDistinctLines && encoder != nil
             ) { kept, own in
-                var answer = Self.protect(query, kept, authority: store.node, rules: rules, lagDays: lag)
+                var answer = Self.protect(query, kept, authority: store.node, rules: rules, lagDays: lag, seriesBreaks: breaks)
                 if query.asksDistinctLines { answer = Self.adding(lines: own, to: answer, query: query, encoder: encoder, rules: rules) }
                 return (answer, Self.released(answer))
             }
@@ -84,9 +86,10 @@ package struct AggregateResponder: Sendable {
     }
 
     /// The answer to `query` from the counts kept: every table protected, with the notes a
-    /// reader needs.
+    /// reader needs and the node's breaks in the series (`seriesBreaks`, the measure's) that
+    /// fall in the quarters asked.
     package static func protect(
-        _ query: AggregateQuery, _ kept: KeptCounts, authority: AuthorityName, rules: DisclosureRules, lagDays: Int
+        _ query: AggregateQuery, _ kept: KeptCounts, authority: AuthorityName, rules: DisclosureRules, lagDays: Int, seriesBreaks: [SeriesBreak]
     ) -> AggregateAnswer {
         let asked = Set(query.tableDefinitions.map(\.name))
         var counted = query.measure.countTables(kept.counts, quarters: query.quarters).filter { asked.contains($0.labels.name) }
@@ -137,7 +140,7 @@ package struct AggregateResponder: Sendable {
         }
         return AggregateAnswer(
             authority: authority, queryID: query.queryID, measure: query.measure, quarters: query.quarters, tables: tables, unsent: unsent,
-            empty: empty, notes: notes)
+            empty: empty, notes: notes, seriesBreaks: SeriesBreak.within(query.quarters, seriesBreaks))
     }
 
     /// The rows of a table with medians whose acknowledged relocations are not all in its
@@ -200,7 +203,7 @@ package struct AggregateResponder: Sendable {
         }
         return AggregateAnswer(
             authority: answer.authority, queryID: answer.queryID, measure: answer.measure, quarters: answer.quarters, tables: answer.tables,
-            unsent: answer.unsent, empty: answer.empty, lines: lines, notes: notes)
+            unsent: answer.unsent, empty: answer.empty, lines: lines, notes: notes, seriesBreaks: answer.seriesBreaks)
     }
 
     /// What the audit log keeps of an answer: each table's cells, released values and withheld

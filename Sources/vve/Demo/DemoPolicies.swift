@@ -12,6 +12,18 @@ enum DemoPolicies {
     /// The agreement every demo peer file names.
     static let agreement = SharingAgreement(reference: "NL-ISA-2026-004", lawfulBasis: "Children Act 1989 s.47; DPA 2018 Sch.8 para 4")
 
+    /// The police's break in their series of missing episodes: the change in recording that
+    /// the Wolverhampton minutes describe, on the first day of the quarter four before the
+    /// latest reportable, so that the pack's eight quarters show it.
+    static var recordingChange: SeriesBreak {
+        let latest = Quarter.latestReportable(on: Clock.now().calendarDate, lagDays: NodeConfiguration.defaultReportLagDays)
+        return SeriesBreak(
+            date: latest.trend(of: 5)[0].first, note: "Police recording changed: every absence of a young person is now recorded as missing.")!
+    }
+
+    /// The measures the police answer for the VRU.
+    static let missingMeasures: Set<Measure> = [.missingEpisodes, .returnInterviews]
+
     /// What a node of role `owner` shares with a peer of role `peer`, and accepts from it.
     static func policy(from owner: PeerRole, to peer: PeerRole) -> SharingPolicy {
         if owner == .police, peer == .borough {
@@ -26,9 +38,20 @@ enum DemoPolicies {
                 ],
                 reviewDays: 90, accept: [.missingEpisode: ["interview"]], lookups: false, aggregates: false, askLookups: true)
         }
-        if owner == .vru, peer == .borough {
-            // The VRU's analysts ask every borough; it shares no records.
-            return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false, askAggregates: true)
+        if owner == .police, peer == .vru {
+            // The police answer the VRU for the missing episodes they own, and nothing else.
+            return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: .measures(missingMeasures))
+        }
+        if owner == .vru {
+            // The VRU's analysts ask every borough every measure, and the police the missing
+            // episodes; it shares no records.
+            switch peer {
+            case .borough: return SharingPolicy(share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false, askAggregates: true)
+            case .police:
+                return SharingPolicy(
+                    share: [:], reviewDays: nil, accept: [:], lookups: false, aggregates: false, askAggregates: .measures(missingMeasures))
+            case .vru: return .denyAll
+            }
         }
         guard owner == .borough else { return .denyAll }
         switch peer {

@@ -257,7 +257,7 @@ final class DemoWalkthrough: Service, Sendable {
             throw CommandFailure("camden's audit chain is broken: \(fault)", status: .auditBroken)
         }
 
-        step(11, "The VRU asks the boroughs for a measure, each protecting its own counts; then the quarterly pack")
+        step(11, "The VRU asks the boroughs for a measure, each protecting its own counts; then the quarterly pack, the police included")
         try await report(today: today)
     }
 
@@ -315,9 +315,13 @@ final class DemoWalkthrough: Service, Sendable {
             var history = SyntheticRecords(seed: seed, owner: borough.name, today: today)
             _ = try borough.store.importDrafts((0..<count).map { _ in history.nextDraft(kind: nil) }, context: context())
         }
-        Output.line("Each borough now holds two years of synthetic history (600, 400 and 500 records).")
+        var episodes = SyntheticRecords(seed: 102, owner: region["met-police"].name, today: today)
+        _ = try region["met-police"].store.importDrafts((0..<500).map { _ in episodes.nextDraft(kind: .missingEpisode) }, context: context())
+        Output.line(
+            "Each borough now holds two years of synthetic history (600, 400 and 500 records), and met-police 500 missing episodes."
+        )
         let vru = region["vru"]
-        let peers = vru.registry.peers.filter(\.policy.askAggregates)
+        let peers = vru.registry.peers.filter(\.policy.askAggregates.grantsAny)
         let analyst = try OperatorName("a.khan")
         let purpose = try Justification("quarterly board pack preparation")
         let latest = Quarter.latestReportable(on: today, lagDays: NodeConfiguration.defaultReportLagDays)

@@ -5,8 +5,9 @@ import VVEStore
 import VVESync
 
 /// What `vve report` and the demo's VRU do with their queries: admit them against the
-/// analyst's daily limit, send each to every peer at once, and audit each report here, with
-/// the peers asked and what each released.
+/// analyst's daily limit, send each at once to every peer whose file says to ask it that
+/// measure (`ask-aggregates:`), and audit each report here, with the peers asked and what
+/// each released.
 enum ReportAsking {
     static func ask(
         _ queries: [AggregateQuery], peers: [PeerConfiguration], identity: NodeIdentity, store: CaseStore, limits: AggregateLimits,
@@ -20,7 +21,8 @@ enum ReportAsking {
         let transport = NetworkAggregateTransport(registry: PeerRegistry(PeerDirectory(peers: peers, problems: [])), identity: identity)
         var reports: [AggregateReport] = []
         for query in queries {
-            let report = await AggregateFanOut.ask(query, peers: peers.map(\.name), transport: transport, timeout: timeout, rules: rules)
+            let asked = peers.filter { $0.policy.askAggregates.grants(query.measure) }.map(\.name)
+            let report = await AggregateFanOut.ask(query, peers: asked, transport: transport, timeout: timeout, rules: rules)
             try store.audit([
                 AuditEvent(
                     time: time, actor: query.analyst.rawValue, action: .aggregate, justification: query.purpose.text,

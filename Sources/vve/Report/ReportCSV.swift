@@ -3,9 +3,12 @@ import VVECore
 /// `vve report --csv`: tidy, one row per cell, for each authority that released the table and
 /// for the region. A total's row or column label is `total`. A table with medians adds, after
 /// each row's cells, one row per authority with the column `median-days` (status `median`, or
-/// `withheld` with no value); there is no regional median.
+/// `withheld` with no value); there is no regional median. A trend table of a measure whose
+/// series an authority says breaks adds, after its cells, one row per break: the quarter as
+/// the row, column dimension `series-break`, the date as the column, status `series-break`,
+/// no value, and the authority's sentence in `note`, which is empty on every other row.
 enum ReportCSV {
-    static let header = "measure,table,period,row_dimension,row,column_dimension,column,authority,value,status,threshold,rounding_base"
+    static let header = "measure,table,period,row_dimension,row,column_dimension,column,authority,value,status,threshold,rounding_base,note"
 
     static func render(_ reports: [AggregateReport]) -> String {
         var lines = [header]
@@ -29,12 +32,12 @@ enum ReportCSV {
                             lines.append(
                                 (lead + [
                                     name.rawValue, value, count.status.rawValue, "\(answer.table.rules.threshold)",
-                                    "\(answer.table.rules.roundingBase)",
+                                    "\(answer.table.rules.roundingBase)", "",
                                 ]).map(field).joined(separator: ","))
                         }
                         let regional = regionalValue(table, row == nil ? nil : r, column == nil ? nil : c)
                         let value = regional.isWithheld ? "" : "\(regional.value)"
-                        lines.append((lead + ["region", value, regional.status.rawValue, "", ""]).map(field).joined(separator: ","))
+                        lines.append((lead + ["region", value, regional.status.rawValue, "", "", ""]).map(field).joined(separator: ","))
                     }
                     // Each authority's median of the row, where its table has them.
                     guard let row else { continue }
@@ -44,9 +47,18 @@ enum ReportCSV {
                             [
                                 report.query.measure.rawValue, labels.name, ReportPack.period(table, row: r, quarters: quarters), labels.rowDimension,
                                 row, "statistic", "median-days", name.rawValue, days.map(String.init) ?? "", days == nil ? "withheld" : "median",
-                                "\(answer.table.rules.threshold)", "\(answer.table.rules.roundingBase)",
+                                "\(answer.table.rules.threshold)", "\(answer.table.rules.roundingBase)", "",
                             ].map(field).joined(separator: ","))
                     }
+                }
+                guard labels.rowDimension == "quarter" else { continue }
+                for (authority, seriesBreak) in report.seriesBreaks {
+                    let quarter = seriesBreak.quarter.description
+                    lines.append(
+                        [
+                            report.query.measure.rawValue, labels.name, quarter, labels.rowDimension, quarter, "series-break",
+                            seriesBreak.date.description, authority.rawValue, "", "series-break", "", "", seriesBreak.note,
+                        ].map(field).joined(separator: ","))
                 }
             }
         }

@@ -15,7 +15,8 @@ struct ReportCommand: AsyncAuditedCommand {
         discussion: """
             MEASURE is one of \(Measure.names), or `pack`: every measure, the counted ones for the last eight \
             quarters, the VRU board's quarterly pack. The query goes to every peer whose file says \
-            `ask-aggregates: yes`; each answers as its own file for this node allows. Counts from 1 to a node's \
+            `ask-aggregates: yes` or lists the measure; each answers as its own file for this node allows. The pack \
+            holds the measures some peer is asked. Counts from 1 to a node's \
             threshold never leave it, and the rest are rounded (docs/guide/reports.md). Both sides audit the query.
 
             Examples:
@@ -120,13 +121,15 @@ struct ReportCommand: AsyncAuditedCommand {
             return try emit(try localReports(node, last: last, context: context, purpose: purpose), at: context.time, node: configuration.name)
         }
         let directory = PeerDirectory.load(location.peersFolder, localNode: configuration.name)
-        let peers = directory.peers.filter(\.policy.askAggregates)
-        guard !peers.isEmpty else {
+        let peers = directory.peers.filter(\.policy.askAggregates.grantsAny)
+        let asked = try measures().filter { measure in peers.contains { $0.policy.askAggregates.grants(measure) } }
+        guard !asked.isEmpty else {
+            let what = what == "pack" ? "aggregate queries" : "\(what) queries"
             throw CommandFailure(
-                "no peer takes this node's aggregate queries: add `ask-aggregates: yes` to the file in \(location.peersFolder) of each borough whose agreement covers them",
+                "no peer takes this node's \(what): add `ask-aggregates: yes`, or a list of the measures to ask, to the file in \(location.peersFolder) of each authority whose agreement covers them",
                 status: .configError)
         }
-        let queries = try measures().map { measure in
+        let queries = asked.map { measure in
             AggregateQuery(
                 queryID: UUID().uuidString.lowercased(), measure: measure, quarter: last,
                 quarterCount: measure.isCountedByQuarter ? quarters ?? AggregateQuery.maximumQuarters : 1, tables: tables.isEmpty ? nil : tables,
@@ -150,7 +153,8 @@ struct ReportCommand: AsyncAuditedCommand {
                 tables: tables.isEmpty ? measure.tables.filter { !$0.isDerived }.map(\.name) : tables, analyst: context.actor, purpose: purpose)
             let kept = try node.store.keptCounts(for: query, at: context.time)
             let answer = AggregateResponder.protect(
-                query, kept, authority: configuration.name, rules: configuration.disclosure, lagDays: configuration.reportLagDays)
+                query, kept, authority: configuration.name, rules: configuration.disclosure, lagDays: configuration.reportLagDays,
+                seriesBreaks: configuration.seriesBreaks[measure] ?? [])
             try node.store.audit([
                 AuditEvent(
                     time: context.time, actor: context.actor.rawValue, action: .aggregate, justification: purpose.text,

@@ -36,6 +36,7 @@ enum ReportHTML {
             .legend { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 8.5pt; }
             .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: middle; }
             .notes { font-size: 9pt; color: #333; } .meta { color: #555; font-size: 9pt; }
+            .series-break { color: #b8405e; font-size: 9pt; margin: 2px 0; }
             svg { display: block; max-width: 100%; height: auto; } svg text { font-family: inherit; font-size: 10px; fill: #333; }
             </style>
             </head>
@@ -59,26 +60,35 @@ enum ReportHTML {
         for line in ReportTerminal.footnotes(report) { html += "<li>\(escape(line))</li>\n" }
         html += "</ul>\n"
         for table in report.tables {
-            html += figure(table, measure: query.measure, quarters: query.quarters)
+            html += figure(table, measure: query.measure, quarters: query.quarters, breaks: report.seriesBreaks)
         }
         return html + "</section>\n"
     }
 
-    static func figure(_ table: RegionalTable, measure: Measure, quarters: [Quarter]) -> String {
+    static func figure(
+        _ table: RegionalTable, measure: Measure, quarters: [Quarter], breaks: [(authority: AuthorityName, seriesBreak: SeriesBreak)] = []
+    ) -> String {
         let labels = table.labels
         let key = "\(measure.rawValue)/\(labels.name)"
         var html =
             "<figure data-table=\"\(escape(key))\">\n<figcaption><h3>\(escape(labels.name)): \(escape(labels.rowDimension)) by \(escape(labels.columnDimension)), \(ReportPack.period(table, row: nil, quarters: quarters))</h3></figcaption>\n"
         guard !labels.rows.isEmpty, !labels.columns.isEmpty else { return html + "<p>Nothing counted.</p>\n</figure>\n" }
-        html += labels.rowDimension == "quarter" ? bars(table) : matrix(table)
+        let trend = labels.rowDimension == "quarter"
+        let marked = trend ? breaks.filter { labels.rows.contains($0.seriesBreak.quarter.description) } : []
+        html += trend ? bars(table, breaks: marked) : matrix(table)
+        for (authority, seriesBreak) in marked {
+            html +=
+                "<p class=\"series-break\" data-table=\"\(escape(key))\" data-authority=\"\(escape(authority.rawValue))\" data-date=\"\(seriesBreak.date)\" data-row=\"\(seriesBreak.quarter)\">Series break, \(escape(authority.rawValue)), \(seriesBreak.date) (\(seriesBreak.quarter)): \(escape(seriesBreak.note))</p>\n"
+        }
         html += numbers(table, key: key)
         html += byAuthority(table, key: key)
         if table.hasMedians { html += medians(table, key: key) }
         return html + "</figure>\n"
     }
 
-    /// Stacked bars, one per quarter, each column of the table a colour.
-    static func bars(_ table: RegionalTable) -> String {
+    /// Stacked bars, one per quarter, each column of the table a colour; a dashed line before
+    /// the quarter of each break in the series, labelled with the authority that declared it.
+    static func bars(_ table: RegionalTable, breaks: [(authority: AuthorityName, seriesBreak: SeriesBreak)] = []) -> String {
         let labels = table.labels
         let width = 640
         let height = 220
@@ -105,6 +115,14 @@ enum ReportHTML {
             svg += "<text x=\"\(format(x + slot * 0.3))\" y=\"\(height - 8)\" text-anchor=\"middle\">\(escape(row))</text>\n"
             svg +=
                 "<text x=\"\(format(x + slot * 0.3))\" y=\"\(format(y - 3))\" text-anchor=\"middle\">\(escape(table.rowTotals[r].display))</text>\n"
+        }
+        for (authority, seriesBreak) in breaks {
+            guard let r = labels.rows.firstIndex(of: seriesBreak.quarter.description) else { continue }
+            let x = format(Double(left) + slot * Double(r))
+            svg +=
+                "<g class=\"series-break\" data-authority=\"\(escape(authority.rawValue))\" data-date=\"\(seriesBreak.date)\"><title>Series break, \(escape(authority.rawValue)), \(seriesBreak.date): \(escape(seriesBreak.note))</title>"
+                + "<line x1=\"\(x)\" y1=\"\(top - 6)\" x2=\"\(x)\" y2=\"\(height - bottom)\" stroke=\"#b8405e\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>"
+                + "<text x=\"\(x)\" y=\"\(top - 8)\" text-anchor=\"start\" style=\"fill:#b8405e\">break: \(escape(authority.rawValue))</text></g>\n"
         }
         svg += "</svg>\n<ul class=\"legend\">"
         for (c, column) in labels.columns.enumerated() {

@@ -40,6 +40,13 @@ struct ReportPack {
                     [
                         "queryId": .string(report.query.queryID), "measure": .string(report.query.measure.rawValue),
                         "quarters": .array(report.query.quarters.map { .string($0.description) }), "outcome": .string(report.outcome.rawValue),
+                        "seriesBreaks": .array(
+                            report.seriesBreaks.map { authority, seriesBreak in
+                                [
+                                    "authority": .string(authority.rawValue), "date": .string(seriesBreak.date.description),
+                                    "quarter": .string(seriesBreak.quarter.description), "note": .string(seriesBreak.note),
+                                ]
+                            }),
                         "authorities": .array(
                             report.results.map { peer, result in
                                 switch result {

@@ -122,6 +122,9 @@ enum ReportTerminal {
             case .noAnswer(let reason): lines.append("NO ANSWER from \(peer): \(reason)")
             }
         }
+        for (authority, seriesBreak) in report.seriesBreaks {
+            lines.append("SERIES BREAK, \(authority), \(seriesBreak.date) (\(seriesBreak.quarter)): \(seriesBreak.note)")
+        }
         lines.append(contentsOf: report.notes.map { "Note, \($0)" })
         return lines
     }

@@ -66,7 +66,8 @@ struct NodeServices {
         serverConfiguration.maximumConnections = configuration.maximumConnections
         let signal = ChangeSignal(store: store, logger: logger)
         let aggregateConfiguration = AggregateConfiguration(
-            rules: configuration.disclosure, reportLagDays: configuration.reportLagDays, limits: configuration.peerAggregateLimits)
+            rules: configuration.disclosure, reportLagDays: configuration.reportLagDays, limits: configuration.peerAggregateLimits,
+            seriesBreaks: configuration.seriesBreaks)
         let pickup = RegionKeyPickup(
             load: linkageKey,
             build: { key in

@@ -50,6 +50,12 @@ package struct AggregateReport: Sendable {
     /// The authorities that answered, by name.
     package var answered: [AuthorityName] { results.filter { $0.result.answer != nil }.map(\.peer) }
 
+    /// Each authority's breaks in the measure's series, by authority and date: a regional
+    /// figure across a break adds counts made before and after it.
+    package var seriesBreaks: [(authority: AuthorityName, seriesBreak: SeriesBreak)] {
+        results.flatMap { peer, result in (result.answer?.seriesBreaks ?? []).map { (peer, $0) } }
+    }
+
     /// Each authority's notes, prefixed with its name.
     package var notes: [String] {
         results.flatMap { peer, result in (result.answer?.notes ?? []).map { "\(peer): \($0)" } }
