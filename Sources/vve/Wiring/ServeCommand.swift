@@ -42,10 +42,14 @@ struct ServeCommand: AsyncNodeCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(help: "Log format on standard error: text, or json (one object a line, for a log shipper).")
+    var logFormat = "text"
+
     @OptionGroup var location: NodeLocation
 
     func checkOptions() throws {
         _ = try logLevelOption()
+        guard ["text", "json"].contains(logFormat) else { throw CommandFailure("--log-format \(logFormat): use text or json", status: .usage) }
         guard (1...ChangesRequest.maximumWaitSeconds).contains(longPoll) else {
             throw CommandFailure("--long-poll must be 1-\(ChangesRequest.maximumWaitSeconds) seconds", status: .usage)
         }
@@ -80,7 +84,13 @@ struct ServeCommand: AsyncNodeCommand {
         if let problem = LookupContactRequirement.problem(configuration, peers: peers, directory: location.directory) {
             throw CommandFailure(problem, status: .configError)
         }
+        let json = logFormat == "json"
         LoggingSystem.bootstrap { label in
+            if json {
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
