@@ -25,6 +25,9 @@ package enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertib
     case connection(String)
     /// The peer answered, but not as a vve node does.
     case unexpectedAnswer(String)
+    /// The peer speaks a protocol version this node does not read, or refused this node's:
+    /// what it said, with both versions and which side to upgrade.
+    case protocolVersion(String)
 
     /// A short, stable label for JSON and tests.
     package var label: String {
@@ -36,6 +39,7 @@ package enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertib
         case .refusedByPeer: "refused-by-peer"
         case .connection: "connection-failed"
         case .unexpectedAnswer: "unexpected-answer"
+        case .protocolVersion: "protocol-version"
         }
     }
 
@@ -46,7 +50,7 @@ package enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertib
         case .timeout: "answer"
         case .certificate: "peer identity"
         case .refusedByPeer: "our identity"
-        case .connection, .unexpectedAnswer: "exchange"
+        case .connection, .unexpectedAnswer, .protocolVersion: "exchange"
         }
     }
 
@@ -66,6 +70,8 @@ package enum PeerCheckFailure: Error, Sendable, Equatable, CustomStringConvertib
             "the connection failed: \(text)"
         case .unexpectedAnswer(let text):
             "the peer answered unexpectedly: \(text)"
+        case .protocolVersion(let text):
+            text
         }
     }
 }
@@ -88,6 +94,8 @@ package struct PeerCheckReport: Sendable {
     package var roundTripMilliseconds: Double?
     /// How the peer identified this node.
     package var identifiedAs: String?
+    /// The protocol version the peer answered in.
+    package var protocolVersion: ProtocolVersion?
 
     /// True when every step passed.
     package var succeeded: Bool { failure == nil }
@@ -106,6 +114,7 @@ package struct PeerCheckReport: Sendable {
         if let presented { members.append(("presented", .string(presented.description))) }
         if let peerDaysToExpiry { members.append(("peer-certificate-days-to-expiry", .integer(Int64(peerDaysToExpiry)))) }
         if let identifiedAs { members.append(("identified-as", .string(identifiedAs))) }
+        if let protocolVersion { members.append(("protocol-version", .integer(Int64(protocolVersion.number)))) }
         if let clockSkewSeconds { members.append(("clock-skew-seconds", .double((clockSkewSeconds * 1000).rounded() / 1000))) }
         if let roundTripMilliseconds { members.append(("round-trip-ms", .double((roundTripMilliseconds * 10).rounded() / 10))) }
         members.append(("warnings", .array(warnings.map { .string($0) })))
@@ -207,6 +216,9 @@ package enum PeerCheck {
         let name = whoami.body["peer"]?.stringValue ?? "?"
         report.identifiedAs = name
         report.steps.append(("our identity", "the peer knows us as \(name)"))
+        report.protocolVersion = whoami.protocolVersion
+        report.steps.append(
+            ("protocol", "the peer speaks vve protocol \(whoami.protocolVersion); this node speaks \(ProtocolVersion.current)"))
         report.steps.append(("certificates", "the peer's expires in \(report.peerDaysToExpiry ?? 0) days; ours in \(report.ownDaysToExpiry) days"))
         if let days = report.peerDaysToExpiry, days < expiryWarningDays {
             report.warnings.append("the peer's certificate expires in \(days) days; ask its admin to renew it")
@@ -230,10 +242,27 @@ package enum PeerCheck {
         var gzipped = false
         /// With `vve-gzip-keys`: how many bytes of match keys follow the gzip stream.
         var keyBytesApart: Int?
+        /// The protocol version the peer answered in.
+        var protocolVersion = ProtocolVersion.unstated
+
+        /// The version an answer states (version 1 when it states none), refused when this
+        /// node does not read it. The peer's own refusal of this node's version, `426`, is
+        /// refused in the same words once its body is read.
+        static func protocolVersion(of head: HTTPResponseHead) throws -> ProtocolVersion {
+            guard let stated = head.headers[ProtocolVersion.header].first else { return .unstated }
+            guard let version = ProtocolVersion(header: stated) else {
+                throw PeerCheckFailure.unexpectedAnswer("its VVE-Protocol header \"\(stated.prefix(40))\" \(ProtocolVersion.rule)")
+            }
+            guard ProtocolVersion.current.serves(version) else {
+                throw PeerCheckFailure.protocolVersion(ProtocolVersion.current.refusal(of: version, ours: "this node", theirs: "the peer"))
+            }
+            return version
+        }
 
         /// An answer as it came: its body parsed as JSON when `decodingBody` (or it is not a
         /// 200), and otherwise kept raw for the caller.
         init(head: HTTPResponseHead, body: ByteBuffer, decodingBody: Bool) throws {
+            protocolVersion = try Self.protocolVersion(of: head)
             status = head.status
             self.body = JSONObject()
             serverTiming = head.headers["server-timing"].first
@@ -252,6 +281,10 @@ package enum PeerCheck {
                 let inflated = try inflated()
                 self.body = (try? JSONParser.parse(Array(inflated.readableBytesView)))?.objectValue ?? JSONObject()
                 raw = ByteBuffer()
+            }
+            if head.status == .upgradeRequired {
+                throw PeerCheckFailure.protocolVersion(
+                    PeerText.reason(in: self.body, fallback: "the peer refused this node's protocol version \(ProtocolVersion.current)"))
             }
         }
 
@@ -318,6 +351,7 @@ package enum PeerCheck {
     static func requestHead(_ path: String, host: String, body: ByteBuffer? = nil) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         headers.add(name: "host", value: host)
+        headers.add(name: ProtocolVersion.header, value: ProtocolVersion.current.description)
         headers.add(name: "accept", value: "application/json")
         // Only the change feed answers with keys apart; every other answer is plain gzip.
         headers.add(name: "accept-encoding", value: "\(BatchEncoding.gzipWithKeysApart.token), gzip")

@@ -32,12 +32,13 @@ import VVETestSupport
         let checked = try haringey.run(["peer", "check", "camden"])
         #expect(checked.status == 0, "\(checked.stderr)")
         let lines = checked.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 9)
+        #expect(lines.count == 10)
         #expect(lines.first == "Checking peer camden at https://localhost:\(server.port)")
         #expect(lines.dropFirst().first == "  connect:       ok (localhost:\(server.port))")
         #expect(lines.contains("  handshake:     ok, mutual TLS"))
         #expect(lines.contains { $0.hasPrefix("  peer identity: camden, sha256:") && $0.hasSuffix(".. matches the current pin") })
         #expect(lines.contains("  our identity:  the peer knows us as haringey"))
+        #expect(lines.contains("  protocol:      the peer speaks vve protocol 1; this node speaks 1"))
         #expect(lines.contains("  certificates:  the peer's expires in 364 days; ours in 364 days"))
         #expect(
             lines.contains {

@@ -31,7 +31,9 @@ package enum NodeServer {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some Service {
         let router = Router(context: PeerRequestContext.self)
+        router.add(middleware: ProtocolHeaderMiddleware())
         router.add(middleware: PeerIdentityMiddleware(registry: registry, refusals: refusals))
+        router.add(middleware: ProtocolVersionMiddleware(node: identity.name, refusals: refusals))
         addHealthRoutes(to: router, identity: identity, registry: registry, servesChanges: { changes() != nil })
         addChangesRoute(to: router, changes: changes, sharesNothing: sharesNothing, registry: registry)
         addLookupRoute(to: router, lookups: lookups)
