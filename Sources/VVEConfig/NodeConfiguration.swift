@@ -77,6 +77,9 @@ package struct NodeConfiguration: Sendable, Equatable {
     /// The breaks this node declares in its measures' series (`series-breaks:`), which its
     /// aggregate answers carry. Default none.
     package var seriesBreaks: [Measure: [SeriesBreak]] = [:]
+    /// Where `vve serve` serves `GET /metrics` for Prometheus, over plain HTTP (`metrics:`,
+    /// such as `127.0.0.1:9464`). Default none: no metrics listener.
+    package var metrics: ListenAddress?
 
     /// How long a connection may take to finish its TLS handshake before it is closed and
     /// audited as refused (`handshake-timeout-seconds:`), so a stranger cannot hold
@@ -190,6 +193,7 @@ package struct NodeConfiguration: Sendable, Equatable {
         let maximumConnections = reader.value(
             "maximum-connections", rule: "must be a whole number from 1 to 100000, such as 1024", days(1...100_000))
         let seriesBreaks = reader.seriesBreaks()
+        let metrics = reader.value("metrics", rule: "must be HOST:PORT, such as 127.0.0.1:9464", ListenAddress.init)
         reader.finish()
         guard let name, reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
         var configuration = NodeConfiguration(
@@ -201,6 +205,7 @@ package struct NodeConfiguration: Sendable, Equatable {
         configuration.disclosure = disclosure
         configuration.reportLagDays = lag?.value ?? defaultReportLagDays
         configuration.seriesBreaks = seriesBreaks
+        configuration.metrics = metrics?.value
         configuration.handshakeTimeout = .seconds(handshake?.value ?? defaultHandshakeTimeoutSeconds)
         configuration.refusalAuditWindow = .seconds(refusalWindow?.value ?? defaultRefusalAuditWindowSeconds)
         configuration.connectionsPerAddress = perAddress?.value ?? defaultConnectionsPerAddress
@@ -273,6 +278,9 @@ package struct NodeConfiguration: Sendable, Equatable {
         # report-lag-days: \(Self.defaultReportLagDays)
         # aggregate-tables-per-peer-per-day: \(AggregateLimits.peerDefault.tablesPerDay)
         # report-tables-per-analyst-per-day: \(AggregateLimits.analystDefault.tablesPerDay)
+        # Prometheus metrics on GET /metrics, plain HTTP on their own listener: keep it on
+        # loopback (docs/guide/operations.md).
+        \(metrics.map { "metrics: \($0)" } ?? "# metrics: 127.0.0.1:9464")
         # Breaks in a measure's series, which this node's answers carry and reports mark:
         \(seriesBreaksYAML)
         # Strangers: a connection must finish its TLS handshake within this many seconds; an

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 import VVECore
@@ -76,6 +77,7 @@ package final class RefusalLog: Service, RefusalAuditor, Sendable {
         let event = AuditEvent(
             time: time, actor: "tls:unidentified", action: .refuse, detail: "connection from \(remote) refused (\(reason.label)): \(reason)")
         let source = Source(actor: "tls:unidentified", subject: "connections from \(Self.host(of: remote))", reason: reason.label)
+        Counter(label: MetricName.refusals, dimensions: [("reason", reason.label)]).increment()
         if note(event, from: source) {
             logger.warning(
                 "connection refused",
@@ -173,6 +175,7 @@ package final class RefusalLog: Service, RefusalAuditor, Sendable {
 
     /// Notes a refused request of a peer's (`RefusalAuditor`): counted per peer and reason.
     package func refuse(_ event: AuditEvent, source: String, reason: String) {
+        Counter(label: MetricName.refusals, dimensions: [("reason", reason)]).increment()
         if note(event, from: Source(actor: event.actor, subject: "requests of \(source)", reason: reason)) {
             logger.warning("request refused", metadata: ["refusal.source": "\(source)", "refusal.reason": "\(reason)"])
         }

@@ -146,7 +146,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         #expect(result.status == 78)
         #expect(
             result.stderr
-                == "vve: error: \(path):2: `port` is not a known setting here; known settings are `aggregate-tables-per-peer-per-day`, `ca-certificate`, `certificate`, `connections-per-address`, `database`, `disclosure-threshold`, `handshake-timeout-seconds`, `linkage-key`, `listen`, `lookup-contact`, `maximum-connections`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `refusal-audit-window-seconds`, `report-lag-days`, `report-tables-per-analyst-per-day`, `review-grace-days`, `rounding-base`, `series-breaks`, `tombstone-days`\n"
+                == "vve: error: \(path):2: `port` is not a known setting here; known settings are `aggregate-tables-per-peer-per-day`, `ca-certificate`, `certificate`, `connections-per-address`, `database`, `disclosure-threshold`, `handshake-timeout-seconds`, `linkage-key`, `listen`, `lookup-contact`, `maximum-connections`, `metrics`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `refusal-audit-window-seconds`, `report-lag-days`, `report-tables-per-analyst-per-day`, `review-grace-days`, `rounding-base`, `series-breaks`, `tombstone-days`\n"
         )
     }
 }

@@ -26,7 +26,7 @@ import VVECore
         #expect(errors("database: vve.sqlite\n") == ["node.yaml:1: `name` is missing: set it to the node's authority name, such as `name: camden`"])
         #expect(
             errors("name: camden\n\ndatabse: x.sqlite\n") == [
-                "node.yaml:3: `databse` is not a known setting here (did you mean `database`?); known settings are `aggregate-tables-per-peer-per-day`, `ca-certificate`, `certificate`, `connections-per-address`, `database`, `disclosure-threshold`, `handshake-timeout-seconds`, `linkage-key`, `listen`, `lookup-contact`, `maximum-connections`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `refusal-audit-window-seconds`, `report-lag-days`, `report-tables-per-analyst-per-day`, `review-grace-days`, `rounding-base`, `series-breaks`, `tombstone-days`"
+                "node.yaml:3: `databse` is not a known setting here (did you mean `database`?); known settings are `aggregate-tables-per-peer-per-day`, `ca-certificate`, `certificate`, `connections-per-address`, `database`, `disclosure-threshold`, `handshake-timeout-seconds`, `linkage-key`, `listen`, `lookup-contact`, `maximum-connections`, `metrics`, `name`, `operator-lookups-per-day`, `operator-lookups-per-minute`, `peer-lookups-per-day`, `peer-lookups-per-minute`, `private-key`, `refusal-audit-window-seconds`, `report-lag-days`, `report-tables-per-analyst-per-day`, `review-grace-days`, `rounding-base`, `series-breaks`, `tombstone-days`"
             ])
         #expect(errors("name: camden\nname: hackney\n") == ["node.yaml:1: `name` is given more than once; keep one"])
         #expect(errors("\nname:\n  - camden\n") == ["node.yaml:2: `name` must be a single value, not a list or mapping"])
@@ -63,6 +63,14 @@ extension NodeConfigurationTests {
         #expect(configuration.seriesBreaks[.returnInterviews]?.map(\.note) == ["Interviews commissioned from a new provider."])
         #expect(try NodeConfiguration.parse(configuration.yaml, file: "node.yaml") == configuration)
         #expect(try NodeConfiguration.parse("name: camden\n", file: "node.yaml").seriesBreaks.isEmpty)
+    }
+
+    @Test func theMetricsListenerIsOffUnlessAnAddressIsGiven() throws {
+        #expect(try NodeConfiguration.parse("name: camden\n", file: "node.yaml").metrics == nil)
+        let configured = try NodeConfiguration.parse("name: camden\nmetrics: 127.0.0.1:9464\n", file: "node.yaml")
+        #expect(configured.metrics == ListenAddress(host: "127.0.0.1", port: 9464))
+        #expect(try NodeConfiguration.parse(configured.yaml, file: "node.yaml") == configured)
+        #expect(errors("name: camden\nmetrics: 9464\n") == ["node.yaml:2: `metrics` is \"9464\"; it must be HOST:PORT, such as 127.0.0.1:9464"])
     }
 
     @Test func aSeriesBreakNamesItsLineAndTheFix() {

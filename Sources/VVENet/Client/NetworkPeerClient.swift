@@ -1,5 +1,6 @@
 import CompressNIO
 import Foundation
+import Metrics
 import NIOCore
 import NIOHTTP1
 import VVEConfig
@@ -40,6 +41,7 @@ package struct NetworkPeerClient: PeerClient {
         // next batch from the cursor the answer's headers announce.
         let answer = try await PeerRequests.get(
             path, from: configuration, identity: identity, timeout: .seconds(seconds + 30), connections: connections)
+        Counter(label: MetricName.pulledBytes, dimensions: [("peer", "\(peer)")]).increment(by: answer.raw.readableBytes)
         guard answer.status == .ok else {
             throw PullRefused("\(peer) answered GET \(path) with HTTP \(answer.status.code): \(PeerText.reason(in: answer.body))")
         }

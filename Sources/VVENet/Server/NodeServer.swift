@@ -31,6 +31,8 @@ package enum NodeServer {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some Service {
         let router = Router(context: PeerRequestContext.self)
+        // Requests counted and timed by route; a no-op until `vve serve` bootstraps metrics.
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProtocolHeaderMiddleware())
         router.add(middleware: PeerIdentityMiddleware(registry: registry, refusals: refusals))
         router.add(middleware: ProtocolVersionMiddleware(node: identity.name, refusals: refusals))

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import ServiceLifecycle
 import VVECore
 import VVEStore
@@ -74,9 +75,24 @@ package actor LookupResponder {
         return indexed
     }
 
-    /// Answers one lookup from `peer`, as its file's policy allows.
+    /// Answers one lookup from `peer`, as its file's policy allows, and counts its outcome in
+    /// the node's metrics.
     package func answer(
         _ query: LookupQuery, from peer: AuthorityName, role: PeerRole, policy: SharingPolicy, at time: Timestamp
+    ) throws -> LookupReply {
+        let reply = try reply(to: query, from: peer, role: role, policy: policy, at: time)
+        let outcome =
+            switch reply {
+            case .answered(let answer): answer.hits.isEmpty ? "no-hit" : "hit"
+            case .refused(.tooManyRequests, _): "over-limit"
+            case .refused: "refused"
+            }
+        Counter(label: MetricName.lookupsAnswered, dimensions: [("peer", "\(peer)"), ("outcome", outcome)]).increment()
+        return reply
+    }
+
+    private func reply(
+        to query: LookupQuery, from peer: AuthorityName, role: PeerRole, policy: SharingPolicy, at time: Timestamp
     ) throws -> LookupReply {
         let asker = "peer:\(peer)"
         let detail = Self.describe(query, from: peer)

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import ServiceLifecycle
 import VVECore
 import VVEStore
@@ -110,6 +111,7 @@ package final class PullScheduler: Service, Sendable {
                     continue
                 }
                 if outcome.applied > 0 { signal?.poke() }
+                Self.count(outcome, from: name)
                 let lag = batch.hasMore ? max(batch.lag, 1) : 0
                 try store.recordPullSuccess(from: name, lag: lag, at: clock())
                 if let peerTime = batch.peerTime { clocks?.record(name, peerTime: peerTime, now: clock()) }
@@ -138,6 +140,7 @@ package final class PullScheduler: Service, Sendable {
                 caughtUp = false
                 let delay = pacing.afterFailure(refused: error is PullRefused, unit: Double.random(in: 0...1))
                 // Error descriptions name peers, addresses and certificates, never a person.
+                Counter(label: MetricName.pullFailures, dimensions: [("peer", "\(name)")]).increment()
                 logger.warning(
                     "pull failed; retrying",
                     metadata: ["error": "\(error)", "sync.retry.seconds": "\(delay.roundedSeconds)", "sync.failures": "\(pacing.failures)"])
@@ -159,5 +162,17 @@ package final class PullScheduler: Service, Sendable {
             if targets().first(where: { $0.name == target.name }) != target { return true }
         }
         return true
+    }
+
+    /// Counts an applied batch and its items in the node's metrics.
+    static func count(_ outcome: BatchOutcome, from peer: AuthorityName) {
+        let name = "\(peer)"
+        Counter(label: MetricName.batchesApplied, dimensions: [("peer", name)]).increment()
+        for (label, count) in [
+            ("applied", outcome.applied), ("unchanged", outcome.unchanged), ("set-aside", outcome.setAside), ("retried", outcome.retried),
+        ]
+        where count > 0 {
+            Counter(label: MetricName.items, dimensions: [("peer", name), ("outcome", label)]).increment(by: count)
+        }
     }
 }

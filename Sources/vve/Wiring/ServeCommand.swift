@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import VVEConfig
 import VVECore
@@ -45,6 +47,10 @@ struct ServeCommand: AsyncNodeCommand {
     @Option(help: "Log format on standard error: text, or json (one object a line, for a log shipper).")
     var logFormat = "text"
 
+    @Option(
+        help: ArgumentHelp("Serve Prometheus metrics on GET /metrics at this address, plain HTTP (overrides `metrics:`).", valueName: "HOST:PORT"))
+    var metrics: String?
+
     @OptionGroup var location: NodeLocation
 
     func checkOptions() throws {
@@ -60,6 +66,15 @@ struct ServeCommand: AsyncNodeCommand {
             throw CommandFailure("--retention-interval must be 1-86400 seconds", status: .usage)
         }
         _ = try listenOption()
+        _ = try metricsOption()
+    }
+
+    private func metricsOption() throws -> ListenAddress? {
+        guard let metrics else { return nil }
+        guard let parsed = ListenAddress(metrics) else {
+            throw CommandFailure("--metrics \(metrics): must be HOST:PORT, such as 127.0.0.1:9464", status: .usage)
+        }
+        return parsed
     }
 
     private func logLevelOption() throws -> Logger.Level {
@@ -123,8 +138,19 @@ struct ServeCommand: AsyncNodeCommand {
                     "vve serve: node \(name) listening on \(listenAddress.host):\(port) (mutual TLS, \(registry.peers.count) peer\(registry.peers.count == 1 ? "" : "s"))"
                 )
             })
+        var services = running.services
+        if let metricsAddress = try metricsOption() ?? configuration.metrics {
+            let prometheus = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(MetricsServer.factory(prometheus))
+            let gauges = NodeMetrics(store: node.store, identity: identity, logger: logger)
+            let server = MetricsServer.application(
+                listen: metricsAddress, registry: prometheus, refresh: { gauges.refresh() }, logger: logger,
+                onListening: { port in Output.line("vve serve: metrics on http://\(metricsAddress.host):\(port)/metrics") })
+            // First in start order, so it is the last to stop.
+            services.insert(.init(service: server), at: 0)
+        }
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: running.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
