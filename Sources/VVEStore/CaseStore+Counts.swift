@@ -39,3 +39,20 @@ extension CaseStore {
         }
     }
 }
+
+extension CaseStore {
+    /// Entries of the change log and the audit log written since `time`, and in all: how
+    /// fast the store grows (`vve doctor` takes the last 7 days).
+    package func logEntries(since time: Timestamp) throws -> (recent: Int, total: Int) {
+        try reading { db in
+            let since = time.description
+            func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+                try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+            }
+            let recent =
+                try count("SELECT COUNT(*) FROM change_log WHERE at >= ?", [since]) + count("SELECT COUNT(*) FROM audit_log WHERE at >= ?", [since])
+            let total = try count("SELECT COUNT(*) FROM change_log") + count("SELECT COUNT(*) FROM audit_log")
+            return (recent, total)
+        }
+    }
+}

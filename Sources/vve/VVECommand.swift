@@ -15,7 +15,7 @@ struct VVECommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, InitCommand.self, RecordCommand.self, AuditCommand.self, CertCommand.self, PeerCommand.self, ServeCommand.self,
             PolicyCommand.self, SyncCommand.self, LookupCommand.self, StatusCommand.self, MissingCommand.self, CopyCommand.self,
-            ConflictsCommand.self, ReviewCommand.self,
+            ConflictsCommand.self, ReviewCommand.self, DoctorCommand.self,
             LinkageKeyCommand.self, MatchQualityCommand.self, MatchCurveCommand.self,
             GenerateCommand.self, ReportCommand.self, BackupCommand.self,
         ])

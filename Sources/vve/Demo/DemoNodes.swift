@@ -68,10 +68,9 @@ struct DemoRegionNodes: Sendable {
             let directory = root + "/\(name)"
             var (configuration, store) = try InitCommand.createNode(name, in: directory)
             configuration.lookupContact = "\(name) duty desk, 020 7946 0000"
-            if role == .police {
-                configuration.seriesBreaks = [.missingEpisodes: [DemoPolicies.recordingChange]]
-                try configuration.yaml.write(toFile: directory + "/" + NodeConfiguration.fileName, atomically: true, encoding: .utf8)
-            }
+            if role == .police { configuration.seriesBreaks = [.missingEpisodes: [DemoPolicies.recordingChange]] }
+            // The folder's node.yaml says what the node runs with, for the CLI and `vve doctor`.
+            try configuration.yaml.write(toFile: directory + "/" + NodeConfiguration.fileName, atomically: true, encoding: .utf8)
             for folder in ["Certificates", PeerDirectory.folderName] {
                 try files.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
