@@ -73,6 +73,14 @@ import VVEStore
         let pulled = try await haringey.applyPulled(batch, from: AuthorityName("camden")!, policy: policy, at: time)
         guard case .applied(let outcome) = pulled else { throw TestFailure("the batch was not applied: \(pulled)") }
         #expect(outcome.applied == 24 && outcome.setAside == 0, "\(outcome)")
+        // haringey's store of that version, holding camden's copies, opens and counts them.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vve-upgrade-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(atPath: Self.fixtures + "/haringey.sqlite", toPath: folder + "/vve.sqlite")
+        chmod(folder + "/vve.sqlite", 0o600)
+        let counts = try CaseStore.open(at: folder + "/vve.sqlite").counts(today: time.calendarDate)
+        #expect(counts.records == 24 && counts.copies == 24, "\(counts)")
         // whoami, as `vve peer check` reads it.
         let whoami = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/whoami.json"))))
         #expect(whoami["peer"] == "haringey" && whoami["node"] == "camden" && whoami["needs-linkage-key"] == .bool(false))
