@@ -74,6 +74,27 @@ YAML
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# Prints p50, p99 and max of the latencies (ms, one a line) in file $1, against the baseline
+# of the same run: one mutual-TLS request from node $2 to node $3 (`peer check`'s round trip
+# on an open connection, median of five), the floor any propagation stands on.
+report_latencies() {
+  local file=$1 from=$2 to=$3 samples p50 p99 max rtt
+  sort -n "$file" > "$file.sorted"
+  samples=$(wc -l < "$file.sorted")
+  p50=$(awk -v n="$samples" 'NR == int((n + 1) * 0.50) { print }' "$file.sorted")
+  p99=$(awk -v n="$samples" 'NR == (int(n * 0.99) > 0 ? int(n * 0.99) : 1) { print }' "$file.sorted")
+  max=$(tail -1 "$file.sorted")
+  : > "$file.rtts"
+  for _ in 1 2 3 4 5; do
+    "$vve" peer check "$to" --json --dir "$work/$from" | grep -o '"round-trip-ms" *: *[0-9.]*' | sed 's/.*: *//' >> "$file.rtts"
+  done
+  rtt=$(sort -n "$file.rtts" | awk 'NR == 3')
+  printf '  p50 / p99 / max:               %6d / %d / %d ms\n' "$p50" "$p99" "$max"
+  printf '  one mTLS request (baseline):   %8.1f ms  (median of 5 peer checks)\n' "$rtt"
+  printf '  ratio p50/request:             %8.1f\n' "$(calc "$p50 / $rtt")"
+  printf '  ratio p99/goal:                %8.2f  (goal: p99 < 1000 ms, ratio < 1)\n' "$(calc "$p99 / 1000")"
+}
+
 # Waits until process `pid` has used at most one CPU tick in each of two half-seconds in a
 # row, and prints how long that took.
 wait_idle() {
@@ -179,23 +200,8 @@ for i in $(seq 1 "$edits"); do
     echo $(( $(millis "$received") - $(millis "$updated") )) >> "$work/latencies"
   done
 done
-sort -n "$work/latencies" > "$work/sorted"
-samples=$(wc -l < "$work/sorted")
-p50=$(awk -v n="$samples" 'NR == int((n + 1) * 0.50) { print }' "$work/sorted")
-p99=$(awk -v n="$samples" 'NR == (int(n * 0.99) > 0 ? int(n * 0.99) : 1) { print }' "$work/sorted")
-max=$(tail -1 "$work/sorted")
-# Baseline, same run: one mutual-TLS request between two of the mesh's nodes (`peer check`'s
-# round trip on an open connection), the floor any propagation stands on.
-: > "$work/rtts"
-for _ in 1 2 3 4 5; do
-  "$vve" peer check m2 --json --dir "$work/m1" | grep -o '"round-trip-ms" *: *[0-9.]*' | sed 's/.*: *//' >> "$work/rtts"
-done
-rtt=$(sort -n "$work/rtts" | awk 'NR == 3')
-printf 'propagation, 5-node mesh:        %d edits, %d deliveries\n' "$edits" "$samples"
-printf '  p50 / p99 / max:               %6d / %d / %d ms\n' "$p50" "$p99" "$max"
-printf '  one mTLS request (baseline):   %8.1f ms  (median of 5 peer checks)\n' "$rtt"
-printf '  ratio p50/request:             %8.1f\n' "$(calc "$p50 / $rtt")"
-printf '  ratio p99/goal:                %8.2f  (goal: p99 < 1000 ms, ratio < 1)\n' "$(calc "$p99 / 1000")"
+printf 'propagation, 5-node mesh:        %d edits, %d deliveries\n' "$edits" "$(wc -l < "$work/latencies")"
+report_latencies "$work/latencies" m1 m2
 for node in "${mesh[@]}"; do kill "$(cat "$work/$node.pid")"; done
 fi
 
@@ -259,20 +265,7 @@ for i in $(seq 1 "$edits"); do
   "$vve" missing due --json --dir "$work/$home" | grep -q "$id" || { echo "bench-sync: episode $i is not in $home's missing due" >&2; exit 1; }
   echo $(( $(millis "$received") - $(millis "$created") )) >> "$work/episode-latencies"
 done
-sort -n "$work/episode-latencies" > "$work/episode-sorted"
-samples=$(wc -l < "$work/episode-sorted")
-p50=$(awk -v n="$samples" 'NR == int((n + 1) * 0.50) { print }' "$work/episode-sorted")
-p99=$(awk -v n="$samples" 'NR == (int(n * 0.99) > 0 ? int(n * 0.99) : 1) { print }' "$work/episode-sorted")
-max=$(tail -1 "$work/episode-sorted")
-: > "$work/episode-rtts"
-for _ in 1 2 3 4 5; do
-  "$vve" peer check police --json --dir "$work/b1" | grep -o '"round-trip-ms" *: *[0-9.]*' | sed 's/.*: *//' >> "$work/episode-rtts"
-done
-rtt=$(sort -n "$work/episode-rtts" | awk 'NR == 3')
-printf 'missing episode to missing due:  %d episodes, police + 4 boroughs, full mesh\n' "$samples"
-printf '  p50 / p99 / max:               %6d / %d / %d ms\n' "$p50" "$p99" "$max"
-printf '  one mTLS request (baseline):   %8.1f ms  (median of 5 peer checks)\n' "$rtt"
-printf '  ratio p50/request:             %8.1f\n' "$(calc "$p50 / $rtt")"
-printf '  ratio p99/goal:                %8.2f  (goal: p99 < 1000 ms, ratio < 1)\n' "$(calc "$p99 / 1000")"
+printf 'missing episode to missing due:  %d episodes, police + 4 boroughs, full mesh\n' "$(wc -l < "$work/episode-latencies")"
+report_latencies "$work/episode-latencies" b1 police
 for node in police "${boroughs[@]}"; do kill "$(cat "$work/$node.pid")"; done
 fi
