@@ -12,7 +12,7 @@ import Testing
         #expect(misspelt.status == 64)
         #expect(
             misspelt.stderr
-                == "vve: error: `recrod` is not a command of `vve`. Did you mean `record`? The commands are demo, init, record, audit, cert, peer, serve, policy, sync, lookup, status, missing, copy, conflicts, review, linkage-key, match-quality, generate, report, backup; `vve --help` says more\n"
+                == "vve: error: `recrod` is not a command of `vve`. Did you mean `record`? The commands are demo, init, record, audit, cert, peer, serve, policy, sync, lookup, status, missing, copy, conflicts, review, doctor, linkage-key, match-quality, generate, report, backup; `vve --help` says more\n"
         )
         let nested = try camden.run(["peer", "ad", "haringey"])
         #expect(nested.status == 64)

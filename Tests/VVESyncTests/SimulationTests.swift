@@ -31,6 +31,29 @@ import VVETestSupport
 }
 
 extension SimulationTests {
+    /// A region of London's size, 35 nodes, under the same faults: a few seeds in the suite.
+    /// `Tools/sim-region.sh` runs any size, one seed at a time, with the work per node.
+    @Test(arguments: [1, 2] as [UInt64])
+    func aRegionOf35NodesConverges(seed: UInt64) {
+        let run = Simulation.run(seed: seed, faults: .all, nodes: 35)
+        #expect(run.problems.isEmpty, "\(run.failureReport)")
+    }
+
+    /// The region at `VVE_SIM_NODES` nodes and seed `VVE_SIM_SEED` (default 1), printing its
+    /// work per node: for `Tools/sim-region.sh`, never in the suite.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["VVE_SIM_NODES"] != nil))
+    func aRegionOfTheSizeAsked() {
+        let environment = ProcessInfo.processInfo.environment
+        let nodes = environment["VVE_SIM_NODES"].flatMap(Int.init) ?? 35
+        let seed = environment["VVE_SIM_SEED"].flatMap(UInt64.init) ?? 1
+        let started = ContinuousClock.now
+        let run = Simulation.run(seed: seed, faults: .all, nodes: nodes)
+        print("sim-region: seed \(seed): \(run.workPerNode); \(ContinuousClock.now - started)")
+        #expect(run.problems.isEmpty, "\(run.failureReport)")
+    }
+}
+
+extension SimulationTests {
     /// Regressions the simulation found, kept as plain tests. The root of the first three:
     /// the owner forgot a holder as it *built* an erase or withdraw item for it, so a batch
     /// not committed at the holder was never sent again and the copy stayed for ever. Now a

@@ -11,15 +11,15 @@ extension Simulation {
         // Every pull ended on the source's last change.
         for puller in nodes {
             for source in nodes where source != puller {
-                let cursor = try stores[puller].cursor(for: Self.names[source])
+                let cursor = try stores[puller].cursor(for: names[source])
                 let last = try lastSequence(stores[source])
-                if cursor != last { problem("\(Self.names[puller])'s cursor for \(Self.names[source]) is \(cursor), its log ends at \(last)") }
+                if cursor != last { problem("\(names[puller])'s cursor for \(names[source]) is \(cursor), its log ends at \(last)") }
             }
         }
         var finalReplicas: [Int: ReplicatedRecord] = [:]
         for (index, record) in records.enumerated() {
             guard case .own(let owned, let stored)? = try stores[record.owner].syncSources([record.id])[record.id] else {
-                problem("R\(index): its owner \(Self.names[record.owner]) no longer has it")
+                problem("R\(index): its owner \(names[record.owner]) no longer has it")
                 continue
             }
             let replica = stored.replica(of: owned)
@@ -56,11 +56,11 @@ extension Simulation {
             if kept { continue }
             if write.orphaned {
                 counts.orphanedWrites += 1
-                note("R\(write.record): \(Self.names[write.writer])'s write of \(write.field) at \(write.version) died with its erased copy")
+                note("R\(write.record): \(names[write.writer])'s write of \(write.field) at \(write.version) died with its erased copy")
                 continue
             }
             let held = replica.registers[write.field]?.writes.map(\.version.description) ?? []
-            problem("R\(write.record): \(Self.names[write.writer])'s write of \(write.field) at \(write.version) is lost: the owner holds \(held)")
+            problem("R\(write.record): \(names[write.writer])'s write of \(write.field) at \(write.version) is lost: the owner holds \(held)")
         }
         for store in stores {
             if case .broken(let broken) = try store.verifyAudit() { problem("\(store.node)'s audit chain is broken: \(broken)") }
@@ -73,7 +73,7 @@ extension Simulation {
     func checkCopy(_ index: Int, _ owned: ProjectionSource, _ replica: ReplicatedRecord, at holder: Int) throws {
         let record = records[index]
         let projection = PolicyProjection.project(
-            owned, stored: .registers(replica), to: Self.names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder,
+            owned, stored: .registers(replica), to: names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder,
             today: Self.today)
         let held: SharedCopy?
         if case .copy(let copy, _)? = try stores[holder].syncSources([record.id])[record.id] { held = copy } else { held = nil }
@@ -81,15 +81,15 @@ extension Simulation {
         case (nil, nil):
             return
         case (nil, _?):
-            problem("R\(index): \(Self.names[holder]) still holds a copy its owner would not send (\(owned.isErased ? "erased" : "withdrawn"))")
+            problem("R\(index): \(names[holder]) still holds a copy its owner would not send (\(owned.isErased ? "erased" : "withdrawn"))")
         case (_?, nil):
-            problem("R\(index): \(Self.names[holder]) holds no copy, and its owner would send one")
+            problem("R\(index): \(names[holder]) holds no copy, and its owner would send one")
         case (let document?, let copy?):
             let expected: SharedCopy
             do {
                 expected = try SharedCopy.read(from: document)
             } catch {
-                problem("R\(index): the owner's projection for \(Self.names[holder]) does not read as a copy: \(error)")
+                problem("R\(index): the owner's projection for \(names[holder]) does not read as a copy: \(error)")
                 return
             }
             let heldBytes = JSONWriter.canonical(copy.jsonValue)
@@ -98,19 +98,19 @@ extension Simulation {
                 let names = Set(copy.replica.registers.keys).union(expected.replica.registers.keys).sorted()
                 let differing = names.filter { copy.replica.registers[$0] != expected.replica.registers[$0] }
                 let place = differing.isEmpty ? "its envelope" : differing.joined(separator: ", ")
-                problem("R\(index): \(Self.names[holder])'s copy differs from what its owner sends, in \(place)")
+                problem("R\(index): \(names[holder])'s copy differs from what its owner sends, in \(place)")
                 note("  held \(heldBytes)\n  sent \(sentBytes)")
             }
             // What the holder shows agrees with the fields the owner shows it (the record-level
             // projection: a projection with registers leaves the fields to be derived).
             let recordLevel = PolicyProjection.project(
-                owned, stored: nil, to: Self.names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder,
+                owned, stored: nil, to: names[holder], role: .borough, policy: policies[record.owner][holder], encoder: Self.encoder,
                 today: Self.today)
             var shown: [String: JSONValue] = [:]
             for (member, value) in recordLevel.document?["fields"]?.objectValue ?? JSONObject() { shown["fields." + member] = value }
             let values = copy.values.filter { $0.key.hasPrefix("fields.") }
             for field in Set(shown.keys).union(values.keys).sorted() where shown[field] != values[field] {
-                problem("R\(index): \(Self.names[holder]) shows \(field) unlike its owner")
+                problem("R\(index): \(names[holder]) shows \(field) unlike its owner")
             }
         }
     }

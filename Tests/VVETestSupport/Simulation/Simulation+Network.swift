@@ -22,13 +22,14 @@ extension Simulation {
             return PullResult()
         }
         counts.pulls += 1
-        let cursor = try stores[puller].cursor(for: Self.names[source])
+        let cursor = try stores[puller].cursor(for: names[source])
         let batch = try ChangeFeed(store: stores[source], encoder: Self.encoder).batch(
-            for: Self.names[puller], role: .borough, policy: policies[source][puller], after: cursor, limit: limit, today: Self.today,
+            for: names[puller], role: .borough, policy: policies[source][puller], after: cursor, limit: limit, today: Self.today,
             at: now())
+        counts.items += batch.items.count
         let deletes = batch.items.contains { $0["erase"] != nil || $0["withdraw"] != nil }
         let wire = Sent(items: batch.items, cursor: batch.cursor, builtAt: step, deletes: deletes)
-        let route = "\(Self.names[source])->\(Self.names[puller]) after \(cursor) to \(batch.cursor): [\(describe(batch.items))]"
+        let route = "\(names[source])->\(names[puller]) after \(cursor) to \(batch.cursor): [\(describe(batch.items))]"
         // A crash before commit loses the whole transaction; the node restarts with what it
         // had committed, which for an in-memory store means carrying on.
         if faulty, faults.deletionsMayBeLost || !deletes {
@@ -60,7 +61,7 @@ extension Simulation {
     func deliver(_ batch: Sent, to puller: Int, from source: Int) -> BatchOutcome? {
         do {
             let outcome = try stores[puller].applyBatch(
-                batch.items, from: Self.names[source], policy: policies[puller][source], cursor: batch.cursor, at: now())
+                batch.items, from: names[source], policy: policies[puller][source], cursor: batch.cursor, at: now())
             counts.applied += outcome.applied
             if batch.deletes {
                 lastDeletion[puller][source] = max(lastDeletion[puller][source], batch.builtAt)
@@ -71,9 +72,9 @@ extension Simulation {
             counts.refusedBatches += 1
             if faults.writesMayRaceErasure, case StoreError.recordErased = error {
                 // Expected while a holder's write races the erasure: it clears once the holder pulls it.
-                note("\(Self.names[puller]) refused a batch from \(Self.names[source]): \(error)")
+                note("\(names[puller]) refused a batch from \(names[source]): \(error)")
             } else {
-                problem("step \(step): \(Self.names[puller]) refused a batch from \(Self.names[source]): \(error)")
+                problem("step \(step): \(names[puller]) refused a batch from \(names[source]): \(error)")
             }
             return nil
         }

@@ -24,24 +24,24 @@ extension Simulation {
     }
 
     func addRecord(owner: Int) throws {
-        guard records.count < Self.maximumRecords else { return }
+        guard records.count < maximumRecords else { return }
         let kind = random.pick(RecordKind.allCases)
         var draft = synthetic[owner].nextDraft(kind: kind)
         switch draft.fields {
         case .relocation(var fields):
-            fields.receivingAuthority = Self.names[randomOther(than: owner)]
+            fields.receivingAuthority = names[randomOther(than: owner)]
             draft.fields = .relocation(fields)
         case .countyLinesLink(var fields):
             fields.importingAreas = randomOthers(than: owner)
             fields.dealLines = Array(Self.dealLines.prefix(2))
             draft.fields = .countyLinesLink(fields)
         case .sharedPerpetrator(var fields):
-            fields.areasOfActivity = [Self.names[owner]] + randomOthers(than: owner)
+            fields.areasOfActivity = [names[owner]] + randomOthers(than: owner)
             draft.fields = .sharedPerpetrator(fields)
         case .missingEpisode(var fields):
             // Every episode has returned, so any status is valid, and none has held its
             // interview, so any answer to the offers is.
-            fields.homeAuthority = Self.names[randomOther(than: owner)]
+            fields.homeAuthority = names[randomOther(than: owner)]
             fields.hostArea = nil
             fields.foundIn = nil
             if fields.returnedAt == nil {
@@ -57,7 +57,7 @@ extension Simulation {
         records.append(Record(id: record.id, owner: owner, kind: kind))
         try trackOwnerWrite(record: records.count - 1, version: record.version)
         counts.adds += 1
-        note("add R\(records.count - 1) \(kind.rawValue) at \(Self.names[owner])")
+        note("add R\(records.count - 1) \(kind.rawValue) at \(names[owner])")
     }
 
     func ownerEdit() throws {
@@ -96,7 +96,7 @@ extension Simulation {
         do {
             _ = try stores[node].resolveConflict(id: conflict.id, keeping: .value(kept), context: context())
         } catch StoreError.conflictChoice(_, let reason) {
-            note("resolve at \(Self.names[node]) refused: \(reason)")
+            note("resolve at \(names[node]) refused: \(reason)")
             return
         }
         guard let index = indexByID[conflict.recordID] else { return }
@@ -106,11 +106,11 @@ extension Simulation {
         } else {
             replica = try stores[node].replica(id: conflict.recordID)
         }
-        guard let write = replica.registers[conflict.field]?.writes.first(where: { $0.writer == Self.names[node] }) else { return }
+        guard let write = replica.registers[conflict.field]?.writes.first(where: { $0.writer == names[node] }) else { return }
         writes.append(Write(record: index, field: conflict.field, version: write.version, writer: node))
         if node != records[index].owner { records[index].writtenByHolder = true }
         counts.resolutions += 1
-        note("resolve at \(Self.names[node]): R\(index) \(conflict.field) = \(JSONWriter.canonical(kept))")
+        note("resolve at \(names[node]): R\(index) \(conflict.field) = \(JSONWriter.canonical(kept))")
     }
 
     func erase() throws {
@@ -122,7 +122,7 @@ extension Simulation {
             id: records[index].id, justification: try Justification("entered in error, simulation step \(step)"), context: context())
         records[index].erased = true
         counts.erasures += 1
-        note("erase R\(index) at \(Self.names[records[index].owner])")
+        note("erase R\(index) at \(names[records[index].owner])")
     }
 
     func holderEdit() throws {
@@ -133,7 +133,7 @@ extension Simulation {
         for owner in nodes where owner != holder {
             let owned = records.indices.filter { records[$0].owner == owner && (faults.writesMayRaceErasure || !records[$0].erased) }
             let holders = try stores[owner].holders(of: owned.map { records[$0].id })
-            candidates += owned.filter { holders[records[$0].id]?.contains(Self.names[holder]) == true }
+            candidates += owned.filter { holders[records[$0].id]?.contains(names[holder]) == true }
         }
         let sources = try stores[holder].syncSources(candidates.map { records[$0].id })
         var writable: [Int: Set<String>] = [:]
@@ -161,7 +161,7 @@ extension Simulation {
         records[index].writtenByHolder = true
         counts.holderEdits += 1
         let written = changes.map { "\($0.field)=\(JSONWriter.canonical($0.value))" }.joined(separator: " ")
-        note("holder edit R\(index) at \(Self.names[holder]): \(written)")
+        note("holder edit R\(index) at \(names[holder]): \(written)")
     }
 
     func partition() {
@@ -172,7 +172,7 @@ extension Simulation {
             for source in nodes where side[puller] != side[source] { blockedUntil[puller][source] = until }
         }
         counts.partitions += 1
-        let sides = [true, false].map { value in nodes.filter { side[$0] == value }.map { Self.names[$0].rawValue } }
+        let sides = [true, false].map { value in nodes.filter { side[$0] == value }.map { names[$0].rawValue } }
         note("partition \(sides[0]) | \(sides[1]) until step \(until)")
     }
 
@@ -184,7 +184,7 @@ extension Simulation {
         guard !candidates.isEmpty else { return }
         let old = random.pick(candidates)
         counts.stale += 1
-        note("stale batch \(Self.names[source])->\(Self.names[puller]) built at step \(old.builtAt), to \(old.cursor): [\(describe(old.items))]")
+        note("stale batch \(names[source])->\(names[puller]) built at step \(old.builtAt), to \(old.cursor): [\(describe(old.items))]")
         _ = deliver(old, to: puller, from: source)
     }
 }

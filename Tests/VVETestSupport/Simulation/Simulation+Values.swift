@@ -32,7 +32,7 @@ extension Simulation {
         switch field {
         case "fields.receivingSpoc", "fields.allocatedWorker": contact(at: holder)
         case "fields.acknowledgement":
-            Acknowledgement(by: "Duty manager, \(Self.names[holder])", date: Self.today.adding(days: -random.below(3))).jsonValue
+            Acknowledgement(by: "Duty manager, \(names[holder])", date: Self.today.adding(days: -random.below(3))).jsonValue
         case "fields.followUps": followUps()
         case "status": random.pick(kind == .missingEpisode ? ["missing", "returned", "closed"] : ["active", "closed"])
         case "fields.interviewOffers": interviewOffers()
@@ -59,11 +59,11 @@ extension Simulation {
             case 2: envelope["reviewDate"] = Self.today.adding(days: 30 + random.below(700)).jsonValue
             case 3:
                 switch record.kind {
-                case .relocation: fields["receivingAuthority"] = Self.names[randomOther(than: record.owner)].jsonValue
+                case .relocation: fields["receivingAuthority"] = names[randomOther(than: record.owner)].jsonValue
                 case .countyLinesLink: fields["importingAreas"] = .array(randomOthers(than: record.owner).map(\.jsonValue))
                 case .sharedPerpetrator:
-                    fields["areasOfActivity"] = .array(([Self.names[record.owner]] + randomOthers(than: record.owner)).map(\.jsonValue))
-                case .missingEpisode: fields["homeAuthority"] = Self.names[randomOther(than: record.owner)].jsonValue
+                    fields["areasOfActivity"] = .array(([names[record.owner]] + randomOthers(than: record.owner)).map(\.jsonValue))
+                case .missingEpisode: fields["homeAuthority"] = names[randomOther(than: record.owner)].jsonValue
                 }
             case 4:
                 switch record.kind {
@@ -95,7 +95,7 @@ extension Simulation {
 
     func contact(at node: Int) -> JSONValue {
         Contact(
-            name: random.pick(Self.contactNames), organisation: "\(Self.names[node]) council", role: "SPOC",
+            name: random.pick(Self.contactNames), organisation: "\(names[node]) council", role: "SPOC",
             phone: PhoneNumber("020 7946 0\(100 + random.below(800))")
         ).jsonValue
     }
@@ -138,7 +138,7 @@ extension Simulation {
         if random.chance(0.3) { next.share[.relocation] = nil }
         if random.chance(0.2) { next.share[.countyLinesLink] = KindGrant(audience: [.importingAreas, .exportingArea], groups: ["areas", "status"]) }
         policies[owner][peer] = next
-        note("\(Self.names[owner]) changes its policy for \(Self.names[peer])")
+        note("\(names[owner]) changes its policy for \(names[peer])")
     }
 
     func randomPolicy() -> SharingPolicy {
@@ -177,11 +177,13 @@ extension Simulation {
         (node + 1 + random.below(nodes.count - 1)) % nodes.count
     }
 
-    /// A non-empty set of other nodes, in name order.
+    /// A non-empty set of other nodes, in name order: two of five, or about three of a larger
+    /// region, as a record names a few areas and never more than a list may hold.
     func randomOthers(than node: Int) -> [AuthorityName] {
-        var chosen = nodes.filter { $0 != node && random.chance(0.4) }
+        let chance = min(0.4, 3 / Double(nodes.count))
+        var chosen = nodes.filter { $0 != node && random.chance(chance) }
         if chosen.isEmpty { chosen = [randomOther(than: node)] }
-        return chosen.map { Self.names[$0] }.sorted()
+        return chosen.map { names[$0] }.sorted()
     }
 
     /// A batch's items as `copy R3, withdraw R5`, for the trace.

@@ -39,23 +39,46 @@ package final class Simulation {
         var adds = 0, ownerEdits = 0, erasures = 0, holderEdits = 0, pulls = 0, blocked = 0, dropped = 0, crashed = 0
         var duplicated = 0, stale = 0, partitions = 0, applied = 0, deletions = 0, refusedBatches = 0, healRounds = 0
         var checkedWrites = 0, orphanedWrites = 0, resolutions = 0, conflictsAtEnd = 0
+        /// Items carried by the batches pulled, applied or not: the traffic.
+        var items = 0
     }
 
-    /// The nodes, by index.
-    package static let names = ["camden", "haringey", "enfield", "islington", "hackney"].map { AuthorityName($0)! }
+    /// How the run's work spread over its nodes, for `Tools/sim-region.sh`: requests (pulls)
+    /// and the items they carried, each per node, and the rounds the heal took.
+    package var workPerNode: String {
+        let count = Double(names.count)
+        return String(
+            format: "%d nodes, %d records: %.1f pulls and %.1f items per node (%d pulls in all), %d applied, %d heal rounds",
+            names.count, records.count, Double(counts.pulls) / count, Double(counts.items) / count, counts.pulls, counts.applied,
+            counts.healRounds)
+    }
+
+    /// The five nodes of the default region, by index.
+    package static let fiveNames = ["camden", "haringey", "enfield", "islington", "hackney"].map { AuthorityName($0)! }
+
+    /// The names of a region of `count` nodes: the five, or `node-001` onwards for any other size.
+    package static func names(count: Int) -> [AuthorityName] {
+        count == fiveNames.count ? fiveNames : (1...count).map { AuthorityName("node-" + String(format: "%03d", $0))! }
+    }
     /// Every node's today: dates in records are checked against it, never the wall clock.
     package static let today = CalendarDate("2026-11-23")!
     /// The region's linkage key, shared by every node.
     package static let encoder = MatchKeyEncoder(key: LinkageKey(bytes: Array(repeating: 9, count: 32))!)
     /// The operator every local edit is audited under.
     package static let actor = try! OperatorName("sim.operator")
-    /// Random steps per run: sized so 40 seeds take about 15 s in a debug build on two cores.
+    /// Random steps per run of five nodes: sized so 40 seeds take about 15 s in a debug build
+    /// on two cores. A larger region takes ten steps a node, so each node acts as often.
     static let steps = 150
     static let maximumRecords = 30
+    /// The steps of this run, and the most records it makes: three a node in a larger region.
+    var steps: Int { max(Self.steps, 10 * names.count) }
+    var maximumRecords: Int { max(Self.maximumRecords, 3 * names.count) }
     static let maximumHealRounds = 12
 
     let seed: UInt64
     let faults: Faults
+    /// The nodes, by index.
+    package let names: [AuthorityName]
     var random: SeededGenerator
     let stores: [CaseStore]
     var synthetic: [SyntheticRecords]
@@ -75,15 +98,16 @@ package final class Simulation {
     package var problems: [String] = []
     var counts = Counts()
 
-    var nodes: Range<Int> { 0..<Self.names.count }
+    var nodes: Range<Int> { 0..<names.count }
 
-    init(seed: UInt64, faults: Faults) throws {
+    init(seed: UInt64, faults: Faults, nodeCount: Int) throws {
         self.seed = seed
         self.faults = faults
+        names = Self.names(count: nodeCount)
         random = SeededGenerator(seed: seed)
-        stores = try Self.names.map { try CaseStore.inMemory(node: $0) }
-        synthetic = Self.names.enumerated().map { SyntheticRecords(seed: seed &* 31 &+ UInt64($0.offset), owner: $0.element, today: Self.today) }
-        let count = Self.names.count
+        stores = try names.map { try CaseStore.inMemory(node: $0) }
+        synthetic = names.enumerated().map { SyntheticRecords(seed: seed &* 31 &+ UInt64($0.offset), owner: $0.element, today: Self.today) }
+        let count = names.count
         sent = Array(repeating: Array(repeating: [], count: count), count: count)
         lastDeletion = Array(repeating: Array(repeating: -1, count: count), count: count)
         blockedUntil = Array(repeating: Array(repeating: 0, count: count), count: count)
@@ -92,10 +116,10 @@ package final class Simulation {
 
     /// Runs one seed to the end; store errors become problems rather than escaping, so the
     /// report always names the seed and the step.
-    package static func run(seed: UInt64, faults: Faults) -> Simulation {
+    package static func run(seed: UInt64, faults: Faults, nodes: Int = fiveNames.count) -> Simulation {
         let simulation: Simulation
         do {
-            simulation = try Simulation(seed: seed, faults: faults)
+            simulation = try Simulation(seed: seed, faults: faults, nodeCount: nodes)
         } catch {
             preconditionFailure("in-memory stores open: \(error)")
         }
@@ -122,7 +146,7 @@ package final class Simulation {
             for owner in nodes {
                 for _ in 0..<2 { try addRecord(owner: owner) }
             }
-            for next in 1...Self.steps {
+            for next in 1...steps {
                 step = next
                 try randomStep()
             }
