@@ -46,3 +46,9 @@ serve() {
   echo "$(basename "$0"): $name did not start: $(cat "$work/$name.err")" >&2
   exit 1
 }
+
+# The time now, in seconds with nanoseconds; arithmetic on decimals; a timestamp as
+# milliseconds since 1970.
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
+millis() { date -d "$1" +%s%3N; }

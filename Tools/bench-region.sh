@@ -32,9 +32,6 @@ command -v sqlite3 >/dev/null || { echo "bench-region: needs the sqlite3 shell (
 source "$root/Tools/bench-nodes.sh"
 start_region bench-region
 
-now() { date +%s.%N; }
-calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
-millis() { date -d "$1" +%s%3N; }
 # p50 and p99 of the numbers (one a line) in file $1, as "P50 P99".
 percentiles() {
   sort -n "$1" | awk '{ v[NR] = $1 } END { p99 = int(NR * 0.99); if (p99 < 1) p99 = 1; print v[int((NR + 1) / 2)], v[p99] }'

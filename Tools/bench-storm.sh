@@ -25,7 +25,6 @@ command -v python3 >/dev/null || { echo "bench-storm: needs python3, for the sto
 source "$root/Tools/bench-nodes.sh"
 start_region bench-storm
 
-millis() { date -d "$1" +%s%3N; }
 percentile() { sort -n "$1" | awk -v p="$2" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100) + 1; print v[i] }'; }
 
 pin() {

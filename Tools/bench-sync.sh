@@ -33,9 +33,6 @@ command -v sqlite3 >/dev/null || { echo "bench-sync: needs the sqlite3 shell (ap
 source "$root/Tools/bench-nodes.sh"
 start_region bench-sync
 
-now() { date +%s.%N; }
-calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
-millis() { date -d "$1" +%s%3N; }
 
 # Pins `peer` (listening on `port`) at `node`, with a policy that shares relocations with it
 # (`yes`), missing episodes with the areas each names (`episodes`), or nothing (`no`).
