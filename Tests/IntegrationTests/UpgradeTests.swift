@@ -60,6 +60,60 @@ import VVEStore
         #expect(try check(camden.run(["audit", "verify"])).status == 0)
     }
 
+    @Test func aVersion1LookupAndAggregateQueryGetTheAnswersVersion1Gave() throws {
+        let region = try TestRegion()
+        let camden = try region.node("camden")
+        let haringey = try region.node("haringey")
+        // camden's store and the region's linkage key as version 1 had them.
+        try FileManager.default.copyItem(atPath: Self.fixtures + "/test-linkage-key", toPath: camden.directory + "/Certificates/linkage.key")
+        chmod(camden.directory + "/Certificates/linkage.key", 0o600)
+        let store = camden.directory + "/vve.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
+        try FileManager.default.copyItem(atPath: Self.fixtures + "/camden.sqlite", toPath: store)
+        chmod(store, 0o600)
+        try camden.pin(haringey, port: 1)
+        // The policy the fixtures were made under: a hit's risk level and status are sent
+        // because it shares relocations' status group.
+        try camden.setPolicy(
+            for: "haringey",
+            """
+            share:
+              review-days: 90
+              relocation:
+                audience: [all]
+                groups: [identity, placement, follow-up, status]
+              county-lines-link:
+                audience: [all]
+                groups: [line, areas, activity, status]
+            accept:
+              relocation: [follow-up]
+            lookups: yes
+            aggregates: yes
+
+            """)
+        try camden.appendSetting("lookup-contact: Camden MASH duty desk, 020 7946 0000")
+        let server = try camden.serve(["--no-pull"])
+        defer { _ = server.stop() }
+
+        // Each request exactly as version 1's `vve lookup` and `vve report` wrote it, head and
+        // body, gets the answer version 1 gave from the same store.
+        for exchange in ["lookup", "aggregate"] {
+            let request = try CapturedRequest(path: Self.fixtures + "/\(exchange)-request.http")
+            let sent = try curl(
+                ["--cacert", camden.directory + "/Certificates/ca.pem", "--cert", haringey.certificate, "--key", haringey.key, "--compressed"]
+                    + request.headers.flatMap { ["-H", $0] }
+                    + ["--data-binary", request.body, "-w", "\n%{http_code}", "https://localhost:\(server.port)\(request.path)"])
+            let split = try #require(sent.stdout.range(of: "\n", options: .backwards))
+            let (body, status) = (String(sent.stdout[..<split.lowerBound]), String(sent.stdout[split.upperBound...]))
+            #expect(status == "200", "\(exchange): \(sent.stdout)")
+            let answered = try JSONParser.parse(Array(body.utf8))
+            let given = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/\(exchange)-answer.json"))))
+            #expect(answered == given, "\(exchange): \(body)")
+        }
+        let audit = try check(camden.run(["audit", "list", "--json"])).stdout
+        #expect(audit.contains("eb14d0db-e96d-47e2-89bf-001ef188d9e9") && audit.contains("b601228e-ae82-4f17-a3ce-a4f18dc703ab"))
+    }
+
     @Test func theExchangesOfVersion1StillRead() async throws {
         // The change feed's answer as version 1 sent it: read whole, and applied by a node of
         // this version to a store it has never seen.
@@ -84,5 +138,45 @@ import VVEStore
         // whoami, as `vve peer check` reads it.
         let whoami = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/whoami.json"))))
         #expect(whoami["peer"] == "haringey" && whoami["node"] == "camden" && whoami["needs-linkage-key"] == .bool(false))
+        // A lookup and an aggregate query as version 1 sent them, and the answers it gave, as
+        // the server and the asker of this version read them.
+        let lookupRequest = try CapturedRequest(path: Self.fixtures + "/lookup-request.http")
+        let lookup = try LookupQuery.read(try JSONParser.parse(Array(lookupRequest.body.utf8)))
+        #expect(lookup.keyScheme == 2 && lookup.variants.count == 1 && lookup.caseReference == "CAD-4471/26")
+        let lookupAnswer = try LookupAnswer.read(
+            try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/lookup-answer.json")))),
+            expecting: lookup.lookupID)
+        #expect(
+            lookupAnswer.hits.map(\.label) == [.match] && lookupAnswer.hits.map(\.reference.description) == ["01a24b5e-c934-7000-800e-51ddafe29b8e"])
+        let aggregateRequest = try CapturedRequest(path: Self.fixtures + "/aggregate-request.http")
+        let query = try AggregateQuery.read(try JSONParser.parse(Array(aggregateRequest.body.utf8)))
+        #expect(query.measure == .relocations && query.quarters.count == 8)
+        let aggregateAnswer = try AggregateAnswer.read(
+            try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/aggregate-answer.json")))),
+            answering: query)
+        #expect(aggregateAnswer.tables.count == query.tableDefinitions.count && aggregateAnswer.notes.count == 1)
+    }
+}
+
+/// A request as `openssl s_server` captured it off the wire: the request line, the headers,
+/// a blank line and the body, with CRLF line ends.
+struct CapturedRequest {
+    var path: String
+    /// The headers as `Name: value`, without those curl sets itself (host, content-length).
+    var headers: [String]
+    var body: String
+
+    init(path file: String) throws {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        guard let split = text.range(of: "\r\n\r\n") else { throw TestFailure("\(file) has no blank line after its head") }
+        let head = text[..<split.lowerBound].components(separatedBy: "\r\n")
+        let requestLine = head[0].split(separator: " ")
+        guard requestLine.count == 3 else { throw TestFailure("\(file) starts \(head[0])") }
+        path = String(requestLine[1])
+        headers = head.dropFirst().filter {
+            let name = $0.prefix { $0 != ":" }.lowercased()
+            return name != "host" && name != "content-length"
+        }
+        body = String(text[split.upperBound...])
     }
 }
