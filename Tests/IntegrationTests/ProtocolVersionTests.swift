@@ -47,4 +47,45 @@ import Testing
         let checked = try check(haringey.run(["peer", "check", "camden", "--json"])).stdout
         #expect(checked.contains(#""protocol-version": 1,"#))
     }
+
+    /// camden has upgraded two protocol versions ahead of haringey: every command of
+    /// haringey's that reaches it refuses its answers before reading them, says why and which
+    /// node to upgrade, and no command takes the refusal for an answer.
+    @Test func aPeerTwoVersionsAheadIsRefusedByEveryCommandThatReachesIt() async throws {
+        let region = try TestRegion()
+        let haringey = try region.node("haringey")
+        let camden = try region.node("camden")
+        try check(VVE.run(["linkage-key", "create", haringey.directory + "/Certificates/linkage.key"]))
+        let fake = try await FakePeer(as: camden, caCertificate: camden.directory + "/Certificates/ca.pem", protocolVersion: 3)
+        do {
+            try haringey.pin(camden, port: fake.port)
+            try haringey.setPolicy(for: "camden", "lookups: no\naggregates: no\nask-lookups: yes\nask-aggregates: yes\n")
+            let refusal =
+                "protocol-version: the peer speaks vve protocol 3 and this node speaks 1, which serves 1-2: upgrade vve at this node to a release within one protocol version of the peer"
+
+            let checked = try haringey.run(["peer", "check", "camden"])
+            #expect(checked.status == 4)
+            #expect(checked.stdout.hasSuffix("  exchange:      FAILED: protocol-version\n"))
+            #expect(checked.stderr == "vve: error: peer check of camden failed: \(refusal)\n")
+
+            let synced = try haringey.run(["sync", "--peer", "camden", "--once"])
+            #expect(synced.status == 4 && synced.stderr == "vve: error: sync with camden failed: camden: \(refusal)\n")
+            let status = try check(haringey.run(["status"])).stdout
+            #expect(status.contains("camden  borough  0       never         -    -       1x: camden: \(refusal)\n"))
+
+            let looked = try haringey.run([
+                "lookup", "--surname", "Okonjo", "--forename", "Tia", "--dob", "2011-03-04", "--reason", "missing child enquiry",
+            ])
+            #expect(looked.status == 2, "no answer, so a miss cannot be concluded")
+            #expect(looked.stdout.contains("camden: NO ANSWER: \(refusal)"), "\(looked.stdout)")
+
+            let reported = try haringey.run(["report", "relocations", "--purpose", "quarterly review of relocations", "--quarters", "1"])
+            #expect(reported.status == 2, "camden's cells are missing")
+            #expect(reported.stdout.contains("camden") && reported.stdout.contains(refusal), "\(reported.stdout)")
+        } catch {
+            await fake.stop()
+            throw error
+        }
+        await fake.stop()
+    }
 }

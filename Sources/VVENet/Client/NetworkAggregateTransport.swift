@@ -34,8 +34,7 @@ package struct NetworkAggregateTransport: AggregateTransport {
             }
         } catch let error as PeerRequestError {
             // The report names the peer already.
-            let prefix = "\(peer): "
-            return .noAnswer(error.description.hasPrefix(prefix) ? String(error.description.dropFirst(prefix.count)) : error.description)
+            return .noAnswer(error.reason)
         } catch let failure as PeerCheckFailure {
             return .noAnswer("\(failure.label): \(failure)")
         } catch {

@@ -43,6 +43,9 @@ package struct NetworkLookupTransport: LookupTransport {
             case 403, 429: return .refused(reason)
             default: return .noAnswer("HTTP \(answer.status.code): \(reason)")
             }
+        } catch let error as PeerRequestError {
+            // The lookup's line names the peer already.
+            return .noAnswer(error.reason)
         } catch let failure as PeerCheckFailure {
             return .noAnswer("\(failure.label): \(failure)")
         } catch {

@@ -85,12 +85,12 @@ package enum PeerRequests {
         } catch let error as PeerRequestError {
             throw error
         } catch let failure as PeerCheckFailure {
-            throw PeerRequestError(description: "\(peer.name): \(failure.label): \(failure)")
+            throw PeerRequestError(peer: "\(peer.name)", reason: "\(failure.label): \(failure)")
         } catch {
             let failure = PeerCheck.classify(
                 error, address: "\(peer.url.host):\(peer.url.port)", host: peer.url.host, seconds: Int(timeout.components.seconds), verdict: verdict,
                 identity: identity, ownProblem: identity.ownCertificateProblem())
-            throw PeerRequestError(description: "\(peer.name): \(failure.label): \(failure)")
+            throw PeerRequestError(peer: "\(peer.name)", reason: "\(failure.label): \(failure)")
         }
     }
 }
