@@ -391,8 +391,12 @@ package enum PeerCheck {
                         customVerificationCallback: { certificates, promise in
                             let parsed = certificates.compactMap { try? Certificate(derEncoded: $0.toDERBytes()) }
                             var result = parsed.count == certificates.count ? trust.evaluate(parsed, as: .server(host: host)) : .failure(.unreadable)
-                            if case .success(let (leaf, fingerprint)) = result, !pins.contains(fingerprint) {
-                                result = .failure(.unpinned(fingerprint: fingerprint, subject: leaf.subject.description, expected: pins))
+                            if case .success(let (leaf, fingerprint)) = result {
+                                if pins.contains(fingerprint) {
+                                    PeerCertificateExpiry.record(leaf, of: peer.name)
+                                } else {
+                                    result = .failure(.unpinned(fingerprint: fingerprint, subject: leaf.subject.description, expected: pins))
+                                }
                             }
                             verdict.set(result)
                             if case .success = result { promise.succeed(.certificateVerified) } else { promise.succeed(.failed) }

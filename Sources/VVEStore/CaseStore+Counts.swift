@@ -15,6 +15,9 @@ package struct StoreCounts: Sendable, Equatable {
     package var overdueReviews: Int
     /// Items of each peer's batches set aside, waiting for a policy or a version to change.
     package var setAside: [AuthorityName: Int]
+    /// The peers asked by this node's lookups, each by what it gave back (`hit`, `no-hit`,
+    /// `refused`, `no-answer`): how many times, ever.
+    package var lookupsAsked: [AuthorityName: [String: Int]]
 }
 
 extension CaseStore {
@@ -28,6 +31,10 @@ extension CaseStore {
             for row in try Row.fetchAll(db, sql: "SELECT peer, COUNT(*) AS items FROM set_aside GROUP BY peer") {
                 if let peer = AuthorityName(row["peer"] as String) { setAside[peer] = row["items"] }
             }
+            var lookupsAsked: [AuthorityName: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT peer, outcome, COUNT(*) AS asked FROM lookup_asked GROUP BY peer, outcome") {
+                if let peer = AuthorityName(row["peer"] as String) { lookupsAsked[peer, default: [:]][row["outcome"]] = row["asked"] }
+            }
             let day = today.description
             return StoreCounts(
                 records: try count("SELECT COUNT(*) FROM record WHERE erased = 0 AND owner = ?", [node.rawValue]),
@@ -35,7 +42,7 @@ extension CaseStore {
                 auditEntries: try count("SELECT COUNT(*) FROM audit_log"),
                 overdueReviews: try count("SELECT COUNT(*) FROM record WHERE erased = 0 AND review_date < ?", [day])
                     + count("SELECT COUNT(*) FROM shared_copy WHERE review_date < ?", [day]),
-                setAside: setAside)
+                setAside: setAside, lookupsAsked: lookupsAsked)
         }
     }
 }

@@ -239,13 +239,17 @@ extension CaseStore {
         return limits.refusal(lastMinute: counts.lastMinute, lastDay: counts.lastDay, names: names, asker: asker)
     }
 
-    /// Audits a lookup this node's operator made, and counts its names against their limits,
-    /// in one transaction.
-    package func recordLookup(_ event: AuditEvent, names: Int) throws {
+    /// Audits a lookup this node's operator made, counts its names against their limits, and
+    /// counts what each peer gave back, in one transaction.
+    package func recordLookup(_ event: AuditEvent, names: Int, report: LookupReport) throws {
         try transaction { db in
             var audit = try AuditAppender(db)
             try audit.append(event, db)
             try noteLookupNames(names, by: event.actor, at: event.time, db)
+            let asked = try db.cachedStatement(sql: "INSERT INTO lookup_asked(at, peer, outcome) VALUES (?, ?, ?)")
+            for (peer, result) in report.results {
+                try asked.execute(arguments: [event.time.description, peer.rawValue, result.outcome])
+            }
         }
     }
 

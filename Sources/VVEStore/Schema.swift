@@ -430,6 +430,20 @@ enum Schema {
                     DELETE FROM node_meta WHERE key IN ('match-index.key', 'match-index.own-cursor');
                     """)
         }
+        migrator.registerMigration("2026-12-lookups-asked") { db in
+            // Each peer asked by each lookup this node's operators made, and what it gave back,
+            // for the node's metrics: the lookups are made by `vve lookup`, a process of its own,
+            // and counted by `vve serve` from here. Lookups made before this table have their
+            // outcomes only in the audit log's text, and are not counted.
+            try db.execute(
+                sql: """
+                    CREATE TABLE lookup_asked (
+                        at TEXT NOT NULL,
+                        peer TEXT NOT NULL,
+                        outcome TEXT NOT NULL CHECK (outcome IN ('hit', 'no-hit', 'refused', 'no-answer'))
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 }

@@ -128,7 +128,7 @@ struct LookupCommand: AsyncAuditedCommand {
         try store.recordLookup(
             AuditEvent(
                 time: context.time, actor: context.actor.rawValue, action: .lookup, justification: justification.text,
-                detail: Self.auditDetail(query, report)), names: query.variants.count)
+                detail: Self.auditDetail(query, report)), names: query.variants.count, report: report)
         if json {
             Output.json(report.jsonValue)
         } else {

@@ -14,7 +14,7 @@ import VVECore
         Set(expression.matches(of: /\b(vve_[a-z_]+|http_server_[a-z_]+)\b/).map { String($0.1) })
     }
 
-    @Test func everySeriesOfTheDashboardIsServedWithPeerLabelsAndNoPerson() throws {
+    @Test func everySeriesOfTheDashboardIsServedWithPeerLabelsAndNoPerson() async throws {
         let region = try TestRegion()
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
@@ -25,11 +25,17 @@ import VVECore
             try FileManager.default.copyItem(
                 atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
         }
-        // camden and haringey share relocations with each other; enfield is down; the police
-        // look people up at camden.
+        // camden and haringey share relocations with each other; enfield is down, and camden
+        // asks it lookups; the police look people up at camden; islington answers every pull
+        // with a batch that is not one.
         try camden.pin(haringey, port: 1)
         try camden.setPolicy(for: "haringey", RegionSyncTests.camdenPolicy)
         try camden.pin(enfield, port: 1)
+        try camden.setPolicy(for: "enfield", "lookups: no\naggregates: no\nask-lookups: yes\n")
+        let islington = try region.node("islington")
+        let malformed = try await FakePeer(as: islington, caCertificate: islington.directory + "/Certificates/ca.pem", protocolVersion: 1)
+        defer { Task { await malformed.stop() } }
+        try camden.pin(islington, port: malformed.port)
         try camden.pin(police, port: 1, role: "police")
         try camden.setPolicy(for: "met-police", "lookups: yes\naggregates: no\n")
         try camden.appendSetting("lookup-contact: Camden MASH duty desk, 020 7946 0000")
@@ -59,6 +65,10 @@ import VVECore
             ],
             environment: ["VVE_OPERATOR": "PC 4471 Hale"])
         #expect(lookup.status == 0, "\(lookup.stderr)")
+        let asked = try camden.run([
+            "lookup", "--surname", "Okonjo", "--forename", "Kai", "--dob", "2011-03-04", "--reason", "missing child enquiry",
+        ])
+        #expect(asked.status == 2, "enfield is down: \(asked.stdout)")
         // A stranger without a certificate: refused, and counted by reason.
         _ = try curl(["--cacert", camden.directory + "/Certificates/ca.pem", "https://localhost:\(camdenServer.port)/v1/health"])
 
@@ -66,6 +76,7 @@ import VVECore
         let served = try eventually("every series is served") {
             text = try curl(["http://127.0.0.1:\(port)/metrics"]).stdout
             return text.contains("vve_pull_failures_total{peer=\"enfield\"}") && text.contains("vve_refusals_total")
+                && text.contains("vve_pull_batches_refused_total{peer=\"islington\"}")
         }
         #expect(served, "\(text)")
         let dashboard = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: Self.dashboard))))
@@ -74,7 +85,7 @@ import VVECore
         let expressions: [String] = targets.compactMap { target -> String? in target["expr"]?.stringValue }
         var used = Set<String>()
         for expression in expressions { used.formUnion(Self.series(in: expression)) }
-        #expect(used.count >= 15, "\(used.sorted())")
+        #expect(used.count >= 18, "\(used.sorted())")
         var scraped = Set<String>()
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             if let name = line.firstMatch(of: /^([a-z_:]+)/)?.1 { scraped.insert(String(name)) }
@@ -85,6 +96,9 @@ import VVECore
         #expect(text.contains("vve_refusals_total{reason=\"no-certificate\"}"))
         #expect(text.contains("vve_store_records 1.0\n") && text.contains("vve_store_copies 1.0\n"))
         #expect(text.contains("vve_certificate_days_to_expiry{certificate=\"own\"} 36"), "a year's certificate, made today")
+        #expect(text.contains("vve_peer_certificate_days_to_expiry{peer=\"haringey\"} 36"), "haringey's, seen as it pulled and as camden pulled")
+        #expect(text.contains("vve_lookups_asked_total{peer=\"enfield\",outcome=\"no-answer\"} 1\n"), "asked by `vve lookup`, counted from the store")
+        #expect(!text.contains("vve_lookups_asked_total{peer=\"camden\""), "the police's lookup is counted at the police")
         // Counts and names of peers and routes only: no person, no record id.
         #expect(!text.contains("Okonjo") && !text.contains("Kai") && text.firstMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-/) == nil)
         // Nothing else is served there, and a bad address is refused before serving.

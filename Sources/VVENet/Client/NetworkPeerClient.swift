@@ -56,6 +56,7 @@ package struct NetworkPeerClient: PeerClient {
                 batch.sharesNothing = sharesNothing
                 return batch
             } catch {
+                Counter(label: MetricName.batchesRefused, dimensions: [("peer", "\(peer)")]).increment()
                 throw PeerRequestError(description: "\(peer) sent a malformed batch (\(error)); nothing of it was applied")
             }
         }
@@ -70,6 +71,7 @@ package struct NetworkPeerClient: PeerClient {
             do {
                 return try read().matching(announcedCursor: announced, hasMore: hasMore)
             } catch let malformed as IncomingBatch.Malformed {
+                Counter(label: MetricName.batchesRefused, dimensions: [("peer", "\(peer)")]).increment()
                 throw PeerRequestError(description: "\(peer) sent a malformed batch (\(malformed)); nothing of it was applied")
             }
         }

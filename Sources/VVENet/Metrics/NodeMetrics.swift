@@ -1,17 +1,22 @@
 import Foundation
 import Logging
 import Metrics
+import Synchronization
 import VVECore
 import VVEStore
 import VVESync
 
 /// The node's gauges, read from its store and its certificate when Prometheus scrapes them:
 /// the pull state of each peer, the store's counts and the certificate's days to expiry.
-/// Counters (batches, items, bytes, lookups, refusals) are recorded where they happen.
-package struct NodeMetrics: Sendable {
+/// Counters (batches, items, bytes, lookups answered, refusals) are recorded where they
+/// happen; lookups asked are made by `vve lookup`, another process, so they are counted from
+/// the store, a counter advanced by what the store gained since the last scrape.
+package final class NodeMetrics: Sendable {
     let store: CaseStore
     let identity: NodeIdentity
     let logger: Logger
+    /// The lookups asked that the counters already hold, by peer and outcome.
+    private let lookupsAskedCounted = Mutex<[AuthorityName: [String: Int]]>([:])
 
     package init(store: CaseStore, identity: NodeIdentity, logger: Logger) {
         self.store = store
@@ -30,6 +35,7 @@ package struct NodeMetrics: Sendable {
             Gauge(label: MetricName.copies).record(counts.copies)
             Gauge(label: MetricName.auditEntries).record(counts.auditEntries)
             Gauge(label: MetricName.overdueReviews).record(counts.overdueReviews)
+            countLookupsAsked(counts.lookupsAsked)
             for (peer, state) in try store.peerSyncStates() {
                 let dimensions = [("peer", "\(peer)")]
                 Gauge(label: MetricName.peerCursor, dimensions: dimensions).record(state.cursor)
@@ -42,6 +48,20 @@ package struct NodeMetrics: Sendable {
             }
         } catch {
             logger.error("cannot read the store for the metrics; the gauges keep their last values", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Advances each lookups-asked counter to the store's count. Two scrapes at once, or a
+    /// count read before another scrape's, never move a counter back or count twice.
+    private func countLookupsAsked(_ asked: [AuthorityName: [String: Int]]) {
+        lookupsAskedCounted.withLock { counted in
+            for (peer, outcomes) in asked {
+                for (outcome, count) in outcomes where count > counted[peer]?[outcome] ?? 0 {
+                    Counter(label: MetricName.lookupsAsked, dimensions: [("peer", "\(peer)"), ("outcome", outcome)])
+                        .increment(by: count - (counted[peer]?[outcome] ?? 0))
+                    counted[peer, default: [:]][outcome] = count
+                }
+            }
         }
     }
 }

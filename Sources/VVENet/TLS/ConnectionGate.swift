@@ -24,11 +24,12 @@ struct ConnectionGate: Sendable {
             refusals.record(refusal, remote: remote, at: Timestamp(Date()))
             return .failed
         case .success(let (leaf, fingerprint)):
-            guard registry.peer(pinning: fingerprint) != nil else {
+            guard let peer = registry.peer(pinning: fingerprint) else {
                 refusals.record(
                     .unpinned(fingerprint: fingerprint, subject: leaf.subject.description, expected: []), remote: remote, at: Timestamp(Date()))
                 return .failed
             }
+            PeerCertificateExpiry.record(leaf, of: peer.name)
             return .certificateVerified
         }
     }

@@ -16,6 +16,12 @@ package enum MetricName {
     package static let lookupsAnswered = "vve_lookups_answered_total"
     /// Refused connections and requests, by `reason` (the label the audit log gives).
     package static let refusals = "vve_refusals_total"
+    /// Batches the peer sent that were refused whole because they were malformed:
+    /// nothing of them was applied, and the next pull asks again from the same cursor.
+    package static let batchesRefused = "vve_pull_batches_refused_total"
+    /// Whole days until the peer's certificate expires, as it last presented it in a
+    /// handshake either way.
+    package static let peerCertificateDays = "vve_peer_certificate_days_to_expiry"
 
     // Read from the store and the certificates at each scrape.
     /// The peer's cursor: the last change of its log this node applied.
@@ -38,6 +44,9 @@ package enum MetricName {
     package static let overdueReviews = "vve_store_overdue_reviews"
     /// Whole days until the node's own certificate expires (`certificate`: `own`).
     package static let certificateDays = "vve_certificate_days_to_expiry"
+    /// The peers asked by this node's lookups (`vve lookup`, counted from the store), by
+    /// `peer` and `outcome`: hit, no-hit, refused or no-answer.
+    package static let lookupsAsked = "vve_lookups_asked_total"
 
     // Hummingbird's own, per `http_route` and `http_response_status_code`.
     /// Requests served, and their duration.

@@ -8,14 +8,15 @@ import VVENet
 
 /// A peer of another release, as far as the wire shows it: a mutual-TLS server on 127.0.0.1,
 /// with a node's certificate signed by the region CA, that answers every request `200` with
-/// `{}` and states the protocol version it is given. It is what a node speaking that version
-/// looks like to this one before its body is read, which is as far as a refused version gets.
-final class FakePeer {
+/// `body` (`{}` unless given) and states the protocol version it is given. It is what a node
+/// speaking that version looks like to this one before its body is read, which is as far as a
+/// refused version gets; in today's version, it is a peer whose every answer is malformed.
+final class FakePeer: Sendable {
     let port: Int
     private let task: Task<Void, any Error>
 
     /// Serves as `node` (its certificate and key) speaking `protocolVersion`, until `stop()`.
-    init(as node: RegionNode, caCertificate: String, protocolVersion: Int) async throws {
+    init(as node: RegionNode, caCertificate: String, protocolVersion: Int, body: String = "{}") async throws {
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(node.certificate).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: node.key, format: .pem)))
@@ -26,7 +27,7 @@ final class FakePeer {
             Response(
                 status: .ok,
                 headers: [ProtocolVersion.fieldName: "\(protocolVersion)", .contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: "{}")))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
         }
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
