@@ -62,6 +62,15 @@ package struct ChangeLogEntry: Sendable, Hashable {
 
 /// A record as the values of its row, encoded once. It holds no `CaseRecord`, so a bulk
 /// import frees each record where it was encoded, not one by one in the writer.
+/// A chunk of an import as the producing core leaves it for the writer.
+enum EncodedChunk: Sendable {
+    case records([EncodedRecord])
+    /// The caller's input was invalid: the import is refused, and the caller says why.
+    case invalidInput
+    /// A record that would not read back from the JSON it would be stored as.
+    case unreadable(RecordID, ValidationError)
+}
+
 struct EncodedRecord: Sendable {
     let recordID: RecordID
     let kind: RecordKind
@@ -109,10 +118,16 @@ extension CaseStore {
     }
 
     /// Creates many records in one transaction: all of them, or none.
+    ///
+    /// A draft built in code rather than read from JSON has had only its types checked, not
+    /// the limits reading enforces (30 areas, lengths, a status of its kind): each record is
+    /// read back from the JSON it would be stored as, and one that would not read is refused
+    /// with every other, before anything is written (`StoreError.unreadableDraft`), rather than
+    /// stored where every later read of it would fail.
     package func importDrafts(_ drafts: [RecordDraft], context: OperationContext) throws -> [CaseRecord] {
         let chunkSize = Self.importChunkSize
         let chunkCount = (drafts.count + chunkSize - 1) / chunkSize
-        let outcome = try importChunks(count: chunkCount, context: context) { chunk in
+        let outcome = try importChunks(count: chunkCount, context: context, readBack: true) { chunk in
             Array(drafts[chunk * chunkSize..<min(drafts.count, (chunk + 1) * chunkSize)])
         }
         guard case .imported(let imported) = outcome else { preconditionFailure("every chunk of drafts is valid") }
@@ -145,20 +160,34 @@ extension CaseStore {
     /// `produce` runs on every core, in any order, while this thread writes the chunks in
     /// order into the open transaction. A chunk that `produce` returns as nil (invalid input)
     /// refuses the import: every chunk is still produced, so that the caller can report every
-    /// problem, and then the transaction rolls back.
+    /// problem, and then the transaction rolls back. With `readBack`, each record is read back
+    /// from its encoded JSON on the producing core, and one that does not read throws
+    /// `StoreError.unreadableDraft`, writing nothing; drafts read from JSON were checked as
+    /// they were read, so an import of them skips it.
     package func importChunks(
-        count: Int, context: OperationContext, produce: @escaping @Sendable (Int) -> [RecordDraft]?
+        count: Int, context: OperationContext, readBack: Bool = false, produce: @escaping @Sendable (Int) -> [RecordDraft]?
     ) throws -> ImportOutcome {
         let node = node
         let firstSequence = reserveSequences(at: context.time, count: count << Self.importChunkBits)
-        let pipeline = try ChunkPipeline(count: count) { index -> [EncodedRecord]? in
+        let pipeline = try ChunkPipeline(count: count) { index -> EncodedChunk in
             var random = BulkRandom()
-            // Ids in the order of the import, chunk by chunk, whichever core makes them.
-            return produce(index)?.enumerated().map { position, draft in
+            guard let drafts = produce(index) else { return .invalidInput }
+            var rows: [EncodedRecord] = []
+            rows.reserveCapacity(drafts.count)
+            for (position, draft) in drafts.enumerated() {
+                // Ids in the order of the import, chunk by chunk, whichever core makes them.
                 let id = RecordID.make(
                     at: context.time, sequence: firstSequence + (index << Self.importChunkBits | position), owner: node, using: &random)
-                return EncodedRecord(CaseRecord(draft: draft, id: id, node: node, at: context.time), auditNote: draft.auditNote)
+                let row = EncodedRecord(CaseRecord(draft: draft, id: id, node: node, at: context.time), auditNote: draft.auditNote)
+                if readBack {
+                    guard let json = try? JSONParser.parse(Array(row.document.utf8)) else {
+                        return .unreadable(id, ValidationError(issues: [ValidationIssue(path: .root, value: nil, rule: "must be JSON")]))
+                    }
+                    do throws(ValidationError) { _ = try CaseRecord.read(from: json) } catch { return .unreadable(id, error) }
+                }
+                rows.append(row)
             }
+            return .records(rows)
         }
         defer { pipeline.waitUntilFinished() }
         var imported: [(id: RecordID, kind: RecordKind)] = []
@@ -167,9 +196,13 @@ extension CaseStore {
                 var audit = try AuditAppender(db)
                 var refused = false
                 for index in 0..<count {
-                    guard let rows = pipeline.take(index), !refused else {
+                    let rows: [EncodedRecord]
+                    switch pipeline.take(index) {
+                    case .records(let encoded) where !refused: rows = encoded
+                    case .records, .invalidInput:
                         refused = true
                         continue
+                    case .unreadable(let id, let error): throw StoreError.unreadableDraft(id, error)
                     }
                     for row in rows {
                         try write(row, insert: true, db)

@@ -18,6 +18,8 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case recordErased(RecordID, at: Timestamp)
     /// A stored record no longer parses: the file was edited outside vve.
     case corruptRecord(RecordID, ValidationError)
+    /// A record made in code would not read back from the JSON it would be stored as.
+    case unreadableDraft(RecordID, ValidationError)
     /// SQLite refused an operation.
     case database(path: String, message: String)
     /// A peer sent a write this node's policy does not accept from it; nothing was applied.
@@ -49,6 +51,8 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "record \(id) was erased at \(time); only its tombstone remains and it cannot be changed"
         case .corruptRecord(let id, let error):
             "stored record \(id) does not parse (\(error.issues.first?.redactedDescription ?? "unknown problem")); the database was changed outside vve: run `vve audit verify` and restore from backup"
+        case .unreadableDraft(let id, let error):
+            "record \(id) was not written, nor any other of its import: it would be stored as JSON that does not read back (\(error.issues.map(\.redactedDescription).joined(separator: "; "))); the program that made it built it past the limits a record read from JSON is held to, so report this message to its maintainers"
         case .database(let path, let message):
             "database error on \(path): \(message)"
         case .conflictNotFound(let id):
