@@ -27,7 +27,18 @@ import VVECore
     @Test func linesLeaveRoundedAndPaddedByOneBaseOrNotAtAll() throws {
         var random = SeededGenerator(seed: 4)
         let tokens = LineTokens(encoder: encoder, queryID: query.queryID)
-        #expect(LineTokens.released([], rules: .floor, using: &random) == ReleasedLines(rules: .floor, count: 0, groups: []))
+        let none = LineTokens.released([], rules: .floor, using: &random)
+        #expect(none == ReleasedLines(rules: .floor, count: 0, groups: []))
+        // A node with no lines says so with an empty list, and one that left the list out is
+        // read the same; any other count needs its groups.
+        #expect(none.jsonValue["groups"] == .array([]) && none.jsonValue["count"] == .integer(0))
+        var noneIssues = IssueCollector()
+        #expect(ReleasedLines.read(none.jsonValue, at: .root, issues: &noneIssues) == none)
+        let listLeftOut: JSONValue = ["threshold": 8, "roundingBase": 5, "withheld": false, "count": 0]
+        #expect(ReleasedLines.read(listLeftOut, at: .root, issues: &noneIssues) == none && noneIssues.isEmpty)
+        let countWithoutGroups: JSONValue = ["threshold": 8, "roundingBase": 5, "withheld": false, "count": 10]
+        #expect(ReleasedLines.read(countWithoutGroups, at: .root, issues: &noneIssues) == nil)
+        #expect(noneIssues.issues.map(\.redactedDescription) == ["withheld: must be true with no count or groups, or false with both"])
         let few = tokens.groups((0..<7).map { [number($0)] }, using: &random)
         #expect(LineTokens.released(few, rules: .floor, using: &random) == ReleasedLines(rules: .floor, count: nil, groups: nil))
         for records in [8, 12, 13, 17, 40] {

@@ -26,12 +26,18 @@ package struct ReleasedLines: Sendable, Hashable {
         left.lexicographicallyPrecedes(right)
     }
 
+    /// The lines on the wire. `groups` is sent whenever the lines are, even empty for a
+    /// count of zero, so that the answer says "none" rather than leaving the member out.
     package var jsonValue: JSONValue {
-        .compactObject([
+        var members: [(String, JSONValue)] = [
             ("threshold", .integer(Int64(rules.threshold))), ("roundingBase", .integer(Int64(rules.roundingBase))),
-            ("withheld", .bool(groups == nil)), ("count", count.map { .integer(Int64($0)) }),
-            ("groups", groups.map { .array($0.map { .array($0.map { .string($0.hex) }) }) }),
-        ])
+            ("withheld", .bool(groups == nil)),
+        ]
+        if let count, let groups {
+            members.append(("count", .integer(Int64(count))))
+            members.append(("groups", .array(groups.map { .array($0.map { .string($0.hex) }) })))
+        }
+        return .object(JSONObject(members))
     }
 
     /// Reads and checks the lines: a count released under the rules, and exactly that count
@@ -46,6 +52,9 @@ package struct ReleasedLines: Sendable, Hashable {
         switch (object["withheld"], object["count"], object["groups"]?.arrayValue) {
         case (.bool(true)?, nil, nil):
             return ReleasedLines(rules: rules, count: nil, groups: nil)
+        case (.bool(false)?, .integer(0)?, nil):
+            // A node with no line records, of a build that left `groups` out when empty.
+            return ReleasedLines(rules: rules, count: 0, groups: [])
         case (.bool(false)?, _, let list?):
             let count: Int? = if case .integer(let number)? = object["count"] { Int(exactly: number) } else { nil }
             guard let count, rules.counts(releasedAs: count) != nil, count <= ProtectedTableAnswer.maximumCount else {
