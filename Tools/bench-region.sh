@@ -15,8 +15,11 @@
 #     to the receiving node's commit of its copy (received_at). p50 and p99; goal p99 < 500 ms.
 #  3. A lookup across every peer (`vve lookup` from the first node, end to end, a process
 #     each): p50 and p99 of LOOKUPS lookups.
-#  4. The whole region idle: the CPU of every `vve serve` over IDLE_SECONDS, and their memory.
-# The quarterly pack across a London-sized region is Tools/bench-report.sh's.
+#  4. The quarterly pack: a VRU node, pinned by every node with `aggregates: yes` and not
+#     serving, asks every node every measure for eight quarters (`vve report pack`, end to
+#     end, once), while the mesh keeps pulling. Tools/bench-report.sh measures each measure
+#     and the pack over larger stores, with no mesh.
+#  5. The whole region idle: the CPU of every `vve serve` over IDLE_SECONDS, and their memory.
 #
 # Usage: Tools/bench-region.sh [NODES] [RECORDS] [EDITS] [LOOKUPS] [IDLE_SECONDS]
 #        (defaults 35 2000 40 20 30)
@@ -70,6 +73,11 @@ run_region() {
   local count=$1 prefix=$2 base=$3 names=() node peer i
   for i in $(seq 1 "$count"); do names+=("$prefix$(printf '%02d' "$i")"); done
   echo "bench-region: $count nodes: making stores..." >&2
+  # The region's VRU: no linkage key, no port; it only asks.
+  local vru=${prefix}vru
+  make_node "$vru"
+  rm "$work/$vru/Certificates/linkage.key"
+  printf 'report-tables-per-analyst-per-day: 1000000\n' >> "$work/$vru/node.yaml"
   declare -gA port=()
   declare -A expected=()
   for node in "${names[@]}"; do expected[$node]=0; done
@@ -79,7 +87,7 @@ run_region() {
     make_node "$node"
     # Every peer connects from 127.0.0.1 here, so the limit of connections from one address
     # (32 by default, for a real region where each peer has its own) is raised.
-    printf 'lookup-contact: %s duty desk, 020 7946 0000\noperator-lookups-per-minute: 100000\noperator-lookups-per-day: 100000\npeer-lookups-per-minute: 100000\npeer-lookups-per-day: 100000\nconnections-per-address: 4096\nmaximum-connections: 4096\n' \
+    printf 'lookup-contact: %s duty desk, 020 7946 0000\noperator-lookups-per-minute: 100000\noperator-lookups-per-day: 100000\npeer-lookups-per-minute: 100000\npeer-lookups-per-day: 100000\nconnections-per-address: 4096\nmaximum-connections: 4096\naggregate-tables-per-peer-per-day: 1000000\n' \
       "$node" >> "$work/$node/node.yaml"
     # One in ten moves to another node of the region.
     "$vve" generate --kind relocation --count "$records" --seed "$i" --owner "$node" \
@@ -111,6 +119,12 @@ run_region() {
       printf '%s\n' "$policy" >> "$file.tmp"
       mv "$file.tmp" "$file"
     done
+    "$vve" peer add "$vru" --url https://localhost:1 --cert "$work/$vru/Certificates/$vru.pem" --role vru \
+      --agreement NL-ISA-2026-004 --lawful-basis "Crime and Disorder Act 1998 s.17A" --dir "$work/$node" > /dev/null
+    sed -i 's/^aggregates: no$/aggregates: yes/' "$work/$node/Peers/$vru.yaml"
+    "$vve" peer add "$node" --url "https://localhost:${port[$node]}" --cert "$work/$node/Certificates/$node.pem" --role borough \
+      --agreement NL-ISA-2026-004 --lawful-basis "Crime and Disorder Act 1998 s.17A" --dir "$work/$vru" > /dev/null
+    printf 'ask-aggregates: yes\n' >> "$work/$vru/Peers/$node.yaml"
   done
 
   # 1. Convergence from empty.
@@ -164,7 +178,14 @@ run_region() {
   done
   read -r result_lookup_p50 result_lookup_p99 < <(percentiles "$work/$prefix.lookups")
 
-  # 4. The region idle.
+  # 4. The quarterly pack, asked by the VRU of every node.
+  started=$(now)
+  "$vve" report pack --purpose "benchmark of the quarterly pack" --timeout 120 --json --dir "$work/$vru" > "$work/$prefix.pack.out" 2> "$work/$prefix.pack.err" \
+    || { echo "bench-region: the pack was incomplete:" >&2; cat "$work/$prefix.pack.err" >&2
+         grep -E '"(measure|state|reason)"' "$work/$prefix.pack.out" | grep -v '"answered"' | uniq -c >&2; exit 1; }
+  result_pack=$(calc "$(now) - $started")
+
+  # 5. The region idle.
   sleep 5
   local pids=() ticks_before=0 ticks_after=0 rss=0 pid
   for node in "${names[@]}"; do pids+=("$(cat "$work/$node.pid")"); done
@@ -184,12 +205,14 @@ run_region() {
   printf '  1. converged from empty:        %8.1f s\n' "$result_converge"
   printf '  2. edit propagation p50 / p99:  %6d / %d ms  (%d edits; goal p99 < 500 ms)\n' "$result_edit_p50" "$result_edit_p99" "$edits"
   printf '  3. lookup across %2d peers p50 / p99: %6.0f / %.0f ms  (%d lookups, a process each)\n' $(( count - 1 )) "$result_lookup_p50" "$result_lookup_p99" "$lookups"
-  printf '  4. idle, whole region:          %8.1f%% of one core, %d MiB resident  (%d s)\n' "$result_idle_cpu" "$result_memory" "$idle_seconds"
+  printf '  4. quarterly pack from the VRU:  %8.1f s  (every measure, 8 quarters, from %d nodes)\n' "$result_pack" "$count"
+  printf '  5. idle, whole region:          %8.1f%% of one core, %d MiB resident  (%d s)\n' "$result_idle_cpu" "$result_memory" "$idle_seconds"
 }
 
 run_region 5 f 21100
-base_converge=$result_converge base_edit=$result_edit_p99 base_lookup=$result_lookup_p99 base_cpu=$result_idle_cpu base_memory=$result_memory
+base_converge=$result_converge base_edit=$result_edit_p99 base_lookup=$result_lookup_p99 base_pack=$result_pack base_cpu=$result_idle_cpu base_memory=$result_memory
 run_region "$size" n 21200
-printf 'ratios %d nodes / 5 nodes: converge %.1f, edit p99 %.1f, lookup p99 %.1f, idle CPU %.1f, memory %.1f\n' "$size" \
+printf 'ratios %d nodes / 5 nodes: converge %.1f, edit p99 %.1f, lookup p99 %.1f, pack %.1f, idle CPU %.1f, memory %.1f\n' "$size" \
   "$(calc "$result_converge / $base_converge")" "$(calc "$result_edit_p99 / $base_edit")" "$(calc "$result_lookup_p99 / $base_lookup")" \
+  "$(calc "$result_pack / $base_pack")" \
   "$(calc "($result_idle_cpu + 0.01) / ($base_cpu + 0.01)")" "$(calc "$result_memory / $base_memory")"
