@@ -18,5 +18,5 @@ package struct ProtocolHeaderMiddleware: RouterMiddleware {
 
 extension ProtocolVersion {
     /// The header as Hummingbird names it.
-    package static let fieldName = HTTPField.Name(ProtocolVersion.header)!
+    static let fieldName = HTTPField.Name(ProtocolVersion.header)!
 }
