@@ -11,6 +11,14 @@ import VVEStore
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/protocol-1").path
 
+    /// Puts camden's store as version 1 wrote it in place of the node's new one.
+    static func installVersion1Store(at camden: RegionNode) throws {
+        let store = camden.directory + "/vve.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
+        try FileManager.default.copyItem(atPath: fixtures + "/camden.sqlite", toPath: store)
+        chmod(store, 0o600)
+    }
+
     @Test func aVersion1StoreOpensKeepsItsAuditChainAndServesANewPeer() throws {
         let region = try TestRegion()
         let camden = try region.node("camden")
@@ -18,11 +26,7 @@ import VVEStore
         try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
         try FileManager.default.copyItem(
             atPath: camden.directory + "/Certificates/linkage.key", toPath: enfield.directory + "/Certificates/linkage.key")
-        // camden's store as version 1 wrote it, in place of the new one.
-        let store = camden.directory + "/vve.sqlite"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
-        try FileManager.default.copyItem(atPath: Self.fixtures + "/camden.sqlite", toPath: store)
-        chmod(store, 0o600)
+        try Self.installVersion1Store(at: camden)
 
         let verified = try check(camden.run(["audit", "verify"])).stdout
         let entries = try #require(verified.firstMatch(of: /Audit chain intact: (\d+) entries/)?.1).description
@@ -64,13 +68,10 @@ import VVEStore
         let region = try TestRegion()
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
-        // camden's store and the region's linkage key as version 1 had them.
+        // The region's linkage key as version 1 had it, under which the lookup was made.
         try FileManager.default.copyItem(atPath: Self.fixtures + "/test-linkage-key", toPath: camden.directory + "/Certificates/linkage.key")
         chmod(camden.directory + "/Certificates/linkage.key", 0o600)
-        let store = camden.directory + "/vve.sqlite"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
-        try FileManager.default.copyItem(atPath: Self.fixtures + "/camden.sqlite", toPath: store)
-        chmod(store, 0o600)
+        try Self.installVersion1Store(at: camden)
         try camden.pin(haringey, port: 1)
         // The policy the fixtures were made under: a hit's risk level and status are sent
         // because it shares relocations' status group.
