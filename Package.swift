@@ -140,6 +140,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // A fake peer of another protocol version, served over mutual TLS.
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // The upgrade fixtures' linkage key, made again from its public phrase.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6
         ),

@@ -11,13 +11,14 @@
 #   haringey.sqlite         haringey's store, holding copies of camden's records
 #   changes.json            the body of camden's answer to haringey's GET /v1/changes?since=0
 #   whoami.json             camden's answer to GET /v1/whoami
-#   test-linkage-key        the region's linkage key the lookup was made under (a test key,
-#                           for these synthetic records alone; not named .key, which git
-#                           ignores so that no real key is ever committed)
 #   lookup-request.http     haringey's POST /v1/lookup as `vve lookup` sent it, head and body
 #   lookup-answer.json      camden's answer to it, from camden.sqlite
 #   aggregate-request.http  haringey's POST /v1/aggregate as `vve report relocations` sent it
 #   aggregate-answer.json   camden's answer to it, from camden.sqlite
+#
+# The lookup is made under a linkage key that is the SHA-256, in hex, of the public phrase
+# "vve upgrade fixtures, protocol N": plainly not a secret, and made again by the tests at run
+# time, so that no key is committed.
 #
 # A request is captured by `openssl s_server` posing as camden, with camden's certificate,
 # so that it is exactly what the client wrote; the answer is camden's `vve serve` to that
@@ -56,9 +57,8 @@ aggregates: yes'
 
 make_node camden
 make_node haringey
-if [ -e "$out/test-linkage-key" ]; then
-  for node in camden haringey; do install -m 600 "$out/test-linkage-key" "$work/$node/Certificates/linkage.key"; done
-fi
+printf 'vve upgrade fixtures, protocol %s' "$version" | sha256sum | cut -c1-64 > "$work/linkage.key"
+for node in camden haringey; do install -m 600 "$work/linkage.key" "$work/$node/Certificates/linkage.key"; done
 echo "lookup-contact: Camden MASH duty desk, 020 7946 0000" >> "$work/camden/node.yaml"
 echo "lookup-contact: Haringey MASH, 020 8489 0000" >> "$work/haringey/node.yaml"
 pin camden haringey 1 "$shares"
@@ -92,7 +92,6 @@ sed -i "s#https://localhost:$haringey_port#https://localhost:1#" "$work/camden/P
 fi
 
 # The exchanges, against camden's committed store, served by this vve.
-[ -e "$out/test-linkage-key" ] || install -m 644 "$work/linkage.key" "$out/test-linkage-key"
 rm -f "$work/camden/vve.sqlite"*
 install -m 600 "$out/camden.sqlite" "$work/camden/vve.sqlite"
 camden_port=$(serve camden --no-pull)
