@@ -60,8 +60,6 @@ package struct ChangeLogEntry: Sendable, Hashable {
     package var onlyFor: AuthorityName?
 }
 
-/// A record as the values of its row, encoded once. It holds no `CaseRecord`, so a bulk
-/// import frees each record where it was encoded, not one by one in the writer.
 /// A chunk of an import as the producing core leaves it for the writer.
 enum EncodedChunk: Sendable {
     case records([EncodedRecord])
@@ -71,6 +69,8 @@ enum EncodedChunk: Sendable {
     case unreadable(RecordID, ValidationError)
 }
 
+/// A record as the values of its row, encoded once. It holds no `CaseRecord`, so a bulk
+/// import frees each record where it was encoded, not one by one in the writer.
 struct EncodedRecord: Sendable {
     let recordID: RecordID
     let kind: RecordKind
