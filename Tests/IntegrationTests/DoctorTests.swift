@@ -9,7 +9,7 @@ import Testing
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
         let vru = try region.node("vru")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
         try camden.pin(haringey, port: 1)
         try camden.setPolicy(for: "haringey", RegionSyncTests.camdenPolicy)
         try haringey.pin(camden, port: 1)
@@ -30,7 +30,7 @@ import Testing
         #expect(lines.last == "Every check passed.")
 
         // A key open to others, and a peer that is down: problems, exit 2.
-        chmod(camden.directory + "/Certificates/linkage.key", 0o644)
+        chmod(camden.linkageKey, 0o644)
         _ = server.stop()
         let faulty = try camden.run(["doctor", "--timeout", "2"])
         #expect(faulty.status == 2)
@@ -46,7 +46,7 @@ import Testing
         try vru.setPolicy(for: "camden", "lookups: no\naggregates: no\nask-aggregates: yes\n")
         let keyless = try vru.run(["doctor", "--timeout", "1", "--json"])
         #expect(keyless.stdout.contains(#""text": "absent, and none needed: this node shares no records, answers no lookups and makes no tokens""#))
-        try check(VVE.run(["linkage-key", "create", vru.directory + "/Certificates/linkage.key"]))
+        try vru.createLinkageKey()
         let withKey = try vru.run(["doctor", "--timeout", "1"])
         #expect(
             withKey.stdout.contains(

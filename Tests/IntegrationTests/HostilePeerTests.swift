@@ -11,7 +11,7 @@ import Testing
         let enfield = try region.node("enfield")
         let haringey = try region.node("haringey")
         for owner in [camden, enfield] {
-            try check(VVE.run(["linkage-key", "create", owner.directory + "/Certificates/linkage.key"]))
+            try owner.createLinkageKey()
             try owner.pin(haringey, port: 1)
             try owner.setPolicy(for: "haringey", SyncTests.policy)
         }
@@ -66,8 +66,8 @@ import Testing
         let region = try TestRegion()
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
-        try check(VVE.run(["linkage-key", "create", haringey.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
+        try haringey.createLinkageKey()
         try camden.pin(haringey, port: 1)
         try camden.setPolicy(for: "haringey", SyncTests.policy)
         let records = try camden.addRelocations(people: ["Tia", "Dami"])

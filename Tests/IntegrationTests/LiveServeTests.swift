@@ -9,7 +9,7 @@ import Testing
     func region() throws -> (TestRegion, RegionNode, RegionNode, [String]) {
         let region = try TestRegion()
         let (camden, haringey) = try region.camdenSharingWithHaringey()
-        try check(VVE.run(["linkage-key", "create", haringey.directory + "/Certificates/linkage.key"]))
+        try haringey.createLinkageKey()
         return (region, camden, haringey, try camden.addRelocations(people: ["Tia", "Dami"]))
     }
 

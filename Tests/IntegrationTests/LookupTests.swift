@@ -37,11 +37,10 @@ import Testing
         // possible match below pass or fail by chance.
         #expect(
             FileManager.default.createFile(
-                atPath: camden.directory + "/Certificates/linkage.key", contents: Data((String(repeating: "5a", count: 32) + "\n").utf8),
+                atPath: camden.linkageKey, contents: Data((String(repeating: "5a", count: 32) + "\n").utf8),
                 attributes: [.posixPermissions: 0o600]))
         for node in [haringey, enfield, police] {
-            try FileManager.default.copyItem(
-                atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
+            try camden.copyLinkageKey(to: node)
         }
         // camden answers 4 lookups a day from one peer; the officer may make 5.
         try camden.appendSetting("peer-lookups-per-day: 4\nlookup-contact: Camden MASH duty desk, 020 7946 0000")
@@ -241,10 +240,9 @@ import Testing
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
         let police = try region.node("met-police")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
         for node in [haringey, police] {
-            try FileManager.default.copyItem(
-                atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
+            try camden.copyLinkageKey(to: node)
         }
         try camden.pin(haringey, port: 1)
         try camden.setPolicy(for: "haringey", RegionSyncTests.camdenPolicy)
@@ -310,9 +308,8 @@ import Testing
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
         let police = try region.node("met-police")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
-        try FileManager.default.copyItem(
-            atPath: camden.directory + "/Certificates/linkage.key", toPath: police.directory + "/Certificates/linkage.key")
+        try camden.createLinkageKey()
+        try camden.copyLinkageKey(to: police)
         try camden.appendSetting("lookup-contact: Camden MASH duty desk, 020 7946 0000")
         try camden.pin(police, port: 1, role: "police")
         try camden.setPolicy(for: "met-police", Self.camdenToPolice)
@@ -348,7 +345,7 @@ import Testing
         let region = try TestRegion()
         let police = try region.node("met-police")
         let camden = try region.node("camden")
-        try check(VVE.run(["linkage-key", "create", police.directory + "/Certificates/linkage.key"]))
+        try police.createLinkageKey()
         try police.appendSetting("operator-lookups-per-minute: 3")
         try police.pin(camden, port: 1)
         try police.setPolicy(for: "camden", "lookups: no\nask-lookups: yes\naggregates: no\n")
@@ -377,7 +374,7 @@ import Testing
         let region = try TestRegion()
         let police = try region.node("met-police")
         let camden = try region.node("camden")
-        try check(VVE.run(["linkage-key", "create", police.directory + "/Certificates/linkage.key"]))
+        try police.createLinkageKey()
         try police.pin(camden, port: 1)
         let result = try lookup(police, ["--surname", "Okonjo", "--forename", "Tia"])
         #expect(result.status == 78)

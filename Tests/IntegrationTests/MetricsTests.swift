@@ -20,10 +20,9 @@ import VVECore
         let haringey = try region.node("haringey")
         let police = try region.node("met-police")
         let enfield = try region.node("enfield")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
         for node in [haringey, police] {
-            try FileManager.default.copyItem(
-                atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
+            try camden.copyLinkageKey(to: node)
         }
         // camden and haringey share relocations with each other; enfield is down, and camden
         // asks it lookups; the police look people up at camden; islington answers every pull

@@ -20,7 +20,7 @@ import VVECore
         let haringey = try region.node("haringey")
         let vru = try region.node("vru")
         for server in [police, camden, haringey] {
-            try check(VVE.run(["linkage-key", "create", server.directory + "/Certificates/linkage.key"]))
+            try server.createLinkageKey()
         }
         try ReportTests().seed(police, kind: "missing-episode", count: 600, seed: 7)
         try police.appendSetting(

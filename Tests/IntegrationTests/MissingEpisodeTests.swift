@@ -35,7 +35,7 @@ import Testing
         let haringey = try region.node("haringey")
         let islington = try region.node("islington")
         for server in [police, camden] {
-            try check(VVE.run(["linkage-key", "create", server.directory + "/Certificates/linkage.key"]))
+            try server.createLinkageKey()
         }
         // 30 and 6 hours ago, plus the minutes the test may take: the clock shows 65h left.
         let reported = Self.hoursAgo(30.5), returned = Self.hoursAgo(6.5)

@@ -22,7 +22,7 @@ import Testing
         let region = try TestRegion()
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
         try camden.pin(haringey, port: 7444)
         try camden.setPolicy(for: "haringey", policy)
         try camden.appendSetting("lookup-contact: Camden MASH duty desk, 020 7946 0000")
@@ -37,7 +37,7 @@ import Testing
         defer { withExtendedLifetime(region) {} }
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
         try camden.pin(haringey, port: 7444)
         try camden.setPolicy(for: "haringey", Self.haringeyPolicy)
         let expected =
@@ -96,7 +96,7 @@ import Testing
         let audit = try camden.run(["audit", "list", "--action", "read"])
         #expect(audit.stdout.contains(id))
 
-        try FileManager.default.removeItem(atPath: camden.directory + "/Certificates/linkage.key")
+        try FileManager.default.removeItem(atPath: camden.linkageKey)
         let noKey = try camden.run(["policy", "explain", "--peer", "haringey", "--record", id])
         #expect(noKey.status == 78)
         #expect(

@@ -55,7 +55,7 @@ import Testing
         let region = try TestRegion()
         let haringey = try region.node("haringey")
         let camden = try region.node("camden")
-        try check(VVE.run(["linkage-key", "create", haringey.directory + "/Certificates/linkage.key"]))
+        try haringey.createLinkageKey()
         let fake = try await FakePeer(as: camden, caCertificate: camden.directory + "/Certificates/ca.pem", protocolVersion: 3)
         do {
             try haringey.pin(camden, port: fake.port)

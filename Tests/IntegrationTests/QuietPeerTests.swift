@@ -10,7 +10,7 @@ import Testing
         defer { withExtendedLifetime(region) {} }
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
         try camden.pin(haringey, port: 1)
         _ = try camden.addRelocations(people: ["Tia"])
         let owner = try camden.serve()

@@ -52,10 +52,9 @@ import Testing
         let haringey = try region.node("haringey")
         let enfield = try region.node("enfield")
         let nodes = [camden, haringey, enfield]
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
         for node in [haringey, enfield] {
-            try FileManager.default.copyItem(
-                atPath: camden.directory + "/Certificates/linkage.key", toPath: node.directory + "/Certificates/linkage.key")
+            try camden.copyLinkageKey(to: node)
         }
         for node in nodes {
             for peer in nodes where peer !== node { try node.pin(peer, port: 1) }

@@ -19,9 +19,8 @@ import VVECore
         let haringey = try region.node("haringey")
         let vru = try region.node("vru")
         let tests = ReportTests()
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
-        try FileManager.default.copyItem(
-            atPath: camden.directory + "/Certificates/linkage.key", toPath: haringey.directory + "/Certificates/linkage.key")
+        try camden.createLinkageKey()
+        try camden.copyLinkageKey(to: haringey)
         for (index, borough) in [camden, haringey].enumerated() {
             try tests.seed(borough, kind: "relocation", count: 400, seed: index + 1)
             try tests.seed(borough, kind: "county-lines-link", count: 150, seed: index + 11)

@@ -231,12 +231,11 @@ import VVEStore
         let haringey = try region.node("haringey")
         let enfield = try region.node("enfield")
         let vru = try region.node("vru")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
         // camden and haringey hold the same 120 young people and 60 lines; enfield others.
         for (borough, seed) in [(camden, 1), (haringey, 1), (enfield, 2)] {
             if borough !== camden {
-                try FileManager.default.copyItem(
-                    atPath: camden.directory + "/Certificates/linkage.key", toPath: borough.directory + "/Certificates/linkage.key")
+                try camden.copyLinkageKey(to: borough)
             }
             try self.seed(borough, kind: "relocation", count: 120, seed: seed)
             try self.seed(borough, kind: "county-lines-link", count: 60, seed: seed)
@@ -260,7 +259,7 @@ import VVEStore
 
         // The direct count: people with a full name and date of birth, by exact match key,
         // whether young people relocated or people linked to lines.
-        let key = try #require(LinkageKey(hex: String(contentsOfFile: camden.directory + "/Certificates/linkage.key", encoding: .utf8)))
+        let key = try #require(LinkageKey(hex: String(contentsOfFile: camden.linkageKey, encoding: .utf8)))
         let encoder = MatchKeyEncoder(key: key)
         func people(_ node: RegionNode) throws -> Set<[UInt8]> {
             Set(try records(node).flatMap { record in record.fields.map(LookupPeople.people(of:)) ?? [] }.compactMap(encoder.exactKey))

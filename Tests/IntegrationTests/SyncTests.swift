@@ -39,7 +39,7 @@ import Testing
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
         let enfield = try region.node("enfield")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
         for peer in [haringey, enfield] {
             try camden.pin(peer, port: 1)
             try camden.setPolicy(for: peer.name, Self.policy)
@@ -110,14 +110,13 @@ extension SyncTests {
     @Test func aLinkageKeyReadableByOthersStopsTheServerFromStarting() throws {
         let region = try TestRegion()
         let camden = try region.node("camden")
-        let key = camden.directory + "/Certificates/linkage.key"
-        try check(VVE.run(["linkage-key", "create", key]))
-        chmod(key, 0o644)
+        try camden.createLinkageKey()
+        chmod(camden.linkageKey, 0o644)
         let result = try camden.run(["serve", "--listen", "127.0.0.1:0"])
         #expect(result.status == 78)
         #expect(
             result.stderr
-                == "vve: error: linkage key \(key) has mode 644, readable by group or others; run `chmod 600 \(key)` and check who may have copied it\n"
+                == "vve: error: linkage key \(camden.linkageKey) has mode 644, readable by group or others; run `chmod 600 \(camden.linkageKey)` and check who may have copied it\n"
         )
     }
 }

@@ -162,7 +162,7 @@ import VVETestSupport
         let region = try TestRegion()
         let camden = try region.node("camden")
         let haringey = try region.node("haringey")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
         try camden.pin(haringey, port: 1)
         try camden.setPolicy(for: "haringey", SyncTests.policy)
         let server = try camden.serve()
@@ -232,7 +232,7 @@ import VVETestSupport
         let regionKey = region.root + "/linkage.key"
         try check(VVE.run(["linkage-key", "create", regionKey]))
         let installed = try camden.run(["linkage-key", "install", regionKey])
-        let target = camden.directory + "/Certificates/linkage.key"
+        let target = camden.linkageKey
         #expect(
             installed.stdout == """
                 Installed the linkage key at \(target) (mode 0600).

@@ -24,9 +24,8 @@ import VVEStore
         let region = try TestRegion()
         let camden = try region.node("camden")
         let enfield = try region.node("enfield")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
-        try FileManager.default.copyItem(
-            atPath: camden.directory + "/Certificates/linkage.key", toPath: enfield.directory + "/Certificates/linkage.key")
+        try camden.createLinkageKey()
+        try camden.copyLinkageKey(to: enfield)
         try Self.installVersion1Store(at: camden)
 
         let verified = try check(camden.run(["audit", "verify"])).stdout
@@ -72,8 +71,8 @@ import VVEStore
         // The linkage key the lookup was made under: the SHA-256 of a public phrase, made
         // again here so that no key is committed (Tools/make-upgrade-fixtures.sh).
         let key = SHA256.hash(data: Data("vve upgrade fixtures, protocol 1".utf8)).map { String(format: "%02x", $0) }.joined()
-        try Data((key + "\n").utf8).write(to: URL(fileURLWithPath: camden.directory + "/Certificates/linkage.key"))
-        chmod(camden.directory + "/Certificates/linkage.key", 0o600)
+        try Data((key + "\n").utf8).write(to: URL(fileURLWithPath: camden.linkageKey))
+        chmod(camden.linkageKey, 0o600)
         try Self.installVersion1Store(at: camden)
         try camden.pin(haringey, port: 1)
         // The policy the fixtures were made under: a hit's risk level and status are sent

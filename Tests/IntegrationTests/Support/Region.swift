@@ -68,6 +68,17 @@ final class RegionNode {
 
     var certificate: String { directory + "/Certificates/\(name).pem" }
     var key: String { directory + "/Certificates/\(name).key" }
+    var linkageKey: String { directory + "/Certificates/linkage.key" }
+
+    /// Makes the region's linkage key here, with `vve linkage-key create`.
+    func createLinkageKey() throws {
+        try check(VVE.run(["linkage-key", "create", linkageKey]))
+    }
+
+    /// Gives `other` this node's linkage key, as an admin copies the region's key to a node.
+    func copyLinkageKey(to other: RegionNode) throws {
+        try FileManager.default.copyItem(atPath: linkageKey, toPath: other.linkageKey)
+    }
 
     /// Runs vve with `--dir` this node.
     @discardableResult

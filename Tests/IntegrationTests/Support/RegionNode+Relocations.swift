@@ -49,7 +49,7 @@ extension TestRegion {
     func camdenSharingWithHaringey() throws -> (camden: RegionNode, haringey: RegionNode) {
         let camden = try node("camden")
         let haringey = try node("haringey")
-        try check(VVE.run(["linkage-key", "create", camden.directory + "/Certificates/linkage.key"]))
+        try camden.createLinkageKey()
         try camden.pin(haringey, port: 1)
         try camden.setPolicy(for: "haringey", SyncTests.policy)
         return (camden, haringey)
