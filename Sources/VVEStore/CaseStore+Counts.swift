@@ -32,7 +32,7 @@ extension CaseStore {
                 if let peer = AuthorityName(row["peer"] as String) { setAside[peer] = row["items"] }
             }
             var lookupsAsked: [AuthorityName: [String: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT peer, outcome, COUNT(*) AS asked FROM lookup_asked GROUP BY peer, outcome") {
+            for row in try Row.fetchAll(db, sql: "SELECT peer, outcome, asked FROM lookup_asked") {
                 if let peer = AuthorityName(row["peer"] as String) { lookupsAsked[peer, default: [:]][row["outcome"]] = row["asked"] }
             }
             let day = today.description

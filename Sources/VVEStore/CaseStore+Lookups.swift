@@ -246,9 +246,10 @@ extension CaseStore {
             var audit = try AuditAppender(db)
             try audit.append(event, db)
             try noteLookupNames(names, by: event.actor, at: event.time, db)
-            let asked = try db.cachedStatement(sql: "INSERT INTO lookup_asked(at, peer, outcome) VALUES (?, ?, ?)")
+            let asked = try db.cachedStatement(
+                sql: "INSERT INTO lookup_asked(peer, outcome, asked) VALUES (?, ?, 1) ON CONFLICT (peer, outcome) DO UPDATE SET asked = asked + 1")
             for (peer, result) in report.results {
-                try asked.execute(arguments: [event.time.description, peer.rawValue, result.outcome])
+                try asked.execute(arguments: [peer.rawValue, result.outcome])
             }
         }
     }

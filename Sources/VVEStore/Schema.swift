@@ -431,17 +431,20 @@ enum Schema {
                     """)
         }
         migrator.registerMigration("2026-12-lookups-asked") { db in
-            // Each peer asked by each lookup this node's operators made, and what it gave back,
-            // for the node's metrics: the lookups are made by `vve lookup`, a process of its own,
-            // and counted by `vve serve` from here. Lookups made before this table have their
-            // outcomes only in the audit log's text, and are not counted.
+            // How many times this node's lookups asked each peer, by what it gave back, for the
+            // node's metrics: the lookups are made by `vve lookup`, a process of its own, and
+            // counted by `vve serve` from here, a row a peer and outcome so a scrape reads a few
+            // rows whatever the number of lookups (the audit log says when each was made).
+            // Lookups made before this table have their outcomes only in the audit log's text,
+            // and are not counted.
             try db.execute(
                 sql: """
                     CREATE TABLE lookup_asked (
-                        at TEXT NOT NULL,
                         peer TEXT NOT NULL,
-                        outcome TEXT NOT NULL CHECK (outcome IN ('hit', 'no-hit', 'refused', 'no-answer'))
-                    ) STRICT;
+                        outcome TEXT NOT NULL CHECK (outcome IN ('hit', 'no-hit', 'refused', 'no-answer')),
+                        asked INTEGER NOT NULL CHECK (asked > 0),
+                        PRIMARY KEY (peer, outcome)
+                    ) STRICT, WITHOUT ROWID;
                     """)
         }
         return migrator

@@ -38,7 +38,11 @@ import VVECore
         #expect(ReleasedLines.read(listLeftOut, at: .root, issues: &noneIssues) == none && noneIssues.isEmpty)
         let countWithoutGroups: JSONValue = ["threshold": 8, "roundingBase": 5, "withheld": false, "count": 10]
         #expect(ReleasedLines.read(countWithoutGroups, at: .root, issues: &noneIssues) == nil)
-        #expect(noneIssues.issues.map(\.redactedDescription) == ["withheld: must be true with no count or groups, or false with both"])
+        let groupsNotAList: JSONValue = ["threshold": 8, "roundingBase": 5, "withheld": false, "count": 0, "groups": "none"]
+        #expect(ReleasedLines.read(groupsNotAList, at: .root, issues: &noneIssues) == nil)
+        #expect(
+            noneIssues.issues.map(\.redactedDescription)
+                == Array(repeating: "withheld: must be true with no count or groups, or false with both", count: 2))
         let few = tokens.groups((0..<7).map { [number($0)] }, using: &random)
         #expect(LineTokens.released(few, rules: .floor, using: &random) == ReleasedLines(rules: .floor, count: nil, groups: nil))
         for records in [8, 12, 13, 17, 40] {

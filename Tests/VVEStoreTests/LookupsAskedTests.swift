@@ -45,7 +45,7 @@ import VVETestSupport
         let store = try CaseStore.inMemory(node: camden)
         #expect(throws: StoreError.self) {
             try store.transaction { db in
-                try db.execute(sql: "INSERT INTO lookup_asked(at, peer, outcome) VALUES ('2026-11-23T00:00:00.000Z', 'enfield', 'maybe')")
+                try db.execute(sql: "INSERT INTO lookup_asked(peer, outcome, asked) VALUES ('enfield', 'maybe', 1)")
             }
         }
         #expect(try store.counts(today: today).lookupsAsked.isEmpty)

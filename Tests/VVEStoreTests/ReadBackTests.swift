@@ -19,7 +19,9 @@ import VVETestSupport
         }
         line.importingAreas = (1...31).map { AuthorityName("area-\($0)")! }
         overlong.fields = .countyLinesLink(line)
-        let valid = (0..<3).map { _ in generator.nextDraft() }
+        // More than a chunk, the bad draft in the last: earlier chunks are written into the
+        // transaction before the refusal, and rolled back with it.
+        let valid = (0..<(CaseStore.importChunkSize + 100)).map { _ in generator.nextDraft() }
 
         #expect {
             _ = try store.importDrafts(valid + [overlong], context: context())

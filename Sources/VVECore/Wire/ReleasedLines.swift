@@ -52,7 +52,7 @@ package struct ReleasedLines: Sendable, Hashable {
         switch (object["withheld"], object["count"], object["groups"]?.arrayValue) {
         case (.bool(true)?, nil, nil):
             return ReleasedLines(rules: rules, count: nil, groups: nil)
-        case (.bool(false)?, .integer(0)?, nil):
+        case (.bool(false)?, .integer(0)?, nil) where object["groups"] == nil:
             // A node with no line records, of a build that left `groups` out when empty.
             return ReleasedLines(rules: rules, count: 0, groups: [])
         case (.bool(false)?, _, let list?):

@@ -19,9 +19,9 @@ package enum MetricName {
     /// Batches the peer sent that were refused whole because they were malformed:
     /// nothing of them was applied, and the next pull asks again from the same cursor.
     package static let batchesRefused = "vve_pull_batches_refused_total"
-    /// Whole days until the peer's certificate expires, as it last presented it in a
-    /// handshake either way.
-    package static let peerCertificateDays = "vve_peer_certificate_days_to_expiry"
+    /// When the peer's certificate expires, in seconds since 1970, as it last presented it in
+    /// a handshake either way.
+    package static let peerCertificateExpiry = "vve_peer_certificate_expiry_timestamp_seconds"
 
     // Read from the store and the certificates at each scrape.
     /// The peer's cursor: the last change of its log this node applied.
