@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Makes the upgrade fixtures in Tests/Fixtures/protocol-N/ with the vve of this checkout, for
-# the protocol version it speaks. They are committed once per version and never remade: a
-# file already there is kept, and only missing ones are made, the exchanges against the
-# committed camden.sqlite. Later versions must open these stores and serve and read these
-# exchanges (UpgradeTests).
+# the protocol version it speaks. They are committed once per version and never remade. The
+# stores, changes.json and whoami.json are made together when camden.sqlite is missing, and
+# any exchange files then go, since they answered another store; each exchange is made when
+# its files are missing, against the committed camden.sqlite. Later versions must open these
+# stores and serve and read these exchanges (UpgradeTests).
 #
 #   camden.sqlite           camden's store, by `vve backup`: its own records of every kind,
 #                           copies of haringey's, conflicts' history, kept quarterly counts,
@@ -68,6 +69,7 @@ echo "ask-aggregates: yes" >> "$work/haringey/Peers/camden.yaml"
 as_haringey=(--cacert "$work/camden/Certificates/ca.pem" --cert "$work/haringey/Certificates/haringey.pem" --key "$work/haringey/Certificates/haringey.key")
 
 if [ ! -e "$out/camden.sqlite" ]; then
+rm -f "$out"/lookup-* "$out"/aggregate-*
 for kind in relocation county-lines-link shared-perpetrator missing-episode; do
   "$vve" generate --kind "$kind" --count 12 --seed 11 --owner camden > "$work/camden-$kind.ndjson"
   "$vve" record import "$work/camden-$kind.ndjson" --dir "$work/camden" > /dev/null
@@ -87,7 +89,10 @@ rm -f "$out/camden.sqlite" "$out/haringey.sqlite"
 "$vve" backup "$out/camden.sqlite" --dir "$work/camden" > /dev/null
 "$vve" backup "$out/haringey.sqlite" --dir "$work/haringey" > /dev/null
 chmod 644 "$out"/*.sqlite
-kill "$(cat "$work/camden.pid")" "$(cat "$work/haringey.pid")"
+for pid in "$(cat "$work/camden.pid")" "$(cat "$work/haringey.pid")"; do
+  kill "$pid"
+  while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done
+done
 sed -i "s#https://localhost:$haringey_port#https://localhost:1#" "$work/camden/Peers/haringey.yaml"
 fi
 
@@ -119,13 +124,14 @@ answer() {
   path=$(head -1 "$request" | cut -d' ' -f2)
   sed '1,/^\r\?$/d' "$request" > "$work/body"
   curl -sS --fail-with-body "${as_haringey[@]}" -H 'Accept-Encoding: identity' -H 'Content-Type: application/json' \
-    -H 'VVE-Protocol: 1' --data-binary @"$work/body" "https://localhost:$camden_port$path" > "$file"
+    -H "VVE-Protocol: $version" --data-binary @"$work/body" "https://localhost:$camden_port$path" > "$file"
 }
 
 if [ ! -e "$out/lookup-request.http" ]; then
-  person=$(sqlite3 "$out/camden.sqlite" \
-    "select json_extract(document, '$.fields.youngPerson.surname') || ' ' || json_extract(document, '$.fields.youngPerson.forenames') || ' ' || json_extract(document, '$.fields.youngPerson.dateOfBirth') from record where kind = 'relocation' and json_extract(document, '$.fields.youngPerson.dateOfBirth') is not null order by id limit 1")
-  read -r surname forename dob <<< "$person"
+  # Forenames may hold a space: the columns are split at `|`.
+  person=$(sqlite3 -separator '|' "$out/camden.sqlite" \
+    "select json_extract(document, '$.fields.youngPerson.surname'), json_extract(document, '$.fields.youngPerson.forenames'), json_extract(document, '$.fields.youngPerson.dateOfBirth') from record where kind = 'relocation' and json_extract(document, '$.fields.youngPerson.dateOfBirth') is not null order by id limit 1")
+  IFS='|' read -r surname forename dob <<< "$person"
   capture "$out/lookup-request.http" lookup --surname "$surname" --forename "$forename" --dob "$dob" \
     --reason "missing child enquiry, cross-border check" --case-ref CAD-4471/26
   answer "$out/lookup-request.http" "$out/lookup-answer.json"
