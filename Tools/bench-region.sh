@@ -15,11 +15,13 @@
 #     to the receiving node's commit of its copy (received_at). p50 and p99; goal p99 < 500 ms.
 #  3. A lookup across every peer (`vve lookup` from the first node, end to end, a process
 #     each): p50 and p99 of LOOKUPS lookups.
-#  4. The quarterly pack: a VRU node, pinned by every node with `aggregates: yes` and not
-#     serving, asks every node every measure for eight quarters (`vve report pack`, end to
-#     end, once), while the mesh keeps pulling. Tools/bench-report.sh measures each measure
+#  4. The quarterly pack: a VRU node, pinned by every node with `aggregates: yes` and serving
+#     with `--no-pull` as a real VRU would (so that the nodes' pulls from it succeed, finding
+#     it shares nothing), asks every node every measure for eight quarters (`vve report pack`,
+#     end to end, once), while the mesh keeps pulling. Tools/bench-report.sh measures each measure
 #     and the pack over larger stores, with no mesh.
-#  5. The whole region idle: the CPU of every `vve serve` over IDLE_SECONDS, and their memory.
+#  5. The whole region idle: the CPU of every node's `vve serve` over IDLE_SECONDS, and their
+#     memory (the VRU's not counted, so that the figures compare with a region without one).
 #
 # Usage: Tools/bench-region.sh [NODES] [RECORDS] [EDITS] [LOOKUPS] [IDLE_SECONDS]
 #        (defaults 35 2000 40 20 30)
@@ -49,11 +51,11 @@ lookups: yes
 ask-lookups: yes
 aggregates: no'
 
-# Starts `vve serve` for node $1 at port $2 and waits until it listens. Its pid goes to
-# "$work/NAME.pid", for the cleanup.
+# Starts `vve serve` for node $1 at port $2, with any further arguments; `wait_listening`
+# waits for it. Its pid goes to "$work/NAME.pid", for the cleanup.
 serve_at() {
-  local name=$1 at=$2
-  "$vve" serve --listen "127.0.0.1:$at" --dir "$work/$name" --log-level error > "$work/$name.out" 2> "$work/$name.err" &
+  local name=$1 at=$2; shift 2
+  "$vve" serve --listen "127.0.0.1:$at" --dir "$work/$name" --log-level error "$@" > "$work/$name.out" 2> "$work/$name.err" &
   echo $! > "$work/$name.pid"
 }
 
@@ -73,7 +75,7 @@ run_region() {
   local count=$1 prefix=$2 base=$3 names=() node peer i
   for i in $(seq 1 "$count"); do names+=("$prefix$(printf '%02d' "$i")"); done
   echo "bench-region: $count nodes: making stores..." >&2
-  # The region's VRU: no linkage key, no port; it only asks.
+  # The region's VRU: no linkage key; it serves, shares nothing and pulls nothing.
   local vru=${prefix}vru
   make_node "$vru"
   rm "$work/$vru/Certificates/linkage.key"
@@ -109,6 +111,7 @@ run_region() {
   echo "bench-region: $count nodes: pinning every pair, then serving..." >&2
   i=0
   for node in "${names[@]}"; do port[$node]=$(( base + i )); i=$((i + 1)); done
+  port[$vru]=$(( base + count ))
   for node in "${names[@]}"; do
     for peer in "${names[@]}"; do
       [ "$peer" = "$node" ] && continue
@@ -119,7 +122,7 @@ run_region() {
       printf '%s\n' "$policy" >> "$file.tmp"
       mv "$file.tmp" "$file"
     done
-    "$vve" peer add "$vru" --url https://localhost:1 --cert "$work/$vru/Certificates/$vru.pem" --role vru \
+    "$vve" peer add "$vru" --url "https://localhost:${port[$vru]}" --cert "$work/$vru/Certificates/$vru.pem" --role vru \
       --agreement NL-ISA-2026-004 --lawful-basis "Crime and Disorder Act 1998 s.17A" --dir "$work/$node" > /dev/null
     sed -i 's/^aggregates: no$/aggregates: yes/' "$work/$node/Peers/$vru.yaml"
     "$vve" peer add "$node" --url "https://localhost:${port[$node]}" --cert "$work/$node/Certificates/$node.pem" --role borough \
@@ -130,7 +133,8 @@ run_region() {
   # 1. Convergence from empty.
   local started converged=no
   for node in "${names[@]}"; do serve_at "$node" "${port[$node]}"; done
-  for node in "${names[@]}"; do wait_listening "$node"; done
+  serve_at "$vru" "${port[$vru]}" --no-pull
+  for node in "${names[@]}" "$vru"; do wait_listening "$node"; done
   started=$(now)
   for _ in $(seq 1 6000); do
     converged=yes
@@ -197,7 +201,7 @@ run_region() {
   done
   result_idle_cpu=$(calc "($ticks_after - $ticks_before) / $(getconf CLK_TCK) / $idle_seconds * 100")
   result_memory=$(( rss / 1024 ))
-  for pid in "${pids[@]}"; do kill "$pid"; done
+  for pid in "${pids[@]}" "$(cat "$work/$vru.pid")"; do kill "$pid"; done
   wait 2>/dev/null || true
   rm -f "$work"/"$prefix"*.pid
 
