@@ -47,6 +47,38 @@ serve() {
   exit 1
 }
 
+# Replaces the lookups and aggregates lines of node $1's file for peer $2 with the policy
+# text $3 (share, accept, lookups, aggregates).
+set_policy() {
+  local file="$work/$1/Peers/$2.yaml"
+  grep -v '^lookups:\|^aggregates:' "$file" > "$file.tmp"
+  printf '%s\n' "$3" >> "$file.tmp"
+  mv "$file.tmp" "$file"
+}
+
+# Edits record $2 at its owner, node $1, to another risk level, so that every edit is a real
+# change; prints the edit's updatedAt.
+edit_risk_level() {
+  local owner=$1 id=$2 current level
+  current=$(sqlite3 "$work/$owner/vve.sqlite" "SELECT risk_level FROM record WHERE id = '$id'")
+  level=high; [ "$current" = high ] && level=very-high
+  "$vve" record update "$id" --json "{\"fields\": {\"riskLevel\": \"$level\"}}" --dir "$work/$owner" > /dev/null || return 1
+  sqlite3 "$work/$owner/vve.sqlite" "SELECT updated_at FROM record WHERE id = '$id'"
+}
+
+# Prints the milliseconds from $3 (an edit's updatedAt) until node $1 committed its copy of
+# record $2 at that version or later; fails after 10 s.
+delivery_millis() {
+  local holder=$1 id=$2 updated=$3 received=
+  for _ in $(seq 1 1000); do
+    received=$(sqlite3 "$work/$holder/vve.sqlite" "SELECT received_at FROM shared_copy WHERE id = '$id' AND received_at >= '$updated'")
+    [ -n "$received" ] && break
+    sleep 0.01
+  done
+  [ -n "$received" ] || return 1
+  echo $(( $(millis "$received") - $(millis "$updated") ))
+}
+
 # The time now, in seconds with nanoseconds; arithmetic on decimals; a timestamp as
 # milliseconds since 1970.
 now() { date +%s.%N; }

@@ -117,10 +117,7 @@ run_region() {
       [ "$peer" = "$node" ] && continue
       "$vve" peer add "$peer" --url "https://localhost:${port[$peer]}" --cert "$work/$peer/Certificates/$peer.pem" --role borough \
         --agreement NL-ISA-2026-004 --lawful-basis "Children Act 1989 s.47" --dir "$work/$node" > /dev/null
-      local file="$work/$node/Peers/$peer.yaml"
-      grep -v '^lookups:\|^aggregates:' "$file" > "$file.tmp"
-      printf '%s\n' "$policy" >> "$file.tmp"
-      mv "$file.tmp" "$file"
+      set_policy "$node" "$peer" "$policy"
     done
     "$vve" peer add "$vru" --url "https://localhost:${port[$vru]}" --cert "$work/$vru/Certificates/$vru.pem" --role vru \
       --agreement NL-ISA-2026-004 --lawful-basis "Crime and Disorder Act 1998 s.17A" --dir "$work/$node" > /dev/null
@@ -151,22 +148,13 @@ run_region() {
   # 2. Edit propagation, to the receiving node of cross-border records.
   : > "$work/$prefix.edits"
   for i in $(seq 1 "$edits"); do
-    local owner=${names[$(( i % count ))]} id holder current level updated received
+    local owner=${names[$(( i % count ))]} id holder updated
     read -r id holder < <(sqlite3 -separator ' ' "$work/$owner/vve.sqlite" \
       "SELECT id, json_extract(document, '$.fields.receivingAuthority') FROM record
          WHERE json_extract(document, '$.fields.receivingAuthority') LIKE '${prefix}__' ORDER BY id LIMIT 1 OFFSET $(( i / count ))")
-    current=$(sqlite3 "$work/$owner/vve.sqlite" "SELECT risk_level FROM record WHERE id = '$id'")
-    level=high; [ "$current" = high ] && level=very-high
-    "$vve" record update "$id" --json "{\"fields\": {\"riskLevel\": \"$level\"}}" --dir "$work/$owner" > /dev/null
-    updated=$(sqlite3 "$work/$owner/vve.sqlite" "SELECT updated_at FROM record WHERE id = '$id'")
-    received=
-    for _ in $(seq 1 1000); do
-      received=$(sqlite3 "$work/$holder/vve.sqlite" "SELECT received_at FROM shared_copy WHERE id = '$id' AND received_at >= '$updated'")
-      [ -n "$received" ] && break
-      sleep 0.01
-    done
-    [ -n "$received" ] || { echo "bench-region: edit $i did not reach $holder" >&2; exit 1; }
-    echo $(( $(millis "$received") - $(millis "$updated") )) >> "$work/$prefix.edits"
+    updated=$(edit_risk_level "$owner" "$id")
+    delivery_millis "$holder" "$id" "$updated" >> "$work/$prefix.edits" \
+      || { echo "bench-region: edit $i did not reach $holder" >&2; exit 1; }
   done
   read -r result_edit_p50 result_edit_p99 < <(percentiles "$work/$prefix.edits")
 

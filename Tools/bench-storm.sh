@@ -43,10 +43,7 @@ haringey_port=$(serve haringey)
 pin camden haringey "$haringey_port"
 pin haringey camden "$camden_port"
 # camden shares relocations with haringey and answers its lookups; haringey asks them.
-file="$work/camden/Peers/haringey.yaml"
-grep -v '^lookups:\|^aggregates:' "$file" > "$file.tmp"
-printf 'share:\n  review-days: 90\n  relocation:\n    audience: [all]\n    groups: [placement, follow-up, status]\nlookups: yes\naggregates: no\n' >> "$file.tmp"
-mv "$file.tmp" "$file"
+set_policy camden haringey "$(printf 'share:\n  review-days: 90\n  relocation:\n    audience: [all]\n    groups: [placement, follow-up, status]\nlookups: yes\naggregates: no')"
 printf 'ask-lookups: yes\n' >> "$work/haringey/Peers/camden.yaml"
 kill -HUP "$(cat "$work/camden.pid")" "$(cat "$work/haringey.pid")"
 
@@ -63,18 +60,8 @@ done
 propagate() {
   : > "$1"
   for _ in $(seq 1 "$edits"); do
-    current=$(sqlite3 "$work/camden/vve.sqlite" "SELECT risk_level FROM record WHERE id = '$id'")
-    level=high; [ "$current" = high ] && level=very-high
-    "$vve" record update "$id" --json "{\"fields\": {\"riskLevel\": \"$level\"}}" --dir "$work/camden" > /dev/null
-    updated=$(sqlite3 "$work/camden/vve.sqlite" "SELECT updated_at FROM record WHERE id = '$id'")
-    received=
-    for _ in $(seq 1 1000); do
-      received=$(sqlite3 "$work/haringey/vve.sqlite" "SELECT received_at FROM shared_copy WHERE id = '$id' AND received_at >= '$updated'")
-      [ -n "$received" ] && break
-      sleep 0.01
-    done
-    [ -n "$received" ] || { echo "bench-storm: an edit did not reach haringey within 10 s" >&2; exit 1; }
-    echo $(( $(millis "$received") - $(millis "$updated") )) >> "$1"
+    updated=$(edit_risk_level camden "$id")
+    delivery_millis haringey "$id" "$updated" >> "$1" || { echo "bench-storm: an edit did not reach haringey within 10 s" >&2; exit 1; }
   done
 }
 

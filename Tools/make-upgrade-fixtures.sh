@@ -38,10 +38,7 @@ pin() {
   local node=$1 peer=$2 port=$3 policy=$4
   "$vve" peer add "$peer" --url "https://localhost:$port" --cert "$work/$peer/Certificates/$peer.pem" --role borough \
     --agreement NL-ISA-2026-004 --lawful-basis "Children Act 1989 s.47" --dir "$work/$node" > /dev/null
-  local file="$work/$node/Peers/$peer.yaml"
-  grep -v '^lookups:\|^aggregates:' "$file" > "$file.tmp"
-  printf '%s\n' "$policy" >> "$file.tmp"
-  mv "$file.tmp" "$file"
+  set_policy "$node" "$peer" "$policy"
 }
 shares='share:
   review-days: 90
